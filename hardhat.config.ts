@@ -24,7 +24,7 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 // Every file in tasks/ registers its own tasks. Tasks import TypeChain types with `import type` only
 // (erased by ts-node), so they load before the first compile too.
 const tasksDir = path.join(__dirname, "tasks");
-for (const f of fs.readdirSync(tasksDir).sort()) {
+for (const f of fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir).sort() : []) {
   if (f.endsWith(".ts")) require(path.join(tasksDir, f));
 }
 
