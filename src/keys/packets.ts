@@ -95,6 +95,12 @@ export interface PrimaryKeyPacket {
   rsaBits?: number;
   /** ECDSA / EdDSA legacy / ECDH: the curve OID, lowercase hex without the length octet. */
   curveOid?: string;
+  /**
+   * Set when the algorithm fields of an RSA, ECDSA P-256, EdDSA Ed25519 or Ed25519 v4 key break a rule the
+   * contract enforces: minimal MPIs, an uncompressed P-256 point (515-bit MPI, `04` prefix), a `40`-prefixed
+   * legacy Ed25519 point (263 bits), and fields that fill the packet body exactly.
+   */
+  malformed?: string;
 }
 
 /**
@@ -123,14 +129,51 @@ export function parsePrimaryKeyPacket(bytes: Uint8Array): PrimaryKeyPacket {
   if (out.version !== 4) return out;
   if (out.algorithm === 1 || out.algorithm === 2 || out.algorithm === 3) {
     out.rsaBits = (byteAt(body, 6) << 8) | byteAt(body, 7);
+    if (out.algorithm === 1) {
+      const n = readMpi(body, 6);
+      const e = n.problem === undefined ? readMpi(body, n.end) : n;
+      out.malformed = n.problem ?? e.problem ?? exactEnd(e.end, body.length);
+    }
   } else if (out.algorithm === 18 || out.algorithm === 19 || out.algorithm === 22) {
     const oidLength = byteAt(body, 6);
     if (oidLength === 0 || oidLength === 0xff || 7 + oidLength > body.length) {
       throw new PacketFormatError("bad curve OID length");
     }
     out.curveOid = Buffer.from(body.subarray(7, 7 + oidLength)).toString("hex");
+    const p = 7 + oidLength;
+    if (out.algorithm === 19 && out.curveOid === "2a8648ce3d030107") {
+      out.malformed = point(body, p, 515, 0x04) ?? exactEnd(p + 67, body.length);
+    } else if (out.algorithm === 22 && out.curveOid === "2b06010401da470f01") {
+      out.malformed = point(body, p, 263, 0x40) ?? exactEnd(p + 35, body.length);
+    }
+  } else if (out.algorithm === 27) {
+    out.malformed = exactEnd(6 + 32, body.length);
   }
+  if (out.malformed === undefined) delete out.malformed;
   return out;
+}
+
+/** Reads a minimal MPI (bit count exact, top byte's highest bit set) at `p`; returns the end offset. */
+function readMpi(body: Uint8Array, p: number): { end: number; problem?: string } {
+  if (p + 2 > body.length) return { end: p, problem: "truncated MPI" };
+  const bits = (body[p] << 8) | body[p + 1];
+  const n = (bits + 7) >> 3;
+  if (bits === 0 || p + 2 + n > body.length) return { end: p, problem: "truncated or empty MPI" };
+  const topBits = bits - (n - 1) * 8;
+  if (body[p + 2] >> (topBits - 1) !== 1) return { end: p, problem: "MPI bit count is not minimal" };
+  return { end: p + 2 + n };
+}
+
+function point(body: Uint8Array, p: number, bits: number, prefix: number): string | undefined {
+  if (p + 3 > body.length) return "truncated point";
+  if (((body[p] << 8) | body[p + 1]) !== bits || body[p + 2] !== prefix) {
+    return `the point is not a ${bits}-bit MPI with prefix 0x${prefix.toString(16).padStart(2, "0")}`;
+  }
+  return undefined;
+}
+
+function exactEnd(fieldsEnd: number, bodyLength: number): string | undefined {
+  return fieldsEnd === bodyLength ? undefined : "the key fields do not fill the packet body exactly";
 }
 
 function byteAt(bytes: Uint8Array, i: number): number {

@@ -65,7 +65,7 @@ export async function validatePublicKey(
   // 1. Structure and algorithm on the raw input, so keys openpgp.js cannot read still get a precise reason.
   const raw = await decodeKeyInput(input);
   checkKeyStructure(raw);
-  checkPrimaryPacket(safeParsePrimary(raw));
+  checkPrimaryPacket(safeParsePrimary(raw), { encoding: false });
 
   // 2. Canonical form; the contract parses these bytes, so check them again and check the size.
   const canonical = await canonicalPublicKey(raw);
@@ -136,7 +136,9 @@ export async function validatePublicKey(
 
 /**
  * Checks the primary key packet the way the contract does: version 4, an allowed algorithm, RSA at least
- * 2048 bits, ECDSA only on NIST P-256, EdDSA (22) only on Ed25519. Returns the parsed packet.
+ * 2048 bits, ECDSA only on NIST P-256, EdDSA (22) only on Ed25519, and the field encodings the contract
+ * requires (minimal MPIs, uncompressed P-256 point, fields filling the packet; skipped with
+ * `encoding: false`, for raw input that canonicalisation rewrites). Returns the parsed packet.
  */
 export function checkPrimaryPacket(
   p: PrimaryKeyPacket,
@@ -171,6 +173,9 @@ export function checkPrimaryPacket(
       "RSA_TOO_SHORT",
       `The RSA key has a ${p.rsaBits ?? 0}-bit modulus; at least ${MIN_RSA_BITS} bits are required.`,
     );
+  }
+  if (options.encoding !== false && p.malformed !== undefined) {
+    throw new KeyValidationError("NOT_A_KEY", `The key's primary key packet is malformed: ${p.malformed}.`);
   }
   return p as PrimaryKeyPacket & { algorithm: AllowedAlgorithmId };
 }

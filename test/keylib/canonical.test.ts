@@ -181,3 +181,47 @@ describe("keys: canonical form and keyHash", () => {
     );
   });
 });
+
+describe("keys: primary key packet parser (mirror of the contract's)", () => {
+  /** Rebuilds a key with the primary key packet body replaced (new-format header, 1- or 2-octet length). */
+  function withPrimaryBody(bytes: Uint8Array, edit: (body: Buffer) => Buffer): Uint8Array {
+    const [first] = listPackets(bytes);
+    const body = edit(Buffer.from(bytes.subarray(first.headerLength, first.headerLength + first.bodyLength)));
+    const n = body.length;
+    const header = n < 192 ? [0xc6, n] : [0xc6, ((n - 192) >> 8) + 192, (n - 192) & 0xff];
+    return concatBytes(Buffer.from(header), body, bytes.subarray(first.headerLength + first.bodyLength));
+  }
+
+  it("flags encodings the contract refuses", async () => {
+    const { publicKey: p256 } = await makeKey();
+    const good = (await canonicalPublicKey(p256.write())).bytes;
+    expect(parsePrimaryKeyPacket(good).malformed).to.equal(undefined);
+    const trailing = withPrimaryBody(good, (b) => Buffer.concat([b, Buffer.from([0])]));
+    expect(parsePrimaryKeyPacket(trailing).malformed).to.match(/do not fill the packet body/);
+    const compressedMark = withPrimaryBody(good, (b) => {
+      const c = Buffer.from(b);
+      c[6 + 9 + 2] = 0x02; // the 04 prefix of the point after version, time, algorithm, OID, bit count
+      return c;
+    });
+    expect(parsePrimaryKeyPacket(compressedMark).malformed).to.match(/515-bit MPI with prefix 0x04/);
+  });
+
+  it("canonicalisation drops bytes after the key fields, giving the clean key's keyHash", async () => {
+    const { publicKey } = await makeKey();
+    const clean = await canonicalPublicKey(publicKey.write());
+    const padded = withPrimaryBody(clean.bytes, (b) => Buffer.concat([b, Buffer.from([1, 2, 3])]));
+    expect((await canonicalPublicKey(padded)).keyHash).to.equal(clean.keyHash);
+  });
+
+  it("flags a non-minimal RSA modulus MPI", async () => {
+    const { publicKey } = await makeKey({ type: "rsa", rsaBits: 2048 });
+    const good = (await canonicalPublicKey(publicKey.write())).bytes;
+    expect(parsePrimaryKeyPacket(good).malformed).to.equal(undefined);
+    const inflated = withPrimaryBody(good, (b) => {
+      const c = Buffer.from(b);
+      c.writeUInt16BE(2047, 6); // claims 2047 bits, but the top byte has its highest bit set
+      return c;
+    });
+    expect(parsePrimaryKeyPacket(inflated).malformed).to.match(/not minimal|fill the packet/);
+  });
+});
