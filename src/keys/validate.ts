@@ -142,6 +142,7 @@ export async function validatePublicKey(
  */
 export function checkPrimaryPacket(
   p: PrimaryKeyPacket,
+  options: { encoding?: boolean } = {},
 ): PrimaryKeyPacket & { algorithm: AllowedAlgorithmId } {
   if (p.version !== 4) {
     throw new KeyValidationError(
