@@ -1,4 +1,4 @@
-import * as openpgp from "openpgp";
+import type * as openpgp from "openpgp";
 import { getAddress, getBytes } from "ethers";
 import { contentHashOf, encryptContent } from "./content";
 import { messageDigest } from "./digest";

@@ -80,3 +80,5 @@ export {
   notationSubpacket,
 } from "./pgp-craft";
 export type { CraftOptions } from "./pgp-craft";
+export { MemoryKeyView } from "./memory-key-view";
+export type { KeyRecord } from "./memory-key-view";
