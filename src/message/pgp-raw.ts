@@ -20,18 +20,14 @@ export function verifyRawSignature(sig: ParsedSignature, key: PrimaryKey, digest
     const v = sig.values;
     const p = key.params;
     if (v.kind === "rsa" && p.kind === "rsa") {
-      const pub = jwkKey({ kty: "RSA", n: b64url(p.n), e: b64url(p.e) });
-      return cryptoVerify("sha256", data, pub, leftPad(v.s, p.n.length));
+      return cryptoVerify("sha256", data, keyObject(key), leftPad(v.s, p.n.length));
     }
     if (v.kind === "ecdsa" && p.kind === "p256") {
-      const pub = jwkKey({ kty: "EC", crv: "P-256", x: b64url(p.x), y: b64url(p.y) });
-      const s = lowS(v.s);
-      const rs = concatBytes([leftPad(v.r, 32), s]);
-      return cryptoVerify("sha256", data, { key: pub, dsaEncoding: "ieee-p1363" }, rs);
+      const rs = concatBytes([leftPad(v.r, 32), lowS(v.s)]);
+      return cryptoVerify("sha256", data, { key: keyObject(key), dsaEncoding: "ieee-p1363" }, rs);
     }
     if (v.kind === "ed25519" && p.kind === "ed25519") {
-      const pub = jwkKey({ kty: "OKP", crv: "Ed25519", x: b64url(p.a) });
-      return cryptoVerify(null, signedHash(digest, sig), pub, v.signature);
+      return cryptoVerify(null, signedHash(digest, sig), keyObject(key), v.signature);
     }
     return false;
   } catch {
@@ -51,8 +47,23 @@ export function lowS(s: Uint8Array): Uint8Array {
   return Uint8Array.from(Buffer.from(low.toString(16).padStart(64, "0"), "hex"));
 }
 
-function jwkKey(jwk: Record<string, string>): KeyObject {
-  return createPublicKey({ key: jwk, format: "jwk" });
+const keyObjects = new WeakMap<PrimaryKey, KeyObject>();
+
+/** node:crypto key object of a primary key, memoised per parsed key (see key-cache.ts). */
+function keyObject(key: PrimaryKey): KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) {
+    const p = key.params;
+    const jwk =
+      p.kind === "rsa"
+        ? { kty: "RSA", n: b64url(p.n), e: b64url(p.e) }
+        : p.kind === "p256"
+          ? { kty: "EC", crv: "P-256", x: b64url(p.x), y: b64url(p.y) }
+          : { kty: "OKP", crv: "Ed25519", x: b64url(p.a) };
+    k = createPublicKey({ key: jwk, format: "jwk" });
+    keyObjects.set(key, k);
+  }
+  return k;
 }
 
 function b64url(b: Uint8Array): string {

@@ -1,5 +1,7 @@
 import * as openpgp from "openpgp";
 import { getBytes } from "ethers";
+import { parsedKey } from "./key-cache";
+import type { ParsedKey } from "./key-cache";
 import { parsePrimaryKey, PK_ECDSA, PK_RSA } from "./pgp-key";
 import type { PrimaryKey } from "./pgp-key";
 import { checkSignatureAgainstKey, parseSignaturePacket } from "./pgp-profile";
@@ -87,9 +89,11 @@ export type SignatureVerdict =
     };
 
 /**
- * The full check nodes and the validator apply: the strict profile (byte level), the arithmetic as the
- * contract computes it, then openpgp.js verification at the signature's own creation time (so a verdict
- * never depends on the clock). Never throws: any bad input gives {ok: false, stage, reason}.
+ * The full check nodes and the validator apply: the strict profile (byte level), then openpgp.js
+ * verification at the signature's own creation time (so a verdict never depends on the clock). When
+ * openpgp.js refuses, the contract's arithmetic (verifyRawSignature) tells a "crypto" failure (provable)
+ * from an openpgp.js-only refusal. Keys are parsed once and cached (key-cache.ts). Never throws: any
+ * bad input gives {ok: false, stage, reason}.
  */
 export async function verifyDigestSignature(
   digest: DigestLike,
@@ -102,12 +106,13 @@ export async function verifyDigestSignature(
   } catch (e) {
     return { ok: false, stage: "input", reason: (e as Error).message };
   }
-  let key: PrimaryKey;
+  let cached: ParsedKey;
   try {
-    key = parsePrimaryKey(publicKeyBytes);
+    cached = parsedKey(publicKeyBytes);
   } catch (e) {
     return profileFailure("key", e);
   }
+  const key = cached.primary;
   let parsed: ParsedSignature;
   try {
     parsed = parseSignaturePacket(signature);
@@ -115,17 +120,9 @@ export async function verifyDigestSignature(
   } catch (e) {
     return { ...profileFailure("profile", e), keyAlgorithm: key.algorithm };
   }
-  if (!verifyRawSignature(parsed, key, data)) {
-    return {
-      ok: false,
-      stage: "crypto",
-      reason: "the signature does not verify under the primary key",
-      keyAlgorithm: key.algorithm,
-    };
-  }
   try {
     const [pgpKey, pgpSignature, message] = await Promise.all([
-      openpgp.readKey({ binaryKey: publicKeyBytes }),
+      cached.openpgp(),
       openpgp.readSignature({ binarySignature: signature }),
       openpgp.createMessage({ binary: data }),
     ]);
@@ -138,10 +135,16 @@ export async function verifyDigestSignature(
     if (result.signatures.length !== 1) throw new Error(`${result.signatures.length} signatures`);
     await result.signatures[0].verified;
   } catch (e) {
+    // Classify with the contract's arithmetic: did the math fail (provable), or only openpgp.js's
+    // key-level checks? (When openpgp.js accepts, the arithmetic holds too: the same equations, and
+    // (r, s) is valid iff (r, N - s) is; test vectors and the differential tests check it.)
+    const mathOk = verifyRawSignature(parsed, key, data);
     return {
       ok: false,
-      stage: "openpgp",
-      reason: `openpgp.js refuses the signature: ${(e as Error).message}`,
+      stage: mathOk ? "openpgp" : "crypto",
+      reason: mathOk
+        ? `openpgp.js refuses the signature: ${(e as Error).message}`
+        : "the signature does not verify under the primary key",
       keyAlgorithm: key.algorithm,
     };
   }
