@@ -348,7 +348,8 @@ export class RpcClient {
     let round = 0;
     while (attempt < this.maxAttempts) {
       const usable = this.usableOrder();
-      if (usable.length === 0) break;
+      if (usable.length === 0)
+        throw new RpcError(`No usable RPC URL for ${method}: every URL is on another chain.`);
       for (const ep of usable) {
         if (attempt >= this.maxAttempts) break;
         // The next URL within a round is tried at once; a new round waits for the backoff delay.

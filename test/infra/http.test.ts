@@ -110,7 +110,9 @@ describe("infra: HTTP server", function () {
     res = await fetch(`${srv.url}/items/x`, { method: "PUT", body: "{}" });
     expect(res.status).to.equal(405);
     expect(res.headers.get("allow")).to.equal("GET, DELETE");
-    expect((await res.json()).error).to.equal("Method PUT not allowed on /items/x; use GET, DELETE.");
+    expect(((await res.json()) as { error: string }).error).to.equal(
+      "Method PUT not allowed on /items/x; use GET, DELETE.",
+    );
   });
 
   it("refuses malformed JSON with 400 and a clear message", async function () {

@@ -255,6 +255,41 @@ describe("infra: log scanner against a real hardhat node", function () {
     expect(s.stats().reorgs).to.equal(2);
   });
 
+  it("keeps polling through an RPC outage (dropped requests) and catches up when the RPC is back", async function () {
+    const { emitter, block: D } = await deploy();
+    const address = await emitter.getAddress();
+    const viaProxy = await RpcClient.connect({
+      urls: [proxy.url],
+      timeoutMs: 200,
+      maxAttempts: 2,
+      backoff: { baseMs: 10, maxMs: 20 },
+    });
+    const c = new Consumer();
+    const s = scanner(address, D, c, { rpc: viaProxy, confirmations: 1 });
+    proxy.setMode({ kind: "drop" });
+    try {
+      s.start(50);
+      await emitOne(emitter, 31);
+      await emitOne(emitter, 32);
+      await mine(1);
+      const until = Date.now() + 10_000;
+      while (s.stats().pollErrors < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(s.stats().pollErrors).to.be.at.least(2);
+      expect(c.delivered()).to.equal(0);
+      proxy.setMode({ kind: "pass" });
+      while (c.ids().length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(c.ids()).to.deep.equal([31, 32]);
+      expect(viaProxy.stats().timeouts).to.be.at.least(2);
+    } finally {
+      proxy.setMode({ kind: "pass" });
+      await s.stop();
+    }
+    // Stopped: nothing more is fetched.
+    const seen = proxy.seen.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(proxy.seen.length).to.equal(seen);
+  });
+
   it("keeps the cursor when the consumer fails, and delivers the same logs again (at least once)", async function () {
     const { emitter, block: D } = await deploy();
     await emitOne(emitter, 5);
