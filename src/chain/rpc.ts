@@ -556,18 +556,21 @@ export class FailoverProvider extends JsonRpcApiProvider {
 
 /** Exposes an RpcClient's counters as `<prefix>_*_total` metrics (computed at each scrape). */
 export function registerRpcMetrics(registry: MetricsRegistry, client: RpcClient, prefix = "rpc"): void {
-  const totals: Array<[keyof Omit<RpcStats, "endpoints">, string]> = [
-    ["requests", "JSON-RPC requests made (each may take several attempts)"],
-    ["attempts", "HTTP attempts sent to RPC URLs"],
-    ["errors", "Failed attempts (transport errors, timeouts, HTTP errors, retryable RPC errors)"],
-    ["timeouts", "Attempts that timed out"],
-    ["rpcErrors", "JSON-RPC error answers handed to the caller (reverts, bad parameters...)"],
-    ["failovers", "Times requests moved to another RPC URL"],
-    ["exhausted", "Requests that failed on every attempt"],
+  const totals: Array<[keyof Omit<RpcStats, "endpoints">, string, string]> = [
+    ["requests", "requests", "JSON-RPC requests made (each may take several attempts)"],
+    ["attempts", "attempts", "HTTP attempts sent to RPC URLs"],
+    ["errors", "errors", "Failed attempts (transport errors, timeouts, HTTP errors, retryable RPC errors)"],
+    ["timeouts", "timeouts", "Attempts that timed out"],
+    [
+      "rpcErrors",
+      "error_responses",
+      "JSON-RPC error answers handed to the caller (reverts, bad parameters...)",
+    ],
+    ["failovers", "failovers", "Times requests moved to another RPC URL"],
+    ["exhausted", "exhausted", "Requests that failed on every attempt"],
   ];
-  for (const [key, help] of totals) {
-    const name = `${prefix}_${key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())}_total`;
-    registry.collect(name, "counter", help, () => client.stats()[key]);
+  for (const [key, name, help] of totals) {
+    registry.collect(`${prefix}_${name}_total`, "counter", help, () => client.stats()[key]);
   }
   registry.collect(`${prefix}_endpoint_errors_total`, "counter", "Failed attempts per RPC URL", () =>
     client.stats().endpoints.map((e) => ({ labels: { url: e.url }, value: e.errors })),
