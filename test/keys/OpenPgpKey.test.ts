@@ -35,6 +35,21 @@ async function paramsOf(key: Uint8Array): Promise<{ params: Params; algorithm: n
   };
 }
 
+interface KeyVector {
+  publicKey: string;
+  keyHash: string;
+  primary: {
+    algorithm: number;
+    created: number;
+    kind: string;
+    qx?: string;
+    qy?: string;
+    n?: string;
+    e?: string;
+    a?: string;
+  };
+}
+
 const hex = (b: Uint8Array): string => ethers.hexlify(b);
 
 const SECP256K1_G =
@@ -109,6 +124,22 @@ describe("OpenPgpKey (primary key packet parser)", () => {
         expect(ethers.dataLength(n)).to.equal(bits / 8);
       });
     }
+
+    it("the message standard's key vectors (test/vectors/keys.json) read as the vectors state", async () => {
+      const vectors = (await import("../vectors/keys.json")).keys as Record<string, KeyVector>;
+      expect(Object.keys(vectors).length).to.be.greaterThan(3);
+      for (const [name, v] of Object.entries(vectors)) {
+        const key = ethers.getBytes(v.publicKey);
+        expect(ethers.keccak256(key), name).to.equal(v.keyHash);
+        expect(await lib.algorithm(key), name).to.equal(v.primary.algorithm);
+        expect(await lib.creationTime(key), name).to.equal(v.primary.created);
+        if (v.primary.kind === "p256")
+          expect(await lib.p256Key(key), name).to.deep.equal([v.primary.qx, v.primary.qy]);
+        if (v.primary.kind === "rsa")
+          expect(await lib.rsaKey(key), name).to.deep.equal([v.primary.n, v.primary.e]);
+        if (v.primary.kind === "ed25519") expect(await lib.ed25519Key(key), name).to.equal(v.primary.a);
+      }
+    });
 
     it("reads 1-, 2- and 5-octet packet lengths alike", async () => {
       // P-256 bodies are < 192 bytes (1 octet), RSA bodies are not (2 octets); both re-framed with 5 octets
