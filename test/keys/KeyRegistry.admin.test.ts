@@ -151,6 +151,21 @@ describe("KeyRegistry: administration", () => {
       );
     });
 
+    it("keeps its state at the ERC-7201 location of push.storage.KeyRegistry", async () => {
+      const { registry, address, users } = await loadFixture(deployRegistry);
+      const [alice] = users;
+      const a = await alice.getAddress();
+      await registry.connect(alice).addKey(p256);
+      await registry.connect(alice).useNonce();
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const ns = BigInt(ethers.id("push.storage.KeyRegistry")) - 1n;
+      const base = BigInt(ethers.keccak256(coder.encode(["uint256"], [ns]))) & ~0xffn;
+      // first field: owners[owner] = {uint32 count, uint32 active, uint192 nonce}, packed from the low bits
+      const ownerSlot = ethers.keccak256(coder.encode(["address", "uint256"], [a, base]));
+      const packed = BigInt(await ethers.provider.getStorage(address, ownerSlot));
+      expect(packed).to.equal(1n | (1n << 32n) | (1n << 64n));
+    });
+
     it("hardhat-upgrades validates the implementation and refuses an incompatible storage layout", async () => {
       const { address } = await loadFixture(deployRegistry);
       await upgrades.validateImplementation(await ethers.getContractFactory("KeyRegistry"), { kind: "uups" });
