@@ -10,3 +10,4 @@ export * from "./generate";
 export * from "./keyfile";
 export * from "./packets";
 export * from "./validate";
+export * from "./registry";

@@ -39,6 +39,8 @@ export interface ValidatedKey {
   wallets: WalletBinding[];
   /** Whether the key has a valid encryption (sub)key, i.e. can receive PGP-encrypted messages. */
   canEncrypt: boolean;
+  /** Facts that do not make the key invalid but that its owner should know (one sentence each). */
+  warnings: string[];
   /** The parsed key (openpgp.js object). */
   key: openpgp.PublicKey;
 }
@@ -115,6 +117,15 @@ export async function validatePublicKey(
     () => false,
   );
 
+  const warnings: string[] = [];
+  if (primary.algorithm === 22) {
+    warnings.push(
+      "EdDSA legacy (22) keys are accepted by the registry, but openpgp.js 6 signs with them only with SHA-512, outside the SHA-256 message profile (DESIGN section 4): messages signed with this key will be refused.",
+    );
+  }
+  if (!canEncrypt) {
+    warnings.push("The key has no valid encryption subkey: nobody can send it PGP-encrypted messages.");
+  }
   const userIDs = key.getUserIDs();
   return {
     bytes: canonical.bytes,
@@ -130,6 +141,7 @@ export async function validatePublicKey(
     primaryUserID: primaryUser.user.userID?.userID ?? "",
     wallets: userIDs.flatMap((u) => parseCaip10(u) ?? []),
     canEncrypt,
+    warnings,
     key,
   };
 }

@@ -46,6 +46,7 @@ describe("keys: strict validation", () => {
       expect(v.canEncrypt).to.equal(true);
       expect(v.wallets).to.deep.equal([{ chainId: 1, address: CHECKSUMMED }]);
       expect(v.primaryUserID).to.equal(`eip155:1:${CHECKSUMMED}`);
+      expect(v.warnings).to.deep.equal([]);
     });
 
     it("Ed25519 (27) and EdDSA Ed25519 legacy (22)", async () => {
@@ -57,6 +58,10 @@ describe("keys: strict validation", () => {
       );
       expect(legacy.algorithm).to.equal(22);
       expect(legacy.algorithmName).to.equal("EdDSA Ed25519 (legacy)");
+      // Accepted (the contract accepts 22), with a warning: openpgp.js 6 cannot sign the profile's SHA-256.
+      expect(modern.warnings).to.deep.equal([]);
+      expect(legacy.warnings).to.have.length(1);
+      expect(legacy.warnings[0]).to.match(/outside the SHA-256 message profile/);
     });
 
     it("RSA-2048 (1), with its modulus size", async () => {
