@@ -421,6 +421,7 @@ task(
         } else {
           if (!args.key) throw new TaskError("Give the key to add with --key.");
           const key = await validatedKeyFrom(args.key);
+          console.log(`Key to add for ${owner}:`);
           printKey(key);
           warnIfOtherWallet(key, owner, chainId);
           await checkCanAdd(registry, owner, key.keyHash);
@@ -469,7 +470,7 @@ task(
           throw e;
         }
         console.log(
-          `Signed a ${request.kind === "add" ? "AddKey" : "RevokeKey"} request for ${owner}` +
+          `Signed the ${request.kind === "add" ? "AddKey" : "RevokeKey"} request of ${owner}` +
             (owner !== signerAddress ? ` (ERC-1271 wallet, signed by ${signerAddress})` : ""),
         );
         console.log(`  request file ${file}`);
