@@ -1,4 +1,5 @@
 import type { ContractTransactionResponse, Interface } from "ethers";
+import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { explainError } from "./errors";
 import { requireDeployment } from "./deployments";
@@ -11,10 +12,13 @@ export interface SentTx {
   blockNumber: number;
 }
 
-/** An error whose message is already one sentence for the user; tasks print it without a stack. */
-export class TaskError extends Error {
+/**
+ * An error whose message is already one sentence for the user. It is a HardhatPluginError so that the
+ * Hardhat CLI prints just the sentence ("Error in plugin push-nodes: ..."), without a stack trace.
+ */
+export class TaskError extends HardhatPluginError {
   constructor(message: string) {
-    super(message);
+    super("push-nodes", message);
     this.name = "TaskError";
   }
 }
