@@ -7,13 +7,20 @@ import type { DeploymentFile } from "../deployments";
 import { isLocalNetwork } from "./network";
 import { tokenStep } from "./steps/token";
 import { keyRegistryStep } from "./steps/key-registry";
+import { stakingStep } from "./steps/staking";
 import { DeployError } from "./types";
-import type { DeployParameters, DeployContext, DeployStep, ProtocolOptions, ProtocolDeployResult } from "./types";
+import type {
+  DeployParameters,
+  DeployContext,
+  DeployStep,
+  ProtocolOptions,
+  ProtocolDeployResult,
+} from "./types";
 
 export * from "./types";
 
 /** In deployment order: a step may use the contracts of the steps before it. */
-export const STEPS: readonly DeployStep[] = [tokenStep, keyRegistryStep];
+export const STEPS: readonly DeployStep[] = [tokenStep, stakingStep, keyRegistryStep];
 
 function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();

@@ -68,4 +68,3 @@ export class DeployError extends Error {
     this.name = "DeployError";
   }
 }
-
