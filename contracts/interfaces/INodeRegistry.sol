@@ -177,7 +177,7 @@ interface INodeRegistry {
 
     /// @notice Slashes min(`amount`, bonded + unbonding) from `node` (bonded first, then unbonding entries),
     ///         credits `rewardBps` (<= 5000) of it to `reporter` (claimable from the vault), the rest to the
-    ///         treasury share. An Active node becomes Jailed; the node's slash count increments and it is banned
+    ///         treasury share (all of it when `reporter` is the zero address). An Active node becomes Jailed; the node's slash count increments and it is banned
     ///         when the count reaches `slashesBeforeBan` (its remaining bonded stake then starts unbonding).
     ///         Never reverts for a registered node with stake, whatever its status, even while paused. A node
     ///         without stake is left unchanged and 0 is returned.
@@ -208,7 +208,7 @@ interface INodeRegistry {
     /// @notice Sets how many slashes ban a node, within [1, 10].
     function setSlashesBeforeBan(uint8 count) external;
 
-    /// @notice Pauses operator functions (GUARDIAN_ROLE or GOVERNOR_ROLE). Slashing is never paused.
+    /// @notice Pauses operator functions (GUARDIAN_ROLE only). Slashing is never paused.
     function pause() external;
 
     /// @notice Unpauses (GOVERNOR_ROLE only).
