@@ -142,7 +142,17 @@ export const STEPS: DemoStep[] = [
     title: "The archive operator withdraws the matured stake (node:withdraw)",
     async run(ctx) {
       const archive = node(ctx, "archive");
-      await ctx.hre.run("node:withdraw", { node: archive.signer.address, from: String(archive.operatorIndex) });
+      await ctx.hre.run("node:withdraw", {
+        node: archive.signer.address,
+        from: String(archive.operatorIndex),
+      });
+    },
+  },
+  {
+    title: "The delivery node exits (node:exit): its whole stake starts unbonding",
+    async run(ctx) {
+      const delivery = node(ctx, "delivery");
+      await ctx.hre.run("node:exit", { node: delivery.signer.address, from: String(delivery.operatorIndex) });
     },
   },
   {

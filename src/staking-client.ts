@@ -3,9 +3,10 @@
 // transactions themselves, and the status of nodes (endpoints come from events). Used by the node:* tasks,
 // the demo, and node / validator code.
 import { Interface, Signature, TypedDataEncoder, getAddress, isAddress } from "ethers";
-import type { Signer, TypedDataDomain } from "ethers";
+import type { ContractTransactionResponse, Signer, TypedDataDomain } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { INodeRegistry, IStakingVault, TestPush } from "../typechain-types";
+import type { ContractMethodArgs, TypedContractMethod } from "../typechain-types/common";
 import { contractAddress } from "./deployments";
 import type { DeploymentFile } from "./deployments";
 import { formatPush, parsePush } from "./units";
@@ -186,6 +187,18 @@ const COMMON_ERRORS = new Interface([
 ]);
 const CONTRACT_NAMES = ["NodeRegistry", "StakingVault", "TestPush"];
 const PAUSABLE = new Interface(["function paused() view returns (bool)"]);
+
+/**
+ * Estimates gas first, so that a call that would revert fails before anything is signed or sent (networks
+ * with a fixed gas limit, like Hardhat's, would otherwise mine the reverting transaction), then sends it.
+ */
+export async function estimateThenSend<A extends Array<unknown>>(
+  method: TypedContractMethod<A, unknown, "nonpayable">,
+  ...args: ContractMethodArgs<A, "nonpayable">
+): Promise<ContractTransactionResponse> {
+  await method.estimateGas(...args);
+  return method(...args);
+}
 
 /** How `approveFor` made the vault's allowance available. */
 export type Approval =
@@ -408,7 +421,7 @@ export class StakingClient {
       return { kind: "permit", deadline, v, r, s };
     }
     const tx = await this.send(`approve ${formatPush(amount)} PUSH to the vault`, () =>
-      this.token.approve(spender, amount),
+      estimateThenSend(this.token.approve, spender, amount),
     );
     return { kind: "approve", tx };
   }
@@ -437,10 +450,22 @@ export class StakingClient {
     if (approval.kind === "permit") {
       const { deadline, v, r, s } = approval;
       return this.send(what, () =>
-        this.registry.registerNodeWithPermit(signer, role, endpoint, amount, deadline, v, r, s),
+        estimateThenSend(
+          this.registry.registerNodeWithPermit,
+          signer,
+          role,
+          endpoint,
+          amount,
+          deadline,
+          v,
+          r,
+          s,
+        ),
       );
     }
-    return this.send(what, () => this.registry.registerNode(signer, role, endpoint, amount));
+    return this.send(what, () =>
+      estimateThenSend(this.registry.registerNode, signer, role, endpoint, amount),
+    );
   }
 
   /** Adds `amount` wei to the bonded stake of `node`. */
@@ -454,9 +479,11 @@ export class StakingClient {
     const what = `stake ${formatPush(amount)} PUSH on node ${node}`;
     if (approval.kind === "permit") {
       const { deadline, v, r, s } = approval;
-      return this.send(what, () => this.registry.stakeWithPermit(node, amount, deadline, v, r, s));
+      return this.send(what, () =>
+        estimateThenSend(this.registry.stakeWithPermit, node, amount, deadline, v, r, s),
+      );
     }
-    return this.send(what, () => this.registry.stake(node, amount));
+    return this.send(what, () => estimateThenSend(this.registry.stake, node, amount));
   }
 
   /** Starts unbonding `amount` wei of `node`'s bonded stake. */
@@ -472,7 +499,7 @@ export class StakingClient {
     await this.requireNotPaused();
     const min = await this.minStake(Number(record.role));
     const sent = await this.send(`request unstake of ${formatPush(amount)} PUSH from node ${node}`, () =>
-      this.registry.requestUnstake(node, amount),
+      estimateThenSend(this.registry.requestUnstake, node, amount),
     );
     const period = await this.registry.unbondingPeriod();
     this.log(`The ${formatPush(amount)} PUSH becomes withdrawable in ${formatDuration(Number(period))}.`);
@@ -502,7 +529,7 @@ export class StakingClient {
     await this.requireNotPaused();
     const amount = ready.reduce((sum, e) => sum + e.amount, 0n);
     const sent = await this.send(`withdraw ${formatPush(amount)} PUSH from node ${node}`, () =>
-      this.registry.withdraw(node),
+      estimateThenSend(this.registry.withdraw, node),
     );
     return { ...sent, amount };
   }
@@ -518,7 +545,7 @@ export class StakingClient {
         `Node ${node} has ${formatPush(bonded)} PUSH bonded, below the ${roleName(record.role)} minimum of ${formatPush(min)} PUSH: stake ${formatPush(min - bonded)} PUSH more first.`,
       );
     await this.requireNotPaused();
-    return this.send(`unjail node ${node}`, () => this.registry.unjail(node));
+    return this.send(`unjail node ${node}`, () => estimateThenSend(this.registry.unjail, node));
   }
 
   /** Active|Jailed -> Exiting: all bonded stake starts unbonding. */
@@ -526,7 +553,7 @@ export class StakingClient {
     const record = await this.requireOwnNode(node);
     this.requireStatus(node, record, ["Active", "Jailed"], "exit");
     await this.requireNotPaused();
-    const sent = await this.send(`exit node ${node}`, () => this.registry.exit(node));
+    const sent = await this.send(`exit node ${node}`, () => estimateThenSend(this.registry.exit, node));
     const period = await this.registry.unbondingPeriod();
     this.log(`Its stake becomes withdrawable in ${formatDuration(Number(period))} (node:withdraw).`);
     return sent;
@@ -539,7 +566,7 @@ export class StakingClient {
     this.requireStatus(node, record, ["Active", "Jailed", "Exiting"], "update the endpoint of");
     await this.requireNotPaused();
     return this.send(`set endpoint of node ${node} to ${endpoint}`, () =>
-      this.registry.updateEndpoint(node, endpoint),
+      estimateThenSend(this.registry.updateEndpoint, node, endpoint),
     );
   }
 

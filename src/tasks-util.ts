@@ -19,6 +19,8 @@ export interface SentTx {
 export class TaskError extends HardhatPluginError {
   constructor(message: string) {
     super("push-nodes", message);
+    // HardhatPluginError resets the prototype to its own; restore ours so `instanceof TaskError` works.
+    Object.setPrototypeOf(this, new.target.prototype);
     this.name = "TaskError";
   }
 }
