@@ -6,7 +6,6 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
-import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {IStakingVault} from "./interfaces/IStakingVault.sol";
 
@@ -21,7 +20,6 @@ contract NodeRegistry is
     INodeRegistry,
     Initializable,
     AccessControlUpgradeable,
-    PausableUpgradeable,
     UUPSUpgradeable,
     ReentrancyGuardTransient
 {
@@ -58,11 +56,13 @@ contract NodeRegistry is
 
     /// @custom:storage-location erc7201:push.storage.NodeRegistry
     struct NodeRegistryStorage {
-        // One slot: read by every operator call.
+        // One slot, read by every operator call (the pause flag lives here rather than in OpenZeppelin's
+        // Pausable storage to save a cold storage read per call; errors and events are the same).
         IStakingVault vault;
         uint64 unbondingPeriod;
         uint8 slashesBeforeBan;
         bool shortTimeBounds;
+        bool paused;
         mapping(address node => Node) nodes;
         RoleStake[ROLE_COUNT] roles;
     }
@@ -74,6 +74,11 @@ contract NodeRegistry is
         assembly {
             $.slot := STORAGE_LOCATION
         }
+    }
+
+    modifier whenNotPaused() {
+        if (_s().paused) revert EnforcedPause();
+        _;
     }
 
     /// @custom:oz-upgrades-unsafe-allow constructor
@@ -95,7 +100,6 @@ contract NodeRegistry is
             revert NodeRegistryZeroAddress();
         }
         __AccessControl_init();
-        __Pausable_init();
         NodeRegistryStorage storage $ = _s();
         $.vault = IStakingVault(vault_);
         $.shortTimeBounds = shortTimeBounds_;
@@ -297,13 +301,22 @@ contract NodeRegistry is
     }
 
     /// @inheritdoc INodeRegistry
-    function pause() external onlyRole(GUARDIAN_ROLE) {
-        _pause();
+    function pause() external onlyRole(GUARDIAN_ROLE) whenNotPaused {
+        _s().paused = true;
+        emit Paused(msg.sender);
     }
 
     /// @inheritdoc INodeRegistry
     function unpause() external onlyRole(GOVERNOR_ROLE) {
-        _unpause();
+        NodeRegistryStorage storage $ = _s();
+        if (!$.paused) revert ExpectedPause();
+        $.paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function paused() external view returns (bool) {
+        return _s().paused;
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -39,8 +39,6 @@ contract StakingVault is
 
     /// @custom:storage-location erc7201:push.storage.StakingVault
     struct StakingVaultStorage {
-        IERC20 token;
-        address registry;
         uint128 totalBonded;
         uint128 totalUnbonding;
         uint128 totalRewards;
@@ -59,26 +57,32 @@ contract StakingVault is
         }
     }
 
+    /// @dev The staked token and the registry never change for a deployment, so they are immutables of the
+    ///      implementation (saving a cold storage read on every call); every implementation of a deployment,
+    ///      including upgrades, is constructed with the same two addresses.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IERC20 private immutable _token;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _registry;
+
     modifier onlyRegistry() {
-        if (msg.sender != _s().registry) revert StakingVaultNotRegistry(msg.sender);
+        if (msg.sender != _registry) revert StakingVaultNotRegistry(msg.sender);
         _;
     }
 
+    /// @notice Implementation for the staked `token_`, driven by the NodeRegistry proxy `registry_`.
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(address token_, address registry_) {
+        if (token_ == address(0) || registry_ == address(0)) revert StakingVaultZeroAddress();
+        _token = IERC20(token_);
+        _registry = registry_;
         _disableInitializers();
     }
 
-    /// @notice Initializes the proxy: the staked `token_`, the `registry_` allowed to drive the vault, and the
-    ///         `governor` holding DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE.
-    function initialize(address token_, address registry_, address governor) external initializer {
-        if (token_ == address(0) || registry_ == address(0) || governor == address(0)) {
-            revert StakingVaultZeroAddress();
-        }
+    /// @notice Initializes the proxy: `governor` gets DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE.
+    function initialize(address governor) external initializer {
+        if (governor == address(0)) revert StakingVaultZeroAddress();
         __AccessControl_init();
-        StakingVaultStorage storage $ = _s();
-        $.token = IERC20(token_);
-        $.registry = registry_;
         _grantRole(DEFAULT_ADMIN_ROLE, governor);
         _grantRole(GOVERNOR_ROLE, governor);
     }
@@ -102,10 +106,9 @@ contract StakingVault is
         $.totalBonded += uint128(amount);
         emit StakeDeposited(node, from, amount, bonded);
 
-        IERC20 token_ = $.token;
-        uint256 before = token_.balanceOf(address(this));
-        token_.safeTransferFrom(from, address(this), amount);
-        uint256 received = token_.balanceOf(address(this)) - before;
+        uint256 before = _token.balanceOf(address(this));
+        _token.safeTransferFrom(from, address(this), amount);
+        uint256 received = _token.balanceOf(address(this)) - before;
         if (received != amount) revert StakingVaultFeeOnTransfer(amount, received);
     }
 
@@ -180,7 +183,7 @@ contract StakingVault is
         $.stakes[node] = st;
         $.totalUnbonding -= uint128(amount);
         emit StakeWithdrawn(node, to, amount, st.unbonding);
-        $.token.safeTransfer(to, amount);
+        _token.safeTransfer(to, amount);
         remaining = uint256(st.bonded) + st.unbonding;
     }
 
@@ -262,7 +265,7 @@ contract StakingVault is
         $.rewards[msg.sender] = 0;
         $.totalRewards -= uint128(amount);
         emit RewardClaimed(msg.sender, amount);
-        $.token.safeTransfer(msg.sender, amount);
+        _token.safeTransfer(msg.sender, amount);
     }
 
     /// @inheritdoc IStakingVault
@@ -272,7 +275,7 @@ contract StakingVault is
         if (amount > $.treasury) revert StakingVaultInsufficientTreasury(amount, $.treasury);
         $.treasury -= uint128(amount);
         emit TreasuryPaid(to, amount);
-        $.token.safeTransfer(to, amount);
+        _token.safeTransfer(to, amount);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -281,12 +284,12 @@ contract StakingVault is
 
     /// @inheritdoc IStakingVault
     function token() external view returns (IERC20) {
-        return _s().token;
+        return _token;
     }
 
     /// @inheritdoc IStakingVault
     function registry() external view returns (address) {
-        return _s().registry;
+        return _registry;
     }
 
     /// @inheritdoc IStakingVault
