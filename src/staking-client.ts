@@ -10,6 +10,8 @@ import type { ContractMethodArgs, TypedContractMethod } from "../typechain-types
 import { contractAddress } from "./deployments";
 import type { DeploymentFile } from "./deployments";
 import { formatPush, parsePush } from "./units";
+import { Role, STATUS_NAMES } from "./staking";
+import type { NodeStatusName } from "./staking";
 import { TaskError, loadDeployment, sendTx } from "./tasks-util";
 import type { SentTx } from "./tasks-util";
 import { formatTable } from "./table";
@@ -17,26 +19,26 @@ import type { Column } from "./table";
 
 // ------------------------------------------------------------------------------------------------ roles
 
-/** Roles in the order of their on-chain ids (VALIDATOR = 0 ... ARCHIVE = 3). */
+/** Role names as tasks take and print them: the contract's roles (src/staking.ts) in lower case. */
 export const ROLE_NAMES = ["validator", "storage", "delivery", "archive"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
-/** Node status names in the order of the on-chain enum. */
-export const STATUS_NAMES = ["None", "Active", "Jailed", "Exiting", "Exited", "Banned"] as const;
-export type StatusName = (typeof STATUS_NAMES)[number];
+export type StatusName = NodeStatusName;
 
 /** Longest endpoint the client accepts, in UTF-8 bytes (the registry enforces its own cap too). */
 export const MAX_ENDPOINT_BYTES = 256;
 
 /** Parses a role name (any case) or its number. */
 export function parseRole(input: string): number {
-  const text = input.trim().toLowerCase();
-  const byName = ROLE_NAMES.indexOf(text as RoleName);
-  if (byName >= 0) return byName;
+  const text = input.trim();
   if (/^[0-3]$/.test(text)) return Number(text);
-  throw new TaskError(`Unknown role "${input}": use validator, storage, delivery or archive.`);
+  const role = (Role as Record<string, number>)[text.toUpperCase()];
+  if (role === undefined)
+    throw new TaskError(`Unknown role "${input}": use validator, storage, delivery or archive.`);
+  return role;
 }
 
+/** Lower-case name of an on-chain role number. */
 export function roleName(role: number | bigint): string {
   return ROLE_NAMES[Number(role)] ?? `role ${role}`;
 }
