@@ -59,8 +59,9 @@ describe("NodeRegistry: operator lifecycle", () => {
         f.registry,
         "NodeRegistryZeroAmount",
       );
-      await expect(f.registry.connect(f.alice).stakeWithPermit(node, 0, 0, 0, ethers.ZeroHash, ethers.ZeroHash))
-        .to.be.revertedWithCustomError(f.registry, "NodeRegistryZeroAmount");
+      await expect(
+        f.registry.connect(f.alice).stakeWithPermit(node, 0, 0, 0, ethers.ZeroHash, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(f.registry, "NodeRegistryZeroAmount");
       await f.registry.connect(f.alice).exit(node);
       await expect(f.registry.connect(f.alice).stake(node, PUSH))
         .to.be.revertedWithCustomError(f.registry, "NodeRegistryInvalidStatus")
@@ -161,7 +162,9 @@ describe("NodeRegistry: operator lifecycle", () => {
       await time.increaseTo(first);
       await f.registry.connect(f.alice).withdraw(node);
       await f.registry.connect(f.alice).requestUnstake(node, PUSH);
-      expect((await f.registry.unbondingEntries(node))[0].releaseAt).to.equal(BigInt((await now()) + 7 * DAY));
+      expect((await f.registry.unbondingEntries(node))[0].releaseAt).to.equal(
+        BigInt((await now()) + 7 * DAY),
+      );
     });
   });
 
@@ -184,10 +187,16 @@ describe("NodeRegistry: operator lifecycle", () => {
       );
       await time.setNextBlockTimestamp(firstRelease);
       const tx = await f.registry.connect(f.alice).withdraw(node);
-      await expect(tx).to.emit(f.vault, "StakeWithdrawn").withArgs(node, f.alice.address, PUSH, 2n * PUSH);
+      await expect(tx)
+        .to.emit(f.vault, "StakeWithdrawn")
+        .withArgs(node, f.alice.address, PUSH, 2n * PUSH);
       await expect(tx).to.changeTokenBalances(f.token, [f.alice, f.vault], [PUSH, -PUSH]);
       await time.setNextBlockTimestamp(secondRelease);
-      await expect(f.registry.connect(f.alice).withdraw(node)).to.changeTokenBalance(f.token, f.alice, 2n * PUSH);
+      await expect(f.registry.connect(f.alice).withdraw(node)).to.changeTokenBalance(
+        f.token,
+        f.alice,
+        2n * PUSH,
+      );
       await expect(f.registry.connect(f.alice).withdraw(node))
         .to.be.revertedWithCustomError(f.vault, "StakingVaultNothingToWithdraw")
         .withArgs(node, 0);
@@ -202,7 +211,9 @@ describe("NodeRegistry: operator lifecycle", () => {
       await time.increase(PERIOD);
       const tx = f.registry.connect(f.alice).withdraw(node);
       await expect(tx).to.changeTokenBalance(f.token, f.alice, 6n * PUSH);
-      await expect(tx).to.emit(f.vault, "StakeWithdrawn").withArgs(node, f.alice.address, 6n * PUSH, 0);
+      await expect(tx)
+        .to.emit(f.vault, "StakeWithdrawn")
+        .withArgs(node, f.alice.address, 6n * PUSH, 0);
       expect(await f.registry.unbondingEntries(node)).to.deep.equal([]);
     });
 
@@ -382,7 +393,10 @@ describe("NodeRegistry: operator lifecycle", () => {
     expect(await f.registry.isActive(f.stranger.address)).to.equal(false);
     expect(await f.registry.stakeOf(f.stranger.address)).to.deep.equal([0n, 0n]);
     expect(await f.registry.unbondingEntries(f.stranger.address)).to.deep.equal([]);
-    await expect(f.registry.activeStake(4)).to.be.revertedWithCustomError(f.registry, "NodeRegistryUnknownRole");
+    await expect(f.registry.activeStake(4)).to.be.revertedWithCustomError(
+      f.registry,
+      "NodeRegistryUnknownRole",
+    );
     await expect(f.registry.minStake(4)).to.be.revertedWithCustomError(f.registry, "NodeRegistryUnknownRole");
   });
 });

@@ -31,7 +31,9 @@ describe("NodeRegistry: slashing hooks", () => {
       expect(await f.token.balanceOf(f.vaultAddress)).to.equal(VALIDATOR_MIN);
       // the reporter pulls its reward
       const claim = f.vault.connect(f.reporter).claimRewards();
-      await expect(claim).to.emit(f.vault, "RewardClaimed").withArgs(f.reporter.address, amount / 2n);
+      await expect(claim)
+        .to.emit(f.vault, "RewardClaimed")
+        .withArgs(f.reporter.address, amount / 2n);
       await expect(claim).to.changeTokenBalance(f.token, f.reporter, amount / 2n);
       expect(await f.vault.totalRewards()).to.equal(0n);
       await expect(f.vault.connect(f.reporter).claimRewards())
@@ -45,7 +47,9 @@ describe("NodeRegistry: slashing hooks", () => {
       await f.registry.connect(f.alice).requestUnstake(node, 10n * PUSH);
       await f.registry.connect(f.alice).requestUnstake(node, 20n * PUSH);
       // bonded = VALIDATOR_MIN; take all of it + 15 PUSH: the first entry (10) and 5 of the second
-      const tx = f.registry.connect(f.slasher).slash(node, VALIDATOR_MIN + 15n * PUSH, f.reporter.address, 1000);
+      const tx = f.registry
+        .connect(f.slasher)
+        .slash(node, VALIDATOR_MIN + 15n * PUSH, f.reporter.address, 1000);
       await expect(tx)
         .to.emit(f.vault, "StakeSlashed")
         .withArgs(
@@ -81,9 +85,9 @@ describe("NodeRegistry: slashing hooks", () => {
       await f.registry.connect(f.bob).requestUnstake(empty, VALIDATOR_MIN);
       await time.increase(PERIOD);
       await f.registry.connect(f.bob).withdraw(empty);
-      expect(await f.registry.connect(f.slasher).slash.staticCall(empty, PUSH, f.reporter.address, 100)).to.equal(
-        0n,
-      );
+      expect(
+        await f.registry.connect(f.slasher).slash.staticCall(empty, PUSH, f.reporter.address, 100),
+      ).to.equal(0n);
       await expect(f.registry.connect(f.slasher).slash(empty, PUSH, f.reporter.address, 100)).to.not.emit(
         f.registry,
         "NodeSlashed",
@@ -260,14 +264,17 @@ describe("NodeRegistry: slashing hooks", () => {
       await expect(f.vault.connect(f.governor).sendTreasury(f.stranger.address, 9n * PUSH))
         .to.be.revertedWithCustomError(f.vault, "StakingVaultInsufficientTreasury")
         .withArgs(9n * PUSH, 8n * PUSH);
-      await expect(
-        f.vault.connect(f.governor).sendTreasury(ZeroAddress, PUSH),
-      ).to.be.revertedWithCustomError(f.vault, "StakingVaultZeroAddress");
+      await expect(f.vault.connect(f.governor).sendTreasury(ZeroAddress, PUSH)).to.be.revertedWithCustomError(
+        f.vault,
+        "StakingVaultZeroAddress",
+      );
       await expect(f.vault.connect(f.slasher).sendTreasury(f.slasher.address, PUSH))
         .to.be.revertedWithCustomError(f.vault, "AccessControlUnauthorizedAccount")
         .withArgs(f.slasher.address, await f.vault.GOVERNOR_ROLE());
       const tx = f.vault.connect(f.governor).sendTreasury(f.stranger.address, 8n * PUSH);
-      await expect(tx).to.emit(f.vault, "TreasuryPaid").withArgs(f.stranger.address, 8n * PUSH);
+      await expect(tx)
+        .to.emit(f.vault, "TreasuryPaid")
+        .withArgs(f.stranger.address, 8n * PUSH);
       await expect(tx).to.changeTokenBalance(f.token, f.stranger, 8n * PUSH);
       expect(await f.vault.treasuryBalance()).to.equal(0n);
       // reporter reward is untouched
