@@ -39,7 +39,11 @@ export async function stakingFixture(): Promise<StakingFixture> {
     await d.token.mint(op.address, 10_000_000n * PUSH);
     await d.token.connect(op).approve(vaultAddress, MaxUint256);
   }
-  const register = async (operator = alice, role: number = Role.VALIDATOR, amount?: bigint): Promise<string> => {
+  const register = async (
+    operator = alice,
+    role: number = Role.VALIDATOR,
+    amount?: bigint,
+  ): Promise<string> => {
     const node = ethers.Wallet.createRandom().address;
     const stake = amount ?? (await d.registry.minStake(role));
     await d.registry.connect(operator).registerNode(node, role, ENDPOINT, stake);

@@ -149,7 +149,9 @@ describe("NodeRegistry: registerNode", () => {
       const node = ethers.Wallet.createRandom().address;
       const deadline = BigInt((await now()) + 3600);
       const { v, r, s } = await signPermit(f.token, f.stranger, f.vaultAddress, VALIDATOR_MIN, deadline);
-      await f.token.connect(f.bob).permit(f.stranger.address, f.vaultAddress, VALIDATOR_MIN, deadline, v, r, s);
+      await f.token
+        .connect(f.bob)
+        .permit(f.stranger.address, f.vaultAddress, VALIDATOR_MIN, deadline, v, r, s);
       await f.registry
         .connect(f.stranger)
         .registerNodeWithPermit(node, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN, deadline, v, r, s);
