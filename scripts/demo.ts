@@ -56,7 +56,7 @@ export const STEPS: DemoStep[] = [
     },
   },
   {
-    title: `Mint ${FUNDING_PUSH} test PUSH to four operators`,
+    title: `Mint ${formatPush(parsePush(FUNDING_PUSH))} test PUSH to four operators`,
     async run(ctx) {
       const signers = await ctx.hre.ethers.getSigners();
       ctx.operators = signers.slice(1, 5);

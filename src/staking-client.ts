@@ -3,7 +3,9 @@
 // transactions themselves, and the status of nodes (endpoints come from events). Used by the node:* tasks,
 // the demo, and node / validator code.
 import { Interface, Signature, TypedDataEncoder, getAddress, isAddress } from "ethers";
-import type { ContractTransactionResponse, Signer, TypedDataDomain } from "ethers";
+import type { ErrorDescription } from "ethers";
+import { explainError, revertData } from "./errors";
+import type { Signer, TypedDataDomain } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { INodeRegistry, IStakingVault, TestPush } from "../typechain-types";
 import type { ContractMethodArgs, TypedContractMethod } from "../typechain-types/common";
@@ -190,18 +192,6 @@ const COMMON_ERRORS = new Interface([
 const CONTRACT_NAMES = ["NodeRegistry", "StakingVault", "TestPush"];
 const PAUSABLE = new Interface(["function paused() view returns (bool)"]);
 
-/**
- * Estimates gas first, so that a call that would revert fails before anything is signed or sent (networks
- * with a fixed gas limit, like Hardhat's, would otherwise mine the reverting transaction), then sends it.
- */
-export async function estimateThenSend<A extends Array<unknown>>(
-  method: TypedContractMethod<A, unknown, "nonpayable">,
-  ...args: ContractMethodArgs<A, "nonpayable">
-): Promise<ContractTransactionResponse> {
-  await method.estimateGas(...args);
-  return method(...args);
-}
-
 /** How `approveFor` made the vault's allowance available. */
 export type Approval =
   | { kind: "allowance" }
@@ -279,9 +269,63 @@ export class StakingClient {
     return [this.registry.interface, this.vault.interface, this.token.interface, COMMON_ERRORS];
   }
 
-  /** Sends one transaction, printing hash and gas; a revert becomes one sentence (a TaskError). */
-  async send(what: string, fn: Parameters<typeof sendTx>[1]): Promise<SentTx> {
-    return sendTx(what, fn, this.interfaces, CONTRACT_NAMES, this.log);
+  /**
+   * Sends `method(...args)` and waits for it, printing hash and gas. The call is estimated first, so a call
+   * that would revert fails before anything is signed or sent (networks with a fixed gas limit, like
+   * Hardhat's, would otherwise mine the reverting transaction); its revert becomes one sentence.
+   */
+  async send<A extends Array<unknown>>(
+    what: string,
+    method: TypedContractMethod<A, unknown, "nonpayable">,
+    ...args: ContractMethodArgs<A, "nonpayable">
+  ): Promise<SentTx> {
+    try {
+      await method.estimateGas(...args);
+    } catch (e) {
+      throw new TaskError(`${what} failed: ${await this.explain(e)}`);
+    }
+    return sendTx(what, () => method(...args), this.interfaces, CONTRACT_NAMES, this.log);
+  }
+
+  /** One sentence for a revert: the common staking errors in operator terms (PUSH, dates), else decoded. */
+  async explain(err: unknown): Promise<string> {
+    const data = revertData(err);
+    let desc: ErrorDescription | null = null;
+    for (const iface of data ? this.interfaces : []) {
+      try {
+        desc = iface.parseError(data!);
+      } catch {
+        desc = null;
+      }
+      if (desc) break;
+    }
+    const a = desc?.args;
+    switch (desc?.name) {
+      case "EnforcedPause":
+        return "the NodeRegistry is paused: operator actions are disabled until governance unpauses it.";
+      case "StakingVaultNothingToWithdraw": {
+        const next = Number(a![1]);
+        if (next === 0) return `node ${a![0]} has no unbonding stake.`;
+        const now = await this.chainTime();
+        return `nothing is withdrawable yet: the next unbonding entry of node ${a![0]} matures at ${formatTime(next)} (in ${formatDuration(Math.max(0, next - now))}).`;
+      }
+      case "StakingVaultWithdrawalsLocked":
+        return `withdrawals of node ${a![0]} are locked by ${a![1]} open dispute(s).`;
+      case "StakingVaultInsufficientStake":
+        return `node ${a![0]} has ${formatPush(a![2])} PUSH bonded, less than the ${formatPush(a![1])} PUSH requested.`;
+      case "NodeRegistryNotOperator":
+        return `node ${a![0]} is operated by ${a![2]}, not by ${a![1]}.`;
+      case "NodeRegistryInvalidStatus":
+        return `node ${a![0]} is ${statusName(a![1])}.`;
+      case "NodeRegistryStakeBelowMinimum":
+        return `${formatPush(a![1])} PUSH is below the ${roleName(a![0])} minimum stake of ${formatPush(a![2])} PUSH.`;
+      case "ERC20InsufficientBalance":
+        return `${a![0]} holds ${formatPush(a![1])} PUSH, less than the ${formatPush(a![2])} PUSH needed.`;
+      case "ERC20InsufficientAllowance":
+        return `the vault may take only ${formatPush(a![1])} of the ${formatPush(a![2])} PUSH needed (approval or permit missing).`;
+      default:
+        return explainError(err, this.interfaces, CONTRACT_NAMES);
+    }
   }
 
   async operatorAddress(): Promise<string> {
@@ -422,8 +466,11 @@ export class StakingClient {
       this.log(`Signed a permit for the vault to take exactly ${formatPush(amount)} PUSH.`);
       return { kind: "permit", deadline, v, r, s };
     }
-    const tx = await this.send(`approve ${formatPush(amount)} PUSH to the vault`, () =>
-      estimateThenSend(this.token.approve, spender, amount),
+    const tx = await this.send(
+      `approve ${formatPush(amount)} PUSH to the vault`,
+      this.token.approve,
+      spender,
+      amount,
     );
     return { kind: "approve", tx };
   }
@@ -451,23 +498,20 @@ export class StakingClient {
     const what = `register ${roleName(role)} node ${signer} with ${formatPush(amount)} PUSH`;
     if (approval.kind === "permit") {
       const { deadline, v, r, s } = approval;
-      return this.send(what, () =>
-        estimateThenSend(
-          this.registry.registerNodeWithPermit,
-          signer,
-          role,
-          endpoint,
-          amount,
-          deadline,
-          v,
-          r,
-          s,
-        ),
+      return this.send(
+        what,
+        this.registry.registerNodeWithPermit,
+        signer,
+        role,
+        endpoint,
+        amount,
+        deadline,
+        v,
+        r,
+        s,
       );
     }
-    return this.send(what, () =>
-      estimateThenSend(this.registry.registerNode, signer, role, endpoint, amount),
-    );
+    return this.send(what, this.registry.registerNode, signer, role, endpoint, amount);
   }
 
   /** Adds `amount` wei to the bonded stake of `node`. */
@@ -481,11 +525,9 @@ export class StakingClient {
     const what = `stake ${formatPush(amount)} PUSH on node ${node}`;
     if (approval.kind === "permit") {
       const { deadline, v, r, s } = approval;
-      return this.send(what, () =>
-        estimateThenSend(this.registry.stakeWithPermit, node, amount, deadline, v, r, s),
-      );
+      return this.send(what, this.registry.stakeWithPermit, node, amount, deadline, v, r, s);
     }
-    return this.send(what, () => estimateThenSend(this.registry.stake, node, amount));
+    return this.send(what, this.registry.stake, node, amount);
   }
 
   /** Starts unbonding `amount` wei of `node`'s bonded stake. */
@@ -500,8 +542,11 @@ export class StakingClient {
       );
     await this.requireNotPaused();
     const min = await this.minStake(Number(record.role));
-    const sent = await this.send(`request unstake of ${formatPush(amount)} PUSH from node ${node}`, () =>
-      estimateThenSend(this.registry.requestUnstake, node, amount),
+    const sent = await this.send(
+      `request unstake of ${formatPush(amount)} PUSH from node ${node}`,
+      this.registry.requestUnstake,
+      node,
+      amount,
     );
     const period = await this.registry.unbondingPeriod();
     this.log(`The ${formatPush(amount)} PUSH becomes withdrawable in ${formatDuration(Number(period))}.`);
@@ -517,22 +562,20 @@ export class StakingClient {
     await this.requireOwnNode(node);
     const entries = await this.registry.unbondingEntries(node);
     if (entries.length === 0) throw new TaskError(`Node ${node} has no unbonding stake to withdraw.`);
-    const now = await this.chainTime();
-    const ready = entries.filter((e) => Number(e.releaseAt) <= now);
-    if (ready.length === 0) {
-      const first = entries[0];
-      throw new TaskError(
-        `Nothing to withdraw yet: ${describeEntry({ amount: first.amount, releaseAt: Number(first.releaseAt) }, now)}.`,
-      );
-    }
     const locks = await this.vault.withdrawalLocks(node);
     if (locks > 0n)
       throw new TaskError(`Withdrawals of node ${node} are locked by ${locks} open dispute(s).`);
     await this.requireNotPaused();
-    const amount = ready.reduce((sum, e) => sum + e.amount, 0n);
-    const sent = await this.send(`withdraw ${formatPush(amount)} PUSH from node ${node}`, () =>
-      estimateThenSend(this.registry.withdraw, node),
-    );
+    // Maturity is left to the estimate: it runs at the next block's time, which only the node knows.
+    const sent = await this.send(`withdraw matured stake of node ${node}`, this.registry.withdraw, node);
+    const receipt = await this.operator.provider!.getTransactionReceipt(sent.hash);
+    let amount = 0n;
+    const vaultAddress = (await this.vault.getAddress()).toLowerCase();
+    for (const log of receipt?.logs ?? []) {
+      if (log.address.toLowerCase() !== vaultAddress) continue;
+      const parsed = this.vault.interface.parseLog(log);
+      if (parsed?.name === "StakeWithdrawn") amount += parsed.args.amount as bigint;
+    }
     return { ...sent, amount };
   }
 
@@ -547,7 +590,7 @@ export class StakingClient {
         `Node ${node} has ${formatPush(bonded)} PUSH bonded, below the ${roleName(record.role)} minimum of ${formatPush(min)} PUSH: stake ${formatPush(min - bonded)} PUSH more first.`,
       );
     await this.requireNotPaused();
-    return this.send(`unjail node ${node}`, () => estimateThenSend(this.registry.unjail, node));
+    return this.send(`unjail node ${node}`, this.registry.unjail, node);
   }
 
   /** Active|Jailed -> Exiting: all bonded stake starts unbonding. */
@@ -555,7 +598,7 @@ export class StakingClient {
     const record = await this.requireOwnNode(node);
     this.requireStatus(node, record, ["Active", "Jailed"], "exit");
     await this.requireNotPaused();
-    const sent = await this.send(`exit node ${node}`, () => estimateThenSend(this.registry.exit, node));
+    const sent = await this.send(`exit node ${node}`, this.registry.exit, node);
     const period = await this.registry.unbondingPeriod();
     this.log(`Its stake becomes withdrawable in ${formatDuration(Number(period))} (node:withdraw).`);
     return sent;
@@ -567,8 +610,11 @@ export class StakingClient {
     const record = await this.requireOwnNode(node);
     this.requireStatus(node, record, ["Active", "Jailed", "Exiting"], "update the endpoint of");
     await this.requireNotPaused();
-    return this.send(`set endpoint of node ${node} to ${endpoint}`, () =>
-      estimateThenSend(this.registry.updateEndpoint, node, endpoint),
+    return this.send(
+      `set endpoint of node ${node} to ${endpoint}`,
+      this.registry.updateEndpoint,
+      node,
+      endpoint,
     );
   }
 

@@ -1,6 +1,7 @@
 // Deploys the whole protocol as an ordered list of steps, each producing named contracts, and records
 // them in deployments/<network>.json after every step, so an interrupted deploy resumes where it stopped
 // and a complete one deploys nothing new. Adding a contract = one file in ./steps + one line in STEPS.
+import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { DEPLOYMENTS_DIR, deploymentPath, readDeployment, writeDeployment } from "../deployments";
 import type { DeploymentFile } from "../deployments";
@@ -83,6 +84,7 @@ export async function deployProtocol(
   const network = hre.network.name;
   const local = isLocalNetwork(hre);
   const file = deploymentPath(network, dir);
+  const shown = path.relative(process.cwd(), file) || file;
   const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
   const signers = await hre.ethers.getSigners();
   if (signers.length === 0)
@@ -98,9 +100,9 @@ export async function deployProtocol(
   if (existing && existing.chainId !== chainId) {
     if (!local)
       throw new DeployError(
-        `${file} is for chainId ${existing.chainId}, but the connected chain is ${chainId}: wrong network, or move the file away.`,
+        `${shown} is for chainId ${existing.chainId}, but the connected chain is ${chainId}: wrong network, or move the file away.`,
       );
-    log(`${file} is for chainId ${existing.chainId}, not ${chainId}: deploying anew.`);
+    log(`${shown} is for chainId ${existing.chainId}, not ${chainId}: deploying anew.`);
     existing = undefined;
   }
   if (existing) {
@@ -108,9 +110,9 @@ export async function deployProtocol(
     if (reason) {
       if (!local)
         throw new DeployError(
-          `${file} does not match the chain (${reason}): check the network, or pass --fresh to deploy anew.`,
+          `${shown} does not match the chain (${reason}): check the network, or pass --fresh to deploy anew.`,
         );
-      log(`${file} is stale (${reason}): deploying anew.`);
+      log(`${shown} is stale (${reason}): deploying anew.`);
       existing = undefined;
     }
   }
@@ -156,7 +158,7 @@ export async function deployProtocol(
     log,
   };
 
-  if (existing) log(`Resuming from ${file} (deploy block ${existing.deployBlock}).`);
+  if (existing) log(`Resuming from ${shown} (deploy block ${existing.deployBlock}).`);
   const deployedSteps: string[] = [];
   for (const step of STEPS) {
     if (!(await step.applies(ctx))) {
@@ -184,9 +186,9 @@ export async function deployProtocol(
     deployedSteps.push(step.name);
   }
   if (deployedSteps.length === 0) {
-    log(`Nothing new to deploy: every contract in ${file} is on chain ${chainId}.`);
+    log(`Nothing new to deploy: every contract in ${shown} is on chain ${chainId}.`);
   } else {
-    log(`Wrote ${file}.`);
+    log(`Wrote ${shown}.`);
   }
   return { deployment, file, deployedSteps };
 }

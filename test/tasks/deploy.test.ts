@@ -8,6 +8,7 @@ import { parsePush } from "../../src/units";
 import { expectRefused, newSigner, runTask } from "./helpers";
 
 const file = deploymentPath("hardhat");
+const shown = "deployments/hardhat.json";
 
 async function contracts(d: DeploymentFile): Promise<{ registry: NodeRegistry; vault: StakingVault }> {
   const registry = (await hre.ethers.getContractAt(
@@ -26,7 +27,7 @@ describe("deploy:protocol", () => {
     const [deployer] = await hre.ethers.getSigners();
     const startBlock = await hre.ethers.provider.getBlockNumber();
     const { result, out } = await runTask<DeploymentFile>("deploy:protocol", { fresh: true });
-    expect(out).to.include(`Wrote ${file}.`);
+    expect(out).to.include(`Wrote ${shown}.`);
     const onDisk = readDeployment("hardhat")!;
     expect(onDisk).to.deep.equal(JSON.parse(JSON.stringify(result)));
     expect(onDisk.chainId).to.equal(31337);
@@ -71,7 +72,7 @@ describe("deploy:protocol", () => {
     const before = fs.readFileSync(file, "utf8");
     const nonce = await hre.ethers.provider.getTransactionCount(deployer.address);
     const { out } = await runTask("deploy:protocol");
-    expect(out).to.include(`Nothing new to deploy: every contract in ${file} is on chain 31337.`);
+    expect(out).to.include(`Nothing new to deploy: every contract in ${shown} is on chain 31337.`);
     expect(out).to.include("- StakingVault + NodeRegistry: already deployed, kept.");
     expect(await hre.ethers.provider.getTransactionCount(deployer.address)).to.equal(nonce);
     expect(fs.readFileSync(file, "utf8")).to.equal(before);

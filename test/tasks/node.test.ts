@@ -247,7 +247,9 @@ describe("node:* tasks", () => {
       await expectRefused(
         "node:withdraw",
         { node, from: "1" },
-        /^Nothing to withdraw yet: 10,000 at \S+Z \(in 21d\)\.$/,
+        new RegExp(
+          `^withdraw matured stake of node ${node} failed: nothing is withdrawable yet: the next unbonding entry of node ${node} matures at \\S+Z \\(in 21d\\)\\.$`,
+        ),
         [op.address],
       );
 
@@ -265,6 +267,17 @@ describe("node:* tasks", () => {
         `Node ${node} has no unbonding stake to withdraw.`,
         [op.address],
       );
+    });
+
+    it("withdraws when the next block matures the entry, though the latest block is older", async () => {
+      const d = await deployed();
+      const node = await register(d, "archive", "60000");
+      await runTask("node:unstake", { node, amount: "10000", from: "1" });
+      const [entry] = await d.registry.unbondingEntries(node);
+      await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(entry.releaseAt)]);
+      const { out } = await runTask("node:withdraw", { node, from: "1" });
+      expect(out).to.include(`Withdrew 10,000 PUSH to ${d.operators[0].address}.`);
+      expect(await d.registry.stakeOf(node)).to.deep.equal([parsePush("50000"), 0n]);
     });
 
     it("jails a node whose bonded stake falls below the role minimum, and says so", async () => {
