@@ -200,6 +200,11 @@ describe("deploy:protocol", () => {
     expect(result.contracts.PushToken).to.deep.equal({ address: plainAddress });
     expect(result.parameters.testToken).to.equal(false);
     await expectRefused(
+      "token:mint",
+      { to: op.address, amount: "1" },
+      'The token of network "hardhat" is not the test token: it cannot be minted.',
+    );
+    await expectRefused(
       "deploy:protocol",
       { token: newSigner() },
       `The existing deployment on "hardhat" uses token ${plainAddress}`,

@@ -52,7 +52,7 @@ async function expectPrintedTx(out: string, sent: SentTx): Promise<void> {
 
 describe("node:* tasks", () => {
   describe("--help", () => {
-    for (const name of [...NODE_TASKS, "deploy:protocol"]) {
+    for (const name of [...NODE_TASKS, "deploy:protocol", "token:mint"]) {
       it(`${name} describes itself and every parameter`, () => {
         const def = hre.tasks[name];
         expect(def, name).to.not.equal(undefined);
@@ -67,6 +67,24 @@ describe("node:* tasks", () => {
     it("node tasks that act on a node take --from", () => {
       for (const name of NODE_TASKS.filter((n) => n !== "node:status"))
         expect(hre.tasks[name].paramDefinitions, name).to.have.property("from");
+    });
+  });
+
+  describe("token:mint", () => {
+    it("mints test PUSH and prints the new balance; refuses bad input", async () => {
+      const d = await deployed();
+      const to = newSigner();
+      const { result, out } = await runTask<SentTx>("token:mint", { to, amount: "1,500.25" });
+      await expectPrintedTx(out, result);
+      expect(out).to.include(`${to} now holds 1,500.25 PUSH.`);
+      expect(await d.token.balanceOf(to)).to.equal(parsePush("1500.25"));
+      await expectRefused(
+        "token:mint",
+        { to, amount: "1000000001" },
+        "--amount is more than 1,000,000,000 PUSH",
+        [d.deployer.address],
+      );
+      await expectRefused("token:mint", { to: "x", amount: "1" }, '--to "x" is not an Ethereum address.');
     });
   });
 
