@@ -234,6 +234,16 @@ describe("deploy:protocol", () => {
       const k = result.contracts.KeyRegistry;
       expect(k, "KeyRegistry in the deployments file").to.not.equal(undefined);
       expect(await hre.upgrades.erc1967.getImplementationAddress(k.address)).to.equal(k.implementation);
+      const [deployer] = await hre.ethers.getSigners();
+      const access = new hre.ethers.Contract(
+        k.address,
+        ["function hasRole(bytes32 role, address account) view returns (bool)"],
+        hre.ethers.provider,
+      );
+      for (const role of ["GOVERNOR_ROLE", "GUARDIAN_ROLE"])
+        expect(await access.getFunction("hasRole")(hre.ethers.id(role), deployer.address), role).to.equal(
+          true,
+        );
     } else {
       expect(out).to.include("- KeyRegistry: not in this checkout, skipped.");
       expect(result.contracts).to.not.have.property("KeyRegistry");
