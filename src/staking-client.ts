@@ -150,7 +150,7 @@ function formatDuration(seconds: number): string {
   return `${Math.round(seconds / 86400)}d`;
 }
 
-/** "1,000 PUSH at 2026-01-01T00:00:00Z (in 5m)" or "... (withdrawable now)". */
+/** "1,000 at 2026-01-01T00:00:00Z (in 5m)" (amount in PUSH) or "... (withdrawable now)". */
 export function describeEntry(e: UnbondingRow, now: number): string {
   const when = e.releaseAt <= now ? "withdrawable now" : `in ${formatDuration(e.releaseAt - now)}`;
   return `${formatPush(e.amount)} at ${formatTime(e.releaseAt)} (${when})`;
@@ -685,6 +685,14 @@ export class StakingClient {
   /** Status of every registered node, in registration order. */
   async statusAll(): Promise<NodeStatusRow[]> {
     const { nodes, endpoints } = await this.discover();
-    return Promise.all(nodes.map((n) => this.row(n, endpoints.get(n.toLowerCase()) ?? "")));
+    const rows: NodeStatusRow[] = [];
+    // A few nodes at a time: three calls each, and public RPC endpoints throttle bursts.
+    for (let i = 0; i < nodes.length; i += 16)
+      rows.push(
+        ...(await Promise.all(
+          nodes.slice(i, i + 16).map((n) => this.row(n, endpoints.get(n.toLowerCase()) ?? "")),
+        )),
+      );
+    return rows;
   }
 }
