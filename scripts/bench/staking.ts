@@ -37,7 +37,9 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
   const out: Record<string, number> = {};
   const node = ethers.Wallet.createRandom().address;
   await token.connect(operator).approve(vaultAddress, min);
-  out.registerNode = await gasOf(registry.connect(operator).registerNode(node, Role.VALIDATOR, ENDPOINT_40, min));
+  out.registerNode = await gasOf(
+    registry.connect(operator).registerNode(node, Role.VALIDATOR, ENDPOINT_40, min),
+  );
 
   const topUp = 10_000n * 10n ** 18n;
   await token.connect(operator).approve(vaultAddress, topUp);
