@@ -1,6 +1,6 @@
 import type { ContractTransactionResponse, Interface } from "ethers";
-import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { HardhatPluginError } from "hardhat/plugins";
 import { explainError } from "./errors";
 import { requireDeployment } from "./deployments";
 import type { DeploymentFile } from "./deployments";
@@ -14,13 +14,12 @@ export interface SentTx {
 
 /**
  * An error whose message is already one sentence for the user. It is a HardhatPluginError so that the
- * Hardhat CLI prints just the sentence ("Error in plugin push-nodes: ..."), without a stack trace.
+ * Hardhat command line prints the sentence alone, without a stack trace.
  */
 export class TaskError extends HardhatPluginError {
   constructor(message: string) {
     super("push-nodes", message);
-    // HardhatPluginError resets the prototype to its own; restore ours so `instanceof TaskError` works.
-    Object.setPrototypeOf(this, new.target.prototype);
+    Object.setPrototypeOf(this, TaskError.prototype);
     this.name = "TaskError";
   }
 }
