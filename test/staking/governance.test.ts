@@ -233,15 +233,22 @@ describe("NodeRegistry and StakingVault: governance", () => {
       for (const call of [
         () => r.registerNode(f.stranger.address, 0, ENDPOINT, VALIDATOR_MIN),
         () => r.registerNodeWithPermit(f.stranger.address, 0, ENDPOINT, VALIDATOR_MIN, 0, 0, z, z),
-        () => r.stake(node, PUSH),
-        () => r.stakeWithPermit(node, PUSH, 0, 0, z, z),
         () => r.requestUnstake(node, PUSH),
-        () => r.withdraw(node),
         () => r.unjail(node),
         () => r.exit(node),
         () => r.updateEndpoint(node, ENDPOINT),
       ]) {
         await expect(call()).to.be.revertedWithCustomError(f.registry, "EnforcedPause");
+      }
+      // the guardian's pause reaches the vault's operator entry points too
+      const v = f.vault.connect(f.alice);
+      expect(await f.vault.paused()).to.equal(true);
+      for (const call of [
+        () => v.stake(node, PUSH),
+        () => v.stakeWithPermit(node, PUSH, 0, 0, z, z),
+        () => v.withdraw(node),
+      ]) {
+        await expect(call()).to.be.revertedWithCustomError(f.vault, "EnforcedPause");
       }
       await expect(f.registry.connect(f.guardian).unpause())
         .to.be.revertedWithCustomError(f.registry, "AccessControlUnauthorizedAccount")
@@ -253,7 +260,8 @@ describe("NodeRegistry and StakingVault: governance", () => {
         f.registry,
         "ExpectedPause",
       );
-      await r.stake(node, PUSH);
+      expect(await f.vault.paused()).to.equal(false);
+      await v.stake(node, PUSH);
     });
   });
 
@@ -263,10 +271,11 @@ describe("NodeRegistry and StakingVault: governance", () => {
       const node = await f.register();
       const v = f.vault.connect(f.governor);
       for (const call of [
-        () => v.deposit(node, f.alice.address, PUSH),
-        () => v.requestUnbond(node, PUSH, 1),
-        () => v.unbondAll(node, 1),
-        () => v.withdraw(node, f.governor.address),
+        () => v.register(node, f.alice.address, 0, PUSH),
+        () => v.requestUnbond(node, f.alice.address, PUSH, 1),
+        () => v.setStatus(node, 3, 1),
+        () => v.setMinStake(0, PUSH),
+        () => v.setPaused(true),
         () => v.slash(node, PUSH, f.governor.address, 5000),
         () => v.lockWithdrawals(node),
         () => v.unlockWithdrawals(node),
@@ -328,7 +337,7 @@ describe("NodeRegistry and StakingVault: governance", () => {
       expect(await snapshot()).to.deep.equal(before);
       // still fully working after the upgrade
       await f.registry.connect(f.slasher).unlockWithdrawals(a);
-      await f.registry.connect(f.alice).stake(a, PUSH);
+      await f.vault.connect(f.alice).stake(a, PUSH);
       expect(await f.registry.stakeOf(a)).to.deep.equal([VALIDATOR_MIN + 8n * PUSH, 3n * PUSH]);
     });
 
