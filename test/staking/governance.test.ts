@@ -285,6 +285,47 @@ describe("NodeRegistry and StakingVault: governance", () => {
           .withArgs(f.governor.address);
       }
     });
+
+    it("only the vault completes an exit on the registry", async () => {
+      const f = await loadFixture(stakingFixture);
+      const node = await f.register();
+      await f.registry.connect(f.alice).exit(node);
+      for (const who of [f.governor, f.alice]) {
+        await expect(f.registry.connect(who).completeExit(node))
+          .to.be.revertedWithCustomError(f.registry, "NodeRegistryNotVault")
+          .withArgs(who.address);
+      }
+      expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Exiting);
+    });
+
+    it("the vault mirrors operator, role, status and per-role figures of the registry", async () => {
+      const f = await loadFixture(stakingFixture);
+      const node = await f.register(f.bob, Role.STORAGE);
+      const min = DEFAULT_STAKING_PARAMS.minStake[Role.STORAGE];
+      expect(await f.vault.operatorOf(node)).to.equal(f.bob.address);
+      expect(await f.vault.operatorOf(f.stranger.address)).to.equal(ZeroAddress);
+      expect(await f.vault.statusOf(node)).to.equal(NodeStatus.Active);
+      expect(await f.vault.statusOf(f.stranger.address)).to.equal(NodeStatus.None);
+      expect(await f.vault.minStake(Role.STORAGE)).to.equal(min);
+      expect(await f.vault.minStake(9)).to.equal(0n);
+      expect(await f.vault.activeStake(Role.STORAGE)).to.equal(min);
+      expect(await f.vault.activeStake(9)).to.equal(0n);
+      await f.registry.connect(f.bob).requestUnstake(node, PUSH); // below the minimum: Jailed
+      expect(await f.vault.statusOf(node)).to.equal(NodeStatus.Jailed);
+      expect(await f.vault.activeStake(Role.STORAGE)).to.equal(0n);
+      await f.vault.connect(f.bob).stake(node, PUSH); // a Jailed node stays Jailed until unjail
+      expect(await f.vault.statusOf(node)).to.equal(NodeStatus.Jailed);
+      expect(await f.vault.activeStake(Role.STORAGE)).to.equal(0n);
+      await f.registry.connect(f.bob).unjail(node);
+      expect(await f.vault.statusOf(node)).to.equal(NodeStatus.Active);
+      expect(await f.vault.activeStake(Role.STORAGE)).to.equal(min);
+      await f.registry.connect(f.governor).setMinStake(Role.STORAGE, 2n * min);
+      expect(await f.vault.minStake(Role.STORAGE)).to.equal(2n * min);
+      expect(await f.registry.minStake(Role.STORAGE)).to.equal(2n * min);
+      await f.registry.connect(f.bob).exit(node);
+      expect(await f.vault.statusOf(node)).to.equal(NodeStatus.Exiting);
+      expect(await f.vault.activeStake(Role.STORAGE)).to.equal(0n);
+    });
   });
 
   describe("upgrades", () => {
