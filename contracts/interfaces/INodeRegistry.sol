@@ -8,8 +8,8 @@ import {IStakingVault} from "./IStakingVault.sol";
 ///         parameters and pause, and the single entry point of the slashing contract. The token-moving operator
 ///         calls top-up ({IStakingVault.stake}) and withdrawal ({IStakingVault.withdraw}) go to the vault directly
 ///         (one contract hop less); the vault tells the registry when a withdrawal empties an Exiting node
-///         ({completeExit}). A node is identified by its signer address (`node == signer`); a signer is bound to one node forever
-///         and can never be registered again, even after the node exited or was banned. The operator is the
+///         ({completeExit}). A node is identified by its signer address (`node == signer`); a signer is bound
+///         to one node forever and can never be registered again, even after the node exited or was banned. The operator is the
 ///         account that registered the node; it alone manages the node and receives withdrawn stake.
 ///
 ///         Roles (uint8): VALIDATOR = 0, STORAGE = 1, DELIVERY = 2, ARCHIVE = 3.
@@ -158,7 +158,8 @@ interface INodeRegistry {
     ///         stake falls below its role minimum becomes Jailed (reason UnderStake).
     function requestUnstake(address node, uint256 amount) external;
 
-    /// @notice Jailed -> Active (top up with {IStakingVault.stake} first if needed), once `node`'s bonded stake is at least its role minimum.
+    /// @notice Jailed -> Active, once `node`'s bonded stake is at least its role minimum (top up with
+    ///         {IStakingVault.stake} first if needed).
     function unjail(address node) external;
 
     /// @notice Active|Jailed -> Exiting: all bonded stake starts unbonding; the node becomes Exited when
