@@ -9,8 +9,9 @@ import {IStakingVault} from "./IStakingVault.sol";
 ///         calls top-up ({IStakingVault.stake}) and withdrawal ({IStakingVault.withdraw}) go to the vault directly
 ///         (one contract hop less); the vault tells the registry when a withdrawal empties an Exiting node
 ///         ({completeExit}). A node is identified by its signer address (`node == signer`); a signer is bound
-///         to one node forever and can never be registered again, even after the node exited or was banned. The operator is the
-///         account that registered the node; it alone manages the node and receives withdrawn stake.
+///         to one node forever and can never be registered again, even after the node exited or was banned.
+///         The operator is the account that registered the node; it alone manages the node and receives
+///         withdrawn stake.
 ///
 ///         Roles (uint8): VALIDATOR = 0, STORAGE = 1, DELIVERY = 2, ARCHIVE = 3.
 ///
