@@ -242,23 +242,23 @@ contract Slashing is
         if (value < min || value > max) revert SlashingParamOutOfBounds(param, value, min, max);
         SlashingStorage storage $ = _s();
         Params storage p = $.params;
-        LenientLimits storage l = $.lenient;
+        LenientLimits storage lenient = $.lenient;
         uint256 old;
         if (param == Param.StateLag) {
             old = p.stateLag;
             p.stateLag = uint32(value);
-            if (value > l.stateLag) l.stateLag = uint32(value);
-            l.changedAt = uint64(block.timestamp);
+            if (value > lenient.stateLag) lenient.stateLag = uint32(value);
+            lenient.changedAt = uint64(block.timestamp);
         } else if (param == Param.MaxContentSize) {
             old = p.maxContentSize;
             p.maxContentSize = uint32(value);
-            if (value > l.maxContentSize) l.maxContentSize = uint32(value);
-            l.changedAt = uint64(block.timestamp);
+            if (value > lenient.maxContentSize) lenient.maxContentSize = uint32(value);
+            lenient.changedAt = uint64(block.timestamp);
         } else if (param == Param.MaxClockSkew) {
             old = p.maxClockSkew;
             p.maxClockSkew = uint32(value);
-            if (value > l.maxClockSkew) l.maxClockSkew = uint32(value);
-            l.changedAt = uint64(block.timestamp);
+            if (value > lenient.maxClockSkew) lenient.maxClockSkew = uint32(value);
+            lenient.changedAt = uint64(block.timestamp);
         } else if (param == Param.MessageFaultSlashBps) {
             old = p.messageFaultSlashBps;
             p.messageFaultSlashBps = uint16(value);
@@ -313,12 +313,12 @@ contract Slashing is
         uint64 attestedAt
     ) public view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew) {
         SlashingStorage storage $ = _s();
-        LenientLimits memory l = $.lenient;
-        if (attestedAt >= l.changedAt + LIMIT_CHANGE_WINDOW) {
+        LenientLimits memory lenient = $.lenient;
+        if (attestedAt >= lenient.changedAt + LIMIT_CHANGE_WINDOW) {
             Params storage p = $.params;
             return (p.stateLag, p.maxContentSize, p.maxClockSkew);
         }
-        return (l.stateLag, l.maxContentSize, l.maxClockSkew);
+        return (lenient.stateLag, lenient.maxContentSize, lenient.maxClockSkew);
     }
 
     /// @inheritdoc ISlashing

@@ -79,13 +79,13 @@ library OpenPgpSignature {
         bytes32 x,
         bytes32 y
     ) internal view returns (Status) {
-        (Status st, Layout memory l) = parse(signature, ECDSA_ALGORITHM);
+        (Status st, Layout memory layout) = parse(signature, ECDSA_ALGORITHM);
         if (st != Status.Valid) return st;
-        (uint256 r, uint256 rLen, uint256 next) = _mpi(signature, l.valuesStart);
+        (uint256 r, uint256 rLen, uint256 next) = _mpi(signature, layout.valuesStart);
         (uint256 s, uint256 sLen, uint256 end) = _mpi(signature, next);
         if (rLen > 32 || sLen > 32 || end != signature.length) return Status.MalformedValues;
-        bytes32 h = signedHash(digest, signature, l);
-        if (uint256(h) >> 240 != l.left16) return Status.HashPrefixMismatch;
+        bytes32 h = signedHash(digest, signature, layout);
+        if (uint256(h) >> 240 != layout.left16) return Status.HashPrefixMismatch;
         if (r == 0 || r >= _P256_N || s == 0 || s >= _P256_N) return Status.BadSignature;
         if (s > _P256_HALF_N) s = _P256_N - s;
         return P256.verify(h, bytes32(r), bytes32(s), x, y) ? Status.Valid : Status.BadSignature;
@@ -99,14 +99,14 @@ library OpenPgpSignature {
         bytes memory n,
         bytes memory e
     ) internal view returns (Status) {
-        (Status st, Layout memory l) = parse(signature, RSA_ALGORITHM);
+        (Status st, Layout memory layout) = parse(signature, RSA_ALGORITHM);
         if (st != Status.Valid) return st;
-        uint256 p = l.valuesStart;
+        uint256 p = layout.valuesStart;
         if (p + 2 > signature.length) return Status.MalformedValues;
         uint256 sLen = (_u16(signature, p) + 7) >> 3;
         if (p + 2 + sLen != signature.length || sLen > n.length) return Status.MalformedValues;
-        bytes32 h = signedHash(digest, signature, l);
-        if (uint256(h) >> 240 != l.left16) return Status.HashPrefixMismatch;
+        bytes32 h = signedHash(digest, signature, layout);
+        if (uint256(h) >> 240 != layout.left16) return Status.HashPrefixMismatch;
         // s, left-padded with zeros to the modulus length.
         bytes memory s = new bytes(n.length);
         assembly ("memory-safe") {
@@ -122,17 +122,17 @@ library OpenPgpSignature {
         bytes calldata signature,
         uint8 keyAlgorithm
     ) internal view returns (Status) {
-        (Status st, Layout memory l) = parse(signature, keyAlgorithm);
+        (Status st, Layout memory layout) = parse(signature, keyAlgorithm);
         if (st != Status.Valid) return st;
         if (keyAlgorithm == ED25519_ALGORITHM) {
-            if (l.valuesStart + 64 != signature.length) return Status.MalformedValues;
+            if (layout.valuesStart + 64 != signature.length) return Status.MalformedValues;
         } else {
-            (, uint256 rLen, uint256 next) = _mpi(signature, l.valuesStart);
+            (, uint256 rLen, uint256 next) = _mpi(signature, layout.valuesStart);
             (, uint256 sLen, uint256 end) = _mpi(signature, next);
             if (rLen > 32 || sLen > 32 || end != signature.length) return Status.MalformedValues;
         }
-        bytes32 h = signedHash(digest, signature, l);
-        if (uint256(h) >> 240 != l.left16) return Status.HashPrefixMismatch;
+        bytes32 h = signedHash(digest, signature, layout);
+        if (uint256(h) >> 240 != layout.left16) return Status.HashPrefixMismatch;
         return Status.Valid;
     }
 
@@ -140,56 +140,57 @@ library OpenPgpSignature {
     function parse(
         bytes calldata signature,
         uint8 keyAlgorithm
-    ) internal pure returns (Status, Layout memory l) {
+    ) internal pure returns (Status, Layout memory layout) {
         uint256 len = signature.length;
-        if (len < 2 || _u8(signature, 0) != _SIGNATURE_TAG) return (Status.NotOnePacket, l);
+        if (len < 2 || _u8(signature, 0) != _SIGNATURE_TAG) return (Status.NotOnePacket, layout);
         uint256 a = _u8(signature, 1);
         uint256 bodyLen;
         if (a < 192) {
-            l.bodyStart = 2;
+            layout.bodyStart = 2;
             bodyLen = a;
         } else if (a < 224) {
-            if (len < 3) return (Status.NotOnePacket, l);
-            l.bodyStart = 3;
+            if (len < 3) return (Status.NotOnePacket, layout);
+            layout.bodyStart = 3;
             bodyLen = ((a - 192) << 8) + _u8(signature, 2) + 192;
         } else if (a == 255) {
-            if (len < 6) return (Status.NotOnePacket, l);
-            l.bodyStart = 6;
+            if (len < 6) return (Status.NotOnePacket, layout);
+            layout.bodyStart = 6;
             bodyLen = _u32(signature, 2);
         } else {
-            return (Status.NotOnePacket, l); // partial body length
+            return (Status.NotOnePacket, layout); // partial body length
         }
-        if (l.bodyStart + bodyLen != len) return (Status.NotOnePacket, l);
-        if (bodyLen < 6) return (Status.Truncated, l);
+        if (layout.bodyStart + bodyLen != len) return (Status.NotOnePacket, layout);
+        if (bodyLen < 6) return (Status.Truncated, layout);
 
-        uint256 p = l.bodyStart;
+        uint256 p = layout.bodyStart;
         // version, type, public-key algorithm, hash algorithm, hashed area length: one read.
         uint256 head = uint256(_b32(signature, p)) >> 208;
-        if (head >> 40 != 4) return (Status.UnsupportedVersion, l);
-        if ((head >> 32) & 0xff != 0) return (Status.NotBinarySignature, l);
-        if ((head >> 24) & 0xff != keyAlgorithm) return (Status.AlgorithmMismatch, l);
-        if ((head >> 16) & 0xff != _SHA256) return (Status.NotSha256, l);
+        if (head >> 40 != 4) return (Status.UnsupportedVersion, layout);
+        if ((head >> 32) & 0xff != 0) return (Status.NotBinarySignature, layout);
+        if ((head >> 24) & 0xff != keyAlgorithm) return (Status.AlgorithmMismatch, layout);
+        if ((head >> 16) & 0xff != _SHA256) return (Status.NotSha256, layout);
 
-        l.hashedLength = 6 + (head & 0xffff);
-        uint256 hashedEnd = p + l.hashedLength;
-        if (hashedEnd + 2 > len) return (Status.Truncated, l);
-        if (!_subpacketsFill(signature, p + 6, hashedEnd)) return (Status.MalformedSubpackets, l);
+        layout.hashedLength = 6 + (head & 0xffff);
+        uint256 hashedEnd = p + layout.hashedLength;
+        if (hashedEnd + 2 > len) return (Status.Truncated, layout);
+        if (!_subpacketsFill(signature, p + 6, hashedEnd)) return (Status.MalformedSubpackets, layout);
         uint256 unhashedEnd = hashedEnd + 2 + _u16(signature, hashedEnd);
-        if (unhashedEnd + 2 > len) return (Status.Truncated, l);
-        if (!_subpacketsFill(signature, hashedEnd + 2, unhashedEnd)) return (Status.MalformedSubpackets, l);
-        l.left16 = _u16(signature, unhashedEnd);
-        l.valuesStart = unhashedEnd + 2;
-        return (Status.Valid, l);
+        if (unhashedEnd + 2 > len) return (Status.Truncated, layout);
+        if (!_subpacketsFill(signature, hashedEnd + 2, unhashedEnd))
+            return (Status.MalformedSubpackets, layout);
+        layout.left16 = _u16(signature, unhashedEnd);
+        layout.valuesStart = unhashedEnd + 2;
+        return (Status.Valid, layout);
     }
 
     /// @notice SHA-256(digest || hashed part || 04 FF || uint32be(hashed part length)): the hash signed.
     function signedHash(
         bytes32 digest,
         bytes calldata signature,
-        Layout memory l
+        Layout memory layout
     ) internal view returns (bytes32 h) {
-        uint256 start = l.bodyStart;
-        uint256 n = l.hashedLength; // < 2^17, fits the 4-byte trailer
+        uint256 start = layout.bodyStart;
+        uint256 n = layout.hashedLength; // < 2^17, fits the 4-byte trailer
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, digest)
