@@ -84,6 +84,10 @@ interface INodeRegistry {
     error NodeRegistryStakeBelowMinimum(uint8 role, uint256 stake, uint256 minStake);
     /// @notice Governance tried to set parameter `name` to `value`, outside [`min`, `max`].
     error NodeRegistryParameterOutOfBounds(bytes32 name, uint256 value, uint256 min, uint256 max);
+    /// @notice An operator function was called while paused (same error as OpenZeppelin's Pausable).
+    error EnforcedPause();
+    /// @notice {unpause} was called while not paused (same error as OpenZeppelin's Pausable).
+    error ExpectedPause();
     /// @notice A slash asked for a reporter reward of `rewardBps`, above `max` (5000 = 50%).
     error NodeRegistryRewardTooHigh(uint256 rewardBps, uint256 max);
 
@@ -107,6 +111,12 @@ interface INodeRegistry {
     /// @notice The slashing role slashed `node`: `slashed` tokens taken, `slashCount` is its count afterwards.
     ///         Amount split and reporter are in the vault's `StakeSlashed` event of the same transaction.
     event NodeSlashed(address indexed node, uint256 slashed, uint8 slashCount);
+
+    /// @notice `account` (a guardian) paused operator functions (same event as OpenZeppelin's Pausable).
+    event Paused(address account);
+
+    /// @notice `account` (governance) unpaused operator functions (same event as OpenZeppelin's Pausable).
+    event Unpaused(address account);
 
     /// @notice Governance set the minimum stake of `role` to `minStake` (applies to registration and unjail;
     ///         Active nodes below it are not jailed until they unstake).
@@ -177,7 +187,7 @@ interface INodeRegistry {
 
     /// @notice Slashes min(`amount`, bonded + unbonding) from `node` (bonded first, then unbonding entries),
     ///         credits `rewardBps` (<= 5000) of it to `reporter` (claimable from the vault), the rest to the
-    ///         treasury share. An Active node becomes Jailed; the node's slash count increments and it is banned
+    ///         treasury share (all of it when `reporter` is the zero address). An Active node becomes Jailed; the node's slash count increments and it is banned
     ///         when the count reaches `slashesBeforeBan` (its remaining bonded stake then starts unbonding).
     ///         Never reverts for a registered node with stake, whatever its status, even while paused. A node
     ///         without stake is left unchanged and 0 is returned.
@@ -208,7 +218,7 @@ interface INodeRegistry {
     /// @notice Sets how many slashes ban a node, within [1, 10].
     function setSlashesBeforeBan(uint8 count) external;
 
-    /// @notice Pauses operator functions (GUARDIAN_ROLE or GOVERNOR_ROLE). Slashing is never paused.
+    /// @notice Pauses operator functions (GUARDIAN_ROLE only). Slashing is never paused.
     function pause() external;
 
     /// @notice Unpauses (GOVERNOR_ROLE only).
@@ -217,6 +227,9 @@ interface INodeRegistry {
     // ------------------------------------------------------------------------------------------------
     // Views
     // ------------------------------------------------------------------------------------------------
+
+    /// @notice Whether operator functions are paused.
+    function paused() external view returns (bool);
 
     /// @notice The record of `node` (status None and zero fields when never registered).
     function nodeOf(address node) external view returns (Node memory);

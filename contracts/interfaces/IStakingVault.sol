@@ -32,8 +32,6 @@ interface IStakingVault {
     error StakingVaultNotRegistry(address caller);
     /// @notice An address argument that must be set was zero.
     error StakingVaultZeroAddress();
-    /// @notice An amount argument was zero where a positive amount is required.
-    error StakingVaultZeroAmount();
     /// @notice `amount` does not fit the vault's uint96 accounting (`max` is the largest accepted value).
     error StakingVaultAmountTooLarge(uint256 amount, uint256 max);
     /// @notice The token delivered `received` instead of `expected` (fee-on-transfer or rebasing tokens are refused).
@@ -53,8 +51,6 @@ interface IStakingVault {
     error StakingVaultNothingToClaim(address account);
     /// @notice Governance asked to send `amount` from the treasury share but only `held` is held.
     error StakingVaultInsufficientTreasury(uint256 amount, uint256 held);
-    /// @notice A reporter reward of `bps` basis points exceeds the cap `max` (5000 = 50%).
-    error StakingVaultRewardTooHigh(uint256 bps, uint256 max);
 
     // ------------------------------------------------------------------------------------------------
     // Events
@@ -115,7 +111,8 @@ interface IStakingVault {
     /// @notice Moves all of `node`'s bonded stake to unbonding (exit or ban). Never reverts for a full queue:
     ///         the amount is then merged into the newest entry. Does nothing when nothing is bonded.
     /// @return amount The amount moved.
-    function unbondAll(address node, uint64 releaseAt) external returns (uint256 amount);
+    /// @return unbonding The node's unbonding stake afterwards.
+    function unbondAll(address node, uint64 releaseAt) external returns (uint256 amount, uint256 unbonding);
 
     /// @notice Sends every matured unbonding entry of `node` to `to`.
     /// @return amount The amount sent.
@@ -123,7 +120,8 @@ interface IStakingVault {
     function withdraw(address node, address to) external returns (uint256 amount, uint256 remaining);
 
     /// @notice Slashes min(`amount`, bonded + unbonding) from `node`, bonded first, then unbonding entries
-    ///         oldest first; credits `rewardBps` of it to `reporter` and the rest to the treasury share.
+    ///         oldest first; credits `rewardBps` of it to `reporter` and the rest to the treasury share
+    ///         (everything to the treasury when `reporter` is the zero address). The registry bounds `rewardBps`.
     /// @return slashed The amount slashed.
     /// @return bondedBefore The node's bonded stake before the slash.
     /// @return remaining The node's bonded plus unbonding stake afterwards.

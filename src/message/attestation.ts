@@ -1,0 +1,136 @@
+import {
+  AbiCoder,
+  concat,
+  getAddress,
+  getBytes,
+  keccak256,
+  recoverAddress,
+  toUtf8Bytes,
+  TypedDataEncoder,
+} from "ethers";
+import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
+import type { Attestation, AttestationDomain, SignedAttestation } from "./types";
+
+/**
+ * EIP-712 attestations (DESIGN section 4, fixed): domain {name: "Push Nodes", version: "1", chainId,
+ * verifyingContract: the slashing contract}; type
+ * `Attestation(bytes32 digest,bytes32 signatureHash,uint64 sequence,uint64 attestedAt)`.
+ */
+
+export const ATTESTATION_TYPE =
+  "Attestation(bytes32 digest,bytes32 signatureHash,uint64 sequence,uint64 attestedAt)";
+export const ATTESTATION_TYPEHASH = keccak256(toUtf8Bytes(ATTESTATION_TYPE));
+export const NODES_DOMAIN_NAME = "Push Nodes";
+export const NODES_DOMAIN_VERSION = "1";
+
+export const ATTESTATION_TYPES: Record<string, TypedDataField[]> = {
+  Attestation: [
+    { name: "digest", type: "bytes32" },
+    { name: "signatureHash", type: "bytes32" },
+    { name: "sequence", type: "uint64" },
+    { name: "attestedAt", type: "uint64" },
+  ],
+};
+
+/** The ethers domain object for attestations on one deployment. */
+export function attestationDomain(d: AttestationDomain): TypedDataDomain {
+  return {
+    name: NODES_DOMAIN_NAME,
+    version: NODES_DOMAIN_VERSION,
+    chainId: d.chainId,
+    verifyingContract: getAddress(d.verifyingContract),
+  };
+}
+
+/** `signatureHash = keccak256(OpenPGP signature packet bytes)`. */
+export function signatureHashOf(signature: Uint8Array): string {
+  return keccak256(signature);
+}
+
+/** EIP-712 domain separator of the attestation domain. */
+export function attestationDomainSeparator(d: AttestationDomain): string {
+  return TypedDataEncoder.hashDomain(attestationDomain(d));
+}
+
+/** hashStruct(Attestation), with plain ABI encoding as Solidity computes it. */
+export function attestationStructHash(a: Attestation): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      ["bytes32", "bytes32", "bytes32", "uint64", "uint64"],
+      [ATTESTATION_TYPEHASH, a.digest, a.signatureHash, a.sequence, a.attestedAt],
+    ),
+  );
+}
+
+/** The EIP-712 digest a node signs for an attestation. */
+export function attestationDigest(a: Attestation, d: AttestationDomain): string {
+  return keccak256(concat(["0x1901", attestationDomainSeparator(d), attestationStructHash(a)]));
+}
+
+function plain(a: Attestation): Attestation {
+  return { digest: a.digest, signatureHash: a.signatureHash, sequence: a.sequence, attestedAt: a.attestedAt };
+}
+
+/** Signs an attestation with a node's signer (any ethers Signer: Wallet, Hardhat account, ...). */
+export async function signAttestation(
+  signer: Signer,
+  a: Attestation,
+  d: AttestationDomain,
+): Promise<SignedAttestation> {
+  const signature = await signer.signTypedData(attestationDomain(d), ATTESTATION_TYPES, plain(a));
+  return { ...plain(a), signature: signature.toLowerCase() };
+}
+
+/**
+ * The address that signed an attestation, or null when the signature is not a well-formed 65-byte
+ * secp256k1 signature (never throws).
+ */
+export function recoverAttestationSigner(a: SignedAttestation, d: AttestationDomain): string | null {
+  try {
+    const sig = getBytes(a.signature);
+    if (sig.length !== 65) return null;
+    return recoverAddress(attestationDigest(a, d), a.signature);
+  } catch {
+    return null;
+  }
+}
+
+export interface EquivocationFault {
+  code: "EQUIVOCATION";
+  signer: string;
+  sequence: bigint;
+  reason: string;
+}
+
+/** True when both attestations sign the same struct (an equal pair is not equivocation). */
+export function sameAttestation(a: Attestation, b: Attestation): boolean {
+  return (
+    a.digest.toLowerCase() === b.digest.toLowerCase() &&
+    a.signatureHash.toLowerCase() === b.signatureHash.toLowerCase() &&
+    a.sequence === b.sequence &&
+    a.attestedAt === b.attestedAt
+  );
+}
+
+/**
+ * EQUIVOCATION (DESIGN section 5): two attestations by the same signer, on the same deployment, with the
+ * same `sequence` and different contents. Returns the fault, or null when the pair is no proof (different
+ * signers or sequences, an unrecoverable signature, or the same attestation twice).
+ */
+export function detectEquivocation(
+  a: SignedAttestation,
+  b: SignedAttestation,
+  d: AttestationDomain,
+): EquivocationFault | null {
+  if (a.sequence !== b.sequence || sameAttestation(a, b)) return null;
+  const signerA = recoverAttestationSigner(a, d);
+  const signerB = recoverAttestationSigner(b, d);
+  if (signerA === null || signerB === null || signerA !== signerB) return null;
+  const what = a.digest.toLowerCase() !== b.digest.toLowerCase() ? "messages" : "attestations";
+  return {
+    code: "EQUIVOCATION",
+    signer: signerA,
+    sequence: a.sequence,
+    reason: `${signerA} signed two different ${what} with sequence ${a.sequence}`,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The message library (DESIGN section 4, the fixed wire standard), shared by the Push Node, the
+ * validator, the client tasks and the slashing tests. See README "Message standard".
+ */
+export * from "./types";
+export { EnvelopeDecodeError, CheckContextError } from "./errors";
+export {
+  encodeEnvelope,
+  decodeEnvelope,
+  parseEnvelope,
+  stringifyEnvelope,
+  encodeSignedAttestation,
+  decodeSignedAttestation,
+  messageOf,
+  attestationOf,
+  MESSAGE_FIELDS,
+  ENVELOPE_FIELDS,
+  SIGNED_ATTESTATION_FIELDS,
+  MAX_SIGNATURE_BYTES,
+} from "./envelope";
+export type { EnvelopeJson, SignedAttestationJson, DecodeOptions } from "./envelope";
+export {
+  MESSAGE_TYPE,
+  MESSAGE_TYPEHASH,
+  MESSAGE_TYPES,
+  CHAT_DOMAIN,
+  CHAT_DOMAIN_SEPARATOR,
+  messageStructHash,
+  messageDigest,
+} from "./digest";
+export {
+  ATTESTATION_TYPE,
+  ATTESTATION_TYPEHASH,
+  ATTESTATION_TYPES,
+  attestationDomain,
+  attestationDomainSeparator,
+  attestationStructHash,
+  attestationDigest,
+  signatureHashOf,
+  signAttestation,
+  recoverAttestationSigner,
+  sameAttestation,
+  detectEquivocation,
+} from "./attestation";
+export type { EquivocationFault } from "./attestation";
+export { SignatureProfileError } from "./pgp-packets";
+export type { ProfileViolationCode, Subpacket } from "./pgp-packets";
+export { parsePrimaryKey, keyHashOf, PK_RSA, PK_ECDSA, PK_ED25519, HASH_SHA256 } from "./pgp-key";
+export type { PrimaryKey, PrimaryKeyParams } from "./pgp-key";
+export {
+  parseSignaturePacket,
+  checkSignatureAgainstKey,
+  signedData,
+  signedHash,
+  P256_N,
+} from "./pgp-profile";
+export type { ParsedSignature, SignatureValues } from "./pgp-profile";
+export { verifyRawSignature, isHighS, lowS } from "./pgp-raw";
+export { signDigest, verifyDigestSignature, provableOnChain } from "./pgp-sign";
+export type { DigestLike, SignDigestOptions, SignatureVerdict, VerdictStage } from "./pgp-sign";
+export {
+  contentHashOf,
+  cidOf,
+  contentHashOfCid,
+  encryptContent,
+  decryptContent,
+  encryptionKeyIdsOf,
+  isEncryptedTo,
+} from "./content";
+export type { PublicKeyInput } from "./content";
+export { checkMessage, attestationMatches, DEFAULT_CHECK_PARAMS } from "./check";
+export type { CheckContext, CheckParams, CheckResult, Fault, FaultCode, FaultRule, KeyView } from "./check";
+export { composeEnvelope } from "./compose";
+export type { ComposeInput } from "./compose";
+export {
+  craftSignature,
+  creationTimeSubpacket,
+  issuerKeyIdSubpacket,
+  issuerFingerprintSubpacket,
+  notationSubpacket,
+} from "./pgp-craft";
+export type { CraftOptions } from "./pgp-craft";
+export { MemoryKeyView } from "./memory-key-view";
+export type { KeyRecord } from "./memory-key-view";

@@ -1,0 +1,39 @@
+import { createHash } from "node:crypto";
+import * as openpgp from "openpgp";
+import { parsePrimaryKey } from "./pgp-key";
+import type { PrimaryKey } from "./pgp-key";
+
+/**
+ * Parsed public keys by the sha256 of their bytes, so that a node or validator checking many messages
+ * from the same senders parses each key (and openpgp.js verifies its self-signatures) once. Bounded;
+ * the oldest entry goes first. Parse failures are not cached (they throw each time).
+ */
+
+export interface ParsedKey {
+  primary: PrimaryKey;
+  /** openpgp.js's view of the same bytes, read lazily (rejects if openpgp.js cannot read them). */
+  openpgp(): Promise<openpgp.PublicKey>;
+}
+
+const MAX_ENTRIES = 4096;
+const cache = new Map<string, ParsedKey>();
+
+export function parsedKey(bytes: Uint8Array): ParsedKey {
+  const id = createHash("sha256").update(bytes).digest("base64");
+  const hit = cache.get(id);
+  if (hit) {
+    cache.delete(id);
+    cache.set(id, hit);
+    return hit;
+  }
+  const primary = parsePrimaryKey(bytes);
+  const copy = Uint8Array.from(bytes);
+  let pgp: Promise<openpgp.PublicKey> | undefined;
+  const entry: ParsedKey = {
+    primary,
+    openpgp: () => (pgp ??= openpgp.readKey({ binaryKey: copy })),
+  };
+  cache.set(id, entry);
+  if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+  return entry;
+}
