@@ -17,18 +17,19 @@ contract OpenPgpVerifier is IOpenPgpVerifier {
         bytes calldata signature,
         bytes calldata publicKey
     ) external view returns (uint8 algorithm, uint8 status) {
-        bytes memory key = publicKey;
-        algorithm = OpenPgpKey.algorithm(key);
-        OpenPgpSignature.Status st;
+        OpenPgpSignature.Key memory key;
+        key.keyBytes = publicKey;
+        OpenPgpKey.PrimaryKey memory pk = OpenPgpKey.primaryKey(key.keyBytes);
+        algorithm = pk.algorithm;
+        key.algorithm = algorithm;
+        key.created = pk.creationTime;
+        key.bodyStart = pk.fieldsStart - 6;
+        key.bodyEnd = pk.packetEnd;
         if (algorithm == OpenPgpKey.ECDSA) {
-            (bytes32 x, bytes32 y) = OpenPgpKey.p256Key(key);
-            st = OpenPgpSignature.verifyP256(digest, signature, x, y);
+            (key.x, key.y) = OpenPgpKey.p256Key(key.keyBytes);
         } else if (algorithm == OpenPgpKey.RSA) {
-            (bytes memory n, bytes memory e) = OpenPgpKey.rsaKey(key);
-            st = OpenPgpSignature.verifyRsa(digest, signature, n, e);
-        } else {
-            st = OpenPgpSignature.checkEdDsa(digest, signature, algorithm);
+            (key.n, key.e) = OpenPgpKey.rsaKey(key.keyBytes);
         }
-        status = uint8(st);
+        status = uint8(OpenPgpSignature.check(digest, signature, key));
     }
 }

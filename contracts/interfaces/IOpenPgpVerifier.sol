@@ -9,9 +9,9 @@ interface IOpenPgpVerifier {
     /// @dev Reverts with an `OpenPgpKey` error when `publicKey`'s primary key packet is not an allowed key
     ///      (RSA >= 2048 bits, NIST P-256, Ed25519): no verdict is possible then.
     /// @return algorithm the primary key's OpenPGP algorithm (1 RSA, 19 ECDSA, 22 or 27 EdDSA).
-    /// @return status an `OpenPgpSignature.Status`: 0 (Valid) when within the profile and valid; for EdDSA
-    ///         keys 0 only means within the profile with matching left 16 bits (validity is not decided on
-    ///         chain); anything else names the rule the signature breaks.
+    /// @return status an `OpenPgpSignature.Status`: 0 (Valid) when within the profile and the arithmetic holds
+    ///         (for EdDSA keys 0 only means within the profile: the arithmetic is not checked on chain);
+    ///         anything else names the rule the signature breaks.
     function check(
         bytes32 digest,
         bytes calldata signature,

@@ -3,53 +3,62 @@ pragma solidity ^0.8.24;
 
 import {P256} from "@openzeppelin/contracts/utils/cryptography/P256.sol";
 import {RSA} from "@openzeppelin/contracts/utils/cryptography/RSA.sol";
+import {Sha1} from "./Sha1.sol";
 
 /// @title OpenPgpSignature
-/// @notice Checks a detached OpenPGP signature over a 32-byte message digest under the strict signature profile
-///         of the Push network (DESIGN sections 4 and 9), reading it straight from calldata. Any deviation from
-///         the profile is reported as a status, never a revert: under the profile, a signature outside it is
+/// @notice Checks a detached OpenPGP signature over a 32-byte message digest under the strict signature
+///         profile of the Push network (DESIGN sections 4 and 9), reading it straight from calldata. Every
+///         deviation is reported as a {Status}, never a revert: under the profile, a signature outside it is
 ///         itself the fault.
-/// @dev The profile, byte for byte (nodes and the validator must apply exactly these rules, in addition to
-///      openpgp.js's own verification; anything openpgp.js accepts that breaks a rule here is a fault):
-///      1. Exactly one packet: the first octet is `C2` (new-format signature packet); the body length is
-///         one octet (0..191), two octets (first octet 192..223) or `FF` and four octets (partial lengths,
-///         224..254, are outside the profile); the body ends exactly at the end of the bytes.
-///      2. Body: version `04`, signature type `00` (binary), public-key algorithm equal to the primary key's
-///         (1 RSA, 19 ECDSA, 22 or 27 EdDSA), hash algorithm `08` (SHA-256).
-///      3. The hashed subpacket area (2-byte length) and the unhashed one (2-byte length) each lie within the
-///         body and are filled exactly by whole subpackets: a subpacket length of one octet (0..191), two
-///         octets (first octet 192..254) or `FF` and four octets, then that many octets, none running past
-///         the end of its area. Subpacket contents are not interpreted (issuer, creation time, notations...).
-///      4. Then the 2-octet left 16 bits of the hash, then the signature values, which end exactly at the end
-///         of the body: RSA one MPI s of at most the modulus' byte length; ECDSA two MPIs r, s of at most 32
-///         bytes each; EdDSA legacy (22) two MPIs of at most 32 bytes each; Ed25519 (27) exactly 64 octets.
-///         An MPI is a 2-byte big-endian bit count b and then ceil(b / 8) bytes, read as a big-endian number
-///         (a bit count larger than the number needs is accepted, as openpgp.js does).
-///      5. hash = SHA-256(digest || body[0 : 6 + hashedLength] || 04 FF || uint32be(6 + hashedLength)); its
-///         first two bytes equal the left 16 bits; and the signature verifies under the primary key:
-///         RSASSA-PKCS1-v1_5 with SHA-256 (s left-padded to the modulus length; OpenZeppelin `RSA`), or ECDSA
-///         P-256 with 0 < r, s < n, where (r, s) and (r, n - s) are equally valid (openpgp.js accepts high s;
-///         OpenZeppelin `P256` wants low s, so s is normalised first).
-///      Issuer subpackets are not read: "made by the primary key" is decided cryptographically (a signature
-///      by a subkey or another key does not verify under the primary key). OpenPGP.js also rejects a
-///      signature whose issuer key ID is not the primary key's, one without a creation time, one created in
-///      the future or expired, or with an unknown critical subpacket; the contract does not prove those (they
-///      are never faults here), so the contract never calls a signature bad that openpgp.js plus rules 1-4
-///      accept.
+/// @dev The profile is the one the message library enforces (`src/message/pgp-profile.ts`), rule by rule:
+///      1. exactly one packet: first octet `C2`; body length in one octet (< 192), two octets (first octet
+///         192..223) or `FF` + four octets (only for lengths >= 8384: minimal encoding); no partial length;
+///         nothing after the packet;
+///      2. version 4, signature type 0x00, public-key algorithm 1, 19 or 27, hash algorithm 8;
+///      3. both subpacket areas lie within the body and are filled exactly by whole subpackets (length of one
+///         octet < 192, two octets 192..254, or `FF` + four; at least one octet, the type, each); hashed
+///         subpackets only of types 2 (creation time, 4 bytes, exactly one), 16 (issuer key ID, 8 bytes),
+///         33 (issuer fingerprint, `04` + 20 bytes) - these three critical or not - and 20 (notation data,
+///         well formed, not critical); unhashed subpackets only 16 and 33, not critical;
+///      4. an issuer subpacket (16 or 33) in the hashed area; all issuer subpackets name one key, the
+///         primary key (fingerprint = SHA-1(0x99 || uint16be(body length) || primary key packet body), key ID
+///         = its low 8 bytes);
+///      5. signature creation time >= key creation time;
+///      6. the left 16 bits equal the first two bytes of
+///         h = SHA-256(digest || body[0 : 6 + hashed length] || 04 FF || uint32be(6 + hashed length));
+///      7. signature values filling the rest of the body exactly: RSA one canonical MPI (exact bit count,
+///         non-zero) no longer than the modulus; ECDSA two canonical MPIs 0 < r, s < n; Ed25519 64 octets;
+///      and the arithmetic: RSASSA-PKCS1-v1_5 with SHA-256 over the same bytes (s left-padded to the
+///      modulus length; OpenZeppelin `RSA`), or ECDSA P-256 over h, where (r, s) and (r, n - s) are equally
+///      valid (openpgp.js makes high s half of the time; OpenZeppelin `P256` wants low s, so s is
+///      normalised first). Ed25519 arithmetic is not checked on chain.
+///      The message library additionally runs openpgp.js; a signature it refuses while every rule and the
+///      arithmetic hold (e.g. a key whose own self-signatures expired it) is not a fault here.
+///      Cost: the issuer rule needs the SHA-1 key fingerprint, so it is checked last, only when everything
+///      else holds (an honest signature or a well-made forgery): a typical bad signature costs no SHA-1.
 library OpenPgpSignature {
-    /// @notice Verdict of a check. Everything but `Valid` is a BAD_SIGNATURE fault.
+    /// @notice Verdict of a check. Everything but `Valid` is a BAD_SIGNATURE fault. The names follow the
+    ///         message library's `ProfileViolationCode`s; `BadSignature` is its "crypto" stage.
     enum Status {
-        Valid, // within the profile and cryptographically valid (EdDSA: within the profile, left 16 bits match)
-        NotOnePacket, // rule 1
-        Truncated, // the body ends before a fixed field, an area length or the left 16 bits
-        UnsupportedVersion, // rule 2: version != 4
-        NotBinarySignature, // rule 2: signature type != 0x00
-        AlgorithmMismatch, // rule 2: signature algorithm != primary key algorithm
-        NotSha256, // rule 2: hash algorithm != 8
-        MalformedSubpackets, // rule 3
-        MalformedValues, // rule 4
-        HashPrefixMismatch, // rule 5: left 16 bits differ from the hash
-        BadSignature // rule 5: the signature does not verify under the primary key
+        Valid, // 0: within the profile and the arithmetic holds (EdDSA: within the profile; arithmetic unchecked)
+        Empty, // 1: no bytes
+        PacketTag, // 2: not a new-format signature packet (C2)
+        PacketLength, // 3: partial, truncated or non-minimal packet length
+        TrailingData, // 4: bytes after the packet
+        Version, // 5: version != 4
+        SignatureType, // 6: type != 0x00
+        PublicKeyAlgorithm, // 7: algorithm not 1, 19 or 27
+        HashAlgorithm, // 8: hash != 8 (SHA-256)
+        Subpackets, // 9: malformed subpacket area or subpacket
+        SubpacketNotAllowed, // 10: a subpacket type or critical bit the profile does not allow
+        CreationTime, // 11: not exactly one creation time
+        IssuerMissing, // 12: no issuer subpacket in the hashed area
+        IssuerMismatch, // 13: issuer subpackets naming different keys, or not the primary key
+        Mpi, // 14: malformed, non-canonical or out-of-range signature values
+        AlgorithmMismatch, // 15: signature algorithm != primary key algorithm
+        KeyNewerThanSignature, // 16: signature created before the key
+        SignedHashMismatch, // 17: left 16 bits differ from the hash
+        BadSignature // 18: the arithmetic fails under the primary key
     }
 
     uint8 internal constant RSA_ALGORITHM = 1;
@@ -57,130 +66,111 @@ library OpenPgpSignature {
     uint8 internal constant EDDSA_LEGACY_ALGORITHM = 22;
     uint8 internal constant ED25519_ALGORITHM = 27;
 
-    uint256 private constant _SIGNATURE_TAG = 0xC2;
-    uint256 private constant _SHA256 = 8;
-    /// Order of the P-256 group and half of it.
+    /// @notice What the check needs of the primary key. `keyBytes[bodyStart:bodyEnd]` is the primary key
+    ///         packet body (for the fingerprint); `x`, `y` are set for P-256 keys, `n`, `e` for RSA keys.
+    struct Key {
+        uint8 algorithm;
+        uint32 created;
+        bytes32 x;
+        bytes32 y;
+        bytes n;
+        bytes e;
+        bytes keyBytes;
+        uint256 bodyStart;
+        uint256 bodyEnd;
+    }
+
+    /// @notice Where the parts of a signature packet are (offsets into the signature bytes) and what its
+    ///         subpackets say.
+    struct Layout {
+        uint256 bodyStart;
+        uint256 hashedLength; // 6 + hashed subpacket area length
+        uint256 left16;
+        uint256 valuesStart;
+        uint256 created;
+        bytes8 issuerKeyId;
+        bytes20 issuerFingerprint;
+        bool hasFingerprint;
+    }
+
     uint256 private constant _P256_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551;
     uint256 private constant _P256_HALF_N =
         0x7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF4279DCE5617E3192A8;
 
-    /// @notice Where the parts of a signature packet are, as offsets into the signature bytes.
-    struct Layout {
-        uint256 bodyStart; // the version octet; the hashed part starts here
-        uint256 hashedLength; // 6 + length of the hashed subpacket area
-        uint256 left16; // the left 16 bits of the hash, as stated in the packet
-        uint256 valuesStart; // the first signature value (MPI or raw octets)
-    }
-
-    /// @notice Checks `signature` over `digest` under the P-256 public key (`x`, `y`) (rules 1-5).
-    function verifyP256(
+    /// @notice Checks `signature` over `digest` under the primary key `key`: rules 1-7, then the arithmetic
+    ///         (RSA and P-256 only), then the issuer against the key fingerprint.
+    function check(
         bytes32 digest,
         bytes calldata signature,
-        bytes32 x,
-        bytes32 y
-    ) internal view returns (Status) {
-        (Status st, Layout memory layout) = parse(signature, ECDSA_ALGORITHM);
+        Key memory key
+    ) internal view returns (Status st) {
+        Layout memory layout;
+        (st, layout) = parse(signature);
         if (st != Status.Valid) return st;
-        (uint256 r, uint256 rLen, uint256 next) = _mpi(signature, layout.valuesStart);
-        (uint256 s, uint256 sLen, uint256 end) = _mpi(signature, next);
-        if (rLen > 32 || sLen > 32 || end != signature.length) return Status.MalformedValues;
+        if (_u8(signature, layout.bodyStart + 2) != key.algorithm) return Status.AlgorithmMismatch;
+        if (layout.created < key.created) return Status.KeyNewerThanSignature;
         bytes32 h = signedHash(digest, signature, layout);
-        if (uint256(h) >> 240 != layout.left16) return Status.HashPrefixMismatch;
-        if (r == 0 || r >= _P256_N || s == 0 || s >= _P256_N) return Status.BadSignature;
-        if (s > _P256_HALF_N) s = _P256_N - s;
-        return P256.verify(h, bytes32(r), bytes32(s), x, y) ? Status.Valid : Status.BadSignature;
-    }
-
-    /// @notice Checks `signature` over `digest` under the RSA public key (`n`, `e`) (rules 1-5). `n` must be
-    ///         at least 256 bytes long (OpenZeppelin `RSA` refuses smaller moduli).
-    function verifyRsa(
-        bytes32 digest,
-        bytes calldata signature,
-        bytes memory n,
-        bytes memory e
-    ) internal view returns (Status) {
-        (Status st, Layout memory layout) = parse(signature, RSA_ALGORITHM);
-        if (st != Status.Valid) return st;
-        uint256 p = layout.valuesStart;
-        if (p + 2 > signature.length) return Status.MalformedValues;
-        uint256 sLen = (_u16(signature, p) + 7) >> 3;
-        if (p + 2 + sLen != signature.length || sLen > n.length) return Status.MalformedValues;
-        bytes32 h = signedHash(digest, signature, layout);
-        if (uint256(h) >> 240 != layout.left16) return Status.HashPrefixMismatch;
-        // s, left-padded with zeros to the modulus length.
-        bytes memory s = new bytes(n.length);
-        assembly ("memory-safe") {
-            calldatacopy(add(add(s, 0x20), sub(mload(n), sLen)), add(signature.offset, add(p, 2)), sLen)
+        uint256 alg = key.algorithm;
+        if (alg == RSA_ALGORITHM) {
+            (uint256 sLen, uint256 sStart) = _mpiBytes(signature, layout.valuesStart);
+            if (sLen > key.n.length) return Status.Mpi;
+            if (uint256(h) >> 240 != layout.left16) return Status.SignedHashMismatch;
+            if (!_rsaValid(h, signature, sStart, sLen, key)) return Status.BadSignature;
+        } else if (alg == ECDSA_ALGORITHM) {
+            if (uint256(h) >> 240 != layout.left16) return Status.SignedHashMismatch;
+            (uint256 r, uint256 s) = _ecdsaValues(signature, layout.valuesStart);
+            if (s > _P256_HALF_N) s = _P256_N - s;
+            if (!P256.verify(h, bytes32(r), bytes32(s), key.x, key.y)) return Status.BadSignature;
+        } else if (uint256(h) >> 240 != layout.left16) {
+            return Status.SignedHashMismatch;
         }
-        return RSA.pkcs1Sha256(h, s, e, n) ? Status.Valid : Status.BadSignature;
-    }
-
-    /// @notice Checks rules 1-4 and the left 16 bits of rule 5 for an EdDSA key (`keyAlgorithm` 22 or 27).
-    ///         `Valid` means only that: whether the signature verifies cannot be decided on chain.
-    function checkEdDsa(
-        bytes32 digest,
-        bytes calldata signature,
-        uint8 keyAlgorithm
-    ) internal view returns (Status) {
-        (Status st, Layout memory layout) = parse(signature, keyAlgorithm);
-        if (st != Status.Valid) return st;
-        if (keyAlgorithm == ED25519_ALGORITHM) {
-            if (layout.valuesStart + 64 != signature.length) return Status.MalformedValues;
-        } else {
-            (, uint256 rLen, uint256 next) = _mpi(signature, layout.valuesStart);
-            (, uint256 sLen, uint256 end) = _mpi(signature, next);
-            if (rLen > 32 || sLen > 32 || end != signature.length) return Status.MalformedValues;
-        }
-        bytes32 h = signedHash(digest, signature, layout);
-        if (uint256(h) >> 240 != layout.left16) return Status.HashPrefixMismatch;
+        if (!_issuerIsPrimary(layout, key)) return Status.IssuerMismatch;
         return Status.Valid;
     }
 
-    /// @notice Checks rules 1-3 and locates the fields of rule 4, for a primary key of `keyAlgorithm`.
-    function parse(
-        bytes calldata signature,
-        uint8 keyAlgorithm
-    ) internal pure returns (Status, Layout memory layout) {
+    /// @notice Checks the key-independent rules (1-3, 4 but the primary-key part, 7 but the RSA length) and
+    ///         locates the fields.
+    function parse(bytes calldata signature) internal pure returns (Status, Layout memory layout) {
         uint256 len = signature.length;
-        if (len < 2 || _u8(signature, 0) != _SIGNATURE_TAG) return (Status.NotOnePacket, layout);
+        if (len == 0) return (Status.Empty, layout);
+        if (_u8(signature, 0) != 0xC2) return (Status.PacketTag, layout);
+        if (len < 2) return (Status.PacketLength, layout);
         uint256 a = _u8(signature, 1);
         uint256 bodyLen;
         if (a < 192) {
             layout.bodyStart = 2;
             bodyLen = a;
         } else if (a < 224) {
-            if (len < 3) return (Status.NotOnePacket, layout);
+            if (len < 3) return (Status.PacketLength, layout);
             layout.bodyStart = 3;
             bodyLen = ((a - 192) << 8) + _u8(signature, 2) + 192;
         } else if (a == 255) {
-            if (len < 6) return (Status.NotOnePacket, layout);
+            if (len < 6) return (Status.PacketLength, layout);
             layout.bodyStart = 6;
             bodyLen = _u32(signature, 2);
+            if (bodyLen < 8384) return (Status.PacketLength, layout);
         } else {
-            return (Status.NotOnePacket, layout); // partial body length
+            return (Status.PacketLength, layout); // partial body length
         }
-        if (layout.bodyStart + bodyLen != len) return (Status.NotOnePacket, layout);
-        if (bodyLen < 6) return (Status.Truncated, layout);
+        if (layout.bodyStart + bodyLen > len) return (Status.PacketLength, layout);
+        if (layout.bodyStart + bodyLen != len) return (Status.TrailingData, layout);
+        if (bodyLen < 6) return (Status.PacketLength, layout);
 
         uint256 p = layout.bodyStart;
         // version, type, public-key algorithm, hash algorithm, hashed area length: one read.
         uint256 head = uint256(_b32(signature, p)) >> 208;
-        if (head >> 40 != 4) return (Status.UnsupportedVersion, layout);
-        if ((head >> 32) & 0xff != 0) return (Status.NotBinarySignature, layout);
-        if ((head >> 24) & 0xff != keyAlgorithm) return (Status.AlgorithmMismatch, layout);
-        if ((head >> 16) & 0xff != _SHA256) return (Status.NotSha256, layout);
+        if (head >> 40 != 4) return (Status.Version, layout);
+        if ((head >> 32) & 0xff != 0) return (Status.SignatureType, layout);
+        uint256 alg = (head >> 24) & 0xff;
+        if (alg != RSA_ALGORITHM && alg != ECDSA_ALGORITHM && alg != ED25519_ALGORITHM) {
+            return (Status.PublicKeyAlgorithm, layout);
+        }
+        if ((head >> 16) & 0xff != 8) return (Status.HashAlgorithm, layout);
 
         layout.hashedLength = 6 + (head & 0xffff);
-        uint256 hashedEnd = p + layout.hashedLength;
-        if (hashedEnd + 2 > len) return (Status.Truncated, layout);
-        if (!_subpacketsFill(signature, p + 6, hashedEnd)) return (Status.MalformedSubpackets, layout);
-        uint256 unhashedEnd = hashedEnd + 2 + _u16(signature, hashedEnd);
-        if (unhashedEnd + 2 > len) return (Status.Truncated, layout);
-        if (!_subpacketsFill(signature, hashedEnd + 2, unhashedEnd))
-            return (Status.MalformedSubpackets, layout);
-        layout.left16 = _u16(signature, unhashedEnd);
-        layout.valuesStart = unhashedEnd + 2;
-        return (Status.Valid, layout);
+        Status st = _subpacketAreas(signature, layout);
+        if (st != Status.Valid) return (st, layout);
+        return (_checkValues(signature, alg, layout.valuesStart), layout);
     }
 
     /// @notice SHA-256(digest || hashed part || 04 FF || uint32be(hashed part length)): the hash signed.
@@ -203,39 +193,218 @@ library OpenPgpSignature {
         }
     }
 
-    // ------------------------------------------------------------------ private readers
+    // ------------------------------------------------------------------ private checks
 
-    /// True when whole subpackets fill [start, end) exactly (rule 3). `end` is within the bytes.
-    function _subpacketsFill(bytes calldata b, uint256 start, uint256 end) private pure returns (bool) {
+    /// True when whole subpackets of at least one octet fill [start, end) exactly. `end` is within the bytes.
+    function _wellFormed(bytes calldata b, uint256 start, uint256 end) private pure returns (bool) {
         uint256 i = start;
         while (i < end) {
-            uint256 a = _u8(b, i);
-            if (a < 192) {
-                i += 1 + a;
-            } else if (a < 255) {
-                if (i + 2 > end) return false;
-                i += 2 + ((a - 192) << 8) + _u8(b, i + 1) + 192;
-            } else {
-                if (i + 5 > end) return false;
-                i += 5 + _u32(b, i + 1);
-            }
+            uint256 n;
+            (n, i) = _subpacketLength(b, i, end);
+            if (n == 0 || i + n > end) return false;
+            i += n;
         }
-        return i == end;
+        return true;
     }
 
-    /// Reads the MPI at `p`: its value (when at most 32 bytes; otherwise meaningless), its byte length and
-    /// the offset after it. An MPI running past the end gives an `end` past `b.length`.
-    function _mpi(
+    /// Length of the subpacket at `i` and where its type octet is; a length running past `end` gives 0.
+    function _subpacketLength(
         bytes calldata b,
-        uint256 p
-    ) private pure returns (uint256 value, uint256 byteLen, uint256 end) {
-        if (p + 2 > b.length) return (0, 0, type(uint256).max);
-        byteLen = (_u16(b, p) + 7) >> 3;
-        end = p + 2 + byteLen;
-        if (byteLen != 0 && byteLen <= 32 && end <= b.length) {
-            value = uint256(_b32(b, p + 2)) >> ((32 - byteLen) << 3);
+        uint256 i,
+        uint256 end
+    ) private pure returns (uint256, uint256) {
+        uint256 a = _u8(b, i);
+        if (a < 192) return (a, i + 1);
+        if (a < 255) {
+            if (i + 2 > end) return (0, end);
+            return (((a - 192) << 8) + _u8(b, i + 1) + 192, i + 2);
         }
+        if (i + 5 > end) return (0, end);
+        return (_u32(b, i + 1), i + 5);
     }
+
+    /// Rule 3 (areas within the body, well formed), then the subpackets; sets the left 16 bits and where the
+    /// values start.
+    function _subpacketAreas(bytes calldata b, Layout memory layout) private pure returns (Status) {
+        uint256 len = b.length;
+        uint256 hashedEnd = layout.bodyStart + layout.hashedLength;
+        if (hashedEnd + 2 > len) return Status.Subpackets;
+        if (!_wellFormed(b, layout.bodyStart + 6, hashedEnd)) return Status.Subpackets;
+        uint256 unhashedEnd = hashedEnd + 2 + _u16(b, hashedEnd);
+        if (unhashedEnd + 2 > len) return Status.Subpackets;
+        if (!_wellFormed(b, hashedEnd + 2, unhashedEnd)) return Status.Subpackets;
+        layout.left16 = _u16(b, unhashedEnd);
+        layout.valuesStart = unhashedEnd + 2;
+        return _readSubpackets(b, layout.bodyStart + 6, hashedEnd, unhashedEnd, layout);
+    }
+
+    /// Rules 3 (types, critical bits, sizes) and 4 (issuer present and consistent) over well-formed areas:
+    /// the hashed one is [hashedStart, hashedEnd), the unhashed one [hashedEnd + 2, unhashedEnd).
+    function _readSubpackets(
+        bytes calldata b,
+        uint256 hashedStart,
+        uint256 hashedEnd,
+        uint256 unhashedEnd,
+        Layout memory layout
+    ) private pure returns (Status) {
+        Issuers memory seen;
+        for (uint256 area; area < 2; ++area) {
+            bool hashed = area == 0;
+            uint256 i = hashed ? hashedStart : hashedEnd + 2;
+            uint256 end = hashed ? hashedEnd : unhashedEnd;
+            while (i < end) {
+                uint256 n;
+                (n, i) = _subpacketLength(b, i, end);
+                Status st = _subpacket(b, i, n - 1, hashed, layout, seen);
+                if (st != Status.Valid) return st;
+                i += n;
+            }
+        }
+        if (seen.creationCount != 1) return Status.CreationTime;
+        if (!seen.hashedIssuer) return Status.IssuerMissing;
+        if (seen.inconsistent) return Status.IssuerMismatch;
+        return Status.Valid;
+    }
+
+    /// What the subpackets seen so far said about the creation time and the issuer.
+    struct Issuers {
+        uint256 creationCount;
+        bool hashedIssuer;
+        bool hasIssuer;
+        bool inconsistent; // issuers naming different keys, reported after the creation-time and presence rules
+    }
+
+    /// One subpacket: type octet at `i`, then `bodyLen` octets.
+    function _subpacket(
+        bytes calldata b,
+        uint256 i,
+        uint256 bodyLen,
+        bool hashed,
+        Layout memory layout,
+        Issuers memory seen
+    ) private pure returns (Status) {
+        uint256 typeOctet = _u8(b, i);
+        uint256 t = typeOctet & 0x7f;
+        bool critical = typeOctet & 0x80 != 0;
+        uint256 body = i + 1;
+        if (t == 2) {
+            if (!hashed) return Status.SubpacketNotAllowed;
+            if (bodyLen != 4) return Status.CreationTime;
+            layout.created = _u32(b, body);
+            ++seen.creationCount;
+        } else if (t == 16 || t == 33) {
+            if (!hashed && critical) return Status.SubpacketNotAllowed;
+            bytes8 id;
+            if (t == 16) {
+                if (bodyLen != 8) return Status.Subpackets;
+                id = bytes8(_b32(b, body));
+            } else {
+                if (bodyLen != 21 || _u8(b, body) != 4) return Status.Subpackets;
+                bytes20 fp = bytes20(_b32(b, body + 1));
+                if (layout.hasFingerprint && fp != layout.issuerFingerprint) seen.inconsistent = true;
+                layout.issuerFingerprint = fp;
+                layout.hasFingerprint = true;
+                id = bytes8(uint64(uint160(fp)));
+            }
+            if (seen.hasIssuer && id != layout.issuerKeyId) seen.inconsistent = true;
+            layout.issuerKeyId = id;
+            seen.hasIssuer = true;
+            if (hashed) seen.hashedIssuer = true;
+        } else if (t == 20) {
+            if (!hashed || critical) return Status.SubpacketNotAllowed;
+            if (bodyLen < 8 || bodyLen != 8 + _u16(b, body + 4) + _u16(b, body + 6)) return Status.Subpackets;
+        } else {
+            return Status.SubpacketNotAllowed;
+        }
+        return Status.Valid;
+    }
+
+    /// Rule 7 for `alg`: canonical MPIs (or 64 Ed25519 octets) filling the body exactly.
+    function _checkValues(bytes calldata b, uint256 alg, uint256 p) private pure returns (Status) {
+        uint256 end;
+        if (alg == RSA_ALGORITHM) {
+            bool ok;
+            (ok, end) = _canonicalMpi(b, p);
+            if (!ok) return Status.Mpi;
+        } else if (alg == ECDSA_ALGORITHM) {
+            bool ok;
+            (ok, end) = _canonicalMpi(b, p);
+            if (!ok || end - p > 34) return Status.Mpi;
+            uint256 rEnd = end;
+            (ok, end) = _canonicalMpi(b, rEnd);
+            if (!ok || end - rEnd > 34) return Status.Mpi;
+            (uint256 r, uint256 s) = _ecdsaValues(b, p);
+            if (r >= _P256_N || s >= _P256_N) return Status.Mpi;
+        } else {
+            end = p + 64;
+        }
+        return end == b.length ? Status.Valid : Status.Mpi;
+    }
+
+    /// Whether a canonical MPI (non-zero, exact bit count) starts at `p` within the bytes; the offset after it.
+    function _canonicalMpi(bytes calldata b, uint256 p) private pure returns (bool, uint256) {
+        if (p + 2 > b.length) return (false, 0);
+        uint256 bits = _u16(b, p);
+        uint256 n = (bits + 7) >> 3;
+        uint256 end = p + 2 + n;
+        if (bits == 0 || end > b.length) return (false, 0);
+        // The top byte holds exactly the top (bits - 8 * (n - 1)) bits, its highest one set.
+        return (_u8(b, p + 2) >> (bits - ((n - 1) << 3) - 1) == 1, end);
+    }
+
+    /// Byte length and start of the MPI at `p` (checked by {parse}).
+    function _mpiBytes(bytes calldata b, uint256 p) private pure returns (uint256 len, uint256 start) {
+        return ((_u16(b, p) + 7) >> 3, p + 2);
+    }
+
+    /// The two ECDSA MPIs at `p` as numbers (each at most 32 bytes, checked by {parse}).
+    function _ecdsaValues(bytes calldata b, uint256 p) private pure returns (uint256 r, uint256 s) {
+        (uint256 rLen, uint256 rStart) = _mpiBytes(b, p);
+        (uint256 sLen, uint256 sStart) = _mpiBytes(b, rStart + rLen);
+        r = uint256(_b32(b, rStart)) >> ((32 - rLen) << 3);
+        s = uint256(_b32(b, sStart)) >> ((32 - sLen) << 3);
+    }
+
+    function _rsaValid(
+        bytes32 h,
+        bytes calldata signature,
+        uint256 sStart,
+        uint256 sLen,
+        Key memory key
+    ) private view returns (bool) {
+        // s, left-padded with zeros to the modulus length.
+        bytes memory s = new bytes(key.n.length);
+        assembly ("memory-safe") {
+            calldatacopy(add(add(s, 0x20), sub(mload(s), sLen)), add(signature.offset, sStart), sLen)
+        }
+        return RSA.pkcs1Sha256(h, s, key.e, key.n);
+    }
+
+    /// Rule 4's primary-key part: the issuer fingerprint (if any) or key ID is the primary key's.
+    function _issuerIsPrimary(Layout memory layout, Key memory key) private pure returns (bool) {
+        bytes20 fp = fingerprint(key);
+        if (layout.hasFingerprint) return layout.issuerFingerprint == fp;
+        return layout.issuerKeyId == bytes8(uint64(uint160(fp)));
+    }
+
+    /// @notice The version-4 fingerprint of `key`: SHA-1(0x99 || uint16be(body length) || body).
+    function fingerprint(Key memory key) internal pure returns (bytes20) {
+        uint256 bodyLen = key.bodyEnd - key.bodyStart;
+        bytes memory pre = new bytes(3 + bodyLen);
+        bytes memory kb = key.keyBytes;
+        uint256 start = key.bodyStart;
+        uint256 ptr;
+        assembly ("memory-safe") {
+            ptr := add(pre, 0x20)
+            mstore8(ptr, 0x99)
+            mstore8(add(ptr, 1), shr(8, bodyLen))
+            mstore8(add(ptr, 2), and(bodyLen, 0xff))
+            mcopy(add(ptr, 3), add(add(kb, 0x20), start), bodyLen)
+        }
+        return Sha1.hash(ptr, 3 + bodyLen);
+    }
+
+    // ------------------------------------------------------------------ private readers
 
     /// The 32 bytes of `b` from `i` (calldata past `b` reads as whatever follows; callers bound-check).
     function _b32(bytes calldata b, uint256 i) private pure returns (bytes32 r) {
