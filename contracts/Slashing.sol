@@ -209,12 +209,12 @@ contract Slashing is
         if (keyHash != message.senderKey) revert SlashingSenderKeyMismatch(message.senderKey, keyHash);
 
         (uint8 algorithm, uint8 status) = _s().verifier.check(digest, signature, publicKey);
-        if (status == uint8(OpenPgpSignature.Status.Valid)) {
-            // EdDSA: only a profile violation is decidable on chain.
-            if (algorithm != OpenPgpSignature.RSA_ALGORITHM && algorithm != OpenPgpSignature.ECDSA_ALGORITHM)
-                revert SlashingEd25519NeedsDispute(keyHash);
-            revert SlashingNoFault(uint8(FaultCode.BadSignature));
+        // EdDSA keys go to a dispute (DESIGN section 5), whatever the verifier says of the profile.
+        if (algorithm != OpenPgpSignature.RSA_ALGORITHM && algorithm != OpenPgpSignature.ECDSA_ALGORITHM) {
+            revert SlashingEd25519NeedsDispute(keyHash);
         }
+        if (status == uint8(OpenPgpSignature.Status.Valid))
+            revert SlashingNoFault(uint8(FaultCode.BadSignature));
         slashed = _slash(offenceId, node, stake, FaultCode.BadSignature, digest, status);
     }
 

@@ -121,8 +121,8 @@ interface ISlashing {
     ///         state lag before `attestedAt` (and not after the message timestamp): a node is not punished for
     ///         chain-state lag.
     error SlashingStateLag(address owner, bytes32 keyHash, uint64 changedAt, uint64 attestedAt);
-    /// @notice The sender key is EdDSA and the signature is within the strict profile: its validity cannot be
-    ///         checked on chain; open a dispute in the court (fault BAD_SIGNATURE) instead.
+    /// @notice The sender key is EdDSA (Ed25519): its signatures are not judged on chain; open a dispute in the
+    ///         court (fault BAD_SIGNATURE) instead.
     error SlashingEd25519NeedsDispute(bytes32 senderKey);
     /// @notice This offence was already slashed, whoever sent it.
     error SlashingOffenceConsumed(bytes32 offenceId);
@@ -194,9 +194,9 @@ interface ISlashing {
 
     /// @notice Proves BAD_SIGNATURE: `signature` (hashing to the attested signatureHash) is outside the strict
     ///         profile, or does not verify over the digest under the primary key of `publicKey` (hashing to
-    ///         `senderKey`; RSA >= 2048 bits or NIST P-256). For an EdDSA key only a profile violation is
-    ///         provable; otherwise this reverts with {SlashingEd25519NeedsDispute}. A key the verifier cannot
-    ///         read reverts with the verifier's `OpenPgpKey` error.
+    ///         `senderKey`; RSA >= 2048 bits or NIST P-256). `detail` in {FaultProven} is the broken rule
+    ///         (`OpenPgpSignature.Status`). An EdDSA key reverts with {SlashingEd25519NeedsDispute}; a key the
+    ///         verifier cannot read reverts with the verifier's `OpenPgpKey` error.
     function proveBadSignature(
         Message calldata message,
         Attestation calldata attestation,
