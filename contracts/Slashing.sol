@@ -95,6 +95,7 @@ contract Slashing is
         ) revert SlashingZeroAddress();
         __AccessControl_init();
         __Pausable_init();
+        __EIP712_init("Push Nodes", "1");
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GOVERNOR_ROLE, governor);
         _grantRole(GUARDIAN_ROLE, guardian);

@@ -28,8 +28,12 @@ contract SlashingLibrariesHarness {
         used = before - gasleft();
     }
 
-    function parse(bytes calldata signature) external pure returns (uint8 status, OpenPgpSignature.Layout memory) {
-        (OpenPgpSignature.Status st, OpenPgpSignature.Layout memory layout) = OpenPgpSignature.parse(signature);
+    function parse(
+        bytes calldata signature
+    ) external pure returns (uint8 status, OpenPgpSignature.Layout memory) {
+        (OpenPgpSignature.Status st, OpenPgpSignature.Layout memory layout) = OpenPgpSignature.parse(
+            signature
+        );
         return (uint8(st), layout);
     }
 
@@ -37,7 +41,11 @@ contract SlashingLibrariesHarness {
         return keccak256(abi.encode(PushTypedData.MESSAGE_TYPEHASH, m));
     }
 
-    function typeHashes() external pure returns (bytes32 message, bytes32 attestation, bytes32 report, bytes32 chat) {
+    function typeHashes()
+        external
+        pure
+        returns (bytes32 message, bytes32 attestation, bytes32 report, bytes32 chat)
+    {
         return (
             PushTypedData.MESSAGE_TYPEHASH,
             PushTypedData.ATTESTATION_TYPEHASH,

@@ -36,7 +36,9 @@ describe("OpenPgpVerifier: committed signature vectors", function () {
 
   before(async function () {
     verifier = (await ethers.deployContract("OpenPgpVerifier")) as unknown as OpenPgpVerifier;
-    harness = (await ethers.deployContract("SlashingLibrariesHarness")) as unknown as SlashingLibrariesHarness;
+    harness = (await ethers.deployContract(
+      "SlashingLibrariesHarness",
+    )) as unknown as SlashingLibrariesHarness;
   });
 
   it("Sha1 equals node:crypto for lengths 0..300", async function () {
@@ -49,7 +51,7 @@ describe("OpenPgpVerifier: committed signature vectors", function () {
 
   for (const v of signaturesJson.signatures) {
     const key = keysJson.keys[v.key as KeyName];
-    it(`${v.name}: ${v.expect.ok ? "valid" : v.expect.code ?? v.expect.stage}`, async function () {
+    it(`${v.name}: ${v.expect.ok ? "valid" : (v.expect.code ?? v.expect.stage)}`, async function () {
       const [algorithm, status] = await verifier.check(v.digest, v.signature, key.publicKey);
       const onChainFault = status !== 0n;
       const rsaOrP256 = algorithm === 1n || algorithm === 19n;
