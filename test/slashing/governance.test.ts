@@ -159,7 +159,7 @@ describe("Slashing and SlashingCourt: governance", function () {
 
   it("initialize: zero addresses refused; once only; the implementations cannot be initialized", async function () {
     const w = await loadFixture(world);
-    const a = [w.governor.address, w.governor.address, w.guardian.address];
+    const a: [string, string, string] = [w.governor.address, w.governor.address, w.guardian.address];
     const reg = await w.registry.getAddress();
     const keys = await w.keys.getAddress();
     const ver = await w.verifier.getAddress();
