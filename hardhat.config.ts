@@ -43,7 +43,8 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
-    hardhat: {},
+    // HARDHAT_CHAIN_ID lets tests start `npx hardhat node` processes on distinct chains (default 31337).
+    hardhat: process.env.HARDHAT_CHAIN_ID ? { chainId: Number(process.env.HARDHAT_CHAIN_ID) } : {},
     localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
     sepolia: {
       url: process.env.SEPOLIA_RPC_URL ?? "",

@@ -70,9 +70,22 @@ library OpenPgpKey {
     }
 
     /// @notice Parses and fully checks the primary key packet of `key`; reverts if it is not allowed.
-    /// @dev Reads with `mload` at offsets checked against the packet end first; all offsets stay below
-    ///      2^33, so the arithmetic is unchecked.
     function primaryKey(bytes memory key) internal pure returns (PrimaryKey memory pk) {
+        (uint256 alg, uint256 created, uint256 fieldsStart, uint256 packetEnd) = _parse(key);
+        pk = PrimaryKey(uint8(alg), uint32(created), fieldsStart, packetEnd);
+    }
+
+    /// @notice The algorithm of `key`'s primary key, after the full check of {primaryKey}.
+    function algorithm(bytes memory key) internal pure returns (uint8 alg) {
+        (uint256 a, , , ) = _parse(key);
+        alg = uint8(a);
+    }
+
+    /// {primaryKey} without the struct. Reads with `mload` at offsets checked against the packet end first
+    /// (bytes read past them are masked or ignored); offsets stay below 2^33, so the arithmetic is unchecked.
+    function _parse(
+        bytes memory key
+    ) private pure returns (uint256 alg, uint256 created, uint256 f, uint256 end) {
         unchecked {
             uint256 len = key.length;
             if (len < 2) revert OpenPgpKeyTruncated();
@@ -96,18 +109,15 @@ library OpenPgpKey {
             } else {
                 revert OpenPgpKeyPartialLength(uint8(a));
             }
-            uint256 end = bodyStart + bodyLen;
+            end = bodyStart + bodyLen;
             if (bodyLen < 6 || end > len) revert OpenPgpKeyTruncated();
 
             // body: version (1), creation time (4), algorithm (1), fields
             w = _b(key, bodyStart);
             if (w >> 248 != _VERSION) revert OpenPgpKeyUnsupportedVersion(uint8(w >> 248));
-            uint256 alg = (w >> 208) & 0xff;
-            uint256 f = bodyStart + 6;
-            pk.algorithm = uint8(alg);
-            pk.creationTime = uint32(w >> 216);
-            pk.fieldsStart = f;
-            pk.packetEnd = end;
+            alg = (w >> 208) & 0xff;
+            created = (w >> 216) & 0xffffffff;
+            f = bodyStart + 6;
 
             uint256 fieldsEnd;
             if (alg == ECDSA) {
@@ -139,11 +149,6 @@ library OpenPgpKey {
             }
             if (fieldsEnd != end) revert OpenPgpKeyPacketLengthMismatch(end, fieldsEnd);
         }
-    }
-
-    /// @notice The algorithm of `key`'s primary key, after the full check of {primaryKey}.
-    function algorithm(bytes memory key) internal pure returns (uint8) {
-        return primaryKey(key).algorithm;
     }
 
     /// @notice The creation time of `key`'s primary key, after the full check of {primaryKey}.
@@ -192,13 +197,15 @@ library OpenPgpKey {
         bytes32 want,
         uint8 alg
     ) private pure returns (uint256) {
-        if (p + 1 > end) revert OpenPgpKeyTruncated();
-        uint256 found = _u8(key, p);
-        if (p + 1 + found > end) revert OpenPgpKeyTruncated();
-        if (found != oidLen || _b32(key, p + 1) & _mask(found) != want) {
-            revert OpenPgpKeyUnsupportedCurve(alg, _slice(key, p + 1, found));
+        unchecked {
+            if (p + 1 > end) revert OpenPgpKeyTruncated();
+            uint256 found = _u8(key, p);
+            if (p + 1 + found > end) revert OpenPgpKeyTruncated();
+            if (found != oidLen || _b32(key, p + 1) & _mask(found) != want) {
+                revert OpenPgpKeyUnsupportedCurve(alg, _slice(key, p + 1, found));
+            }
+            return p + 1 + found;
         }
-        return p + 1 + found;
     }
 
     /// Reads a minimal MPI at `p` that must end by `end`; returns the offset after it and its bit count.
@@ -207,18 +214,21 @@ library OpenPgpKey {
         uint256 p,
         uint256 end
     ) private pure returns (uint256 next, uint256 bits) {
-        if (p + 2 > end) revert OpenPgpKeyTruncated();
-        bits = _u16(key, p);
-        if (bits == 0) revert OpenPgpKeyMalformedMpi(p);
-        uint256 n = (bits + 7) >> 3;
-        next = p + 2 + n;
-        if (next > end) revert OpenPgpKeyTruncated();
-        // The top byte must hold exactly the top (bits - 8 * (n - 1)) bits, its highest one set.
-        uint256 top = _u8(key, p + 2);
-        uint256 topBits = bits - ((n - 1) << 3);
-        if (top >> (topBits - 1) != 1) revert OpenPgpKeyMalformedMpi(p);
+        unchecked {
+            if (p + 2 > end) revert OpenPgpKeyTruncated();
+            bits = _u16(key, p);
+            if (bits == 0) revert OpenPgpKeyMalformedMpi(p);
+            uint256 n = (bits + 7) >> 3;
+            next = p + 2 + n;
+            if (next > end) revert OpenPgpKeyTruncated();
+            // The top byte must hold exactly the top (bits - 8 * (n - 1)) bits, its highest one set.
+            uint256 top = _u8(key, p + 2);
+            uint256 topBits = bits - ((n - 1) << 3);
+            if (top >> (topBits - 1) != 1) revert OpenPgpKeyMalformedMpi(p);
+        }
     }
 
+    /// The top `len` bytes set (len <= 32).
     function _mask(uint256 len) private pure returns (bytes32) {
         return bytes32(type(uint256).max << ((32 - len) << 3));
     }

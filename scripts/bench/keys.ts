@@ -9,12 +9,11 @@ import type { KeyRegistry } from "../../typechain-types";
 type KeyType = "p256" | "ed25519";
 
 async function publicKeyFor(owner: string, chainId: bigint, type: KeyType): Promise<Uint8Array> {
-  const { privateKey } = await openpgp.generateKey({
-    type: "ecc",
-    curve: type === "p256" ? "nistP256" : "curve25519",
-    userIDs: [{ name: `eip155:${chainId}:${owner}` }],
-    format: "binary",
-  });
+  const userIDs = [{ name: `eip155:${chainId}:${owner}` }];
+  const { privateKey } =
+    type === "p256"
+      ? await openpgp.generateKey({ type: "ecc", curve: "nistP256", userIDs, format: "binary" })
+      : await openpgp.generateKey({ type: "curve25519", userIDs, format: "binary" });
   const key = await openpgp.readKey({ binaryKey: privateKey });
   return key.toPublic().write();
 }

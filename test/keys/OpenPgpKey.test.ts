@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import * as openpgp from "openpgp";
 import fc from "fast-check";
+import type { ErrorFragment } from "ethers";
 import type { OpenPgpKeyHarness } from "../../typechain-types";
 import {
   ALG,
@@ -29,8 +30,23 @@ async function paramsOf(key: Uint8Array): Promise<{ params: Params; algorithm: n
   const packet = k.keyPacket;
   return {
     params: packet.publicParams as Params,
-    algorithm: openpgp.enums.write(openpgp.enums.publicKey, packet.algorithm),
+    algorithm: Number(packet.algorithm),
     created: Math.floor(packet.created.getTime() / 1000),
+  };
+}
+
+interface KeyVector {
+  publicKey: string;
+  keyHash: string;
+  primary: {
+    algorithm: number;
+    created: number;
+    kind: string;
+    qx?: string;
+    qy?: string;
+    n?: string;
+    e?: string;
+    a?: string;
   };
 }
 
@@ -108,6 +124,22 @@ describe("OpenPgpKey (primary key packet parser)", () => {
         expect(ethers.dataLength(n)).to.equal(bits / 8);
       });
     }
+
+    it("the message standard's key vectors (test/vectors/keys.json) read as the vectors state", async () => {
+      const vectors = (await import("../vectors/keys.json")).keys as Record<string, KeyVector>;
+      expect(Object.keys(vectors).length).to.be.greaterThan(3);
+      for (const [name, v] of Object.entries(vectors)) {
+        const key = ethers.getBytes(v.publicKey);
+        expect(ethers.keccak256(key), name).to.equal(v.keyHash);
+        expect(await lib.algorithm(key), name).to.equal(v.primary.algorithm);
+        expect(await lib.creationTime(key), name).to.equal(v.primary.created);
+        if (v.primary.kind === "p256")
+          expect(await lib.p256Key(key), name).to.deep.equal([v.primary.qx, v.primary.qy]);
+        if (v.primary.kind === "rsa")
+          expect(await lib.rsaKey(key), name).to.deep.equal([v.primary.n, v.primary.e]);
+        if (v.primary.kind === "ed25519") expect(await lib.ed25519Key(key), name).to.equal(v.primary.a);
+      }
+    });
 
     it("reads 1-, 2- and 5-octet packet lengths alike", async () => {
       // P-256 bodies are < 192 bytes (1 octet), RSA bodies are not (2 octets); both re-framed with 5 octets
@@ -313,7 +345,7 @@ describe("OpenPgpKey (primary key packet parser)", () => {
 
     it("random bytes and random corruptions of real keys: accepted as an allowed key or refused by name", async () => {
       const names = new Set(
-        lib.interface.fragments.filter((f) => f.type === "error").map((f) => (f as { name: string }).name),
+        lib.interface.fragments.filter((f) => f.type === "error").map((f) => (f as ErrorFragment).name),
       );
       const allowed = new Set<bigint>([1n, 19n, 22n, 27n]);
       const check = async (bytes: Uint8Array): Promise<void> => {

@@ -1,0 +1,102 @@
+/**
+ * Tiny structured logger: one JSON object per line, `{"ts","level","msg","fields"}`.
+ *
+ * The level comes from the `LOG_LEVEL` environment variable (debug, info, warn, error, silent; default
+ * info) unless given. The sink (default: stderr, so stdout stays free for a program's own output) is
+ * injectable for tests.
+ */
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogLevelSetting = LogLevel | "silent";
+export type LogFields = Record<string, unknown>;
+
+/** One parsed log line. */
+export interface LogRecord {
+  ts: string;
+  level: LogLevel;
+  msg: string;
+  fields: LogFields;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line (e.g. `{ component: "scanner" }`). */
+  child(fields: LogFields): Logger;
+  /** Whether a line of this level would be written. */
+  enabled(level: LogLevel): boolean;
+}
+
+export interface LoggerOptions {
+  /** Minimum level written; default `LOG_LEVEL` from the environment, else "info". */
+  level?: LogLevelSetting;
+  /** Receives each line without its trailing newline; default writes to stderr. */
+  sink?: (line: string) => void;
+  /** Fields added to every line. */
+  fields?: LogFields;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+const RANK: Record<LogLevelSetting, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/** Parses a level name (case-insensitive); throws one sentence on anything else. */
+export function parseLogLevel(value: string): LogLevelSetting {
+  const v = value.trim().toLowerCase();
+  if (v in RANK) return v as LogLevelSetting;
+  throw new Error(`Log level "${value}" is not one of debug, info, warn, error, silent.`);
+}
+
+/** JSON.stringify replacer: bigint as decimal string, Error as {name, message, code?}. */
+function replacer(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Error) {
+    const out: Record<string, unknown> = { name: value.name, message: value.message };
+    const code = (value as { code?: unknown }).code;
+    if (code !== undefined) out.code = code;
+    return out;
+  }
+  return value;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? parseLogLevel(process.env.LOG_LEVEL ?? "info");
+  const sink = options.sink ?? ((line: string) => process.stderr.write(line + "\n"));
+  const now = options.now ?? (() => new Date());
+  const min = RANK[level];
+
+  const make = (base: LogFields): Logger => {
+    const write = (lvl: LogLevel, msg: string, fields?: LogFields): void => {
+      if (RANK[lvl] < min) return;
+      const record: LogRecord = { ts: now().toISOString(), level: lvl, msg, fields: { ...base, ...fields } };
+      let line: string;
+      try {
+        line = JSON.stringify(record, replacer);
+      } catch {
+        // Circular or otherwise unserialisable fields: keep the message, say what happened.
+        line = JSON.stringify({ ...record, fields: { unserialisableFields: Object.keys(record.fields) } });
+      }
+      sink(line);
+    };
+    return {
+      debug: (m, f) => write("debug", m, f),
+      info: (m, f) => write("info", m, f),
+      warn: (m, f) => write("warn", m, f),
+      error: (m, f) => write("error", m, f),
+      child: (fields) => make({ ...base, ...fields }),
+      enabled: (lvl) => RANK[lvl] >= min,
+    };
+  };
+  return make(options.fields ?? {});
+}
+
+/** A logger that writes nothing. */
+export const silentLogger: Logger = createLogger({ level: "silent", sink: () => {} });
+
+/** A sink that keeps parsed records in memory, for tests. */
+export function memorySink(): { sink: (line: string) => void; records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  return { sink: (line) => records.push(JSON.parse(line) as LogRecord), records };
+}
