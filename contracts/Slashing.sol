@@ -2,11 +2,9 @@
 pragma solidity ^0.8.24;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
-import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 
 import {ISlashing} from "./interfaces/ISlashing.sol";
@@ -19,17 +17,12 @@ import {PushTypedData} from "./libraries/PushTypedData.sol";
 /// @title Slashing
 /// @notice Verifies fault proofs against Push Nodes and slashes them through the node registry. See
 ///         {ISlashing} for the rules and DESIGN sections 4, 5 and 7.
-/// @dev Holds the node registry's SLASHER_ROLE; never holds tokens. BAD_SIGNATURE proofs are checked by a
-///      separate stateless {IOpenPgpVerifier} (it keeps this contract under the code size limit).
-contract Slashing is
-    ISlashing,
-    Initializable,
-    UUPSUpgradeable,
-    AccessControlUpgradeable,
-    PausableUpgradeable,
-    EIP712Upgradeable,
-    ReentrancyGuardTransient
-{
+/// @dev Holds the node registry's SLASHER_ROLE; never holds tokens (so no reentrancy guard: it calls only the
+///      registries and the verifier, all trusted). BAD_SIGNATURE proofs are checked by a separate stateless
+///      {IOpenPgpVerifier} (it keeps this contract under the code size limit). Gas: the registries are
+///      immutables, and the parameters, the most lenient limits and the pause flag share one storage slot, so a
+///      proof reads two slots of its own (that one and its offence) besides what the registries read.
+contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpgradeable, EIP712Upgradeable {
     /// @notice Governance (the timelock): parameters, verifier, upgrades, unpause.
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
     /// @notice May pause; cannot unpause.
@@ -40,22 +33,26 @@ contract Slashing is
 
     uint256 private constant _BPS = 10_000;
 
-    /// @notice The most lenient values ever set for the three limits that decide faults, and when one of
-    ///         them last changed (see {effectiveLimits}).
-    struct LenientLimits {
-        uint64 changedAt;
-        uint32 stateLag;
+    /// @notice Everything a proof reads, in one storage slot: the parameters, the most lenient values ever
+    ///         set for the three limits that decide faults with when one of them last changed (see
+    ///         {effectiveLimits}), and the pause flag. Bounds keep every value within its field.
+    struct Config {
+        uint24 stateLag;
         uint32 maxContentSize;
-        uint32 maxClockSkew;
+        uint24 maxClockSkew;
+        uint16 messageFaultSlashBps;
+        uint16 equivocationSlashBps;
+        uint16 reporterRewardBps;
+        uint40 limitsChangedAt;
+        uint24 lenientStateLag;
+        uint32 lenientMaxContentSize;
+        uint24 lenientMaxClockSkew;
+        bool paused;
     }
 
     /// @custom:storage-location erc7201:push.storage.Slashing
     struct SlashingStorage {
-        INodeRegistry registry;
-        IKeyRegistry keys;
-        IOpenPgpVerifier verifier;
-        Params params;
-        LenientLimits lenient;
+        Config config;
         mapping(bytes32 offenceId => bool) consumed;
     }
 
@@ -63,60 +60,64 @@ contract Slashing is
     bytes32 private constant _STORAGE_SLOT =
         0x5f5069bf6bdda55391bd776c4dc41784ba01d792961a2e44994c02b43902e100;
 
+    /// @dev The registries and the verifier are immutables of the implementation: the registries never change
+    ///      for a deployment, and the verifier is replaced by a governance upgrade (same registries, new
+    ///      verifier as constructor arguments). No storage read for any of them.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    INodeRegistry private immutable _registry;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IKeyRegistry private immutable _keys;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IOpenPgpVerifier private immutable _verifier;
+
     function _s() private pure returns (SlashingStorage storage $) {
         assembly {
             $.slot := _STORAGE_SLOT
         }
     }
 
+    modifier whenNotPaused() {
+        if (_s().config.paused) revert SlashingPaused();
+        _;
+    }
+
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(INodeRegistry registry, IKeyRegistry keys, IOpenPgpVerifier verifier_) {
+        if (
+            address(registry) == address(0) || address(keys) == address(0) || address(verifier_) == address(0)
+        ) {
+            revert SlashingZeroAddress();
+        }
+        _registry = registry;
+        _keys = keys;
+        _verifier = verifier_;
         _disableInitializers();
     }
 
-    /// @notice Sets up roles, the registries, the verifier and the default parameters (DESIGN section 3):
-    ///         state lag 10 minutes, max content size 64 KiB, max clock skew 15 minutes, message fault slash
-    ///         10%, equivocation slash 50%, reporter reward 50%.
-    function initialize(
-        address admin,
-        address governor,
-        address guardian,
-        INodeRegistry registry,
-        IKeyRegistry keys,
-        IOpenPgpVerifier verifier_
-    ) external initializer {
-        if (
-            admin == address(0) ||
-            governor == address(0) ||
-            guardian == address(0) ||
-            address(registry) == address(0) ||
-            address(keys) == address(0) ||
-            address(verifier_) == address(0)
-        ) revert SlashingZeroAddress();
+    /// @notice Sets up roles and the default parameters (DESIGN section 3): state lag 10 minutes, max content
+    ///         size 64 KiB, max clock skew 15 minutes, message fault slash 10%, equivocation slash 50%, reporter
+    ///         reward 50%.
+    function initialize(address admin, address governor, address guardian) external initializer {
+        if (admin == address(0) || governor == address(0) || guardian == address(0))
+            revert SlashingZeroAddress();
         __AccessControl_init();
-        __Pausable_init();
         __EIP712_init("Push Nodes", "1");
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GOVERNOR_ROLE, governor);
         _grantRole(GUARDIAN_ROLE, guardian);
 
-        SlashingStorage storage $ = _s();
-        $.registry = registry;
-        $.keys = keys;
-        $.verifier = verifier_;
-        $.params = Params({
+        _s().config = Config({
             stateLag: 10 minutes,
             maxContentSize: 64 * 1024,
             maxClockSkew: 15 minutes,
             messageFaultSlashBps: 1_000,
             equivocationSlashBps: 5_000,
-            reporterRewardBps: 5_000
-        });
-        $.lenient = LenientLimits({
-            changedAt: 0,
-            stateLag: 10 minutes,
-            maxContentSize: 64 * 1024,
-            maxClockSkew: 15 minutes
+            reporterRewardBps: 5_000,
+            limitsChangedAt: 0,
+            lenientStateLag: 10 minutes,
+            lenientMaxContentSize: 64 * 1024,
+            lenientMaxClockSkew: 15 minutes,
+            paused: false
         });
     }
 
@@ -129,7 +130,7 @@ contract Slashing is
         Message calldata message,
         Attestation calldata attestation,
         bytes calldata nodeSignature
-    ) external whenNotPaused nonReentrant returns (bytes32 offenceId, uint256 slashed) {
+    ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
         (address node, uint256 stake, bytes32 digest) = _open(
             FaultCode.Malformed,
             message,
@@ -147,7 +148,7 @@ contract Slashing is
         Message calldata message,
         Attestation calldata attestation,
         bytes calldata nodeSignature
-    ) external whenNotPaused nonReentrant returns (bytes32 offenceId, uint256 slashed) {
+    ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
         (address node, uint256 stake, bytes32 digest) = _open(
             FaultCode.UnauthorizedSender,
             message,
@@ -167,7 +168,7 @@ contract Slashing is
         Attestation calldata attestation,
         bytes calldata nodeSignature,
         bytes32 recipientActiveKey
-    ) external whenNotPaused nonReentrant returns (bytes32 offenceId, uint256 slashed) {
+    ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
         (address node, uint256 stake, bytes32 digest) = _open(
             FaultCode.WrongEncryption,
             message,
@@ -194,7 +195,7 @@ contract Slashing is
         bytes calldata nodeSignature,
         bytes calldata signature,
         bytes calldata publicKey
-    ) external whenNotPaused nonReentrant returns (bytes32 offenceId, uint256 slashed) {
+    ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
         (address node, uint256 stake, bytes32 digest) = _open(
             FaultCode.BadSignature,
             message,
@@ -209,7 +210,7 @@ contract Slashing is
         bytes32 keyHash = keccak256(publicKey);
         if (keyHash != message.senderKey) revert SlashingSenderKeyMismatch(message.senderKey, keyHash);
 
-        (uint8 algorithm, uint8 status) = _s().verifier.check(digest, signature, publicKey);
+        (uint8 algorithm, uint8 status) = _verifier.check(digest, signature, publicKey);
         // EdDSA keys go to a dispute (DESIGN section 5), whatever the verifier says of the profile.
         if (algorithm != OpenPgpSignature.RSA_ALGORITHM && algorithm != OpenPgpSignature.ECDSA_ALGORITHM) {
             revert SlashingEd25519NeedsDispute(keyHash);
@@ -225,7 +226,7 @@ contract Slashing is
         bytes calldata signatureA,
         Attestation calldata b,
         bytes calldata signatureB
-    ) external whenNotPaused nonReentrant returns (bytes32 offenceId, uint256 slashed) {
+    ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
         if (a.sequence != b.sequence) revert SlashingSequenceMismatch(a.sequence, b.sequence);
         address node = _equivocator(a, signatureA, b, signatureB);
         uint256 stake = _stakeOf(node);
@@ -241,53 +242,50 @@ contract Slashing is
     function setParam(Param param, uint256 value) external onlyRole(GOVERNOR_ROLE) {
         (uint256 min, uint256 max) = paramBounds(param);
         if (value < min || value > max) revert SlashingParamOutOfBounds(param, value, min, max);
-        SlashingStorage storage $ = _s();
-        Params storage p = $.params;
-        LenientLimits storage lenient = $.lenient;
+        Config storage c = _s().config;
         uint256 old;
         if (param == Param.StateLag) {
-            old = p.stateLag;
-            p.stateLag = uint32(value);
-            if (value > lenient.stateLag) lenient.stateLag = uint32(value);
-            lenient.changedAt = uint64(block.timestamp);
+            old = c.stateLag;
+            c.stateLag = uint24(value);
+            if (value > c.lenientStateLag) c.lenientStateLag = uint24(value);
+            c.limitsChangedAt = uint40(block.timestamp);
         } else if (param == Param.MaxContentSize) {
-            old = p.maxContentSize;
-            p.maxContentSize = uint32(value);
-            if (value > lenient.maxContentSize) lenient.maxContentSize = uint32(value);
-            lenient.changedAt = uint64(block.timestamp);
+            old = c.maxContentSize;
+            c.maxContentSize = uint32(value);
+            if (value > c.lenientMaxContentSize) c.lenientMaxContentSize = uint32(value);
+            c.limitsChangedAt = uint40(block.timestamp);
         } else if (param == Param.MaxClockSkew) {
-            old = p.maxClockSkew;
-            p.maxClockSkew = uint32(value);
-            if (value > lenient.maxClockSkew) lenient.maxClockSkew = uint32(value);
-            lenient.changedAt = uint64(block.timestamp);
+            old = c.maxClockSkew;
+            c.maxClockSkew = uint24(value);
+            if (value > c.lenientMaxClockSkew) c.lenientMaxClockSkew = uint24(value);
+            c.limitsChangedAt = uint40(block.timestamp);
         } else if (param == Param.MessageFaultSlashBps) {
-            old = p.messageFaultSlashBps;
-            p.messageFaultSlashBps = uint16(value);
+            old = c.messageFaultSlashBps;
+            c.messageFaultSlashBps = uint16(value);
         } else if (param == Param.EquivocationSlashBps) {
-            old = p.equivocationSlashBps;
-            p.equivocationSlashBps = uint16(value);
+            old = c.equivocationSlashBps;
+            c.equivocationSlashBps = uint16(value);
         } else {
-            old = p.reporterRewardBps;
-            p.reporterRewardBps = uint16(value);
+            old = c.reporterRewardBps;
+            c.reporterRewardBps = uint16(value);
         }
         emit ParamSet(param, old, value);
     }
 
     /// @inheritdoc ISlashing
-    function setVerifier(IOpenPgpVerifier verifier_) external onlyRole(GOVERNOR_ROLE) {
-        if (address(verifier_) == address(0)) revert SlashingZeroAddress();
-        _s().verifier = verifier_;
-        emit VerifierSet(address(verifier_));
-    }
-
-    /// @inheritdoc ISlashing
     function pause() external onlyRole(GUARDIAN_ROLE) {
-        _pause();
+        Config storage c = _s().config;
+        if (c.paused) revert SlashingPaused();
+        c.paused = true;
+        emit Paused(msg.sender);
     }
 
     /// @inheritdoc ISlashing
     function unpause() external onlyRole(GOVERNOR_ROLE) {
-        _unpause();
+        Config storage c = _s().config;
+        if (!c.paused) revert SlashingNotPaused();
+        c.paused = false;
+        emit Unpaused(msg.sender);
     }
 
     // ================================================================================================
@@ -296,7 +294,21 @@ contract Slashing is
 
     /// @inheritdoc ISlashing
     function params() external view returns (Params memory) {
-        return _s().params;
+        Config memory c = _s().config;
+        return
+            Params({
+                stateLag: c.stateLag,
+                maxContentSize: c.maxContentSize,
+                maxClockSkew: c.maxClockSkew,
+                messageFaultSlashBps: c.messageFaultSlashBps,
+                equivocationSlashBps: c.equivocationSlashBps,
+                reporterRewardBps: c.reporterRewardBps
+            });
+    }
+
+    /// @inheritdoc ISlashing
+    function paused() external view returns (bool) {
+        return _s().config.paused;
     }
 
     /// @inheritdoc ISlashing
@@ -312,14 +324,8 @@ contract Slashing is
     /// @inheritdoc ISlashing
     function effectiveLimits(
         uint64 attestedAt
-    ) public view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew) {
-        SlashingStorage storage $ = _s();
-        LenientLimits memory lenient = $.lenient;
-        if (attestedAt >= lenient.changedAt + LIMIT_CHANGE_WINDOW) {
-            Params storage p = $.params;
-            return (p.stateLag, p.maxContentSize, p.maxClockSkew);
-        }
-        return (lenient.stateLag, lenient.maxContentSize, lenient.maxClockSkew);
+    ) external view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew) {
+        return _effectiveLimits(_s().config, attestedAt);
     }
 
     /// @inheritdoc ISlashing
@@ -339,17 +345,17 @@ contract Slashing is
 
     /// @inheritdoc ISlashing
     function nodeRegistry() external view returns (INodeRegistry) {
-        return _s().registry;
+        return _registry;
     }
 
     /// @inheritdoc ISlashing
     function keyRegistry() external view returns (IKeyRegistry) {
-        return _s().keys;
+        return _keys;
     }
 
     /// @inheritdoc ISlashing
     function verifier() external view returns (IOpenPgpVerifier) {
-        return _s().verifier;
+        return _verifier;
     }
 
     // ================================================================================================
@@ -407,7 +413,7 @@ contract Slashing is
 
     /// Bonded + unbonding stake of `node`; reverts when it has none (unregistered, withdrawn, slashed away).
     function _stakeOf(address node) private view returns (uint256 stake) {
-        (uint256 bonded, uint256 unbonding) = _s().registry.stakeOf(node);
+        (uint256 bonded, uint256 unbonding) = _registry.stakeOf(node);
         stake = bonded + unbonding;
         if (stake == 0) revert SlashingNodeWithoutStake(node);
     }
@@ -424,11 +430,11 @@ contract Slashing is
         SlashingStorage storage $ = _s();
         if ($.consumed[offenceId]) revert SlashingOffenceConsumed(offenceId);
         $.consumed[offenceId] = true;
-        Params memory p = $.params;
-        uint256 bps = faultCode == FaultCode.Equivocation ? p.equivocationSlashBps : p.messageFaultSlashBps;
+        Config memory c = $.config;
+        uint256 bps = faultCode == FaultCode.Equivocation ? c.equivocationSlashBps : c.messageFaultSlashBps;
         uint256 amount = (stake * bps) / _BPS;
         if (amount == 0) amount = 1; // a node with stake always loses something
-        slashed = $.registry.slash(node, amount, msg.sender, p.reporterRewardBps);
+        slashed = _registry.slash(node, amount, msg.sender, c.reporterRewardBps);
         emit FaultProven(offenceId, node, uint8(faultCode), msg.sender, digest, detail, slashed);
     }
 
@@ -437,7 +443,7 @@ contract Slashing is
         if (m.version != 1) return MalformedReason.Version;
         if (m.from == address(0) || m.to == address(0)) return MalformedReason.ZeroAddress;
         if (m.from == m.to) return MalformedReason.SameAddress;
-        (, uint256 maxContentSize, uint256 maxClockSkew) = effectiveLimits(attestedAt);
+        (, uint256 maxContentSize, uint256 maxClockSkew) = _effectiveLimits(_s().config, attestedAt);
         if (m.contentSize > maxContentSize) return MalformedReason.ContentTooLarge;
         if (m.contentType > 4) return MalformedReason.ContentType;
         if (m.encryption > 1) return MalformedReason.Encryption;
@@ -457,9 +463,9 @@ contract Slashing is
         uint64 timestamp,
         uint64 attestedAt
     ) private view returns (bool) {
-        IKeyRegistry.KeyRecord memory r = _s().keys.keyOf(owner, keyHash);
+        IKeyRegistry.KeyRecord memory r = _keys.keyOf(owner, keyHash);
         if (r.addedAt == 0) return false; // never added: no record, nothing a node could have missed
-        (uint256 lag, , ) = effectiveLimits(attestedAt);
+        (uint256 lag, , ) = _effectiveLimits(_s().config, attestedAt);
         if (r.addedAt <= timestamp && r.addedAt + lag > attestedAt) {
             revert SlashingStateLag(owner, keyHash, r.addedAt, attestedAt);
         }
@@ -467,6 +473,17 @@ contract Slashing is
             revert SlashingStateLag(owner, keyHash, r.revokedAt, attestedAt);
         }
         return r.addedAt <= timestamp && (r.revokedAt == 0 || timestamp < r.revokedAt);
+    }
+
+    /// The limits for an attestation made at `attestedAt` (see {effectiveLimits}).
+    function _effectiveLimits(
+        Config storage c,
+        uint64 attestedAt
+    ) private view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew) {
+        if (attestedAt >= uint256(c.limitsChangedAt) + LIMIT_CHANGE_WINDOW) {
+            return (c.stateLag, c.maxContentSize, c.maxClockSkew);
+        }
+        return (c.lenientStateLag, c.lenientMaxContentSize, c.lenientMaxClockSkew);
     }
 
     function _messageOffenceId(

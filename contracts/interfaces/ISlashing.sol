@@ -102,8 +102,12 @@ interface ISlashing {
     // Errors
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice An address given to {initialize} or {setVerifier} was zero.
+    /// @notice An address given to the constructor or {initialize} was zero.
     error SlashingZeroAddress();
+    /// @notice Fault proofs are paused (or {pause} was called while paused).
+    error SlashingPaused();
+    /// @notice {unpause} was called while not paused.
+    error SlashingNotPaused();
     /// @notice The attestation signature is malformed, malleable (high s) or not 65 bytes long.
     error SlashingInvalidNodeSignature();
     /// @notice `signer`, recovered from an attestation, is not a registered node holding stake (a forged
@@ -158,11 +162,14 @@ interface ISlashing {
     /// @notice Governance set `param` from `oldValue` to `newValue`.
     event ParamSet(Param indexed param, uint256 oldValue, uint256 newValue);
 
-    /// @notice Governance replaced the OpenPGP signature verifier used for BAD_SIGNATURE proofs.
-    event VerifierSet(address verifier);
+    /// @notice The guardian `account` paused fault proofs (same event as OpenZeppelin's Pausable).
+    event Paused(address account);
+
+    /// @notice Governance `account` unpaused fault proofs (same event as OpenZeppelin's Pausable).
+    event Unpaused(address account);
 
     // ------------------------------------------------------------------------------------------------
-    // Fault proofs (anyone; revert with OpenZeppelin's `EnforcedPause()` while paused)
+    // Fault proofs (anyone; revert with {SlashingPaused} while paused)
     // ------------------------------------------------------------------------------------------------
 
     /// @notice Proves that the node that signed `attestation` (of `message`) attested a MALFORMED message.
@@ -222,9 +229,6 @@ interface ISlashing {
     /// @notice Sets `param` to `value` within its hard bounds ({paramBounds}).
     function setParam(Param param, uint256 value) external;
 
-    /// @notice Replaces the OpenPGP signature verifier (a stateless contract; see {IOpenPgpVerifier}).
-    function setVerifier(IOpenPgpVerifier verifier) external;
-
     /// @notice Pauses fault proofs (GUARDIAN_ROLE).
     function pause() external;
 
@@ -237,6 +241,9 @@ interface ISlashing {
 
     /// @notice All parameters.
     function params() external view returns (Params memory);
+
+    /// @notice Whether fault proofs are paused.
+    function paused() external view returns (bool);
 
     /// @notice Hard bounds of `param`.
     function paramBounds(Param param) external pure returns (uint256 min, uint256 max);
@@ -263,6 +270,7 @@ interface ISlashing {
     /// @notice The key registry that decides key-state faults.
     function keyRegistry() external view returns (IKeyRegistry);
 
-    /// @notice The OpenPGP signature verifier of BAD_SIGNATURE proofs.
+    /// @notice The OpenPGP signature verifier of BAD_SIGNATURE proofs (stateless; an immutable of the
+    ///         implementation, replaced by a governance upgrade).
     function verifier() external view returns (IOpenPgpVerifier);
 }

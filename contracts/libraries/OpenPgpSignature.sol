@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {P256} from "@openzeppelin/contracts/utils/cryptography/P256.sol";
-import {RSA} from "@openzeppelin/contracts/utils/cryptography/RSA.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Sha1} from "./Sha1.sol";
 
 /// @title OpenPgpSignature
@@ -29,9 +29,9 @@ import {Sha1} from "./Sha1.sol";
 ///      7. signature values filling the rest of the body exactly: RSA one canonical MPI (exact bit count,
 ///         non-zero) no longer than the modulus; ECDSA two canonical MPIs 0 < r, s < n; Ed25519 64 octets;
 ///      and the arithmetic: RSASSA-PKCS1-v1_5 with SHA-256 over the same bytes (s left-padded to the
-///      modulus length; OpenZeppelin `RSA`), or ECDSA P-256 over h, where (r, s) and (r, n - s) are equally
-///      valid (openpgp.js makes high s half of the time; OpenZeppelin `P256` wants low s, so s is
-///      normalised first). Ed25519 arithmetic is not checked on chain.
+///      modulus length; OpenZeppelin `RSA.pkcs1Sha256`'s rules, padding compared by words), or ECDSA P-256
+///      over h, where (r, s) and (r, n - s) are equally valid (openpgp.js makes high s half of the time;
+///      OpenZeppelin `P256` wants low s, so s is normalised first). Ed25519 arithmetic is not checked on chain.
 ///      The message library additionally runs openpgp.js; a signature it refuses while every rule and the
 ///      arithmetic hold (e.g. a key whose own self-signatures expired it) is not a fault here.
 ///      Cost: the issuer rule needs the SHA-1 key fingerprint, so it is checked last, only when everything
@@ -68,7 +68,10 @@ library OpenPgpSignature {
 
     /// @notice What the check needs of the primary key. `keyBytes[bodyStart:bodyEnd]` is the primary key
     ///         packet body (for the fingerprint); `x`, `y` are set for P-256 keys, `n`, `e` for RSA keys.
+    ///         `p256Precompile`: the chain has the P-256 verification precompile at 0x100 (EIP-7951 /
+    ///         RIP-7212); otherwise OpenZeppelin's Solidity implementation is used.
     struct Key {
+        bool p256Precompile;
         uint8 algorithm;
         uint32 created;
         bytes32 x;
@@ -93,6 +96,9 @@ library OpenPgpSignature {
         bool hasFingerprint;
     }
 
+    /// 00 || DigestInfo prefix of SHA-256 with NULL parameters (20 bytes), and without them (18 bytes).
+    uint256 private constant _DIGEST_INFO_NULL = 0x0000_3031_300d_0609_608648016503040201_0500_0420;
+    uint256 private constant _DIGEST_INFO_NO_NULL = 0x00_302f_300b_0609_608648016503040201_0420;
     uint256 private constant _P256_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551;
     uint256 private constant _P256_HALF_N =
         0x7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF4279DCE5617E3192A8;
@@ -120,7 +126,7 @@ library OpenPgpSignature {
             if (uint256(h) >> 240 != layout.left16) return Status.SignedHashMismatch;
             (uint256 r, uint256 s) = _ecdsaValues(signature, layout.valuesStart);
             if (s > _P256_HALF_N) s = _P256_N - s;
-            if (!P256.verify(h, bytes32(r), bytes32(s), key.x, key.y)) return Status.BadSignature;
+            if (!_p256Valid(h, r, s, key)) return Status.BadSignature;
         } else if (uint256(h) >> 240 != layout.left16) {
             return Status.SignedHashMismatch;
         }
@@ -195,127 +201,197 @@ library OpenPgpSignature {
 
     // ------------------------------------------------------------------ private checks
 
-    /// True when whole subpackets of at least one octet fill [start, end) exactly. `end` is within the bytes.
-    function _wellFormed(bytes calldata b, uint256 start, uint256 end) private pure returns (bool) {
-        uint256 i = start;
-        while (i < end) {
-            uint256 n;
-            (n, i) = _subpacketLength(b, i, end);
-            if (n == 0 || i + n > end) return false;
-            i += n;
-        }
-        return true;
-    }
-
-    /// Length of the subpacket at `i` and where its type octet is; a length running past `end` gives 0.
-    function _subpacketLength(
-        bytes calldata b,
-        uint256 i,
-        uint256 end
-    ) private pure returns (uint256, uint256) {
-        uint256 a = _u8(b, i);
-        if (a < 192) return (a, i + 1);
-        if (a < 255) {
-            if (i + 2 > end) return (0, end);
-            return (((a - 192) << 8) + _u8(b, i + 1) + 192, i + 2);
-        }
-        if (i + 5 > end) return (0, end);
-        return (_u32(b, i + 1), i + 5);
-    }
-
     /// Rule 3 (areas within the body, well formed), then the subpackets; sets the left 16 bits and where the
     /// values start.
     function _subpacketAreas(bytes calldata b, Layout memory layout) private pure returns (Status) {
         uint256 len = b.length;
+        uint256 base;
+        assembly ("memory-safe") {
+            base := b.offset
+        }
         uint256 hashedEnd = layout.bodyStart + layout.hashedLength;
         if (hashedEnd + 2 > len) return Status.Subpackets;
-        if (!_wellFormed(b, layout.bodyStart + 6, hashedEnd)) return Status.Subpackets;
+        if (!_wellFormed(base, layout.bodyStart + 6, hashedEnd)) return Status.Subpackets;
         uint256 unhashedEnd = hashedEnd + 2 + _u16(b, hashedEnd);
         if (unhashedEnd + 2 > len) return Status.Subpackets;
-        if (!_wellFormed(b, hashedEnd + 2, unhashedEnd)) return Status.Subpackets;
+        if (!_wellFormed(base, hashedEnd + 2, unhashedEnd)) return Status.Subpackets;
         layout.left16 = _u16(b, unhashedEnd);
         layout.valuesStart = unhashedEnd + 2;
-        return _readSubpackets(b, layout.bodyStart + 6, hashedEnd, unhashedEnd, layout);
+        return _readSubpackets(base, layout.bodyStart + 6, hashedEnd, unhashedEnd, layout);
+    }
+
+    /// True when whole subpackets of at least one octet fill [start, end) of the calldata at `base` exactly.
+    function _wellFormed(uint256 base, uint256 start, uint256 end) private pure returns (bool ok) {
+        assembly ("memory-safe") {
+            ok := 1
+            for {
+                let i := start
+            } lt(i, end) {} {
+                let w := calldataload(add(base, i))
+                let a := byte(0, w)
+                let n
+                switch lt(a, 192)
+                case 1 {
+                    n := a
+                    i := add(i, 1)
+                }
+                default {
+                    switch lt(a, 255)
+                    case 1 {
+                        if gt(add(i, 2), end) {
+                            ok := 0
+                            break
+                        }
+                        n := add(add(shl(8, sub(a, 192)), byte(1, w)), 192)
+                        i := add(i, 2)
+                    }
+                    default {
+                        if gt(add(i, 5), end) {
+                            ok := 0
+                            break
+                        }
+                        n := shr(224, shl(8, w))
+                        i := add(i, 5)
+                    }
+                }
+                i := add(i, n)
+                if or(iszero(n), gt(i, end)) {
+                    ok := 0
+                    break
+                }
+            }
+        }
     }
 
     /// Rules 3 (types, critical bits, sizes) and 4 (issuer present and consistent) over well-formed areas:
-    /// the hashed one is [hashedStart, hashedEnd), the unhashed one [hashedEnd + 2, unhashedEnd).
+    /// the hashed one is [hashedStart, hashedEnd), the unhashed one [hashedEnd + 2, unhashedEnd). Writes the
+    /// creation time and the issuer into `layout` (fields at 0x80 created, 0xa0 issuerKeyId, 0xc0
+    /// issuerFingerprint, 0xe0 hasFingerprint).
     function _readSubpackets(
-        bytes calldata b,
+        uint256 base,
         uint256 hashedStart,
         uint256 hashedEnd,
         uint256 unhashedEnd,
         Layout memory layout
     ) private pure returns (Status) {
-        Issuers memory seen;
-        for (uint256 area; area < 2; ++area) {
-            bool hashed = area == 0;
-            uint256 i = hashed ? hashedStart : hashedEnd + 2;
-            uint256 end = hashed ? hashedEnd : unhashedEnd;
-            while (i < end) {
-                uint256 n;
-                (n, i) = _subpacketLength(b, i, end);
-                Status st = _subpacket(b, i, n - 1, hashed, layout, seen);
-                if (st != Status.Valid) return st;
-                i += n;
+        uint256 st;
+        uint256 flags; // bits: 0 issuer in the hashed area, 1 an issuer seen, 2 issuers differ, 3 unhashed area; 8+ count
+        assembly ("memory-safe") {
+            // One subpacket: type octet at `i`, then `bodyLen` octets. `f` carries the flags (bit 3: this is
+            // the unhashed area). Returns a Status (0 = fine) and the flags.
+            function subpacket(cd, i, bodyLen, lay, fl) -> status, f {
+                f := fl
+                let unhashed := and(shr(3, f), 1)
+                let t := byte(0, calldataload(add(cd, i)))
+                let critical := gt(t, 0x7f)
+                t := and(t, 0x7f)
+                i := add(cd, add(i, 1)) // now the body
+                switch t
+                case 2 {
+                    if unhashed {
+                        status := 10 // SubpacketNotAllowed
+                        leave
+                    }
+                    if iszero(eq(bodyLen, 4)) {
+                        status := 11 // CreationTime
+                        leave
+                    }
+                    mstore(add(lay, 0x80), shr(224, calldataload(i)))
+                    f := add(f, 0x100)
+                }
+                case 20 {
+                    if or(unhashed, critical) {
+                        status := 10
+                        leave
+                    }
+                    let nw := calldataload(add(i, 4))
+                    if or(
+                        lt(bodyLen, 8),
+                        iszero(eq(bodyLen, add(8, add(shr(240, nw), and(shr(224, nw), 0xffff)))))
+                    ) {
+                        status := 9 // Subpackets
+                        leave
+                    }
+                }
+                default {
+                    if iszero(or(eq(t, 16), eq(t, 33))) {
+                        status := 10
+                        leave
+                    }
+                    if and(unhashed, critical) {
+                        status := 10
+                        leave
+                    }
+                    let id
+                    switch t
+                    case 16 {
+                        if iszero(eq(bodyLen, 8)) {
+                            status := 9
+                            leave
+                        }
+                        id := shl(192, shr(192, calldataload(i)))
+                    }
+                    default {
+                        if or(iszero(eq(bodyLen, 21)), iszero(eq(byte(0, calldataload(i)), 4))) {
+                            status := 9
+                            leave
+                        }
+                        let fp := shl(96, shr(96, calldataload(add(i, 1))))
+                        if and(mload(add(lay, 0xe0)), iszero(eq(fp, mload(add(lay, 0xc0))))) {
+                            f := or(f, 4)
+                        }
+                        mstore(add(lay, 0xc0), fp)
+                        mstore(add(lay, 0xe0), 1)
+                        id := shl(192, and(shr(96, fp), 0xffffffffffffffff))
+                    }
+                    if and(and(f, 2), iszero(eq(id, mload(add(lay, 0xa0))))) {
+                        f := or(f, 4)
+                    }
+                    mstore(add(lay, 0xa0), id)
+                    f := or(f, or(2, iszero(unhashed)))
+                }
+            }
+
+            // All subpackets of the area [i, end) (well formed: lengths already checked by _wellFormed).
+            function walk(cd, i, end, lay, fl) -> status, f {
+                f := fl
+                for {} lt(i, end) {} {
+                    let w := calldataload(add(cd, i))
+                    let a := byte(0, w)
+                    let n
+                    switch lt(a, 192)
+                    case 1 {
+                        n := a
+                        i := add(i, 1)
+                    }
+                    default {
+                        switch lt(a, 255)
+                        case 1 {
+                            n := add(add(shl(8, sub(a, 192)), byte(1, w)), 192)
+                            i := add(i, 2)
+                        }
+                        default {
+                            n := shr(224, shl(8, w))
+                            i := add(i, 5)
+                        }
+                    }
+                    status, f := subpacket(cd, i, sub(n, 1), lay, f)
+                    if status {
+                        leave
+                    }
+                    i := add(i, n)
+                }
+            }
+
+            st, flags := walk(base, hashedStart, hashedEnd, layout, 0)
+            if iszero(st) {
+                st, flags := walk(base, add(hashedEnd, 2), unhashedEnd, layout, or(flags, 8))
             }
         }
-        if (seen.creationCount != 1) return Status.CreationTime;
-        if (!seen.hashedIssuer) return Status.IssuerMissing;
-        if (seen.inconsistent) return Status.IssuerMismatch;
-        return Status.Valid;
-    }
-
-    /// What the subpackets seen so far said about the creation time and the issuer.
-    struct Issuers {
-        uint256 creationCount;
-        bool hashedIssuer;
-        bool hasIssuer;
-        bool inconsistent; // issuers naming different keys, reported after the creation-time and presence rules
-    }
-
-    /// One subpacket: type octet at `i`, then `bodyLen` octets.
-    function _subpacket(
-        bytes calldata b,
-        uint256 i,
-        uint256 bodyLen,
-        bool hashed,
-        Layout memory layout,
-        Issuers memory seen
-    ) private pure returns (Status) {
-        uint256 typeOctet = _u8(b, i);
-        uint256 t = typeOctet & 0x7f;
-        bool critical = typeOctet & 0x80 != 0;
-        uint256 body = i + 1;
-        if (t == 2) {
-            if (!hashed) return Status.SubpacketNotAllowed;
-            if (bodyLen != 4) return Status.CreationTime;
-            layout.created = _u32(b, body);
-            ++seen.creationCount;
-        } else if (t == 16 || t == 33) {
-            if (!hashed && critical) return Status.SubpacketNotAllowed;
-            bytes8 id;
-            if (t == 16) {
-                if (bodyLen != 8) return Status.Subpackets;
-                id = bytes8(_b32(b, body));
-            } else {
-                if (bodyLen != 21 || _u8(b, body) != 4) return Status.Subpackets;
-                bytes20 fp = bytes20(_b32(b, body + 1));
-                if (layout.hasFingerprint && fp != layout.issuerFingerprint) seen.inconsistent = true;
-                layout.issuerFingerprint = fp;
-                layout.hasFingerprint = true;
-                id = bytes8(uint64(uint160(fp)));
-            }
-            if (seen.hasIssuer && id != layout.issuerKeyId) seen.inconsistent = true;
-            layout.issuerKeyId = id;
-            seen.hasIssuer = true;
-            if (hashed) seen.hashedIssuer = true;
-        } else if (t == 20) {
-            if (!hashed || critical) return Status.SubpacketNotAllowed;
-            if (bodyLen < 8 || bodyLen != 8 + _u16(b, body + 4) + _u16(b, body + 6)) return Status.Subpackets;
-        } else {
-            return Status.SubpacketNotAllowed;
-        }
+        if (st != 0) return Status(st);
+        if (flags >> 8 != 1) return Status.CreationTime;
+        if (flags & 1 == 0) return Status.IssuerMissing;
+        if (flags & 4 != 0) return Status.IssuerMismatch;
         return Status.Valid;
     }
 
@@ -365,6 +441,28 @@ library OpenPgpSignature {
         s = uint256(_b32(b, sStart)) >> ((32 - sLen) << 3);
     }
 
+    /// ECDSA P-256 over `h` with 0 < r < n and 0 < s <= n / 2 (checked and normalised by the caller) under a
+    /// key on the curve (checked by `OpenPgpKey`). With the precompile, one call (OpenZeppelin's `P256.verify`
+    /// would call it twice for a bad signature, to tell a bad signature from a missing precompile).
+    function _p256Valid(bytes32 h, uint256 r, uint256 s, Key memory key) private view returns (bool valid) {
+        if (!key.p256Precompile) return P256.verifySolidity(h, bytes32(r), bytes32(s), key.x, key.y);
+        bytes32 x = key.x;
+        bytes32 y = key.y;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, h)
+            mstore(add(ptr, 0x20), r)
+            mstore(add(ptr, 0x40), s)
+            mstore(add(ptr, 0x60), x)
+            mstore(add(ptr, 0x80), y)
+            mstore(0x00, 0)
+            if iszero(staticcall(gas(), 0x100, ptr, 0xa0, 0x00, 0x20)) {
+                revert(0, 0)
+            }
+            valid := eq(mload(0x00), 1)
+        }
+    }
+
     function _rsaValid(
         bytes32 h,
         bytes calldata signature,
@@ -377,7 +475,61 @@ library OpenPgpSignature {
         assembly ("memory-safe") {
             calldatacopy(add(add(s, 0x20), sub(mload(s), sLen)), add(signature.offset, sStart), sLen)
         }
-        return RSA.pkcs1Sha256(h, s, key.e, key.n);
+        return _pkcs1Sha256(h, s, key.e, key.n);
+    }
+
+    /// RSASSA-PKCS1-v1_5 verification with SHA-256 (RFC 8017 section 8.2.2), as OpenZeppelin's
+    /// `RSA.pkcs1Sha256` decides it - s < n, and s^e mod n = 00 01 FF..FF 00 || DigestInfo(SHA-256) || h with
+    /// the DigestInfo's NULL parameters present or absent - but with the padding compared 32 bytes at a time
+    /// (OpenZeppelin checks it byte by byte: about 7,000 gas more for a 2048-bit key). OpenSSL, hence
+    /// openpgp.js, accepts only the form with NULL, so this never calls bad a signature openpgp.js accepts.
+    /// `s` has the modulus length; the modulus is at least 256 bytes (`OpenPgpKey` wants 2048 bits or more).
+    function _pkcs1Sha256(
+        bytes32 h,
+        bytes memory s,
+        bytes memory e,
+        bytes memory n
+    ) private view returns (bool) {
+        uint256 k = n.length;
+        if (k < 256 || s.length != k) return false;
+        // s < n: compare from the most significant end, 32 bytes at a time (the last window may overlap).
+        for (uint256 i = 0; i < k; i += 32) {
+            uint256 p = i + 32 > k ? k - 32 : i;
+            uint256 sp = uint256(_mword(s, p));
+            uint256 np = uint256(_mword(n, p));
+            if (sp < np) break;
+            if (sp > np || p == k - 32) return false;
+        }
+        (bool ok, bytes memory em) = Math.tryModExp(s, e, n);
+        if (!ok || em.length != k) return false;
+        if (uint256(_mword(em, 0)) >> 240 != 0x0001) return false;
+        if (_mword(em, k - 32) != h) return false;
+        // 00 || DigestInfo prefix, with NULL parameters (20 bytes) or without (18 bytes).
+        uint256 paddingEnd;
+        if (uint256(_mword(em, k - 50)) >> 248 == 0x31) {
+            paddingEnd = k - 52;
+            if (uint256(_mword(em, paddingEnd)) >> 96 != _DIGEST_INFO_NULL) return false;
+        } else if (uint256(_mword(em, k - 48)) >> 248 == 0x2f) {
+            paddingEnd = k - 50;
+            if (uint256(_mword(em, paddingEnd)) >> 112 != _DIGEST_INFO_NO_NULL) return false;
+        } else {
+            return false;
+        }
+        // PS: bytes 2 .. paddingEnd are all FF.
+        uint256 q = 2;
+        for (; q + 32 <= paddingEnd; q += 32) {
+            if (uint256(_mword(em, q)) != type(uint256).max) return false;
+        }
+        uint256 rest = paddingEnd - q; // < 32
+        if (rest != 0 && uint256(_mword(em, q)) >> (256 - 8 * rest) != (1 << (8 * rest)) - 1) return false;
+        return true;
+    }
+
+    /// The 32 bytes of `b` from offset `p` (within `b` for every use above).
+    function _mword(bytes memory b, uint256 p) private pure returns (bytes32 w) {
+        assembly ("memory-safe") {
+            w := mload(add(add(b, 0x20), p))
+        }
     }
 
     /// Rule 4's primary-key part: the issuer fingerprint (if any) or key ID is the primary key's.

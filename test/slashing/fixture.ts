@@ -6,6 +6,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { MaxUint256, Wallet, getBytes } from "ethers";
 import * as openpgp from "openpgp";
 import { deployStaking } from "../../src/deploy/staking";
+import { deploySlashing } from "../../src/deploy/slashing";
 import { Role } from "../../src/staking";
 import {
   ContentType,
@@ -166,34 +167,16 @@ export async function deployWorld(): Promise<World> {
     [governor.address, guardian.address],
     { kind: "uups" },
   )) as unknown as KeyRegistry;
-  const verifier = (await ethers.deployContract("OpenPgpVerifier")) as unknown as OpenPgpVerifier;
-  const slashing = (await upgrades.deployProxy(
-    await ethers.getContractFactory("Slashing"),
-    [
-      governor.address,
-      governor.address,
-      guardian.address,
-      await registry.getAddress(),
-      await keys.getAddress(),
-      await verifier.getAddress(),
-    ],
-    { kind: "uups" },
-  )) as unknown as Slashing;
-  const court = (await upgrades.deployProxy(
-    await ethers.getContractFactory("SlashingCourt"),
-    [
-      governor.address,
-      governor.address,
-      guardian.address,
-      await slashing.getAddress(),
-      treasury.address,
-      false,
-    ],
-    { kind: "uups" },
-  )) as unknown as SlashingCourt;
-  const slasherRole = await registry.SLASHER_ROLE();
-  await registry.connect(governor).grantRole(slasherRole, await slashing.getAddress());
-  await registry.connect(governor).grantRole(slasherRole, await court.getAddress());
+  const { verifier, slashing, court } = await deploySlashing(hre, {
+    registry: await registry.getAddress(),
+    keyRegistry: await keys.getAddress(),
+    governor: governor.address,
+    guardian: guardian.address,
+    treasury: treasury.address,
+    shortTimeBounds: false,
+    deployer: governor,
+    grantSlasherRole: true,
+  });
 
   const vaultAddress = await vault.getAddress();
   for (const s of [operator, other, reporter]) {

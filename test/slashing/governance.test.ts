@@ -136,18 +136,8 @@ describe("Slashing and SlashingCourt: governance", function () {
     expect((await w.court.paramBounds(CourtParam.FaultWindow))[0]).to.equal(BigInt(DAY));
   });
 
-  it("verifier and treasury: governance only, never zero", async function () {
+  it("treasury: governance only, never zero; the verifier changes only by an upgrade", async function () {
     const w = await loadFixture(world);
-    const v2 = await ethers.deployContract("OpenPgpVerifier");
-    await expect(w.slashing.connect(w.governor).setVerifier(await v2.getAddress()))
-      .to.emit(w.slashing, "VerifierSet")
-      .withArgs(await v2.getAddress());
-    await expect(
-      w.slashing.connect(w.governor).setVerifier(ethers.ZeroAddress),
-    ).to.be.revertedWithCustomError(w.slashing, "SlashingZeroAddress");
-    await expect(
-      w.slashing.connect(w.other).setVerifier(await v2.getAddress()),
-    ).to.be.revertedWithCustomError(w.slashing, "AccessControlUnauthorizedAccount");
     await expect(w.court.connect(w.governor).setTreasury(w.other.address))
       .to.emit(w.court, "TreasurySet")
       .withArgs(w.other.address);
@@ -155,6 +145,16 @@ describe("Slashing and SlashingCourt: governance", function () {
       w.court,
       "SlashingCourtZeroAddress",
     );
+    const v2 = await ethers.deployContract("OpenPgpVerifier");
+    const upgraded = await upgrades.upgradeProxy(
+      await w.slashing.getAddress(),
+      await ethers.getContractFactory("Slashing", w.governor),
+      {
+        kind: "uups",
+        constructorArgs: [await w.registry.getAddress(), await w.keys.getAddress(), await v2.getAddress()],
+      },
+    );
+    expect(await upgraded.verifier()).to.equal(await v2.getAddress());
   });
 
   it("initialize: zero addresses refused; once only; the implementations cannot be initialized", async function () {
@@ -163,16 +163,18 @@ describe("Slashing and SlashingCourt: governance", function () {
     const reg = await w.registry.getAddress();
     const keys = await w.keys.getAddress();
     const ver = await w.verifier.getAddress();
+    const factory = await ethers.getContractFactory("Slashing");
     await expect(
-      upgrades.deployProxy(
-        await ethers.getContractFactory("Slashing"),
-        [...a, reg, keys, ethers.ZeroAddress],
-        {
-          kind: "uups",
-        },
-      ),
+      upgrades.deployProxy(factory, [a[0], ethers.ZeroAddress, a[2]], {
+        kind: "uups",
+        constructorArgs: [reg, keys, ver],
+      }),
     ).to.be.revertedWithCustomError(w.slashing, "SlashingZeroAddress");
-    await expect(w.slashing.initialize(...a, reg, keys, ver)).to.be.revertedWithCustomError(
+    await expect(factory.deploy(reg, keys, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+      w.slashing,
+      "SlashingZeroAddress",
+    );
+    await expect(w.slashing.initialize(...a)).to.be.revertedWithCustomError(
       w.slashing,
       "InvalidInitialization",
     );
@@ -180,10 +182,7 @@ describe("Slashing and SlashingCourt: governance", function () {
       "Slashing",
       await upgrades.erc1967.getImplementationAddress(await w.slashing.getAddress()),
     );
-    await expect(impl.initialize(...a, reg, keys, ver)).to.be.revertedWithCustomError(
-      impl,
-      "InvalidInitialization",
-    );
+    await expect(impl.initialize(...a)).to.be.revertedWithCustomError(impl, "InvalidInitialization");
     const courtImpl = await ethers.getContractAt(
       "SlashingCourt",
       await upgrades.erc1967.getImplementationAddress(await w.court.getAddress()),
@@ -191,11 +190,44 @@ describe("Slashing and SlashingCourt: governance", function () {
     await expect(
       courtImpl.initialize(...a, await w.slashing.getAddress(), w.treasury.address, false),
     ).to.be.revertedWithCustomError(courtImpl, "InvalidInitialization");
+    expect(await w.slashing.nodeRegistry()).to.equal(reg);
+    expect(await w.slashing.keyRegistry()).to.equal(keys);
+  });
+
+  it("pause: guardian only, once; unpause: governance only", async function () {
+    const w = await loadFixture(world);
+    await expect(w.slashing.connect(w.other).pause()).to.be.revertedWithCustomError(
+      w.slashing,
+      "AccessControlUnauthorizedAccount",
+    );
+    await expect(w.slashing.connect(w.governor).unpause()).to.be.revertedWithCustomError(
+      w.slashing,
+      "SlashingNotPaused",
+    );
+    await expect(w.slashing.connect(w.guardian).pause())
+      .to.emit(w.slashing, "Paused")
+      .withArgs(w.guardian.address);
+    await expect(w.slashing.connect(w.guardian).pause()).to.be.revertedWithCustomError(
+      w.slashing,
+      "SlashingPaused",
+    );
+    // parameters survive the pause (they share its storage slot)
+    await w.slashing.connect(w.governor).setParam(Param.ReporterRewardBps, 1234);
+    expect(await w.slashing.paused()).to.equal(true);
+    await expect(w.slashing.connect(w.governor).unpause())
+      .to.emit(w.slashing, "Unpaused")
+      .withArgs(w.governor.address);
+    expect((await w.slashing.params()).reporterRewardBps).to.equal(1234n);
   });
 
   it("upgrades: governance only, storage layout checked by the upgrades plugin, state kept", async function () {
     const w = await loadFixture(world);
     await w.slashing.connect(w.governor).setParam(Param.StateLag, 1234);
+    const constructorArgs = [
+      await w.registry.getAddress(),
+      await w.keys.getAddress(),
+      await w.verifier.getAddress(),
+    ];
     await expect(
       upgrades.upgradeProxy(
         await w.slashing.getAddress(),
@@ -203,13 +235,14 @@ describe("Slashing and SlashingCourt: governance", function () {
         {
           kind: "uups",
           redeployImplementation: "always",
+          constructorArgs,
         },
       ),
     ).to.be.revertedWithCustomError(w.slashing, "AccessControlUnauthorizedAccount");
     const upgraded = await upgrades.upgradeProxy(
       await w.slashing.getAddress(),
       await ethers.getContractFactory("Slashing", w.governor),
-      { kind: "uups", redeployImplementation: "always" },
+      { kind: "uups", redeployImplementation: "always", constructorArgs },
     );
     expect((await upgraded.params()).stateLag).to.equal(1234n);
     await upgrades.upgradeProxy(
@@ -221,9 +254,12 @@ describe("Slashing and SlashingCourt: governance", function () {
       },
     );
     await upgrades.validateUpgrade(
+      await w.slashing.getAddress(),
       await ethers.getContractFactory("Slashing"),
-      await ethers.getContractFactory("Slashing"),
-      { kind: "uups" },
+      {
+        kind: "uups",
+        constructorArgs,
+      },
     );
   });
 

@@ -772,8 +772,9 @@ describe("Slashing: fault proofs", function () {
       await w.slashing.connect(w.guardian).pause();
       await expect(w.slashing.proveMalformed(...args(proof))).to.be.revertedWithCustomError(
         w.slashing,
-        "EnforcedPause",
+        "SlashingPaused",
       );
+      expect(await w.slashing.paused()).to.equal(true);
       await expect(w.slashing.connect(w.guardian).unpause()).to.be.revertedWithCustomError(
         w.slashing,
         "AccessControlUnauthorizedAccount",
