@@ -344,7 +344,7 @@ library OpenPgpSignature {
                         mstore(add(lay, 0xe0), 1)
                         id := shl(192, and(shr(96, fp), 0xffffffffffffffff))
                     }
-                    if and(and(f, 2), iszero(eq(id, mload(add(lay, 0xa0))))) {
+                    if and(shr(1, and(f, 2)), iszero(eq(id, mload(add(lay, 0xa0))))) {
                         f := or(f, 4)
                     }
                     mstore(add(lay, 0xa0), id)
