@@ -68,7 +68,8 @@ contract NodeRegistry is
     }
 
     // keccak256(abi.encode(uint256(keccak256("push.storage.NodeRegistry")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_LOCATION = 0x62f905f862e2836792ad906b2cd8b25e89763b5d553b4a59c022e78a73d21a00;
+    bytes32 private constant STORAGE_LOCATION =
+        0x62f905f862e2836792ad906b2cd8b25e89763b5d553b4a59c022e78a73d21a00;
 
     function _s() private pure returns (NodeRegistryStorage storage $) {
         assembly {
@@ -165,7 +166,8 @@ contract NodeRegistry is
         NodeRegistryStorage storage $ = _s();
         Node storage n = _operatorNode($, node);
         Status status = n.status;
-        if (status != Status.Active && status != Status.Jailed) revert NodeRegistryInvalidStatus(node, status);
+        if (status != Status.Active && status != Status.Jailed)
+            revert NodeRegistryInvalidStatus(node, status);
         if (amount == 0) revert NodeRegistryZeroAmount();
         uint256 bonded = $.vault.requestUnbond(node, amount, _releaseAt($));
         if (status == Status.Active) {
@@ -211,7 +213,8 @@ contract NodeRegistry is
         NodeRegistryStorage storage $ = _s();
         Node storage n = _operatorNode($, node);
         Status status = n.status;
-        if (status != Status.Active && status != Status.Jailed) revert NodeRegistryInvalidStatus(node, status);
+        if (status != Status.Active && status != Status.Jailed)
+            revert NodeRegistryInvalidStatus(node, status);
         (uint256 moved, uint256 unbonding) = $.vault.unbondAll(node, _releaseAt($));
         if (status == Status.Active) $.roles[n.role].activeStake -= uint128(moved);
         Status to = unbonding == 0 ? Status.Exited : Status.Exiting;
@@ -222,7 +225,8 @@ contract NodeRegistry is
     /// @inheritdoc INodeRegistry
     function updateEndpoint(address node, string calldata endpoint) external whenNotPaused {
         Node storage n = _operatorNode(_s(), node);
-        if (n.status == Status.Exited || n.status == Status.Banned) revert NodeRegistryInvalidStatus(node, n.status);
+        if (n.status == Status.Exited || n.status == Status.Banned)
+            revert NodeRegistryInvalidStatus(node, n.status);
         _checkEndpoint(endpoint);
         emit NodeEndpointUpdated(node, endpoint);
     }
@@ -380,7 +384,10 @@ contract NodeRegistry is
 
     /// @inheritdoc INodeRegistry
     function unbondingPeriodBounds() public view returns (uint64 min, uint64 max) {
-        return (_s().shortTimeBounds ? MIN_UNBONDING_PERIOD_SHORT : MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
+        return (
+            _s().shortTimeBounds ? MIN_UNBONDING_PERIOD_SHORT : MIN_UNBONDING_PERIOD,
+            MAX_UNBONDING_PERIOD
+        );
     }
 
     /// @inheritdoc INodeRegistry
@@ -419,7 +426,8 @@ contract NodeRegistry is
         NodeRegistryStorage storage $ = _s();
         Node storage n = _operatorNode($, node);
         Status status = n.status;
-        if (status != Status.Active && status != Status.Jailed) revert NodeRegistryInvalidStatus(node, status);
+        if (status != Status.Active && status != Status.Jailed)
+            revert NodeRegistryInvalidStatus(node, status);
         if (amount == 0) revert NodeRegistryZeroAmount();
         if (status == Status.Active) $.roles[n.role].activeStake += uint128(amount);
         $.vault.deposit(node, msg.sender, amount);
@@ -438,7 +446,10 @@ contract NodeRegistry is
         if (n.status == Status.None) revert NodeRegistryUnknownNode(node);
     }
 
-    function _operatorNode(NodeRegistryStorage storage $, address node) private view returns (Node storage n) {
+    function _operatorNode(
+        NodeRegistryStorage storage $,
+        address node
+    ) private view returns (Node storage n) {
         n = _knownNode($, node);
         if (n.operator != msg.sender) revert NodeRegistryNotOperator(node, msg.sender, n.operator);
     }
@@ -469,7 +480,8 @@ contract NodeRegistry is
 
     function _setUnbondingPeriod(uint64 period) private {
         (uint64 min, uint64 max) = unbondingPeriodBounds();
-        if (period < min || period > max) revert NodeRegistryParameterOutOfBounds("unbondingPeriod", period, min, max);
+        if (period < min || period > max)
+            revert NodeRegistryParameterOutOfBounds("unbondingPeriod", period, min, max);
         _s().unbondingPeriod = period;
         emit UnbondingPeriodSet(period);
     }

@@ -49,7 +49,8 @@ contract StakingVault is
     }
 
     // keccak256(abi.encode(uint256(keccak256("push.storage.StakingVault")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_LOCATION = 0x78b6cc298eb5b6078290599ac8f51ff6743f04d6b5617cf29bbe9ba508556100;
+    bytes32 private constant STORAGE_LOCATION =
+        0x78b6cc298eb5b6078290599ac8f51ff6743f04d6b5617cf29bbe9ba508556100;
 
     function _s() private pure returns (StakingVaultStorage storage $) {
         assembly {
@@ -121,7 +122,8 @@ contract StakingVault is
         StakingVaultStorage storage $ = _s();
         NodeStake memory st = $.stakes[node];
         if (amount > st.bonded) revert StakingVaultInsufficientStake(node, amount, st.bonded);
-        if (st.count == MAX_UNBONDING_ENTRIES) revert StakingVaultUnbondingQueueFull(node, MAX_UNBONDING_ENTRIES);
+        if (st.count == MAX_UNBONDING_ENTRIES)
+            revert StakingVaultUnbondingQueueFull(node, MAX_UNBONDING_ENTRIES);
         releaseAt = _push($, node, st, amount, releaseAt);
         $.stakes[node] = st;
         $.totalBonded -= uint128(amount);

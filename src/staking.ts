@@ -8,7 +8,14 @@ export const ROLE_NAMES: readonly RoleName[] = ["VALIDATOR", "STORAGE", "DELIVER
 /** Node status as the contracts number it (INodeRegistry.Status). */
 export const NodeStatus = { None: 0, Active: 1, Jailed: 2, Exiting: 3, Exited: 4, Banned: 5 } as const;
 export type NodeStatusName = keyof typeof NodeStatus;
-export const STATUS_NAMES: readonly NodeStatusName[] = ["None", "Active", "Jailed", "Exiting", "Exited", "Banned"];
+export const STATUS_NAMES: readonly NodeStatusName[] = [
+  "None",
+  "Active",
+  "Jailed",
+  "Exiting",
+  "Exited",
+  "Banned",
+];
 
 /** Why a status changed (INodeRegistry.StatusReason), in the NodeStatusChanged event. */
 export const STATUS_REASONS = [

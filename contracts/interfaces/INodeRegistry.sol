@@ -187,8 +187,9 @@ interface INodeRegistry {
 
     /// @notice Slashes min(`amount`, bonded + unbonding) from `node` (bonded first, then unbonding entries),
     ///         credits `rewardBps` (<= 5000) of it to `reporter` (claimable from the vault), the rest to the
-    ///         treasury share (all of it when `reporter` is the zero address). An Active node becomes Jailed; the node's slash count increments and it is banned
-    ///         when the count reaches `slashesBeforeBan` (its remaining bonded stake then starts unbonding).
+    ///         treasury share (all of it when `reporter` is the zero address). An Active node becomes Jailed;
+    ///         the node's slash count increments and it is banned when the count reaches `slashesBeforeBan`
+    ///         (its remaining bonded stake then starts unbonding).
     ///         Never reverts for a registered node with stake, whatever its status, even while paused. A node
     ///         without stake is left unchanged and 0 is returned.
     /// @return slashed The amount slashed.

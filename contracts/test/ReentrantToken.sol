@@ -3,10 +3,10 @@ pragma solidity ^0.8.24;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
-/// @notice Test-only hostile token: once armed, its next transfer calls `target` with `payload` (as the token
+/// @notice Test-only hostile token: once armed, its next transfer calls `reentryTarget` with `payload` (as the token
 ///         itself, which can also act as a node operator or reporter through {execute}) and records the outcome.
 contract ReentrantToken is ERC20 {
-    address public target;
+    address public reentryTarget;
     bytes public payload;
     bool public armed;
     uint256 public reentries;
@@ -21,7 +21,7 @@ contract ReentrantToken is ERC20 {
 
     /// @notice Re-enter `target_` with `payload_` during the next transfer.
     function arm(address target_, bytes calldata payload_) external {
-        target = target_;
+        reentryTarget = target_;
         payload = payload_;
         armed = true;
     }
@@ -42,7 +42,7 @@ contract ReentrantToken is ERC20 {
         if (armed) {
             armed = false;
             ++reentries;
-            (bool ok, bytes memory ret) = target.call(payload);
+            (bool ok, bytes memory ret) = reentryTarget.call(payload);
             lastReentrySucceeded = ok;
             lastRevertData = ret;
         }

@@ -12,7 +12,7 @@ contract StakingLens {
         uint256 bonded;
         uint256 unbonding;
         uint256 locks;
-        IStakingVault.UnbondingEntry[] entries;
+        IStakingVault.UnbondingEntry[] queue;
     }
 
     struct State {
@@ -41,7 +41,7 @@ contract StakingLens {
             v.record = registry.nodeOf(nodes[i]);
             (v.bonded, v.unbonding) = vault.stakeOf(nodes[i]);
             v.locks = vault.withdrawalLocks(nodes[i]);
-            v.entries = vault.unbondingEntries(nodes[i]);
+            v.queue = vault.unbondingEntries(nodes[i]);
         }
     }
 }

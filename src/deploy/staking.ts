@@ -101,7 +101,11 @@ export async function deployStaking(
   return {
     token: (await hre.ethers.getContractAt("TestPush", tokenAddress, deployer)) as unknown as TestPush,
     tokenDeployed,
-    vault: (await hre.ethers.getContractAt("StakingVault", vaultAddress, deployer)) as unknown as StakingVault,
+    vault: (await hre.ethers.getContractAt(
+      "StakingVault",
+      vaultAddress,
+      deployer,
+    )) as unknown as StakingVault,
     registry: (await hre.ethers.getContractAt(
       "NodeRegistry",
       registryAddress,

@@ -39,9 +39,13 @@ describe("NodeRegistry and StakingVault: governance", () => {
 
     it("cannot be initialized twice, nor the implementations at all", async () => {
       const f = await loadFixture(stakingFixture);
-      const params = [DEFAULT_STAKING_PARAMS.minStake, 21 * DAY, 3] as const;
+      const params = {
+        minStake: DEFAULT_STAKING_PARAMS.minStake,
+        unbondingPeriod: 21 * DAY,
+        slashesBeforeBan: 3,
+      };
       await expect(
-        f.registry.initialize(f.vaultAddress, f.alice.address, f.alice.address, false, [...params]),
+        f.registry.initialize(f.vaultAddress, f.alice.address, f.alice.address, false, params),
       ).to.be.revertedWithCustomError(f.registry, "InvalidInitialization");
       await expect(f.vault.initialize(f.alice.address)).to.be.revertedWithCustomError(
         f.vault,
@@ -49,7 +53,7 @@ describe("NodeRegistry and StakingVault: governance", () => {
       );
       const regImpl = await ethers.getContractAt("NodeRegistry", f.addresses.registryImplementation);
       await expect(
-        regImpl.initialize(f.vaultAddress, f.alice.address, f.alice.address, false, [...params]),
+        regImpl.initialize(f.vaultAddress, f.alice.address, f.alice.address, false, params),
       ).to.be.revertedWithCustomError(regImpl, "InvalidInitialization");
       const vaultImpl = await ethers.getContractAt("StakingVault", f.addresses.vaultImplementation);
       await expect(vaultImpl.initialize(f.alice.address)).to.be.revertedWithCustomError(
@@ -283,10 +287,10 @@ describe("NodeRegistry and StakingVault: governance", () => {
       await f.registry.connect(f.slasher).slash(b, PUSH, f.reporter.address, 5000);
       await f.registry.connect(f.slasher).lockWithdrawals(a);
       const snapshot = async () => ({
-        records: [await f.registry.nodeOf(a), await f.registry.nodeOf(b)].map((r) => r.toArray()),
-        stakes: [await f.registry.stakeOf(a), await f.registry.stakeOf(b)].map((s) => s.toArray()),
-        entries: (await f.registry.unbondingEntries(a)).map((e) => e.toArray()),
-        params: (await f.registry.params()).toArray(),
+        records: [await f.registry.nodeOf(a), await f.registry.nodeOf(b)].map((r) => [...r]),
+        stakes: [await f.registry.stakeOf(a), await f.registry.stakeOf(b)].map((s) => [...s]),
+        entries: (await f.registry.unbondingEntries(a)).map((e) => [...e]),
+        params: [...(await f.registry.params())].map((x) => (Array.isArray(x) ? [...x] : x)),
         active: [await f.registry.activeStake(0), await f.registry.activeStake(1)],
         totals: [
           await f.vault.totalBonded(),

@@ -23,7 +23,7 @@ async function deployWith(tokenName: "FeeOnTransferToken" | "ReentrantToken") {
 describe("StakingVault: hostile tokens", () => {
   it("refuses a fee-on-transfer token with a named error, and nothing moves", async () => {
     const d = await deployWith("FeeOnTransferToken");
-    const token = d.tokenContract as FeeOnTransferToken;
+    const token = d.tokenContract as unknown as FeeOnTransferToken;
     await token.mint(d.alice.address, 2n * VALIDATOR_MIN);
     await token.connect(d.alice).approve(await d.vault.getAddress(), MaxUint256);
     const node = ethers.Wallet.createRandom().address;
@@ -38,7 +38,7 @@ describe("StakingVault: hostile tokens", () => {
   describe("a token that re-enters on transfer", () => {
     async function setup() {
       const d = await deployWith("ReentrantToken");
-      const token = d.tokenContract as ReentrantToken;
+      const token = d.tokenContract as unknown as ReentrantToken;
       const tokenAddress = await token.getAddress();
       const registryAddress = await d.registry.getAddress();
       const vaultAddress = await d.vault.getAddress();
