@@ -115,13 +115,16 @@ describe("Differential: message library (openpgp.js) vs contract verdicts", func
       expect(algorithm === 1n || algorithm === 19n, c.name).to.equal(true);
       const code = STATUS_CODES[Number(status)];
       expect(off.ok ? "valid" : off.stage, c.name).to.not.equal("openpgp"); // arithmetic-only refusals: none here
-      expect(code === "VALID", `${c.name}: contract ${code}, library ${off.ok ? "ok" : off.stage}`).to.equal(off.ok);
+      expect(code === "VALID", `${c.name}: contract ${code}, library ${off.ok ? "ok" : off.stage}`).to.equal(
+        off.ok,
+      );
       if (!off.ok) {
         const want = off.stage === "crypto" ? "BAD_SIGNATURE" : off.code;
         // The contract checks "the issuer is the primary key" last (it needs the SHA-1 fingerprint), the
         // library before the creation time, the value sizes, the left 16 bits and the arithmetic: when the
         // library says ISSUER_MISMATCH, the contract may name one of those. Both are faults.
-        if (!(want === "ISSUER_MISMATCH" && CHECKED_BEFORE_ISSUER.includes(code))) expect(code, c.name).to.equal(want);
+        if (!(want === "ISSUER_MISMATCH" && CHECKED_BEFORE_ISSUER.includes(code)))
+          expect(code, c.name).to.equal(want);
       }
       tally[off.ok ? "valid" : "invalid"]++;
     }
@@ -136,7 +139,8 @@ describe("Differential: message library (openpgp.js) vs contract verdicts", func
     const pick = <T>(xs: readonly T[]): T => xs[next() % xs.length];
     const key = await vectorKey("p256");
     const other = await vectorKey("p256b");
-    const fp = (k: UserKey) => (k.privateKey.keyPacket as unknown as { getFingerprintBytes(): Uint8Array }).getFingerprintBytes();
+    const fp = (k: UserKey) =>
+      (k.privateKey.keyPacket as unknown as { getFingerprintBytes(): Uint8Array }).getFingerprintBytes();
     const [mine, theirs] = [fp(key), fp(other)];
     const keyId = (f: Uint8Array) => f.subarray(12);
     const options: (() => Subpacket)[] = [
@@ -160,7 +164,8 @@ describe("Differential: message library (openpgp.js) vs contract verdicts", func
     for (let i = 0; i < runs; i++) {
       const hashed = Array.from({ length: 1 + (next() % 4) }, () => pick(options)());
       if (next() % 3 !== 0) hashed.unshift(creationTimeSubpacket(CREATED));
-      const unhashed = next() % 2 === 0 ? [] : Array.from({ length: 1 + (next() % 2) }, () => pick(options)());
+      const unhashed =
+        next() % 2 === 0 ? [] : Array.from({ length: 1 + (next() % 2) }, () => pick(options)());
       const d = hexlify(Uint8Array.from({ length: 32 }, () => next() & 0xff));
       const signature = craftSignature(getBytes(d), key.privateKey, {
         created: CREATED,
@@ -175,10 +180,13 @@ describe("Differential: message library (openpgp.js) vs contract verdicts", func
         // arithmetic and profile hold, openpgp.js refuses on its own grounds: not a fault on chain
         expect(code, name).to.equal("VALID");
       } else {
-        expect(code === "VALID", `${name}: contract ${code}, library ${off.ok ? "ok" : off.code}`).to.equal(off.ok);
+        expect(code === "VALID", `${name}: contract ${code}, library ${off.ok ? "ok" : off.code}`).to.equal(
+          off.ok,
+        );
         if (!off.ok) {
           const want = off.stage === "crypto" ? "BAD_SIGNATURE" : off.code;
-          if (!(want === "ISSUER_MISMATCH" && CHECKED_BEFORE_ISSUER.includes(code))) expect(code, name).to.equal(want);
+          if (!(want === "ISSUER_MISMATCH" && CHECKED_BEFORE_ISSUER.includes(code)))
+            expect(code, name).to.equal(want);
         }
       }
       tally[code] = (tally[code] ?? 0) + 1;

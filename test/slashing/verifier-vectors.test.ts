@@ -8,7 +8,6 @@ import { CHECKED_BEFORE_ISSUER, STATUS_CODES } from "./status";
 
 type KeyName = keyof typeof keysJson.keys;
 
-
 describe("OpenPgpVerifier: committed signature vectors", function () {
   let verifier: OpenPgpVerifier;
   let harness: SlashingLibrariesHarness;
