@@ -253,14 +253,6 @@ describe("Slashing and SlashingCourt: governance", function () {
         redeployImplementation: "always",
       },
     );
-    await upgrades.validateUpgrade(
-      await w.slashing.getAddress(),
-      await ethers.getContractFactory("Slashing"),
-      {
-        kind: "uups",
-        constructorArgs,
-      },
-    );
   });
 
   it("typed data: the contract's message digest and type hashes equal the message library's vectors", async function () {
