@@ -275,7 +275,9 @@ library OpenPgpSignature {
         Layout memory layout
     ) private pure returns (Status) {
         uint256 st;
-        uint256 flags; // bits: 0 issuer in the hashed area, 1 an issuer seen, 2 issuers differ, 3 unhashed area; 8+ count
+        // flags, bits: 0 issuer in the hashed area, 1 an issuer seen, 2 issuers differ, 3 unhashed area;
+        // from bit 8 up: the number of creation time subpackets
+        uint256 flags;
         assembly ("memory-safe") {
             // One subpacket: type octet at `i`, then `bodyLen` octets. `f` carries the flags (bit 3: this is
             // the unhashed area). Returns a Status (0 = fine) and the flags.
