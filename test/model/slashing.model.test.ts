@@ -405,7 +405,7 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
             await w.registry.connect(w.operator).requestUnstake(addr, a.all ? bonded : bonded / 3n + 1n)
           ).wait();
         if (a.t === "exit") await (await w.registry.connect(w.operator).exit(addr)).wait();
-        if (a.t === "withdraw") await (await w.registry.connect(w.operator).withdraw(addr)).wait();
+        if (a.t === "withdraw") await (await w.vault.connect(w.operator).withdraw(addr)).wait();
         stat(`staking ${a.t}`);
       } catch {
         stat(`staking ${a.t} refused`);

@@ -252,14 +252,14 @@ describe("SlashingCourt", function () {
       // the node cannot finish unbonding while the dispute is open
       await w.registry.connect(w.operator).exit(node.address);
       await increaseTime(21 * DAY + 1);
-      await expect(w.registry.connect(w.operator).withdraw(node.address)).to.be.revertedWithCustomError(
+      await expect(w.vault.connect(w.operator).withdraw(node.address)).to.be.revertedWithCustomError(
         w.vault,
         "StakingVaultWithdrawalsLocked",
       );
       // expiry (decision period 14 days is over) releases the lock and returns the bond
       await w.court.connect(w.other).expireDispute(1n);
       expect(await w.token.balanceOf(w.reporter.address)).to.equal(balance);
-      await w.registry.connect(w.operator).withdraw(node.address);
+      await w.vault.connect(w.operator).withdraw(node.address);
     });
 
     it("accept: slashes 10% with the disputer as reporter, returns the bond, releases the lock", async function () {

@@ -133,7 +133,7 @@ describe("Slashing: fault proofs", function () {
       );
       await w.registry.connect(w.operator).exit(node.address);
       await increaseTime(21 * DAY + 1);
-      await w.registry.connect(w.operator).withdraw(node.address);
+      await w.vault.connect(w.operator).withdraw(node.address);
       expect(await w.stakeOf(node.address)).to.equal(0n);
       await expect(w.slashing.proveMalformed(...args(proof)))
         .to.be.revertedWithCustomError(w.slashing, "SlashingNodeWithoutStake")
@@ -714,7 +714,7 @@ describe("Slashing: fault proofs", function () {
         expect(n.slashCount).to.equal(i + 1);
         expect(n.status).to.equal(i < 2 ? NodeStatus.Jailed : NodeStatus.Banned);
         if (i < 2) {
-          await w.registry.connect(w.operator).stake(node.address, VALIDATOR_MIN);
+          await w.vault.connect(w.operator).stake(node.address, VALIDATOR_MIN);
           await w.registry.connect(w.operator).unjail(node.address);
         }
       }
