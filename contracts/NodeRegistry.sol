@@ -225,6 +225,22 @@ contract NodeRegistry is
     }
 
     /// @inheritdoc INodeRegistry
+    function slashShare(
+        address node,
+        uint16 stakeBps,
+        address reporter,
+        uint16 rewardBps
+    ) external onlyRole(SLASHER_ROLE) returns (uint256 slashed) {
+        if (stakeBps == 0 || stakeBps > 10_000) {
+            revert NodeRegistryParameterOutOfBounds("stakeBps", stakeBps, 1, 10_000);
+        }
+        NodeRegistryStorage storage $ = _s();
+        Node storage n = $.nodes[node];
+        if (n.status == Status.None) return 0;
+        slashed = _slash($, n, node, 0, stakeBps, reporter, rewardBps);
+    }
+
+    /// @inheritdoc INodeRegistry
     function lockWithdrawals(address node) external onlyRole(SLASHER_ROLE) {
         NodeRegistryStorage storage $ = _s();
         _knownNode($, node);
