@@ -441,7 +441,7 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
             revert SlashingOffenceConsumed(offenceId);
         }
         $.consumed[offenceId] = true;
-        Config memory c = $.config;
+        Config storage c = $.config;
         uint16 bps = faultCode == FaultCode.Equivocation ? c.equivocationSlashBps : c.messageFaultSlashBps;
         slashed = _registry.slashShare(node, bps, msg.sender, c.reporterRewardBps);
         if (slashed == 0) revert SlashingNodeWithoutStake(node);

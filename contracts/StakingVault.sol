@@ -518,14 +518,17 @@ contract StakingVault is
         uint256 fromBonded
     ) private {
         uint256 fromUnbonding = slashed - fromBonded;
-        $.totalBonded -= uint128(fromBonded);
-        $.totalUnbonding -= uint120(fromUnbonding);
         uint256 reward = reporter == address(0) ? 0 : (slashed * rewardBps) / 10_000;
-        if (reward != 0) {
-            $.rewards[reporter] += reward;
-            $.totalRewards += uint128(reward);
-        }
-        $.treasury += uint128(slashed - reward);
+        // New values first, then the writes side by side: each totals slot is written once.
+        uint128 totalBonded_ = $.totalBonded - uint128(fromBonded);
+        uint120 totalUnbonding_ = $.totalUnbonding - uint120(fromUnbonding);
+        uint128 totalRewards_ = $.totalRewards + uint128(reward);
+        uint128 treasury_ = $.treasury + uint128(slashed - reward);
+        $.totalBonded = totalBonded_;
+        $.totalUnbonding = totalUnbonding_;
+        $.totalRewards = totalRewards_;
+        $.treasury = treasury_;
+        if (reward != 0) $.rewards[reporter] += reward;
         emit StakeSlashed(node, reporter, slashed, fromBonded, fromUnbonding, reward);
     }
 
