@@ -432,7 +432,16 @@ contract NodeRegistry is
             to = Status.Jailed;
         }
         uint256 remaining;
-        (slashed, remaining) = $.vault.slash(node, n.operator, amount, stakeBps, reporter, rewardBps, to, releaseAt);
+        (slashed, remaining) = $.vault.slash(
+            node,
+            n.operator,
+            amount,
+            stakeBps,
+            reporter,
+            rewardBps,
+            to,
+            releaseAt
+        );
         if (slashed == 0) return 0;
         if (to == Status.Exiting && remaining == 0) {
             to = Status.Exited;

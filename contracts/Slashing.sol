@@ -21,7 +21,9 @@ import {PushTypedData} from "./libraries/PushTypedData.sol";
 ///      registries and the verifier, all trusted). BAD_SIGNATURE proofs are checked by a separate stateless
 ///      {IOpenPgpVerifier} (it keeps this contract under the code size limit). Gas: the registries are
 ///      immutables, and the parameters, the most lenient limits and the pause flag share one storage slot, so a
-///      proof reads two slots of its own (that one and its offence) besides what the registries read.
+///      proof reads two slots of its own (that one and its offence) besides what the registries read. A proof
+///      that goes through makes one call to the node registry ({INodeRegistry.slashShare}), which makes one to the
+///      vault: the node's stake is not read beforehand (only on failure paths, to keep the error order).
 contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpgradeable, EIP712Upgradeable {
     /// @notice Governance (the timelock): parameters, verifier, upgrades, unpause.
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
@@ -165,10 +167,23 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         bool fault;
         if (message.encryption == 1) {
             // PGP content: the key it is encrypted to must be one of the recipient's, active then.
-            fault = !_keyActive(node, message.to, message.recipientKey, message.timestamp, attestation.attestedAt);
+            fault =
+                !_keyActive(
+                    node,
+                    message.to,
+                    message.recipientKey,
+                    message.timestamp,
+                    attestation.attestedAt
+                );
         } else if (message.encryption == 0) {
             // Plaintext is only for recipients without an active key.
-            fault = _keyActive(node, message.to, recipientActiveKey, message.timestamp, attestation.attestedAt);
+            fault = _keyActive(
+                node,
+                message.to,
+                recipientActiveKey,
+                message.timestamp,
+                attestation.attestedAt
+            );
         }
         if (!fault) _noFault(node, FaultCode.WrongEncryption);
         slashed = _slash(offenceId, node, FaultCode.WrongEncryption, digest, 0);
@@ -369,8 +384,9 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     }
 
     /// Common start of a message fault proof: the attestation must be of `message`, and the offence must be
-    /// fresh (checked again by {_slash}, warm, for the proofs that do not start here). Returns the attestation's signer, the message digest and the offence id. Whether the signer is a
-    /// node with stake is learnt from the slash (see {_requireStake}).
+    /// fresh ({_slash} checks it again, warm, for the proofs that do not start here). Returns the attestation's
+    /// signer, the message digest and the offence id. Whether the signer is a node with stake is learnt from the
+    /// slash (see {_requireStake}).
     function _open(
         FaultCode faultCode,
         Message calldata message,
