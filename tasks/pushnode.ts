@@ -10,7 +10,7 @@ import { FAULT_CLASSES, FaultInjectionError } from "../src/node/faults";
 
 task("node:serve", "Runs a Push Node: validates, attests, stores and serves messages over HTTP on 127.0.0.1")
   .addOptionalParam("port", "TCP port on 127.0.0.1 (0 = any free port)", "8700", types.string)
-  .addOptionalParam("dataDir", "Directory of the node's SQLite database (default data/pushnode-<network>)")
+  .addOptionalParam("dataDir", "Directory of the node's SQLite database (default .data/pushnode-<network>)")
   .addOptionalParam(
     "signerKey",
     `The node's signer private key (0x + 64 hex digits); prefer ${ENV_SIGNER_KEY} or --keystore, which stay out of the process list`,

@@ -176,7 +176,7 @@ export async function resolveServeOptions(args: ServeArgs, ctx: ServeContext): P
       ? int("confirmations", args.confirmations, 0, 10_000)
       : defaultConfirmations(d.chainId);
   return {
-    dataDir: path.resolve(args.dataDir ?? path.join("data", `pushnode-${ctx.network}`)),
+    dataDir: path.resolve(args.dataDir ?? path.join(".data", `pushnode-${ctx.network}`)),
     port: args.port !== undefined ? int("port", args.port, 0, 65535) : 8700,
     rpcUrls,
     chainId: BigInt(d.chainId),
