@@ -120,7 +120,7 @@ export async function sendMessage(input: SendInput): Promise<SendResult> {
     : await registeredKeyOf(senderKeys, input.privateKey);
   if (!senderKey)
     throw new MessagingError(
-      `The key ${input.privateKey.getFingerprint()} is not registered for ${from}: register it first (key registry).`,
+      `The key ${input.senderKeyHash ?? input.privateKey.getFingerprint()} is not registered for ${from}: register it first (key:register).`,
     );
   if (!isActiveAt(senderKey, timestamp))
     throw new MessagingError(`The key ${senderKey.keyHash} of ${from} is revoked: use an active key.`);

@@ -16,7 +16,12 @@ export async function deployUupsProxy(
   constructorArgs: unknown[] = [],
 ): Promise<{ address: string; implementation: string; block: number }> {
   const factory = await hre.ethers.getContractFactory(name, signer);
-  await hre.upgrades.validateImplementation(factory, { kind: "uups" });
+  // validateImplementation builds the deploy data too, so it needs the constructor arguments (its option
+  // type omits them, its implementation reads them).
+  const validation = { kind: "uups", constructorArgs } as Parameters<
+    typeof hre.upgrades.validateImplementation
+  >[1];
+  await hre.upgrades.validateImplementation(factory, validation);
   const impl = await factory.deploy(...constructorArgs);
   await impl.waitForDeployment();
   const data = factory.interface.encodeFunctionData("initialize", initArgs);

@@ -24,16 +24,21 @@ export interface Protocol {
   nodeRegistry: NodeRegistry;
   addresses: { token: string; keyRegistry: string; nodeRegistry: string; vault: string; slashing: string };
   deployBlock: number;
+  /** False until the Slashing contract is in this checkout: `addresses.slashing` is then a stand-in. */
+  slashingDeployed: boolean;
 }
+
+/** verifyingContract used while the Slashing contract is not in the checkout (nodes get fixed parameters). */
+export const STAND_IN_SLASHING = "0x00000000000000000000000000000000000051a5";
 
 function at<T>(name: string, address: string, signer: JsonRpcSigner): T {
   return new Contract(address, hre.artifacts.readArtifactSync(name).abi, signer) as unknown as T;
 }
 
 /**
- * Deploys TestPush, NodeRegistry + StakingVault (UUPS, short time bounds, 1 PUSH minimum stakes) and
- * KeyRegistry. The attestation domain's verifyingContract is the Slashing proxy; until the Slashing
- * contract is deployed here, the tests use a fixed stand-in address and give the node its parameters.
+ * Deploys TestPush, NodeRegistry + StakingVault (UUPS, short time bounds, 1 PUSH minimum stakes),
+ * KeyRegistry, and (when the contract is in the checkout) OpenPgpVerifier + Slashing with the slasher
+ * role. The attestation domain's verifyingContract is the Slashing proxy.
  */
 export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
   const rpc = await RpcClient.connect({ urls: [node.url] });
@@ -57,6 +62,20 @@ export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
   const vault = await deployUupsProxy("StakingVault", deployer, [from], [token, registry.address]);
   if (vault.address !== predictedVault) throw new Error("vault deployed at an unexpected address");
   const keys = await deployUupsProxy("KeyRegistry", deployer, [from, from]);
+  let slashing = STAND_IN_SLASHING;
+  if (await hre.artifacts.artifactExists("Slashing")) {
+    const verifier = await (await hre.ethers.getContractFactory("OpenPgpVerifier", deployer)).deploy();
+    await verifier.waitForDeployment();
+    const s = await deployUupsProxy(
+      "Slashing",
+      deployer,
+      [from, from, from, await verifier.getAddress()],
+      [registry.address, keys.address],
+    );
+    slashing = s.address;
+    const reg = at<NodeRegistry>("NodeRegistry", registry.address, deployer);
+    await (await reg.grantRole(await reg.SLASHER_ROLE(), slashing)).wait();
+  }
   return {
     node,
     rpc,
@@ -70,8 +89,9 @@ export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
       keyRegistry: keys.address,
       nodeRegistry: registry.address,
       vault: vault.address,
-      slashing: "0x00000000000000000000000000000000000051a5",
+      slashing,
     },
+    slashingDeployed: slashing !== STAND_IN_SLASHING,
     deployBlock,
   };
 }

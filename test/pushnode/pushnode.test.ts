@@ -58,7 +58,8 @@ describe("pushnode: the Push Node over HTTP", function () {
       startBlock: p.deployBlock,
       signerKey: signer.privateKey,
       confirmations: 1,
-      params: {},
+      // Without the Slashing contract, fixed DESIGN defaults; with it, Slashing.params() on chain.
+      params: p.slashingDeployed ? undefined : {},
       pollIntervalMs: 60_000, // the tests call refresh() themselves
       ...extra,
     };
