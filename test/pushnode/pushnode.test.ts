@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { toUtf8Bytes } from "ethers";
 import type { JsonRpcSigner, Wallet } from "ethers";
-import { startHardhatNode } from "../../src/testing/hardhat-node";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
+import { sharedChain } from "./shared-chain";
 import {
   cidOf,
   composeEnvelope,
@@ -122,7 +122,7 @@ describe("pushnode: the Push Node over HTTP", function () {
   }
 
   before(async function () {
-    chain = await startHardhatNode();
+    chain = await sharedChain();
     p = await deployProtocol(chain);
     [alice, bob, carol, dave] = await Promise.all([1, 2, 3, 4].map((i) => p.provider.getSigner(i)));
     [aliceKey, bobKey, daveKey] = await Promise.all([generate("p256"), generate("p256"), generate("p256")]);
@@ -139,7 +139,6 @@ describe("pushnode: the Push Node over HTTP", function () {
   after(async function () {
     for (const n of running) await n.close().catch(() => undefined);
     p?.provider.destroy();
-    await chain?.stop();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
