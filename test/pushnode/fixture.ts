@@ -69,8 +69,8 @@ export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
     const s = await deployUupsProxy(
       "Slashing",
       deployer,
-      [from, from, from, await verifier.getAddress()],
-      [registry.address, keys.address],
+      [from, from, from],
+      [registry.address, keys.address, await verifier.getAddress()],
     );
     slashing = s.address;
     const reg = at<NodeRegistry>("NodeRegistry", registry.address, deployer);
