@@ -17,7 +17,7 @@ task("node:serve", "Runs a Push Node: validates, attests, stores and serves mess
   )
   .addOptionalParam(
     "keystore",
-    `Encrypted JSON keystore of the signer key; its password is read from ${ENV_KEYSTORE_PASSWORD}`,
+    `Encrypted JSON keystore of the signer key; passphrase from ${ENV_KEYSTORE_PASSWORD}, else KEYSTORE_PASSWORD, else a terminal prompt`,
   )
   .addOptionalParam("rpc", "JSON-RPC URL(s), comma-separated, tried in order (default: the network's url)")
   .addOptionalParam(

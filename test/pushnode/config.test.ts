@@ -91,6 +91,11 @@ describe("pushnode: node:serve options", function () {
       { ...ctx, env: { [ENV_KEYSTORE_PASSWORD]: "pw" } },
     );
     expect(o.signerKey).to.equal(w.privateKey);
+    const shared = await resolveServeOptions(
+      { deployment: file, keystore: ks },
+      { ...ctx, env: { KEYSTORE_PASSWORD: "pw" } },
+    );
+    expect(shared.signerKey).to.equal(w.privateKey);
     await expect(
       resolveServeOptions(
         { deployment: file, keystore: ks },
@@ -98,7 +103,7 @@ describe("pushnode: node:serve options", function () {
       ),
     ).to.be.rejectedWith(ConfigError, /Cannot decrypt the keystore/);
     await expect(resolveServeOptions({ deployment: file, keystore: ks }, ctx)).to.be.rejectedWith(
-      `Set ${ENV_KEYSTORE_PASSWORD} to decrypt`,
+      `Set ${ENV_KEYSTORE_PASSWORD} (or KEYSTORE_PASSWORD) to decrypt`,
     );
   });
 
