@@ -306,9 +306,14 @@ export class StakingClient {
       case "StakingVaultInsufficientStake":
         return `node ${a![0]} has ${formatPush(a![2])} PUSH bonded, less than the ${formatPush(a![1])} PUSH requested.`;
       case "NodeRegistryNotOperator":
+      case "StakingVaultNotOperator":
         return `node ${a![0]} is operated by ${a![2]}, not by ${a![1]}.`;
       case "NodeRegistryInvalidStatus":
+      case "StakingVaultInvalidStatus":
         return `node ${a![0]} is ${statusName(a![1])}.`;
+      case "NodeRegistryUnknownNode":
+      case "StakingVaultUnknownNode":
+        return `node ${a![0]} is not registered.`;
       case "NodeRegistryStakeBelowMinimum":
         return `${formatPush(a![1])} PUSH is below the ${roleName(a![0])} minimum stake of ${formatPush(a![2])} PUSH.`;
       case "ERC20InsufficientBalance":
@@ -517,9 +522,9 @@ export class StakingClient {
     const what = `stake ${formatPush(amount)} PUSH on node ${node}`;
     if (approval.kind === "permit") {
       const { deadline, v, r, s } = approval;
-      return this.send(what, this.registry.stakeWithPermit, node, amount, deadline, v, r, s);
+      return this.send(what, this.vault.stakeWithPermit, node, amount, deadline, v, r, s);
     }
-    return this.send(what, this.registry.stake, node, amount);
+    return this.send(what, this.vault.stake, node, amount);
   }
 
   /** Starts unbonding `amount` wei of `node`'s bonded stake. */
@@ -559,7 +564,7 @@ export class StakingClient {
       throw new TaskError(`Withdrawals of node ${node} are locked by ${locks} open dispute(s).`);
     await this.requireNotPaused();
     // Maturity is left to the estimate: it runs at the next block's time, which only the node knows.
-    const sent = await this.send(`withdraw matured stake of node ${node}`, this.registry.withdraw, node);
+    const sent = await this.send(`withdraw matured stake of node ${node}`, this.vault.withdraw, node);
     const receipt = await this.operator.provider!.getTransactionReceipt(sent.hash);
     let amount = 0n;
     const vaultAddress = (await this.vault.getAddress()).toLowerCase();

@@ -62,7 +62,7 @@ task(
     },
   );
 
-task("node:stake", "Tops up a node's bonded stake from its operator")
+task("node:stake", "Tops up a node's bonded stake from its operator (a call to the StakingVault)")
   .addParam("node", NODE)
   .addParam("amount", AMOUNT_PUSH)
   .addOptionalParam("from", FROM)
@@ -92,7 +92,7 @@ task(
     return c.requestUnstake(node, amount);
   });
 
-task("node:withdraw", "Sends a node's matured unbonding stake to its operator")
+task("node:withdraw", "Sends a node's matured unbonding stake to its operator (a call to the StakingVault)")
   .addParam("node", NODE)
   .addOptionalParam("from", FROM)
   .addOptionalParam("keystore", KEYSTORE_HELP)
