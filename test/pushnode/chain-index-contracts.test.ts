@@ -115,7 +115,7 @@ describe("pushnode: chain index against the real registries", function () {
     expect(await check("https://node.example.org")).to.equal(NodeStatus.Jailed);
     await (await p.token.connect(op).mint(op.address, 5n * PUSH)).wait();
     await (await p.token.connect(op).approve(p.addresses.vault, 5n * PUSH)).wait();
-    await (await reg.connect(op).stake(signer, 5n * PUSH)).wait();
+    await (await p.vault.connect(op).stake(signer, 5n * PUSH)).wait();
     await (await reg.connect(op).unjail(signer)).wait();
     expect(await check("https://node.example.org")).to.equal(NodeStatus.Active);
     await (await reg.connect(op).exit(signer)).wait();
