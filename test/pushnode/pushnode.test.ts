@@ -2,11 +2,14 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { toUtf8Bytes } from "ethers";
+import hre from "hardhat";
+import { Contract, toUtf8Bytes } from "ethers";
 import type { JsonRpcSigner, Wallet } from "ethers";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
 import { sharedChain } from "./shared-chain";
 import {
+  attestationDigest,
+  attestationOf,
   cidOf,
   composeEnvelope,
   decodeSignedAttestation,
@@ -59,8 +62,6 @@ describe("pushnode: the Push Node over HTTP", function () {
       startBlock: p.deployBlock,
       signerKey: signer.privateKey,
       confirmations: 1,
-      // Without the Slashing contract, fixed DESIGN defaults; with it, Slashing.params() on chain.
-      params: p.slashingDeployed ? undefined : {},
       pollIntervalMs: 60_000, // the tests call refresh() themselves
       ...extra,
     };
@@ -154,6 +155,20 @@ describe("pushnode: the Push Node over HTTP", function () {
     expect(att.sequence).to.equal(1n);
     expect(att.digest).to.equal(messageDigest(env));
     expect(recoverAttestationSigner(att, honest.node.domain)).to.equal(honestSigner.address);
+    // the domain is the deployed Slashing contract's: it computes the same digest the node signed
+    const slashing = new Contract(
+      p.addresses.slashing,
+      hre.artifacts.readArtifactSync("Slashing").abi,
+      p.provider,
+    );
+    expect(await slashing.attestationDigest(attestationOf(att))).to.equal(
+      attestationDigest(att, honest.node.domain),
+    );
+    expect(honest.node.currentParams()).to.deep.equal({
+      stateLag: 600n,
+      maxContentSize: 65536,
+      maxClockSkew: 900n,
+    });
     expect(res.cid).to.equal(await cidOf(env.content));
 
     const page = await client.feed(0n);
