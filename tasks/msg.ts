@@ -247,7 +247,9 @@ task(
             ? "attestation ok"
             : `ATTESTATION NOT BY THE NODE (signer ${e.attestedBy ?? "unrecoverable"})`,
           e.verdict.ok
-            ? "signature ok"
+            ? e.verdict.excused.length === 0
+              ? "signature ok"
+              : `signature ok; ${e.verdict.excused.map((f) => f.code).join(", ")} excused by the state lag`
             : `INVALID: ${e.verdict.code} (${e.verdict.rule}): ${e.verdict.reason}`,
         ];
         if (!e.attestationOk || !e.verdict.ok) problems++;

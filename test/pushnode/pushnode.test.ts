@@ -25,6 +25,7 @@ import { startPushNode } from "../../src/node/push-node";
 import type { PushNodeOptions, RunningPushNode } from "../../src/node/push-node";
 import { NodeApiError, NodeClient } from "../../src/node/api";
 import type { FaultClass } from "../../src/node/faults";
+import { readConversation } from "../../src/client/messaging";
 import { generate } from "../message/helpers";
 import { chainTime, deployProtocol, mine, newSigner, registerNode } from "./fixture";
 import type { Protocol } from "./fixture";
@@ -399,6 +400,48 @@ describe("pushnode: the Push Node over HTTP", function () {
       const page = await c.feed(0n);
       expect(page.items.map((i) => i.attestation.sequence)).to.deep.equal([1n, 1n, 2n]);
       expect(page.items.map((i) => i.position)).to.deep.equal([1n, 2n, 3n]);
+    });
+
+    it("readConversation flags what a faulty node attested, and decrypts what an honest one did", async function () {
+      const chainCtx = {
+        provider: p.provider,
+        chainId: chain.chainId,
+        keyRegistry: p.addresses.keyRegistry,
+        slashing: p.addresses.slashing,
+        fromBlock: p.deployBlock,
+      };
+      const faulty = await readConversation({
+        chain: chainCtx,
+        node: new NodeClient(nodes.get("WRONG_ENCRYPTION")!.url),
+        me: bob.address,
+        other: alice.address,
+      });
+      expect(faulty.entries).to.have.length(1);
+      expect(faulty.entries[0].attestationOk).to.equal(true);
+      // Every key of this fresh chain is younger than the state lag (10 minutes): the fault is there, but
+      // excused, as the Slashing contract would (SlashingStateLag).
+      const v = faulty.entries[0].verdict;
+      expect(v.ok).to.equal(true);
+      expect(v.excused.map((f) => f.code)).to.deep.equal(["WRONG_ENCRYPTION"]);
+      const malformed = await readConversation({
+        chain: chainCtx,
+        node: new NodeClient(nodes.get("MALFORMED")!.url),
+        me: alice.address,
+      });
+      const self = malformed.entries.filter((e) => e.envelope.to === alice.address);
+      expect(self).to.have.length(1);
+      expect(self[0].verdict).to.deep.include({ ok: false, code: "MALFORMED", rule: "FROM_EQUALS_TO" });
+      const good = await readConversation({
+        chain: chainCtx,
+        node: client,
+        nodeAddress: honestSigner.address,
+        me: bob.address,
+        other: alice.address,
+        privateKey: bobKey.privateKey,
+      });
+      expect(good.entries.length).to.be.greaterThan(0);
+      expect(good.entries.every((e) => e.attestationOk && e.verdict.ok)).to.equal(true);
+      expect(new TextDecoder().decode(good.entries[0].text)).to.equal("hello bob");
     });
 
     it("is refused on Ethereum mainnet and Polygon PoS, before anything starts", async function () {
