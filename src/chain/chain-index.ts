@@ -1,0 +1,779 @@
+/**
+ * Chain-state index: registered OpenPGP keys (KeyRegistry) and Push Nodes (NodeRegistry), built from
+ * contract events by a {@link LogScanner} at a confirmation depth and kept in SQLite.
+ *
+ * What it guarantees:
+ * - every row is derived from logs of blocks <= head - confirmations, in (block, logIndex) order;
+ * - the rows a batch derives commit in the same SQLite transaction as the scanner cursor (a crash leaves
+ *   both or neither), so after a restart the index resumes exactly where it stopped;
+ * - each row remembers the block it came from; on a reorg the scanner rewinds to the fork point and the
+ *   index deletes (keys), un-revokes (revocations) or re-derives (nodes) what came from above it, in the
+ *   same transaction as the rewound cursor;
+ * - key records mirror what KeyRegistry stores: `addedAt` / `revokedAt` are the timestamps of the blocks
+ *   holding `KeyAdded` / `KeyRevoked` (the contract writes `block.timestamp`), read with
+ *   `eth_getBlockByHash` of the log's own block hash so a reorg cannot mix forks;
+ * - `KeyAdded` key bytes are checked against the indexed keyHash (keccak256): a mismatch is ignored and
+ *   counted (the real contract never emits one);
+ * - node status is the result of replaying `NodeStatusChanged` in order; the endpoint is the latest of
+ *   `NodeRegistered` / `NodeEndpointUpdated` (the contract does not store it).
+ *
+ * It implements the message library's {@link KeyView}, so `checkMessage` runs against the confirmed
+ * chain state. Answers are as of the scanned block: see {@link ChainIndex.freshness} for how stale.
+ */
+import { Interface, getAddress, keccak256 } from "ethers";
+import type { KeyView } from "../message/check";
+import { LogScanner } from "./log-scanner";
+import type { LogBatch, PollResult, ReorgInfo, ScannerRpc, ScannerStats } from "./log-scanner";
+import type { RpcLog } from "./rpc";
+import { KvStore, transaction } from "../store/sqlite";
+import type { Database } from "../store/sqlite";
+import { SqliteScannerStore } from "../store/scanner-store";
+import { silentLogger } from "../log";
+import type { Logger } from "../log";
+
+/** Events of IKeyRegistry and INodeRegistry the index consumes (signatures fixed by the interfaces). */
+export const CHAIN_INDEX_ABI = [
+  "event KeyAdded(address indexed owner, bytes32 indexed keyHash, uint8 algorithm, bytes publicKey)",
+  "event KeyRevoked(address indexed owner, bytes32 indexed keyHash)",
+  "event NodeRegistered(address indexed node, address indexed operator, uint8 indexed role, string endpoint)",
+  "event NodeEndpointUpdated(address indexed node, string endpoint)",
+  "event NodeStatusChanged(address indexed node, uint8 from, uint8 to, uint8 reason)",
+] as const;
+
+export const chainIndexInterface = new Interface(CHAIN_INDEX_ABI);
+
+const topic = (name: string): string => {
+  const ev = chainIndexInterface.getEvent(name);
+  if (!ev) throw new Error(`unknown event ${name}`);
+  return ev.topicHash;
+};
+
+export const TOPICS = {
+  KeyAdded: topic("KeyAdded"),
+  KeyRevoked: topic("KeyRevoked"),
+  NodeRegistered: topic("NodeRegistered"),
+  NodeEndpointUpdated: topic("NodeEndpointUpdated"),
+  NodeStatusChanged: topic("NodeStatusChanged"),
+} as const;
+
+/** INodeRegistry.Status (uint8). */
+export enum NodeStatus {
+  None = 0,
+  Active = 1,
+  Jailed = 2,
+  Exiting = 3,
+  Exited = 4,
+  Banned = 5,
+}
+
+/** INodeRegistry roles (uint8). */
+export enum NodeRole {
+  VALIDATOR = 0,
+  STORAGE = 1,
+  DELIVERY = 2,
+  ARCHIVE = 3,
+}
+
+export function nodeStatusName(s: number): string {
+  return NodeStatus[s] ?? `unknown status ${s}`;
+}
+
+export function nodeRoleName(r: number): string {
+  return NodeRole[r] ?? `unknown role ${r}`;
+}
+
+/** A key record as the index holds it (times in unix seconds, as KeyRegistry stores them). */
+export interface IndexedKey {
+  owner: string;
+  keyHash: string;
+  algorithm: number;
+  addedAt: bigint;
+  /** null while active. */
+  revokedAt: bigint | null;
+  addedBlock: number;
+  revokedBlock: number | null;
+}
+
+/** A node as derived from NodeRegistry events. `node` is the signer address (node id == signer). */
+export interface IndexedNode {
+  node: string;
+  operator: string;
+  role: number;
+  status: NodeStatus;
+  /** The latest endpoint registered or set. */
+  endpoint: string;
+  /** Timestamp of the block of NodeRegistered. */
+  registeredAt: bigint;
+  registeredBlock: number;
+  /** Block of the latest event about this node. */
+  updatedBlock: number;
+}
+
+/** How current the index is (see {@link ChainIndex.freshness}). */
+export interface IndexFreshness {
+  /** Last block whose logs are in the index. */
+  cursorBlock: number;
+  /** Head seen by the last poll. */
+  head: number;
+  /**
+   * Timestamp (s) of the first block after the cursor that existed at the last poll, or null when the
+   * index was at head. Every change the index has not seen is in that block or later.
+   */
+  firstUnseenBlockTime: bigint | null;
+  /** Wall-clock time (s) when the last successful poll started (blocks mined after it are unseen too). */
+  polledAt: bigint;
+}
+
+export interface ChainIndexOptions {
+  db: Database;
+  rpc: ScannerRpc & { request<T = unknown>(method: string, params?: unknown[]): Promise<T> };
+  /** Expected chain id; recorded at the first run, and a data dir of another chain is refused. */
+  chainId: bigint;
+  keyRegistry: string;
+  nodeRegistry: string;
+  /** First block to scan: the deployment block. */
+  startBlock: number;
+  confirmations: number;
+  chunkSize?: number;
+  /** Concurrent eth_getBlockByHash requests when a batch spans many blocks (default 8). */
+  blockFetchConcurrency?: number;
+  /** Namespace of the cursor and identity in the kv table (default "chain-index"). */
+  name?: string;
+  logger?: Logger;
+}
+
+export interface ChainIndexStats extends ScannerStats {
+  keysAdded: number;
+  keysRevoked: number;
+  nodeEvents: number;
+  /** Logs ignored as inconsistent (key bytes not matching keyHash, revocation of an unknown key...). */
+  ignoredLogs: number;
+}
+
+/** Thrown when the data directory belongs to another chain or deployment. */
+export class ChainIndexMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChainIndexMismatchError";
+  }
+}
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ci_keys (
+  owner TEXT NOT NULL,
+  key_hash TEXT NOT NULL,
+  algorithm INTEGER NOT NULL,
+  added_at INTEGER NOT NULL,
+  added_block INTEGER NOT NULL,
+  added_log INTEGER NOT NULL,
+  revoked_at INTEGER,
+  revoked_block INTEGER,
+  PRIMARY KEY (owner, key_hash)
+) STRICT;
+CREATE INDEX IF NOT EXISTS ci_keys_added_block ON ci_keys (added_block);
+CREATE INDEX IF NOT EXISTS ci_keys_revoked_block ON ci_keys (revoked_block);
+CREATE TABLE IF NOT EXISTS ci_key_bytes (
+  key_hash TEXT PRIMARY KEY NOT NULL,
+  public_key BLOB NOT NULL,
+  first_block INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS ci_key_bytes_first_block ON ci_key_bytes (first_block);
+CREATE TABLE IF NOT EXISTS ci_node_events (
+  block INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  node TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  operator TEXT,
+  role INTEGER,
+  status INTEGER,
+  endpoint TEXT,
+  block_time INTEGER NOT NULL,
+  PRIMARY KEY (block, log_index)
+) STRICT;
+CREATE INDEX IF NOT EXISTS ci_node_events_node ON ci_node_events (node, block, log_index);
+CREATE TABLE IF NOT EXISTS ci_nodes (
+  node TEXT PRIMARY KEY NOT NULL,
+  operator TEXT NOT NULL,
+  role INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  endpoint TEXT NOT NULL,
+  registered_at INTEGER NOT NULL,
+  registered_block INTEGER NOT NULL,
+  updated_block INTEGER NOT NULL
+) STRICT;
+`;
+
+interface KeyRow {
+  owner: string;
+  key_hash: string;
+  algorithm: number;
+  added_at: number;
+  added_block: number;
+  revoked_at: number | null;
+  revoked_block: number | null;
+}
+
+interface NodeRow {
+  node: string;
+  operator: string;
+  role: number;
+  status: number;
+  endpoint: string;
+  registered_at: number;
+  registered_block: number;
+  updated_block: number;
+}
+
+interface NodeEventRow {
+  block: number;
+  log_index: number;
+  node: string;
+  kind: string;
+  operator: string | null;
+  role: number | null;
+  status: number | null;
+  endpoint: string | null;
+  block_time: number;
+}
+
+/** A decoded log, ready to be written. */
+type Change =
+  | {
+      kind: "KeyAdded";
+      owner: string;
+      keyHash: string;
+      algorithm: number;
+      publicKey: Uint8Array;
+      block: number;
+      logIndex: number;
+      time: number;
+    }
+  | { kind: "KeyRevoked"; owner: string; keyHash: string; block: number; logIndex: number; time: number }
+  | {
+      kind: "NodeRegistered";
+      node: string;
+      operator: string;
+      role: number;
+      endpoint: string;
+      block: number;
+      logIndex: number;
+      time: number;
+    }
+  | {
+      kind: "NodeEndpointUpdated";
+      node: string;
+      endpoint: string;
+      block: number;
+      logIndex: number;
+      time: number;
+    }
+  | {
+      kind: "NodeStatusChanged";
+      node: string;
+      status: number;
+      block: number;
+      logIndex: number;
+      time: number;
+    };
+
+function toKey(r: KeyRow): IndexedKey {
+  return {
+    owner: r.owner,
+    keyHash: r.key_hash,
+    algorithm: r.algorithm,
+    addedAt: BigInt(r.added_at),
+    revokedAt: r.revoked_at === null ? null : BigInt(r.revoked_at),
+    addedBlock: r.added_block,
+    revokedBlock: r.revoked_block,
+  };
+}
+
+function toNode(r: NodeRow): IndexedNode {
+  return {
+    node: r.node,
+    operator: r.operator,
+    role: r.role,
+    status: r.status as NodeStatus,
+    endpoint: r.endpoint,
+    registeredAt: BigInt(r.registered_at),
+    registeredBlock: r.registered_block,
+    updatedBlock: r.updated_block,
+  };
+}
+
+/** As KeyRegistry.isActiveAt: added at or before t, and not revoked at or before t. */
+function activeAt(r: IndexedKey, t: bigint): boolean {
+  return r.addedAt <= t && (r.revokedAt === null || t < r.revokedAt);
+}
+
+/** The latest time the record changed (as MemoryKeyView). */
+function changedAt(r: IndexedKey): bigint {
+  return r.revokedAt !== null && r.revokedAt > r.addedAt ? r.revokedAt : r.addedAt;
+}
+
+export class ChainIndex implements KeyView {
+  readonly scanner: LogScanner;
+  private readonly db: Database;
+  private readonly kv: KvStore;
+  private readonly log: Logger;
+  private readonly name: string;
+  private readonly counters = { keysAdded: 0, keysRevoked: 0, nodeEvents: 0, ignoredLogs: 0 };
+  private fresh: IndexFreshness | undefined;
+  private readonly stmts;
+  private readonly keyRegistry: string;
+  private readonly nodeRegistry: string;
+
+  constructor(private readonly opts: ChainIndexOptions) {
+    this.db = opts.db;
+    this.name = opts.name ?? "chain-index";
+    this.log = (opts.logger ?? silentLogger).child({ component: "chain-index" });
+    this.keyRegistry = getAddress(opts.keyRegistry);
+    this.nodeRegistry = getAddress(opts.nodeRegistry);
+    this.kv = new KvStore(this.db);
+    this.initSchema();
+    this.stmts = this.prepare();
+    this.scanner = new LogScanner({
+      rpc: opts.rpc,
+      addresses: [this.keyRegistry, this.nodeRegistry],
+      topics: [Object.values(TOPICS)],
+      startBlock: opts.startBlock,
+      confirmations: opts.confirmations,
+      chunkSize: opts.chunkSize,
+      store: new SqliteScannerStore(this.db, `${this.name}:cursor`),
+      onLogs: (batch) => this.onLogs(batch),
+      onReorg: (info) => () => this.rewind(info),
+      logger: opts.logger,
+    });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Scans up to head - confirmations and updates {@link freshness}. Rejects on RPC failure. */
+  async poll(): Promise<PollResult> {
+    const polledAt = BigInt(Math.floor(Date.now() / 1000));
+    const result = await this.scanner.poll();
+    let firstUnseenBlockTime: bigint | null = null;
+    if (result.head > result.cursor) {
+      const hdr = await this.opts.rpc.getBlockHeader(result.cursor + 1);
+      firstUnseenBlockTime = hdr ? BigInt(hdr.timestamp) : polledAt;
+    }
+    this.fresh = { cursorBlock: result.cursor, head: result.head, firstUnseenBlockTime, polledAt };
+    return result;
+  }
+
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+
+  /** Polls every `intervalMs` until {@link stop}; errors are logged, never thrown. */
+  start(intervalMs = 2000): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = (async () => {
+      while (!this.stopping) {
+        try {
+          await this.poll();
+        } catch (e) {
+          this.log.error("index poll failed; will retry", {
+            error: e instanceof Error ? e.message : String(e),
+          });
+        }
+        if (this.stopping) break;
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, intervalMs);
+          this.wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+        this.wake = undefined;
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    await this.scanner.stop();
+    this.loop = undefined;
+  }
+
+  /**
+   * How current the index is, from the last successful poll; undefined before the first one.
+   * A consumer that acts on the index at time `now` has seen every change made before
+   * `min(firstUnseenBlockTime ?? polledAt, polledAt)` (block timestamps may trail the wall clock a little).
+   */
+  freshness(): IndexFreshness | undefined {
+    return this.fresh && { ...this.fresh };
+  }
+
+  /** Seconds since the oldest change the index may be missing (0 right after a poll at head). */
+  unseenSince(nowSec: bigint): bigint | undefined {
+    const f = this.fresh;
+    if (!f) return undefined;
+    const since =
+      f.firstUnseenBlockTime !== null && f.firstUnseenBlockTime < f.polledAt
+        ? f.firstUnseenBlockTime
+        : f.polledAt;
+    return nowSec > since ? nowSec - since : 0n;
+  }
+
+  stats(): ChainIndexStats {
+    return { ...this.scanner.stats(), ...this.counters };
+  }
+
+  // ---------------------------------------------------------------- KeyView
+
+  async keyActiveAt(owner: string, keyHash: string, t: bigint): Promise<boolean> {
+    const r = this.keyRecord(owner, keyHash);
+    return r !== undefined && activeAt(r, t);
+  }
+
+  async anyActiveKeyAt(owner: string, t: bigint): Promise<string | null> {
+    const active = this.keysOf(owner)
+      .filter((r) => activeAt(r, t))
+      .sort((a, b) => {
+        const ca = changedAt(a);
+        const cb = changedAt(b);
+        return ca < cb ? -1 : ca > cb ? 1 : a.addedBlock - b.addedBlock;
+      });
+    return active[0]?.keyHash ?? null;
+  }
+
+  async publicKeyBytes(keyHash: string): Promise<Uint8Array | null> {
+    const row = this.stmts.keyBytes.get(keyHash.toLowerCase());
+    return row ? new Uint8Array(row.public_key) : null;
+  }
+
+  async recordChangedAt(owner: string, keyHash: string): Promise<bigint | null> {
+    const r = this.keyRecord(owner, keyHash);
+    return r === undefined ? null : changedAt(r);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** The record of owner's key keyHash, or undefined. */
+  keyRecord(owner: string, keyHash: string): IndexedKey | undefined {
+    const row = this.stmts.key.get(getAddress(owner), keyHash.toLowerCase());
+    return row ? toKey(row) : undefined;
+  }
+
+  /** Every key record of owner, in order of addition. */
+  keysOf(owner: string): IndexedKey[] {
+    return this.stmts.keysOf.all(getAddress(owner)).map(toKey);
+  }
+
+  /** Keys of owner active at t (default: now), in order of addition. */
+  activeKeysOf(owner: string, t: bigint = BigInt(Math.floor(Date.now() / 1000))): IndexedKey[] {
+    return this.keysOf(owner).filter((r) => activeAt(r, t));
+  }
+
+  /** Number of key records (all owners). */
+  keyCount(): number {
+    return this.stmts.keyCount.get()?.n ?? 0;
+  }
+
+  node(signer: string): IndexedNode | undefined {
+    const row = this.stmts.node.get(getAddress(signer));
+    return row ? toNode(row) : undefined;
+  }
+
+  nodes(): IndexedNode[] {
+    return this.stmts.nodes.all().map(toNode);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private initSchema(): void {
+    const schemaKey = `${this.name}:schema`;
+    const identityKey = `${this.name}:identity`;
+    const identity = {
+      chainId: this.opts.chainId.toString(),
+      keyRegistry: this.keyRegistry,
+      nodeRegistry: this.nodeRegistry,
+      startBlock: this.opts.startBlock,
+    };
+    transaction(this.db, () => {
+      const v = this.kv.get<number>(schemaKey);
+      if (v !== undefined && v > SCHEMA_VERSION)
+        throw new ChainIndexMismatchError(
+          `The chain index in this data directory has schema version ${v}; this program knows ${SCHEMA_VERSION}.`,
+        );
+      this.db.exec(SCHEMA);
+      this.kv.set(schemaKey, SCHEMA_VERSION);
+      const stored = this.kv.get<typeof identity>(identityKey);
+      if (stored === undefined) {
+        this.kv.set(identityKey, identity);
+      } else if (
+        stored.chainId !== identity.chainId ||
+        stored.keyRegistry !== identity.keyRegistry ||
+        stored.nodeRegistry !== identity.nodeRegistry
+      ) {
+        throw new ChainIndexMismatchError(
+          `This data directory indexes chain ${stored.chainId} (KeyRegistry ${stored.keyRegistry}, NodeRegistry ` +
+            `${stored.nodeRegistry}), not chain ${identity.chainId} (KeyRegistry ${identity.keyRegistry}, ` +
+            `NodeRegistry ${identity.nodeRegistry}): use another data directory.`,
+        );
+      }
+    });
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      key: db.prepare<[string, string], KeyRow>("SELECT * FROM ci_keys WHERE owner = ? AND key_hash = ?"),
+      keysOf: db.prepare<[string], KeyRow>(
+        "SELECT * FROM ci_keys WHERE owner = ? ORDER BY added_block, added_log",
+      ),
+      keyCount: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM ci_keys"),
+      keyBytes: db.prepare<[string], { public_key: Buffer }>(
+        "SELECT public_key FROM ci_key_bytes WHERE key_hash = ?",
+      ),
+      insertKey: db.prepare(
+        "INSERT INTO ci_keys (owner, key_hash, algorithm, added_at, added_block, added_log) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      insertKeyBytes: db.prepare(
+        "INSERT INTO ci_key_bytes (key_hash, public_key, first_block) VALUES (?, ?, ?) ON CONFLICT(key_hash) DO NOTHING",
+      ),
+      revokeKey: db.prepare(
+        "UPDATE ci_keys SET revoked_at = ?, revoked_block = ? WHERE owner = ? AND key_hash = ? AND revoked_at IS NULL",
+      ),
+      node: db.prepare<[string], NodeRow>("SELECT * FROM ci_nodes WHERE node = ?"),
+      nodes: db.prepare<[], NodeRow>("SELECT * FROM ci_nodes ORDER BY registered_block, node"),
+      insertNodeEvent: db.prepare(
+        "INSERT OR IGNORE INTO ci_node_events (block, log_index, node, kind, operator, role, status, endpoint, block_time) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      nodeEvents: db.prepare<[string], NodeEventRow>(
+        "SELECT * FROM ci_node_events WHERE node = ? ORDER BY block, log_index",
+      ),
+      upsertNode: db.prepare(
+        "INSERT INTO ci_nodes (node, operator, role, status, endpoint, registered_at, registered_block, updated_block) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(node) DO UPDATE SET operator = excluded.operator, role = excluded.role, " +
+          "status = excluded.status, endpoint = excluded.endpoint, registered_at = excluded.registered_at, " +
+          "registered_block = excluded.registered_block, updated_block = excluded.updated_block",
+      ),
+      deleteNode: db.prepare("DELETE FROM ci_nodes WHERE node = ?"),
+      nodesAbove: db.prepare<[number], { node: string }>(
+        "SELECT DISTINCT node FROM ci_node_events WHERE block > ?",
+      ),
+      deleteNodeEventsAbove: db.prepare("DELETE FROM ci_node_events WHERE block > ?"),
+      deleteKeysAbove: db.prepare("DELETE FROM ci_keys WHERE added_block > ?"),
+      unrevokeAbove: db.prepare(
+        "UPDATE ci_keys SET revoked_at = NULL, revoked_block = NULL WHERE revoked_block > ?",
+      ),
+      deleteKeyBytesAbove: db.prepare("DELETE FROM ci_key_bytes WHERE first_block > ?"),
+    };
+  }
+
+  /** Timestamps of the blocks holding the logs, fetched by block hash (one request per block). */
+  private async blockTimes(logs: RpcLog[]): Promise<Map<string, number>> {
+    const hashes = [...new Set(logs.map((l) => l.blockHash))];
+    const out = new Map<string, number>();
+    const limit = Math.max(1, this.opts.blockFetchConcurrency ?? 8);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < hashes.length) {
+        const h = hashes[next++];
+        const block = await this.opts.rpc.request<{ timestamp: string; hash: string } | null>(
+          "eth_getBlockByHash",
+          [h, false],
+        );
+        // The block left the chain between getLogs and now: fail the batch; the scanner finds the reorg.
+        if (!block) throw new Error(`block ${h} is no longer on the chain`);
+        out.set(h, Number.parseInt(block.timestamp, 16));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, hashes.length) }, worker));
+    return out;
+  }
+
+  private decode(l: RpcLog, time: number): Change | undefined {
+    const parsed = chainIndexInterface.parseLog({ topics: l.topics, data: l.data });
+    if (!parsed) return undefined;
+    const addr = getAddress(l.address);
+    const base = { block: l.blockNumber, logIndex: l.logIndex, time };
+    const a = parsed.args;
+    if (addr === this.keyRegistry) {
+      if (parsed.name === "KeyAdded") {
+        const publicKey = new Uint8Array(Buffer.from((a.publicKey as string).slice(2), "hex"));
+        const keyHash = (a.keyHash as string).toLowerCase();
+        if (keccak256(publicKey) !== keyHash) {
+          this.counters.ignoredLogs++;
+          this.log.warn("KeyAdded key bytes do not hash to keyHash; ignored", {
+            block: l.blockNumber,
+            logIndex: l.logIndex,
+            keyHash,
+          });
+          return undefined;
+        }
+        return {
+          kind: "KeyAdded",
+          owner: getAddress(a.owner as string),
+          keyHash,
+          algorithm: Number(a.algorithm),
+          publicKey,
+          ...base,
+        };
+      }
+      if (parsed.name === "KeyRevoked")
+        return {
+          kind: "KeyRevoked",
+          owner: getAddress(a.owner as string),
+          keyHash: (a.keyHash as string).toLowerCase(),
+          ...base,
+        };
+      return undefined;
+    }
+    if (addr === this.nodeRegistry && parsed.name.startsWith("Node")) {
+      const node = getAddress(a.node as string);
+      if (parsed.name === "NodeRegistered")
+        return {
+          kind: "NodeRegistered",
+          node,
+          operator: getAddress(a.operator as string),
+          role: Number(a.role),
+          endpoint: a.endpoint as string,
+          ...base,
+        };
+      if (parsed.name === "NodeEndpointUpdated")
+        return { kind: "NodeEndpointUpdated", node, endpoint: a.endpoint as string, ...base };
+      if (parsed.name === "NodeStatusChanged")
+        return { kind: "NodeStatusChanged", node, status: Number(a.to), ...base };
+    }
+    return undefined;
+  }
+
+  private async onLogs(batch: LogBatch): Promise<() => void> {
+    const times = await this.blockTimes(batch.logs);
+    const changes: Change[] = [];
+    for (const l of batch.logs) {
+      let c: Change | undefined;
+      try {
+        c = this.decode(l, times.get(l.blockHash) as number);
+      } catch (e) {
+        this.counters.ignoredLogs++;
+        this.log.warn("undecodable log ignored", {
+          block: l.blockNumber,
+          logIndex: l.logIndex,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+      if (c) changes.push(c);
+    }
+    return () => this.apply(changes);
+  }
+
+  /** Writes a batch's changes (runs inside the scanner's cursor transaction). */
+  private apply(changes: Change[]): void {
+    const s = this.stmts;
+    const touchedNodes = new Set<string>();
+    let added = 0;
+    let revoked = 0;
+    let nodeEvents = 0;
+    let ignored = 0;
+    for (const c of changes) {
+      switch (c.kind) {
+        case "KeyAdded": {
+          const existing = s.key.get(c.owner, c.keyHash);
+          if (existing) {
+            // Redelivery of the same log is impossible (batch and cursor commit together); a second
+            // KeyAdded for one (owner, keyHash) is not something the contract emits.
+            if (existing.added_block !== c.block) ignored++;
+            break;
+          }
+          s.insertKeyBytes.run(c.keyHash, Buffer.from(c.publicKey), c.block);
+          s.insertKey.run(c.owner, c.keyHash, c.algorithm, c.time, c.block, c.logIndex);
+          added++;
+          break;
+        }
+        case "KeyRevoked": {
+          const r = s.revokeKey.run(c.time, c.block, c.owner, c.keyHash);
+          if (r.changes === 0) {
+            ignored++;
+            this.log.warn("KeyRevoked for a key the index does not hold active; ignored", {
+              owner: c.owner,
+              keyHash: c.keyHash,
+              block: c.block,
+            });
+          } else revoked++;
+          break;
+        }
+        default: {
+          const row = {
+            operator: c.kind === "NodeRegistered" ? c.operator : null,
+            role: c.kind === "NodeRegistered" ? c.role : null,
+            status: c.kind === "NodeStatusChanged" ? c.status : null,
+            endpoint: c.kind === "NodeRegistered" || c.kind === "NodeEndpointUpdated" ? c.endpoint : null,
+          };
+          s.insertNodeEvent.run(
+            c.block,
+            c.logIndex,
+            c.node,
+            c.kind,
+            row.operator,
+            row.role,
+            row.status,
+            row.endpoint,
+            c.time,
+          );
+          touchedNodes.add(c.node);
+          nodeEvents++;
+        }
+      }
+    }
+    for (const n of touchedNodes) this.rebuildNode(n);
+    this.counters.keysAdded += added;
+    this.counters.keysRevoked += revoked;
+    this.counters.nodeEvents += nodeEvents;
+    this.counters.ignoredLogs += ignored;
+  }
+
+  /** Re-derives a node's row by replaying its events; deletes it when none is left. */
+  private rebuildNode(node: string): void {
+    const events = this.stmts.nodeEvents.all(node);
+    const reg = events.find((e) => e.kind === "NodeRegistered");
+    if (!reg) {
+      this.stmts.deleteNode.run(node);
+      return;
+    }
+    let status = NodeStatus.None;
+    let endpoint = "";
+    for (const e of events) {
+      if (e.kind === "NodeRegistered" || e.kind === "NodeEndpointUpdated") endpoint = e.endpoint ?? "";
+      if (e.kind === "NodeStatusChanged") status = (e.status ?? 0) as NodeStatus;
+    }
+    const last = events[events.length - 1];
+    this.stmts.upsertNode.run(
+      node,
+      reg.operator,
+      reg.role,
+      status,
+      endpoint,
+      reg.block_time,
+      reg.block,
+      last.block,
+    );
+  }
+
+  /** Drops everything derived from blocks above the fork point (inside the rewound cursor's transaction). */
+  private rewind(info: ReorgInfo): void {
+    const n = info.rewindTo.number;
+    const s = this.stmts;
+    const nodes = s.nodesAbove.all(n).map((r) => r.node);
+    s.deleteNodeEventsAbove.run(n);
+    for (const node of nodes) this.rebuildNode(node);
+    const keys = s.deleteKeysAbove.run(n).changes;
+    const unrevoked = s.unrevokeAbove.run(n).changes;
+    s.deleteKeyBytesAbove.run(n);
+    this.log.warn("reorg: index rewound", {
+      rewindTo: n,
+      keysDeleted: keys,
+      revocationsUndone: unrevoked,
+      nodes,
+    });
+  }
+}
