@@ -1,7 +1,7 @@
 /**
  * The validator's SQLite state (better-sqlite3 12, WAL, synchronous=FULL; see src/store/sqlite.ts):
  *
- * - `feeds`: per node, the last feed sequence fully processed (the cursor) and poll bookkeeping;
+ * - `feeds`: per node, the last feed position fully processed (the cursor);
  * - `attestations`: every attestation a node signed that the validator saw, by (node, sequence, struct
  *   hash), so that a second, different attestation with the same sequence is caught even after a restart;
  * - `proofs`: one row per offenceId with the proof calldata and its state machine
@@ -34,6 +34,7 @@ export const MIGRATIONS: Migration[] = [
         node TEXT NOT NULL,
         seq TEXT NOT NULL,
         struct_hash TEXT NOT NULL,
+        position TEXT NOT NULL, -- feed position where it was first seen, padded like seq
         digest TEXT NOT NULL,
         signature_hash TEXT NOT NULL,
         attested_at TEXT NOT NULL, -- padded like seq
@@ -92,6 +93,8 @@ export function seqKey(n: bigint): string {
 
 export interface StoredAttestation {
   node: string;
+  /** Feed position where it was first seen. */
+  position: bigint;
   sequence: bigint;
   structHash: string;
   digest: string;
@@ -225,7 +228,7 @@ export class ValidatorStore {
 
   // ---- feeds ----
 
-  /** The last sequence fully processed for `node`, or null when nothing was. */
+  /** The last feed position fully processed for `node`, or null when nothing was. */
   cursor(node: string): bigint | null {
     const row = this.db
       .prepare<[string], { cursor: string | null }>("SELECT cursor FROM feeds WHERE node = ?")
@@ -256,13 +259,14 @@ export class ValidatorStore {
   addAttestation(a: StoredAttestation): StoredAttestation[] {
     this.db
       .prepare(
-        "INSERT OR IGNORE INTO attestations (node, seq, struct_hash, digest, signature_hash, attested_at, " +
-          "signature, verdict, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO attestations (node, seq, struct_hash, position, digest, signature_hash, " +
+          "attested_at, signature, verdict, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       )
       .run(
         a.node,
         seqKey(a.sequence),
         a.structHash,
+        seqKey(a.position),
         a.digest,
         a.signatureHash,
         seqKey(a.attestedAt),
@@ -281,6 +285,7 @@ export class ValidatorStore {
           node: string;
           seq: string;
           struct_hash: string;
+          position: string;
           digest: string;
           signature_hash: string;
           attested_at: string;
@@ -291,6 +296,7 @@ export class ValidatorStore {
       .all(node, seqKey(sequence))
       .map((r) => ({
         node: r.node,
+        position: BigInt(r.position),
         sequence: BigInt(r.seq),
         structHash: r.struct_hash,
         digest: r.digest,
@@ -301,14 +307,14 @@ export class ValidatorStore {
       }));
   }
 
-  /** The lowest sequence of `node` whose attestedAt is at least `t` (for re-validation after a reorg). */
-  firstSequenceAttestedSince(node: string, t: bigint): bigint | null {
+  /** The lowest feed position of `node` attested at or after `t` (to re-validate after a reorg). */
+  firstPositionAttestedSince(node: string, t: bigint): bigint | null {
     const row = this.db
-      .prepare<[string, string], { seq: string | null }>(
-        "SELECT MIN(seq) AS seq FROM attestations WHERE node = ? AND attested_at >= ?",
+      .prepare<[string, string], { position: string | null }>(
+        "SELECT MIN(position) AS position FROM attestations WHERE node = ? AND attested_at >= ?",
       )
-      .get(node, seqKey(t));
-    return row?.seq == null ? null : BigInt(row.seq);
+      .get(node, seqKey(t < 0n ? 0n : t));
+    return row?.position == null ? null : BigInt(row.position);
   }
 
   attestationCount(node?: string): number {
