@@ -1,0 +1,74 @@
+import * as openpgp from "openpgp";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Signer, TransactionResponse } from "ethers";
+import type { KeyRegistry } from "../../typechain-types";
+
+// Gas of the key registry's operations, from receipts on the Hardhat network. Keys are made the way
+// `key:generate` makes them: openpgp.js 6, one user ID "eip155:<chainId>:<address>", public part in binary.
+
+type KeyType = "p256" | "ed25519";
+
+async function publicKeyFor(owner: string, chainId: bigint, type: KeyType): Promise<Uint8Array> {
+  const userIDs = [{ name: `eip155:${chainId}:${owner}` }];
+  const { privateKey } =
+    type === "p256"
+      ? await openpgp.generateKey({ type: "ecc", curve: "nistP256", userIDs, format: "binary" })
+      : await openpgp.generateKey({ type: "curve25519", userIDs, format: "binary" });
+  const key = await openpgp.readKey({ binaryKey: privateKey });
+  return key.toPublic().write();
+}
+
+async function gasOf(tx: Promise<TransactionResponse>): Promise<number> {
+  const receipt = await (await tx).wait();
+  if (!receipt) throw new Error("no receipt");
+  return Number(receipt.gasUsed);
+}
+
+export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Record<string, number>> {
+  const { ethers, upgrades } = hre;
+  const [governor, guardian, relayer, alice, bob, carol] = await ethers.getSigners();
+  const factory = await ethers.getContractFactory("KeyRegistry");
+  const registry = (await upgrades.deployProxy(factory, [governor.address, guardian.address], {
+    kind: "uups",
+  })) as unknown as KeyRegistry;
+  const { chainId } = await ethers.provider.getNetwork();
+  const domain = {
+    name: "Push Key Registry",
+    version: "1",
+    chainId,
+    verifyingContract: await registry.getAddress(),
+  };
+  const field = (name: string, type: string) => ({ name, type });
+  const fields = [
+    field("owner", "address"),
+    field("keyHash", "bytes32"),
+    field("nonce", "uint256"),
+    field("deadline", "uint256"),
+  ];
+  const deadline = 2n ** 40n;
+
+  async function sign(owner: Signer, kind: "AddKey" | "RevokeKey", keyHash: string): Promise<string> {
+    const address = await owner.getAddress();
+    const nonce = await registry.nonces(address);
+    return owner.signTypedData(domain, { [kind]: fields }, { owner: address, keyHash, nonce, deadline });
+  }
+
+  const out: Record<string, number> = {};
+  const aliceKey = await publicKeyFor(alice.address, chainId, "p256");
+  out["addKey"] = await gasOf(registry.connect(alice).addKey(aliceKey));
+  const aliceKey2 = await publicKeyFor(alice.address, chainId, "ed25519");
+  out["addKey.secondKeyEd25519"] = await gasOf(registry.connect(alice).addKey(aliceKey2));
+  out["revokeKey"] = await gasOf(registry.connect(alice).revokeKey(ethers.keccak256(aliceKey)));
+
+  const bobKey = await publicKeyFor(bob.address, chainId, "p256");
+  const bobHash = ethers.keccak256(bobKey);
+  const addSig = await sign(bob, "AddKey", bobHash);
+  out["addKeyFor"] = await gasOf(registry.connect(relayer).addKeyFor(bob.address, bobKey, deadline, addSig));
+  const revokeSig = await sign(bob, "RevokeKey", bobHash);
+  out["revokeKeyFor"] = await gasOf(
+    registry.connect(relayer).revokeKeyFor(bob.address, bobHash, deadline, revokeSig),
+  );
+
+  out["useNonce"] = await gasOf(registry.connect(carol).useNonce());
+  return out;
+}

@@ -1,0 +1,199 @@
+/**
+ * The Push Node HTTP API (v1): JSON shapes and a small client, shared by the node, the client tasks and
+ * the validator. All uint64 values are decimal strings; envelopes and attestations use the message
+ * library's JSON (README "Message standard").
+ *
+ *   POST /v1/messages            body: an envelope            -> 201 SubmitResponse (200 if already held)
+ *   GET  /v1/feed?after=&limit=  feed page                    -> 200 FeedPage
+ *   GET  /v1/content/<cid>       content bytes (octet-stream) -> 200 | 400 malformed CID | 404 unknown
+ *   GET  /v1/health              node and chain-index state   -> 200 Health (503 when it cannot attest)
+ *   GET  /metrics                Prometheus text
+ *
+ * Errors: 4xx/5xx with `{ "error": "<sentence>", ...details }` (details: `field` for schema errors,
+ * `code` and `rule` for refused messages).
+ *
+ * Feed paging: items are in feed order, each with its `position` (1, 2, 3, ...). `after` is a position;
+ * pass the page's `next` to continue. For an honest node the position of an item equals its attestation's
+ * `sequence`; only a node run with `--accept EQUIVOCATION` serves items whose sequence differs.
+ */
+import { decodeEnvelope, decodeSignedAttestation } from "../message";
+import type { Envelope, EnvelopeJson, SignedAttestation, SignedAttestationJson } from "../message";
+import type { FaultClass } from "./faults";
+
+export interface SubmitResponse {
+  attestation: SignedAttestationJson;
+  /** Feed position of the message. */
+  position: string;
+  /** CIDv1 (raw, sha2-256) the content is served under. */
+  cid: string;
+  /** True when the node already held this exact message (same digest and signature); nothing new signed. */
+  duplicate: boolean;
+  /** Only under fault injection: the fault class of the invalid message the node accepted. */
+  acceptedFault?: string;
+}
+
+export interface FeedItemJson {
+  position: string;
+  envelope: EnvelopeJson;
+  attestation: SignedAttestationJson;
+  cid: string;
+}
+
+export interface FeedPageJson {
+  /** The node's signer address (node id). */
+  node: string;
+  chainId: string;
+  /** The attestation domain's verifyingContract (the Slashing proxy). */
+  verifyingContract: string;
+  items: FeedItemJson[];
+  /** The position to pass as `after` for the next page (the last item's, or `after` when empty). */
+  next: string;
+  /** The highest position in the feed ("0" when empty). */
+  head: string;
+}
+
+export interface HealthJson {
+  ok: boolean;
+  /** Why the node cannot attest right now (absent when ok). */
+  reason?: string;
+  node: string;
+  chainId: string;
+  verifyingContract: string;
+  /** Status on chain at the confirmation depth (None, Active, Jailed, Exiting, Exited, Banned). */
+  status: string;
+  activeAtHead: boolean | null;
+  accept: FaultClass | null;
+  feed: { head: string; lastSequence: string };
+  index: {
+    cursorBlock: number | null;
+    head: number | null;
+    confirmations: number;
+    /** Seconds since the oldest chain change the index may not have seen. */
+    unseenSeconds: string | null;
+  };
+  params: { maxContentSize: number; maxClockSkew: string; stateLag: string } | null;
+}
+
+export interface FeedItem {
+  position: bigint;
+  envelope: Envelope;
+  attestation: SignedAttestation;
+  cid: string;
+}
+
+export interface FeedPage {
+  node: string;
+  chainId: bigint;
+  verifyingContract: string;
+  items: FeedItem[];
+  next: bigint;
+  head: bigint;
+}
+
+/** An HTTP error answer of a node (status and its `error` sentence). */
+export class NodeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly url: string,
+  ) {
+    const msg =
+      body !== null && typeof body === "object" && typeof (body as { error?: unknown }).error === "string"
+        ? (body as { error: string }).error
+        : typeof body === "string"
+          ? body.slice(0, 200)
+          : "no error message";
+    super(`${url} answered ${status}: ${msg}`);
+    this.name = "NodeApiError";
+  }
+}
+
+export interface NodeClientOptions {
+  /** Per-request timeout in ms (default 15000). */
+  timeoutMs?: number;
+}
+
+/** A client of one node's API. Decodes (and so schema-checks) what the node serves. */
+export class NodeClient {
+  readonly baseUrl: string;
+  constructor(
+    baseUrl: string,
+    private readonly opts: NodeClientOptions = {},
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+  }
+
+  private async call(path: string, init: RequestInit = {}): Promise<Response> {
+    const url = this.baseUrl + path;
+    return fetch(url, { ...init, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000) });
+  }
+
+  private async json<T>(path: string, init: RequestInit = {}, ok: number[] = [200]): Promise<T> {
+    const res = await this.call(path, init);
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // keep the text
+    }
+    if (!ok.includes(res.status)) throw new NodeApiError(res.status, body, this.baseUrl + path);
+    return body as T;
+  }
+
+  /** Posts an envelope (its JSON); resolves with the node's attestation. */
+  async submit(envelope: EnvelopeJson): Promise<SubmitResponse> {
+    return this.json<SubmitResponse>(
+      "/v1/messages",
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(envelope) },
+      [200, 201],
+    );
+  }
+
+  /** One feed page as served (JSON). */
+  async feedJson(after: bigint = 0n, limit?: number): Promise<FeedPageJson> {
+    const q = new URLSearchParams({ after: after.toString() });
+    if (limit !== undefined) q.set("limit", String(limit));
+    return this.json<FeedPageJson>(`/v1/feed?${q.toString()}`);
+  }
+
+  /** One feed page, decoded; throws EnvelopeDecodeError if the node serves something off-schema. */
+  async feed(after: bigint = 0n, limit?: number): Promise<FeedPage> {
+    const page = await this.feedJson(after, limit);
+    return {
+      node: page.node,
+      chainId: BigInt(page.chainId),
+      verifyingContract: page.verifyingContract,
+      items: page.items.map((i) => ({
+        position: BigInt(i.position),
+        envelope: decodeEnvelope(i.envelope),
+        attestation: decodeSignedAttestation(i.attestation),
+        cid: i.cid,
+      })),
+      next: BigInt(page.next),
+      head: BigInt(page.head),
+    };
+  }
+
+  /** Content bytes by CID; null when the node answers 404. */
+  async content(cid: string): Promise<Uint8Array | null> {
+    const res = await this.call(`/v1/content/${encodeURIComponent(cid)}`);
+    if (res.status === 404) return null;
+    if (res.status !== 200) {
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // keep the text
+      }
+      throw new NodeApiError(res.status, body, `${this.baseUrl}/v1/content/${cid}`);
+    }
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /** The health report (also when the node answers 503, which means it cannot attest now). */
+  async health(): Promise<HealthJson> {
+    return this.json<HealthJson>("/v1/health", {}, [200, 503]);
+  }
+}

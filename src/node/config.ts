@@ -1,0 +1,195 @@
+/**
+ * Turns `node:serve` arguments into {@link PushNodeOptions}: deployment file, RPC URLs, signer key,
+ * confirmation depth per chain, fault injection. Each problem is one sentence (ConfigError).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Wallet } from "ethers";
+import { readDeployment } from "../deployments";
+import type { DeploymentFile } from "../deployments";
+import { assertFaultInjectionAllowed, parseFaultClass } from "./faults";
+import type { PushNodeOptions } from "./push-node";
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Default confirmation depth per chain id: well inside the 10-minute default state lag. */
+export const DEFAULT_CONFIRMATIONS: ReadonlyMap<number, number> = new Map([
+  [1, 12], // Ethereum: 12 x 12 s = 2.4 min
+  [11155111, 6], // Sepolia
+  [137, 32], // Polygon PoS: 32 x 2 s
+  [80002, 16], // Amoy
+  [31337, 0], // Hardhat / local: automine, no reorgs
+]);
+export const FALLBACK_CONFIRMATIONS = 12;
+
+export function defaultConfirmations(chainId: number): number {
+  return DEFAULT_CONFIRMATIONS.get(chainId) ?? FALLBACK_CONFIRMATIONS;
+}
+
+/** Environment variables read by node:serve. */
+export const ENV_SIGNER_KEY = "PUSH_NODE_SIGNER_KEY";
+export const ENV_KEYSTORE_PASSWORD = "PUSH_NODE_KEYSTORE_PASSWORD";
+
+export interface ServeArgs {
+  port?: string;
+  dataDir?: string;
+  signerKey?: string;
+  keystore?: string;
+  rpc?: string;
+  confirmations?: string;
+  accept?: string;
+  deployment?: string;
+  pollInterval?: string;
+  maxBody?: string;
+}
+
+export interface ServeContext {
+  /** Hardhat network name (for the deployment file and the default data dir). */
+  network: string;
+  /** URL of the network in the Hardhat config, if it has one. */
+  networkUrl?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Directory of deployments/<network>.json (default: the project's). */
+  deploymentsDir?: string;
+}
+
+function int(name: string, v: string, min: number, max: number): number {
+  if (!/^[0-9]+$/.test(v.trim()) || Number(v) < min || Number(v) > max)
+    throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got "${v}".`);
+  return Number(v);
+}
+
+function contract(d: DeploymentFile, name: string, where: string): string {
+  const c = d.contracts[name];
+  if (!c) throw new ConfigError(`${name} is not deployed in ${where}; deploy the protocol first.`);
+  return c.address;
+}
+
+/** Reads a deployment file at any path. */
+export function readDeploymentFile(file: string): DeploymentFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === "ENOENT" ? `No deployment file at ${file}.` : `${file} is not a readable JSON file.`,
+    );
+  }
+  const d = parsed as DeploymentFile;
+  if (
+    typeof d !== "object" ||
+    d === null ||
+    typeof d.chainId !== "number" ||
+    typeof d.deployBlock !== "number" ||
+    typeof d.contracts !== "object"
+  )
+    throw new ConfigError(`${file} is not a deployment file (needs chainId, deployBlock and contracts).`);
+  return d;
+}
+
+/** Reads the signer key from --signer-key, PUSH_NODE_SIGNER_KEY or --keystore (+ its password). */
+export async function loadSignerKey(args: ServeArgs, env: NodeJS.ProcessEnv): Promise<string> {
+  const sources = [args.signerKey, args.keystore, env[ENV_SIGNER_KEY]].filter(
+    (s) => s !== undefined && s !== "",
+  );
+  if (sources.length === 0)
+    throw new ConfigError(
+      `No signer key: pass --signer-key, set ${ENV_SIGNER_KEY}, or pass --keystore with ${ENV_KEYSTORE_PASSWORD}.`,
+    );
+  if (args.keystore !== undefined && args.keystore !== "") {
+    if (args.signerKey) throw new ConfigError("Pass either --signer-key or --keystore, not both.");
+    let json: string;
+    try {
+      json = fs.readFileSync(args.keystore, "utf8");
+    } catch {
+      throw new ConfigError(`Cannot read the keystore file ${args.keystore}.`);
+    }
+    const password = env[ENV_KEYSTORE_PASSWORD];
+    if (password === undefined)
+      throw new ConfigError(`Set ${ENV_KEYSTORE_PASSWORD} to decrypt ${args.keystore}.`);
+    try {
+      const w = await Wallet.fromEncryptedJson(json, password);
+      return w.privateKey;
+    } catch (e) {
+      throw new ConfigError(`Cannot decrypt the keystore ${args.keystore}: ${(e as Error).message}.`);
+    }
+  }
+  const key = (args.signerKey || env[ENV_SIGNER_KEY]) as string;
+  const hex = key.startsWith("0x") ? key : `0x${key}`;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hex))
+    throw new ConfigError("The signer key must be 32 bytes of hex (0x followed by 64 hex digits).");
+  return hex;
+}
+
+/** Resolves every option; refuses fault injection on chains 1 and 137 before anything starts. */
+export async function resolveServeOptions(args: ServeArgs, ctx: ServeContext): Promise<PushNodeOptions> {
+  const env = ctx.env ?? process.env;
+  let d: DeploymentFile | undefined;
+  let where: string;
+  if (args.deployment) {
+    where = args.deployment;
+    d = readDeploymentFile(args.deployment);
+  } else {
+    where = `deployments/${ctx.network}.json`;
+    try {
+      d = readDeployment(ctx.network, ctx.deploymentsDir);
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
+    if (!d)
+      throw new ConfigError(
+        `No deployment for network "${ctx.network}" (${where}): deploy first, or pass --deployment <file>.`,
+      );
+  }
+  const accept = args.accept ? parseFaultClass(args.accept) : undefined;
+  try {
+    assertFaultInjectionAllowed(BigInt(d.chainId), accept);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const rpcUrls = (args.rpc ?? ctx.networkUrl ?? "")
+    .split(",")
+    .map((u) => u.trim())
+    .filter((u) => u !== "");
+  if (rpcUrls.length === 0)
+    throw new ConfigError(
+      `No JSON-RPC URL: pass --rpc <url>[,<url>...] or use a network with a url (e.g. --network localhost).`,
+    );
+  for (const u of rpcUrls) {
+    let ok = false;
+    try {
+      ok = ["http:", "https:"].includes(new URL(u).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new ConfigError(`--rpc "${u}" is not an http(s) URL.`);
+  }
+  const signerKey = await loadSignerKey(args, env);
+  const confirmations =
+    args.confirmations !== undefined
+      ? int("confirmations", args.confirmations, 0, 10_000)
+      : defaultConfirmations(d.chainId);
+  return {
+    dataDir: path.resolve(args.dataDir ?? path.join(".data", `pushnode-${ctx.network}`)),
+    port: args.port !== undefined ? int("port", args.port, 0, 65535) : 8700,
+    rpcUrls,
+    chainId: BigInt(d.chainId),
+    keyRegistry: contract(d, "KeyRegistry", where),
+    nodeRegistry: contract(d, "NodeRegistry", where),
+    slashing: contract(d, "Slashing", where),
+    startBlock: d.deployBlock,
+    signerKey,
+    confirmations,
+    accept,
+    pollIntervalMs:
+      args.pollInterval !== undefined ? int("poll-interval", args.pollInterval, 100, 600_000) : 2000,
+    bodyLimitBytes:
+      args.maxBody !== undefined ? int("max-body", args.maxBody, 1024, 64 * 1024 * 1024) : undefined,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Fault injection for tests and demos (`node:serve --accept <class>`): the node accepts one class of
+ * invalid message, so that watchers can catch it and get it slashed.
+ *
+ * - MALFORMED, UNAUTHORIZED_SENDER, WRONG_ENCRYPTION, BAD_SIGNATURE: the node accepts (attests, stores,
+ *   serves) a message when the first fault `checkMessage` reports (its documented precedence) has that
+ *   code; a message whose first fault is of another class is refused as usual. Schema errors (a body that
+ *   is not an envelope at all) are always refused: they cannot be attested.
+ * - EQUIVOCATION: messages are validated normally, but every accepted message at an even feed position
+ *   (2, 4, 6, ...) is attested with the sequence of the message just before it instead of a new one. Feed
+ *   positions 1, 2, 3, 4, ... then carry sequences 1, 1, 2, 2, ...: each pair is two different
+ *   attestations (different messages) signed by the node with the same sequence, a provable EQUIVOCATION.
+ *
+ * It is refused on Ethereum mainnet and Polygon PoS (chain ids 1 and 137).
+ */
+export const FAULT_CLASSES = [
+  "MALFORMED",
+  "UNAUTHORIZED_SENDER",
+  "WRONG_ENCRYPTION",
+  "BAD_SIGNATURE",
+  "EQUIVOCATION",
+] as const;
+
+export type FaultClass = (typeof FAULT_CLASSES)[number];
+
+/** Chains where fault injection is refused. */
+export const FAULT_INJECTION_FORBIDDEN: ReadonlyMap<bigint, string> = new Map([
+  [1n, "Ethereum mainnet"],
+  [137n, "Polygon PoS"],
+]);
+
+export class FaultInjectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FaultInjectionError";
+  }
+}
+
+/** Parses a fault class name (case-insensitive, "-" or "_"); throws one sentence otherwise. */
+export function parseFaultClass(value: string): FaultClass {
+  const v = value.trim().toUpperCase().replace(/-/g, "_");
+  const found = FAULT_CLASSES.find((c) => c === v);
+  if (!found)
+    throw new FaultInjectionError(
+      `--accept "${value}" is not a fault class; use one of ${FAULT_CLASSES.join(", ")}.`,
+    );
+  return found;
+}
+
+/** Throws when fault injection is asked for on a chain where it is forbidden. */
+export function assertFaultInjectionAllowed(chainId: bigint, accept: FaultClass | undefined): void {
+  if (accept === undefined) return;
+  const name = FAULT_INJECTION_FORBIDDEN.get(chainId);
+  if (name !== undefined)
+    throw new FaultInjectionError(
+      `Refusing --accept ${accept} on ${name} (chainId ${chainId}): fault injection makes the node attest ` +
+        `invalid messages and get its stake slashed; it is for local networks and testnets only.`,
+    );
+}

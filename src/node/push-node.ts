@@ -1,0 +1,580 @@
+/**
+ * The reference Push Node: accepts envelopes, validates them exactly as the validator would
+ * (`checkMessage` against the chain index at the node's confirmation depth), stores the content by CID,
+ * attests with the node's signer key and serves its feed. See README "Running a Push Node".
+ */
+import path from "node:path";
+import { Interface, SigningKey, computeAddress, getAddress, getBytes } from "ethers";
+import { ChainIndex, NodeStatus, nodeStatusName } from "../chain/chain-index";
+import { RpcClient, registerRpcMetrics } from "../chain/rpc";
+import { HttpError, startHttpServer } from "../http/server";
+import type { RequestContext, Route, RunningHttpServer } from "../http/server";
+import { MetricsRegistry, metricsRoute } from "../http/metrics";
+import { silentLogger } from "../log";
+import type { Logger } from "../log";
+import { openDatabase } from "../store/sqlite";
+import type { Database } from "../store/sqlite";
+import {
+  CheckContextError,
+  DEFAULT_CHECK_PARAMS,
+  EnvelopeDecodeError,
+  attestationDigest,
+  checkMessage,
+  cidOf,
+  contentHashOfCid,
+  decodeEnvelope,
+  encodeSignedAttestation,
+  messageDigest,
+  signatureHashOf,
+} from "../message";
+import type { Attestation, AttestationDomain, CheckParams, SignedAttestation } from "../message";
+import type { FeedPageJson, HealthJson, SubmitResponse } from "./api";
+import { assertFaultInjectionAllowed } from "./faults";
+import type { FaultClass } from "./faults";
+import { NODE_MIGRATIONS, NodeStore } from "./store";
+
+export const NODE_DB_FILE = "pushnode.sqlite";
+export const DEFAULT_FEED_LIMIT = 100;
+export const MAX_FEED_LIMIT = 200;
+
+const CALLS = new Interface([
+  "function isActive(address node) view returns (bool)",
+  "function params() view returns ((uint32 stateLag, uint32 maxContentSize, uint32 maxClockSkew, uint16 messageFaultSlashBps, uint16 equivocationSlashBps, uint16 reporterRewardBps))",
+]);
+
+export interface PushNodeOptions {
+  /** Directory of the node's SQLite database (created if missing). */
+  dataDir: string;
+  /** Port on 127.0.0.1 (default 0: a free port). */
+  port?: number;
+  /** One or more JSON-RPC URLs (failover in order). */
+  rpcUrls: string[];
+  /** Chain the deployment is on; every RPC URL must serve it. */
+  chainId: bigint;
+  keyRegistry: string;
+  nodeRegistry: string;
+  /** The Slashing proxy: verifyingContract of the attestation domain, and where parameters are read. */
+  slashing: string;
+  /** Deployment block: where the chain index starts. */
+  startBlock: number;
+  /** The node's signer private key (0x hex) or SigningKey. Its address is the node id. */
+  signerKey: string | SigningKey;
+  /** Blocks below head the chain index reads at. */
+  confirmations: number;
+  /** Fault injection (tests and demos only; refused on chain ids 1 and 137). */
+  accept?: FaultClass;
+  /**
+   * Fixed validation parameters instead of reading Slashing.params() (for a deployment without the
+   * Slashing contract). Missing fields take DESIGN defaults.
+   */
+  params?: Partial<CheckParams>;
+  /** Chain poll interval in ms (default 2000). */
+  pollIntervalMs?: number;
+  /** Request body cap in bytes (default: enough for the maximum content size in base64 + 64 KiB). */
+  bodyLimitBytes?: number;
+  /** Safety margin (s) kept below the state lag for chain-state staleness (default 15). */
+  freshnessMarginSec?: number;
+  /** RPC per-attempt timeout in ms (default 10000). */
+  rpcTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export interface RunningPushNode {
+  url: string;
+  port: number;
+  /** Node id (signer address). */
+  address: string;
+  node: PushNode;
+  close(): Promise<void>;
+}
+
+type Readiness = { ok: true } | { ok: false; status: number; reason: string };
+
+/** The node's logic, independent of HTTP (the routes below are thin). */
+export class PushNode {
+  readonly address: string;
+  readonly domain: AttestationDomain;
+  private readonly signingKey: SigningKey;
+  private params: CheckParams | undefined;
+  private paramsError: string | undefined;
+  private headActive: { value: boolean; at: number } | undefined;
+  private readonly log: Logger;
+  private readonly metrics = new MetricsRegistry();
+  private readonly accepted;
+  private readonly refused;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly opts: PushNodeOptions,
+    readonly rpc: RpcClient,
+    readonly db: Database,
+    readonly store: NodeStore,
+    readonly index: ChainIndex,
+  ) {
+    this.signingKey =
+      typeof opts.signerKey === "string" ? new SigningKey(normalizeKey(opts.signerKey)) : opts.signerKey;
+    this.address = computeAddress(this.signingKey.publicKey);
+    this.domain = { chainId: opts.chainId, verifyingContract: getAddress(opts.slashing) };
+    this.log = (opts.logger ?? silentLogger).child({ component: "push-node", node: this.address });
+    if (opts.params) this.params = { ...DEFAULT_CHECK_PARAMS, ...opts.params };
+    this.accepted = this.metrics.counter("pushnode_messages_accepted_total", "Messages attested", ["fault"]);
+    this.refused = this.metrics.counter("pushnode_messages_refused_total", "Messages refused", ["reason"]);
+    this.metrics.collect("pushnode_feed_head", "gauge", "Highest feed position", () => store.head().position);
+    this.metrics.collect("pushnode_index_cursor_block", "gauge", "Last block in the chain index", () =>
+      BigInt(index.scanner.cursor?.number ?? -1),
+    );
+    registerRpcMetrics(this.metrics, rpc, "pushnode_rpc");
+  }
+
+  get metricsRegistry(): MetricsRegistry {
+    return this.metrics;
+  }
+
+  /** Validation parameters in force (undefined until read from Slashing). */
+  currentParams(): CheckParams | undefined {
+    return this.params && { ...this.params };
+  }
+
+  // ------------------------------------------------------------ chain loop
+
+  /** One round: index poll, own status at head, Slashing parameters. Throws on RPC failure. */
+  async refresh(): Promise<void> {
+    await this.index.poll();
+    const [active] = CALLS.decodeFunctionResult(
+      "isActive",
+      await this.rpc.request<string>("eth_call", [
+        { to: this.opts.nodeRegistry, data: CALLS.encodeFunctionData("isActive", [this.address]) },
+        "latest",
+      ]),
+    );
+    this.headActive = { value: Boolean(active), at: Date.now() };
+    if (!this.opts.params) {
+      try {
+        const raw = await this.rpc.request<string>("eth_call", [
+          { to: this.opts.slashing, data: CALLS.encodeFunctionData("params", []) },
+          "latest",
+        ]);
+        const [p] = CALLS.decodeFunctionResult("params", raw);
+        this.params = {
+          stateLag: BigInt(p.stateLag),
+          maxContentSize: Number(p.maxContentSize),
+          maxClockSkew: BigInt(p.maxClockSkew),
+        };
+        this.paramsError = undefined;
+      } catch (e) {
+        this.paramsError = `could not read Slashing.params() at ${this.opts.slashing}: ${errorText(e)}`;
+        throw e;
+      }
+    }
+  }
+
+  start(): void {
+    if (this.loop) return;
+    const interval = this.opts.pollIntervalMs ?? 2000;
+    this.loop = (async () => {
+      while (!this.stopping) {
+        try {
+          await this.refresh();
+        } catch (e) {
+          this.log.warn("chain refresh failed; will retry", { error: errorText(e) });
+        }
+        if (this.stopping) break;
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, interval);
+          this.wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+        this.wake = undefined;
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    await this.index.stop();
+  }
+
+  // ------------------------------------------------------------ readiness
+
+  /** Whether the node may attest now, and if not, the HTTP status and the sentence to answer. */
+  readiness(now: bigint = nowSec()): Readiness {
+    const f = this.index.freshness();
+    if (!f)
+      return { ok: false, status: 503, reason: "The node has not read the chain yet; try again shortly." };
+    if (!this.params) {
+      return {
+        ok: false,
+        status: 503,
+        reason: `The node does not know the validation parameters yet (${this.paramsError ?? "not read yet"}).`,
+      };
+    }
+    const unseen = this.index.unseenSince(now) ?? 0n;
+    const margin = BigInt(this.opts.freshnessMarginSec ?? 15);
+    if (unseen + margin >= this.params.stateLag) {
+      return {
+        ok: false,
+        status: 503,
+        reason:
+          `The node's view of the chain is too old to attest: it may miss changes from ${unseen} s ago ` +
+          `(index at block ${f.cursorBlock}, head ${f.head}, ${this.opts.confirmations} confirmations), ` +
+          `and the state lag is ${this.params.stateLag} s.`,
+      };
+    }
+    const rec = this.index.node(this.address);
+    if (!rec)
+      return {
+        ok: false,
+        status: 403,
+        reason: `Node ${this.address} is not registered in the NodeRegistry (at ${this.opts.confirmations} confirmations); it does not attest.`,
+      };
+    if (rec.status !== NodeStatus.Active)
+      return {
+        ok: false,
+        status: 403,
+        reason: `Node ${this.address} is ${nodeStatusName(rec.status)} on chain; only Active nodes attest.`,
+      };
+    const staleMs = Math.max(30_000, 3 * (this.opts.pollIntervalMs ?? 2000));
+    if (!this.headActive || Date.now() - this.headActive.at > staleMs)
+      return {
+        ok: false,
+        status: 503,
+        reason: "The node could not check its status at the chain head recently.",
+      };
+    if (!this.headActive.value)
+      return {
+        ok: false,
+        status: 403,
+        reason: `Node ${this.address} is no longer Active at the chain head; it does not attest.`,
+      };
+    return { ok: true };
+  }
+
+  // ------------------------------------------------------------ messages
+
+  /** Validates, attests and stores an envelope (JSON body). Throws HttpError with a sentence. */
+  async submit(body: unknown): Promise<{ status: number; response: SubmitResponse }> {
+    const now = nowSec();
+    const ready = this.readiness(now);
+    if (!ready.ok) {
+      this.refused.inc({ reason: ready.status === 403 ? "NOT_ACTIVE" : "NOT_READY" });
+      throw new HttpError(ready.status, ready.reason);
+    }
+    const params = this.params as CheckParams;
+    if (body === undefined) {
+      this.refused.inc({ reason: "SCHEMA" });
+      throw new HttpError(400, "The request body must be an envelope (JSON object); it is empty.");
+    }
+    let envelope;
+    try {
+      // Under MALFORMED injection a content over the limit must still decode (it is the fault).
+      envelope = decodeEnvelope(body, {
+        maxContentBytes: this.opts.accept === "MALFORMED" ? undefined : params.maxContentSize,
+      });
+    } catch (e) {
+      if (e instanceof EnvelopeDecodeError) {
+        this.refused.inc({ reason: "SCHEMA" });
+        throw new HttpError(400, capitalise(e.message) + ".", { field: e.field });
+      }
+      throw e;
+    }
+    const digest = messageDigest(envelope);
+    const signatureHash = signatureHashOf(envelope.signature);
+    const held = this.store.findMessage(digest, signatureHash);
+    if (held) return { status: 200, response: this.response(held, true, null) };
+
+    let result;
+    try {
+      result = await checkMessage(envelope, undefined, { keys: this.index, params, now });
+    } catch (e) {
+      if (e instanceof CheckContextError) {
+        this.log.error("chain index inconsistent", { error: e.message });
+        throw new HttpError(503, `The node's chain index is inconsistent (${e.message}); try again later.`);
+      }
+      throw e;
+    }
+    let acceptedFault: string | undefined;
+    if (!result.ok) {
+      if (this.opts.accept !== undefined && this.opts.accept === result.code) {
+        acceptedFault = result.code;
+        this.log.warn("fault injection: accepting an invalid message", {
+          code: result.code,
+          rule: result.rule,
+          digest,
+        });
+      } else {
+        this.refused.inc({ reason: result.code });
+        throw new HttpError(422, `Message refused: ${result.code} (${result.rule}): ${result.reason}.`, {
+          code: result.code,
+          rule: result.rule,
+        });
+      }
+    }
+    const cid = await cidOf(envelope.content);
+    const equivocate = this.opts.accept === "EQUIVOCATION";
+    const appended = this.store.append({
+      envelope,
+      digest,
+      signatureHash,
+      cid,
+      attestedAt: now,
+      acceptedFault,
+      sequenceFor: (position, last, sequenceAt) =>
+        equivocate && position % 2n === 0n ? sequenceAt(position - 1n) : last + 1n,
+      sign: (a) => this.sign(a),
+    });
+    if (!appended.duplicate) {
+      const reused = equivocate && appended.item.position % 2n === 0n;
+      this.accepted.inc({ fault: acceptedFault ?? (reused ? "EQUIVOCATION" : "none") });
+      this.log.info("attested", {
+        position: appended.item.position,
+        sequence: appended.item.attestation.sequence,
+        digest,
+        cid,
+        ...(acceptedFault ? { acceptedFault } : {}),
+      });
+    }
+    return {
+      status: appended.duplicate ? 200 : 201,
+      response: this.response(appended.item, appended.duplicate, appended.acceptedFault),
+    };
+  }
+
+  private response(
+    item: { position: bigint; attestation: SignedAttestation; cid: string },
+    duplicate: boolean,
+    acceptedFault: string | null,
+  ): SubmitResponse {
+    return {
+      attestation: encodeSignedAttestation(item.attestation),
+      position: item.position.toString(),
+      cid: item.cid,
+      duplicate,
+      ...(acceptedFault ? { acceptedFault } : {}),
+    };
+  }
+
+  /** EIP-712 attestation signature, synchronous (called inside the feed transaction). */
+  sign(a: Attestation): SignedAttestation {
+    const sig = this.signingKey.sign(attestationDigest(a, this.domain));
+    return { ...a, signature: sig.serialized.toLowerCase() };
+  }
+
+  feedPage(after: bigint, limit: number): FeedPageJson {
+    const items = this.store.pageJson(after, limit);
+    return {
+      node: this.address,
+      chainId: this.domain.chainId.toString(),
+      verifyingContract: this.domain.verifyingContract,
+      items,
+      next: items.length > 0 ? items[items.length - 1].position : after.toString(),
+      head: this.store.head().position.toString(),
+    };
+  }
+
+  health(): HealthJson {
+    const now = nowSec();
+    const ready = this.readiness(now);
+    const f = this.index.freshness();
+    const rec = this.index.node(this.address);
+    const head = this.store.head();
+    return {
+      ok: ready.ok,
+      ...(ready.ok ? {} : { reason: ready.reason }),
+      node: this.address,
+      chainId: this.domain.chainId.toString(),
+      verifyingContract: this.domain.verifyingContract,
+      status: nodeStatusName(rec?.status ?? NodeStatus.None),
+      activeAtHead: this.headActive?.value ?? null,
+      accept: this.opts.accept ?? null,
+      feed: { head: head.position.toString(), lastSequence: head.sequence.toString() },
+      index: {
+        cursorBlock: f?.cursorBlock ?? null,
+        head: f?.head ?? null,
+        confirmations: this.opts.confirmations,
+        unseenSeconds: f ? (this.index.unseenSince(now) ?? 0n).toString() : null,
+      },
+      params: this.params
+        ? {
+            maxContentSize: this.params.maxContentSize,
+            maxClockSkew: this.params.maxClockSkew.toString(),
+            stateLag: this.params.stateLag.toString(),
+          }
+        : null,
+    };
+  }
+
+  // ------------------------------------------------------------ HTTP
+
+  routes(): Route[] {
+    return [
+      {
+        method: "POST",
+        path: "/v1/messages",
+        handler: async (ctx) => {
+          const out = await this.submit(ctx.body);
+          return { status: out.status, json: out.response };
+        },
+      },
+      { method: "GET", path: "/v1/feed", handler: (ctx) => ({ json: this.feedPage(...feedQuery(ctx)) }) },
+      {
+        method: "GET",
+        path: "/v1/content/:cid",
+        handler: async (ctx) => {
+          const cid = ctx.params.cid;
+          try {
+            await contentHashOfCid(cid);
+          } catch (e) {
+            throw new HttpError(
+              400,
+              `Malformed CID: ${errorText(e)}; expected a CIDv1 raw sha2-256 (bafkrei...).`,
+            );
+          }
+          const bytes = this.store.content(cid);
+          if (!bytes) throw new HttpError(404, `No content with CID ${cid} on this node.`);
+          return { text: Buffer.from(bytes), contentType: "application/octet-stream" };
+        },
+      },
+      {
+        method: "GET",
+        path: "/v1/health",
+        handler: () => {
+          const h = this.health();
+          return { status: h.ok ? 200 : 503, json: h };
+        },
+      },
+      metricsRoute(this.metrics),
+    ];
+  }
+}
+
+function feedQuery(ctx: RequestContext): [bigint, number] {
+  const afterRaw = ctx.query.get("after") ?? "0";
+  if (!/^(0|[1-9][0-9]{0,19})$/.test(afterRaw) || BigInt(afterRaw) > (1n << 64n) - 1n)
+    throw new HttpError(
+      400,
+      `Query parameter "after" must be a feed position (a decimal uint64), got "${afterRaw.slice(0, 40)}".`,
+    );
+  const limitRaw = ctx.query.get("limit");
+  let limit = DEFAULT_FEED_LIMIT;
+  if (limitRaw !== null) {
+    if (!/^[1-9][0-9]{0,9}$/.test(limitRaw))
+      throw new HttpError(
+        400,
+        `Query parameter "limit" must be a positive integer, got "${limitRaw.slice(0, 40)}".`,
+      );
+    limit = Math.min(Number(limitRaw), MAX_FEED_LIMIT);
+  }
+  return [BigInt(afterRaw), limit];
+}
+
+function nowSec(): bigint {
+  return BigInt(Math.floor(Date.now() / 1000));
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function normalizeKey(k: string): string {
+  const hex = k.startsWith("0x") ? k : `0x${k}`;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hex))
+    throw new Error("The signer key must be 32 bytes of hex (0x + 64 hex digits).");
+  getBytes(hex);
+  return hex;
+}
+
+/** Default body cap: the maximum content size in base64, plus room for the other fields. */
+export function defaultBodyLimit(maxContentSize: number): number {
+  return Math.ceil(maxContentSize / 3) * 4 + 64 * 1024;
+}
+
+/**
+ * Starts a Push Node: checks the chain (and refuses fault injection on chains 1 and 137), opens the data
+ * directory, starts the chain loop and the HTTP server on 127.0.0.1. The node answers 503 to messages
+ * until it has read the chain.
+ */
+export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushNode> {
+  const log = opts.logger ?? silentLogger;
+  if (!Number.isInteger(opts.confirmations) || opts.confirmations < 0)
+    throw new Error("confirmations must be a non-negative integer.");
+  // Refuse before anything touches the chain or the disk.
+  assertFaultInjectionAllowed(opts.chainId, opts.accept);
+  const rpc = await RpcClient.connect({
+    urls: opts.rpcUrls,
+    expectedChainId: opts.chainId,
+    timeoutMs: opts.rpcTimeoutMs,
+    logger: log,
+  });
+  assertFaultInjectionAllowed(rpc.chainId as bigint, opts.accept);
+  const db = openDatabase({
+    dataDir: path.resolve(opts.dataDir),
+    file: NODE_DB_FILE,
+    migrations: NODE_MIGRATIONS,
+  });
+  let server: RunningHttpServer | undefined;
+  let node: PushNode | undefined;
+  try {
+    const store = new NodeStore(db);
+    const index = new ChainIndex({
+      db,
+      rpc,
+      chainId: opts.chainId,
+      keyRegistry: opts.keyRegistry,
+      nodeRegistry: opts.nodeRegistry,
+      startBlock: opts.startBlock,
+      confirmations: opts.confirmations,
+      logger: log,
+    });
+    node = new PushNode(opts, rpc, db, store, index);
+    store.bindIdentity({
+      signer: node.address,
+      chainId: opts.chainId.toString(),
+      verifyingContract: node.domain.verifyingContract,
+    });
+    // A first round now, so the node is ready at once and the body cap fits the parameters on chain.
+    try {
+      await node.refresh();
+    } catch (e) {
+      log.warn("first chain refresh failed; the node retries in the background", { error: errorText(e) });
+    }
+    const maxContent = node.currentParams()?.maxContentSize ?? DEFAULT_CHECK_PARAMS.maxContentSize;
+    server = await startHttpServer({
+      routes: node.routes(),
+      port: opts.port ?? 0,
+      bodyLimitBytes: opts.bodyLimitBytes ?? defaultBodyLimit(maxContent),
+      logger: log,
+    });
+    node.start();
+  } catch (e) {
+    await server?.close();
+    if (db.open) db.close();
+    throw e;
+  }
+  const running = node;
+  const http = server;
+  log.info("push node listening", { url: http.url, node: running.address, accept: opts.accept ?? null });
+  let closed = false;
+  return {
+    url: http.url,
+    port: http.port,
+    address: running.address,
+    node: running,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await http.close();
+      await running.stop();
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * The Push Node's SQLite store: the feed (one row per attested message, by position), the content by
+ * CID, and the node identity the data directory belongs to.
+ *
+ * Sequencing: {@link NodeStore.append} picks the next position and sequence, has the attestation signed
+ * (synchronously, with the signer key in memory) and inserts the row in ONE IMMEDIATE transaction. The
+ * attestation leaves the process only after that transaction committed, so a crash either loses an
+ * attestation nobody has seen or keeps it: a sequence is never signed twice and never skipped.
+ */
+import type { Migration, Database } from "../store/sqlite";
+import { KvStore, transaction } from "../store/sqlite";
+import { encodeEnvelope, encodeSignedAttestation, decodeEnvelope, decodeSignedAttestation } from "../message";
+import type { Attestation, Envelope, EnvelopeJson, SignedAttestation } from "../message";
+import type { FeedItem } from "./api";
+
+export const NODE_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: "push node feed and content",
+    up: `
+      CREATE TABLE feed (
+        position INTEGER PRIMARY KEY NOT NULL,
+        sequence INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        signature_hash TEXT NOT NULL,
+        attested_at INTEGER NOT NULL,
+        attestation_signature TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        cid TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        accepted_fault TEXT,
+        received_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX feed_message ON feed (digest, signature_hash);
+      CREATE INDEX feed_parties ON feed (sender, recipient);
+      CREATE TABLE content (
+        cid TEXT PRIMARY KEY NOT NULL,
+        bytes BLOB NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+interface FeedRow {
+  position: number;
+  sequence: number;
+  digest: string;
+  signature_hash: string;
+  attested_at: number;
+  attestation_signature: string;
+  envelope: string;
+  cid: string;
+  accepted_fault: string | null;
+}
+
+/** What the caller decides for a new row inside the transaction. */
+export interface AppendPlan {
+  position: bigint;
+  sequence: bigint;
+}
+
+export interface AppendInput {
+  envelope: Envelope;
+  digest: string;
+  signatureHash: string;
+  cid: string;
+  attestedAt: bigint;
+  /** The fault class accepted under fault injection, or undefined for a valid message. */
+  acceptedFault?: string;
+  /** Chooses the sequence for the next position (honest: last sequence + 1). */
+  sequenceFor: (position: bigint, lastSequence: bigint, sequenceAt: (p: bigint) => bigint) => bigint;
+  /** Signs synchronously (the transaction cannot wait). */
+  sign: (a: Attestation) => SignedAttestation;
+}
+
+export interface AppendResult {
+  item: FeedItem;
+  duplicate: boolean;
+  acceptedFault: string | null;
+}
+
+/** Identity a data directory is bound to (refused if another node or chain opens it). */
+export interface NodeIdentity {
+  signer: string;
+  chainId: string;
+  verifyingContract: string;
+}
+
+export class NodeIdentityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NodeIdentityError";
+  }
+}
+
+export class NodeStore {
+  private readonly kv: KvStore;
+  private readonly s;
+
+  constructor(readonly db: Database) {
+    this.kv = new KvStore(db);
+    this.s = {
+      byMessage: db.prepare<[string, string], FeedRow>(
+        "SELECT * FROM feed WHERE digest = ? AND signature_hash = ? ORDER BY position LIMIT 1",
+      ),
+      byPosition: db.prepare<[number], FeedRow>("SELECT * FROM feed WHERE position = ?"),
+      head: db.prepare<[], { p: number | null; s: number | null }>(
+        "SELECT MAX(position) AS p, MAX(sequence) AS s FROM feed",
+      ),
+      page: db.prepare<[number, number], FeedRow>(
+        "SELECT * FROM feed WHERE position > ? ORDER BY position LIMIT ?",
+      ),
+      insert: db.prepare(
+        "INSERT INTO feed (position, sequence, digest, signature_hash, attested_at, attestation_signature, " +
+          "envelope, cid, sender, recipient, accepted_fault, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      insertContent: db.prepare("INSERT INTO content (cid, bytes) VALUES (?, ?) ON CONFLICT(cid) DO NOTHING"),
+      content: db.prepare<[string], { bytes: Buffer }>("SELECT bytes FROM content WHERE cid = ?"),
+    };
+  }
+
+  /** Binds the data directory to a node identity on first use; throws if it belongs to another. */
+  bindIdentity(id: NodeIdentity): void {
+    transaction(this.db, () => {
+      const stored = this.kv.get<{ signer: string; chainId: string; verifyingContract: string }>(
+        "node:identity",
+      );
+      if (stored === undefined) {
+        this.kv.set("node:identity", { ...id });
+        return;
+      }
+      if (
+        stored.signer.toLowerCase() !== id.signer.toLowerCase() ||
+        stored.chainId !== id.chainId ||
+        stored.verifyingContract.toLowerCase() !== id.verifyingContract.toLowerCase()
+      ) {
+        throw new NodeIdentityError(
+          `This data directory holds the feed of node ${stored.signer} on chain ${stored.chainId} ` +
+            `(Slashing ${stored.verifyingContract}), not of ${id.signer} on chain ${id.chainId} ` +
+            `(Slashing ${id.verifyingContract}): use the data directory of this node, or a new one.`,
+        );
+      }
+    });
+  }
+
+  /** Highest position and highest sequence (0 when empty). */
+  head(): { position: bigint; sequence: bigint } {
+    const r = this.s.head.get();
+    return { position: BigInt(r?.p ?? 0), sequence: BigInt(r?.s ?? 0) };
+  }
+
+  /** The feed item already holding this exact message (same digest and signature), if any. */
+  findMessage(digest: string, signatureHash: string): FeedItem | undefined {
+    const row = this.s.byMessage.get(digest, signatureHash);
+    return row && this.toItem(row);
+  }
+
+  /**
+   * Appends a message: content stored by CID, next position, sequence chosen by `sequenceFor`, attestation
+   * signed, row inserted, all in one transaction. A message already held is returned as is.
+   */
+  append(input: AppendInput): AppendResult {
+    return transaction(this.db, () => {
+      const existing = this.s.byMessage.get(input.digest, input.signatureHash);
+      if (existing) {
+        return { item: this.toItem(existing), duplicate: true, acceptedFault: existing.accepted_fault };
+      }
+      const head = this.head();
+      const position = head.position + 1n;
+      const sequence = input.sequenceFor(position, head.sequence, (p) => {
+        const row = this.s.byPosition.get(Number(p));
+        if (!row) throw new Error(`no feed item at position ${p}`);
+        return BigInt(row.sequence);
+      });
+      const attestation = input.sign({
+        digest: input.digest,
+        signatureHash: input.signatureHash,
+        sequence,
+        attestedAt: input.attestedAt,
+      });
+      const json = encodeEnvelope(input.envelope);
+      const stored: EnvelopeJson = { ...json, content: "" };
+      this.s.insertContent.run(input.cid, Buffer.from(input.envelope.content));
+      this.s.insert.run(
+        Number(position),
+        Number(sequence),
+        input.digest,
+        input.signatureHash,
+        Number(input.attestedAt),
+        attestation.signature,
+        JSON.stringify(stored),
+        input.cid,
+        input.envelope.from,
+        input.envelope.to,
+        input.acceptedFault ?? null,
+        Date.now(),
+      );
+      return {
+        item: { position, envelope: input.envelope, attestation, cid: input.cid },
+        duplicate: false,
+        acceptedFault: input.acceptedFault ?? null,
+      };
+    });
+  }
+
+  /** Items after `after` (a position), in feed order, at most `limit`. */
+  page(after: bigint, limit: number): FeedItem[] {
+    const from = after > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(after);
+    return this.s.page.all(from, limit).map((r) => this.toItem(r));
+  }
+
+  /** The JSON of a page, without decoding and re-encoding the envelopes. */
+  pageJson(
+    after: bigint,
+    limit: number,
+  ): Array<{
+    position: string;
+    envelope: EnvelopeJson;
+    attestation: ReturnType<typeof encodeSignedAttestation>;
+    cid: string;
+  }> {
+    const from = after > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(after);
+    return this.s.page.all(from, limit).map((r) => ({
+      position: String(r.position),
+      envelope: this.envelopeJson(r),
+      attestation: encodeSignedAttestation(this.attestationOf(r)),
+      cid: r.cid,
+    }));
+  }
+
+  content(cid: string): Uint8Array | undefined {
+    const row = this.s.content.get(cid);
+    return row ? new Uint8Array(row.bytes) : undefined;
+  }
+
+  private envelopeJson(r: FeedRow): EnvelopeJson {
+    const env = JSON.parse(r.envelope) as EnvelopeJson;
+    const bytes = this.content(r.cid);
+    if (bytes === undefined) throw new Error(`content ${r.cid} of feed position ${r.position} is missing`);
+    return { ...env, content: Buffer.from(bytes).toString("base64") };
+  }
+
+  private attestationOf(r: FeedRow): SignedAttestation {
+    return decodeSignedAttestation({
+      digest: r.digest,
+      signatureHash: r.signature_hash,
+      sequence: String(r.sequence),
+      attestedAt: String(r.attested_at),
+      signature: r.attestation_signature,
+    });
+  }
+
+  private toItem(r: FeedRow): FeedItem {
+    return {
+      position: BigInt(r.position),
+      envelope: decodeEnvelope(this.envelopeJson(r)),
+      attestation: this.attestationOf(r),
+      cid: r.cid,
+    };
+  }
+}

@@ -1,0 +1,293 @@
+import fs from "node:fs";
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { TaskError, loadDeployment } from "../src/tasks-util";
+import type { DeploymentFile } from "../src/deployments";
+
+// Heavy modules (openpgp, the message library) are imported inside the actions so that loading the
+// task files stays fast for every other task.
+
+export const ENV_KEY_PASSPHRASE = "PUSH_KEY_PASSPHRASE";
+
+const CONTENT_TYPES: Record<string, number> = { text: 0, image: 1, file: 2, reaction: 3, meta: 4 };
+
+interface CommonArgs {
+  node: string;
+  key?: string;
+  passphrase?: string;
+  deployment?: string;
+}
+
+async function deploymentOf(
+  hre: HardhatRuntimeEnvironment,
+  file: string | undefined,
+): Promise<DeploymentFile> {
+  if (file === undefined) return loadDeployment(hre);
+  const { readDeploymentFile, ConfigError } = await import("../src/node/config");
+  let d: DeploymentFile;
+  try {
+    d = readDeploymentFile(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new TaskError(e.message);
+    throw e;
+  }
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  if (BigInt(d.chainId) !== chainId)
+    throw new TaskError(`${file} is for chainId ${d.chainId}, but the connected chain is ${chainId}.`);
+  return d;
+}
+
+function need(d: DeploymentFile, name: string): string {
+  const c = d.contracts[name];
+  if (!c) throw new TaskError(`${name} is not deployed on network "${d.network}".`);
+  return c.address;
+}
+
+/** A node given by URL, or by its signer address (endpoint read from NodeRegistry events). */
+async function nodeOf(
+  hre: HardhatRuntimeEnvironment,
+  d: DeploymentFile,
+  node: string,
+): Promise<{ url: string; address?: string }> {
+  if (/^https?:\/\//i.test(node)) return { url: node };
+  if (!hre.ethers.isAddress(node))
+    throw new TaskError(`--node "${node}" is neither an http(s) URL nor a node address.`);
+  const { fetchNodeEndpoint } = await import("../src/client/chain-lookup");
+  const address = hre.ethers.getAddress(node);
+  const url = await fetchNodeEndpoint(hre.ethers.provider, need(d, "NodeRegistry"), address, d.deployBlock);
+  if (!url) throw new TaskError(`Node ${address} is not registered in the NodeRegistry of "${d.network}".`);
+  return { url, address };
+}
+
+/** Reads a private key file (the key library's JSON key file, or an armored key) and decrypts it. */
+async function loadKey(file: string, passphrase: string | undefined) {
+  const openpgp = await import("openpgp");
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new TaskError(`Cannot read the key file ${file}.`);
+  }
+  let armored = text;
+  let address: string | undefined;
+  if (text.trim().startsWith("{")) {
+    try {
+      const doc = JSON.parse(text) as { privateKey?: unknown; address?: unknown };
+      if (typeof doc.privateKey !== "string") throw new Error("no privateKey");
+      armored = doc.privateKey;
+      if (typeof doc.address === "string") address = doc.address;
+    } catch {
+      throw new TaskError(
+        `${file} is not a key file (JSON with an armored privateKey, or an armored private key).`,
+      );
+    }
+  }
+  let key;
+  try {
+    key = await openpgp.readPrivateKey({ armoredKey: armored });
+  } catch {
+    throw new TaskError(`${file} does not hold a readable armored OpenPGP private key.`);
+  }
+  if (!key.isDecrypted()) {
+    const pass = passphrase ?? process.env[ENV_KEY_PASSPHRASE];
+    if (pass === undefined)
+      throw new TaskError(
+        `The key in ${file} is passphrase-protected: set ${ENV_KEY_PASSPHRASE} (or pass --passphrase).`,
+      );
+    try {
+      key = await openpgp.decryptKey({ privateKey: key, passphrase: pass });
+    } catch {
+      throw new TaskError(`The passphrase does not decrypt the key in ${file}.`);
+    }
+  }
+  return { key, address };
+}
+
+function address(
+  hre: HardhatRuntimeEnvironment,
+  name: string,
+  v: string | undefined,
+  fallback?: string,
+): string {
+  const a = v ?? fallback;
+  if (a === undefined) throw new TaskError(`--${name} is required (the key file does not name an address).`);
+  if (!hre.ethers.isAddress(a)) throw new TaskError(`--${name} "${a}" is not an Ethereum address.`);
+  return hre.ethers.getAddress(a);
+}
+
+function explain(e: unknown): never {
+  if (e instanceof TaskError) throw e;
+  const name = (e as Error)?.name;
+  if (name === "MessagingError" || name === "NodeApiError") throw new TaskError((e as Error).message);
+  if (e instanceof TypeError && /fetch failed/.test(e.message))
+    throw new TaskError(`Cannot reach the node: ${(e.cause as Error | undefined)?.message ?? e.message}.`);
+  if (name === "TimeoutError") throw new TaskError("The node did not answer in time.");
+  throw e;
+}
+
+task(
+  "msg:send",
+  "Sends a chat message through a Push Node: encrypts, signs with your key file, posts, checks the attestation",
+)
+  .addParam("to", "Recipient address")
+  .addParam("node", "The node: its http(s) URL, or its signer address (endpoint read from the chain)")
+  .addParam(
+    "key",
+    "Your private key file (key library JSON or armored); the key must be registered for --from",
+  )
+  .addOptionalParam("from", "Your address (default: the address recorded in the key file)")
+  .addOptionalParam("message", "The text to send")
+  .addOptionalParam("file", "Send the bytes of this file instead of --message")
+  .addOptionalParam("contentType", "text, image, file, reaction or meta", "text", types.string)
+  .addOptionalParam("previous", "Digest of the previous message of the thread (0x + 64 hex)")
+  .addOptionalParam("passphrase", `Passphrase of the key file (default: ${ENV_KEY_PASSPHRASE})`)
+  .addOptionalParam("deployment", "Deployment file to use instead of deployments/<network>.json")
+  .setAction(
+    async (
+      args: CommonArgs & {
+        to: string;
+        key: string;
+        from?: string;
+        message?: string;
+        file?: string;
+        contentType: string;
+        previous?: string;
+      },
+      hre,
+    ) => {
+      try {
+        if ((args.message === undefined) === (args.file === undefined))
+          throw new TaskError("Pass exactly one of --message and --file.");
+        const contentType = CONTENT_TYPES[args.contentType.toLowerCase()];
+        if (contentType === undefined)
+          throw new TaskError(
+            `--content-type "${args.contentType}" is not one of ${Object.keys(CONTENT_TYPES).join(", ")}.`,
+          );
+        if (args.previous !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(args.previous))
+          throw new TaskError("--previous must be a message digest (0x + 64 hex digits).");
+        let content: Uint8Array;
+        if (args.file !== undefined) {
+          try {
+            content = new Uint8Array(fs.readFileSync(args.file));
+          } catch {
+            throw new TaskError(`Cannot read ${args.file}.`);
+          }
+        } else content = new TextEncoder().encode(args.message as string);
+        const d = await deploymentOf(hre, args.deployment);
+        const { key, address: keyAddress } = await loadKey(args.key, args.passphrase);
+        const from = address(hre, "from", args.from, keyAddress);
+        const to = address(hre, "to", args.to);
+        const target = await nodeOf(hre, d, args.node);
+        const { sendMessage } = await import("../src/client/messaging");
+        const { NodeClient } = await import("../src/node/api");
+        const r = await sendMessage({
+          chain: {
+            provider: hre.ethers.provider,
+            chainId: BigInt(d.chainId),
+            keyRegistry: need(d, "KeyRegistry"),
+            slashing: need(d, "Slashing"),
+            fromBlock: d.deployBlock,
+          },
+          from,
+          to,
+          content,
+          contentType,
+          previous: args.previous?.toLowerCase(),
+          privateKey: key,
+          node: new NodeClient(target.url),
+          nodeAddress: target.address,
+        });
+        console.log(
+          r.encrypted
+            ? `Encrypted to ${to}'s key ${r.recipientKey?.keyHash} and to your key ${r.senderKey.keyHash}.`
+            : `Sent as plaintext: ${to} has no active registered key.`,
+        );
+        console.log(
+          `${r.response.duplicate ? "Already held by" : "Attested by"} node ${r.attestedBy} at ${target.url}: ` +
+            `sequence ${r.attestation.sequence}, position ${r.response.position}, attestedAt ${r.attestation.attestedAt}.`,
+        );
+        console.log(`Digest ${r.digest}; content CID ${r.response.cid} (${r.envelope.contentSize} bytes).`);
+        return { digest: r.digest, attestation: r.response.attestation, cid: r.response.cid };
+      } catch (e) {
+        explain(e);
+      }
+    },
+  );
+
+task(
+  "msg:read",
+  "Reads a conversation from a Push Node's feed, verifying every signature and attestation, decrypting with your key file",
+)
+  .addParam("node", "The node: its http(s) URL, or its signer address (endpoint read from the chain)")
+  .addOptionalParam("key", "Your private key file, to decrypt (key library JSON or armored)")
+  .addOptionalParam("me", "Your address (default: the address recorded in the key file)")
+  .addOptionalParam("with", "The other party's address (default: every message to or from you)")
+  .addOptionalParam("after", "Start after this feed position", "0", types.string)
+  .addOptionalParam("passphrase", `Passphrase of the key file (default: ${ENV_KEY_PASSPHRASE})`)
+  .addOptionalParam("deployment", "Deployment file to use instead of deployments/<network>.json")
+  .setAction(async (args: CommonArgs & { me?: string; with?: string; after: string }, hre) => {
+    try {
+      if (!/^(0|[1-9][0-9]{0,19})$/.test(args.after))
+        throw new TaskError(`--after must be a feed position (a non-negative integer), got "${args.after}".`);
+      const d = await deploymentOf(hre, args.deployment);
+      const loaded = args.key !== undefined ? await loadKey(args.key, args.passphrase) : undefined;
+      const me = address(hre, "me", args.me, loaded?.address);
+      const other = args.with !== undefined ? address(hre, "with", args.with) : undefined;
+      const target = await nodeOf(hre, d, args.node);
+      const { readConversation } = await import("../src/client/messaging");
+      const { NodeClient } = await import("../src/node/api");
+      const { node, entries } = await readConversation({
+        chain: {
+          provider: hre.ethers.provider,
+          chainId: BigInt(d.chainId),
+          keyRegistry: need(d, "KeyRegistry"),
+          slashing: need(d, "Slashing"),
+          fromBlock: d.deployBlock,
+        },
+        node: new NodeClient(target.url),
+        nodeAddress: target.address,
+        me,
+        other,
+        privateKey: loaded?.key,
+        after: BigInt(args.after),
+      });
+      console.log(
+        `${entries.length} message(s) ${other ? `between ${me} and ${other}` : `to or from ${me}`} on node ${node} (${target.url}).`,
+      );
+      let problems = 0;
+      for (const e of entries) {
+        const when = new Date(Number(e.envelope.timestamp) * 1000).toISOString();
+        const checks = [
+          e.attestationOk
+            ? "attestation ok"
+            : `ATTESTATION NOT BY THE NODE (signer ${e.attestedBy ?? "unrecoverable"})`,
+          e.verdict.ok
+            ? "signature ok"
+            : `INVALID: ${e.verdict.code} (${e.verdict.rule}): ${e.verdict.reason}`,
+        ];
+        if (!e.attestationOk || !e.verdict.ok) problems++;
+        const body =
+          e.text !== undefined
+            ? e.envelope.contentType === 0
+              ? JSON.stringify(new TextDecoder().decode(e.text))
+              : `<${e.text.length} bytes, content type ${e.envelope.contentType}>`
+            : `<${e.readError}>`;
+        console.log(
+          `#${e.position} seq ${e.attestation.sequence} ${when} ${e.envelope.from} -> ${e.envelope.to} ` +
+            `[${e.envelope.encryption === 1 ? "pgp" : "plaintext"}; ${checks.join("; ")}] ${body}`,
+        );
+      }
+      if (problems > 0) console.log(`${problems} message(s) failed verification.`);
+      return entries.map((e) => ({
+        position: e.position.toString(),
+        digest: e.digest,
+        from: e.envelope.from,
+        to: e.envelope.to,
+        attestationOk: e.attestationOk,
+        valid: e.verdict.ok,
+        text: e.text !== undefined ? new TextDecoder().decode(e.text) : undefined,
+      }));
+    } catch (e) {
+      explain(e);
+    }
+  });

@@ -1,0 +1,76 @@
+import { task, types } from "hardhat/config";
+import type { HttpNetworkConfig } from "hardhat/types";
+import { TaskError } from "../src/tasks-util";
+import { createLogger } from "../src/log";
+import { ConfigError, ENV_KEYSTORE_PASSWORD, ENV_SIGNER_KEY, resolveServeOptions } from "../src/node/config";
+import type { ServeArgs } from "../src/node/config";
+import { FAULT_CLASSES, FaultInjectionError } from "../src/node/faults";
+
+// Values are imported lazily inside the action so that loading this file stays cheap for other tasks.
+
+task("node:serve", "Runs a Push Node: validates, attests, stores and serves messages over HTTP on 127.0.0.1")
+  .addOptionalParam("port", "TCP port on 127.0.0.1 (0 = any free port)", "8700", types.string)
+  .addOptionalParam("dataDir", "Directory of the node's SQLite database (default .data/pushnode-<network>)")
+  .addOptionalParam(
+    "signerKey",
+    `The node's signer private key (0x + 64 hex digits); prefer ${ENV_SIGNER_KEY} or --keystore, which stay out of the process list`,
+  )
+  .addOptionalParam(
+    "keystore",
+    `Encrypted JSON keystore of the signer key; its password is read from ${ENV_KEYSTORE_PASSWORD}`,
+  )
+  .addOptionalParam("rpc", "JSON-RPC URL(s), comma-separated, tried in order (default: the network's url)")
+  .addOptionalParam(
+    "confirmations",
+    "Blocks below head at which chain state is read (default per chain: 12 Ethereum, 6 Sepolia, 32 Polygon, 16 Amoy, 0 local)",
+  )
+  .addOptionalParam(
+    "accept",
+    `Fault injection, for tests and demos: accept one class of invalid message (${FAULT_CLASSES.join(", ")}); refused on chains 1 and 137`,
+  )
+  .addOptionalParam("deployment", "Deployment file to use instead of deployments/<network>.json")
+  .addOptionalParam("pollInterval", "Milliseconds between chain polls", "2000", types.string)
+  .addOptionalParam(
+    "maxBody",
+    "Request body cap in bytes (default: the maximum content size in base64 + 64 KiB)",
+  )
+  .setAction(async (args: ServeArgs, hre) => {
+    const net = hre.network.config as Partial<HttpNetworkConfig>;
+    let opts;
+    try {
+      opts = await resolveServeOptions(args, {
+        network: hre.network.name,
+        networkUrl: typeof net.url === "string" && net.url !== "" ? net.url : undefined,
+      });
+    } catch (e) {
+      if (e instanceof ConfigError || e instanceof FaultInjectionError) throw new TaskError(e.message);
+      throw e;
+    }
+    const { startPushNode } = await import("../src/node/push-node");
+    let running;
+    try {
+      running = await startPushNode({ ...opts, logger: createLogger({ fields: { service: "push-node" } }) });
+    } catch (e) {
+      throw new TaskError(`The Push Node did not start: ${(e as Error).message}`);
+    }
+    const h = running.node.health();
+    console.log(
+      `Push Node ${running.address} listening on ${running.url} (chain ${opts.chainId}, ${opts.confirmations} confirmations, data dir ${opts.dataDir}).`,
+    );
+    console.log(
+      h.ok
+        ? `Status: ${h.status}; feed head ${h.feed.head}; ready to attest.`
+        : `Status: ${h.status}; feed head ${h.feed.head}; not attesting yet: ${h.reason}`,
+    );
+    if (opts.accept)
+      console.log(`FAULT INJECTION: accepting ${opts.accept} messages. This node will be slashed.`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        console.log(`${signal}: stopping.`);
+        resolve();
+      };
+      process.once("SIGINT", () => stop("SIGINT"));
+      process.once("SIGTERM", () => stop("SIGTERM"));
+    });
+    await running.close();
+  });
