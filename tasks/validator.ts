@@ -69,7 +69,7 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
   .addOptionalParam("dataDir", "Directory of the validator's SQLite state (default: .data/validator/<network>)")
   .addOptionalParam(
     "confirmations",
-    "Blocks below head the validator reads events at (default per chain: 12 Ethereum, 6 Sepolia, 64 Polygon, 32 Amoy, 2 local)",
+    "Blocks below head the validator reads events at (default per chain: 12 Ethereum, 6 Sepolia, 32 Polygon, 16 Amoy, 2 local)",
   )
   .addParam(
     "keyEnv",

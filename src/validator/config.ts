@@ -10,8 +10,8 @@ import { HDNodeWallet, Mnemonic, getAddress } from "ethers";
 export const DEFAULT_CONFIRMATIONS: ReadonlyMap<bigint, { blocks: number; why: string }> = new Map([
   [1n, { blocks: 12, why: "Ethereum: 12 blocks, about 2.4 minutes" }],
   [11155111n, { blocks: 6, why: "Sepolia: 6 blocks, about 72 seconds" }],
-  [137n, { blocks: 64, why: "Polygon PoS: 64 blocks, about 2.1 minutes" }],
-  [80002n, { blocks: 32, why: "Amoy: 32 blocks, about 64 seconds" }],
+  [137n, { blocks: 32, why: "Polygon PoS: 32 blocks, about 64 seconds" }],
+  [80002n, { blocks: 16, why: "Amoy: 16 blocks, about 32 seconds" }],
   [31337n, { blocks: 2, why: "local Hardhat chain: 2 blocks" }],
 ]);
 

@@ -143,6 +143,7 @@ export class ValidatorService {
   private lastIndexPoll: { at: number; ok: boolean; error?: string } | undefined;
   private lastProofPass: { at: number; ok: boolean; error?: string } | undefined;
   private balance: bigint | undefined;
+  private cursorTime: { block: number; time: bigint } | undefined;
 
   private constructor(
     readonly opts: ValidatorOptions,
@@ -503,12 +504,7 @@ export class ValidatorService {
     if (reordered) anomaly("reordered", "feed items are not in ascending position order");
     placed.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
 
-    const index = this.index.freshness();
-    const seenBefore = index
-      ? index.firstUnseenBlockTime !== null && index.firstUnseenBlockTime < index.polledAt
-        ? index.firstUnseenBlockTime
-        : index.polledAt
-      : 0n;
+    const seenBefore = await this.seenBefore();
 
     let expected = cursor + 1n;
     const batch: Array<{ position: bigint; item: unknown }> = [];
@@ -524,13 +520,9 @@ export class ValidatorService {
         blocked = "gap";
         break;
       }
-      const read = readAttestation(p.item);
-      if ("attestation" in read) {
-        const readyAt = read.attestation.attestedAt < fetchedAt ? read.attestation.attestedAt : fetchedAt;
-        if (seenBefore < readyAt) {
-          blocked = "wait"; // the index has not seen the chain up to attestedAt yet
-          break;
-        }
+      if (seenBefore <= this.readyAt(p.item, fetchedAt, params)) {
+        blocked = "wait"; // the index has not seen every key change up to the message's time yet
+        break;
       }
       batch.push(p);
       expected++;
@@ -551,6 +543,38 @@ export class ValidatorService {
     this.commit(n.node, fx);
     const processed = last === null ? 0 : Number(last - cursor);
     return blocked === null && processed > 0 && page.items.length >= pageSize;
+  }
+
+  /**
+   * Chain time (s) before which the index has seen every change: the timestamp of the first block it has
+   * not read (or the cursor block's timestamp + 1 when it reads up to head).
+   */
+  private async seenBefore(): Promise<bigint> {
+    const f = this.index.freshness();
+    if (!f) return 0n;
+    if (f.firstUnseenBlockTime !== null) return f.firstUnseenBlockTime;
+    if (this.cursorTime?.block !== f.cursorBlock) {
+      const hdr = await this.rpc.getBlockHeader(f.cursorBlock);
+      this.cursorTime = { block: f.cursorBlock, time: BigInt(hdr?.timestamp ?? 0) };
+    }
+    return this.cursorTime.time + 1n;
+  }
+
+  /**
+   * The latest chain time whose key records can decide this item: its message `timestamp` (isActiveAt is
+   * asked at that time; records changed later do not change the answer), capped by attestedAt and the
+   * wall clock plus the allowed clock skew (beyond that the message is MALFORMED, whatever the keys).
+   */
+  private readyAt(item: unknown, fetchedAt: bigint, params: CheckParams): bigint {
+    let t = fetchedAt + params.maxClockSkew;
+    const read = readAttestation(item);
+    if ("attestation" in read) {
+      const cap = read.attestation.attestedAt + params.maxClockSkew;
+      if (cap < t) t = cap;
+    }
+    const ts = (item as { envelope?: { timestamp?: unknown } } | null)?.envelope?.timestamp;
+    if (typeof ts === "string" && /^(0|[1-9][0-9]{0,19})$/.test(ts) && BigInt(ts) < t) t = BigInt(ts);
+    return t;
   }
 
   private checkPageIdentity(
