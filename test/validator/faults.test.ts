@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { Interface } from "ethers";
 import { ValidatorService } from "../../src/validator/service";
 import { devAccountKey } from "../../src/validator/config";
-import { createWorld, missingContracts } from "./fixtures/world";
-import type { World } from "./fixtures/world";
+import { PUSH, createWorld, missingContracts } from "./fixtures/world";
+import type { PushNodeHandle, World } from "./fixtures/world";
 
 /**
  * End to end: a real hardhat node with the real contracts, real Push Nodes (one per fault class, started
@@ -83,19 +83,75 @@ describe("validator: end to end, one node per fault class", function () {
     expect(validator.metrics.validated.get({ outcome: "valid" })).to.be.at.least(6);
   });
 
-  it("MALFORMED: the node that accepted it is slashed within confirmations + 2 blocks", async function () {
-    const node = await world.pushNode("MALFORMED");
-    const alice = await world.user();
-    const bob = await world.user(false);
-    // contentType 9 is not a content type: MALFORMED.
-    const { answer, block } = await world.submit(node, await world.compose(alice, bob, { contentType: 9 }));
-    expect(answer.acceptedFault).to.equal("MALFORMED");
-    const proven = await world.waitFor("FaultProven", async () => {
+  async function expectSlashed(node: PushNodeHandle, code: number, visibleBlock: number): Promise<void> {
+    const proven = await world.waitFor(`FaultProven for ${node.signer.address}`, async () => {
       const p = await provenFor(node.signer.address);
       return p.length > 0 ? p : undefined;
     });
     expect(proven).to.have.length(1);
-    expect(proven[0].faultCode).to.equal(1);
-    expect(proven[0].blockNumber).to.be.at.most(block + CONFIRMATIONS + 2);
+    expect(proven[0].faultCode).to.equal(code);
+    expect(proven[0].reporter).to.equal(validator.address);
+    expect(proven[0].blockNumber, "mined within confirmations + 2 blocks").to.be.at.most(
+      visibleBlock + CONFIRMATIONS + 2,
+    );
+    const [bonded, unbonding] = (await world.registry.getFunction("stakeOf")(node.signer.address)) as bigint[];
+    expect(bonded + unbonding).to.be.lessThan(25_000n * PUSH);
+    await world.waitFor("the proof to be final", async () =>
+      validator.store.proofs().every((p) => p.node !== node.signer.address || (p.final && p.state === "mined"))
+        ? true
+        : undefined,
+    );
+  }
+
+  it("MALFORMED: the node that accepted it is slashed within confirmations + 2 blocks", async function () {
+    const node = await world.pushNode("MALFORMED");
+    const alice = await world.user();
+    const bob = await world.user(false);
+    // contentType 9 is not a content type.
+    const { answer, block } = await world.submit(node, await world.compose(alice, bob, { contentType: 9 }));
+    expect(answer.acceptedFault).to.equal("MALFORMED");
+    await expectSlashed(node, 1, block);
+  });
+
+  it("UNAUTHORIZED_SENDER: a sender key never registered for `from`", async function () {
+    const node = await world.pushNode("UNAUTHORIZED_SENDER");
+    const mallory = await world.user(false);
+    const bob = await world.user();
+    const { answer, block } = await world.submit(node, await world.compose(mallory, bob));
+    expect(answer.acceptedFault).to.equal("UNAUTHORIZED_SENDER");
+    await expectSlashed(node, 2, block);
+  });
+
+  it("WRONG_ENCRYPTION: content encrypted to a key that is not the recipient's", async function () {
+    const node = await world.pushNode("WRONG_ENCRYPTION");
+    const alice = await world.user();
+    const bob = await world.user();
+    const stranger = await world.user(false);
+    const e = await world.compose(alice, bob, { encryptTo: stranger.publicKey });
+    const { answer, block } = await world.submit(node, e);
+    expect(answer.acceptedFault).to.equal("WRONG_ENCRYPTION");
+    await expectSlashed(node, 3, block);
+  });
+
+  it("BAD_SIGNATURE: a P-256 signature whose arithmetic fails", async function () {
+    const node = await world.pushNode("BAD_SIGNATURE");
+    const alice = await world.user();
+    const bob = await world.user(false);
+    const e = await world.compose(alice, bob);
+    const sig = Uint8Array.from(e.signature);
+    sig[sig.length - 1] ^= 0x01; // last byte of s: profile intact, arithmetic broken
+    const { answer, block } = await world.submit(node, { ...e, signature: sig });
+    expect(answer.acceptedFault).to.equal("BAD_SIGNATURE");
+    await expectSlashed(node, 4, block);
+  });
+
+  it("EQUIVOCATION: two attestations with the same sequence", async function () {
+    const node = await world.pushNode("EQUIVOCATION");
+    const alice = await world.user();
+    const bob = await world.user(false);
+    const first = await world.submit(node, await world.compose(alice, bob));
+    const second = await world.submit(node, await world.compose(alice, bob));
+    expect(second.answer.attestation.sequence).to.equal(first.answer.attestation.sequence);
+    await expectSlashed(node, 5, second.block);
   });
 });
