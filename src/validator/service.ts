@@ -45,6 +45,7 @@ import type { ProvableFaultCode } from "./abi";
 import { attestationSigner } from "./attestation-signer";
 import { cidOfContentHash } from "./cid";
 import { FeedClient, FeedError } from "./feed-client";
+import { DEV_CHAINS } from "./config";
 import { createValidatorMetrics } from "./metrics";
 import type { ValidatorMetrics } from "./metrics";
 import { buildEquivocationProof, buildMessageProof } from "./proofs";
@@ -144,6 +145,7 @@ export class ValidatorService {
   private lastProofPass: { at: number; ok: boolean; error?: string } | undefined;
   private balance: bigint | undefined;
   private cursorTime: { block: number; time: bigint } | undefined;
+  private readonly crash: ((point: string) => void) | undefined;
 
   private constructor(
     readonly opts: ValidatorOptions,
@@ -161,6 +163,7 @@ export class ValidatorService {
     this.domain = { chainId: opts.chainId, verifyingContract: getAddress(opts.slashing) };
     this.log = (opts.logger ?? silentLogger).child({ component: "validator" });
     this.feeds = new FeedClient({ timeoutMs: opts.feedTimeoutMs });
+    this.crash = crashHook(opts.chainId);
   }
 
   /**
@@ -221,6 +224,7 @@ export class ValidatorService {
         logger: log,
         onTransition: (p, to) => service?.onProofTransition(p, to),
         onStateLagRejection: (p) => service?.onStateLagRejection(p),
+        crashPoint: crashHook(opts.chainId),
       });
       if (opts.port !== undefined) {
         const routes = [
@@ -800,6 +804,7 @@ export class ValidatorService {
       if (fx.cursor !== null) this.store.setCursor(node, fx.cursor);
     });
     for (const c of fx.counts) c();
+    if (added.length > 0) this.crash?.("page-committed");
     const cur = this.store.cursor(node);
     if (cur !== null) this.metrics.cursor.set({ node }, cur);
     if (added.length > 0) {
@@ -930,6 +935,23 @@ export class ValidatorService {
 const PARAMS_INTERFACE = new Interface([
   "function params() view returns ((uint32 stateLag, uint32 maxContentSize, uint32 maxClockSkew, uint16 messageFaultSlashBps, uint16 equivocationSlashBps, uint16 reporterRewardBps))",
 ]);
+
+/**
+ * Crash injection for the restart tests, on development chains only: with VALIDATOR_TEST_CRASH="<point>:<n>"
+ * the process kills itself with SIGKILL the n-th time it reaches <point> ("page-committed",
+ * "sent-persisted", "broadcast").
+ */
+function crashHook(chainId: bigint): ((point: string) => void) | undefined {
+  const spec = process.env.VALIDATOR_TEST_CRASH;
+  if (!spec || !DEV_CHAINS.has(chainId)) return undefined;
+  const [point, nth] = spec.split(":");
+  let left = Number(nth ?? "1");
+  return (at: string) => {
+    if (at !== point || --left > 0) return;
+    process.stderr.write(`VALIDATOR_TEST_CRASH: SIGKILL at ${at}\n`);
+    process.kill(process.pid, "SIGKILL");
+  };
+}
 
 function positionOf(item: unknown): bigint | null {
   if (item === null || typeof item !== "object") return null;

@@ -51,6 +51,8 @@ export interface SubmitterOptions {
   /** A proof the contract refused because a key record changed within the state lag. */
   onStateLagRejection?: (p: ProofRow) => void | Promise<void>;
   sleep?: (ms: number) => Promise<void>;
+  /** Test hook, called at the points a crash is most delicate ("sent-persisted", "broadcast"). */
+  crashPoint?: (point: string) => void;
 }
 
 /** The outcome of an eth_call of a proof. */
@@ -230,7 +232,10 @@ export class ProofSubmitter {
     let gas: bigint;
     try {
       gas = BigInt(
-        await this.o.rpc.request<string>("eth_estimateGas", [{ from: this.address, to: this.o.slashing, data: p.data }]),
+        await this.o.rpc.request<string>("eth_estimateGas", [
+          { from: this.address, to: this.o.slashing, data: p.data },
+          "latest",
+        ]),
       );
     } catch (e) {
       if (!isRevert(e)) throw e;
@@ -259,7 +264,9 @@ export class ProofSubmitter {
     const hash = Transaction.from(raw).hash as string;
     // Persist first: after a crash the row says which transaction may be in flight.
     p = this.move(p, "sent", { txHash: hash, nonce, rawTx: raw, blockNumber: null, blockHash: null, detail: null });
+    this.o.crashPoint?.("sent-persisted");
     await this.broadcast(p);
+    this.o.crashPoint?.("broadcast");
     await this.awaitReceipt(p);
   }
 
