@@ -110,6 +110,8 @@ interface NodeState {
   busy: boolean;
   /** Positions up to this were validated before a rewind: re-validation does not count twice. */
   revalidateUpTo: bigint;
+  /** The last recorded anomaly of each repeating kind (gap, reordered...), so a stuck feed counts once. */
+  repeated: Map<string, string>;
 }
 
 /** What one page of a feed produced, written in one transaction. */
@@ -122,6 +124,9 @@ interface PageEffects {
   counts: Array<() => void>;
   reasons: Map<string, string>;
 }
+
+/** Anomalies a feed repeats on every poll until it changes: recorded once per occurrence. */
+const REPEATING = new Set(["gap", "reordered", "identity", "unreadable-item"]);
 
 const WATCHED = new Set([NodeStatus.Active, NodeStatus.Jailed, NodeStatus.Exiting, NodeStatus.Banned]);
 
@@ -409,7 +414,15 @@ export class ValidatorService {
   private stateOf(node: string): NodeState {
     let s = this.nodeState.get(node);
     if (!s) {
-      s = { errors: 0, backoffUntil: 0, lastError: null, lastPollAt: null, busy: false, revalidateUpTo: 0n };
+      s = {
+        errors: 0,
+        backoffUntil: 0,
+        lastError: null,
+        lastPollAt: null,
+        busy: false,
+        revalidateUpTo: 0n,
+        repeated: new Map(),
+      };
       this.nodeState.set(node, s);
     }
     return s;
@@ -484,6 +497,12 @@ export class ValidatorService {
     const state = this.stateOf(n.node);
     const anomaly = (kind: string, detail: string, position?: bigint, sequence?: bigint): void => {
       if (position !== undefined && position <= state.revalidateUpTo) return; // seen before the rewind
+      // A feed stuck on the same lie (a gap not filled, the same page served out of order) counts once.
+      if (REPEATING.has(kind)) {
+        const key = `${position ?? ""}/${cursor}/${detail}`;
+        if (state.repeated.get(kind) === key) return;
+        state.repeated.set(kind, key);
+      }
       fx.anomalies.push({ node: n.node, kind, sequence: position, detail: sequence === undefined ? detail : `${detail} (sequence ${sequence})` });
       fx.counts.push(() => this.metrics.anomalies.inc({ kind }));
       this.log.warn("feed anomaly", { node: n.node, kind, position, detail });
