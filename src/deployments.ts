@@ -12,6 +12,8 @@ export interface DeploymentFile {
   network: string;
   chainId: number;
   deployBlock: number;
+  /** Hash of block `deployBlock`: tells a restarted local chain (same chainId, same addresses) apart. */
+  deployBlockHash?: string;
   deployedAt: string;
   deployer: string;
   contracts: Record<string, DeployedContract>;

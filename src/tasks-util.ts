@@ -1,5 +1,6 @@
 import type { ContractTransactionResponse, Interface } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { HardhatPluginError } from "hardhat/plugins";
 import { explainError } from "./errors";
 import { requireDeployment } from "./deployments";
 import type { DeploymentFile } from "./deployments";
@@ -11,10 +12,14 @@ export interface SentTx {
   blockNumber: number;
 }
 
-/** An error whose message is already one sentence for the user; tasks print it without a stack. */
-export class TaskError extends Error {
+/**
+ * An error whose message is already one sentence for the user. It is a HardhatPluginError so that the
+ * Hardhat command line prints the sentence alone, without a stack trace.
+ */
+export class TaskError extends HardhatPluginError {
   constructor(message: string) {
-    super(message);
+    super("push-nodes", message);
+    Object.setPrototypeOf(this, TaskError.prototype);
     this.name = "TaskError";
   }
 }

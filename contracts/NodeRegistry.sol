@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
+import {IStakingVault} from "./interfaces/IStakingVault.sol";
+
+/// @title NodeRegistry
+/// @notice Push Node records, roles, status graph and staking parameters; the single entry point for operators
+///         and for the slashing contract (see {INodeRegistry}). Stake itself is held by the {IStakingVault}.
+/// @dev Calls into the vault happen after this contract's checks and, where the outcome does not depend on the
+///      vault's answer, after its effects. Where it does (bonded stake after an unstake, stake left after a
+///      withdrawal), the record is updated right after the call; the vault is our own contract and both
+///      contracts are `nonReentrant` on every path that moves tokens.
+contract NodeRegistry is
+    INodeRegistry,
+    Initializable,
+    AccessControlUpgradeable,
+    UUPSUpgradeable,
+    ReentrancyGuardTransient
+{
+    /// @notice Governance (the timelock): parameters, unpause, upgrades, role admin.
+    bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
+    /// @notice May pause operator functions; cannot unpause.
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice The slashing contract: {slash}, {lockWithdrawals}, {unlockWithdrawals}.
+    bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
+
+    uint8 public constant VALIDATOR = 0;
+    uint8 public constant STORAGE = 1;
+    uint8 public constant DELIVERY = 2;
+    uint8 public constant ARCHIVE = 3;
+    /// @notice Number of roles; valid roles are 0 .. ROLE_COUNT - 1.
+    uint8 public constant ROLE_COUNT = 4;
+
+    /// @notice Longest endpoint in bytes.
+    uint256 public constant MAX_ENDPOINT_LENGTH = 256;
+    /// @notice Largest reporter reward of a slash, in basis points (50%).
+    uint16 public constant MAX_REWARD_BPS = 5000;
+
+    uint64 public constant MAX_UNBONDING_PERIOD = 60 days;
+    uint64 private constant MIN_UNBONDING_PERIOD = 7 days;
+    uint64 private constant MIN_UNBONDING_PERIOD_SHORT = 7 minutes;
+    uint8 public constant MIN_SLASHES_BEFORE_BAN = 1;
+    uint8 public constant MAX_SLASHES_BEFORE_BAN = 10;
+
+    /// @dev Per-role totals and minimum, one slot.
+    struct RoleStake {
+        uint128 activeStake;
+        uint96 minStake;
+    }
+
+    /// @custom:storage-location erc7201:push.storage.NodeRegistry
+    struct NodeRegistryStorage {
+        // One slot, read by every operator call (the pause flag lives here rather than in OpenZeppelin's
+        // Pausable storage to save a cold storage read per call; errors and events are the same).
+        IStakingVault vault;
+        uint64 unbondingPeriod;
+        uint8 slashesBeforeBan;
+        bool shortTimeBounds;
+        bool paused;
+        mapping(address node => Node) nodes;
+        RoleStake[ROLE_COUNT] roles;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("push.storage.NodeRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_LOCATION =
+        0x62f905f862e2836792ad906b2cd8b25e89763b5d553b4a59c022e78a73d21a00;
+
+    function _s() private pure returns (NodeRegistryStorage storage $) {
+        assembly {
+            $.slot := STORAGE_LOCATION
+        }
+    }
+
+    modifier whenNotPaused() {
+        if (_s().paused) revert EnforcedPause();
+        _;
+    }
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Initializes the proxy. `governor` gets DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE, `guardian` gets
+    ///         GUARDIAN_ROLE. `shortTimeBounds_` (local networks and testnets only) lowers the minimum unbonding
+    ///         period from 7 days to 7 minutes, forever. `initialParams` must be within bounds.
+    function initialize(
+        address vault_,
+        address governor,
+        address guardian,
+        bool shortTimeBounds_,
+        Params calldata initialParams
+    ) external initializer {
+        if (vault_ == address(0) || governor == address(0) || guardian == address(0)) {
+            revert NodeRegistryZeroAddress();
+        }
+        __AccessControl_init();
+        NodeRegistryStorage storage $ = _s();
+        $.vault = IStakingVault(vault_);
+        $.shortTimeBounds = shortTimeBounds_;
+        _grantRole(DEFAULT_ADMIN_ROLE, governor);
+        _grantRole(GOVERNOR_ROLE, governor);
+        _grantRole(GUARDIAN_ROLE, guardian);
+        for (uint8 role = 0; role < ROLE_COUNT; ++role) {
+            _setMinStake(role, initialParams.minStake[role]);
+        }
+        _setUnbondingPeriod(initialParams.unbondingPeriod);
+        _setSlashesBeforeBan(initialParams.slashesBeforeBan);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Operators
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc INodeRegistry
+    function registerNode(
+        address signer,
+        uint8 role,
+        string calldata endpoint,
+        uint256 amount
+    ) external whenNotPaused nonReentrant {
+        _register(signer, role, endpoint, amount);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function registerNodeWithPermit(
+        address signer,
+        uint8 role,
+        string calldata endpoint,
+        uint256 amount,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external whenNotPaused nonReentrant {
+        _permit(amount, deadline, v, r, s);
+        _register(signer, role, endpoint, amount);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function stake(address node, uint256 amount) external whenNotPaused nonReentrant {
+        _stake(node, amount);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function stakeWithPermit(
+        address node,
+        uint256 amount,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external whenNotPaused nonReentrant {
+        _permit(amount, deadline, v, r, s);
+        _stake(node, amount);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function requestUnstake(address node, uint256 amount) external whenNotPaused nonReentrant {
+        NodeRegistryStorage storage $ = _s();
+        Node storage n = _operatorNode($, node);
+        Status status = n.status;
+        if (status != Status.Active && status != Status.Jailed)
+            revert NodeRegistryInvalidStatus(node, status);
+        if (amount == 0) revert NodeRegistryZeroAmount();
+        uint256 bonded = $.vault.requestUnbond(node, amount, _releaseAt($));
+        if (status == Status.Active) {
+            RoleStake storage rd = $.roles[n.role];
+            if (bonded < rd.minStake) {
+                rd.activeStake -= uint128(bonded + amount);
+                n.status = Status.Jailed;
+                emit NodeStatusChanged(node, Status.Active, Status.Jailed, StatusReason.UnderStake);
+            } else {
+                rd.activeStake -= uint128(amount);
+            }
+        }
+    }
+
+    /// @inheritdoc INodeRegistry
+    function withdraw(address node) external whenNotPaused nonReentrant returns (uint256 amount) {
+        NodeRegistryStorage storage $ = _s();
+        Node storage n = _operatorNode($, node);
+        uint256 remaining;
+        (amount, remaining) = $.vault.withdraw(node, msg.sender);
+        if (remaining == 0 && n.status == Status.Exiting) {
+            n.status = Status.Exited;
+            emit NodeStatusChanged(node, Status.Exiting, Status.Exited, StatusReason.StakeWithdrawn);
+        }
+    }
+
+    /// @inheritdoc INodeRegistry
+    function unjail(address node) external whenNotPaused nonReentrant {
+        NodeRegistryStorage storage $ = _s();
+        Node storage n = _operatorNode($, node);
+        if (n.status != Status.Jailed) revert NodeRegistryInvalidStatus(node, n.status);
+        uint8 role = n.role;
+        (uint256 bonded, ) = $.vault.stakeOf(node);
+        RoleStake storage rd = $.roles[role];
+        if (bonded < rd.minStake) revert NodeRegistryStakeBelowMinimum(role, bonded, rd.minStake);
+        n.status = Status.Active;
+        rd.activeStake += uint128(bonded);
+        emit NodeStatusChanged(node, Status.Jailed, Status.Active, StatusReason.Unjailed);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function exit(address node) external whenNotPaused nonReentrant {
+        NodeRegistryStorage storage $ = _s();
+        Node storage n = _operatorNode($, node);
+        Status status = n.status;
+        if (status != Status.Active && status != Status.Jailed)
+            revert NodeRegistryInvalidStatus(node, status);
+        (uint256 moved, uint256 unbonding) = $.vault.unbondAll(node, _releaseAt($));
+        if (status == Status.Active) $.roles[n.role].activeStake -= uint128(moved);
+        Status to = unbonding == 0 ? Status.Exited : Status.Exiting;
+        n.status = to;
+        emit NodeStatusChanged(node, status, to, StatusReason.ExitRequested);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function updateEndpoint(address node, string calldata endpoint) external whenNotPaused {
+        Node storage n = _operatorNode(_s(), node);
+        if (n.status == Status.Exited || n.status == Status.Banned)
+            revert NodeRegistryInvalidStatus(node, n.status);
+        _checkEndpoint(endpoint);
+        emit NodeEndpointUpdated(node, endpoint);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Slashing hooks
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc INodeRegistry
+    function slash(
+        address node,
+        uint256 amount,
+        address reporter,
+        uint16 rewardBps
+    ) external onlyRole(SLASHER_ROLE) returns (uint256 slashed) {
+        if (rewardBps > MAX_REWARD_BPS) revert NodeRegistryRewardTooHigh(rewardBps, MAX_REWARD_BPS);
+        NodeRegistryStorage storage $ = _s();
+        Node storage n = _knownNode($, node);
+        uint256 bondedBefore;
+        uint256 remaining;
+        (slashed, bondedBefore, remaining) = $.vault.slash(node, amount, reporter, rewardBps);
+        if (slashed == 0) return 0;
+
+        Status status = n.status;
+        uint8 count = n.slashCount;
+        if (count < type(uint8).max) n.slashCount = ++count;
+        if (status == Status.Active) $.roles[n.role].activeStake -= uint128(bondedBefore);
+
+        if (status != Status.Banned && count >= $.slashesBeforeBan) {
+            n.status = Status.Banned;
+            emit NodeStatusChanged(node, status, Status.Banned, StatusReason.SlashLimitReached);
+            $.vault.unbondAll(node, _releaseAt($));
+        } else if (status == Status.Active) {
+            n.status = Status.Jailed;
+            emit NodeStatusChanged(node, status, Status.Jailed, StatusReason.Slashed);
+        } else if (status == Status.Exiting && remaining == 0) {
+            n.status = Status.Exited;
+            emit NodeStatusChanged(node, status, Status.Exited, StatusReason.StakeSlashedAway);
+        }
+        emit NodeSlashed(node, slashed, count);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function lockWithdrawals(address node) external onlyRole(SLASHER_ROLE) {
+        NodeRegistryStorage storage $ = _s();
+        _knownNode($, node);
+        $.vault.lockWithdrawals(node);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function unlockWithdrawals(address node) external onlyRole(SLASHER_ROLE) {
+        NodeRegistryStorage storage $ = _s();
+        _knownNode($, node);
+        $.vault.unlockWithdrawals(node);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Governance and guardian
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc INodeRegistry
+    function setMinStake(uint8 role, uint256 minStake_) external onlyRole(GOVERNOR_ROLE) {
+        _setMinStake(role, minStake_);
+    }
+
+    /// @inheritdoc INodeRegistry
+    /// @dev The next issue's slashing contract adds the cross-check "longer than the fault window": it will
+    ///      read the fault window there, or governance sets both in one timelock batch.
+    function setUnbondingPeriod(uint64 period) external onlyRole(GOVERNOR_ROLE) {
+        _setUnbondingPeriod(period);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function setSlashesBeforeBan(uint8 count) external onlyRole(GOVERNOR_ROLE) {
+        _setSlashesBeforeBan(count);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function pause() external onlyRole(GUARDIAN_ROLE) whenNotPaused {
+        _s().paused = true;
+        emit Paused(msg.sender);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function unpause() external onlyRole(GOVERNOR_ROLE) {
+        NodeRegistryStorage storage $ = _s();
+        if (!$.paused) revert ExpectedPause();
+        $.paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function paused() external view returns (bool) {
+        return _s().paused;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc INodeRegistry
+    function nodeOf(address node) external view returns (Node memory) {
+        return _s().nodes[node];
+    }
+
+    /// @inheritdoc INodeRegistry
+    function isActive(address node) external view returns (bool) {
+        return _s().nodes[node].status == Status.Active;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function stakeOf(address node) external view returns (uint256 bonded, uint256 unbonding) {
+        return _s().vault.stakeOf(node);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function unbondingEntries(address node) external view returns (IStakingVault.UnbondingEntry[] memory) {
+        return _s().vault.unbondingEntries(node);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function activeStake(uint8 role) external view returns (uint256) {
+        return _s().roles[_validRole(role)].activeStake;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function minStake(uint8 role) external view returns (uint256) {
+        return _s().roles[_validRole(role)].minStake;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function unbondingPeriod() external view returns (uint64) {
+        return _s().unbondingPeriod;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function slashesBeforeBan() external view returns (uint8) {
+        return _s().slashesBeforeBan;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function params() external view returns (Params memory p) {
+        NodeRegistryStorage storage $ = _s();
+        for (uint256 role = 0; role < ROLE_COUNT; ++role) {
+            p.minStake[role] = $.roles[role].minStake;
+        }
+        p.unbondingPeriod = $.unbondingPeriod;
+        p.slashesBeforeBan = $.slashesBeforeBan;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function shortTimeBounds() external view returns (bool) {
+        return _s().shortTimeBounds;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function unbondingPeriodBounds() public view returns (uint64 min, uint64 max) {
+        return (
+            _s().shortTimeBounds ? MIN_UNBONDING_PERIOD_SHORT : MIN_UNBONDING_PERIOD,
+            MAX_UNBONDING_PERIOD
+        );
+    }
+
+    /// @inheritdoc INodeRegistry
+    function vault() external view returns (IStakingVault) {
+        return _s().vault;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Internals
+    // ------------------------------------------------------------------------------------------------
+
+    function _register(address signer, uint8 role, string calldata endpoint, uint256 amount) private {
+        if (signer == address(0)) revert NodeRegistryZeroAddress();
+        _validRole(role);
+        _checkEndpoint(endpoint);
+        NodeRegistryStorage storage $ = _s();
+        Node storage n = $.nodes[signer];
+        if (n.status != Status.None) revert NodeRegistrySignerAlreadyRegistered(signer);
+        RoleStake storage rd = $.roles[role];
+        if (amount < rd.minStake) revert NodeRegistryStakeBelowMinimum(role, amount, rd.minStake);
+
+        $.nodes[signer] = Node({
+            operator: msg.sender,
+            role: role,
+            status: Status.Active,
+            registeredAt: uint64(block.timestamp),
+            slashCount: 0
+        });
+        rd.activeStake += uint128(amount);
+        emit NodeRegistered(signer, msg.sender, role, endpoint);
+        emit NodeStatusChanged(signer, Status.None, Status.Active, StatusReason.Registered);
+        $.vault.deposit(signer, msg.sender, amount);
+    }
+
+    function _stake(address node, uint256 amount) private {
+        NodeRegistryStorage storage $ = _s();
+        Node storage n = _operatorNode($, node);
+        Status status = n.status;
+        if (status != Status.Active && status != Status.Jailed)
+            revert NodeRegistryInvalidStatus(node, status);
+        if (amount == 0) revert NodeRegistryZeroAmount();
+        if (status == Status.Active) $.roles[n.role].activeStake += uint128(amount);
+        $.vault.deposit(node, msg.sender, amount);
+    }
+
+    /// @dev Front-run-safe permit: a failed permit (e.g. already submitted by someone else) is ignored and the
+    ///      deposit relies on the allowance, which reverts with the token's error when insufficient.
+    function _permit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
+        IStakingVault vault_ = _s().vault;
+        address token_ = address(vault_.token());
+        try IERC20Permit(token_).permit(msg.sender, address(vault_), amount, deadline, v, r, s) {} catch {}
+    }
+
+    function _knownNode(NodeRegistryStorage storage $, address node) private view returns (Node storage n) {
+        n = $.nodes[node];
+        if (n.status == Status.None) revert NodeRegistryUnknownNode(node);
+    }
+
+    function _operatorNode(
+        NodeRegistryStorage storage $,
+        address node
+    ) private view returns (Node storage n) {
+        n = _knownNode($, node);
+        if (n.operator != msg.sender) revert NodeRegistryNotOperator(node, msg.sender, n.operator);
+    }
+
+    function _releaseAt(NodeRegistryStorage storage $) private view returns (uint64) {
+        return uint64(block.timestamp) + $.unbondingPeriod;
+    }
+
+    function _validRole(uint8 role) private pure returns (uint8) {
+        if (role >= ROLE_COUNT) revert NodeRegistryUnknownRole(role);
+        return role;
+    }
+
+    function _checkEndpoint(string calldata endpoint) private pure {
+        uint256 len = bytes(endpoint).length;
+        if (len == 0) revert NodeRegistryEmptyEndpoint();
+        if (len > MAX_ENDPOINT_LENGTH) revert NodeRegistryEndpointTooLong(len, MAX_ENDPOINT_LENGTH);
+    }
+
+    function _setMinStake(uint8 role, uint256 value) private {
+        _validRole(role);
+        if (value == 0 || value > type(uint96).max) {
+            revert NodeRegistryParameterOutOfBounds("minStake", value, 1, type(uint96).max);
+        }
+        _s().roles[role].minStake = uint96(value);
+        emit MinStakeSet(role, value);
+    }
+
+    function _setUnbondingPeriod(uint64 period) private {
+        (uint64 min, uint64 max) = unbondingPeriodBounds();
+        if (period < min || period > max)
+            revert NodeRegistryParameterOutOfBounds("unbondingPeriod", period, min, max);
+        _s().unbondingPeriod = period;
+        emit UnbondingPeriodSet(period);
+    }
+
+    function _setSlashesBeforeBan(uint8 count) private {
+        if (count < MIN_SLASHES_BEFORE_BAN || count > MAX_SLASHES_BEFORE_BAN) {
+            revert NodeRegistryParameterOutOfBounds(
+                "slashesBeforeBan",
+                count,
+                MIN_SLASHES_BEFORE_BAN,
+                MAX_SLASHES_BEFORE_BAN
+            );
+        }
+        _s().slashesBeforeBan = count;
+        emit SlashesBeforeBanSet(count);
+    }
+
+    function _authorizeUpgrade(address) internal override onlyRole(GOVERNOR_ROLE) {}
+}

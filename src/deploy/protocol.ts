@@ -1,0 +1,194 @@
+// Deploys the whole protocol as an ordered list of steps, each producing named contracts, and records
+// them in deployments/<network>.json after every step, so an interrupted deploy resumes where it stopped
+// and a complete one deploys nothing new. Adding a contract = one file in ./steps + one line in STEPS.
+import path from "node:path";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { DEPLOYMENTS_DIR, deploymentPath, readDeployment, writeDeployment } from "../deployments";
+import type { DeploymentFile } from "../deployments";
+import { isLocalNetwork } from "./network";
+import { tokenStep } from "./steps/token";
+import { keyRegistryStep } from "./steps/key-registry";
+import { stakingStep } from "./steps/staking";
+import { DeployError } from "./types";
+import type {
+  DeployParameters,
+  DeployContext,
+  DeployStep,
+  ProtocolOptions,
+  ProtocolDeployResult,
+} from "./types";
+
+export * from "./types";
+
+/** In deployment order: a step may use the contracts of the steps before it. */
+export const STEPS: readonly DeployStep[] = [tokenStep, stakingStep, keyRegistryStep];
+
+function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * Checks that a recorded deployment is on the connected chain: code at every address, and (on local
+ * chains, which restart from block 0 and reuse addresses) the same block at deployBlock.
+ * Returns why it is not, or undefined when it is.
+ */
+export async function staleReason(
+  hre: HardhatRuntimeEnvironment,
+  d: DeploymentFile,
+): Promise<string | undefined> {
+  const provider = hre.ethers.provider;
+  if (isLocalNetwork(hre) && d.deployBlockHash) {
+    const block = await provider.getBlock(d.deployBlock);
+    if (!block || block.hash !== d.deployBlockHash)
+      return `block ${d.deployBlock} is not the one deployed in (the chain was reset)`;
+  }
+  for (const [name, c] of Object.entries(d.contracts)) {
+    if ((await provider.getCode(c.address)) === "0x") return `no code at ${name} ${c.address}`;
+    if (c.implementation && (await provider.getCode(c.implementation)) === "0x")
+      return `no code at the implementation of ${name} ${c.implementation}`;
+  }
+  return undefined;
+}
+
+function resolveRole(
+  hre: HardhatRuntimeEnvironment,
+  name: "governor" | "guardian",
+  given: string | undefined,
+  recorded: string | number | boolean | undefined,
+  deployer: string,
+  local: boolean,
+): string {
+  let addr: string | undefined = given;
+  if (addr !== undefined && !hre.ethers.isAddress(addr))
+    throw new DeployError(`--${name} "${addr}" is not an Ethereum address.`);
+  if (addr !== undefined) addr = hre.ethers.getAddress(addr);
+  if (typeof recorded === "string") {
+    if (addr !== undefined && !sameAddress(addr, recorded))
+      throw new DeployError(
+        `The existing deployment on "${hre.network.name}" has ${name} ${recorded}, not ${addr}: pass --fresh to deploy anew.`,
+      );
+    return recorded;
+  }
+  if (addr !== undefined) return addr;
+  if (local) return deployer;
+  throw new DeployError(`--${name} is required on network "${hre.network.name}".`);
+}
+
+/** Deploys (or resumes deploying) every contract of STEPS and writes deployments/<network>.json. */
+export async function deployProtocol(
+  hre: HardhatRuntimeEnvironment,
+  options: ProtocolOptions = {},
+): Promise<ProtocolDeployResult> {
+  const log = options.log ?? console.log;
+  const dir = options.dir ?? DEPLOYMENTS_DIR;
+  const network = hre.network.name;
+  const local = isLocalNetwork(hre);
+  const file = deploymentPath(network, dir);
+  const shown = path.relative(process.cwd(), file) || file;
+  const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
+  const signers = await hre.ethers.getSigners();
+  if (signers.length === 0)
+    throw new DeployError(`No account to deploy from on network "${network}": set DEPLOYER_KEY.`);
+  const deployer = signers[0].address;
+
+  let existing: DeploymentFile | undefined;
+  try {
+    existing = options.fresh ? undefined : readDeployment(network, dir);
+  } catch (e) {
+    throw new DeployError((e as Error).message);
+  }
+  if (existing && existing.chainId !== chainId) {
+    if (!local)
+      throw new DeployError(
+        `${shown} is for chainId ${existing.chainId}, but the connected chain is ${chainId}: wrong network, or move the file away.`,
+      );
+    log(`${shown} is for chainId ${existing.chainId}, not ${chainId}: deploying anew.`);
+    existing = undefined;
+  }
+  if (existing) {
+    const reason = await staleReason(hre, existing);
+    if (reason) {
+      if (!local)
+        throw new DeployError(
+          `${shown} does not match the chain (${reason}): check the network, or pass --fresh to deploy anew.`,
+        );
+      log(`${shown} is stale (${reason}): deploying anew.`);
+      existing = undefined;
+    }
+  }
+
+  const params: DeployParameters = { ...(existing?.parameters ?? {}) };
+  const shortRecorded = params.shortTimeBounds;
+  if (
+    typeof shortRecorded === "boolean" &&
+    options.shortTimeBounds !== undefined &&
+    options.shortTimeBounds !== shortRecorded
+  )
+    throw new DeployError(
+      `The existing deployment on "${network}" has shortTimeBounds=${shortRecorded}: pass --fresh to deploy anew.`,
+    );
+  const shortTimeBounds =
+    typeof shortRecorded === "boolean" ? shortRecorded : (options.shortTimeBounds ?? local);
+  const roles = {
+    governor: resolveRole(hre, "governor", options.governor, params.governor, deployer, local),
+    guardian: resolveRole(hre, "guardian", options.guardian, params.guardian, deployer, local),
+  };
+  Object.assign(params, { governor: roles.governor, guardian: roles.guardian, shortTimeBounds });
+
+  const startBlock = (await hre.ethers.provider.getBlockNumber()) + 1;
+  const deployment: DeploymentFile = existing ?? {
+    network,
+    chainId,
+    deployBlock: startBlock,
+    deployedAt: new Date().toISOString(),
+    deployer,
+    contracts: {},
+    parameters: params,
+  };
+  deployment.parameters = params;
+  const ctx: DeployContext = {
+    hre,
+    deployer,
+    local,
+    shortTimeBounds,
+    roles,
+    options,
+    contracts: deployment.contracts,
+    parameters: params,
+    log,
+  };
+
+  if (existing) log(`Resuming from ${shown} (deploy block ${existing.deployBlock}).`);
+  const deployedSteps: string[] = [];
+  for (const step of STEPS) {
+    if (!(await step.applies(ctx))) {
+      log(`- ${step.name}: not in this checkout, skipped.`);
+      continue;
+    }
+    if (step.produces.every((n) => deployment.contracts[n] !== undefined)) {
+      if (step.checkExisting) await step.checkExisting(ctx);
+      log(`- ${step.name}: already deployed, kept.`);
+      continue;
+    }
+    log(`- ${step.name}: deploying...`);
+    const result = await step.deploy(ctx);
+    Object.assign(deployment.contracts, result.contracts);
+    Object.assign(params, result.parameters ?? {});
+    // Roles may have been changed by the step (e.g. a timelock becoming governor).
+    Object.assign(params, { governor: roles.governor, guardian: roles.guardian });
+    for (const [name, c] of Object.entries(result.contracts))
+      log(`    ${name} at ${c.address}${c.implementation ? ` (implementation ${c.implementation})` : ""}`);
+    if (!deployment.deployBlockHash) {
+      const block = await hre.ethers.provider.getBlock(deployment.deployBlock);
+      if (block?.hash) deployment.deployBlockHash = block.hash;
+    }
+    writeDeployment(deployment, dir);
+    deployedSteps.push(step.name);
+  }
+  if (deployedSteps.length === 0) {
+    log(`Nothing new to deploy: every contract in ${shown} is on chain ${chainId}.`);
+  } else {
+    log(`Wrote ${shown}.`);
+  }
+  return { deployment, file, deployedSteps };
+}

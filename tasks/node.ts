@@ -1,0 +1,145 @@
+// Operator tasks: register and run Push Nodes' stake. The logic is in src/staking-client.ts; these
+// tasks parse flags (amounts in PUSH), call it, and print what happened.
+import { task } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import {
+  StakingClient,
+  formatStatusTable,
+  parseAddress,
+  parseAmount,
+  parseRole,
+  roleName,
+} from "../src/staking-client";
+import type { NodeStatusRow } from "../src/staking-client";
+import type { SentTx } from "../src/tasks-util";
+import { formatPush } from "../src/units";
+
+const FROM =
+  "Operator account: an index among the network's accounts (0, 1, ...) or an address (default: the first)";
+const NODE = "The node: its signer address";
+const AMOUNT_PUSH = "Amount in PUSH (not wei), e.g. 50000 or 1250.5";
+
+interface FromArgs {
+  from?: string;
+}
+interface NodeArgs extends FromArgs {
+  node: string;
+}
+interface AmountArgs extends NodeArgs {
+  amount: string;
+}
+
+async function client(hre: HardhatRuntimeEnvironment, from?: string): Promise<StakingClient> {
+  return StakingClient.connect(hre, from);
+}
+
+task(
+  "node:register",
+  "Registers a Push Node: bonds its stake (from the operator) and records role, endpoint and signer",
+)
+  .addParam("role", "Node role: validator, storage, delivery or archive")
+  .addParam("endpoint", "Public http(s) URL of the node's API, e.g. https://node1.example.org")
+  .addParam("signer", "Address of the node's hot signer key; it becomes the node id and can never be reused")
+  .addParam("amount", `${AMOUNT_PUSH}; at least the role's minimum stake`)
+  .addOptionalParam("from", FROM)
+  .setAction(
+    async (
+      args: FromArgs & { role: string; endpoint: string; signer: string; amount: string },
+      hre,
+    ): Promise<SentTx> => {
+      const role = parseRole(args.role);
+      const signer = parseAddress("signer", args.signer);
+      const amount = parseAmount("amount", args.amount);
+      const c = await client(hre, args.from);
+      const sent = await c.register({ signer, role, endpoint: args.endpoint, amount });
+      c.log(
+        `Registered ${roleName(role)} node ${signer} (operator ${await c.operatorAddress()}) with ${formatPush(amount)} PUSH.`,
+      );
+      return sent;
+    },
+  );
+
+task("node:stake", "Tops up a node's bonded stake from its operator")
+  .addParam("node", NODE)
+  .addParam("amount", AMOUNT_PUSH)
+  .addOptionalParam("from", FROM)
+  .setAction(async (args: AmountArgs, hre): Promise<SentTx> => {
+    const node = parseAddress("node", args.node);
+    const amount = parseAmount("amount", args.amount);
+    const c = await client(hre, args.from);
+    const sent = await c.stake(node, amount);
+    const [bonded] = await c.registry.stakeOf(node);
+    c.log(`Node ${node} now has ${formatPush(bonded)} PUSH bonded.`);
+    return sent;
+  });
+
+task(
+  "node:unstake",
+  "Starts unbonding part or all of a node's bonded stake; withdraw it with node:withdraw after the unbonding period (it stays slashable until then)",
+)
+  .addParam("node", NODE)
+  .addParam("amount", AMOUNT_PUSH)
+  .addOptionalParam("from", FROM)
+  .setAction(async (args: AmountArgs, hre): Promise<SentTx> => {
+    const node = parseAddress("node", args.node);
+    const amount = parseAmount("amount", args.amount);
+    const c = await client(hre, args.from);
+    return c.requestUnstake(node, amount);
+  });
+
+task("node:withdraw", "Sends a node's matured unbonding stake to its operator")
+  .addParam("node", NODE)
+  .addOptionalParam("from", FROM)
+  .setAction(async (args: NodeArgs, hre): Promise<SentTx & { amount: bigint }> => {
+    const node = parseAddress("node", args.node);
+    const c = await client(hre, args.from);
+    const sent = await c.withdraw(node);
+    c.log(`Withdrew ${formatPush(sent.amount)} PUSH to ${await c.operatorAddress()}.`);
+    return sent;
+  });
+
+task("node:unjail", "Makes a Jailed node Active again, once its bonded stake is at least the role minimum")
+  .addParam("node", NODE)
+  .addOptionalParam("from", FROM)
+  .setAction(async (args: NodeArgs, hre): Promise<SentTx> => {
+    const node = parseAddress("node", args.node);
+    const c = await client(hre, args.from);
+    return c.unjail(node);
+  });
+
+task(
+  "node:exit",
+  "Retires a node: all its bonded stake starts unbonding (withdraw it with node:withdraw); the signer can never be reused",
+)
+  .addParam("node", NODE)
+  .addOptionalParam("from", FROM)
+  .setAction(async (args: NodeArgs, hre): Promise<SentTx> => {
+    const node = parseAddress("node", args.node);
+    const c = await client(hre, args.from);
+    return c.exit(node);
+  });
+
+task("node:update", "Changes a node's endpoint URL")
+  .addParam("node", NODE)
+  .addParam("endpoint", "New public http(s) URL of the node's API")
+  .addOptionalParam("from", FROM)
+  .setAction(async (args: NodeArgs & { endpoint: string }, hre): Promise<SentTx> => {
+    const node = parseAddress("node", args.node);
+    const c = await client(hre, args.from);
+    return c.updateEndpoint(node, args.endpoint);
+  });
+
+task(
+  "node:status",
+  "Shows one node or every node: role, status, bonded and unbonding stake (with when each entry becomes withdrawable), endpoint, signer and operator",
+)
+  .addOptionalParam("node", "Show only this node (its signer address); default: every registered node")
+  .setAction(async (args: { node?: string }, hre): Promise<NodeStatusRow[]> => {
+    const node = args.node === undefined ? undefined : parseAddress("node", args.node);
+    const c = await client(hre);
+    const rows = node ? [await c.status(node)] : await c.statusAll();
+    const now = await c.chainTime();
+    c.log(`Nodes on "${hre.network.name}" (chain time ${new Date(now * 1000).toISOString()}):`);
+    c.log(formatStatusTable(rows, now));
+    return rows;
+  });
