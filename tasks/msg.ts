@@ -14,7 +14,7 @@ const CONTENT_TYPES: Record<string, number> = { text: 0, image: 1, file: 2, reac
 interface CommonArgs {
   node: string;
   key?: string;
-  passphrase?: string;
+  passphraseFile?: string;
   deployment?: string;
 }
 
@@ -59,48 +59,29 @@ async function nodeOf(
   return { url, address };
 }
 
-/** Reads a private key file (the key library's JSON key file, or an armored key) and decrypts it. */
-async function loadKey(file: string, passphrase: string | undefined) {
-  const openpgp = await import("openpgp");
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    throw new TaskError(`Cannot read the key file ${file}.`);
-  }
-  let armored = text;
-  let address: string | undefined;
-  if (text.trim().startsWith("{")) {
+/** Reads a key file of the key library (JSON or armored, passphrase-encrypted) and decrypts it. */
+async function loadKey(file: string, passphraseFile: string | undefined) {
+  const { readKeyFile, decryptKeyFile, KeyFileError } = await import("../src/keys");
+  let passphrase: string | undefined;
+  if (passphraseFile !== undefined) {
     try {
-      const doc = JSON.parse(text) as { privateKey?: unknown; address?: unknown };
-      if (typeof doc.privateKey !== "string") throw new Error("no privateKey");
-      armored = doc.privateKey;
-      if (typeof doc.address === "string") address = doc.address;
+      passphrase = fs.readFileSync(passphraseFile, "utf8").replace(/\r?\n$/, "");
     } catch {
-      throw new TaskError(
-        `${file} is not a key file (JSON with an armored privateKey, or an armored private key).`,
-      );
+      throw new TaskError(`Cannot read the passphrase file ${passphraseFile}.`);
     }
-  }
-  let key;
+  } else passphrase = process.env[ENV_KEY_PASSPHRASE];
+  if (passphrase === undefined || passphrase === "")
+    throw new TaskError(
+      `The key file needs its passphrase: set ${ENV_KEY_PASSPHRASE} or pass --passphrase-file.`,
+    );
   try {
-    key = await openpgp.readPrivateKey({ armoredKey: armored });
-  } catch {
-    throw new TaskError(`${file} does not hold a readable armored OpenPGP private key.`);
+    const keyFile = await readKeyFile(file);
+    const key = await decryptKeyFile(keyFile, passphrase);
+    return { key, keyHash: keyFile.keyHash, address: keyFile.address };
+  } catch (e) {
+    if (e instanceof KeyFileError) throw new TaskError(e.message);
+    throw e;
   }
-  if (!key.isDecrypted()) {
-    const pass = passphrase ?? process.env[ENV_KEY_PASSPHRASE];
-    if (pass === undefined)
-      throw new TaskError(
-        `The key in ${file} is passphrase-protected: set ${ENV_KEY_PASSPHRASE} (or pass --passphrase).`,
-      );
-    try {
-      key = await openpgp.decryptKey({ privateKey: key, passphrase: pass });
-    } catch {
-      throw new TaskError(`The passphrase does not decrypt the key in ${file}.`);
-    }
-  }
-  return { key, address };
 }
 
 function address(
@@ -131,16 +112,16 @@ task(
 )
   .addParam("to", "Recipient address")
   .addParam("node", "The node: its http(s) URL, or its signer address (endpoint read from the chain)")
-  .addParam(
-    "key",
-    "Your private key file (key library JSON or armored); the key must be registered for --from",
-  )
+  .addParam("key", "Your key file (from key:generate); its key must be registered for --from")
   .addOptionalParam("from", "Your address (default: the address recorded in the key file)")
   .addOptionalParam("message", "The text to send")
   .addOptionalParam("file", "Send the bytes of this file instead of --message")
   .addOptionalParam("contentType", "text, image, file, reaction or meta", "text", types.string)
   .addOptionalParam("previous", "Digest of the previous message of the thread (0x + 64 hex)")
-  .addOptionalParam("passphrase", `Passphrase of the key file (default: ${ENV_KEY_PASSPHRASE})`)
+  .addOptionalParam(
+    "passphraseFile",
+    `File whose first line is the key file's passphrase (default: the ${ENV_KEY_PASSPHRASE} environment variable)`,
+  )
   .addOptionalParam("deployment", "Deployment file to use instead of deployments/<network>.json")
   .setAction(
     async (
@@ -174,7 +155,7 @@ task(
           }
         } else content = new TextEncoder().encode(args.message as string);
         const d = await deploymentOf(hre, args.deployment);
-        const { key, address: keyAddress } = await loadKey(args.key, args.passphrase);
+        const { key, keyHash, address: keyAddress } = await loadKey(args.key, args.passphraseFile);
         const from = address(hre, "from", args.from, keyAddress);
         const to = address(hre, "to", args.to);
         const target = await nodeOf(hre, d, args.node);
@@ -194,6 +175,7 @@ task(
           contentType,
           previous: args.previous?.toLowerCase(),
           privateKey: key,
+          senderKeyHash: keyHash,
           node: new NodeClient(target.url),
           nodeAddress: target.address,
         });
@@ -219,18 +201,21 @@ task(
   "Reads a conversation from a Push Node's feed, verifying every signature and attestation, decrypting with your key file",
 )
   .addParam("node", "The node: its http(s) URL, or its signer address (endpoint read from the chain)")
-  .addOptionalParam("key", "Your private key file, to decrypt (key library JSON or armored)")
+  .addOptionalParam("key", "Your key file (from key:generate), to decrypt")
   .addOptionalParam("me", "Your address (default: the address recorded in the key file)")
   .addOptionalParam("with", "The other party's address (default: every message to or from you)")
   .addOptionalParam("after", "Start after this feed position", "0", types.string)
-  .addOptionalParam("passphrase", `Passphrase of the key file (default: ${ENV_KEY_PASSPHRASE})`)
+  .addOptionalParam(
+    "passphraseFile",
+    `File whose first line is the key file's passphrase (default: the ${ENV_KEY_PASSPHRASE} environment variable)`,
+  )
   .addOptionalParam("deployment", "Deployment file to use instead of deployments/<network>.json")
   .setAction(async (args: CommonArgs & { me?: string; with?: string; after: string }, hre) => {
     try {
       if (!/^(0|[1-9][0-9]{0,19})$/.test(args.after))
         throw new TaskError(`--after must be a feed position (a non-negative integer), got "${args.after}".`);
       const d = await deploymentOf(hre, args.deployment);
-      const loaded = args.key !== undefined ? await loadKey(args.key, args.passphrase) : undefined;
+      const loaded = args.key !== undefined ? await loadKey(args.key, args.passphraseFile) : undefined;
       const me = address(hre, "me", args.me, loaded?.address);
       const other = args.with !== undefined ? address(hre, "with", args.with) : undefined;
       const target = await nodeOf(hre, d, args.node);

@@ -85,6 +85,8 @@ export interface SendInput {
   previous?: string;
   /** The sender's decrypted private key. */
   privateKey: openpgp.PrivateKey;
+  /** keyHash of the sender's canonical public key (from its key file); default: matched by fingerprint. */
+  senderKeyHash?: string;
   node: NodeClient;
   /** The node's signer address, when known: the returned attestation must be signed by it. */
   nodeAddress?: string;
@@ -113,10 +115,12 @@ export async function sendMessage(input: SendInput): Promise<SendResult> {
     fetchChainKeys(chain.provider, chain.keyRegistry, from, chain.fromBlock),
     fetchChainKeys(chain.provider, chain.keyRegistry, to, chain.fromBlock),
   ]);
-  const senderKey = await registeredKeyOf(senderKeys, input.privateKey);
+  const senderKey = input.senderKeyHash
+    ? senderKeys.find((k) => k.keyHash === input.senderKeyHash?.toLowerCase() && k.publicKey !== undefined)
+    : await registeredKeyOf(senderKeys, input.privateKey);
   if (!senderKey)
     throw new MessagingError(
-      `The key ${input.privateKey.getFingerprint()} is not registered for ${from}: register it first (key registry).`,
+      `The key ${input.senderKeyHash ?? input.privateKey.getFingerprint()} is not registered for ${from}: register it first (key:register).`,
     );
   if (!isActiveAt(senderKey, timestamp))
     throw new MessagingError(`The key ${senderKey.keyHash} of ${from} is revoked: use an active key.`);

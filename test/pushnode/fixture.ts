@@ -1,0 +1,146 @@
+import fs from "node:fs";
+import path from "node:path";
+import hre from "hardhat";
+import { Contract, Wallet, getCreateAddress, parseUnits, toBeHex } from "ethers";
+import type { JsonRpcSigner } from "ethers";
+import { RpcClient } from "../../src/chain/rpc";
+import type { FailoverProvider } from "../../src/chain/rpc";
+import type { HardhatNode } from "../../src/testing/hardhat-node";
+import type { DeploymentFile } from "../../src/deployments";
+import type { KeyRegistry, NodeRegistry, TestPush } from "../../typechain-types";
+import { deployUupsProxy } from "./external-deploy";
+
+export const PUSH = parseUnits("1", 18);
+export const STORAGE_ROLE = 1;
+
+/** The protocol deployed on a real `npx hardhat node`, with typed handles through its JSON-RPC. */
+export interface Protocol {
+  node: HardhatNode;
+  rpc: RpcClient;
+  provider: FailoverProvider;
+  deployer: JsonRpcSigner;
+  token: TestPush;
+  keyRegistry: KeyRegistry;
+  nodeRegistry: NodeRegistry;
+  addresses: { token: string; keyRegistry: string; nodeRegistry: string; vault: string; slashing: string };
+  deployBlock: number;
+  /** False until the Slashing contract is in this checkout: `addresses.slashing` is then a stand-in. */
+  slashingDeployed: boolean;
+}
+
+/** verifyingContract used while the Slashing contract is not in the checkout (nodes get fixed parameters). */
+export const STAND_IN_SLASHING = "0x00000000000000000000000000000000000051a5";
+
+function at<T>(name: string, address: string, signer: JsonRpcSigner): T {
+  return new Contract(address, hre.artifacts.readArtifactSync(name).abi, signer) as unknown as T;
+}
+
+/**
+ * Deploys TestPush, NodeRegistry + StakingVault (UUPS, short time bounds, 1 PUSH minimum stakes),
+ * KeyRegistry, and (when the contract is in the checkout) OpenPgpVerifier + Slashing with the slasher
+ * role. The attestation domain's verifyingContract is the Slashing proxy.
+ */
+export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
+  const rpc = await RpcClient.connect({ urls: [node.url] });
+  const provider = await rpc.ethersProvider();
+  const deployer = await provider.getSigner(0);
+  const from = deployer.address;
+  const deployBlock = (await provider.getBlockNumber()) + 1;
+  const tokenC = await (await hre.ethers.getContractFactory("TestPush", deployer)).deploy();
+  await tokenC.waitForDeployment();
+  const token = await tokenC.getAddress();
+  // registry implementation (nonce n), registry proxy (n + 1), vault implementation (n + 2), vault proxy (n + 3)
+  const nonce = await provider.getTransactionCount(from, "pending");
+  const predictedVault = getCreateAddress({ from, nonce: nonce + 3 });
+  const registry = await deployUupsProxy("NodeRegistry", deployer, [
+    predictedVault,
+    from,
+    from,
+    true,
+    [[PUSH, PUSH, PUSH, PUSH], 30n * 60n, 3],
+  ]);
+  const vault = await deployUupsProxy("StakingVault", deployer, [from], [token, registry.address]);
+  if (vault.address !== predictedVault) throw new Error("vault deployed at an unexpected address");
+  const keys = await deployUupsProxy("KeyRegistry", deployer, [from, from]);
+  let slashing = STAND_IN_SLASHING;
+  if (await hre.artifacts.artifactExists("Slashing")) {
+    const verifier = await (await hre.ethers.getContractFactory("OpenPgpVerifier", deployer)).deploy();
+    await verifier.waitForDeployment();
+    const s = await deployUupsProxy(
+      "Slashing",
+      deployer,
+      [from, from, from, await verifier.getAddress()],
+      [registry.address, keys.address],
+    );
+    slashing = s.address;
+    const reg = at<NodeRegistry>("NodeRegistry", registry.address, deployer);
+    await (await reg.grantRole(await reg.SLASHER_ROLE(), slashing)).wait();
+  }
+  return {
+    node,
+    rpc,
+    provider,
+    deployer,
+    token: at<TestPush>("TestPush", token, deployer),
+    keyRegistry: at<KeyRegistry>("KeyRegistry", keys.address, deployer),
+    nodeRegistry: at<NodeRegistry>("NodeRegistry", registry.address, deployer),
+    addresses: {
+      token,
+      keyRegistry: keys.address,
+      nodeRegistry: registry.address,
+      vault: vault.address,
+      slashing,
+    },
+    slashingDeployed: slashing !== STAND_IN_SLASHING,
+    deployBlock,
+  };
+}
+
+/** Registers `signer` as a STORAGE node operated by account `operatorIndex`, staking 10 PUSH. */
+export async function registerNode(
+  p: Protocol,
+  signer: string,
+  endpoint: string,
+  operatorIndex = 9,
+): Promise<JsonRpcSigner> {
+  const op = await p.provider.getSigner(operatorIndex);
+  await (await p.token.connect(op).mint(op.address, 10n * PUSH)).wait();
+  await (await p.token.connect(op).approve(p.addresses.vault, 10n * PUSH)).wait();
+  await (await p.nodeRegistry.connect(op).registerNode(signer, STORAGE_ROLE, endpoint, 10n * PUSH)).wait();
+  return op;
+}
+
+export async function mine(p: Protocol, blocks = 1): Promise<void> {
+  await p.rpc.request("hardhat_mine", [toBeHex(blocks)]);
+}
+
+/** The chain head's timestamp. */
+export async function chainTime(p: Protocol): Promise<bigint> {
+  return BigInt((await p.rpc.getBlockHeader("latest"))!.timestamp);
+}
+
+/** Writes a deployments file for tasks run against this chain; returns its path. */
+export function writeDeploymentFile(p: Protocol, dir: string): string {
+  const d: DeploymentFile = {
+    network: "localhost",
+    chainId: Number(p.node.chainId),
+    deployBlock: p.deployBlock,
+    deployedAt: new Date().toISOString(),
+    deployer: p.deployer.address,
+    contracts: {
+      TestPush: { address: p.addresses.token },
+      KeyRegistry: { address: p.addresses.keyRegistry },
+      NodeRegistry: { address: p.addresses.nodeRegistry },
+      StakingVault: { address: p.addresses.vault },
+      Slashing: { address: p.addresses.slashing },
+    },
+    parameters: {},
+  };
+  const file = path.join(dir, "localhost.json");
+  fs.writeFileSync(file, JSON.stringify(d, null, 2));
+  return file;
+}
+
+export function newSigner(): Wallet {
+  return Wallet.createRandom() as unknown as Wallet;
+}

@@ -1,0 +1,387 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { toUtf8Bytes } from "ethers";
+import type { JsonRpcSigner, Wallet } from "ethers";
+import { startHardhatNode } from "../../src/testing/hardhat-node";
+import type { HardhatNode } from "../../src/testing/hardhat-node";
+import {
+  cidOf,
+  composeEnvelope,
+  decodeSignedAttestation,
+  detectEquivocation,
+  encodeEnvelope,
+  keyHashOf,
+  messageDigest,
+  recoverAttestationSigner,
+} from "../../src/message";
+import type { Envelope, EnvelopeJson } from "../../src/message";
+import { startPushNode } from "../../src/node/push-node";
+import type { PushNodeOptions, RunningPushNode } from "../../src/node/push-node";
+import { NodeApiError, NodeClient } from "../../src/node/api";
+import type { FaultClass } from "../../src/node/faults";
+import { generate } from "../message/helpers";
+import { chainTime, deployProtocol, mine, newSigner, registerNode } from "./fixture";
+import type { Protocol } from "./fixture";
+
+type Key = Awaited<ReturnType<typeof generate>>;
+
+/**
+ * The Push Node against a real `npx hardhat node` with the real registries, over real HTTP.
+ */
+describe("pushnode: the Push Node over HTTP", function () {
+  let chain: HardhatNode;
+  let p: Protocol;
+  const dirs: string[] = [];
+  const running: RunningPushNode[] = [];
+  let alice: JsonRpcSigner, bob: JsonRpcSigner, carol: JsonRpcSigner, dave: JsonRpcSigner;
+  let aliceKey: Key, bobKey: Key, daveKey: Key;
+  let honest: RunningPushNode;
+  let honestSigner: Wallet;
+  let client: NodeClient;
+
+  function tmp(): string {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), "pushnode-"));
+    dirs.push(d);
+    return d;
+  }
+
+  function options(signer: Wallet, dataDir: string, extra: Partial<PushNodeOptions> = {}): PushNodeOptions {
+    return {
+      dataDir,
+      rpcUrls: [chain.url],
+      chainId: chain.chainId,
+      keyRegistry: p.addresses.keyRegistry,
+      nodeRegistry: p.addresses.nodeRegistry,
+      slashing: p.addresses.slashing,
+      startBlock: p.deployBlock,
+      signerKey: signer.privateKey,
+      confirmations: 1,
+      // Without the Slashing contract, fixed DESIGN defaults; with it, Slashing.params() on chain.
+      params: p.slashingDeployed ? undefined : {},
+      pollIntervalMs: 60_000, // the tests call refresh() themselves
+      ...extra,
+    };
+  }
+
+  async function start(signer: Wallet, dataDir: string, extra: Partial<PushNodeOptions> = {}) {
+    const n = await startPushNode(options(signer, dataDir, extra));
+    running.push(n);
+    return n;
+  }
+
+  /** Mines a block so the latest changes are confirmed (depth 1), and lets every node read them. */
+  async function settle(): Promise<void> {
+    await mine(p, 1);
+    for (const n of running) await n.node.refresh().catch(() => undefined);
+  }
+
+  async function compose(
+    from: JsonRpcSigner,
+    to: JsonRpcSigner,
+    text: string,
+    key: Key,
+    recipient?: Key,
+    timestamp?: bigint,
+  ): Promise<Envelope> {
+    return composeEnvelope({
+      from: from.address,
+      to: to.address,
+      content: toUtf8Bytes(text),
+      timestamp: timestamp ?? (await chainTime(p)),
+      senderPrivateKey: key.privateKey,
+      recipientPublicKey: recipient?.publicKey,
+    });
+  }
+
+  async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
+    const res = await fetch(`${url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
+    const text = await res.text();
+    let json: { error?: string; [k: string]: unknown } = {};
+    try {
+      json = JSON.parse(text) as typeof json;
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, json };
+  }
+
+  async function refusal(
+    env: Envelope | EnvelopeJson,
+    url = honest.url,
+  ): Promise<{ status: number; error: string; code?: string }> {
+    const body =
+      "version" in env && typeof env.timestamp === "bigint" ? encodeEnvelope(env as Envelope) : env;
+    const r = await post(url, JSON.stringify(body));
+    return { status: r.status, error: r.json.error ?? "", code: r.json.code as string | undefined };
+  }
+
+  before(async function () {
+    chain = await startHardhatNode();
+    p = await deployProtocol(chain);
+    [alice, bob, carol, dave] = await Promise.all([1, 2, 3, 4].map((i) => p.provider.getSigner(i)));
+    [aliceKey, bobKey, daveKey] = await Promise.all([generate("p256"), generate("p256"), generate("p256")]);
+    await (await p.keyRegistry.connect(alice).addKey(aliceKey.publicKey)).wait();
+    await (await p.keyRegistry.connect(bob).addKey(bobKey.publicKey)).wait();
+    // dave signs with a key he never registered; carol has no key (plaintext recipient)
+    honestSigner = newSigner();
+    await registerNode(p, honestSigner.address, "http://127.0.0.1:1");
+    await mine(p, 1);
+    honest = await start(honestSigner, tmp());
+    client = new NodeClient(honest.url);
+  });
+
+  after(async function () {
+    for (const n of running) await n.close().catch(() => undefined);
+    p?.provider.destroy();
+    await chain?.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it("accepts an honest message: attests with sequence 1, stores it, serves it in the feed and by CID", async function () {
+    const h = await client.health();
+    expect(h, h.reason).to.deep.include({ ok: true, status: "Active", node: honestSigner.address });
+    const env = await compose(alice, bob, "hello bob", aliceKey, bobKey);
+    const res = await client.submit(encodeEnvelope(env));
+    expect(res.duplicate).to.equal(false);
+    expect(res.position).to.equal("1");
+    const att = decodeSignedAttestation(res.attestation);
+    expect(att.sequence).to.equal(1n);
+    expect(att.digest).to.equal(messageDigest(env));
+    expect(recoverAttestationSigner(att, honest.node.domain)).to.equal(honestSigner.address);
+    expect(res.cid).to.equal(await cidOf(env.content));
+
+    const page = await client.feed(0n);
+    expect(page.node).to.equal(honestSigner.address);
+    expect(page.items).to.have.length(1);
+    expect(page.items[0].envelope).to.deep.equal(env);
+    expect(page.items[0].attestation).to.deep.equal(att);
+    expect(page.next).to.equal(1n);
+    expect(await client.content(res.cid)).to.deep.equal(env.content);
+
+    // the same envelope again: same attestation, nothing new signed
+    const again = await client.submit(encodeEnvelope(env));
+    expect(again).to.deep.include({ duplicate: true, position: "1" });
+    expect(again.attestation).to.deep.equal(res.attestation);
+
+    // plaintext to a recipient without a key
+    const plain = await compose(alice, carol, "hi carol", aliceKey);
+    const r2 = await client.submit(encodeEnvelope(plain));
+    expect(decodeSignedAttestation(r2.attestation).sequence).to.equal(2n);
+    expect((await client.feed(1n)).items.map((i) => i.position)).to.deep.equal([2n]);
+  });
+
+  it("answers bad input with a 4xx and a clear sentence, and never skips a sequence", async function () {
+    const head = (await client.feed(0n)).head;
+    const url = honest.url;
+    const env = encodeEnvelope(await compose(alice, bob, "x", aliceKey, bobKey));
+
+    let r = await post(url, "{not json");
+    expect(r.status).to.equal(400);
+    expect(r.json.error).to.match(/Malformed JSON/);
+    r = await post(url, "");
+    expect(r.status).to.equal(400);
+    expect(r.json.error).to.match(/empty/);
+    r = await post(url, Buffer.alloc(2 * 1024 * 1024, 0x61));
+    expect(r.status).to.equal(413);
+    expect(r.json.error).to.match(/exceeds the limit/);
+
+    const { contentSize: _omit, ...missing } = env;
+    r = await post(url, JSON.stringify(missing));
+    expect(r).to.deep.include({ status: 400 });
+    expect(r.json).to.deep.include({ field: "contentSize" });
+    expect(r.json.error).to.match(/missing field/);
+    r = await post(url, JSON.stringify({ ...env, extra: 1 }));
+    expect(r.json).to.deep.include({ field: "extra" });
+    r = await post(url, JSON.stringify({ ...env, timestamp: 12 }));
+    expect(r.status).to.equal(400);
+    expect(r.json.error).to.match(/timestamp.*decimal string/);
+    r = await post(url, JSON.stringify([env]));
+    expect(r.status).to.equal(400);
+
+    // bad signature: a valid packet by alice's key over another digest
+    const other = await compose(alice, bob, "y", aliceKey, bobKey);
+    const forged = { ...env, signature: encodeEnvelope(other).signature };
+    let f = await refusal(forged);
+    expect(f).to.deep.include({ status: 422, code: "BAD_SIGNATURE" });
+    expect(f.error).to.match(/^Message refused: BAD_SIGNATURE/);
+    // unauthorized sender: dave's key is not registered
+    f = await refusal(await compose(dave, carol, "z", daveKey));
+    expect(f).to.deep.include({ status: 422, code: "UNAUTHORIZED_SENDER" });
+    // wrong encryption: plaintext to bob, who has a key
+    f = await refusal(await compose(alice, bob, "plain to bob", aliceKey));
+    expect(f).to.deep.include({ status: 422, code: "WRONG_ENCRYPTION" });
+    // malformed: to itself; clock skew
+    f = await refusal(await compose(alice, alice, "me", aliceKey));
+    expect(f).to.deep.include({ status: 422, code: "MALFORMED" });
+    f = await refusal(await compose(alice, carol, "old", aliceKey, undefined, (await chainTime(p)) - 3600n));
+    expect(f.error).to.match(/CLOCK_SKEW/);
+
+    // content and feed queries
+    let g = await fetch(`${url}/v1/content/bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy`);
+    expect(g.status).to.equal(404);
+    expect(((await g.json()) as { error: string }).error).to.match(/No content/);
+    g = await fetch(`${url}/v1/content/not-a-cid`);
+    expect(g.status).to.equal(400);
+    expect(((await g.json()) as { error: string }).error).to.match(/Malformed CID/);
+    g = await fetch(`${url}/v1/feed?after=-1`);
+    expect(g.status).to.equal(400);
+    g = await fetch(`${url}/v1/feed?limit=0`);
+    expect(g.status).to.equal(400);
+    g = await fetch(`${url}/v1/feed?limit=100000`);
+    expect(g.status).to.equal(200);
+    g = await fetch(`${url}/v1/nothing`);
+    expect(g.status).to.equal(404);
+    g = await fetch(`${url}/v1/feed`, { method: "POST" });
+    expect(g.status).to.equal(405);
+
+    expect((await client.feed(0n)).head).to.equal(head);
+    const ok = await client.submit(encodeEnvelope(await compose(alice, carol, "still fine", aliceKey)));
+    expect(BigInt(ok.position)).to.equal(head + 1n);
+    expect(decodeSignedAttestation(ok.attestation).sequence).to.equal(head + 1n);
+  });
+
+  it("refuses to attest while its node is not registered, and once it is no longer Active", async function () {
+    const signer = newSigner();
+    const n = await start(signer, tmp());
+    const env = encodeEnvelope(await compose(alice, carol, "to a stranger", aliceKey));
+    let f = await refusal(env, n.url);
+    expect(f.status).to.equal(403);
+    expect(f.error).to.match(/is not registered in the NodeRegistry/);
+    expect((await new NodeClient(n.url).health()).ok).to.equal(false);
+
+    const op = await registerNode(p, signer.address, n.url, 8);
+    await settle();
+    const res = await new NodeClient(n.url).submit(env);
+    expect(decodeSignedAttestation(res.attestation).sequence).to.equal(1n);
+
+    // the operator unstakes below the minimum: Active -> Jailed
+    await (await p.nodeRegistry.connect(op).requestUnstake(signer.address, 10n * 10n ** 18n)).wait();
+    await settle();
+    f = await refusal(encodeEnvelope(await compose(alice, carol, "again", aliceKey)), n.url);
+    expect(f.status).to.equal(403);
+    expect(f.error).to.match(/is Jailed on chain; only Active nodes attest/);
+  });
+
+  it("keeps its feed and sequence across a restart", async function () {
+    const dir = tmp();
+    const signer = newSigner();
+    await registerNode(p, signer.address, "http://127.0.0.1:2", 7);
+    await mine(p, 1);
+    let n = await start(signer, dir);
+    let c = new NodeClient(n.url);
+    for (const t of ["one", "two"]) await c.submit(encodeEnvelope(await compose(alice, carol, t, aliceKey)));
+    const before = await c.feedJson(0n);
+    await n.close();
+    n = await start(signer, dir);
+    c = new NodeClient(n.url);
+    expect(await c.feedJson(0n)).to.deep.equal(before);
+    const r = await c.submit(encodeEnvelope(await compose(alice, carol, "three", aliceKey)));
+    expect(decodeSignedAttestation(r.attestation).sequence).to.equal(3n);
+    await n.close();
+    // another signer cannot take over this data directory
+    await expect(start(newSigner(), dir)).to.be.rejectedWith(/holds the feed of node/);
+  });
+
+  describe("fault injection (--accept)", function () {
+    const nodes = new Map<FaultClass, RunningPushNode>();
+    let invalid: Record<Exclude<FaultClass, "EQUIVOCATION">, () => Promise<Envelope>>;
+
+    before(async function () {
+      const classes: FaultClass[] = [
+        "MALFORMED",
+        "UNAUTHORIZED_SENDER",
+        "WRONG_ENCRYPTION",
+        "BAD_SIGNATURE",
+        "EQUIVOCATION",
+      ];
+      const signers = classes.map(() => newSigner());
+      for (const [i, s] of signers.entries())
+        await registerNode(p, s.address, `http://127.0.0.1:${10 + i}`, 10 + i);
+      await mine(p, 1);
+      for (const [i, c] of classes.entries()) nodes.set(c, await start(signers[i], tmp(), { accept: c }));
+      invalid = {
+        MALFORMED: () => compose(alice, alice, "to myself", aliceKey),
+        UNAUTHORIZED_SENDER: () => compose(dave, carol, "unregistered key", daveKey),
+        WRONG_ENCRYPTION: () => compose(alice, bob, "plaintext to a keyed recipient", aliceKey),
+        BAD_SIGNATURE: async () => {
+          const e = await compose(alice, carol, "forged", aliceKey);
+          const o = await compose(alice, carol, "other", aliceKey);
+          return { ...e, signature: o.signature };
+        },
+      };
+    });
+
+    for (const cls of ["MALFORMED", "UNAUTHORIZED_SENDER", "WRONG_ENCRYPTION", "BAD_SIGNATURE"] as const) {
+      it(`--accept ${cls} accepts that class only`, async function () {
+        const n = nodes.get(cls)!;
+        const c = new NodeClient(n.url);
+        const res = await c.submit(encodeEnvelope(await invalid[cls]()));
+        expect(res).to.deep.include({ acceptedFault: cls, position: "1" });
+        expect(decodeSignedAttestation(res.attestation).sequence).to.equal(1n);
+        for (const other of Object.keys(invalid) as Array<keyof typeof invalid>) {
+          if (other === cls) continue;
+          const f = await refusal(await invalid[other](), n.url);
+          expect(f, `${cls} node given ${other}`).to.deep.include({ status: 422, code: other });
+        }
+        // honest traffic still goes through
+        const ok = await c.submit(encodeEnvelope(await compose(alice, carol, "honest", aliceKey)));
+        expect(ok.acceptedFault).to.equal(undefined);
+        expect(ok.position).to.equal("2");
+      });
+    }
+
+    it("--accept EQUIVOCATION signs two attestations with one sequence, and refuses invalid messages", async function () {
+      const n = nodes.get("EQUIVOCATION")!;
+      const c = new NodeClient(n.url);
+      const a = await c.submit(encodeEnvelope(await compose(alice, carol, "first", aliceKey)));
+      const b = await c.submit(encodeEnvelope(await compose(alice, carol, "second", aliceKey)));
+      const x = decodeSignedAttestation(a.attestation);
+      const y = decodeSignedAttestation(b.attestation);
+      expect([a.position, b.position]).to.deep.equal(["1", "2"]);
+      expect([x.sequence, y.sequence]).to.deep.equal([1n, 1n]);
+      const fault = detectEquivocation(x, y, n.node.domain);
+      expect(fault).to.deep.include({ code: "EQUIVOCATION", signer: n.address, sequence: 1n });
+      const third = await c.submit(encodeEnvelope(await compose(alice, carol, "third", aliceKey)));
+      expect(decodeSignedAttestation(third.attestation).sequence).to.equal(2n);
+      for (const k of Object.keys(invalid) as Array<keyof typeof invalid>)
+        expect((await refusal(await invalid[k](), n.url)).status).to.equal(422);
+      const page = await c.feed(0n);
+      expect(page.items.map((i) => i.attestation.sequence)).to.deep.equal([1n, 1n, 2n]);
+      expect(page.items.map((i) => i.position)).to.deep.equal([1n, 2n, 3n]);
+    });
+
+    it("is refused on Ethereum mainnet and Polygon PoS, before anything starts", async function () {
+      for (const [chainId, name] of [
+        [1n, "Ethereum mainnet"],
+        [137n, "Polygon PoS"],
+      ] as const) {
+        const dir = path.join(tmp(), "never-created");
+        await expect(
+          startPushNode(options(newSigner(), dir, { chainId, accept: "MALFORMED" })),
+        ).to.be.rejectedWith(`Refusing --accept MALFORMED on ${name} (chainId ${chainId})`);
+        expect(fs.existsSync(dir)).to.equal(false);
+      }
+      expect(keyHashOf(aliceKey.publicKey)).to.match(/^0x/);
+    });
+  });
+
+  it("client errors surface as NodeApiError with the node's sentence", async function () {
+    try {
+      await client.submit({
+        ...encodeEnvelope(await compose(alice, bob, "x", aliceKey, bobKey)),
+        version: 300,
+      });
+      expect.fail("should throw");
+    } catch (e) {
+      expect(e).to.be.instanceOf(NodeApiError);
+      expect((e as NodeApiError).status).to.equal(400);
+      expect((e as Error).message).to.match(/version/);
+    }
+  });
+});
