@@ -66,7 +66,10 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
     "JSON-RPC URL(s), comma-separated, tried in order with failover (default: the network's url)",
   )
   .addOptionalParam("deployment", "Deployment file (default: deployments/<network>.json)")
-  .addOptionalParam("dataDir", "Directory of the validator's SQLite state (default: .data/validator/<network>)")
+  .addOptionalParam(
+    "dataDir",
+    "Directory of the validator's SQLite state (default: .data/validator/<network>)",
+  )
   .addOptionalParam(
     "confirmations",
     "Blocks below head the validator reads events at (default per chain: 12 Ethereum, 6 Sepolia, 32 Polygon, 16 Amoy, 2 local)",
@@ -86,7 +89,11 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
   .addParam("proofInterval", "Milliseconds between proof submission passes", "2000")
   .addParam("pageSize", "Feed items fetched per request", "100")
   .addOptionalParam("workers", "Validation worker threads (default: the number of CPUs; 0: main thread)")
-  .addParam("chunkSize", "Blocks per eth_getLogs request (halved automatically when a provider refuses)", "2000")
+  .addParam(
+    "chunkSize",
+    "Blocks per eth_getLogs request (halved automatically when a provider refuses)",
+    "2000",
+  )
   .addParam("rpcTimeout", "Milliseconds before an RPC attempt times out", "10000")
   .addParam("feedTimeout", "Milliseconds before a feed request times out", "10000")
   .addParam("maxBackoff", "Cap of the exponential backoff after RPC or feed errors, in milliseconds", "60000")
@@ -109,11 +116,16 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
     let privateKey: string;
     if (args.account !== undefined) {
       if (!DEV_CHAINS.has(chainId))
-        throw new TaskError(`--account is for local development chains only; on chain ${chainId} set ${args.keyEnv}.`);
+        throw new TaskError(
+          `--account is for local development chains only; on chain ${chainId} set ${args.keyEnv}.`,
+        );
       privateKey = devAccountKey(parseIntFlag("account", args.account, 0));
     } else {
       const k = process.env[args.keyEnv];
-      if (!k) throw new TaskError(`Set ${args.keyEnv} to the watcher's private key${DEV_CHAINS.has(chainId) ? " (or pass --account <index> on a local chain)" : ""}.`);
+      if (!k)
+        throw new TaskError(
+          `Set ${args.keyEnv} to the watcher's private key${DEV_CHAINS.has(chainId) ? " (or pass --account <index> on a local chain)" : ""}.`,
+        );
       privateKey = k;
     }
     let slashing: string, keyRegistry: string, nodeRegistry: string;

@@ -24,7 +24,6 @@ function loadNative(): NativeSecp256k1 | null {
   if (native === undefined) {
     try {
       // The binding only (never the package's pure-JS `elliptic` fallback, slower than ethers).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       native = require("secp256k1/bindings") as NativeSecp256k1;
     } catch {
       native = null;

@@ -30,8 +30,10 @@ export const HARDHAT_MNEMONIC = "test test test test test test test test test te
 
 /** The private key of development account `index` of Hardhat's default mnemonic. */
 export function devAccountKey(index: number): string {
-  if (!Number.isInteger(index) || index < 0 || index > 1000) throw new Error(`--account ${index} is not an account index (0..1000).`);
-  return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_MNEMONIC), `m/44'/60'/0'/0/${index}`).privateKey;
+  if (!Number.isInteger(index) || index < 0 || index > 1000)
+    throw new Error(`--account ${index} is not an account index (0..1000).`);
+  return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_MNEMONIC), `m/44'/60'/0'/0/${index}`)
+    .privateKey;
 }
 
 /** Splits a comma (or whitespace) separated list, dropping empty entries. */

@@ -94,7 +94,8 @@ export class FeedClient {
       return { status: res.status, body };
     } catch (e) {
       if (e instanceof FeedError) throw e;
-      if (signal.aborted) throw new FeedError("timeout", `${what}: body not received in ${this.timeoutMs} ms`);
+      if (signal.aborted)
+        throw new FeedError("timeout", `${what}: body not received in ${this.timeoutMs} ms`);
       throw new FeedError("network", `${what}: ${(e as Error).message}`);
     }
   }
@@ -109,7 +110,8 @@ export class FeedClient {
     const q = new URLSearchParams({ after: after.toString(), limit: String(limit) });
     const { status, body } = await this.get(`${base}/v1/feed?${q}`, this.maxFeedBytes, "feed");
     const text = Buffer.from(body).toString("utf8");
-    if (status !== 200) throw new FeedError("http", `feed answered HTTP ${status}: ${text.slice(0, 200)}`, status);
+    if (status !== 200)
+      throw new FeedError("http", `feed answered HTTP ${status}: ${text.slice(0, 200)}`, status);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -136,7 +138,11 @@ export class FeedClient {
     );
     if (status === 404) return null;
     if (status !== 200)
-      throw new FeedError("http", `content answered HTTP ${status}: ${Buffer.from(body).toString("utf8").slice(0, 200)}`, status);
+      throw new FeedError(
+        "http",
+        `content answered HTTP ${status}: ${Buffer.from(body).toString("utf8").slice(0, 200)}`,
+        status,
+      );
     return body;
   }
 }

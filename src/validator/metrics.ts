@@ -31,12 +31,21 @@ export function createValidatorMetrics(): ValidatorMetrics {
   const r = new MetricsRegistry();
   return {
     registry: r,
-    validated: r.counter("validator_messages_validated_total", "Feed items re-validated, by outcome", ["outcome"]),
-    faults: r.counter("validator_faults_found_total", "Faults found in attested messages", ["code", "provable"]),
-    proofs: r.counter("validator_proofs_total", "Proof transitions: sent, mined, consumed, rejected", ["state"]),
+    validated: r.counter("validator_messages_validated_total", "Feed items re-validated, by outcome", [
+      "outcome",
+    ]),
+    faults: r.counter("validator_faults_found_total", "Faults found in attested messages", [
+      "code",
+      "provable",
+    ]),
+    proofs: r.counter("validator_proofs_total", "Proof transitions: sent, mined, consumed, rejected", [
+      "state",
+    ]),
     anomalies: r.counter("validator_feed_anomalies_total", "Lies and gaps seen in node feeds", ["kind"]),
     feedErrors: r.counter("validator_feed_errors_total", "Failed feed or content requests", ["kind"]),
-    loopErrors: r.counter("validator_loop_errors_total", "Rounds of a loop that failed and backed off", ["loop"]),
+    loopErrors: r.counter("validator_loop_errors_total", "Rounds of a loop that failed and backed off", [
+      "loop",
+    ]),
     cursor: r.gauge("validator_feed_cursor", "Last feed position processed, per node", ["node"]),
     headLag: r.gauge("validator_head_lag_blocks", "Chain head minus the last block in the chain index"),
     head: r.gauge("validator_head_block", "Chain head seen by the last index poll"),

@@ -33,10 +33,6 @@ export function equivocationOffenceId(node: string, sequence: bigint): string {
   return keccak256(coder.encode(["uint8", "address", "uint64"], [FAULT_CODE.EQUIVOCATION, node, sequence]));
 }
 
-function messageTuple(e: Envelope) {
-  return messageOf(e);
-}
-
 export interface MessageProofInput {
   faultCode: Exclude<ProvableFaultCode, "EQUIVOCATION">;
   /** The node (attestation signer), checksummed. */
@@ -52,7 +48,7 @@ export interface MessageProofInput {
 /** The proof of a message fault (MALFORMED, UNAUTHORIZED_SENDER, WRONG_ENCRYPTION, BAD_SIGNATURE). */
 export function buildMessageProof(p: MessageProofInput): Proof {
   const node = getAddress(p.node);
-  const message = messageTuple(p.envelope);
+  const message = messageOf(p.envelope);
   const attestation = attestationOf(p.attestation);
   const digest = messageDigest(message);
   const method = PROOF_METHOD[p.faultCode];
@@ -88,7 +84,8 @@ export function buildMessageProof(p: MessageProofInput): Proof {
 
 /** The proof that `node` signed two different attestations `a` and `b` with the same sequence. */
 export function buildEquivocationProof(node: string, a: SignedAttestation, b: SignedAttestation): Proof {
-  if (a.sequence !== b.sequence) throw new Error("equivocation needs two attestations with the same sequence");
+  if (a.sequence !== b.sequence)
+    throw new Error("equivocation needs two attestations with the same sequence");
   const n = getAddress(node);
   return {
     offenceId: equivocationOffenceId(n, a.sequence),

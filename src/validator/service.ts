@@ -188,7 +188,8 @@ export class ValidatorService {
       logger: log,
     });
     const code = await rpc.request<string>("eth_getCode", [opts.slashing, "latest"]);
-    if (code === "0x") throw new Error(`No contract at the Slashing address ${opts.slashing} on chain ${opts.chainId}.`);
+    if (code === "0x")
+      throw new Error(`No contract at the Slashing address ${opts.slashing} on chain ${opts.chainId}.`);
     const dataDir = path.resolve(opts.dataDir);
     const store = ValidatorStore.open(dataDir, VALIDATOR_DB_FILE);
     let indexDb: Database | undefined;
@@ -275,7 +276,12 @@ export class ValidatorService {
     this.loops = [
       this.loop("index", o.indexIntervalMs ?? 2000, () => this.pollIndex()),
       this.loop("feeds", o.feedIntervalMs ?? 2000, () => this.pollFeeds()),
-      this.loop("proofs", o.proofIntervalMs ?? 2000, () => this.processProofs(), (w) => (this.proofWake = w)),
+      this.loop(
+        "proofs",
+        o.proofIntervalMs ?? 2000,
+        () => this.processProofs(),
+        (w) => (this.proofWake = w),
+      ),
     ];
   }
 
@@ -295,8 +301,15 @@ export class ValidatorService {
         } catch (e) {
           failures++;
           this.metrics.loopErrors.inc({ loop: name });
-          delay = Math.max(intervalMs, backoffDelay(failures - 1, { baseMs: intervalMs, maxMs: this.maxBackoff() }));
-          this.log.warn(`${name} round failed; backing off`, { error: errorText(e), retryInMs: delay, failures });
+          delay = Math.max(
+            intervalMs,
+            backoffDelay(failures - 1, { baseMs: intervalMs, maxMs: this.maxBackoff() }),
+          );
+          this.log.warn(`${name} round failed; backing off`, {
+            error: errorText(e),
+            retryInMs: delay,
+            failures,
+          });
         }
         if (this.stopping) break;
         await new Promise<void>((resolve) => {
@@ -375,10 +388,16 @@ export class ValidatorService {
     const hit = this.limitsCache.get(attestedAt.toString());
     if (hit) return hit;
     const raw = await this.rpc.request<string>("eth_call", [
-      { to: this.opts.slashing, data: SLASHING_INTERFACE.encodeFunctionData("effectiveLimits", [attestedAt]) },
+      {
+        to: this.opts.slashing,
+        data: SLASHING_INTERFACE.encodeFunctionData("effectiveLimits", [attestedAt]),
+      },
       "latest",
     ]);
-    const [stateLag, maxContentSize, maxClockSkew] = SLASHING_INTERFACE.decodeFunctionResult("effectiveLimits", raw);
+    const [stateLag, maxContentSize, maxClockSkew] = SLASHING_INTERFACE.decodeFunctionResult(
+      "effectiveLimits",
+      raw,
+    );
     const limits: CheckParams = {
       stateLag: BigInt(stateLag),
       maxContentSize: Number(maxContentSize),
@@ -397,7 +416,8 @@ export class ValidatorService {
    */
   private async onIndexReorg(reorg: ReorgInfo): Promise<void> {
     const hdr = await this.rpc.getBlockHeader(reorg.rewindTo.number);
-    const since = BigInt(hdr?.timestamp ?? 0) - (this.params?.maxClockSkew ?? DEFAULT_CHECK_PARAMS.maxClockSkew);
+    const since =
+      BigInt(hdr?.timestamp ?? 0) - (this.params?.maxClockSkew ?? DEFAULT_CHECK_PARAMS.maxClockSkew);
     for (const { node, cursor } of this.store.cursors()) {
       if (cursor === null) continue;
       const first = this.store.firstPositionAttestedSince(node, since);
@@ -431,9 +451,7 @@ export class ValidatorService {
   /** The nodes whose feeds are polled: registered ones that still hold (or may hold) stake. */
   watchedNodes(): IndexedNode[] {
     const only = this.opts.nodes?.map((n) => getAddress(n));
-    return this.index
-      .nodes()
-      .filter((n) => WATCHED.has(n.status) && (!only || only.includes(n.node)));
+    return this.index.nodes().filter((n) => WATCHED.has(n.status) && (!only || only.includes(n.node)));
   }
 
   /** One feed round: every watched node not backing off, concurrently (8 at a time). */
@@ -468,7 +486,10 @@ export class ValidatorService {
     } catch (e) {
       s.errors++;
       s.lastError = errorText(e);
-      const delay = backoffDelay(s.errors - 1, { baseMs: this.opts.feedIntervalMs ?? 2000, maxMs: this.maxBackoff() });
+      const delay = backoffDelay(s.errors - 1, {
+        baseMs: this.opts.feedIntervalMs ?? 2000,
+        maxMs: this.maxBackoff(),
+      });
       s.backoffUntil = Date.now() + delay;
       const kind = e instanceof FeedError ? e.kind : "internal";
       this.metrics.feedErrors.inc({ kind });
@@ -493,7 +514,14 @@ export class ValidatorService {
     const pageSize = this.opts.pageSize ?? 100;
     const page = await this.feeds.feed(n.endpoint, cursor, pageSize);
     const fetchedAt = nowSec();
-    const fx: PageEffects = { attestations: [], proofs: [], anomalies: [], cursor: null, counts: [], reasons: new Map() };
+    const fx: PageEffects = {
+      attestations: [],
+      proofs: [],
+      anomalies: [],
+      cursor: null,
+      counts: [],
+      reasons: new Map(),
+    };
     const state = this.stateOf(n.node);
     const anomaly = (kind: string, detail: string, position?: bigint, sequence?: bigint): void => {
       if (position !== undefined && position <= state.revalidateUpTo) return; // seen before the rewind
@@ -503,7 +531,12 @@ export class ValidatorService {
         if (state.repeated.get(kind) === key) return;
         state.repeated.set(kind, key);
       }
-      fx.anomalies.push({ node: n.node, kind, sequence: position, detail: sequence === undefined ? detail : `${detail} (sequence ${sequence})` });
+      fx.anomalies.push({
+        node: n.node,
+        kind,
+        sequence: position,
+        detail: sequence === undefined ? detail : `${detail} (sequence ${sequence})`,
+      });
       fx.counts.push(() => this.metrics.anomalies.inc({ kind }));
       this.log.warn("feed anomaly", { node: n.node, kind, position, detail });
     };
@@ -539,7 +572,11 @@ export class ValidatorService {
         continue;
       }
       if (p.position > expected) {
-        anomaly("gap", `position ${expected} is missing (next served: ${p.position}); not going past it`, expected);
+        anomaly(
+          "gap",
+          `position ${expected} is missing (next served: ${p.position}); not going past it`,
+          expected,
+        );
         blocked = "gap";
         break;
       }
@@ -659,9 +696,17 @@ export class ValidatorService {
       const proof = buildEquivocationProof(n.node, toSigned(first), a);
       if (!fx.proofs.some((p) => p.offenceId === proof.offenceId)) {
         fx.proofs.push(proof);
-        fx.reasons.set(proof.offenceId, `node signed two attestations with sequence ${a.sequence} (positions ${first.position} and ${position})`);
+        fx.reasons.set(
+          proof.offenceId,
+          `node signed two attestations with sequence ${a.sequence} (positions ${first.position} and ${position})`,
+        );
         fx.counts.push(() => this.metrics.faults.inc({ code: "EQUIVOCATION", provable: "true" }));
-        this.log.warn("fault found", { node: n.node, code: "EQUIVOCATION", sequence: a.sequence, positions: [first.position, position] });
+        this.log.warn("fault found", {
+          node: n.node,
+          code: "EQUIVOCATION",
+          sequence: a.sequence,
+          positions: [first.position, position],
+        });
       }
     }
   }
@@ -694,11 +739,20 @@ export class ValidatorService {
     const att = decodeSignedAttestation(verdict.attestation);
     const outcome = verdict.outcome;
     if (outcome.status === "index") {
-      this.log.warn("chain index inconsistent for a message; will validate it again", { node: n.node, position: p.position, error: outcome.reason });
+      this.log.warn("chain index inconsistent for a message; will validate it again", {
+        node: n.node,
+        position: p.position,
+        error: outcome.reason,
+      });
       return false;
     }
     if (att.sequence !== p.position)
-      anomaly("sequence", `position ${p.position} carries sequence ${att.sequence}`, p.position, att.sequence);
+      anomaly(
+        "sequence",
+        `position ${p.position} carries sequence ${att.sequence}`,
+        p.position,
+        att.sequence,
+      );
     this.checkCid(p, anomaly);
     let status: string = outcome.status;
     if (outcome.status === "undecodable") anomaly("undecodable-envelope", outcome.reason, p.position);
@@ -713,7 +767,10 @@ export class ValidatorService {
   }
 
   /** A feed item's `cid` must name its envelope's content. */
-  private checkCid(p: { position: bigint; item: unknown }, anomaly: (kind: string, detail: string, position?: bigint) => void): void {
+  private checkCid(
+    p: { position: bigint; item: unknown },
+    anomaly: (kind: string, detail: string, position?: bigint) => void,
+  ): void {
     const cid = (p.item as { cid?: unknown }).cid;
     const env = (p.item as { envelope?: { contentHash?: unknown } }).envelope;
     if (typeof cid !== "string" || typeof env?.contentHash !== "string") return;
@@ -723,7 +780,12 @@ export class ValidatorService {
     } catch {
       return;
     }
-    if (cid !== expected) anomaly("cid-mismatch", `item cid ${cid.slice(0, 80)} does not name the message's content (${expected})`, p.position);
+    if (cid !== expected)
+      anomaly(
+        "cid-mismatch",
+        `item cid ${cid.slice(0, 80)} does not name the message's content (${expected})`,
+        p.position,
+      );
   }
 
   /**
@@ -746,23 +808,43 @@ export class ValidatorService {
     if (f.rule === "CONTENT_HASH_MISMATCH" || f.rule === "CONTENT_SIZE_MISMATCH") {
       const fetched = await this.contentByHash(n, envelope.contentHash);
       if (fetched) {
-        anomaly("content-mismatch", "the feed served content that does not match contentHash; the node serves the right content by CID", p.position);
+        anomaly(
+          "content-mismatch",
+          "the feed served content that does not match contentHash; the node serves the right content by CID",
+          p.position,
+        );
         envelope = { ...envelope, content: fetched };
         f = await this.recheck(envelope, att, this.params as CheckParams);
         if (f === null) return "valid";
       } else {
-        anomaly("content-unavailable", "content does not match contentHash and the node does not serve it by CID", p.position);
+        anomaly(
+          "content-unavailable",
+          "content does not match contentHash and the node does not serve it by CID",
+          p.position,
+        );
       }
     }
     // The contract judges with effectiveLimits(attestedAt), at least as lenient as the current parameters.
     const limits = await this.limitsFor(att.attestedAt);
     const p0 = this.params as CheckParams;
-    if (limits.stateLag !== p0.stateLag || limits.maxClockSkew !== p0.maxClockSkew || limits.maxContentSize !== p0.maxContentSize) {
+    if (
+      limits.stateLag !== p0.stateLag ||
+      limits.maxClockSkew !== p0.maxClockSkew ||
+      limits.maxContentSize !== p0.maxContentSize
+    ) {
       f = await this.recheck(envelope, att, limits);
       if (f === null) return "valid";
     }
     if (!again) fx.counts.push(() => this.metrics.faults.inc({ code: f.code, provable: String(f.provable) }));
-    this.log.warn("fault found", { node: n.node, position: p.position, sequence: att.sequence, code: f.code, rule: f.rule, provable: f.provable, reason: f.reason });
+    this.log.warn("fault found", {
+      node: n.node,
+      position: p.position,
+      sequence: att.sequence,
+      code: f.code,
+      rule: f.rule,
+      provable: f.provable,
+      reason: f.reason,
+    });
     if (!f.provable) {
       anomaly("unprovable-fault", `${f.code} (${f.rule}): ${f.reason}`, p.position);
       return "fault";
@@ -775,7 +857,11 @@ export class ValidatorService {
     return "fault";
   }
 
-  private async recheck(envelope: Envelope, att: SignedAttestation, params: CheckParams): Promise<Fault | null> {
+  private async recheck(
+    envelope: Envelope,
+    att: SignedAttestation,
+    params: CheckParams,
+  ): Promise<Fault | null> {
     const r = await checkMessage(envelope, att, { keys: this.index, params });
     return r.ok ? null : { code: r.code, rule: r.rule, reason: r.reason, provable: r.provable };
   }
@@ -790,14 +876,27 @@ export class ValidatorService {
     }
   }
 
-  private async messageProof(n: IndexedNode, envelope: Envelope, att: SignedAttestation, f: Fault): Promise<Proof> {
+  private async messageProof(
+    n: IndexedNode,
+    envelope: Envelope,
+    att: SignedAttestation,
+    f: Fault,
+  ): Promise<Proof> {
     const code = f.code as Exclude<ProvableFaultCode, "EQUIVOCATION">;
     let recipientActiveKey: string | undefined;
     let senderPublicKey: Uint8Array | undefined;
     if (f.rule === "PLAINTEXT_TO_KEYED_RECIPIENT")
       recipientActiveKey = (await this.index.anyActiveKeyAt(envelope.to, envelope.timestamp)) ?? undefined;
-    if (code === "BAD_SIGNATURE") senderPublicKey = (await this.index.publicKeyBytes(envelope.senderKey)) ?? undefined;
-    return buildMessageProof({ faultCode: code, node: n.node, envelope, attestation: att, recipientActiveKey, senderPublicKey });
+    if (code === "BAD_SIGNATURE")
+      senderPublicKey = (await this.index.publicKeyBytes(envelope.senderKey)) ?? undefined;
+    return buildMessageProof({
+      faultCode: code,
+      node: n.node,
+      envelope,
+      attestation: att,
+      recipientActiveKey,
+      senderPublicKey,
+    });
   }
 
   private commit(node: string, fx: PageEffects): void {
@@ -915,10 +1014,15 @@ export class ValidatorService {
       !t || !t.ok || now - t.at > Math.max(30_000, 5 * (every ?? 2000));
     const problems: string[] = [];
     if (stale(this.lastIndexPoll, this.opts.indexIntervalMs))
-      problems.push(`chain index not polled successfully recently${this.lastIndexPoll?.error ? `: ${this.lastIndexPoll.error}` : ""}`);
+      problems.push(
+        `chain index not polled successfully recently${this.lastIndexPoll?.error ? `: ${this.lastIndexPoll.error}` : ""}`,
+      );
     if (stale(this.lastProofPass, this.opts.proofIntervalMs))
-      problems.push(`proof loop not run successfully recently${this.lastProofPass?.error ? `: ${this.lastProofPass.error}` : ""}`);
-    if (this.balance === 0n && !this.opts.dryRun) problems.push(`signer ${this.address} has no balance to pay for proofs`);
+      problems.push(
+        `proof loop not run successfully recently${this.lastProofPass?.error ? `: ${this.lastProofPass.error}` : ""}`,
+      );
+    if (this.balance === 0n && !this.opts.dryRun)
+      problems.push(`signer ${this.address} has no balance to pay for proofs`);
     if (f) {
       this.metrics.head.set({}, f.head);
       this.metrics.indexBlock.set({}, f.cursorBlock);
@@ -943,7 +1047,13 @@ export class ValidatorService {
       balanceWei: this.balance?.toString() ?? null,
       dryRun: this.opts.dryRun === true,
       index: f
-        ? { cursorBlock: f.cursorBlock, head: f.head, lagBlocks: f.head - f.cursorBlock, confirmations: this.opts.confirmations, reorgs: stats.reorgs }
+        ? {
+            cursorBlock: f.cursorBlock,
+            head: f.head,
+            lagBlocks: f.head - f.cursorBlock,
+            confirmations: this.opts.confirmations,
+            reorgs: stats.reorgs,
+          }
         : null,
       nodes,
       proofs: this.store.proofCounts(),
@@ -988,7 +1098,13 @@ function structHashOf(a: SignedAttestation): string {
 }
 
 function toSigned(a: StoredAttestation): SignedAttestation {
-  return { digest: a.digest, signatureHash: a.signatureHash, sequence: a.sequence, attestedAt: a.attestedAt, signature: a.signature };
+  return {
+    digest: a.digest,
+    signatureHash: a.signatureHash,
+    sequence: a.sequence,
+    attestedAt: a.attestedAt,
+    signature: a.signature,
+  };
 }
 
 function defaultWorkers(): number {
@@ -997,7 +1113,8 @@ function defaultWorkers(): number {
 
 function normalizeKey(k: string): string {
   const hex = k.startsWith("0x") ? k : `0x${k}`;
-  if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw new Error("The validator key must be 32 bytes of hex (0x + 64 hex digits).");
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hex))
+    throw new Error("The validator key must be 32 bytes of hex (0x + 64 hex digits).");
   getBytes(hex);
   return hex;
 }

@@ -18,7 +18,14 @@ import { openDatabase, transaction } from "../store/sqlite";
 import type { Database, Migration } from "../store/sqlite";
 
 export type ProofState = "found" | "simulated" | "sent" | "mined" | "consumed" | "rejected";
-export const PROOF_STATES: readonly ProofState[] = ["found", "simulated", "sent", "mined", "consumed", "rejected"];
+export const PROOF_STATES: readonly ProofState[] = [
+  "found",
+  "simulated",
+  "sent",
+  "mined",
+  "consumed",
+  "rejected",
+];
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -319,7 +326,9 @@ export class ValidatorStore {
 
   attestationCount(node?: string): number {
     const row = node
-      ? this.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM attestations WHERE node = ?").get(node)
+      ? this.db
+          .prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM attestations WHERE node = ?")
+          .get(node)
       : this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM attestations").get();
     return row?.n ?? 0;
   }
@@ -334,13 +343,27 @@ export class ValidatorStore {
         "INSERT OR IGNORE INTO proofs (offence_id, node, fault_code, method, data, digest, seq, reason, state, " +
           "final, found_at, visible_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'found', 0, ?, ?, ?)",
       )
-      .run(p.offenceId, p.node, p.faultCode, p.method, p.data, p.digest, seqKey(p.sequence), p.reason, now, p.visibleAt, now);
+      .run(
+        p.offenceId,
+        p.node,
+        p.faultCode,
+        p.method,
+        p.data,
+        p.digest,
+        seqKey(p.sequence),
+        p.reason,
+        now,
+        p.visibleAt,
+        now,
+      );
     if (r.changes > 0) this.logProof(p.offenceId, null, "found", null, p.reason);
     return r.changes > 0;
   }
 
   proof(offenceId: string): ProofRow | undefined {
-    const r = this.db.prepare<[string], ProofDbRow>("SELECT * FROM proofs WHERE offence_id = ?").get(offenceId);
+    const r = this.db
+      .prepare<[string], ProofDbRow>("SELECT * FROM proofs WHERE offence_id = ?")
+      .get(offenceId);
     return r && toProof(r);
   }
 
@@ -353,7 +376,10 @@ export class ValidatorStore {
   }
 
   proofs(): ProofRow[] {
-    return this.db.prepare<[], ProofDbRow>("SELECT * FROM proofs ORDER BY found_at, offence_id").all().map(toProof);
+    return this.db
+      .prepare<[], ProofDbRow>("SELECT * FROM proofs ORDER BY found_at, offence_id")
+      .all()
+      .map(toProof);
   }
 
   proofCounts(): Record<ProofState, number> {
@@ -401,11 +427,15 @@ export class ValidatorStore {
     detail: string | null,
   ): void {
     this.db
-      .prepare("INSERT INTO proof_log (offence_id, at, from_state, to_state, tx_hash, detail) VALUES (?, ?, ?, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO proof_log (offence_id, at, from_state, to_state, tx_hash, detail) VALUES (?, ?, ?, ?, ?, ?)",
+      )
       .run(offenceId, this.now(), from, to, txHash, detail);
   }
 
-  proofLog(offenceId: string): Array<{ from: string | null; to: string; txHash: string | null; detail: string | null }> {
+  proofLog(
+    offenceId: string,
+  ): Array<{ from: string | null; to: string; txHash: string | null; detail: string | null }> {
     return this.db
       .prepare<
         [string],

@@ -57,8 +57,7 @@ export interface SubmitterOptions {
 
 /** The outcome of an eth_call of a proof. */
 export type Simulation =
-  | { ok: true }
-  | { ok: false; kind: "consumed" | "paused" | "rejected"; error: string; errorName?: string };
+  { ok: true } | { ok: false; kind: "consumed" | "paused" | "rejected"; error: string; errorName?: string };
 
 /** Errors that only say "not now": keep the proof and try again later. */
 const TRANSIENT_ERRORS = new Set(["EnforcedPause", "ReentrancyGuardReentrantCall"]);
@@ -166,8 +165,10 @@ export class ProofSubmitter {
 
   private classify(data: string | undefined): Exclude<Simulation, { ok: true }> {
     const d = describeRevert(data);
-    if (d.name === "SlashingOffenceConsumed") return { ok: false, kind: "consumed", error: d.text, errorName: d.name };
-    if (d.name && TRANSIENT_ERRORS.has(d.name)) return { ok: false, kind: "paused", error: d.text, errorName: d.name };
+    if (d.name === "SlashingOffenceConsumed")
+      return { ok: false, kind: "consumed", error: d.text, errorName: d.name };
+    if (d.name && TRANSIENT_ERRORS.has(d.name))
+      return { ok: false, kind: "paused", error: d.text, errorName: d.name };
     return { ok: false, kind: "rejected", error: d.text, errorName: d.name };
   }
 
@@ -210,7 +211,10 @@ export class ProofSubmitter {
     if (sim.kind === "consumed") {
       this.move(p, "consumed", { detail: sim.error });
     } else if (sim.kind === "paused") {
-      this.log.warn("proof not sent now: the contract refuses temporarily", { offenceId: p.offenceId, error: sim.error });
+      this.log.warn("proof not sent now: the contract refuses temporarily", {
+        offenceId: p.offenceId,
+        error: sim.error,
+      });
     } else {
       const after = this.move(p, "rejected", { final: true, detail: sim.error });
       if (sim.errorName === "SlashingStateLag") await this.o.onStateLagRejection?.(after);
@@ -263,7 +267,14 @@ export class ProofSubmitter {
     });
     const hash = Transaction.from(raw).hash as string;
     // Persist first: after a crash the row says which transaction may be in flight.
-    p = this.move(p, "sent", { txHash: hash, nonce, rawTx: raw, blockNumber: null, blockHash: null, detail: null });
+    p = this.move(p, "sent", {
+      txHash: hash,
+      nonce,
+      rawTx: raw,
+      blockNumber: null,
+      blockHash: null,
+      detail: null,
+    });
     this.o.crashPoint?.("sent-persisted");
     await this.broadcast(p);
     this.o.crashPoint?.("broadcast");
@@ -271,10 +282,12 @@ export class ProofSubmitter {
   }
 
   private async fees(): Promise<
-    | { type: 2; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }
-    | { type: 0; gasPrice: bigint }
+    { type: 2; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } | { type: 0; gasPrice: bigint }
   > {
-    const block = await this.o.rpc.request<{ baseFeePerGas?: string } | null>("eth_getBlockByNumber", ["latest", false]);
+    const block = await this.o.rpc.request<{ baseFeePerGas?: string } | null>("eth_getBlockByNumber", [
+      "latest",
+      false,
+    ]);
     if (block?.baseFeePerGas !== undefined) {
       let tip: bigint;
       try {
@@ -297,7 +310,8 @@ export class ProofSubmitter {
       return true;
     }
     const msg = out.error.message;
-    if (/already known|known transaction|already imported|already in (the )?(mempool|pool)/i.test(msg)) return true;
+    if (/already known|known transaction|already imported|already in (the )?(mempool|pool)/i.test(msg))
+      return true;
     this.log.warn("broadcast refused; the transaction will be reconciled", {
       offenceId: p.offenceId,
       txHash: p.txHash,
@@ -326,7 +340,10 @@ export class ProofSubmitter {
     }
     // Reverted on chain: never retried. Who consumed the offence decides the record.
     if (await this.isConsumed(p.offenceId)) {
-      this.move(p, "consumed", { ...block, detail: "transaction reverted: the offence was consumed by another transaction" });
+      this.move(p, "consumed", {
+        ...block,
+        detail: "transaction reverted: the offence was consumed by another transaction",
+      });
     } else {
       this.move(p, "rejected", { ...block, final: true, detail: "transaction reverted on chain" });
     }
@@ -373,11 +390,21 @@ export class ProofSubmitter {
     const r = await this.receipt(p.txHash as string);
     if (!r) {
       if (await this.known(p.txHash as string)) {
-        this.move(p, "sent", { blockNumber: null, blockHash: null, detail: "transaction back in the mempool after a reorg" });
+        this.move(p, "sent", {
+          blockNumber: null,
+          blockHash: null,
+          detail: "transaction back in the mempool after a reorg",
+        });
         return;
       }
-      this.log.warn("mined proof transaction is gone (reorg); proof goes back to found", { offenceId: p.offenceId });
-      this.move(p, "found", { blockNumber: null, blockHash: null, detail: `transaction ${p.txHash} removed by a reorg` });
+      this.log.warn("mined proof transaction is gone (reorg); proof goes back to found", {
+        offenceId: p.offenceId,
+      });
+      this.move(p, "found", {
+        blockNumber: null,
+        blockHash: null,
+        detail: `transaction ${p.txHash} removed by a reorg`,
+      });
       return;
     }
     if (BigInt(r.status) !== 1n) return this.settleReceipt(p, r);
@@ -396,7 +423,9 @@ export class ProofSubmitter {
       return;
     }
     if (!(await this.isConsumed(p.offenceId))) {
-      this.log.warn("offence no longer consumed (reorg); proof goes back to found", { offenceId: p.offenceId });
+      this.log.warn("offence no longer consumed (reorg); proof goes back to found", {
+        offenceId: p.offenceId,
+      });
       this.move(p, "found", { detail: "the consuming transaction was removed by a reorg" });
     }
   }

@@ -61,13 +61,16 @@ export interface ValidateContext {
 
 /** The attestation part of a raw item, decoded, or the reason it cannot be. */
 export function readAttestation(item: unknown): { attestation: SignedAttestation } | { error: string } {
-  if (item === null || typeof item !== "object" || Array.isArray(item)) return { error: "item is not an object" };
+  if (item === null || typeof item !== "object" || Array.isArray(item))
+    return { error: "item is not an object" };
   const raw = (item as { attestation?: unknown }).attestation;
   if (raw === undefined) return { error: "item has no attestation" };
   try {
     return { attestation: decodeSignedAttestation(raw) };
   } catch (e) {
-    return { error: e instanceof Error ? e.message.replace("invalid envelope", "invalid attestation") : String(e) };
+    return {
+      error: e instanceof Error ? e.message.replace("invalid envelope", "invalid attestation") : String(e),
+    };
   }
 }
 
@@ -129,7 +132,10 @@ export async function validateItem(
   if (!attestationMatches(env, att)) {
     return {
       ...base,
-      outcome: { status: "mismatch", reason: "the attestation's digest or signatureHash is not that of the envelope" },
+      outcome: {
+        status: "mismatch",
+        reason: "the attestation's digest or signatureHash is not that of the envelope",
+      },
     };
   }
   try {

@@ -130,7 +130,8 @@ export class WorkerPoolValidator implements Validator {
   private pump(): void {
     while (this.queue.length > 0) {
       let best: Slot | undefined;
-      for (const s of this.slots) if (s.inflight.size < this.perWorker && (!best || s.inflight.size < best.inflight.size)) best = s;
+      for (const s of this.slots)
+        if (s.inflight.size < this.perWorker && (!best || s.inflight.size < best.inflight.size)) best = s;
       if (!best) return;
       const { id, task, pending } = this.queue.shift() as (typeof this.queue)[number];
       best.inflight.set(id, pending);
@@ -158,7 +159,10 @@ export async function createValidator(
 
 /** Used by validation-worker.ts: answers tasks with a key view of its own. */
 export function serveValidationTasks(
-  port: { on(ev: "message", f: (m: { id: number; task: ValidationTask }) => void): void; postMessage(m: unknown): void },
+  port: {
+    on(ev: "message", f: (m: { id: number; task: ValidationTask }) => void): void;
+    postMessage(m: unknown): void;
+  },
   source: ChainIndexSource,
 ): void {
   const { keys } = openKeyView(source);

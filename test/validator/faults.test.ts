@@ -50,16 +50,26 @@ describe("validator: end to end, one node per fault class", function () {
     await world?.stop();
   });
 
-  async function provenFor(node: string): Promise<{ blockNumber: number; faultCode: number; reporter: string }[]> {
+  async function provenFor(
+    node: string,
+  ): Promise<{ blockNumber: number; faultCode: number; reporter: string }[]> {
     const logs = await world.provider.getLogs({
       address: world.deployment.contracts.Slashing.address,
       fromBlock: world.startBlock,
       toBlock: "latest",
-      topics: [faultProven.getEvent("FaultProven")!.topicHash, null, "0x" + node.slice(2).toLowerCase().padStart(64, "0")],
+      topics: [
+        faultProven.getEvent("FaultProven")!.topicHash,
+        null,
+        "0x" + node.slice(2).toLowerCase().padStart(64, "0"),
+      ],
     });
     return logs.map((l) => {
       const p = faultProven.parseLog(l)!;
-      return { blockNumber: l.blockNumber, faultCode: Number(p.args.faultCode), reporter: p.args.reporter as string };
+      return {
+        blockNumber: l.blockNumber,
+        faultCode: Number(p.args.faultCode),
+        reporter: p.args.reporter as string,
+      };
     });
   }
 
@@ -94,10 +104,14 @@ describe("validator: end to end, one node per fault class", function () {
     expect(proven[0].blockNumber, "mined within confirmations + 2 blocks").to.be.at.most(
       visibleBlock + CONFIRMATIONS + 2,
     );
-    const [bonded, unbonding] = (await world.registry.getFunction("stakeOf")(node.signer.address)) as bigint[];
+    const [bonded, unbonding] = (await world.registry.getFunction("stakeOf")(
+      node.signer.address,
+    )) as bigint[];
     expect(bonded + unbonding).to.be.lessThan(25_000n * PUSH);
     await world.waitFor("the proof to be final", async () =>
-      validator.store.proofs().every((p) => p.node !== node.signer.address || (p.final && p.state === "mined"))
+      validator.store
+        .proofs()
+        .every((p) => p.node !== node.signer.address || (p.final && p.state === "mined"))
         ? true
         : undefined,
     );

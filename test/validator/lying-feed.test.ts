@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { Interface, Wallet } from "ethers";
+import type { Signer } from "ethers";
 import { ValidatorService } from "../../src/validator/service";
 import { devAccountKey } from "../../src/validator/config";
 import { startHttpServer, HttpError } from "../../src/http/server";
@@ -86,7 +87,14 @@ describe("validator: a lying feed", function () {
         },
       ],
     });
-    await (await world.registry.connect(world.operator).getFunction("registerNode")(nodeKey.address, 2, server.url, 25_000n * PUSH)).wait();
+    await (
+      await world.registry.connect(world.operator).getFunction("registerNode")(
+        nodeKey.address,
+        2,
+        server.url,
+        25_000n * PUSH,
+      )
+    ).wait();
     alice = await world.user();
     bob = await world.user(false);
     validator = await ValidatorService.create({
@@ -115,10 +123,13 @@ describe("validator: a lying feed", function () {
     await world?.stop();
   });
 
-  const domain = () => ({ chainId: world.chainId, verifyingContract: world.deployment.contracts.Slashing.address });
+  const domain = () => ({
+    chainId: world.chainId,
+    verifyingContract: world.deployment.contracts.Slashing.address,
+  });
 
   /** An honest item: a real message and the node's real attestation of it. */
-  async function item(position: number, opts: { sequence?: number; signer?: Wallet; e?: Envelope } = {}) {
+  async function item(position: number, opts: { sequence?: number; signer?: Signer; e?: Envelope } = {}) {
     const e = opts.e ?? (await world.compose(alice, bob, { text: `message ${position} ${Math.random()}` }));
     const latest = await world.provider.getBlock("latest");
     const a = await signAttestation(
@@ -133,7 +144,13 @@ describe("validator: a lying feed", function () {
     );
     const cid = await cidOf(e.content);
     content.set(cid, e.content);
-    return { position: String(position), envelope: encodeEnvelope(e), attestation: encodeSignedAttestation(a), cid, e };
+    return {
+      position: String(position),
+      envelope: encodeEnvelope(e),
+      attestation: encodeSignedAttestation(a),
+      cid,
+      e,
+    };
   }
 
   const cursor = () => validator.store.cursor(nodeKey.address) ?? 0n;
@@ -174,7 +191,12 @@ describe("validator: a lying feed", function () {
     i9.cid = await cidOf(new TextEncoder().encode("other content"));
     items = [...items, i7, i8, i9];
     await world.waitFor("positions 7-9", async () => (cursor() === 9n ? true : undefined));
-    expect(kinds()).to.include.members(["content-mismatch", "content-unavailable", "cid-mismatch", "unprovable-fault"]);
+    expect(kinds()).to.include.members([
+      "content-mismatch",
+      "content-unavailable",
+      "cid-mismatch",
+      "unprovable-fault",
+    ]);
     expect(validator.store.proofs()).to.deep.equal([]);
   });
 
@@ -199,7 +221,9 @@ describe("validator: a lying feed", function () {
     expect(errors("timeout")).to.be.greaterThan(0);
     expect(errors("network")).to.be.greaterThan(0);
     const health = validator.health();
-    const me = (health.nodes as Array<{ node: string; errors: number }>).find((n) => n.node === nodeKey.address);
+    const me = (health.nodes as Array<{ node: string; errors: number }>).find(
+      (n) => n.node === nodeKey.address,
+    );
     expect(me).to.not.equal(undefined);
     // Back to normal: the feed is read again.
     items = [...items, await item(11)];

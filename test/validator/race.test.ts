@@ -63,7 +63,9 @@ describe("validator: two validators race for one offence", function () {
     );
     // A few more blocks: nobody sends anything else.
     const settled = await world.blockNumber();
-    await world.waitFor("3 more blocks", async () => ((await world.blockNumber()) >= settled + 3 ? true : undefined));
+    await world.waitFor("3 more blocks", async () =>
+      (await world.blockNumber()) >= settled + 3 ? true : undefined,
+    );
 
     const logs = await world.provider.getLogs({
       address: world.deployment.contracts.Slashing.address,
@@ -78,7 +80,8 @@ describe("validator: two validators race for one offence", function () {
     const sentBy = new Map<string, string[]>();
     for (let b = world.startBlock; b <= head; b++) {
       const block = await world.provider.getBlock(b, true);
-      for (const tx of block!.prefetchedTransactions) sentBy.set(tx.from, [...(sentBy.get(tx.from) ?? []), tx.hash]);
+      for (const tx of block!.prefetchedTransactions)
+        sentBy.set(tx.from, [...(sentBy.get(tx.from) ?? []), tx.hash]);
     }
     for (const [i, v] of validators.entries()) {
       const [row] = v.store.proofs();

@@ -57,9 +57,16 @@ describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
       address: world.deployment.contracts.Slashing.address,
       fromBlock: world.startBlock,
       toBlock: "latest",
-      topics: [faultProven.getEvent("FaultProven")!.topicHash, null, "0x" + node.slice(2).toLowerCase().padStart(64, "0")],
+      topics: [
+        faultProven.getEvent("FaultProven")!.topicHash,
+        null,
+        "0x" + node.slice(2).toLowerCase().padStart(64, "0"),
+      ],
     });
-    return logs.map((l) => ({ code: Number(faultProven.parseLog(l)!.args.faultCode), tx: l.transactionHash }));
+    return logs.map((l) => ({
+      code: Number(faultProven.parseLog(l)!.args.faultCode),
+      tx: l.transactionHash,
+    }));
   }
 
   it("a proof transaction removed by a reorg is sent again; one slash on the final chain", async function () {
@@ -90,7 +97,16 @@ describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
     expect(after).to.have.length(1);
     expect(after[0].tx).to.equal(final.txHash);
     const log = validator.store.proofLog(final.offenceId).map((l) => l.to);
-    expect(log).to.include.ordered.members(["found", "simulated", "sent", "mined", "found", "simulated", "sent", "mined"]);
+    expect(log).to.include.ordered.members([
+      "found",
+      "simulated",
+      "sent",
+      "mined",
+      "found",
+      "simulated",
+      "sent",
+      "mined",
+    ]);
   });
 
   it("a key read from reorged-away blocks is dropped: a message signed with it is proven unauthorized", async function () {

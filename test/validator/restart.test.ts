@@ -43,7 +43,8 @@ describe("validator: SIGKILL mid-run and restart (child process)", function () {
     const equivocating = await world.pushNode("EQUIVOCATION");
     const alice = await world.user();
     const bob = await world.user(false);
-    for (let i = 0; i < 3; i++) await world.submit(malformed, await world.compose(alice, bob, { contentType: 7 + i }));
+    for (let i = 0; i < 3; i++)
+      await world.submit(malformed, await world.compose(alice, bob, { contentType: 7 + i }));
     for (let i = 0; i < 2; i++) {
       const e = await world.compose(alice, bob);
       const sig = Uint8Array.from(e.signature);

@@ -68,12 +68,18 @@ describe("validator: RPC outages (flaky proxy)", function () {
       address: world.deployment.contracts.Slashing.address,
       fromBlock: world.startBlock,
       toBlock: "latest",
-      topics: [faultProven.getEvent("FaultProven")!.topicHash, null, "0x" + node.slice(2).toLowerCase().padStart(64, "0")],
+      topics: [
+        faultProven.getEvent("FaultProven")!.topicHash,
+        null,
+        "0x" + node.slice(2).toLowerCase().padStart(64, "0"),
+      ],
     });
     return logs.map((l) => l.transactionHash);
   }
 
-  async function health(v: ValidatorService): Promise<{ status: number; body: { ok: boolean; problems: string[] } }> {
+  async function health(
+    v: ValidatorService,
+  ): Promise<{ status: number; body: { ok: boolean; problems: string[] } }> {
     const res = await fetch(`${v.url}/health`);
     return { status: res.status, body: (await res.json()) as { ok: boolean; problems: string[] } };
   }
@@ -89,7 +95,11 @@ describe("validator: RPC outages (flaky proxy)", function () {
 
     proxy.setMode({ kind: "drop" });
     await world.submit(node, await world.compose(alice, bob, { contentType: 77 }));
-    await world.waitFor("unhealthy", async () => ((await health(v)).status === 503 ? true : undefined), 60_000);
+    await world.waitFor(
+      "unhealthy",
+      async () => ((await health(v)).status === 503 ? true : undefined),
+      60_000,
+    );
     const during = await health(v);
     expect(during.body.problems.join(" ")).to.match(/not polled successfully|not run successfully/);
     await new Promise((r) => setTimeout(r, 3000));
@@ -99,7 +109,11 @@ describe("validator: RPC outages (flaky proxy)", function () {
     expect(await proven(node.signer.address), "nothing could be sent meanwhile").to.deep.equal([]);
 
     proxy.setMode({ kind: "pass" });
-    await world.waitFor("the fault proven", async () => ((await proven(node.signer.address)).length > 0 ? true : undefined), 60_000);
+    await world.waitFor(
+      "the fault proven",
+      async () => ((await proven(node.signer.address)).length > 0 ? true : undefined),
+      60_000,
+    );
     await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
     expect(await proven(node.signer.address)).to.have.length(1);
     expect((await health(v)).status).to.equal(200);
@@ -109,7 +123,9 @@ describe("validator: RPC outages (flaky proxy)", function () {
     const proxy = await FlakyProxy.start(world.chain.url);
     proxies.push(proxy);
     let swallow = true;
-    proxy.setRule((req) => (swallow && req.method === "eth_sendRawTransaction" ? { kind: "drop" } : undefined));
+    proxy.setRule((req) =>
+      swallow && req.method === "eth_sendRawTransaction" ? { kind: "drop" } : undefined,
+    );
     const v = await validator([proxy.url], 12);
     const node = await world.pushNode("MALFORMED");
     const alice = await world.user();
@@ -124,7 +140,11 @@ describe("validator: RPC outages (flaky proxy)", function () {
     );
     expect(await proven(node.signer.address)).to.deep.equal([]);
     swallow = false;
-    await world.waitFor("the fault proven", async () => ((await proven(node.signer.address)).length > 0 ? true : undefined), 60_000);
+    await world.waitFor(
+      "the fault proven",
+      async () => ((await proven(node.signer.address)).length > 0 ? true : undefined),
+      60_000,
+    );
     expect(await proven(node.signer.address)).to.deep.equal([sent.txHash]);
     await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
     expect(v.store.sentTransactions()).to.deep.equal([sent.txHash]);
@@ -139,7 +159,11 @@ describe("validator: RPC outages (flaky proxy)", function () {
     const alice = await world.user();
     const bob = await world.user(false);
     const { block } = await world.submit(node, await world.compose(alice, bob, { contentType: 79 }));
-    await world.waitFor("the fault proven", async () => ((await proven(node.signer.address)).length > 0 ? true : undefined), 60_000);
+    await world.waitFor(
+      "the fault proven",
+      async () => ((await proven(node.signer.address)).length > 0 ? true : undefined),
+      60_000,
+    );
     const receipt = await world.provider.getTransactionReceipt((await proven(node.signer.address))[0]);
     expect(receipt!.blockNumber).to.be.at.most(block + 2 + 2);
     expect(v.rpc.stats().failovers).to.be.greaterThan(0);
