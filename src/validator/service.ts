@@ -209,6 +209,7 @@ export class ValidatorService {
         logger: log,
       });
       const source: ChainIndexSource = {
+        kind: "chain-index",
         dataDir,
         file: CHAIN_INDEX_FILE,
         chainId: opts.chainId,

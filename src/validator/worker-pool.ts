@@ -8,7 +8,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { AttestationDomain, CheckParams, KeyView } from "../message";
 import { openKeyView } from "./key-source";
-import type { ChainIndexSource } from "./key-source";
+import type { KeySource } from "./key-source";
 import { validateItem } from "./validate";
 import type { ItemVerdict } from "./validate";
 
@@ -57,7 +57,7 @@ require(workerData.script);
 export interface PoolOptions {
   /** Worker threads (default: the number of CPUs). */
   workers?: number;
-  source: ChainIndexSource;
+  source: KeySource;
   /** Tasks a worker holds at once (default 32). */
   maxInflightPerWorker?: number;
 }
@@ -150,7 +150,7 @@ export class WorkerPoolValidator implements Validator {
 /** A worker pool when `workers` > 0, else an inline validator over `keys`. */
 export async function createValidator(
   workers: number,
-  source: ChainIndexSource,
+  source: KeySource,
   keys: KeyView,
 ): Promise<Validator> {
   if (workers <= 0) return new InlineValidator(keys);
@@ -163,7 +163,7 @@ export function serveValidationTasks(
     on(ev: "message", f: (m: { id: number; task: ValidationTask }) => void): void;
     postMessage(m: unknown): void;
   },
-  source: ChainIndexSource,
+  source: KeySource,
 ): void {
   const { keys } = openKeyView(source);
   port.on("message", ({ id, task }) => {
