@@ -71,7 +71,46 @@ export function messageStructHash(m: Message): string {
 
 /** The EIP-712 digest of a Message: the 32 bytes the sender's OpenPGP key signs. 0x hex. */
 export function messageDigest(m: Message): string {
-  return keccak256(concat(["0x1901", CHAT_DOMAIN_SEPARATOR, messageStructHash(m)]));
+  // checkMessage (and a node or validator around it) asks for the same message's digest several times in
+  // a row: the last answer is kept and reused when every field is equal (compared by value).
+  if (last !== undefined && sameFields(last.m, m)) return last.digest;
+  const digest = keccak256(concat(["0x1901", CHAT_DOMAIN_SEPARATOR, messageStructHash(m)]));
+  last = { m: snapshot(m), digest };
+  return digest;
+}
+
+let last: { m: Message; digest: string } | undefined;
+
+function snapshot(m: Message): Message {
+  return {
+    version: m.version,
+    from: m.from,
+    to: m.to,
+    timestamp: m.timestamp,
+    contentType: m.contentType,
+    encryption: m.encryption,
+    contentHash: m.contentHash,
+    contentSize: m.contentSize,
+    senderKey: m.senderKey,
+    recipientKey: m.recipientKey,
+    previous: m.previous,
+  };
+}
+
+function sameFields(a: Message, b: Message): boolean {
+  return (
+    a.version === b.version &&
+    a.from === b.from &&
+    a.to === b.to &&
+    a.timestamp === b.timestamp &&
+    a.contentType === b.contentType &&
+    a.encryption === b.encryption &&
+    a.contentHash === b.contentHash &&
+    a.contentSize === b.contentSize &&
+    a.senderKey === b.senderKey &&
+    a.recipientKey === b.recipientKey &&
+    a.previous === b.previous
+  );
 }
 
 /** The same digest through ethers' generic encoder (used by tests as an independent computation). */

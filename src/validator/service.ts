@@ -47,6 +47,7 @@ import { cidOfContentHash } from "./cid";
 import { FeedClient, FeedError } from "./feed-client";
 import { DEV_CHAINS } from "./config";
 import { createValidatorMetrics } from "./metrics";
+import { useNativeKeccak } from "./native-hash";
 import type { ValidatorMetrics } from "./metrics";
 import { buildEquivocationProof, buildMessageProof } from "./proofs";
 import type { Proof } from "./proofs";
@@ -180,6 +181,7 @@ export class ValidatorService {
     const log = opts.logger ?? silentLogger;
     if (!Number.isInteger(opts.confirmations) || opts.confirmations < 0)
       throw new Error("confirmations must be a non-negative integer.");
+    useNativeKeccak();
     const wallet = new Wallet(normalizeKey(opts.privateKey));
     const rpc = await RpcClient.connect({
       urls: opts.rpcUrls,

@@ -9,10 +9,12 @@ import { Worker } from "node:worker_threads";
 import type { AttestationDomain, CheckParams, KeyView } from "../message";
 import { openKeyView } from "./key-source";
 import type { KeySource } from "./key-source";
+import { useNativeKeccak } from "./native-hash";
 import { validateItem } from "./validate";
 import type { ItemVerdict } from "./validate";
 
 export interface ValidationTask {
+  /** The feed item, parsed or as JSON text (text is cheaper to hand to a worker thread). */
   item: unknown;
   node: string;
   params: CheckParams;
@@ -26,12 +28,22 @@ export interface Validator {
   close(): Promise<void>;
 }
 
+/** A task's item: JSON text is parsed (text that is not JSON becomes an unreadable item). */
+function parsed(item: unknown): unknown {
+  if (typeof item !== "string") return item;
+  try {
+    return JSON.parse(item) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /** Validates in the calling thread. */
 export class InlineValidator implements Validator {
   readonly threads = 1;
   constructor(private readonly keys: KeyView) {}
   validate(t: ValidationTask): Promise<ItemVerdict> {
-    return validateItem(t.item, t.node, { keys: this.keys, domain: t.domain, params: t.params });
+    return validateItem(parsed(t.item), t.node, { keys: this.keys, domain: t.domain, params: t.params });
   }
   async close(): Promise<void> {}
 }
@@ -165,9 +177,10 @@ export function serveValidationTasks(
   },
   source: KeySource,
 ): void {
+  useNativeKeccak();
   const { keys } = openKeyView(source);
   port.on("message", ({ id, task }) => {
-    validateItem(task.item, task.node, { keys, domain: task.domain, params: task.params }).then(
+    validateItem(parsed(task.item), task.node, { keys, domain: task.domain, params: task.params }).then(
       (verdict) => port.postMessage({ id, verdict }),
       (e: unknown) => port.postMessage({ id, error: e instanceof Error ? e.message : String(e) }),
     );
