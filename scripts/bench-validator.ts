@@ -74,8 +74,14 @@ async function main(): Promise<void> {
     const keysArt = await hre.artifacts.readArtifact("KeyRegistry");
     const impl = await new ContractFactory(keysArt.abi, keysArt.bytecode, deployer).deploy();
     await impl.waitForDeployment();
-    const proxyArt = JSON.parse(fs.readFileSync(ERC1967_PROXY, "utf8")) as { abi: InterfaceAbi; bytecode: string };
-    const init = new Interface(keysArt.abi).encodeFunctionData("initialize", [deployer.address, deployer.address]);
+    const proxyArt = JSON.parse(fs.readFileSync(ERC1967_PROXY, "utf8")) as {
+      abi: InterfaceAbi;
+      bytecode: string;
+    };
+    const init = new Interface(keysArt.abi).encodeFunctionData("initialize", [
+      deployer.address,
+      deployer.address,
+    ]);
     const proxy = await new ContractFactory(proxyArt.abi, proxyArt.bytecode, deployer).deploy(
       await impl.getAddress(),
       init,
@@ -124,7 +130,10 @@ async function main(): Promise<void> {
     for (const r of raws) await rpc.request("eth_sendRawTransaction", [r]);
     let blocks = 0;
     for (;;) {
-      const pending = await rpc.request<{ transactions: unknown[] }>("eth_getBlockByNumber", ["pending", false]);
+      const pending = await rpc.request<{ transactions: unknown[] }>("eth_getBlockByNumber", [
+        "pending",
+        false,
+      ]);
       if (pending.transactions.length === 0) break;
       await rpc.request("evm_mine", []);
       blocks++;
@@ -136,7 +145,15 @@ async function main(): Promise<void> {
     // ---- catch-up: a fresh chain index reads every KeyAdded event
     const indexFile = "chain-index.sqlite";
     const db = openDatabase({ dataDir, file: indexFile });
-    const index = new ChainIndex({ db, rpc, chainId, keyRegistry, nodeRegistry, startBlock, confirmations: 0 });
+    const index = new ChainIndex({
+      db,
+      rpc,
+      chainId,
+      keyRegistry,
+      nodeRegistry,
+      startBlock,
+      confirmations: 0,
+    });
     const t0 = performance.now();
     let polled;
     do polled = await index.poll();
@@ -144,7 +161,8 @@ async function main(): Promise<void> {
     const catchUpSeconds = (performance.now() - t0) / 1000;
     const indexedKeys = index.keyCount();
     log(`catch-up: ${indexedKeys} key records in ${catchUpSeconds.toFixed(2)} s`);
-    if (indexedKeys !== OWNERS * KEYS) throw new Error(`indexed ${indexedKeys} keys, expected ${OWNERS * KEYS}`);
+    if (indexedKeys !== OWNERS * KEYS)
+      throw new Error(`indexed ${indexedKeys} keys, expected ${OWNERS * KEYS}`);
 
     // ---- stored envelopes: plaintext messages from owners to recipients without keys, attested by a node
     log(`composing ${MESSAGES} envelopes`);
@@ -166,17 +184,29 @@ async function main(): Promise<void> {
       });
       const a = await signAttestation(
         node,
-        { digest: messageDigest(e), signatureHash: signatureHashOf(e.signature), sequence: BigInt(i + 1), attestedAt: now },
+        {
+          digest: messageDigest(e),
+          signatureHash: signatureHashOf(e.signature),
+          sequence: BigInt(i + 1),
+          attestedAt: now,
+        },
         domain,
       );
       insert.run(
         i + 1,
-        JSON.stringify({ position: String(i + 1), envelope: encodeEnvelope(e), attestation: encodeSignedAttestation(a) }),
+        JSON.stringify({
+          position: String(i + 1),
+          envelope: encodeEnvelope(e),
+          attestation: encodeSignedAttestation(a),
+        }),
       );
     }
     const params = { maxContentSize: 65_536, maxClockSkew: 900n, stateLag: 600n };
     const readItems = () =>
-      db.prepare<[], { json: string }>("SELECT json FROM bench_items ORDER BY id").all().map((r) => r.json);
+      db
+        .prepare<[], { json: string }>("SELECT json FROM bench_items ORDER BY id")
+        .all()
+        .map((r) => r.json);
 
     // ---- raw openpgp.js verification: inputs prepared outside the timing
     const pgpKeys = await Promise.all(keys.map((k) => openpgp.readKey({ binaryKey: k.publicKey })));
@@ -212,10 +242,13 @@ async function main(): Promise<void> {
     const fullRound = async (): Promise<number> => {
       const t = performance.now();
       const items = readItems();
-      const verdicts = await Promise.all(items.map((item) => pool.validate({ item, node: node.address, params, domain })));
+      const verdicts = await Promise.all(
+        items.map((item) => pool.validate({ item, node: node.address, params, domain })),
+      );
       const secs = (performance.now() - t) / 1000;
       const bad = verdicts.filter((v) => v.kind !== "attested" || v.outcome.status !== "valid");
-      if (bad.length > 0) throw new Error(`${bad.length} envelopes did not validate: ${JSON.stringify(bad[0])}`);
+      if (bad.length > 0)
+        throw new Error(`${bad.length} envelopes did not validate: ${JSON.stringify(bad[0])}`);
       return items.length / secs;
     };
     log("warming up");
@@ -263,7 +296,10 @@ async function main(): Promise<void> {
       },
       peakRssMb,
       goals: {
-        validatedVsRaw: { goal: `>= 0.7 x raw x ${WORKERS} = ${ratioGoal}`, met: validatedPerSecond >= ratioGoal },
+        validatedVsRaw: {
+          goal: `>= 0.7 x raw x ${WORKERS} = ${ratioGoal}`,
+          met: validatedPerSecond >= ratioGoal,
+        },
         validatedP256: { goal: ">= 1500", met: validatedPerSecond >= 1500 },
         catchUp: { goal: "<= 10 s", met: catchUpSeconds <= 10 },
       },

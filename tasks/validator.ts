@@ -72,7 +72,7 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
   )
   .addOptionalParam(
     "confirmations",
-    "Blocks below head the validator reads events at (default per chain: 12 Ethereum, 6 Sepolia, 32 Polygon, 16 Amoy, 2 local)",
+    "Blocks below head the validator reads events at (default per chain: 12 Ethereum, 6 Sepolia, 32 Polygon, 16 Amoy, 0 local)",
   )
   .addParam(
     "keyEnv",

@@ -12,7 +12,7 @@ export const DEFAULT_CONFIRMATIONS: ReadonlyMap<bigint, { blocks: number; why: s
   [11155111n, { blocks: 6, why: "Sepolia: 6 blocks, about 72 seconds" }],
   [137n, { blocks: 32, why: "Polygon PoS: 32 blocks, about 64 seconds" }],
   [80002n, { blocks: 16, why: "Amoy: 16 blocks, about 32 seconds" }],
-  [31337n, { blocks: 2, why: "local Hardhat chain: 2 blocks" }],
+  [31337n, { blocks: 0, why: "local Hardhat chain (automine, no reorgs): 0 blocks" }],
 ]);
 
 /** The default for an unknown chain. */

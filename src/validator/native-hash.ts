@@ -24,7 +24,8 @@ export function useNativeKeccak(): boolean {
       const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       return new Uint8Array(create("keccak256").update(buf).digest());
     };
-    if ("0x" + Buffer.from(native(probe)).toString("hex") !== expected) throw new Error("native keccak differs");
+    if ("0x" + Buffer.from(native(probe)).toString("hex") !== expected)
+      throw new Error("native keccak differs");
     keccak256.register(native);
     installed = true;
   } catch {

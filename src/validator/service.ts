@@ -234,6 +234,7 @@ export class ValidatorService {
         onTransition: (p, to) => service?.onProofTransition(p, to),
         onStateLagRejection: (p) => service?.onStateLagRejection(p),
         crashPoint: crashHook(opts.chainId),
+        dryRun: opts.dryRun,
       });
       if (opts.port !== undefined) {
         const routes = [
@@ -609,8 +610,11 @@ export class ValidatorService {
   }
 
   /**
-   * Chain time (s) before which the index has seen every change: the timestamp of the first block it has
-   * not read (or the cursor block's timestamp + 1 when it reads up to head).
+   * Chain time (s) before which the index has seen every change. With blocks above its cursor: the
+   * timestamp of the first one it has not read. At head (0 confirmations): the later of the cursor block's
+   * timestamp + 1 and the wall-clock time its poll started (a block mined after that poll cannot carry an
+   * earlier timestamp, within a margin of 15 s on public chains for proposers' clocks), so an idle local
+   * chain does not hold validation back.
    */
   private async seenBefore(): Promise<bigint> {
     const f = this.index.freshness();
@@ -620,7 +624,8 @@ export class ValidatorService {
       const hdr = await this.rpc.getBlockHeader(f.cursorBlock);
       this.cursorTime = { block: f.cursorBlock, time: BigInt(hdr?.timestamp ?? 0) };
     }
-    return this.cursorTime.time + 1n;
+    const byWallClock = f.polledAt - (DEV_CHAINS.has(this.opts.chainId) ? 0n : 15n);
+    return this.cursorTime.time + 1n > byWallClock ? this.cursorTime.time + 1n : byWallClock;
   }
 
   /**
@@ -941,30 +946,13 @@ export class ValidatorService {
     try {
       this.balance = BigInt(await this.rpc.request<string>("eth_getBalance", [this.address, "latest"]));
       this.metrics.balance.set({}, this.balance);
-      if (!this.opts.dryRun) await this.submitter.processOpen();
-      else await this.simulateOnly();
+      await this.submitter.processOpen();
       this.lastProofPass = { at: Date.now(), ok: true };
     } catch (e) {
       this.lastProofPass = { at: Date.now(), ok: false, error: errorText(e) };
       throw e;
     } finally {
       this.updateOpenGauge();
-    }
-  }
-
-  /** Dry run: report what would be sent, send nothing. */
-  private async simulateOnly(): Promise<void> {
-    for (const p of this.store.openProofs()) {
-      if (p.state !== "found") continue;
-      const consumed = await this.submitter.isConsumed(p.offenceId);
-      const sim = consumed ? null : await this.submitter.simulate(p.data);
-      this.log.info("dry run: proof not sent", {
-        offenceId: p.offenceId,
-        node: p.node,
-        fault: p.faultCode,
-        consumed,
-        simulation: sim === null ? null : sim.ok ? "ok" : sim.error,
-      });
     }
   }
 

@@ -51,6 +51,8 @@ export interface SubmitterOptions {
   /** A proof the contract refused because a key record changed within the state lag. */
   onStateLagRejection?: (p: ProofRow) => void | Promise<void>;
   sleep?: (ms: number) => Promise<void>;
+  /** Find out what would happen (consumed? simulation?) but never sign or send: proofs stop at `simulated`. */
+  dryRun?: boolean;
   /** Test hook, called at the points a crash is most delicate ("sent-persisted", "broadcast"). */
   crashPoint?: (point: string) => void;
 }
@@ -126,6 +128,7 @@ export class ProofSubmitter {
       switch (current.state) {
         case "found":
         case "simulated":
+          if (this.o.dryRun && current.state === "simulated") break;
           await this.submit(current);
           break;
         case "sent":
@@ -228,7 +231,9 @@ export class ProofSubmitter {
     }
     const sim = await this.simulate(p.data);
     if (!sim.ok) return this.settleFailedSimulation(p, sim);
-    if (p.state === "found") p = this.move(p, "simulated");
+    if (p.state === "found")
+      p = this.move(p, "simulated", { detail: this.o.dryRun ? "dry run: not sent" : null });
+    if (this.o.dryRun) return;
     await this.signAndSend(p);
   }
 

@@ -160,11 +160,7 @@ export class WorkerPoolValidator implements Validator {
 }
 
 /** A worker pool when `workers` > 0, else an inline validator over `keys`. */
-export async function createValidator(
-  workers: number,
-  source: KeySource,
-  keys: KeyView,
-): Promise<Validator> {
+export async function createValidator(workers: number, source: KeySource, keys: KeyView): Promise<Validator> {
   if (workers <= 0) return new InlineValidator(keys);
   return WorkerPoolValidator.start({ workers, source });
 }

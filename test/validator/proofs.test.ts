@@ -36,7 +36,12 @@ describe("validator: proofs", function () {
   it("encodes message proofs for the entry point of their fault", function () {
     const envelope = decodeEnvelope(c.envelope);
     const attestation = decodeSignedAttestation(c.attestation);
-    const p = buildMessageProof({ faultCode: "MALFORMED", node: envelopes.nodeSigner, envelope, attestation });
+    const p = buildMessageProof({
+      faultCode: "MALFORMED",
+      node: envelopes.nodeSigner,
+      envelope,
+      attestation,
+    });
     const call = SLASHING_INTERFACE.parseTransaction({ data: p.data })!;
     expect(call.name).to.equal("proveMalformed");
     expect(call.args.message.version).to.equal(2n);
@@ -50,7 +55,9 @@ describe("validator: proofs", function () {
       attestation,
       recipientActiveKey: "0x" + "11".repeat(32),
     });
-    expect(SLASHING_INTERFACE.parseTransaction({ data: plain.data })!.args.recipientActiveKey).to.equal("0x" + "11".repeat(32));
+    expect(SLASHING_INTERFACE.parseTransaction({ data: plain.data })!.args.recipientActiveKey).to.equal(
+      "0x" + "11".repeat(32),
+    );
     expect(() =>
       buildMessageProof({ faultCode: "BAD_SIGNATURE", node: envelopes.nodeSigner, envelope, attestation }),
     ).to.throw(/public key/);
@@ -58,8 +65,16 @@ describe("validator: proofs", function () {
 
   it("encodes equivocation proofs and refuses pairs with different sequences", async function () {
     const w = Wallet.createRandom();
-    const a = await signAttestation(w, { digest: c.digest, signatureHash: c.digest, sequence: 3n, attestedAt: 1n }, domain);
-    const b = await signAttestation(w, { digest: c.digest, signatureHash: c.digest, sequence: 3n, attestedAt: 2n }, domain);
+    const a = await signAttestation(
+      w,
+      { digest: c.digest, signatureHash: c.digest, sequence: 3n, attestedAt: 1n },
+      domain,
+    );
+    const b = await signAttestation(
+      w,
+      { digest: c.digest, signatureHash: c.digest, sequence: 3n, attestedAt: 2n },
+      domain,
+    );
     const p = buildEquivocationProof(w.address, a, b);
     expect(p.offenceId).to.equal(equivocationOffenceId(w.address, 3n));
     expect(SLASHING_INTERFACE.parseTransaction({ data: p.data })!.name).to.equal("proveEquivocation");
@@ -74,7 +89,8 @@ describe("validator: proofs", function () {
     const compiled = new Interface((await hre.artifacts.readArtifact("Slashing")).abi);
     const ours = new Interface([...SLASHING_FRAGMENTS]);
     for (const f of [...ours.fragments]) {
-      if (f.type === "function") expect(compiled.getFunction(f.format("sighash")), f.format()).to.not.equal(null);
+      if (f.type === "function")
+        expect(compiled.getFunction(f.format("sighash")), f.format()).to.not.equal(null);
       if (f.type === "event") expect(compiled.getEvent(f.format("sighash")), f.format()).to.not.equal(null);
       if (f.type === "error") expect(compiled.getError(f.format("sighash")), f.format()).to.not.equal(null);
     }

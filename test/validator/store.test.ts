@@ -26,7 +26,12 @@ describe("validator: SQLite state", function () {
     reason: "MALFORMED (VERSION)",
     visibleAt: 1,
   });
-  const att = (sequence: bigint, hash: string, position = sequence, attestedAt = 100n): StoredAttestation => ({
+  const att = (
+    sequence: bigint,
+    hash: string,
+    position = sequence,
+    attestedAt = 100n,
+  ): StoredAttestation => ({
     node,
     position,
     sequence,
@@ -53,7 +58,14 @@ describe("validator: SQLite state", function () {
       s.updateProof("0x01", "mined", { blockNumber: 9, blockHash: "0xbb" });
       s.updateProof("0x01", "mined", { final: true });
       const p = s.proof("0x01")!;
-      expect([p.state, p.final, p.txHash, p.nonce, p.rawTx, p.blockNumber]).to.deep.equal(["mined", true, "0xaa", 3, "0xraw", 9]);
+      expect([p.state, p.final, p.txHash, p.nonce, p.rawTx, p.blockNumber]).to.deep.equal([
+        "mined",
+        true,
+        "0xaa",
+        3,
+        "0xraw",
+        9,
+      ]);
       expect(s.proofLog("0x01").map((l) => l.to)).to.deep.equal(["found", "simulated", "sent", "mined"]);
       expect(s.openProofs()).to.deep.equal([]);
       expect(s.sentTransactions()).to.deep.equal(["0xaa"]);

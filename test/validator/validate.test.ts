@@ -31,7 +31,11 @@ const params: CheckParams = {
   stateLag: BigInt(envelopes.params.stateLag),
 };
 const node = envelopes.nodeSigner;
-const itemOf = (c: (typeof envelopes.cases)[number]) => ({ position: "1", envelope: c.envelope, attestation: c.attestation });
+const itemOf = (c: (typeof envelopes.cases)[number]) => ({
+  position: "1",
+  envelope: c.envelope,
+  attestation: c.attestation,
+});
 
 /** The verdict a vector case expects, in validateItem's terms. */
 function expected(c: (typeof envelopes.cases)[number]) {
@@ -65,12 +69,25 @@ describe("validator: validation of feed items", function () {
     const a = c.attestation;
     const forged = await signAttestation(
       other,
-      { digest: a.digest, signatureHash: a.signatureHash, sequence: BigInt(a.sequence), attestedAt: BigInt(a.attestedAt) },
+      {
+        digest: a.digest,
+        signatureHash: a.signatureHash,
+        sequence: BigInt(a.sequence),
+        attestedAt: BigInt(a.attestedAt),
+      },
       domain,
     );
-    const v = await validateItem({ ...itemOf(c), attestation: { ...a, signature: forged.signature } }, node, { keys, domain, params });
+    const v = await validateItem({ ...itemOf(c), attestation: { ...a, signature: forged.signature } }, node, {
+      keys,
+      domain,
+      params,
+    });
     expect(v.kind).to.equal("forged");
-    const u = await validateItem({ ...itemOf(c), attestation: { ...a, sequence: -1 } }, node, { keys, domain, params });
+    const u = await validateItem({ ...itemOf(c), attestation: { ...a, sequence: -1 } }, node, {
+      keys,
+      domain,
+      params,
+    });
     expect(u.kind).to.equal("unreadable");
     expect((await validateItem(null, node, { keys, domain, params })).kind).to.equal("unreadable");
   });
@@ -78,9 +95,17 @@ describe("validator: validation of feed items", function () {
   it("reports an undecodable envelope and an attestation of another envelope", async function () {
     const keys = vectorRegistry();
     const [c, d] = envelopes.cases;
-    const bad = await validateItem({ ...itemOf(c), envelope: { ...c.envelope, content: "%%%" } }, node, { keys, domain, params });
+    const bad = await validateItem({ ...itemOf(c), envelope: { ...c.envelope, content: "%%%" } }, node, {
+      keys,
+      domain,
+      params,
+    });
     expect(bad.kind === "attested" && bad.outcome.status).to.equal("undecodable");
-    const mismatch = await validateItem({ ...itemOf(c), envelope: d.envelope }, node, { keys, domain, params });
+    const mismatch = await validateItem({ ...itemOf(c), envelope: d.envelope }, node, {
+      keys,
+      domain,
+      params,
+    });
     expect(mismatch.kind === "attested" && mismatch.outcome.status).to.equal("mismatch");
   });
 
@@ -124,7 +149,12 @@ describe("validator: attestation signer recovery", function () {
         async (digest, sequence) => {
           const a = await signAttestation(
             w,
-            { digest: contentHashOf(digest), signatureHash: contentHashOf(digest), sequence, attestedAt: sequence },
+            {
+              digest: contentHashOf(digest),
+              signatureHash: contentHashOf(digest),
+              sequence,
+              attestedAt: sequence,
+            },
             domain,
           );
           expect(attestationSigner(a, domain)).to.equal(w.address);
@@ -145,7 +175,12 @@ describe("validator: attestation signer recovery", function () {
     const w = Wallet.createRandom();
     const a: SignedAttestation = await signAttestation(
       w,
-      { digest: contentHashOf(new Uint8Array(1)), signatureHash: contentHashOf(new Uint8Array(2)), sequence: 1n, attestedAt: 2n },
+      {
+        digest: contentHashOf(new Uint8Array(1)),
+        signatureHash: contentHashOf(new Uint8Array(2)),
+        sequence: 1n,
+        attestedAt: 2n,
+      },
       domain,
     );
     const h = attestationDigest(a, domain);
