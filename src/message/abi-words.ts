@@ -36,3 +36,13 @@ export function encodeStaticWords(words: readonly StaticWord[]): Uint8Array {
   });
   return out;
 }
+
+/** The 66 bytes EIP-712 hashes: 0x19 0x01 || domainSeparator || structHash (both 0x hex of 32 bytes). */
+export function eip712Preimage(domainSeparator: string, structHash: string): Uint8Array {
+  const out = new Uint8Array(66);
+  out[0] = 0x19;
+  out[1] = 0x01;
+  out.set(Buffer.from(domainSeparator.slice(2), "hex"), 2);
+  out.set(Buffer.from(structHash.slice(2), "hex"), 34);
+  return out;
+}

@@ -1,14 +1,6 @@
-import {
-  concat,
-  getAddress,
-  getBytes,
-  keccak256,
-  recoverAddress,
-  toUtf8Bytes,
-  TypedDataEncoder,
-} from "ethers";
+import { getAddress, getBytes, keccak256, recoverAddress, toUtf8Bytes, TypedDataEncoder } from "ethers";
 import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
-import { encodeStaticWords } from "./abi-words";
+import { eip712Preimage, encodeStaticWords } from "./abi-words";
 import type { Attestation, AttestationDomain, SignedAttestation } from "./types";
 
 /**
@@ -74,9 +66,9 @@ export function attestationStructHash(a: Attestation): string {
   );
 }
 
-/** The EIP-712 digest a node signs for an attestation. */
-export function attestationDigest(a: Attestation, d: AttestationDomain): string {
-  return keccak256(concat(["0x1901", attestationDomainSeparator(d), attestationStructHash(a)]));
+/** The EIP-712 digest a node signs for an attestation (`structHash`: its hashStruct, when already known). */
+export function attestationDigest(a: Attestation, d: AttestationDomain, structHash?: string): string {
+  return keccak256(eip712Preimage(attestationDomainSeparator(d), structHash ?? attestationStructHash(a)));
 }
 
 function plain(a: Attestation): Attestation {

@@ -1,6 +1,6 @@
-import { AbiCoder, keccak256, toUtf8Bytes, concat, TypedDataEncoder } from "ethers";
+import { AbiCoder, keccak256, toUtf8Bytes, TypedDataEncoder } from "ethers";
 import type { TypedDataDomain, TypedDataField } from "ethers";
-import { encodeStaticWords } from "./abi-words";
+import { eip712Preimage, encodeStaticWords } from "./abi-words";
 import type { Message } from "./types";
 
 /**
@@ -74,7 +74,7 @@ export function messageDigest(m: Message): string {
   // checkMessage (and a node or validator around it) asks for the same message's digest several times in
   // a row: the last answer is kept and reused when every field is equal (compared by value).
   if (last !== undefined && sameFields(last.m, m)) return last.digest;
-  const digest = keccak256(concat(["0x1901", CHAT_DOMAIN_SEPARATOR, messageStructHash(m)]));
+  const digest = keccak256(eip712Preimage(CHAT_DOMAIN_SEPARATOR, messageStructHash(m)));
   last = { m: snapshot(m), digest };
   return digest;
 }

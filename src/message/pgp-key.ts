@@ -52,9 +52,11 @@ export interface PrimaryKey {
 /** `keyHash = keccak256(canonical binary public key)` (DESIGN section 3). */
 export function keyHashOf(publicKeyBytes: Uint8Array): string {
   // Memoised by content: checkMessage hashes the same registered keys for every message they sign.
-  const id = Buffer.from(publicKeyBytes.buffer, publicKeyBytes.byteOffset, publicKeyBytes.byteLength).toString(
-    "base64",
-  );
+  const id = Buffer.from(
+    publicKeyBytes.buffer,
+    publicKeyBytes.byteOffset,
+    publicKeyBytes.byteLength,
+  ).toString("base64");
   let h = keyHashes.get(id);
   if (h === undefined) {
     h = keccak256(publicKeyBytes);

@@ -87,11 +87,18 @@ export function recoverSigner(hash: string, signature: string): string | null {
   }
 }
 
-/** The signer of an attestation in `domain`, or null (see {@link recoverSigner}). */
-export function attestationSigner(a: SignedAttestation, domain: AttestationDomain): string | null {
+/**
+ * The signer of an attestation in `domain`, or null (see {@link recoverSigner}). `structHash` is the
+ * attestation's hashStruct when the caller already has it.
+ */
+export function attestationSigner(
+  a: SignedAttestation,
+  domain: AttestationDomain,
+  structHash?: string,
+): string | null {
   let hash: string;
   try {
-    hash = attestationDigest(a, domain);
+    hash = attestationDigest(a, domain, structHash);
   } catch {
     return null;
   }

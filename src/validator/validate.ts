@@ -104,7 +104,8 @@ export async function validateItem(
   const read = readAttestation(item);
   if ("error" in read) return { kind: "unreadable", reason: read.error };
   const att = read.attestation;
-  const signer = attestationSigner(att, ctx.domain);
+  const structHash = attestationStructHash(att);
+  const signer = attestationSigner(att, ctx.domain, structHash);
   if (signer !== node) {
     return {
       kind: "forged",
@@ -121,7 +122,7 @@ export async function validateItem(
     attestation: jsonOf(att),
     sequence: att.sequence,
     attestedAt: att.attestedAt,
-    structHash: attestationStructHash(att),
+    structHash,
   };
   let env: Envelope;
   try {
@@ -144,7 +145,14 @@ export async function validateItem(
     const fault: Fault = { code: r.code, rule: r.rule, reason: r.reason, provable: r.provable };
     return { ...base, outcome: { status: "fault", fault } };
   } catch (e) {
-    if (e instanceof CheckContextError) return { ...base, outcome: { status: "index", reason: e.message } };
+    if (e instanceof CheckContextError) {
+      // checkMessage first checks that the attestation is of this envelope (digest, signatureHash).
+      if (!attestationMatches(env, att)) {
+        const reason = "the attestation's digest or signatureHash is not that of the envelope";
+        return { ...base, outcome: { status: "mismatch", reason } };
+      }
+      return { ...base, outcome: { status: "index", reason: e.message } };
+    }
     throw e;
   }
 }
