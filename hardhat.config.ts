@@ -1,10 +1,21 @@
 import fs from "node:fs";
 import path from "node:path";
-import { subtask } from "hardhat/config";
+import { extendProvider, subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
+import type { NetworksUserConfig } from "hardhat/types";
+import { HardhatPluginError } from "hardhat/plugins";
+import {
+  DEPLOYER_KEY_VAR,
+  ETHERSCAN_KEY_VAR,
+  REMOTE_NETWORKS,
+  configValue,
+  missingRpcSentence,
+  placeholderUrl,
+  remoteNetwork,
+} from "./src/networks";
 
 // The compiler comes from the npm package `solc`, pinned exactly in package.json: no download is
 // possible on our machines. Keep SOLC_VERSION equal to that pin.
@@ -28,10 +39,36 @@ for (const f of fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir).sort() : []) 
   if (f.endsWith(".ts")) require(path.join(tasksDir, f));
 }
 
-function envAccounts(name: string): string[] | undefined {
-  const key = process.env[name];
-  return key ? [key] : undefined;
+// Remote networks: RPC URL and deployer key from configuration variables or the environment (src/networks.ts).
+// A missing URL does not stop the config from loading: the network gets a placeholder URL, and its provider
+// refuses every request with one sentence (below), so no task sends anything to it.
+const deployerKey = configValue(DEPLOYER_KEY_VAR);
+const networks: NetworksUserConfig = {
+  // HARDHAT_CHAIN_ID lets tests start `npx hardhat node` processes on distinct chains (default 31337).
+  hardhat: process.env.HARDHAT_CHAIN_ID ? { chainId: Number(process.env.HARDHAT_CHAIN_ID) } : {},
+  localhost: { url: configValue("LOCALHOST_RPC_URL") ?? "http://127.0.0.1:8545" },
+};
+for (const n of REMOTE_NETWORKS) {
+  networks[n.name] = {
+    url: configValue(n.urlVar) ?? placeholderUrl(n.name),
+    chainId: n.chainId,
+    accounts: deployerKey ? [deployerKey] : [],
+  };
 }
+
+extendProvider((provider, _config, network) => {
+  const remote = remoteNetwork(network);
+  if (!remote || configValue(remote.urlVar) !== undefined) return provider;
+  const refuse = (): never => {
+    throw new HardhatPluginError("push-nodes", missingRpcSentence(remote));
+  };
+  return new Proxy(provider, {
+    get(target, prop, receiver) {
+      if (prop === "request" || prop === "send" || prop === "sendAsync") return refuse;
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+});
 
 const config: HardhatUserConfig = {
   solidity: {
@@ -42,19 +79,10 @@ const config: HardhatUserConfig = {
       viaIR: false,
     },
   },
-  networks: {
-    // HARDHAT_CHAIN_ID lets tests start `npx hardhat node` processes on distinct chains (default 31337).
-    hardhat: process.env.HARDHAT_CHAIN_ID ? { chainId: Number(process.env.HARDHAT_CHAIN_ID) } : {},
-    localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
-    sepolia: {
-      url: process.env.SEPOLIA_RPC_URL ?? "",
-      chainId: 11155111,
-      accounts: envAccounts("DEPLOYER_KEY"),
-    },
-    amoy: { url: process.env.AMOY_RPC_URL ?? "", chainId: 80002, accounts: envAccounts("DEPLOYER_KEY") },
-    mainnet: { url: process.env.MAINNET_RPC_URL ?? "", chainId: 1, accounts: envAccounts("DEPLOYER_KEY") },
-    polygon: { url: process.env.POLYGON_RPC_URL ?? "", chainId: 137, accounts: envAccounts("DEPLOYER_KEY") },
-  },
+  networks,
+  // Etherscan API v2: one key for every chain (Ethereum, Polygon and their testnets); deploy:verify uses it.
+  etherscan: { apiKey: configValue(ETHERSCAN_KEY_VAR) ?? "" },
+  sourcify: { enabled: false },
   mocha: { timeout: 600_000 },
   gasReporter: { enabled: process.env.REPORT_GAS === "1", offline: true },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },

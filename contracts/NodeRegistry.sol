@@ -10,12 +10,15 @@ import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {IStakingVault} from "./interfaces/IStakingVault.sol";
 
 /// @title NodeRegistry
-/// @notice Push Node records, roles, status graph and staking parameters; the single entry point for operators
-///         and for the slashing contract (see {INodeRegistry}). Stake itself is held by the {IStakingVault}.
+/// @notice Push Node records, roles, status graph and staking parameters; the entry point for registration,
+///         unstake requests, status changes and pause, and for the slashing contract (see {INodeRegistry}). Stake
+///         itself is held by the {IStakingVault}, which operators call directly to top up and withdraw.
 /// @dev Calls into the vault happen after this contract's checks and, where the outcome does not depend on the
-///      vault's answer, after its effects. Where it does (bonded stake after an unstake, stake left after a
-///      withdrawal), the record is updated right after the call; the vault is our own contract and both
-///      contracts are `nonReentrant` on every path that moves tokens.
+///      vault's answer, after its effects. Where it does (jailing after an unstake, stake left after an exit or
+///      a slash), the record is updated right after the call; the vault is our own contract and both
+///      contracts are `nonReentrant` on every path that moves tokens. Every status change here is mirrored to the
+///      vault ({IStakingVault.setStatus} or inside {IStakingVault.requestUnbond}), which keeps the per-role
+///      active stake and checks top-ups and withdrawals on its own.
 contract NodeRegistry is
     INodeRegistry,
     Initializable,
@@ -48,12 +51,6 @@ contract NodeRegistry is
     uint8 public constant MIN_SLASHES_BEFORE_BAN = 1;
     uint8 public constant MAX_SLASHES_BEFORE_BAN = 10;
 
-    /// @dev Per-role totals and minimum, one slot.
-    struct RoleStake {
-        uint128 activeStake;
-        uint96 minStake;
-    }
-
     /// @custom:storage-location erc7201:push.storage.NodeRegistry
     struct NodeRegistryStorage {
         // One slot, read by every operator call (the pause flag lives here rather than in OpenZeppelin's
@@ -64,7 +61,6 @@ contract NodeRegistry is
         bool shortTimeBounds;
         bool paused;
         mapping(address node => Node) nodes;
-        RoleStake[ROLE_COUNT] roles;
     }
 
     // keccak256(abi.encode(uint256(keccak256("push.storage.NodeRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -75,6 +71,11 @@ contract NodeRegistry is
         assembly {
             $.slot := STORAGE_LOCATION
         }
+    }
+
+    modifier onlyVault() {
+        if (msg.sender != address(_s().vault)) revert NodeRegistryNotVault(msg.sender);
+        _;
     }
 
     modifier whenNotPaused() {
@@ -89,7 +90,8 @@ contract NodeRegistry is
 
     /// @notice Initializes the proxy. `governor` gets DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE, `guardian` gets
     ///         GUARDIAN_ROLE. `shortTimeBounds_` (local networks and testnets only) lowers the minimum unbonding
-    ///         period from 7 days to 7 minutes, forever. `initialParams` must be within bounds.
+    ///         period from 7 days to 7 minutes, forever. `initialParams` must be within bounds. The vault proxy
+    ///         `vault_` must already exist (the minimum stakes are stored there).
     function initialize(
         address vault_,
         address governor,
@@ -107,11 +109,10 @@ contract NodeRegistry is
         _grantRole(DEFAULT_ADMIN_ROLE, governor);
         _grantRole(GOVERNOR_ROLE, governor);
         _grantRole(GUARDIAN_ROLE, guardian);
-        for (uint8 role = 0; role < ROLE_COUNT; ++role) {
-            _setMinStake(role, initialParams.minStake[role]);
-        }
+        for (uint8 role = 0; role < ROLE_COUNT; ++role) _checkMinStake(initialParams.minStake[role]);
         _setUnbondingPeriod(initialParams.unbondingPeriod);
         _setSlashesBeforeBan(initialParams.slashesBeforeBan);
+        for (uint8 role = 0; role < ROLE_COUNT; ++role) _setMinStake(role, initialParams.minStake[role]);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -144,53 +145,19 @@ contract NodeRegistry is
     }
 
     /// @inheritdoc INodeRegistry
-    function stake(address node, uint256 amount) external whenNotPaused nonReentrant {
-        _stake(node, amount);
-    }
-
-    /// @inheritdoc INodeRegistry
-    function stakeWithPermit(
-        address node,
-        uint256 amount,
-        uint256 deadline,
-        uint8 v,
-        bytes32 r,
-        bytes32 s
-    ) external whenNotPaused nonReentrant {
-        _permit(amount, deadline, v, r, s);
-        _stake(node, amount);
-    }
-
-    /// @inheritdoc INodeRegistry
     function requestUnstake(address node, uint256 amount) external whenNotPaused nonReentrant {
         NodeRegistryStorage storage $ = _s();
-        Node storage n = _operatorNode($, node);
-        Status status = n.status;
-        if (status != Status.Active && status != Status.Jailed)
-            revert NodeRegistryInvalidStatus(node, status);
-        if (amount == 0) revert NodeRegistryZeroAmount();
-        uint256 bonded = $.vault.requestUnbond(node, amount, _releaseAt($));
-        if (status == Status.Active) {
-            RoleStake storage rd = $.roles[n.role];
-            if (bonded < rd.minStake) {
-                rd.activeStake -= uint128(bonded + amount);
-                n.status = Status.Jailed;
-                emit NodeStatusChanged(node, Status.Active, Status.Jailed, StatusReason.UnderStake);
-            } else {
-                rd.activeStake -= uint128(amount);
-            }
+        // The vault checks the operator (its record is keyed by operator) and the status (its mirror) and does
+        // nothing when they or the amount do not allow the request; the checks below then name the reason.
+        (Status status, bool jailed) = $.vault.requestUnbond(node, msg.sender, amount, _releaseAt($));
+        if (status != Status.Active && status != Status.Jailed) {
+            Node storage known = _operatorNode($, node);
+            revert NodeRegistryInvalidStatus(node, known.status);
         }
-    }
-
-    /// @inheritdoc INodeRegistry
-    function withdraw(address node) external whenNotPaused nonReentrant returns (uint256 amount) {
-        NodeRegistryStorage storage $ = _s();
-        Node storage n = _operatorNode($, node);
-        uint256 remaining;
-        (amount, remaining) = $.vault.withdraw(node, msg.sender);
-        if (remaining == 0 && n.status == Status.Exiting) {
-            n.status = Status.Exited;
-            emit NodeStatusChanged(node, Status.Exiting, Status.Exited, StatusReason.StakeWithdrawn);
+        if (amount == 0) revert NodeRegistryZeroAmount();
+        if (jailed) {
+            $.nodes[node].status = Status.Jailed;
+            emit NodeStatusChanged(node, Status.Active, Status.Jailed, StatusReason.UnderStake);
         }
     }
 
@@ -200,11 +167,12 @@ contract NodeRegistry is
         Node storage n = _operatorNode($, node);
         if (n.status != Status.Jailed) revert NodeRegistryInvalidStatus(node, n.status);
         uint8 role = n.role;
-        (uint256 bonded, ) = $.vault.stakeOf(node);
-        RoleStake storage rd = $.roles[role];
-        if (bonded < rd.minStake) revert NodeRegistryStakeBelowMinimum(role, bonded, rd.minStake);
+        IStakingVault vault_ = $.vault;
+        (uint256 bonded, ) = vault_.stakeOf(node);
+        uint256 min = vault_.minStake(role);
+        if (bonded < min) revert NodeRegistryStakeBelowMinimum(role, bonded, min);
         n.status = Status.Active;
-        rd.activeStake += uint128(bonded);
+        vault_.setStatus(node, Status.Active, 0);
         emit NodeStatusChanged(node, Status.Jailed, Status.Active, StatusReason.Unjailed);
     }
 
@@ -215,11 +183,21 @@ contract NodeRegistry is
         Status status = n.status;
         if (status != Status.Active && status != Status.Jailed)
             revert NodeRegistryInvalidStatus(node, status);
-        (uint256 moved, uint256 unbonding) = $.vault.unbondAll(node, _releaseAt($));
-        if (status == Status.Active) $.roles[n.role].activeStake -= uint128(moved);
-        Status to = unbonding == 0 ? Status.Exited : Status.Exiting;
+        (, uint256 unbonding) = $.vault.setStatus(node, Status.Exiting, _releaseAt($));
+        Status to = Status.Exiting;
+        if (unbonding == 0) {
+            to = Status.Exited;
+            $.vault.setStatus(node, Status.Exited, 0);
+        }
         n.status = to;
         emit NodeStatusChanged(node, status, to, StatusReason.ExitRequested);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function completeExit(address node) external onlyVault {
+        Node storage n = _s().nodes[node];
+        n.status = Status.Exited;
+        emit NodeStatusChanged(node, Status.Exiting, Status.Exited, StatusReason.StakeWithdrawn);
     }
 
     /// @inheritdoc INodeRegistry
@@ -245,26 +223,27 @@ contract NodeRegistry is
         if (rewardBps > MAX_REWARD_BPS) revert NodeRegistryRewardTooHigh(rewardBps, MAX_REWARD_BPS);
         NodeRegistryStorage storage $ = _s();
         Node storage n = _knownNode($, node);
-        uint256 bondedBefore;
         uint256 remaining;
-        (slashed, bondedBefore, remaining) = $.vault.slash(node, amount, reporter, rewardBps);
+        // The vault takes the slashed bonded stake out of the role's active stake itself.
+        (slashed, , remaining) = $.vault.slash(node, amount, reporter, rewardBps);
         if (slashed == 0) return 0;
 
         Status status = n.status;
         uint8 count = n.slashCount;
         if (count < type(uint8).max) n.slashCount = ++count;
-        if (status == Status.Active) $.roles[n.role].activeStake -= uint128(bondedBefore);
 
         if (status != Status.Banned && count >= $.slashesBeforeBan) {
             n.status = Status.Banned;
             emit NodeStatusChanged(node, status, Status.Banned, StatusReason.SlashLimitReached);
-            $.vault.unbondAll(node, _releaseAt($));
+            $.vault.setStatus(node, Status.Banned, _releaseAt($));
         } else if (status == Status.Active) {
             n.status = Status.Jailed;
             emit NodeStatusChanged(node, status, Status.Jailed, StatusReason.Slashed);
+            $.vault.setStatus(node, Status.Jailed, 0);
         } else if (status == Status.Exiting && remaining == 0) {
             n.status = Status.Exited;
             emit NodeStatusChanged(node, status, Status.Exited, StatusReason.StakeSlashedAway);
+            $.vault.setStatus(node, Status.Exited, 0);
         }
         emit NodeSlashed(node, slashed, count);
     }
@@ -306,8 +285,10 @@ contract NodeRegistry is
 
     /// @inheritdoc INodeRegistry
     function pause() external onlyRole(GUARDIAN_ROLE) whenNotPaused {
-        _s().paused = true;
+        NodeRegistryStorage storage $ = _s();
+        $.paused = true;
         emit Paused(msg.sender);
+        $.vault.setPaused(true);
     }
 
     /// @inheritdoc INodeRegistry
@@ -316,6 +297,7 @@ contract NodeRegistry is
         if (!$.paused) revert ExpectedPause();
         $.paused = false;
         emit Unpaused(msg.sender);
+        $.vault.setPaused(false);
     }
 
     /// @inheritdoc INodeRegistry
@@ -349,12 +331,12 @@ contract NodeRegistry is
 
     /// @inheritdoc INodeRegistry
     function activeStake(uint8 role) external view returns (uint256) {
-        return _s().roles[_validRole(role)].activeStake;
+        return _s().vault.activeStake(_validRole(role));
     }
 
     /// @inheritdoc INodeRegistry
     function minStake(uint8 role) external view returns (uint256) {
-        return _s().roles[_validRole(role)].minStake;
+        return _s().vault.minStake(_validRole(role));
     }
 
     /// @inheritdoc INodeRegistry
@@ -370,8 +352,8 @@ contract NodeRegistry is
     /// @inheritdoc INodeRegistry
     function params() external view returns (Params memory p) {
         NodeRegistryStorage storage $ = _s();
-        for (uint256 role = 0; role < ROLE_COUNT; ++role) {
-            p.minStake[role] = $.roles[role].minStake;
+        for (uint8 role = 0; role < ROLE_COUNT; ++role) {
+            p.minStake[role] = uint96($.vault.minStake(role));
         }
         p.unbondingPeriod = $.unbondingPeriod;
         p.slashesBeforeBan = $.slashesBeforeBan;
@@ -406,8 +388,9 @@ contract NodeRegistry is
         NodeRegistryStorage storage $ = _s();
         Node storage n = $.nodes[signer];
         if (n.status != Status.None) revert NodeRegistrySignerAlreadyRegistered(signer);
-        RoleStake storage rd = $.roles[role];
-        if (amount < rd.minStake) revert NodeRegistryStakeBelowMinimum(role, amount, rd.minStake);
+        IStakingVault vault_ = $.vault;
+        uint256 min = vault_.minStake(role);
+        if (amount < min) revert NodeRegistryStakeBelowMinimum(role, amount, min);
 
         $.nodes[signer] = Node({
             operator: msg.sender,
@@ -416,21 +399,9 @@ contract NodeRegistry is
             registeredAt: uint64(block.timestamp),
             slashCount: 0
         });
-        rd.activeStake += uint128(amount);
         emit NodeRegistered(signer, msg.sender, role, endpoint);
         emit NodeStatusChanged(signer, Status.None, Status.Active, StatusReason.Registered);
-        $.vault.deposit(signer, msg.sender, amount);
-    }
-
-    function _stake(address node, uint256 amount) private {
-        NodeRegistryStorage storage $ = _s();
-        Node storage n = _operatorNode($, node);
-        Status status = n.status;
-        if (status != Status.Active && status != Status.Jailed)
-            revert NodeRegistryInvalidStatus(node, status);
-        if (amount == 0) revert NodeRegistryZeroAmount();
-        if (status == Status.Active) $.roles[n.role].activeStake += uint128(amount);
-        $.vault.deposit(node, msg.sender, amount);
+        vault_.register(signer, msg.sender, role, amount);
     }
 
     /// @dev Front-run-safe permit: a failed permit (e.g. already submitted by someone else) is ignored and the
@@ -469,12 +440,16 @@ contract NodeRegistry is
         if (len > MAX_ENDPOINT_LENGTH) revert NodeRegistryEndpointTooLong(len, MAX_ENDPOINT_LENGTH);
     }
 
-    function _setMinStake(uint8 role, uint256 value) private {
-        _validRole(role);
+    function _checkMinStake(uint256 value) private pure {
         if (value == 0 || value > type(uint96).max) {
             revert NodeRegistryParameterOutOfBounds("minStake", value, 1, type(uint96).max);
         }
-        _s().roles[role].minStake = uint96(value);
+    }
+
+    function _setMinStake(uint8 role, uint256 value) private {
+        _validRole(role);
+        _checkMinStake(value);
+        _s().vault.setMinStake(role, value);
         emit MinStakeSet(role, value);
     }
 

@@ -2,16 +2,22 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IStakingVault} from "./interfaces/IStakingVault.sol";
+import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 
 /// @title StakingVault
 /// @notice Holds staked PUSH: per-node bonded stake, a bounded unbonding queue per node, reporter rewards and
-///         the treasury share of slashes. Driven only by the NodeRegistry (see {IStakingVault}).
+///         the treasury share of slashes. Operators top up and withdraw here directly; everything else is driven
+///         by the NodeRegistry (see {IStakingVault}).
+/// @dev Gas: a top-up or a withdrawal touches one proxy, one per-node slot (keyed by operator and node, so that
+///      a caller who is not the operator finds an empty record without reading a separate operator slot), the
+///      global totals slot (which also holds the pause flag) and, for an Active node's top-up, its role slot.
 contract StakingVault is
     IStakingVault,
     Initializable,
@@ -27,25 +33,40 @@ contract StakingVault is
     /// @notice Largest number of pending unbonding entries per node.
     uint256 public constant MAX_UNBONDING_ENTRIES = 8;
 
+    uint256 private constant ROLE_COUNT = 4;
+
     /// @dev Per-node stake, one slot. The unbonding queue is a ring buffer of MAX_UNBONDING_ENTRIES slots:
     ///      the pending entries are at positions head, head+1, ..., head+count-1 (mod MAX_UNBONDING_ENTRIES).
+    ///      `role` and `status` mirror the registry's record (status None = no record for this operator).
     struct NodeStake {
         uint96 bonded;
         uint96 unbonding;
         uint32 locks;
         uint8 head;
         uint8 count;
+        uint8 role;
+        INodeRegistry.Status status;
+    }
+
+    /// @dev Per-role stake accounting, one slot.
+    struct RoleStake {
+        uint128 activeStake;
+        uint96 minStake;
     }
 
     /// @custom:storage-location erc7201:push.storage.StakingVault
     struct StakingVaultStorage {
+        // One slot, read and written by every top-up and withdrawal.
         uint128 totalBonded;
-        uint128 totalUnbonding;
+        uint120 totalUnbonding;
+        bool paused;
         uint128 totalRewards;
         uint128 treasury;
-        mapping(address node => NodeStake) stakes;
+        mapping(address operator => mapping(address node => NodeStake)) stakes;
+        mapping(address node => address operator) operators;
         mapping(address node => UnbondingEntry[MAX_UNBONDING_ENTRIES]) queues;
         mapping(address reporter => uint256) rewards;
+        RoleStake[ROLE_COUNT] roles;
     }
 
     // keccak256(abi.encode(uint256(keccak256("push.storage.StakingVault")) - 1)) & ~bytes32(uint256(0xff))
@@ -89,83 +110,38 @@ contract StakingVault is
     }
 
     // ------------------------------------------------------------------------------------------------
-    // Registry-only
+    // Operators
     // ------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IStakingVault
-    function deposit(
-        address node,
-        address from,
-        uint256 amount
-    ) external onlyRegistry nonReentrant returns (uint256 bonded) {
-        StakingVaultStorage storage $ = _s();
-        NodeStake storage st = $.stakes[node];
-        uint256 room = type(uint96).max - uint256(st.bonded) - st.unbonding;
-        if (amount > room) revert StakingVaultAmountTooLarge(amount, room);
-        bonded = st.bonded + amount;
-        st.bonded = uint96(bonded);
-        $.totalBonded += uint128(amount);
-        emit StakeDeposited(node, from, amount, bonded);
-
-        uint256 before = _token.balanceOf(address(this));
-        _token.safeTransferFrom(from, address(this), amount);
-        uint256 received = _token.balanceOf(address(this)) - before;
-        if (received != amount) revert StakingVaultFeeOnTransfer(amount, received);
+    function stake(address node, uint256 amount) external nonReentrant {
+        _stake(node, amount);
     }
 
     /// @inheritdoc IStakingVault
-    function requestUnbond(
+    function stakeWithPermit(
         address node,
         uint256 amount,
-        uint64 releaseAt
-    ) external onlyRegistry returns (uint256 bonded) {
-        StakingVaultStorage storage $ = _s();
-        NodeStake memory st = $.stakes[node];
-        if (amount > st.bonded) revert StakingVaultInsufficientStake(node, amount, st.bonded);
-        if (st.count == MAX_UNBONDING_ENTRIES)
-            revert StakingVaultUnbondingQueueFull(node, MAX_UNBONDING_ENTRIES);
-        releaseAt = _push($, node, st, amount, releaseAt);
-        $.stakes[node] = st;
-        $.totalBonded -= uint128(amount);
-        $.totalUnbonding += uint128(amount);
-        emit UnbondingStarted(node, amount, releaseAt, st.bonded);
-        return st.bonded;
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant {
+        // Front-run-safe permit: a failed permit (e.g. already submitted by someone else) is ignored and the
+        // deposit relies on the allowance, which reverts with the token's error when insufficient.
+        try
+            IERC20Permit(address(_token)).permit(msg.sender, address(this), amount, deadline, v, r, s)
+        {} catch {}
+        _stake(node, amount);
     }
 
     /// @inheritdoc IStakingVault
-    function unbondAll(
-        address node,
-        uint64 releaseAt
-    ) external onlyRegistry returns (uint256 amount, uint256 unbonding) {
+    function withdraw(address node) external nonReentrant returns (uint256 amount) {
         StakingVaultStorage storage $ = _s();
-        NodeStake memory st = $.stakes[node];
-        amount = st.bonded;
-        if (amount == 0) return (0, st.unbonding);
-        if (st.count == MAX_UNBONDING_ENTRIES) {
-            // Full queue: merge into the newest entry, whose release time can only move later.
-            UnbondingEntry storage last = $.queues[node][_index(st.head, st.count - 1)];
-            last.amount += uint96(amount);
-            if (last.releaseAt > releaseAt) releaseAt = last.releaseAt;
-            last.releaseAt = releaseAt;
-            st.bonded = 0;
-            st.unbonding += uint96(amount);
-        } else {
-            releaseAt = _push($, node, st, amount, releaseAt);
-        }
-        $.stakes[node] = st;
-        $.totalBonded -= uint128(amount);
-        $.totalUnbonding += uint128(amount);
-        emit UnbondingStarted(node, amount, releaseAt, 0);
-        return (amount, st.unbonding);
-    }
-
-    /// @inheritdoc IStakingVault
-    function withdraw(
-        address node,
-        address to
-    ) external onlyRegistry nonReentrant returns (uint256 amount, uint256 remaining) {
-        StakingVaultStorage storage $ = _s();
-        NodeStake memory st = $.stakes[node];
+        if ($.paused) revert EnforcedPause();
+        NodeStake storage ref = $.stakes[msg.sender][node];
+        NodeStake memory st = ref;
+        if (st.status == INodeRegistry.Status.None) _revertNotOperator($, node);
         if (st.locks != 0) revert StakingVaultWithdrawalsLocked(node, st.locks);
         UnbondingEntry[MAX_UNBONDING_ENTRIES] storage queue = $.queues[node];
         uint64 nextReleaseAt;
@@ -182,11 +158,116 @@ contract StakingVault is
         }
         if (amount == 0) revert StakingVaultNothingToWithdraw(node, nextReleaseAt);
         st.unbonding -= uint96(amount);
-        $.stakes[node] = st;
-        $.totalUnbonding -= uint128(amount);
-        emit StakeWithdrawn(node, to, amount, st.unbonding);
-        _token.safeTransfer(to, amount);
-        remaining = uint256(st.bonded) + st.unbonding;
+        // An Exiting node has nothing bonded; once its queue is empty it is Exited.
+        bool exited = st.status == INodeRegistry.Status.Exiting && st.unbonding == 0;
+        ref.unbonding = st.unbonding;
+        ref.head = st.head;
+        ref.count = st.count;
+        if (exited) ref.status = INodeRegistry.Status.Exited;
+        $.totalUnbonding -= uint120(amount);
+        emit StakeWithdrawn(node, msg.sender, amount, st.unbonding);
+        if (exited) INodeRegistry(_registry).completeExit(node);
+        _token.safeTransfer(msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Registry-only
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IStakingVault
+    function register(
+        address node,
+        address operator,
+        uint8 role,
+        uint256 amount
+    ) external onlyRegistry nonReentrant {
+        StakingVaultStorage storage $ = _s();
+        if (amount > type(uint96).max) revert StakingVaultAmountTooLarge(amount, type(uint96).max);
+        $.operators[node] = operator;
+        NodeStake storage st = $.stakes[operator][node];
+        st.bonded = uint96(amount);
+        st.role = role;
+        st.status = INodeRegistry.Status.Active;
+        $.roles[role].activeStake += uint128(amount);
+        $.totalBonded += uint128(amount);
+        emit StakeDeposited(node, operator, amount, amount);
+        _pull(operator, amount);
+    }
+
+    /// @inheritdoc IStakingVault
+    function requestUnbond(
+        address node,
+        address operator,
+        uint256 amount,
+        uint64 releaseAt
+    ) external onlyRegistry returns (INodeRegistry.Status status, bool jailed) {
+        StakingVaultStorage storage $ = _s();
+        NodeStake memory st = $.stakes[operator][node];
+        status = st.status;
+        if (amount == 0 || (status != INodeRegistry.Status.Active && status != INodeRegistry.Status.Jailed)) {
+            return (status, false);
+        }
+        if (amount > st.bonded) revert StakingVaultInsufficientStake(node, amount, st.bonded);
+        if (st.count == MAX_UNBONDING_ENTRIES)
+            revert StakingVaultUnbondingQueueFull(node, MAX_UNBONDING_ENTRIES);
+        uint256 bondedBefore = st.bonded;
+        releaseAt = _push($, node, st, amount, releaseAt);
+        uint256 bonded = st.bonded;
+        if (status == INodeRegistry.Status.Active) {
+            RoleStake storage rs = $.roles[st.role];
+            if (bonded < rs.minStake) {
+                jailed = true;
+                st.status = INodeRegistry.Status.Jailed;
+                rs.activeStake -= uint128(bondedBefore);
+            } else {
+                rs.activeStake -= uint128(amount);
+            }
+        }
+        $.stakes[operator][node] = st;
+        $.totalBonded -= uint128(amount);
+        $.totalUnbonding += uint120(amount);
+        emit UnbondingStarted(node, amount, releaseAt, bonded);
+    }
+
+    /// @inheritdoc IStakingVault
+    function setStatus(
+        address node,
+        INodeRegistry.Status status,
+        uint64 releaseAt
+    ) external onlyRegistry returns (uint256 moved, uint256 unbonding) {
+        StakingVaultStorage storage $ = _s();
+        NodeStake storage ref = $.stakes[$.operators[node]][node];
+        NodeStake memory st = ref;
+        if (st.status == INodeRegistry.Status.Active && status != INodeRegistry.Status.Active) {
+            $.roles[st.role].activeStake -= st.bonded;
+        } else if (st.status != INodeRegistry.Status.Active && status == INodeRegistry.Status.Active) {
+            $.roles[st.role].activeStake += st.bonded;
+        }
+        st.status = status;
+        moved = st.bonded;
+        if ((status == INodeRegistry.Status.Exiting || status == INodeRegistry.Status.Banned) && moved != 0) {
+            if (st.count == MAX_UNBONDING_ENTRIES) {
+                // Full queue: merge into the newest entry, whose release time can only move later.
+                UnbondingEntry storage last = $.queues[node][_index(st.head, st.count - 1)];
+                last.amount += uint96(moved);
+                if (last.releaseAt > releaseAt) releaseAt = last.releaseAt;
+                last.releaseAt = releaseAt;
+                st.bonded = 0;
+                st.unbonding += uint96(moved);
+            } else {
+                releaseAt = _push($, node, st, moved, releaseAt);
+            }
+            $.totalBonded -= uint128(moved);
+            $.totalUnbonding += uint120(moved);
+            emit UnbondingStarted(node, moved, releaseAt, 0);
+        } else {
+            moved = 0;
+        }
+        ref.bonded = st.bonded;
+        ref.unbonding = st.unbonding;
+        ref.count = st.count;
+        ref.status = st.status;
+        unbonding = st.unbonding;
     }
 
     /// @inheritdoc IStakingVault
@@ -197,7 +278,8 @@ contract StakingVault is
         uint16 rewardBps
     ) external onlyRegistry returns (uint256 slashed, uint256 bondedBefore, uint256 remaining) {
         StakingVaultStorage storage $ = _s();
-        NodeStake memory st = $.stakes[node];
+        NodeStake storage ref = $.stakes[$.operators[node]][node];
+        NodeStake memory st = ref;
         bondedBefore = st.bonded;
         uint256 held = uint256(st.bonded) + st.unbonding;
         slashed = amount < held ? amount : held;
@@ -206,6 +288,7 @@ contract StakingVault is
         uint256 fromBonded = slashed < st.bonded ? slashed : st.bonded;
         uint256 fromUnbonding = slashed - fromBonded;
         st.bonded -= uint96(fromBonded);
+        if (st.status == INodeRegistry.Status.Active) $.roles[st.role].activeStake -= uint128(fromBonded);
         if (fromUnbonding != 0) {
             st.unbonding -= uint96(fromUnbonding);
             UnbondingEntry[MAX_UNBONDING_ENTRIES] storage queue = $.queues[node];
@@ -224,11 +307,14 @@ contract StakingVault is
                 }
             }
         }
-        $.stakes[node] = st;
+        ref.bonded = st.bonded;
+        ref.unbonding = st.unbonding;
+        ref.head = st.head;
+        ref.count = st.count;
 
         uint256 reward = reporter == address(0) ? 0 : (slashed * rewardBps) / 10_000;
         $.totalBonded -= uint128(fromBonded);
-        $.totalUnbonding -= uint128(fromUnbonding);
+        $.totalUnbonding -= uint120(fromUnbonding);
         if (reward != 0) {
             $.rewards[reporter] += reward;
             $.totalRewards += uint128(reward);
@@ -240,7 +326,8 @@ contract StakingVault is
 
     /// @inheritdoc IStakingVault
     function lockWithdrawals(address node) external onlyRegistry {
-        NodeStake storage st = _s().stakes[node];
+        StakingVaultStorage storage $ = _s();
+        NodeStake storage st = $.stakes[$.operators[node]][node];
         uint256 locks = st.locks + 1;
         st.locks = uint32(locks);
         emit WithdrawalsLocked(node, locks);
@@ -248,11 +335,22 @@ contract StakingVault is
 
     /// @inheritdoc IStakingVault
     function unlockWithdrawals(address node) external onlyRegistry {
-        NodeStake storage st = _s().stakes[node];
+        StakingVaultStorage storage $ = _s();
+        NodeStake storage st = $.stakes[$.operators[node]][node];
         if (st.locks == 0) revert StakingVaultNotLocked(node);
         uint256 locks = st.locks - 1;
         st.locks = uint32(locks);
         emit WithdrawalsUnlocked(node, locks);
+    }
+
+    /// @inheritdoc IStakingVault
+    function setMinStake(uint8 role, uint256 minStake_) external onlyRegistry {
+        _s().roles[role].minStake = uint96(minStake_);
+    }
+
+    /// @inheritdoc IStakingVault
+    function setPaused(bool paused_) external onlyRegistry {
+        _s().paused = paused_;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -296,14 +394,39 @@ contract StakingVault is
 
     /// @inheritdoc IStakingVault
     function stakeOf(address node) external view returns (uint256 bonded, uint256 unbonding) {
-        NodeStake storage st = _s().stakes[node];
+        NodeStake storage st = _nodeStake(node);
         return (st.bonded, st.unbonding);
+    }
+
+    /// @inheritdoc IStakingVault
+    function operatorOf(address node) external view returns (address) {
+        return _s().operators[node];
+    }
+
+    /// @inheritdoc IStakingVault
+    function statusOf(address node) external view returns (INodeRegistry.Status) {
+        return _nodeStake(node).status;
+    }
+
+    /// @inheritdoc IStakingVault
+    function activeStake(uint8 role) external view returns (uint256) {
+        return role < ROLE_COUNT ? _s().roles[role].activeStake : 0;
+    }
+
+    /// @inheritdoc IStakingVault
+    function minStake(uint8 role) external view returns (uint256) {
+        return role < ROLE_COUNT ? _s().roles[role].minStake : 0;
+    }
+
+    /// @inheritdoc IStakingVault
+    function paused() external view returns (bool) {
+        return _s().paused;
     }
 
     /// @inheritdoc IStakingVault
     function unbondingEntries(address node) external view returns (UnbondingEntry[] memory entries) {
         StakingVaultStorage storage $ = _s();
-        NodeStake memory st = $.stakes[node];
+        NodeStake memory st = _nodeStake(node);
         entries = new UnbondingEntry[](st.count);
         for (uint256 i = 0; i < st.count; ++i) {
             entries[i] = $.queues[node][_index(st.head, i)];
@@ -312,7 +435,7 @@ contract StakingVault is
 
     /// @inheritdoc IStakingVault
     function withdrawalLocks(address node) external view returns (uint256) {
-        return _s().stakes[node].locks;
+        return _nodeStake(node).locks;
     }
 
     /// @inheritdoc IStakingVault
@@ -343,6 +466,47 @@ contract StakingVault is
     // ------------------------------------------------------------------------------------------------
     // Internals
     // ------------------------------------------------------------------------------------------------
+
+    function _stake(address node, uint256 amount) private {
+        StakingVaultStorage storage $ = _s();
+        if ($.paused) revert EnforcedPause();
+        NodeStake storage ref = $.stakes[msg.sender][node];
+        uint256 bonded = ref.bonded;
+        INodeRegistry.Status status = ref.status;
+        if (status != INodeRegistry.Status.Active && status != INodeRegistry.Status.Jailed) {
+            if (status == INodeRegistry.Status.None) _revertNotOperator($, node);
+            revert StakingVaultInvalidStatus(node, status);
+        }
+        if (amount == 0) revert StakingVaultZeroAmount();
+        uint256 room = type(uint96).max - bonded - ref.unbonding;
+        if (amount > room) revert StakingVaultAmountTooLarge(amount, room);
+        bonded += amount;
+        ref.bonded = uint96(bonded);
+        if (status == INodeRegistry.Status.Active) $.roles[ref.role].activeStake += uint128(amount);
+        $.totalBonded += uint128(amount);
+        emit StakeDeposited(node, msg.sender, amount, bonded);
+        _pull(msg.sender, amount);
+    }
+
+    /// @dev Pulls exactly `amount` from `from`; refuses tokens that deliver less (balance-difference check).
+    function _pull(address from, uint256 amount) private {
+        uint256 before = _token.balanceOf(address(this));
+        _token.safeTransferFrom(from, address(this), amount);
+        uint256 received = _token.balanceOf(address(this)) - before;
+        if (received != amount) revert StakingVaultFeeOnTransfer(amount, received);
+    }
+
+    /// @dev The caller has no record for `node`: either nobody registered it or someone else operates it.
+    function _revertNotOperator(StakingVaultStorage storage $, address node) private view {
+        address operator = $.operators[node];
+        if (operator == address(0)) revert StakingVaultUnknownNode(node);
+        revert StakingVaultNotOperator(node, msg.sender, operator);
+    }
+
+    function _nodeStake(address node) private view returns (NodeStake storage) {
+        StakingVaultStorage storage $ = _s();
+        return $.stakes[$.operators[node]][node];
+    }
 
     /// @dev Appends an entry (the queue is not full) and moves `amount` from bonded to unbonding in `st`.
     ///      Keeps release times non-decreasing along the queue; returns the release time used.

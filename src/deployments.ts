@@ -5,6 +5,8 @@ import path from "node:path";
 export interface DeployedContract {
   address: string;
   implementation?: string;
+  /** Constructor arguments of the implementation (or of the contract itself), for deploy:verify. */
+  constructorArgs?: unknown[];
 }
 
 /** The shape of `deployments/<network>.json`, written by `deploy:protocol` and read by every other task. */

@@ -17,6 +17,7 @@ import type { NodeStatusName } from "./staking";
 import { TaskError, loadDeployment, sendTx } from "./tasks-util";
 import type { SentTx } from "./tasks-util";
 import { formatTable } from "./table";
+import { signerFor } from "./signer";
 import type { Column } from "./table";
 
 // ------------------------------------------------------------------------------------------------ roles
@@ -93,25 +94,14 @@ export function checkEndpoint(endpoint: string, maxBytes = MAX_ENDPOINT_BYTES): 
 
 /**
  * The account `from` names among hre's signers: an index ("0", "1", ...) or an address; default the first.
+ * With `keystore`, the decrypted keystore file instead (src/signer.ts).
  */
-export async function resolveSigner(hre: HardhatRuntimeEnvironment, from?: string): Promise<Signer> {
-  const signers = await hre.ethers.getSigners();
-  if (signers.length === 0)
-    throw new TaskError(`Network "${hre.network.name}" has no account configured to send from.`);
-  if (from === undefined || from === "") return signers[0];
-  if (/^\d+$/.test(from)) {
-    const i = Number(from);
-    if (i >= signers.length)
-      throw new TaskError(
-        `--from ${from}: there are only ${signers.length} accounts (0..${signers.length - 1}).`,
-      );
-    return signers[i];
-  }
-  if (!isAddress(from)) throw new TaskError(`--from "${from}" is neither an account index nor an address.`);
-  const found = signers.find((s) => s.address.toLowerCase() === from.toLowerCase());
-  if (!found)
-    throw new TaskError(`--from ${from} is not one of the accounts configured for "${hre.network.name}".`);
-  return found;
+export async function resolveSigner(
+  hre: HardhatRuntimeEnvironment,
+  from?: string,
+  keystore?: string,
+): Promise<Signer> {
+  return signerFor(hre, { from, keystore });
 }
 
 // ------------------------------------------------------------------------------------------------ status
@@ -203,6 +193,8 @@ export interface StakingClientOptions {
   log?: (line: string) => void;
   /** Blocks per eth_getLogs request when discovering nodes. */
   logChunk?: number;
+  /** Encrypted JSON keystore to send from (instead of `from` among the configured accounts). */
+  keystore?: string;
 }
 
 export class StakingClient {
@@ -244,7 +236,7 @@ export class StakingClient {
       throw new TaskError(
         `No contract at the NodeRegistry address ${registryAddress} of deployments/${hre.network.name}.json: the chain was reset; run deploy:protocol again.`,
       );
-    const operator = await resolveSigner(hre, from);
+    const operator = await resolveSigner(hre, from, options.keystore);
     const registry = (await hre.ethers.getContractAt(
       "INodeRegistry",
       registryAddress,
@@ -314,9 +306,14 @@ export class StakingClient {
       case "StakingVaultInsufficientStake":
         return `node ${a![0]} has ${formatPush(a![2])} PUSH bonded, less than the ${formatPush(a![1])} PUSH requested.`;
       case "NodeRegistryNotOperator":
+      case "StakingVaultNotOperator":
         return `node ${a![0]} is operated by ${a![2]}, not by ${a![1]}.`;
       case "NodeRegistryInvalidStatus":
+      case "StakingVaultInvalidStatus":
         return `node ${a![0]} is ${statusName(a![1])}.`;
+      case "NodeRegistryUnknownNode":
+      case "StakingVaultUnknownNode":
+        return `node ${a![0]} is not registered.`;
       case "NodeRegistryStakeBelowMinimum":
         return `${formatPush(a![1])} PUSH is below the ${roleName(a![0])} minimum stake of ${formatPush(a![2])} PUSH.`;
       case "ERC20InsufficientBalance":
@@ -525,9 +522,9 @@ export class StakingClient {
     const what = `stake ${formatPush(amount)} PUSH on node ${node}`;
     if (approval.kind === "permit") {
       const { deadline, v, r, s } = approval;
-      return this.send(what, this.registry.stakeWithPermit, node, amount, deadline, v, r, s);
+      return this.send(what, this.vault.stakeWithPermit, node, amount, deadline, v, r, s);
     }
-    return this.send(what, this.registry.stake, node, amount);
+    return this.send(what, this.vault.stake, node, amount);
   }
 
   /** Starts unbonding `amount` wei of `node`'s bonded stake. */
@@ -567,7 +564,7 @@ export class StakingClient {
       throw new TaskError(`Withdrawals of node ${node} are locked by ${locks} open dispute(s).`);
     await this.requireNotPaused();
     // Maturity is left to the estimate: it runs at the next block's time, which only the node knows.
-    const sent = await this.send(`withdraw matured stake of node ${node}`, this.registry.withdraw, node);
+    const sent = await this.send(`withdraw matured stake of node ${node}`, this.vault.withdraw, node);
     const receipt = await this.operator.provider!.getTransactionReceipt(sent.hash);
     let amount = 0n;
     const vaultAddress = (await this.vault.getAddress()).toLowerCase();

@@ -10,6 +10,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import type { KeyRegistry } from "../typechain-types";
 import { TaskError, loadDeployment, sendTx } from "../src/tasks-util";
+import { KEYSTORE_HELP, signerFor as sharedSignerFor } from "../src/signer";
 import { contractAddress } from "../src/deployments";
 import { KEY_ALGORITHM_CHOICES, generateWalletKey, type KeyAlgorithmChoice } from "../src/keys/generate";
 import { KeyFileError, KeyValidationError } from "../src/keys/errors";
@@ -56,16 +57,14 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function signerFor(hre: HardhatRuntimeEnvironment, from: string | undefined): Promise<Signer> {
-  const signers = await hre.ethers.getSigners();
-  if (signers.length === 0) throw new TaskError(`Network "${hre.network.name}" has no accounts configured.`);
-  if (from === undefined || from === "") return signers[0];
-  if (!hre.ethers.isAddress(from)) throw new TaskError(`--from "${from}" is not an Ethereum address.`);
-  const wanted = hre.ethers.getAddress(from);
-  const found = signers.find((s) => s.address === wanted);
-  if (!found)
-    throw new TaskError(`--from ${wanted} is not one of the accounts configured for "${hre.network.name}".`);
-  return found;
+async function signerFor(
+  hre: HardhatRuntimeEnvironment,
+  from: string | undefined,
+  keystore?: string,
+): Promise<Signer> {
+  if (from !== undefined && from !== "" && !hre.ethers.isAddress(from))
+    throw new TaskError(`--from "${from}" is not an Ethereum address.`);
+  return sharedSignerFor(hre, { from, keystore });
 }
 
 interface RegistryHandle {
@@ -323,26 +322,31 @@ task(
     "from",
     "Account that owns the key and sends the transaction (default: the first account)",
   )
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("registry", "KeyRegistry address (default: from deployments/<network>.json)")
-  .setAction(async (args: { key: string; from?: string; registry?: string }, hre): Promise<TxResult> =>
-    guarded(async () => {
-      const key = await validatedKeyFrom(args.key);
-      const signer = await signerFor(hre, args.from);
-      const owner = await signer.getAddress();
-      const { registry } = await registryFor(hre, args.registry, signer);
-      const { chainId } = await hre.ethers.provider.getNetwork();
-      console.log(`Registering for ${owner}:`);
-      printKey(key);
-      warnIfOtherWallet(key, owner, chainId);
-      await checkCanAdd(registry, owner, key.keyHash);
-      const tx = await sendTx(
-        "addKey",
-        () => registry.addKey(key.bytes),
-        [registry.interface],
-        ["KeyRegistry"],
-      );
-      return { owner, keyHash: key.keyHash, txHash: tx.hash, gasUsed: tx.gasUsed };
-    }),
+  .setAction(
+    async (
+      args: { key: string; from?: string; keystore?: string; registry?: string },
+      hre,
+    ): Promise<TxResult> =>
+      guarded(async () => {
+        const key = await validatedKeyFrom(args.key);
+        const signer = await signerFor(hre, args.from, args.keystore);
+        const owner = await signer.getAddress();
+        const { registry } = await registryFor(hre, args.registry, signer);
+        const { chainId } = await hre.ethers.provider.getNetwork();
+        console.log(`Registering for ${owner}:`);
+        printKey(key);
+        warnIfOtherWallet(key, owner, chainId);
+        await checkCanAdd(registry, owner, key.keyHash);
+        const tx = await sendTx(
+          "addKey",
+          () => registry.addKey(key.bytes),
+          [registry.interface],
+          ["KeyRegistry"],
+        );
+        return { owner, keyHash: key.keyHash, txHash: tx.hash, gasUsed: tx.gasUsed };
+      }),
   );
 
 export interface SignRequestResult {
@@ -362,6 +366,7 @@ task(
     "owner",
     "Contract wallet (ERC-1271) that owns the key, when --from is a signer it accepts (default: --from itself)",
   )
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("registry", "KeyRegistry address (default: from deployments/<network>.json)")
   .addOptionalParam("validFor", "Seconds the request stays valid, from the latest block", 86_400, types.int)
   .addOptionalParam(
@@ -384,6 +389,7 @@ task(
         keyHash?: string;
         revoke: boolean;
         from?: string;
+        keystore?: string;
         owner?: string;
         registry?: string;
         validFor: number;
@@ -397,7 +403,7 @@ task(
         if (args.validFor <= 0) throw new TaskError("--valid-for must be a positive number of seconds.");
         if (!args.revoke && args.keyHash)
           throw new TaskError("--key-hash is for --revoke; to add a key give --key.");
-        const signer = await signerFor(hre, args.from);
+        const signer = await signerFor(hre, args.from, args.keystore);
         const signerAddress = await signer.getAddress();
         let owner = signerAddress;
         if (args.owner) {
@@ -491,54 +497,59 @@ task(
 )
   .addParam("request", "Request file written by key:sign-request", undefined, types.string)
   .addOptionalParam("from", "Relaying account that pays the gas (default: the first account)")
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("registry", "KeyRegistry address (default: from deployments/<network>.json)")
-  .setAction(async (args: { request: string; from?: string; registry?: string }, hre): Promise<TxResult> =>
-    guarded(async () => {
-      let text: string;
-      try {
-        text = await fs.readFile(args.request, "utf8");
-      } catch {
-        throw new TaskError(`Cannot read the request file ${args.request}.`);
-      }
-      const request = parseKeyRequest(text);
-      const signer = await signerFor(hre, args.from);
-      const { registry } = await registryFor(hre, args.registry, signer);
-      let publicKey: Uint8Array | undefined;
-      if (request.kind === "add") {
-        const key = await validatePublicKey(request.publicKey!);
-        if (publicKeyHex(key.bytes) !== request.publicKey) {
-          throw new TaskError(
-            "The request's public key is not in canonical form; ask the owner to sign it again.",
+  .setAction(
+    async (
+      args: { request: string; from?: string; keystore?: string; registry?: string },
+      hre,
+    ): Promise<TxResult> =>
+      guarded(async () => {
+        let text: string;
+        try {
+          text = await fs.readFile(args.request, "utf8");
+        } catch {
+          throw new TaskError(`Cannot read the request file ${args.request}.`);
+        }
+        const request = parseKeyRequest(text);
+        const signer = await signerFor(hre, args.from, args.keystore);
+        const { registry } = await registryFor(hre, args.registry, signer);
+        let publicKey: Uint8Array | undefined;
+        if (request.kind === "add") {
+          const key = await validatePublicKey(request.publicKey!);
+          if (publicKeyHex(key.bytes) !== request.publicKey) {
+            throw new TaskError(
+              "The request's public key is not in canonical form; ask the owner to sign it again.",
+            );
+          }
+          publicKey = key.bytes;
+          console.log(`Relaying an AddKey request of ${request.owner}:`);
+          printKey(key);
+        } else {
+          console.log(`Relaying a RevokeKey request of ${request.owner} for ${request.keyHash}`);
+        }
+        await checkKeyRequest(request, registry);
+        const deadline = BigInt(request.deadline);
+        let tx;
+        if (request.kind === "add") {
+          await checkCanAdd(registry, request.owner, request.keyHash);
+          tx = await sendTx(
+            "addKeyFor",
+            () => registry.addKeyFor(request.owner, publicKey!, deadline, request.signature),
+            [registry.interface],
+            ["KeyRegistry"],
+          );
+        } else {
+          await checkCanRevoke(registry, request.owner, request.keyHash);
+          tx = await sendTx(
+            "revokeKeyFor",
+            () => registry.revokeKeyFor(request.owner, request.keyHash, deadline, request.signature),
+            [registry.interface],
+            ["KeyRegistry"],
           );
         }
-        publicKey = key.bytes;
-        console.log(`Relaying an AddKey request of ${request.owner}:`);
-        printKey(key);
-      } else {
-        console.log(`Relaying a RevokeKey request of ${request.owner} for ${request.keyHash}`);
-      }
-      await checkKeyRequest(request, registry);
-      const deadline = BigInt(request.deadline);
-      let tx;
-      if (request.kind === "add") {
-        await checkCanAdd(registry, request.owner, request.keyHash);
-        tx = await sendTx(
-          "addKeyFor",
-          () => registry.addKeyFor(request.owner, publicKey!, deadline, request.signature),
-          [registry.interface],
-          ["KeyRegistry"],
-        );
-      } else {
-        await checkCanRevoke(registry, request.owner, request.keyHash);
-        tx = await sendTx(
-          "revokeKeyFor",
-          () => registry.revokeKeyFor(request.owner, request.keyHash, deadline, request.signature),
-          [registry.interface],
-          ["KeyRegistry"],
-        );
-      }
-      return { owner: request.owner, keyHash: request.keyHash, txHash: tx.hash, gasUsed: tx.gasUsed };
-    }),
+        return { owner: request.owner, keyHash: request.keyHash, txHash: tx.hash, gasUsed: tx.gasUsed };
+      }),
   );
 
 task(
@@ -551,15 +562,16 @@ task(
     "from",
     "Account that owns the key and sends the transaction (default: the first account)",
   )
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("registry", "KeyRegistry address (default: from deployments/<network>.json)")
   .setAction(
     async (
-      args: { keyHash?: string; key?: string; from?: string; registry?: string },
+      args: { keyHash?: string; key?: string; from?: string; keystore?: string; registry?: string },
       hre,
     ): Promise<TxResult> =>
       guarded(async () => {
         const keyHash = await keyHashFrom(hre, args);
-        const signer = await signerFor(hre, args.from);
+        const signer = await signerFor(hre, args.from, args.keystore);
         const owner = await signer.getAddress();
         const { registry } = await registryFor(hre, args.registry, signer);
         await checkCanRevoke(registry, owner, keyHash);
@@ -579,14 +591,15 @@ task(
   "Cancels your next unused request nonce (useNonce): a signed request carrying it becomes void",
 )
   .addOptionalParam("from", "Owner account (default: the first account)")
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("registry", "KeyRegistry address (default: from deployments/<network>.json)")
   .setAction(
     async (
-      args: { from?: string; registry?: string },
+      args: { from?: string; keystore?: string; registry?: string },
       hre,
     ): Promise<{ owner: string; nonce: bigint; txHash: string }> =>
       guarded(async () => {
-        const signer = await signerFor(hre, args.from);
+        const signer = await signerFor(hre, args.from, args.keystore);
         const owner = await signer.getAddress();
         const { registry } = await registryFor(hre, args.registry, signer);
         const nonce = await registry.nonces(owner);

@@ -13,6 +13,7 @@ import {
 import type { NodeStatusRow } from "../src/staking-client";
 import type { SentTx } from "../src/tasks-util";
 import { formatPush } from "../src/units";
+import { KEYSTORE_HELP } from "../src/signer";
 
 const FROM =
   "Operator account: an index among the network's accounts (0, 1, ...) or an address (default: the first)";
@@ -21,6 +22,7 @@ const AMOUNT_PUSH = "Amount in PUSH (not wei), e.g. 50000 or 1250.5";
 
 interface FromArgs {
   from?: string;
+  keystore?: string;
 }
 interface NodeArgs extends FromArgs {
   node: string;
@@ -29,8 +31,8 @@ interface AmountArgs extends NodeArgs {
   amount: string;
 }
 
-async function client(hre: HardhatRuntimeEnvironment, from?: string): Promise<StakingClient> {
-  return StakingClient.connect(hre, from);
+async function client(hre: HardhatRuntimeEnvironment, args: FromArgs = {}): Promise<StakingClient> {
+  return StakingClient.connect(hre, args.from, { keystore: args.keystore });
 }
 
 task(
@@ -42,6 +44,7 @@ task(
   .addParam("signer", "Address of the node's hot signer key; it becomes the node id and can never be reused")
   .addParam("amount", `${AMOUNT_PUSH}; at least the role's minimum stake`)
   .addOptionalParam("from", FROM)
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .setAction(
     async (
       args: FromArgs & { role: string; endpoint: string; signer: string; amount: string },
@@ -50,7 +53,7 @@ task(
       const role = parseRole(args.role);
       const signer = parseAddress("signer", args.signer);
       const amount = parseAmount("amount", args.amount);
-      const c = await client(hre, args.from);
+      const c = await client(hre, args);
       const sent = await c.register({ signer, role, endpoint: args.endpoint, amount });
       c.log(
         `Registered ${roleName(role)} node ${signer} (operator ${await c.operatorAddress()}) with ${formatPush(amount)} PUSH.`,
@@ -59,14 +62,15 @@ task(
     },
   );
 
-task("node:stake", "Tops up a node's bonded stake from its operator")
+task("node:stake", "Tops up a node's bonded stake from its operator (a call to the StakingVault)")
   .addParam("node", NODE)
   .addParam("amount", AMOUNT_PUSH)
   .addOptionalParam("from", FROM)
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .setAction(async (args: AmountArgs, hre): Promise<SentTx> => {
     const node = parseAddress("node", args.node);
     const amount = parseAmount("amount", args.amount);
-    const c = await client(hre, args.from);
+    const c = await client(hre, args);
     const sent = await c.stake(node, amount);
     const [bonded] = await c.registry.stakeOf(node);
     c.log(`Node ${node} now has ${formatPush(bonded)} PUSH bonded.`);
@@ -80,19 +84,21 @@ task(
   .addParam("node", NODE)
   .addParam("amount", AMOUNT_PUSH)
   .addOptionalParam("from", FROM)
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .setAction(async (args: AmountArgs, hre): Promise<SentTx> => {
     const node = parseAddress("node", args.node);
     const amount = parseAmount("amount", args.amount);
-    const c = await client(hre, args.from);
+    const c = await client(hre, args);
     return c.requestUnstake(node, amount);
   });
 
-task("node:withdraw", "Sends a node's matured unbonding stake to its operator")
+task("node:withdraw", "Sends a node's matured unbonding stake to its operator (a call to the StakingVault)")
   .addParam("node", NODE)
   .addOptionalParam("from", FROM)
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .setAction(async (args: NodeArgs, hre): Promise<SentTx & { amount: bigint }> => {
     const node = parseAddress("node", args.node);
-    const c = await client(hre, args.from);
+    const c = await client(hre, args);
     const sent = await c.withdraw(node);
     c.log(`Withdrew ${formatPush(sent.amount)} PUSH to ${await c.operatorAddress()}.`);
     return sent;
@@ -101,9 +107,10 @@ task("node:withdraw", "Sends a node's matured unbonding stake to its operator")
 task("node:unjail", "Makes a Jailed node Active again, once its bonded stake is at least the role minimum")
   .addParam("node", NODE)
   .addOptionalParam("from", FROM)
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .setAction(async (args: NodeArgs, hre): Promise<SentTx> => {
     const node = parseAddress("node", args.node);
-    const c = await client(hre, args.from);
+    const c = await client(hre, args);
     return c.unjail(node);
   });
 
@@ -113,9 +120,10 @@ task(
 )
   .addParam("node", NODE)
   .addOptionalParam("from", FROM)
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .setAction(async (args: NodeArgs, hre): Promise<SentTx> => {
     const node = parseAddress("node", args.node);
-    const c = await client(hre, args.from);
+    const c = await client(hre, args);
     return c.exit(node);
   });
 
@@ -123,9 +131,10 @@ task("node:update", "Changes a node's endpoint URL")
   .addParam("node", NODE)
   .addParam("endpoint", "New public http(s) URL of the node's API")
   .addOptionalParam("from", FROM)
+  .addOptionalParam("keystore", KEYSTORE_HELP)
   .setAction(async (args: NodeArgs & { endpoint: string }, hre): Promise<SentTx> => {
     const node = parseAddress("node", args.node);
-    const c = await client(hre, args.from);
+    const c = await client(hre, args);
     return c.updateEndpoint(node, args.endpoint);
   });
 

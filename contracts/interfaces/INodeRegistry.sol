@@ -4,10 +4,14 @@ pragma solidity ^0.8.24;
 import {IStakingVault} from "./IStakingVault.sol";
 
 /// @title INodeRegistry
-/// @notice Registry of Push Nodes and the single entry point for node operators and for the slashing contract.
-///         A node is identified by its signer address (`node == signer`); a signer is bound to one node forever
-///         and can never be registered again, even after the node exited or was banned. The operator is the
-///         account that registered the node; it alone manages the node and receives withdrawn stake.
+/// @notice Registry of Push Nodes: the entry point for registration, unstake requests, status changes,
+///         parameters and pause, and the single entry point of the slashing contract. The token-moving operator
+///         calls top-up ({IStakingVault.stake}) and withdrawal ({IStakingVault.withdraw}) go to the vault directly
+///         (one contract hop less); the vault tells the registry when a withdrawal empties an Exiting node
+///         ({completeExit}). A node is identified by its signer address (`node == signer`); a signer is bound
+///         to one node forever and can never be registered again, even after the node exited or was banned.
+///         The operator is the account that registered the node; it alone manages the node and receives
+///         withdrawn stake.
 ///
 ///         Roles (uint8): VALIDATOR = 0, STORAGE = 1, DELIVERY = 2, ARCHIVE = 3.
 ///
@@ -88,6 +92,8 @@ interface INodeRegistry {
     error EnforcedPause();
     /// @notice {unpause} was called while not paused (same error as OpenZeppelin's Pausable).
     error ExpectedPause();
+    /// @notice A vault-only function was called by `caller`.
+    error NodeRegistryNotVault(address caller);
     /// @notice A slash asked for a reporter reward of `rewardBps`, above `max` (5000 = 50%).
     error NodeRegistryRewardTooHigh(uint256 rewardBps, uint256 max);
 
@@ -149,29 +155,12 @@ interface INodeRegistry {
         bytes32 s
     ) external;
 
-    /// @notice Tops up `node`'s bonded stake by `amount` from the caller (its operator). Active or Jailed only.
-    function stake(address node, uint256 amount) external;
-
-    /// @notice {stake} with an EIP-2612 permit for the vault, as in {registerNodeWithPermit}.
-    function stakeWithPermit(
-        address node,
-        uint256 amount,
-        uint256 deadline,
-        uint8 v,
-        bytes32 r,
-        bytes32 s
-    ) external;
-
     /// @notice Starts unbonding `amount` of `node`'s bonded stake (Active or Jailed). An Active node whose bonded
     ///         stake falls below its role minimum becomes Jailed (reason UnderStake).
     function requestUnstake(address node, uint256 amount) external;
 
-    /// @notice Sends all matured unbonding stake of `node` to its operator (the caller). An Exiting node with
-    ///         nothing left becomes Exited. Reverts while a dispute locks the node's withdrawals.
-    /// @return amount The amount sent.
-    function withdraw(address node) external returns (uint256 amount);
-
-    /// @notice Jailed -> Active, once `node`'s bonded stake is at least its role minimum.
+    /// @notice Jailed -> Active, once `node`'s bonded stake is at least its role minimum (top up with
+    ///         {IStakingVault.stake} first if needed).
     function unjail(address node) external;
 
     /// @notice Active|Jailed -> Exiting: all bonded stake starts unbonding; the node becomes Exited when
@@ -180,6 +169,10 @@ interface INodeRegistry {
 
     /// @notice Sets `node`'s endpoint (emitted in {NodeEndpointUpdated}). Any status but Exited and Banned.
     function updateEndpoint(address node, string calldata endpoint) external;
+
+    /// @notice Exiting -> Exited (reason StakeWithdrawn). Called by the vault only, when {IStakingVault.withdraw}
+    ///         sent the last stake of an Exiting node.
+    function completeExit(address node) external;
 
     // ------------------------------------------------------------------------------------------------
     // Slashing hooks (SLASHER_ROLE; never paused)
@@ -219,10 +212,10 @@ interface INodeRegistry {
     /// @notice Sets how many slashes ban a node, within [1, 10].
     function setSlashesBeforeBan(uint8 count) external;
 
-    /// @notice Pauses operator functions (GUARDIAN_ROLE only). Slashing is never paused.
+    /// @notice Pauses operator functions here and in the vault (GUARDIAN_ROLE only). Slashing is never paused.
     function pause() external;
 
-    /// @notice Unpauses (GOVERNOR_ROLE only).
+    /// @notice Unpauses the registry and the vault (GOVERNOR_ROLE only).
     function unpause() external;
 
     // ------------------------------------------------------------------------------------------------
@@ -244,10 +237,10 @@ interface INodeRegistry {
     /// @notice `node`'s pending unbonding entries (amount and release time), oldest first.
     function unbondingEntries(address node) external view returns (IStakingVault.UnbondingEntry[] memory);
 
-    /// @notice Sum of the bonded stake of Active nodes of `role` (O(1)).
+    /// @notice Sum of the bonded stake of Active nodes of `role` (O(1); kept by the vault, read through it).
     function activeStake(uint8 role) external view returns (uint256);
 
-    /// @notice Minimum bonded stake of `role`.
+    /// @notice Minimum bonded stake of `role` (stored in the vault, which needs it to jail on unstake).
     function minStake(uint8 role) external view returns (uint256);
 
     /// @notice Unbonding period in seconds applied to new unbonding entries.

@@ -3,14 +3,23 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
+import {INodeRegistry} from "./INodeRegistry.sol";
+
 /// @title IStakingVault
 /// @notice Custody of staked PUSH for Push Nodes. Per node (a node is its signer address) the vault keeps the
 ///         bonded stake and a bounded FIFO queue of unbonding entries. Stake that is unbonding stays slashable
 ///         until it is withdrawn. Slashed tokens are split between the reporter (credited, pulled with
 ///         {claimRewards}) and the treasury (held here and paid out by governance with {sendTreasury}).
 ///
-///         Every state-changing function except {claimRewards} and {sendTreasury} is callable only by the
-///         NodeRegistry, which is the single entry point for operators and for the slashing contract.
+///         Operators call the vault directly for the calls that move their tokens: {stake} / {stakeWithPermit}
+///         (top-up) and {withdraw}. Everything else (registration, unstake requests, status changes, slashing,
+///         parameters, pause) goes through the NodeRegistry, which drives the registry-only functions here.
+///         To serve operators without a call into the registry, the vault keeps, per node, its operator (set
+///         once at registration), role and a mirror of its registry status (written by the registry on every
+///         status change), the per-role minimum stake and the active stake per role
+///         (`activeStake(role)` = sum of the bonded stake of nodes whose status is Active). The only call
+///         from the vault into the registry is {INodeRegistry.completeExit}, when a withdrawal empties an
+///         Exiting node.
 ///
 ///         Accounting invariant (DESIGN section 7, invariant 1), holding after every transaction:
 ///         `token.balanceOf(vault) == totalBonded() + totalUnbonding() + totalRewards() + treasuryBalance()`
@@ -51,6 +60,17 @@ interface IStakingVault {
     error StakingVaultNothingToClaim(address account);
     /// @notice Governance asked to send `amount` from the treasury share but only `held` is held.
     error StakingVaultInsufficientTreasury(uint256 amount, uint256 held);
+    /// @notice `node` was never registered.
+    error StakingVaultUnknownNode(address node);
+    /// @notice `caller` is not the operator of `node` (`operator` is).
+    error StakingVaultNotOperator(address node, address caller, address operator);
+    /// @notice The action is not allowed while `node` is in `status` (a top-up needs Active or Jailed).
+    error StakingVaultInvalidStatus(address node, INodeRegistry.Status status);
+    /// @notice An amount argument was zero.
+    error StakingVaultZeroAmount();
+    /// @notice An operator function was called while paused (same error as OpenZeppelin's Pausable and the
+    ///         registry's). The guardian pauses the registry and the vault together.
+    error EnforcedPause();
 
     // ------------------------------------------------------------------------------------------------
     // Events
@@ -96,28 +116,63 @@ interface IStakingVault {
     event TreasuryPaid(address indexed to, uint256 amount);
 
     // ------------------------------------------------------------------------------------------------
+    // Operators (revert with `EnforcedPause()` while paused)
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Tops up `node`'s bonded stake by `amount` pulled from the caller, which must be the node's
+    ///         operator and must have approved the vault. Active or Jailed nodes only; a Jailed node stays
+    ///         Jailed until {INodeRegistry.unjail}.
+    function stake(address node, uint256 amount) external;
+
+    /// @notice {stake} with an EIP-2612 permit for the vault (spender) signed by the caller. A permit that fails
+    ///         (e.g. already used by a front-runner) is ignored; the allowance must then suffice.
+    function stakeWithPermit(
+        address node,
+        uint256 amount,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
+
+    /// @notice Sends all matured unbonding stake of `node` to its operator (the caller). An Exiting node with
+    ///         nothing left becomes Exited (the registry emits the status change). Reverts while a dispute
+    ///         locks the node's withdrawals.
+    /// @return amount The amount sent.
+    function withdraw(address node) external returns (uint256 amount);
+
+    // ------------------------------------------------------------------------------------------------
     // Registry-only (state changes driven by NodeRegistry)
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice Pulls `amount` from `from` (which must have approved the vault) and bonds it to `node`.
-    /// @return bonded The node's bonded stake afterwards.
-    function deposit(address node, address from, uint256 amount) external returns (uint256 bonded);
+    /// @notice Records a new `node` of `operator` with `role` (status Active) and bonds `amount` pulled from
+    ///         `operator`, who must have approved the vault. The registry has checked the role minimum.
+    function register(address node, address operator, uint8 role, uint256 amount) external;
 
-    /// @notice Moves `amount` of `node`'s bonded stake to a new unbonding entry maturing at `releaseAt`
-    ///         (raised to the newest entry's release time if that is later).
-    /// @return bonded The node's bonded stake afterwards.
-    function requestUnbond(address node, uint256 amount, uint64 releaseAt) external returns (uint256 bonded);
+    /// @notice Moves `amount` of `node`'s bonded stake (held for `operator`) to a new unbonding entry maturing
+    ///         at `releaseAt` (raised to the newest entry's release time if that is later). An Active node whose
+    ///         bonded stake falls below its role minimum is marked Jailed here; the registry records it.
+    ///         Does nothing when `amount` is 0 or the node (as held for `operator`) is not Active or Jailed: the
+    ///         registry then reverts with the matching error (this saves it a storage read on the normal path).
+    /// @return status The node's status as recorded for `operator` before the call (None: no such record).
+    /// @return jailed Whether the node went from Active to Jailed.
+    function requestUnbond(
+        address node,
+        address operator,
+        uint256 amount,
+        uint64 releaseAt
+    ) external returns (INodeRegistry.Status status, bool jailed);
 
-    /// @notice Moves all of `node`'s bonded stake to unbonding (exit or ban). Never reverts for a full queue:
-    ///         the amount is then merged into the newest entry. Does nothing when nothing is bonded.
-    /// @return amount The amount moved.
+    /// @notice Mirrors a registry status change of `node` to `status`, moving its bonded stake in or out of the
+    ///         role's active stake. Exiting and Banned also move all bonded stake to unbonding (maturing at
+    ///         `releaseAt`); this never reverts for a full queue: the amount is then merged into the newest entry.
+    /// @return moved The amount moved from bonded to unbonding.
     /// @return unbonding The node's unbonding stake afterwards.
-    function unbondAll(address node, uint64 releaseAt) external returns (uint256 amount, uint256 unbonding);
-
-    /// @notice Sends every matured unbonding entry of `node` to `to`.
-    /// @return amount The amount sent.
-    /// @return remaining The node's bonded plus unbonding stake afterwards.
-    function withdraw(address node, address to) external returns (uint256 amount, uint256 remaining);
+    function setStatus(
+        address node,
+        INodeRegistry.Status status,
+        uint64 releaseAt
+    ) external returns (uint256 moved, uint256 unbonding);
 
     /// @notice Slashes min(`amount`, bonded + unbonding) from `node`, bonded first, then unbonding entries
     ///         oldest first; credits `rewardBps` of it to `reporter` and the rest to the treasury share
@@ -137,6 +192,12 @@ interface IStakingVault {
 
     /// @notice Removes one withdrawal lock from `node`.
     function unlockWithdrawals(address node) external;
+
+    /// @notice Sets the minimum bonded stake of `role` (the registry checks the bounds and emits the event).
+    function setMinStake(uint8 role, uint256 minStake) external;
+
+    /// @notice Pauses or unpauses {stake}, {stakeWithPermit} and {withdraw} together with the registry.
+    function setPaused(bool paused) external;
 
     // ------------------------------------------------------------------------------------------------
     // Reporters and governance
@@ -160,6 +221,21 @@ interface IStakingVault {
 
     /// @notice `node`'s bonded stake and the sum of its unbonding entries.
     function stakeOf(address node) external view returns (uint256 bonded, uint256 unbonding);
+
+    /// @notice The operator of `node` (zero when never registered).
+    function operatorOf(address node) external view returns (address);
+
+    /// @notice The vault's mirror of `node`'s registry status (always equal to the registry's).
+    function statusOf(address node) external view returns (INodeRegistry.Status);
+
+    /// @notice Sum of the bonded stake of Active nodes of `role` (O(1)). Any uint8 is accepted (0 beyond roles).
+    function activeStake(uint8 role) external view returns (uint256);
+
+    /// @notice Minimum bonded stake of `role` (set through the registry).
+    function minStake(uint8 role) external view returns (uint256);
+
+    /// @notice Whether {stake}, {stakeWithPermit} and {withdraw} are paused.
+    function paused() external view returns (bool);
 
     /// @notice `node`'s pending unbonding entries, oldest first.
     function unbondingEntries(address node) external view returns (UnbondingEntry[] memory);

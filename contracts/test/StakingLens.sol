@@ -9,6 +9,7 @@ import {IStakingVault} from "../interfaces/IStakingVault.sol";
 contract StakingLens {
     struct NodeView {
         INodeRegistry.Node record;
+        INodeRegistry.Status vaultStatus;
         uint256 bonded;
         uint256 unbonding;
         uint256 locks;
@@ -23,6 +24,7 @@ contract StakingLens {
         uint256 treasury;
         uint256[4] activeStake;
         bool paused;
+        bool vaultPaused;
         NodeView[] nodes;
     }
 
@@ -35,10 +37,12 @@ contract StakingLens {
         s.treasury = vault.treasuryBalance();
         for (uint8 r = 0; r < 4; ++r) s.activeStake[r] = registry.activeStake(r);
         s.paused = registry.paused();
+        s.vaultPaused = vault.paused();
         s.nodes = new NodeView[](nodes.length);
         for (uint256 i = 0; i < nodes.length; ++i) {
             NodeView memory v = s.nodes[i];
             v.record = registry.nodeOf(nodes[i]);
+            v.vaultStatus = vault.statusOf(nodes[i]);
             (v.bonded, v.unbonding) = vault.stakeOf(nodes[i]);
             v.locks = vault.withdrawalLocks(nodes[i]);
             v.queue = vault.unbondingEntries(nodes[i]);

@@ -1,21 +1,17 @@
-import * as openpgp from "openpgp";
+import { generateWalletKey } from "../../src/keys";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer, TransactionResponse } from "ethers";
 import type { KeyRegistry } from "../../typechain-types";
 
-// Gas of the key registry's operations, from receipts on the Hardhat network. Keys are made the way
-// `key:generate` makes them: openpgp.js 6, one user ID "eip155:<chainId>:<address>", public part in binary.
+// Gas of the key registry's operations, from receipts on the Hardhat network. Keys are made by the same
+// function as `key:generate` (src/keys generateWalletKey): user ID "eip155:<chainId>:<address>", canonical
+// binary public key.
 
 type KeyType = "p256" | "ed25519";
 
 async function publicKeyFor(owner: string, chainId: bigint, type: KeyType): Promise<Uint8Array> {
-  const userIDs = [{ name: `eip155:${chainId}:${owner}` }];
-  const { privateKey } =
-    type === "p256"
-      ? await openpgp.generateKey({ type: "ecc", curve: "nistP256", userIDs, format: "binary" })
-      : await openpgp.generateKey({ type: "curve25519", userIDs, format: "binary" });
-  const key = await openpgp.readKey({ binaryKey: privateKey });
-  return key.toPublic().write();
+  const key = await generateWalletKey({ address: owner, chainId: Number(chainId), algorithm: type });
+  return key.publicKey;
 }
 
 async function gasOf(tx: Promise<TransactionResponse>): Promise<number> {

@@ -1,4 +1,5 @@
-// Gas of the operator calls of NodeRegistry (through the proxies, with TestPush). The operator approves the
+// Gas of the operator calls (through the proxies, with TestPush): registerNode and requestUnstake on the
+// NodeRegistry, stake (top-up) and withdraw on the StakingVault, as the node:* tasks send them. The operator approves the
 // vault for the exact amount right before each call, as the node:* tasks do; the approval is not counted.
 // The network already holds stake (one other node), as it will in practice.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -43,12 +44,12 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
 
   const topUp = 10_000n * 10n ** 18n;
   await token.connect(operator).approve(vaultAddress, topUp);
-  out.stake = await gasOf(registry.connect(operator).stake(node, topUp));
+  out.stake = await gasOf(vault.connect(operator).stake(node, topUp));
 
   out.requestUnstake = await gasOf(registry.connect(operator).requestUnstake(node, topUp / 2n));
   await hre.network.provider.send("evm_increaseTime", [Number(params.unbondingPeriod)]);
   await hre.network.provider.send("evm_mine", []);
-  out.withdraw = await gasOf(registry.connect(operator).withdraw(node));
+  out.withdraw = await gasOf(vault.connect(operator).withdraw(node));
 
   // `first` and `operator` each registered one node above; bring the network to exactly 100 nodes.
   for (let registered = 2; registered < 100; registered++) await register(many);

@@ -9,6 +9,11 @@ import { isLocalNetwork } from "./network";
 import { tokenStep } from "./steps/token";
 import { keyRegistryStep } from "./steps/key-registry";
 import { stakingStep } from "./steps/staking";
+import { TIMELOCK, timelockStep } from "./steps/timelock";
+import { slashingStep } from "./steps/slashing";
+import { loadParams, PRODUCTION_CHAIN_IDS } from "./params";
+import type { DeployParams } from "./params";
+import { applySlashingParams, grantSlasherRoles, handOver } from "./wiring";
 import { DeployError } from "./types";
 import type {
   DeployParameters,
@@ -21,7 +26,13 @@ import type {
 export * from "./types";
 
 /** In deployment order: a step may use the contracts of the steps before it. */
-export const STEPS: readonly DeployStep[] = [tokenStep, stakingStep, keyRegistryStep];
+export const STEPS: readonly DeployStep[] = [
+  tokenStep,
+  timelockStep,
+  stakingStep,
+  keyRegistryStep,
+  slashingStep,
+];
 
 function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
@@ -52,11 +63,11 @@ export async function staleReason(
 
 function resolveRole(
   hre: HardhatRuntimeEnvironment,
-  name: "governor" | "guardian",
+  name: "proposer" | "guardian",
   given: string | undefined,
   recorded: string | number | boolean | undefined,
+  fromFile: string,
   deployer: string,
-  local: boolean,
 ): string {
   let addr: string | undefined = given;
   if (addr !== undefined && !hre.ethers.isAddress(addr))
@@ -70,8 +81,7 @@ function resolveRole(
     return recorded;
   }
   if (addr !== undefined) return addr;
-  if (local) return deployer;
-  throw new DeployError(`--${name} is required on network "${hre.network.name}".`);
+  return fromFile === "deployer" ? deployer : fromFile;
 }
 
 /** Deploys (or resumes deploying) every contract of STEPS and writes deployments/<network>.json. */
@@ -83,13 +93,30 @@ export async function deployProtocol(
   const dir = options.dir ?? DEPLOYMENTS_DIR;
   const network = hre.network.name;
   const local = isLocalNetwork(hre);
+  if (options.rehearsal && network !== "hardhat")
+    throw new DeployError(
+      `--rehearsal deploys onto the embedded hardhat network only, not "${network}": nothing was sent.`,
+    );
   const file = deploymentPath(network, dir);
   const shown = path.relative(process.cwd(), file) || file;
   const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
-  const signers = await hre.ethers.getSigners();
-  if (signers.length === 0)
-    throw new DeployError(`No account to deploy from on network "${network}": set DEPLOYER_KEY.`);
-  const deployer = signers[0].address;
+  // Parameters first: a missing or wrong file stops everything before an account is even needed.
+  const fileParams = loadParams(network, chainId, {
+    file: options.paramsFile,
+    rehearsal: options.rehearsal,
+    local,
+  });
+  const production = PRODUCTION_CHAIN_IDS.includes(fileParams.chainId);
+  let signer = options.signer;
+  if (!signer) {
+    const signers = await hre.ethers.getSigners();
+    if (signers.length === 0)
+      throw new DeployError(
+        `No account to deploy from on network "${network}": set DEPLOYER_KEY (\`npx hardhat vars set DEPLOYER_KEY\`) or pass --keystore <file>.`,
+      );
+    signer = signers[0];
+  }
+  const deployer = await signer.getAddress();
 
   let existing: DeploymentFile | undefined;
   try {
@@ -128,12 +155,26 @@ export async function deployProtocol(
       `The existing deployment on "${network}" has shortTimeBounds=${shortRecorded}: pass --fresh to deploy anew.`,
     );
   const shortTimeBounds =
-    typeof shortRecorded === "boolean" ? shortRecorded : (options.shortTimeBounds ?? local);
-  const roles = {
-    governor: resolveRole(hre, "governor", options.governor, params.governor, deployer, local),
-    guardian: resolveRole(hre, "guardian", options.guardian, params.guardian, deployer, local),
+    typeof shortRecorded === "boolean"
+      ? shortRecorded
+      : (options.shortTimeBounds ?? fileParams.shortTimeBounds);
+  if (production && shortTimeBounds)
+    throw new DeployError(`Short time bounds are not allowed on chainId ${fileParams.chainId}.`);
+  const deployParams: DeployParams = {
+    ...fileParams,
+    shortTimeBounds,
+    proposer: resolveRole(hre, "proposer", options.proposer, params.proposer, fileParams.proposer, deployer),
+    guardian: resolveRole(hre, "guardian", options.guardian, params.guardian, fileParams.guardian, deployer),
   };
-  Object.assign(params, { governor: roles.governor, guardian: roles.guardian, shortTimeBounds });
+  // The deployer governs while deploying; handOver() gives everything to the timelock at the end.
+  const roles = { governor: deployer, guardian: deployParams.guardian };
+  Object.assign(params, {
+    paramsFile: path.relative(process.cwd(), fileParams.file) || fileParams.file,
+    ...(options.rehearsal ? { rehearsalOfChainId: fileParams.chainId } : {}),
+    proposer: deployParams.proposer,
+    guardian: roles.guardian,
+    shortTimeBounds,
+  });
 
   const startBlock = (await hre.ethers.provider.getBlockNumber()) + 1;
   const deployment: DeploymentFile = existing ?? {
@@ -149,6 +190,8 @@ export async function deployProtocol(
   const ctx: DeployContext = {
     hre,
     deployer,
+    signer,
+    params: deployParams,
     local,
     shortTimeBounds,
     roles,
@@ -174,8 +217,6 @@ export async function deployProtocol(
     const result = await step.deploy(ctx);
     Object.assign(deployment.contracts, result.contracts);
     Object.assign(params, result.parameters ?? {});
-    // Roles may have been changed by the step (e.g. a timelock becoming governor).
-    Object.assign(params, { governor: roles.governor, guardian: roles.guardian });
     for (const [name, c] of Object.entries(result.contracts))
       log(`    ${name} at ${c.address}${c.implementation ? ` (implementation ${c.implementation})` : ""}`);
     if (!deployment.deployBlockHash) {
@@ -185,7 +226,16 @@ export async function deployProtocol(
     writeDeployment(deployment, dir);
     deployedSteps.push(step.name);
   }
-  if (deployedSteps.length === 0) {
+  // Wiring and hand-over: idempotent, each sends only what is missing.
+  const wired = (await applySlashingParams(ctx)) + (await grantSlasherRoles(ctx)) + (await handOver(ctx));
+  params.governor = deployment.contracts[TIMELOCK].address;
+  if (wired > 0 || deployedSteps.length > 0) {
+    writeDeployment(deployment, dir);
+    log(
+      `Governance: the timelock ${params.governor} (min delay ${params.timelockMinDelaySeconds} s, proposer ${params.proposer}) holds every governor and admin role; guardian ${roles.guardian}.`,
+    );
+  }
+  if (deployedSteps.length === 0 && wired === 0) {
     log(`Nothing new to deploy: every contract in ${shown} is on chain ${chainId}.`);
   } else {
     log(`Wrote ${shown}.`);

@@ -39,10 +39,10 @@ export interface StakingDeployment {
 }
 
 /**
- * Deploys the staking layer: TestPush when no token is given, then NodeRegistry and StakingVault as UUPS
- * proxies (validated by the OpenZeppelin upgrades plugin). The two reference each other: the registry proxy is
- * initialized with the vault proxy's address, predicted from the deployer's nonce and checked afterwards; the
- * vault implementation is constructed with the token and registry proxy addresses (immutables). Upgrading the
+ * Deploys the staking layer: TestPush when no token is given, then StakingVault and NodeRegistry as UUPS
+ * proxies (validated by the OpenZeppelin upgrades plugin). The two reference each other: the vault
+ * implementation is constructed with the token and the registry proxy address (immutables), predicted from the
+ * deployer's nonce and checked afterwards; the registry proxy is then initialized with the vault proxy's address. Upgrading the
  * vault later needs the same constructor arguments: `constructorArgs: [token, registry]`.
  * No role is left to the deployer unless it is the governor or guardian.
  */
@@ -66,16 +66,23 @@ export async function deployStaking(
   const Vault = await hre.ethers.getContractFactory("StakingVault", deployer);
   const Registry = await hre.ethers.getContractFactory("NodeRegistry", deployer);
   // The vault implementation has the token and the registry proxy as immutables, and the registry proxy is
-  // initialized with the vault proxy's address. Order: registry implementation (cached or one transaction),
-  // then exactly three transactions from `deployer`: registry proxy (nonce n), vault implementation (n + 1),
-  // vault proxy (n + 2), whose address is predicted and checked.
+  // initialized with the vault proxy's address (its initializer stores the minimum stakes in the vault, so the
+  // vault proxy must exist first). Order: registry implementation (cached or one transaction), then exactly
+  // three transactions from `deployer`: vault implementation (nonce n), vault proxy (n + 1), registry proxy
+  // (n + 2), whose address is predicted and checked.
   await hre.upgrades.deployImplementation(Registry, { kind: "uups" });
   const nonce = await hre.ethers.provider.getTransactionCount(from, "pending");
-  const predictedVault = getCreateAddress({ from, nonce: nonce + 2 });
+  const predictedRegistry = getCreateAddress({ from, nonce: nonce + 2 });
+  const vaultProxy = await hre.upgrades.deployProxy(Vault, [opts.governor], {
+    kind: "uups",
+    constructorArgs: [tokenAddress, predictedRegistry],
+  });
+  await vaultProxy.waitForDeployment();
+  const vaultAddress = await vaultProxy.getAddress();
   const registryProxy = await hre.upgrades.deployProxy(
     Registry,
     [
-      predictedVault,
+      vaultAddress,
       opts.governor,
       opts.guardian,
       opts.shortTimeBounds,
@@ -85,15 +92,9 @@ export async function deployStaking(
   );
   await registryProxy.waitForDeployment();
   const registryAddress = await registryProxy.getAddress();
-  const vaultProxy = await hre.upgrades.deployProxy(Vault, [opts.governor], {
-    kind: "uups",
-    constructorArgs: [tokenAddress, registryAddress],
-  });
-  await vaultProxy.waitForDeployment();
-  const vaultAddress = await vaultProxy.getAddress();
-  if (vaultAddress.toLowerCase() !== predictedVault.toLowerCase()) {
+  if (registryAddress.toLowerCase() !== predictedRegistry.toLowerCase()) {
     throw new Error(
-      `StakingVault was deployed at ${vaultAddress}, not at the predicted ${predictedVault} the registry ` +
+      `NodeRegistry was deployed at ${registryAddress}, not at the predicted ${predictedRegistry} the vault ` +
         `trusts: another transaction from ${from} interleaved. Redeploy from an idle account.`,
     );
   }

@@ -1,4 +1,6 @@
+import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { DeployParams } from "./params";
 import type { DeployedContract, DeploymentFile } from "../deployments";
 
 export type DeployParameters = DeploymentFile["parameters"];
@@ -8,10 +10,14 @@ export interface DeployContext {
   readonly hre: HardhatRuntimeEnvironment;
   /** Address of the account that sends the deployment transactions. */
   readonly deployer: string;
+  /** The account that sends them (a configured account or a decrypted keystore). */
+  readonly signer: Signer;
+  /** deployments/params/<network>.json, validated, with the command-line overrides applied. */
+  readonly params: DeployParams;
   readonly local: boolean;
   readonly shortTimeBounds: boolean;
-  /** Governance and guardian addresses given to every contract's `initialize`. A step may change them
-   *  for later steps (a timelock step sets `governor` to the timelock). */
+  /** Governance and guardian addresses given to every contract's `initialize`. The governor is the
+   *  deployer while deploying: the hand-over at the end gives its roles to the timelock. */
   readonly roles: { governor: string; guardian: string };
   /** Options given to the deploy, for steps that need them (e.g. an existing token address). */
   readonly options: ProtocolOptions;
@@ -39,18 +45,24 @@ export interface DeployStep {
 }
 
 export interface ProtocolOptions {
-  /** Defaults to the deployer on local networks; required elsewhere. */
-  governor?: string;
-  /** Defaults to the deployer on local networks; required elsewhere. */
+  /** Overrides the params file's timelock proposer (the governance multisig). */
+  proposer?: string;
+  /** Overrides the params file's guardian. */
   guardian?: string;
-  /** Defaults to true on local networks, false elsewhere. Fixed forever at initialize. */
+  /** Overrides the params file's shortTimeBounds (never true on chainId 1 or 137). Fixed forever. */
   shortTimeBounds?: boolean;
-  /** Address of an existing PUSH token; on local networks a TestPush is deployed when absent. */
+  /** Overrides the params file's PUSH token address. */
   token?: string;
+  /** Params file to use instead of deployments/params/<network>.json. */
+  paramsFile?: string;
+  /** Lets a params file for another chain (mainnet, Polygon) deploy onto the embedded hardhat network. */
+  rehearsal?: boolean;
   /** Ignore an existing deployments file and deploy everything anew. */
   fresh?: boolean;
-  /** Directory of the deployments files (tests use a temporary one). */
+  /** Directory of the deployments files (tests use a temporary one); params files are read from <dir>/params. */
   dir?: string;
+  /** Account that deploys (default: the network's first account). */
+  signer?: Signer;
   log?: (line: string) => void;
 }
 

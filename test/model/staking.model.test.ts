@@ -185,11 +185,17 @@ function resolveOp(m: Model, sig: number, op: number): number {
 }
 
 /** Checks every operator precondition in the contract's order; returns the node or the expected error. */
-function operatorCheck(m: Model, sig: number, op: number): MNode | string {
+/** `prefix`: the contract that answers the call (NodeRegistry, or StakingVault for top-ups and withdrawals). */
+function operatorCheck(
+  m: Model,
+  sig: number,
+  op: number,
+  prefix: "NodeRegistry" | "StakingVault" = "NodeRegistry",
+): MNode | string {
   if (m.paused) return "EnforcedPause";
   const n = m.nodes.get(sig);
-  if (!n) return "NodeRegistryUnknownNode";
-  if (n.operator !== op) return "NodeRegistryNotOperator";
+  if (!n) return `${prefix}UnknownNode`;
+  if (n.operator !== op) return `${prefix}NotOperator`;
   return n;
 }
 
@@ -283,13 +289,13 @@ class Stake extends Cmd {
   async step(m: Model, r: Real): Promise<void> {
     this.sig = resolveSig(m, this.choice);
     const op = resolveOp(m, this.sig, this.op);
-    const n = operatorCheck(m, this.sig, op);
+    const n = operatorCheck(m, this.sig, op, "StakingVault");
     let expected = OK;
     if (typeof n === "string") expected = fail(n);
-    else if (n.status !== S.Active && n.status !== S.Jailed) expected = fail("NodeRegistryInvalidStatus");
-    else if (this.amount === 0n) expected = fail("NodeRegistryZeroAmount");
+    else if (n.status !== S.Active && n.status !== S.Jailed) expected = fail("StakingVaultInvalidStatus");
+    else if (this.amount === 0n) expected = fail("StakingVaultZeroAmount");
     const ok = await this.expectOutcome(m, r, expected, () =>
-      r.registry.connect(r.operators[op]).stake(r.signers[this.sig], this.amount, { gasLimit: 1_000_000 }),
+      r.vault.connect(r.operators[op]).stake(r.signers[this.sig], this.amount, { gasLimit: 1_000_000 }),
     );
     if (ok && typeof n !== "string") n.bonded += this.amount;
   }
@@ -348,7 +354,7 @@ class Withdraw extends Cmd {
     const first = m.nodes.get(this.sig)?.entries[0];
     if (this.waitFirst && first && first.releaseAt > m.now + 1n) m.now = first.releaseAt - 1n;
     const op = resolveOp(m, this.sig, this.op);
-    const n = operatorCheck(m, this.sig, op);
+    const n = operatorCheck(m, this.sig, op, "StakingVault");
     const at = m.now + 1n;
     let matured = 0;
     if (typeof n !== "string")
@@ -360,7 +366,7 @@ class Withdraw extends Cmd {
     const operator = r.operators[op];
     const balanceBefore = await r.token.balanceOf(operator.address);
     const ok = await this.expectOutcome(m, r, expected, () =>
-      r.registry.connect(operator).withdraw(r.signers[this.sig], { gasLimit: 1_000_000 }),
+      r.vault.connect(operator).withdraw(r.signers[this.sig], { gasLimit: 1_000_000 }),
     );
     if (ok && typeof n !== "string") {
       const paid = n.entries.splice(0, matured);
@@ -600,6 +606,8 @@ async function checkState(m: Model, r: Real, after: string): Promise<void> {
       v.queue.reduce((a, e) => a + e.amount, 0n),
     );
     if (v.record.status === BigInt(S.Active)) active[Number(v.record.role)] += v.bonded;
+    // the vault's status mirror (it serves top-ups and withdrawals alone) always equals the registry's record
+    expect(v.vaultStatus, `${ctx}: sig${i} vault status mirror`).to.equal(v.record.status);
     // the model agrees with the chain, node by node
     const n = m.nodes.get(i);
     const want = n
@@ -631,6 +639,7 @@ async function checkState(m: Model, r: Real, after: string): Promise<void> {
     `${ctx}: active stake per role`,
   ).to.deep.equal(active);
   expect(s.paused).to.equal(m.paused);
+  expect(s.vaultPaused, `${ctx}: the vault is paused with the registry`).to.equal(m.paused);
   // invariant 3 (rewards side): credited rewards never exceed what was slashed; the split adds up
   expect(m.totalCredited <= m.totalSlashed).to.be.true;
   expect(s.totalRewards + m.claimed, `${ctx}: rewards`).to.equal(m.totalCredited);

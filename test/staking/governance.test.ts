@@ -233,15 +233,22 @@ describe("NodeRegistry and StakingVault: governance", () => {
       for (const call of [
         () => r.registerNode(f.stranger.address, 0, ENDPOINT, VALIDATOR_MIN),
         () => r.registerNodeWithPermit(f.stranger.address, 0, ENDPOINT, VALIDATOR_MIN, 0, 0, z, z),
-        () => r.stake(node, PUSH),
-        () => r.stakeWithPermit(node, PUSH, 0, 0, z, z),
         () => r.requestUnstake(node, PUSH),
-        () => r.withdraw(node),
         () => r.unjail(node),
         () => r.exit(node),
         () => r.updateEndpoint(node, ENDPOINT),
       ]) {
         await expect(call()).to.be.revertedWithCustomError(f.registry, "EnforcedPause");
+      }
+      // the guardian's pause reaches the vault's operator entry points too
+      const v = f.vault.connect(f.alice);
+      expect(await f.vault.paused()).to.equal(true);
+      for (const call of [
+        () => v.stake(node, PUSH),
+        () => v.stakeWithPermit(node, PUSH, 0, 0, z, z),
+        () => v.withdraw(node),
+      ]) {
+        await expect(call()).to.be.revertedWithCustomError(f.vault, "EnforcedPause");
       }
       await expect(f.registry.connect(f.guardian).unpause())
         .to.be.revertedWithCustomError(f.registry, "AccessControlUnauthorizedAccount")
@@ -253,7 +260,8 @@ describe("NodeRegistry and StakingVault: governance", () => {
         f.registry,
         "ExpectedPause",
       );
-      await r.stake(node, PUSH);
+      expect(await f.vault.paused()).to.equal(false);
+      await v.stake(node, PUSH);
     });
   });
 
@@ -263,10 +271,11 @@ describe("NodeRegistry and StakingVault: governance", () => {
       const node = await f.register();
       const v = f.vault.connect(f.governor);
       for (const call of [
-        () => v.deposit(node, f.alice.address, PUSH),
-        () => v.requestUnbond(node, PUSH, 1),
-        () => v.unbondAll(node, 1),
-        () => v.withdraw(node, f.governor.address),
+        () => v.register(node, f.alice.address, 0, PUSH),
+        () => v.requestUnbond(node, f.alice.address, PUSH, 1),
+        () => v.setStatus(node, 3, 1),
+        () => v.setMinStake(0, PUSH),
+        () => v.setPaused(true),
         () => v.slash(node, PUSH, f.governor.address, 5000),
         () => v.lockWithdrawals(node),
         () => v.unlockWithdrawals(node),
@@ -275,6 +284,47 @@ describe("NodeRegistry and StakingVault: governance", () => {
           .to.be.revertedWithCustomError(f.vault, "StakingVaultNotRegistry")
           .withArgs(f.governor.address);
       }
+    });
+
+    it("only the vault completes an exit on the registry", async () => {
+      const f = await loadFixture(stakingFixture);
+      const node = await f.register();
+      await f.registry.connect(f.alice).exit(node);
+      for (const who of [f.governor, f.alice]) {
+        await expect(f.registry.connect(who).completeExit(node))
+          .to.be.revertedWithCustomError(f.registry, "NodeRegistryNotVault")
+          .withArgs(who.address);
+      }
+      expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Exiting);
+    });
+
+    it("the vault mirrors operator, role, status and per-role figures of the registry", async () => {
+      const f = await loadFixture(stakingFixture);
+      const node = await f.register(f.bob, Role.STORAGE);
+      const min = DEFAULT_STAKING_PARAMS.minStake[Role.STORAGE];
+      expect(await f.vault.operatorOf(node)).to.equal(f.bob.address);
+      expect(await f.vault.operatorOf(f.stranger.address)).to.equal(ZeroAddress);
+      expect(await f.vault.statusOf(node)).to.equal(NodeStatus.Active);
+      expect(await f.vault.statusOf(f.stranger.address)).to.equal(NodeStatus.None);
+      expect(await f.vault.minStake(Role.STORAGE)).to.equal(min);
+      expect(await f.vault.minStake(9)).to.equal(0n);
+      expect(await f.vault.activeStake(Role.STORAGE)).to.equal(min);
+      expect(await f.vault.activeStake(9)).to.equal(0n);
+      await f.registry.connect(f.bob).requestUnstake(node, PUSH); // below the minimum: Jailed
+      expect(await f.vault.statusOf(node)).to.equal(NodeStatus.Jailed);
+      expect(await f.vault.activeStake(Role.STORAGE)).to.equal(0n);
+      await f.vault.connect(f.bob).stake(node, PUSH); // a Jailed node stays Jailed until unjail
+      expect(await f.vault.statusOf(node)).to.equal(NodeStatus.Jailed);
+      expect(await f.vault.activeStake(Role.STORAGE)).to.equal(0n);
+      await f.registry.connect(f.bob).unjail(node);
+      expect(await f.vault.statusOf(node)).to.equal(NodeStatus.Active);
+      expect(await f.vault.activeStake(Role.STORAGE)).to.equal(min);
+      await f.registry.connect(f.governor).setMinStake(Role.STORAGE, 2n * min);
+      expect(await f.vault.minStake(Role.STORAGE)).to.equal(2n * min);
+      expect(await f.registry.minStake(Role.STORAGE)).to.equal(2n * min);
+      await f.registry.connect(f.bob).exit(node);
+      expect(await f.vault.statusOf(node)).to.equal(NodeStatus.Exiting);
+      expect(await f.vault.activeStake(Role.STORAGE)).to.equal(0n);
     });
   });
 
@@ -328,7 +378,7 @@ describe("NodeRegistry and StakingVault: governance", () => {
       expect(await snapshot()).to.deep.equal(before);
       // still fully working after the upgrade
       await f.registry.connect(f.slasher).unlockWithdrawals(a);
-      await f.registry.connect(f.alice).stake(a, PUSH);
+      await f.vault.connect(f.alice).stake(a, PUSH);
       expect(await f.registry.stakeOf(a)).to.deep.equal([VALIDATOR_MIN + 8n * PUSH, 3n * PUSH]);
     });
 

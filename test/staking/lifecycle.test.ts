@@ -12,7 +12,7 @@ describe("NodeRegistry: operator lifecycle", () => {
     it("tops up an Active node: bonded, totals and active stake grow", async () => {
       const f = await loadFixture(stakingFixture);
       const node = await f.register();
-      await expect(f.registry.connect(f.alice).stake(node, 10n * PUSH))
+      await expect(f.vault.connect(f.alice).stake(node, 10n * PUSH))
         .to.emit(f.vault, "StakeDeposited")
         .withArgs(node, f.alice.address, 10n * PUSH, VALIDATOR_MIN + 10n * PUSH);
       expect(await f.registry.stakeOf(node)).to.deep.equal([VALIDATOR_MIN + 10n * PUSH, 0n]);
@@ -25,7 +25,7 @@ describe("NodeRegistry: operator lifecycle", () => {
       const node = await f.register();
       await f.registry.connect(f.alice).requestUnstake(node, PUSH);
       expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Jailed);
-      await f.registry.connect(f.alice).stake(node, 5n * PUSH);
+      await f.vault.connect(f.alice).stake(node, 5n * PUSH);
       expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Jailed);
       expect(await f.registry.activeStake(Role.VALIDATOR)).to.equal(0n);
       expect(await f.registry.stakeOf(node)).to.deep.equal([VALIDATOR_MIN + 4n * PUSH, PUSH]);
@@ -37,11 +37,11 @@ describe("NodeRegistry: operator lifecycle", () => {
       await f.token.connect(f.alice).approve(f.vaultAddress, 0n);
       const deadline = BigInt((await now()) + 3600);
       const { v, r, s } = await signPermit(f.token, f.alice, f.vaultAddress, 7n * PUSH, deadline);
-      await f.registry.connect(f.alice).stakeWithPermit(node, 7n * PUSH, deadline, v, r, s);
+      await f.vault.connect(f.alice).stakeWithPermit(node, 7n * PUSH, deadline, v, r, s);
       expect(await f.registry.stakeOf(node)).to.deep.equal([VALIDATOR_MIN + 7n * PUSH, 0n]);
       // replaying the same (now used) permit: ignored, and the allowance (0) decides
       await expect(
-        f.registry.connect(f.alice).stakeWithPermit(node, 7n * PUSH, deadline, v, r, s),
+        f.vault.connect(f.alice).stakeWithPermit(node, 7n * PUSH, deadline, v, r, s),
       ).to.be.revertedWithCustomError(f.token, "ERC20InsufficientAllowance");
     });
 
@@ -49,22 +49,22 @@ describe("NodeRegistry: operator lifecycle", () => {
       const f = await loadFixture(stakingFixture);
       const node = await f.register(f.alice);
       const unknown = ethers.Wallet.createRandom().address;
-      await expect(f.registry.connect(f.alice).stake(unknown, PUSH))
-        .to.be.revertedWithCustomError(f.registry, "NodeRegistryUnknownNode")
+      await expect(f.vault.connect(f.alice).stake(unknown, PUSH))
+        .to.be.revertedWithCustomError(f.vault, "StakingVaultUnknownNode")
         .withArgs(unknown);
-      await expect(f.registry.connect(f.bob).stake(node, PUSH))
-        .to.be.revertedWithCustomError(f.registry, "NodeRegistryNotOperator")
+      await expect(f.vault.connect(f.bob).stake(node, PUSH))
+        .to.be.revertedWithCustomError(f.vault, "StakingVaultNotOperator")
         .withArgs(node, f.bob.address, f.alice.address);
-      await expect(f.registry.connect(f.alice).stake(node, 0)).to.be.revertedWithCustomError(
-        f.registry,
-        "NodeRegistryZeroAmount",
+      await expect(f.vault.connect(f.alice).stake(node, 0)).to.be.revertedWithCustomError(
+        f.vault,
+        "StakingVaultZeroAmount",
       );
       await expect(
-        f.registry.connect(f.alice).stakeWithPermit(node, 0, 0, 0, ethers.ZeroHash, ethers.ZeroHash),
-      ).to.be.revertedWithCustomError(f.registry, "NodeRegistryZeroAmount");
+        f.vault.connect(f.alice).stakeWithPermit(node, 0, 0, 0, ethers.ZeroHash, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(f.vault, "StakingVaultZeroAmount");
       await f.registry.connect(f.alice).exit(node);
-      await expect(f.registry.connect(f.alice).stake(node, PUSH))
-        .to.be.revertedWithCustomError(f.registry, "NodeRegistryInvalidStatus")
+      await expect(f.vault.connect(f.alice).stake(node, PUSH))
+        .to.be.revertedWithCustomError(f.vault, "StakingVaultInvalidStatus")
         .withArgs(node, NodeStatus.Exiting);
     });
   });
@@ -106,7 +106,7 @@ describe("NodeRegistry: operator lifecycle", () => {
       expect(await f.registry.stakeOf(node)).to.deep.equal([0n, VALIDATOR_MIN]);
       expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Jailed);
       await time.increase(PERIOD);
-      await f.registry.connect(f.alice).withdraw(node);
+      await f.vault.connect(f.alice).withdraw(node);
       expect(await f.registry.stakeOf(node)).to.deep.equal([0n, 0n]);
       expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Jailed);
     });
@@ -143,7 +143,7 @@ describe("NodeRegistry: operator lifecycle", () => {
         .to.be.revertedWithCustomError(f.vault, "StakingVaultUnbondingQueueFull")
         .withArgs(node, 8);
       await time.increase(PERIOD);
-      await f.registry.connect(f.alice).withdraw(node);
+      await f.vault.connect(f.alice).withdraw(node);
       for (let i = 0; i < 8; i++) await f.registry.connect(f.alice).requestUnstake(node, PUSH);
       expect((await f.registry.unbondingEntries(node)).length).to.equal(8);
       expect(await f.registry.stakeOf(node)).to.deep.equal([VALIDATOR_MIN + 84n * PUSH, 8n * PUSH]);
@@ -160,7 +160,7 @@ describe("NodeRegistry: operator lifecycle", () => {
       expect(entries[1].releaseAt).to.equal(first);
       // later requests after the first matured use the new, shorter period
       await time.increaseTo(first);
-      await f.registry.connect(f.alice).withdraw(node);
+      await f.vault.connect(f.alice).withdraw(node);
       await f.registry.connect(f.alice).requestUnstake(node, PUSH);
       expect((await f.registry.unbondingEntries(node))[0].releaseAt).to.equal(
         BigInt((await now()) + 7 * DAY),
@@ -177,27 +177,27 @@ describe("NodeRegistry: operator lifecycle", () => {
       await time.increase(DAY);
       await f.registry.connect(f.alice).requestUnstake(node, 2n * PUSH);
       const secondRelease = (await now()) + PERIOD;
-      await expect(f.registry.connect(f.alice).withdraw(node))
+      await expect(f.vault.connect(f.alice).withdraw(node))
         .to.be.revertedWithCustomError(f.vault, "StakingVaultNothingToWithdraw")
         .withArgs(node, firstRelease);
       await time.setNextBlockTimestamp(firstRelease - 1);
-      await expect(f.registry.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
         f.vault,
         "StakingVaultNothingToWithdraw",
       );
       await time.setNextBlockTimestamp(firstRelease);
-      const tx = await f.registry.connect(f.alice).withdraw(node);
+      const tx = await f.vault.connect(f.alice).withdraw(node);
       await expect(tx)
         .to.emit(f.vault, "StakeWithdrawn")
         .withArgs(node, f.alice.address, PUSH, 2n * PUSH);
       await expect(tx).to.changeTokenBalances(f.token, [f.alice, f.vault], [PUSH, -PUSH]);
       await time.setNextBlockTimestamp(secondRelease);
-      await expect(f.registry.connect(f.alice).withdraw(node)).to.changeTokenBalance(
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.changeTokenBalance(
         f.token,
         f.alice,
         2n * PUSH,
       );
-      await expect(f.registry.connect(f.alice).withdraw(node))
+      await expect(f.vault.connect(f.alice).withdraw(node))
         .to.be.revertedWithCustomError(f.vault, "StakingVaultNothingToWithdraw")
         .withArgs(node, 0);
       expect(await f.vault.totalUnbonding()).to.equal(0n);
@@ -209,7 +209,7 @@ describe("NodeRegistry: operator lifecycle", () => {
       const node = await f.register(f.alice, Role.VALIDATOR, VALIDATOR_MIN + 10n * PUSH);
       for (const n of [1n, 2n, 3n]) await f.registry.connect(f.alice).requestUnstake(node, n * PUSH);
       await time.increase(PERIOD);
-      const tx = f.registry.connect(f.alice).withdraw(node);
+      const tx = f.vault.connect(f.alice).withdraw(node);
       await expect(tx).to.changeTokenBalance(f.token, f.alice, 6n * PUSH);
       await expect(tx)
         .to.emit(f.vault, "StakeWithdrawn")
@@ -222,14 +222,14 @@ describe("NodeRegistry: operator lifecycle", () => {
       const node = await f.register(f.alice);
       await f.registry.connect(f.alice).requestUnstake(node, PUSH);
       await time.increase(PERIOD);
-      await expect(f.registry.connect(f.bob).withdraw(node))
-        .to.be.revertedWithCustomError(f.registry, "NodeRegistryNotOperator")
+      await expect(f.vault.connect(f.bob).withdraw(node))
+        .to.be.revertedWithCustomError(f.vault, "StakingVaultNotOperator")
         .withArgs(node, f.bob.address, f.alice.address);
-      await expect(f.registry.connect(f.bob).withdraw(f.bob.address)).to.be.revertedWithCustomError(
-        f.registry,
-        "NodeRegistryUnknownNode",
+      await expect(f.vault.connect(f.bob).withdraw(f.bob.address)).to.be.revertedWithCustomError(
+        f.vault,
+        "StakingVaultUnknownNode",
       );
-      await expect(f.registry.connect(f.alice).withdraw(node)).to.changeTokenBalance(f.token, f.alice, PUSH);
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.changeTokenBalance(f.token, f.alice, PUSH);
     });
   });
 
@@ -241,7 +241,7 @@ describe("NodeRegistry: operator lifecycle", () => {
       await expect(f.registry.connect(f.alice).unjail(node))
         .to.be.revertedWithCustomError(f.registry, "NodeRegistryStakeBelowMinimum")
         .withArgs(Role.VALIDATOR, VALIDATOR_MIN - 3n * PUSH, VALIDATOR_MIN);
-      await f.registry.connect(f.alice).stake(node, 3n * PUSH);
+      await f.vault.connect(f.alice).stake(node, 3n * PUSH);
       await expect(f.registry.connect(f.alice).unjail(node))
         .to.emit(f.registry, "NodeStatusChanged")
         .withArgs(node, NodeStatus.Jailed, NodeStatus.Active, reason("Unjailed"));
@@ -272,7 +272,7 @@ describe("NodeRegistry: operator lifecycle", () => {
       const f = await loadFixture(stakingFixture);
       const node = await f.register(f.alice, Role.STORAGE);
       const min = await f.registry.minStake(Role.STORAGE);
-      await f.registry.connect(f.alice).stake(node, PUSH);
+      await f.vault.connect(f.alice).stake(node, PUSH);
       await f.registry.connect(f.alice).requestUnstake(node, PUSH);
       const tx = await f.registry.connect(f.alice).exit(node);
       await expect(tx)
@@ -285,7 +285,7 @@ describe("NodeRegistry: operator lifecycle", () => {
       expect(await f.registry.stakeOf(node)).to.deep.equal([0n, min + PUSH]);
       expect(await f.registry.isActive(node)).to.equal(false);
       await time.increase(PERIOD);
-      const w = await f.registry.connect(f.alice).withdraw(node);
+      const w = await f.vault.connect(f.alice).withdraw(node);
       await expect(w)
         .to.emit(f.registry, "NodeStatusChanged")
         .withArgs(node, NodeStatus.Exiting, NodeStatus.Exited, reason("StakeWithdrawn"));
@@ -300,10 +300,10 @@ describe("NodeRegistry: operator lifecycle", () => {
       await time.increase(DAY);
       await f.registry.connect(f.alice).exit(node);
       await time.increase(PERIOD - DAY);
-      await f.registry.connect(f.alice).withdraw(node);
+      await f.vault.connect(f.alice).withdraw(node);
       expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Exiting);
       await time.increase(DAY);
-      await f.registry.connect(f.alice).withdraw(node);
+      await f.vault.connect(f.alice).withdraw(node);
       expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Exited);
     });
 
@@ -312,7 +312,7 @@ describe("NodeRegistry: operator lifecycle", () => {
       const node = await f.register();
       await f.registry.connect(f.alice).requestUnstake(node, VALIDATOR_MIN);
       await time.increase(PERIOD);
-      await f.registry.connect(f.alice).withdraw(node);
+      await f.vault.connect(f.alice).withdraw(node);
       await expect(f.registry.connect(f.alice).exit(node))
         .to.emit(f.registry, "NodeStatusChanged")
         .withArgs(node, NodeStatus.Jailed, NodeStatus.Exited, reason("ExitRequested"));
@@ -359,7 +359,7 @@ describe("NodeRegistry: operator lifecycle", () => {
       await f.registry.connect(f.alice).exit(node);
       await f.registry.connect(f.alice).updateEndpoint(node, "https://c.example");
       await time.increase(PERIOD);
-      await f.registry.connect(f.alice).withdraw(node);
+      await f.vault.connect(f.alice).withdraw(node);
       await expect(f.registry.connect(f.alice).updateEndpoint(node, "https://d.example"))
         .to.be.revertedWithCustomError(f.registry, "NodeRegistryInvalidStatus")
         .withArgs(node, NodeStatus.Exited);

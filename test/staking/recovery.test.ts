@@ -14,7 +14,7 @@ describe("NodeRegistry: funds stay withdrawable after every failure path", () =>
     }
     await time.increase(60 * DAY);
     const [, unbonding] = await f.registry.stakeOf(node);
-    if (unbonding > 0n) await f.registry.connect(f.alice).withdraw(node);
+    if (unbonding > 0n) await f.vault.connect(f.alice).withdraw(node);
     expect(await f.registry.stakeOf(node)).to.deep.equal([0n, 0n]);
     expect(await f.token.balanceOf(f.alice.address)).to.equal(startBalance);
     expect(await f.token.balanceOf(f.vaultAddress)).to.equal(0n);
@@ -33,14 +33,14 @@ describe("NodeRegistry: funds stay withdrawable after every failure path", () =>
       () => r.registerNode(other, Role.VALIDATOR, "", VALIDATOR_MIN),
       () => r.registerNode(other, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN - 1n),
       () => r.registerNode(other, Role.VALIDATOR, ENDPOINT, 2n ** 96n),
-      () => r.stake(node, 0),
-      () => r.stake(other, PUSH),
+      () => f.vault.connect(f.alice).stake(node, 0),
+      () => f.vault.connect(f.alice).stake(other, PUSH),
       () => r.requestUnstake(node, 0),
       () => r.requestUnstake(node, VALIDATOR_MIN + 11n * PUSH),
-      () => r.withdraw(node),
+      () => f.vault.connect(f.alice).withdraw(node),
       () => r.unjail(node),
       () => r.updateEndpoint(node, ""),
-      () => f.registry.connect(f.bob).withdraw(node),
+      () => f.vault.connect(f.bob).withdraw(node),
       () => f.registry.connect(f.bob).exit(node),
       () => f.registry.connect(f.bob).requestUnstake(node, PUSH),
     ];
@@ -62,7 +62,7 @@ describe("NodeRegistry: funds stay withdrawable after every failure path", () =>
     await f.registry.connect(f.alice).exit(node);
     await f.registry.connect(f.guardian).pause();
     await time.increase(21 * DAY);
-    await expect(f.registry.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
+    await expect(f.vault.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
       f.registry,
       "EnforcedPause",
     );
@@ -77,7 +77,7 @@ describe("NodeRegistry: funds stay withdrawable after every failure path", () =>
     await f.registry.connect(f.alice).exit(node);
     await f.registry.connect(f.slasher).lockWithdrawals(node);
     await time.increase(21 * DAY);
-    await expect(f.registry.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
+    await expect(f.vault.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
       f.vault,
       "StakingVaultWithdrawalsLocked",
     );
@@ -92,7 +92,7 @@ describe("NodeRegistry: funds stay withdrawable after every failure path", () =>
     const node = await f.register();
     await f.registry.connect(f.slasher).slash(node, 7n * PUSH, f.reporter.address, 5000);
     await time.increase(21 * DAY);
-    await f.registry.connect(f.alice).withdraw(node);
+    await f.vault.connect(f.alice).withdraw(node);
     expect(await f.token.balanceOf(f.alice.address)).to.equal(start - 7n * PUSH);
     expect(await f.registry.stakeOf(node)).to.deep.equal([0n, 0n]);
     expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Banned);

@@ -98,7 +98,7 @@ describe("NodeRegistry: registerNode", () => {
     // exited: still bound
     await f.registry.connect(f.alice).exit(node);
     await time.increase(21 * 86_400);
-    await f.registry.connect(f.alice).withdraw(node);
+    await f.vault.connect(f.alice).withdraw(node);
     expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Exited);
     await expect(
       f.registry.connect(f.bob).registerNode(node, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN),

@@ -84,7 +84,7 @@ describe("NodeRegistry: slashing hooks", () => {
       const empty = await f.register(f.bob);
       await f.registry.connect(f.bob).requestUnstake(empty, VALIDATOR_MIN);
       await time.increase(PERIOD);
-      await f.registry.connect(f.bob).withdraw(empty);
+      await f.vault.connect(f.bob).withdraw(empty);
       expect(
         await f.registry.connect(f.slasher).slash.staticCall(empty, PUSH, f.reporter.address, 100),
       ).to.equal(0n);
@@ -103,7 +103,7 @@ describe("NodeRegistry: slashing hooks", () => {
       const node = await f.register();
       const s = f.registry.connect(f.slasher);
       await s.slash(node, PUSH, ZeroAddress, 0);
-      await f.registry.connect(f.alice).stake(node, PUSH);
+      await f.vault.connect(f.alice).stake(node, PUSH);
       await f.registry.connect(f.alice).unjail(node);
       await s.slash(node, PUSH, ZeroAddress, 0);
       expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Jailed);
@@ -115,8 +115,8 @@ describe("NodeRegistry: slashing hooks", () => {
       const left = VALIDATOR_MIN - 2n * PUSH;
       expect(await f.registry.stakeOf(node)).to.deep.equal([0n, left]);
       // banned is terminal for the operator
-      await expect(f.registry.connect(f.alice).stake(node, PUSH))
-        .to.be.revertedWithCustomError(f.registry, "NodeRegistryInvalidStatus")
+      await expect(f.vault.connect(f.alice).stake(node, PUSH))
+        .to.be.revertedWithCustomError(f.vault, "StakingVaultInvalidStatus")
         .withArgs(node, NodeStatus.Banned);
       await expect(f.registry.connect(f.alice).unjail(node)).to.be.revertedWithCustomError(
         f.registry,
@@ -138,12 +138,12 @@ describe("NodeRegistry: slashing hooks", () => {
       await s.slash(node, PUSH, ZeroAddress, 0);
       expect(await f.registry.stakeOf(node)).to.deep.equal([0n, left - PUSH]);
       expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Banned);
-      await expect(f.registry.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
         f.vault,
         "StakingVaultNothingToWithdraw",
       );
       await time.increase(PERIOD);
-      await expect(f.registry.connect(f.alice).withdraw(node)).to.changeTokenBalance(
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.changeTokenBalance(
         f.token,
         f.alice,
         left - PUSH,
@@ -217,16 +217,16 @@ describe("NodeRegistry: slashing hooks", () => {
       await expect(s.lockWithdrawals(node)).to.emit(f.vault, "WithdrawalsLocked").withArgs(node, 1);
       await s.lockWithdrawals(node);
       expect(await f.vault.withdrawalLocks(node)).to.equal(2n);
-      await expect(f.registry.connect(f.alice).withdraw(node))
+      await expect(f.vault.connect(f.alice).withdraw(node))
         .to.be.revertedWithCustomError(f.vault, "StakingVaultWithdrawalsLocked")
         .withArgs(node, 2);
       await expect(s.unlockWithdrawals(node)).to.emit(f.vault, "WithdrawalsUnlocked").withArgs(node, 1);
-      await expect(f.registry.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
         f.vault,
         "StakingVaultWithdrawalsLocked",
       );
       await s.unlockWithdrawals(node);
-      await expect(f.registry.connect(f.alice).withdraw(node)).to.changeTokenBalance(f.token, f.alice, PUSH);
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.changeTokenBalance(f.token, f.alice, PUSH);
       await expect(s.unlockWithdrawals(node))
         .to.be.revertedWithCustomError(f.vault, "StakingVaultNotLocked")
         .withArgs(node);

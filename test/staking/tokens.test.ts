@@ -50,11 +50,13 @@ describe("StakingVault: hostile tokens", () => {
       );
       const node = ethers.Wallet.createRandom().address;
       const call = (data: string) => token.execute(registryAddress, data);
+      const callVault = (data: string) => token.execute(vaultAddress, data);
       const reg = d.registry.interface;
+      const vlt = d.vault.interface;
       await call(
         reg.encodeFunctionData("registerNode", [node, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN + 30n * PUSH]),
       );
-      return { ...d, token, tokenAddress, registryAddress, vaultAddress, node, call, reg };
+      return { ...d, token, tokenAddress, registryAddress, vaultAddress, node, call, callVault, reg, vlt };
     }
 
     async function expectAccountingHolds(d: Awaited<ReturnType<typeof setup>>) {
@@ -72,12 +74,12 @@ describe("StakingVault: hostile tokens", () => {
       await d.call(d.reg.encodeFunctionData("requestUnstake", [d.node, 20n * PUSH]));
       await time.increase(21 * DAY);
       const before = await d.token.balanceOf(d.tokenAddress);
-      await d.token.arm(d.registryAddress, d.reg.encodeFunctionData("withdraw", [d.node]));
-      await d.call(d.reg.encodeFunctionData("withdraw", [d.node]));
+      await d.token.arm(d.vaultAddress, d.vlt.encodeFunctionData("withdraw", [d.node]));
+      await d.callVault(d.vlt.encodeFunctionData("withdraw", [d.node]));
       expect(await d.token.reentries()).to.equal(1n);
       expect(await d.token.lastReentrySucceeded()).to.equal(false);
       expect((await d.token.lastRevertData()).slice(0, 10)).to.equal(
-        d.registry.interface.getError("ReentrancyGuardReentrantCall")!.selector,
+        d.vault.interface.getError("ReentrancyGuardReentrantCall")!.selector,
       );
       expect((await d.token.balanceOf(d.tokenAddress)) - before).to.equal(30n * PUSH);
       expect(await d.registry.stakeOf(d.node)).to.deep.equal([VALIDATOR_MIN, 0n]);
@@ -86,9 +88,12 @@ describe("StakingVault: hostile tokens", () => {
 
     it("a re-entrant call during a deposit reverts too", async () => {
       const d = await setup();
-      await d.token.arm(d.registryAddress, d.reg.encodeFunctionData("stake", [d.node, PUSH]));
-      await d.call(d.reg.encodeFunctionData("stake", [d.node, PUSH]));
+      await d.token.arm(d.vaultAddress, d.vlt.encodeFunctionData("stake", [d.node, PUSH]));
+      await d.callVault(d.vlt.encodeFunctionData("stake", [d.node, PUSH]));
       expect(await d.token.lastReentrySucceeded()).to.equal(false);
+      expect((await d.token.lastRevertData()).slice(0, 10)).to.equal(
+        d.vault.interface.getError("ReentrancyGuardReentrantCall")!.selector,
+      );
       expect(await d.registry.stakeOf(d.node)).to.deep.equal([VALIDATOR_MIN + 31n * PUSH, 0n]);
       await expectAccountingHolds(d);
     });

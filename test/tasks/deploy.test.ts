@@ -51,12 +51,17 @@ describe("deploy:protocol", () => {
     )) as unknown as TestPush;
     expect(await token.symbol()).to.equal("tPUSH");
 
-    // Local defaults: the deployer holds governor and guardian; short time bounds.
-    expect(await registry.hasRole(await registry.GOVERNOR_ROLE(), deployer.address)).to.equal(true);
+    // Local defaults (deployments/params/hardhat.json): the timelock governs, the deployer is its proposer
+    // and the guardian, and keeps no governor or admin role; short time bounds.
+    const timelock = onDisk.contracts.TimelockController.address;
+    expect(await registry.hasRole(await registry.GOVERNOR_ROLE(), timelock)).to.equal(true);
+    expect(await registry.hasRole(await registry.GOVERNOR_ROLE(), deployer.address)).to.equal(false);
+    expect(await registry.hasRole(await registry.DEFAULT_ADMIN_ROLE(), deployer.address)).to.equal(false);
     expect(await registry.hasRole(await registry.GUARDIAN_ROLE(), deployer.address)).to.equal(true);
     expect(await registry.shortTimeBounds()).to.equal(true);
     expect(onDisk.parameters).to.include({
-      governor: deployer.address,
+      governor: timelock,
+      proposer: deployer.address,
       guardian: deployer.address,
       shortTimeBounds: true,
       testToken: true,
@@ -109,11 +114,11 @@ describe("deploy:protocol", () => {
     expect(again.out).to.include("is for chainId 5, not 31337: deploying anew.");
   });
 
-  it("gives governor and guardian to the given addresses, none to the deployer; refuses to mix them on resume", async () => {
-    const [deployer, , , , , governor, guardian, other] = await hre.ethers.getSigners();
+  it("gives the timelock proposer and the guardian to the given addresses, no role to the deployer; refuses to mix them on resume", async () => {
+    const [deployer, , , , , proposer, guardian, other] = await hre.ethers.getSigners();
     const { result } = await runTask<DeploymentFile>("deploy:protocol", {
       fresh: true,
-      governor: governor.address,
+      proposer: proposer.address,
       guardian: guardian.address,
       shortTimeBounds: "false",
     });
@@ -123,6 +128,10 @@ describe("deploy:protocol", () => {
       await registry.GUARDIAN_ROLE(),
       await registry.DEFAULT_ADMIN_ROLE(),
     ];
+    const governor = { address: result.contracts.TimelockController.address };
+    const timelock = await hre.ethers.getContractAt("TimelockController", governor.address);
+    expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), proposer.address)).to.equal(true);
+    expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), deployer.address)).to.equal(false);
     expect(await registry.hasRole(GOV, governor.address)).to.equal(true);
     expect(await registry.hasRole(ADMIN, governor.address)).to.equal(true);
     expect(await registry.hasRole(GUARD, guardian.address)).to.equal(true);
@@ -134,14 +143,15 @@ describe("deploy:protocol", () => {
     expect(await registry.shortTimeBounds()).to.equal(false);
     expect(result.parameters).to.include({
       governor: governor.address,
+      proposer: proposer.address,
       guardian: guardian.address,
       shortTimeBounds: false,
     });
 
     await expectRefused(
       "deploy:protocol",
-      { governor: other.address },
-      `The existing deployment on "hardhat" has governor ${governor.address}, not ${other.address}: pass --fresh to deploy anew.`,
+      { proposer: other.address },
+      `The existing deployment on "hardhat" has proposer ${proposer.address}, not ${other.address}: pass --fresh to deploy anew.`,
       [deployer.address],
     );
     await expectRefused(
@@ -151,7 +161,7 @@ describe("deploy:protocol", () => {
       [deployer.address],
     );
     // The same values are fine: nothing new.
-    const same = await runTask("deploy:protocol", { governor: governor.address, shortTimeBounds: "false" });
+    const same = await runTask("deploy:protocol", { proposer: proposer.address, shortTimeBounds: "false" });
     expect(same.out).to.include("Nothing new to deploy");
   });
 
@@ -160,8 +170,8 @@ describe("deploy:protocol", () => {
     const accounts = [deployer.address];
     await expectRefused(
       "deploy:protocol",
-      { fresh: true, governor: "0xabc" },
-      '--governor "0xabc" is not an Ethereum address.',
+      { fresh: true, proposer: "0xabc" },
+      '--proposer "0xabc" is not an Ethereum address.',
       accounts,
     );
     await expectRefused(
@@ -240,10 +250,14 @@ describe("deploy:protocol", () => {
         ["function hasRole(bytes32 role, address account) view returns (bool)"],
         hre.ethers.provider,
       );
-      for (const role of ["GOVERNOR_ROLE", "GUARDIAN_ROLE"])
-        expect(await access.getFunction("hasRole")(hre.ethers.id(role), deployer.address), role).to.equal(
-          true,
-        );
+      const timelock = result.contracts.TimelockController.address;
+      const has = (role: string, who: string): Promise<boolean> =>
+        access.getFunction("hasRole")(role, who) as Promise<boolean>;
+      expect(await has(hre.ethers.id("GOVERNOR_ROLE"), timelock)).to.equal(true);
+      expect(await has(hre.ethers.ZeroHash, timelock)).to.equal(true);
+      expect(await has(hre.ethers.id("GUARDIAN_ROLE"), deployer.address)).to.equal(true);
+      expect(await has(hre.ethers.id("GOVERNOR_ROLE"), deployer.address)).to.equal(false);
+      expect(await has(hre.ethers.ZeroHash, deployer.address)).to.equal(false);
     } else {
       expect(out).to.include("- KeyRegistry: not in this checkout, skipped.");
       expect(result.contracts).to.not.have.property("KeyRegistry");
