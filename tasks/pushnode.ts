@@ -2,6 +2,7 @@ import { task, types } from "hardhat/config";
 import type { HttpNetworkConfig } from "hardhat/types";
 import { TaskError } from "../src/tasks-util";
 import { createLogger } from "../src/log";
+import { missingRpcSentence, placeholderUrl, remoteNetwork } from "../src/networks";
 import { ConfigError, ENV_KEYSTORE_PASSWORD, ENV_SIGNER_KEY, resolveServeOptions } from "../src/node/config";
 import type { ServeArgs } from "../src/node/config";
 import { FAULT_CLASSES, FaultInjectionError } from "../src/node/faults";
@@ -17,7 +18,7 @@ task("node:serve", "Runs a Push Node: validates, attests, stores and serves mess
   )
   .addOptionalParam(
     "keystore",
-    `Encrypted JSON keystore of the signer key; its password is read from ${ENV_KEYSTORE_PASSWORD}`,
+    `Encrypted JSON keystore of the signer key; passphrase from ${ENV_KEYSTORE_PASSWORD}, else KEYSTORE_PASSWORD, else a terminal prompt`,
   )
   .addOptionalParam("rpc", "JSON-RPC URL(s), comma-separated, tried in order (default: the network's url)")
   .addOptionalParam(
@@ -36,6 +37,9 @@ task("node:serve", "Runs a Push Node: validates, attests, stores and serves mess
   )
   .setAction(async (args: ServeArgs, hre) => {
     const net = hre.network.config as Partial<HttpNetworkConfig>;
+    const remote = remoteNetwork(hre.network.name);
+    if (args.rpc === undefined && remote && net.url === placeholderUrl(remote.name))
+      throw new TaskError(`${missingRpcSentence(remote)} Or pass --rpc.`);
     let opts;
     try {
       opts = await resolveServeOptions(args, {

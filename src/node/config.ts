@@ -6,6 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { Wallet } from "ethers";
 import { readDeployment } from "../deployments";
+import { KEYSTORE_PASSWORD_VAR } from "../networks";
+import { promptHidden } from "../signer";
 import type { DeploymentFile } from "../deployments";
 import { assertFaultInjectionAllowed, parseFaultClass } from "./faults";
 import type { PushNodeOptions } from "./push-node";
@@ -110,9 +112,13 @@ export async function loadSignerKey(args: ServeArgs, env: NodeJS.ProcessEnv): Pr
     } catch {
       throw new ConfigError(`Cannot read the keystore file ${args.keystore}.`);
     }
-    const password = env[ENV_KEYSTORE_PASSWORD];
+    let password = env[ENV_KEYSTORE_PASSWORD] || env[KEYSTORE_PASSWORD_VAR] || undefined;
+    if (password === undefined && process.stdin.isTTY && env === process.env)
+      password = await promptHidden(`Passphrase for ${args.keystore}: `);
     if (password === undefined)
-      throw new ConfigError(`Set ${ENV_KEYSTORE_PASSWORD} to decrypt ${args.keystore}.`);
+      throw new ConfigError(
+        `Set ${ENV_KEYSTORE_PASSWORD} (or ${KEYSTORE_PASSWORD_VAR}) to decrypt ${args.keystore}, or run in a terminal.`,
+      );
     try {
       const w = await Wallet.fromEncryptedJson(json, password);
       return w.privateKey;

@@ -74,6 +74,8 @@ export interface PushNodeOptions {
   bodyLimitBytes?: number;
   /** Safety margin (s) kept below the state lag for chain-state staleness (default 15). */
   freshnessMarginSec?: number;
+  /** Refuse to attest when the node's status at the chain head is older than this (ms; default 30000). */
+  headStatusMaxAgeMs?: number;
   /** RPC per-attempt timeout in ms (default 10000). */
   rpcTimeoutMs?: number;
   logger?: Logger;
@@ -239,7 +241,7 @@ export class PushNode {
         status: 403,
         reason: `Node ${this.address} is ${nodeStatusName(rec.status)} on chain; only Active nodes attest.`,
       };
-    const staleMs = Math.max(30_000, 3 * (this.opts.pollIntervalMs ?? 2000));
+    const staleMs = this.opts.headStatusMaxAgeMs ?? Math.max(30_000, 3 * (this.opts.pollIntervalMs ?? 2000));
     if (!this.headActive || Date.now() - this.headActive.at > staleMs)
       return {
         ok: false,

@@ -6,8 +6,8 @@ import type { JsonRpcSigner } from "ethers";
 import { ChainIndex, NodeStatus } from "../../src/chain/chain-index";
 import { openDatabase } from "../../src/store/sqlite";
 import type { Database } from "../../src/store/sqlite";
-import { startHardhatNode } from "../../src/testing/hardhat-node";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
+import { sharedChain } from "./shared-chain";
 import { keyHashOf } from "../../src/message";
 import { generate } from "../message/helpers";
 import { PUSH, STORAGE_ROLE, deployProtocol, mine, newSigner, registerNode } from "./fixture";
@@ -27,7 +27,7 @@ describe("pushnode: chain index against the real registries", function () {
   let index: ChainIndex;
 
   before(async function () {
-    node = await startHardhatNode();
+    node = await sharedChain();
     p = await deployProtocol(node);
     users = await Promise.all([1, 2, 3].map((i) => p.provider.getSigner(i)));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ci-contracts-"));
@@ -46,7 +46,6 @@ describe("pushnode: chain index against the real registries", function () {
   after(async function () {
     if (db?.open) db.close();
     p?.provider.destroy();
-    await node?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -116,7 +115,7 @@ describe("pushnode: chain index against the real registries", function () {
     expect(await check("https://node.example.org")).to.equal(NodeStatus.Jailed);
     await (await p.token.connect(op).mint(op.address, 5n * PUSH)).wait();
     await (await p.token.connect(op).approve(p.addresses.vault, 5n * PUSH)).wait();
-    await (await reg.connect(op).stake(signer, 5n * PUSH)).wait();
+    await (await p.vault.connect(op).stake(signer, 5n * PUSH)).wait();
     await (await reg.connect(op).unjail(signer)).wait();
     expect(await check("https://node.example.org")).to.equal(NodeStatus.Active);
     await (await reg.connect(op).exit(signer)).wait();

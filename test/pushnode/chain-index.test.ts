@@ -8,8 +8,8 @@ import type { FailoverProvider } from "../../src/chain/rpc";
 import { ChainIndex, ChainIndexMismatchError, NodeStatus } from "../../src/chain/chain-index";
 import { openDatabase } from "../../src/store/sqlite";
 import type { Database } from "../../src/store/sqlite";
-import { startHardhatNode } from "../../src/testing/hardhat-node";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
+import { sharedChain } from "./shared-chain";
 import { checkMessage, composeEnvelope, keyHashOf } from "../../src/message";
 import { RegistryEventsEmitter__factory } from "../../typechain-types";
 import type { RegistryEventsEmitter } from "../../typechain-types";
@@ -68,7 +68,7 @@ describe("pushnode: chain index (registry events, real hardhat node)", function 
   }
 
   before(async function () {
-    node = await startHardhatNode();
+    node = await sharedChain();
     rpc = await RpcClient.connect({ urls: [node.url] });
     provider = await rpc.ethersProvider();
     const signer = await provider.getSigner(0);
@@ -82,7 +82,6 @@ describe("pushnode: chain index (registry events, real hardhat node)", function 
   after(async function () {
     for (const db of dbs) if (db.open) db.close();
     provider?.destroy();
-    await node?.stop();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 

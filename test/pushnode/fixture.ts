@@ -7,7 +7,7 @@ import { RpcClient } from "../../src/chain/rpc";
 import type { FailoverProvider } from "../../src/chain/rpc";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
 import type { DeploymentFile } from "../../src/deployments";
-import type { KeyRegistry, NodeRegistry, TestPush } from "../../typechain-types";
+import type { KeyRegistry, NodeRegistry, StakingVault, TestPush } from "../../typechain-types";
 import { deployUupsProxy } from "./external-deploy";
 
 export const PUSH = parseUnits("1", 18);
@@ -22,6 +22,7 @@ export interface Protocol {
   token: TestPush;
   keyRegistry: KeyRegistry;
   nodeRegistry: NodeRegistry;
+  vault: StakingVault;
   addresses: { token: string; keyRegistry: string; nodeRegistry: string; vault: string; slashing: string };
   deployBlock: number;
   /** False until the Slashing contract is in this checkout: `addresses.slashing` is then a stand-in. */
@@ -49,18 +50,20 @@ export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
   const tokenC = await (await hre.ethers.getContractFactory("TestPush", deployer)).deploy();
   await tokenC.waitForDeployment();
   const token = await tokenC.getAddress();
-  // registry implementation (nonce n), registry proxy (n + 1), vault implementation (n + 2), vault proxy (n + 3)
+  // The vault implementation has the token and the registry proxy as immutables, and the registry is
+  // initialized with the vault proxy: vault implementation (nonce n), vault proxy (n + 1), registry
+  // implementation (n + 2), registry proxy (n + 3), whose address is predicted.
   const nonce = await provider.getTransactionCount(from, "pending");
-  const predictedVault = getCreateAddress({ from, nonce: nonce + 3 });
+  const predictedRegistry = getCreateAddress({ from, nonce: nonce + 3 });
+  const vault = await deployUupsProxy("StakingVault", deployer, [from], [token, predictedRegistry]);
   const registry = await deployUupsProxy("NodeRegistry", deployer, [
-    predictedVault,
+    vault.address,
     from,
     from,
     true,
     [[PUSH, PUSH, PUSH, PUSH], 30n * 60n, 3],
   ]);
-  const vault = await deployUupsProxy("StakingVault", deployer, [from], [token, registry.address]);
-  if (vault.address !== predictedVault) throw new Error("vault deployed at an unexpected address");
+  if (registry.address !== predictedRegistry) throw new Error("registry deployed at an unexpected address");
   const keys = await deployUupsProxy("KeyRegistry", deployer, [from, from]);
   let slashing = STAND_IN_SLASHING;
   if (await hre.artifacts.artifactExists("Slashing")) {
@@ -69,8 +72,8 @@ export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
     const s = await deployUupsProxy(
       "Slashing",
       deployer,
-      [from, from, from, await verifier.getAddress()],
-      [registry.address, keys.address],
+      [from, from, from],
+      [registry.address, keys.address, await verifier.getAddress()],
     );
     slashing = s.address;
     const reg = at<NodeRegistry>("NodeRegistry", registry.address, deployer);
@@ -84,6 +87,7 @@ export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
     token: at<TestPush>("TestPush", token, deployer),
     keyRegistry: at<KeyRegistry>("KeyRegistry", keys.address, deployer),
     nodeRegistry: at<NodeRegistry>("NodeRegistry", registry.address, deployer),
+    vault: at<StakingVault>("StakingVault", vault.address, deployer),
     addresses: {
       token,
       keyRegistry: keys.address,

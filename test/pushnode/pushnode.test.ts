@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { toUtf8Bytes } from "ethers";
 import type { JsonRpcSigner, Wallet } from "ethers";
-import { startHardhatNode } from "../../src/testing/hardhat-node";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
+import { sharedChain } from "./shared-chain";
 import {
   cidOf,
   composeEnvelope,
@@ -17,6 +17,7 @@ import {
   recoverAttestationSigner,
 } from "../../src/message";
 import type { Envelope, EnvelopeJson } from "../../src/message";
+import { FlakyProxy } from "../../src/testing/flaky-proxy";
 import { startPushNode } from "../../src/node/push-node";
 import type { PushNodeOptions, RunningPushNode } from "../../src/node/push-node";
 import { NodeApiError, NodeClient } from "../../src/node/api";
@@ -122,7 +123,7 @@ describe("pushnode: the Push Node over HTTP", function () {
   }
 
   before(async function () {
-    chain = await startHardhatNode();
+    chain = await sharedChain();
     p = await deployProtocol(chain);
     [alice, bob, carol, dave] = await Promise.all([1, 2, 3, 4].map((i) => p.provider.getSigner(i)));
     [aliceKey, bobKey, daveKey] = await Promise.all([generate("p256"), generate("p256"), generate("p256")]);
@@ -139,7 +140,6 @@ describe("pushnode: the Push Node over HTTP", function () {
   after(async function () {
     for (const n of running) await n.close().catch(() => undefined);
     p?.provider.destroy();
-    await chain?.stop();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
@@ -286,6 +286,36 @@ describe("pushnode: the Push Node over HTTP", function () {
     await n.close();
     // another signer cannot take over this data directory
     await expect(start(newSigner(), dir)).to.be.rejectedWith(/holds the feed of node/);
+  });
+
+  it("survives losing the chain: keeps serving its feed, refuses to attest with 503, recovers", async function () {
+    const proxy = await FlakyProxy.start(chain.url);
+    try {
+      const signer = newSigner();
+      await registerNode(p, signer.address, "http://127.0.0.1:3", 6);
+      await mine(p, 1);
+      const n = await start(signer, tmp(), {
+        rpcUrls: [proxy.url],
+        rpcTimeoutMs: 300,
+        pollIntervalMs: 100,
+        headStatusMaxAgeMs: 1500,
+      });
+      const c = new NodeClient(n.url);
+      await c.submit(encodeEnvelope(await compose(alice, carol, "before the outage", aliceKey)));
+      proxy.setMode({ kind: "reset" });
+      await new Promise((r) => setTimeout(r, 2500));
+      const f = await refusal(await compose(alice, carol, "during the outage", aliceKey), n.url);
+      expect(f.status).to.equal(503);
+      expect(f.error).to.match(/could not check its status at the chain head recently/);
+      expect((await c.feed(0n)).items).to.have.length(1);
+      expect((await c.health()).ok).to.equal(false);
+      proxy.setMode({ kind: "pass" });
+      await n.node.refresh();
+      const r = await c.submit(encodeEnvelope(await compose(alice, carol, "after the outage", aliceKey)));
+      expect(decodeSignedAttestation(r.attestation).sequence).to.equal(2n);
+    } finally {
+      await proxy.close();
+    }
   });
 
   describe("fault injection (--accept)", function () {

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { JsonRpcSigner, Wallet } from "ethers";
 import { freePort, startHardhatNode } from "../../src/testing/hardhat-node";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
+import { sharedChain } from "./shared-chain";
 import { decryptKeyFile, generateWalletKey, readKeyFile, writeKeyFile } from "../../src/keys";
 import { MessagingError, sendMessage } from "../../src/client/messaging";
 import { NodeClient } from "../../src/node/api";
@@ -32,7 +33,7 @@ describe("pushnode: node:serve, msg:send and msg:read as processes", function ()
 
   before(async function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pushnode-tasks-"));
-    chain = await startHardhatNode();
+    chain = await sharedChain();
     p = await deployProtocol(chain);
     deployment = writeDeploymentFile(p, dir);
     [alice, bob] = await Promise.all([5, 6].map((i) => p.provider.getSigner(i)));
@@ -56,7 +57,6 @@ describe("pushnode: node:serve, msg:send and msg:read as processes", function ()
 
   after(async function () {
     p?.provider.destroy();
-    await chain?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
