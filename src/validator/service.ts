@@ -113,6 +113,8 @@ interface NodeState {
   revalidateUpTo: bigint;
   /** The last recorded anomaly of each repeating kind (gap, reordered...), so a stuck feed counts once. */
   repeated: Map<string, string>;
+  /** The feed head last seen below the cursor (a rewound feed is read again once per rewind). */
+  rewoundAt: bigint | null;
 }
 
 /** What one page of a feed produced, written in one transaction. */
@@ -152,6 +154,8 @@ export class ValidatorService {
   private balance: bigint | undefined;
   private cursorTime: { block: number; time: bigint } | undefined;
   private readonly crash: ((point: string) => void) | undefined;
+  private depthChecked = false;
+  private depthProblem: string | undefined;
 
   private constructor(
     readonly opts: ValidatorOptions,
@@ -356,10 +360,35 @@ export class ValidatorService {
       const result = await this.index.poll();
       if (result.reorg) await this.onIndexReorg(result.reorg);
       await this.refreshParams();
+      this.metrics.head.set({}, result.head);
+      this.metrics.indexBlock.set({}, result.cursor);
+      this.metrics.headLag.set({}, result.head - result.cursor);
+      if (!this.depthChecked) await this.checkDepth(result.head);
       this.lastIndexPoll = { at: Date.now(), ok: true };
     } catch (e) {
       this.lastIndexPoll = { at: Date.now(), ok: false, error: errorText(e) };
       throw e;
+    }
+  }
+
+  /**
+   * The confirmation depth must stay well inside the state lag (DESIGN section 5): with the chain's recent
+   * block time, `confirmations` blocks must take less than half the state lag, or the index could miss a
+   * key change the contract holds against a node. Checked once; a violation is logged and shown in /health.
+   */
+  private async checkDepth(head: number): Promise<void> {
+    const span = Math.min(head, 200);
+    this.depthChecked = true;
+    if (span < 10 || this.opts.confirmations === 0 || !this.params) return;
+    const [a, b] = await Promise.all([this.rpc.getBlockHeader(head - span), this.rpc.getBlockHeader(head)]);
+    if (!a || !b) return;
+    const blockTime = (b.timestamp - a.timestamp) / span;
+    const depthSeconds = blockTime * this.opts.confirmations;
+    if (depthSeconds * 2 >= Number(this.params.stateLag)) {
+      this.depthProblem =
+        `${this.opts.confirmations} confirmations take about ${Math.round(depthSeconds)} s at ${blockTime.toFixed(1)} s ` +
+        `per block, not well inside the state lag of ${this.params.stateLag} s: lower --confirmations`;
+      this.log.error("confirmation depth too deep for the state lag", { problem: this.depthProblem });
     }
   }
 
@@ -446,6 +475,7 @@ export class ValidatorService {
         busy: false,
         revalidateUpTo: 0n,
         repeated: new Map(),
+        rewoundAt: null,
       };
       this.nodeState.set(node, s);
     }
@@ -546,6 +576,7 @@ export class ValidatorService {
     };
 
     this.checkPageIdentity(page.meta, n, anomaly);
+    await this.checkRewound(n, page.meta.head, cursor, fx, anomaly);
 
     // Place items by position.
     const placed: Array<{ position: bigint; item: unknown }> = [];
@@ -659,19 +690,54 @@ export class ValidatorService {
       anomaly("identity", `the feed names verifyingContract ${String(meta.verifyingContract)}`);
   }
 
+  /**
+   * A feed whose head is below the cursor lost or replaced its history (a node restored from an old copy,
+   * or restarted without its data): it may be signing sequences it signed before. Its feed is read again
+   * from the start, once per rewind, and every genuine attestation is compared with those held.
+   */
+  private async checkRewound(
+    n: IndexedNode,
+    claimedHead: unknown,
+    cursor: bigint,
+    fx: PageEffects,
+    anomaly: (kind: string, detail: string, position?: bigint) => void,
+  ): Promise<void> {
+    if (typeof claimedHead !== "string" || !/^(0|[1-9][0-9]{0,19})$/.test(claimedHead)) return;
+    const head = BigInt(claimedHead);
+    const state = this.stateOf(n.node);
+    if (head >= cursor || state.rewoundAt === head) return;
+    state.rewoundAt = head;
+    anomaly("rewound", `the feed's head is position ${head}, below position ${cursor} already read`);
+    let after = 0n;
+    const pageSize = this.opts.pageSize ?? 100;
+    while (after < head && !this.stopping) {
+      const page = await this.feeds.feed(n.endpoint, after, pageSize);
+      let last = after;
+      for (const item of page.items) {
+        const position = positionOf(item);
+        if (position === null) continue;
+        if (position > last) last = position;
+        await this.checkReplayed(n, { position, item }, fx, anomaly, false);
+      }
+      if (last === after) break;
+      after = last;
+    }
+  }
+
   /** An item at a position already processed: if it is a genuine different attestation, it is evidence. */
   private async checkReplayed(
     n: IndexedNode,
     p: { position: bigint; item: unknown },
     fx: PageEffects,
     anomaly: (kind: string, detail: string, position?: bigint) => void,
+    count = true,
   ): Promise<void> {
     const read = readAttestation(p.item);
     if ("error" in read) return;
     const a = read.attestation;
     if (attestationSigner(a, this.domain) !== n.node) return;
     this.recordAttestation(n, p.position, a, "replayed", fx);
-    anomaly("replayed", `position ${p.position} served again`, p.position);
+    if (count) anomaly("replayed", `position ${p.position} served again`, p.position);
   }
 
   /** Stores a genuine attestation and records an equivocation proof if it conflicts with one held. */
@@ -1014,11 +1080,6 @@ export class ValidatorService {
       );
     if (this.balance === 0n && !this.opts.dryRun)
       problems.push(`signer ${this.address} has no balance to pay for proofs`);
-    if (f) {
-      this.metrics.head.set({}, f.head);
-      this.metrics.indexBlock.set({}, f.cursorBlock);
-      this.metrics.headLag.set({}, f.head - f.cursorBlock);
-    }
     const nodes = this.watchedNodes().map((n) => {
       const s = this.nodeState.get(n.node);
       return {

@@ -71,7 +71,7 @@ describe("validator: a lying feed", function () {
                 verifyingContract: world.deployment.contracts.Slashing.address,
                 items: page,
                 next: "0",
-                head: "0",
+                head: String(items.reduce((m, i) => Math.max(m, Number(i.position)), 0)),
               },
             };
           },
@@ -245,5 +245,22 @@ describe("validator: a lying feed", function () {
     expect(Number(faultProven.parseLog(proven[0])!.args.faultCode)).to.equal(5);
     expect(validator.store.proofs().map((p) => p.faultCode)).to.deep.equal(["EQUIVOCATION"]);
     expect(kinds()).to.include("sequence");
+  });
+
+  it("a feed that lost its history and signs a sequence again is read from the start: EQUIVOCATION", async function () {
+    // The node "restarted without its data": position 1 now carries a new message with sequence 2.
+    items = [await item(1, { sequence: 2 })];
+    const proven = await world.waitFor("a second FaultProven", async () => {
+      const logs = await world.provider.getLogs({
+        address: world.deployment.contracts.Slashing.address,
+        fromBlock: world.startBlock,
+        toBlock: "latest",
+        topics: [faultProven.getEvent("FaultProven")!.topicHash],
+      });
+      return logs.length > 1 ? logs : undefined;
+    });
+    expect(proven.map((l) => Number(faultProven.parseLog(l)!.args.faultCode))).to.deep.equal([5, 5]);
+    expect(kinds()).to.include("rewound");
+    expect(cursor(), "the cursor does not move back").to.equal(12n);
   });
 });
