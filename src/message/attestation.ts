@@ -1,14 +1,6 @@
-import {
-  AbiCoder,
-  concat,
-  getAddress,
-  getBytes,
-  keccak256,
-  recoverAddress,
-  toUtf8Bytes,
-  TypedDataEncoder,
-} from "ethers";
+import { getAddress, getBytes, keccak256, recoverAddress, toUtf8Bytes, TypedDataEncoder } from "ethers";
 import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
+import { eip712Preimage, encodeStaticWords } from "./abi-words";
 import type { Attestation, AttestationDomain, SignedAttestation } from "./types";
 
 /**
@@ -47,24 +39,36 @@ export function signatureHashOf(signature: Uint8Array): string {
   return keccak256(signature);
 }
 
-/** EIP-712 domain separator of the attestation domain. */
+const separators = new Map<string, string>();
+
+/** EIP-712 domain separator of the attestation domain (memoised per chain and contract). */
 export function attestationDomainSeparator(d: AttestationDomain): string {
-  return TypedDataEncoder.hashDomain(attestationDomain(d));
+  const id = `${d.chainId}/${d.verifyingContract.toLowerCase()}`;
+  let sep = separators.get(id);
+  if (sep === undefined) {
+    sep = TypedDataEncoder.hashDomain(attestationDomain(d));
+    if (separators.size > 64) separators.clear();
+    separators.set(id, sep);
+  }
+  return sep;
 }
 
-/** hashStruct(Attestation), with plain ABI encoding as Solidity computes it. */
+/** hashStruct(Attestation), with plain ABI encoding as Solidity computes it (word by word). */
 export function attestationStructHash(a: Attestation): string {
   return keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      ["bytes32", "bytes32", "bytes32", "uint64", "uint64"],
-      [ATTESTATION_TYPEHASH, a.digest, a.signatureHash, a.sequence, a.attestedAt],
-    ),
+    encodeStaticWords([
+      { type: "bytes32", value: ATTESTATION_TYPEHASH },
+      { type: "bytes32", value: a.digest },
+      { type: "bytes32", value: a.signatureHash },
+      { type: "uint", bits: 64, value: a.sequence },
+      { type: "uint", bits: 64, value: a.attestedAt },
+    ]),
   );
 }
 
-/** The EIP-712 digest a node signs for an attestation. */
-export function attestationDigest(a: Attestation, d: AttestationDomain): string {
-  return keccak256(concat(["0x1901", attestationDomainSeparator(d), attestationStructHash(a)]));
+/** The EIP-712 digest a node signs for an attestation (`structHash`: its hashStruct, when already known). */
+export function attestationDigest(a: Attestation, d: AttestationDomain, structHash?: string): string {
+  return keccak256(eip712Preimage(attestationDomainSeparator(d), structHash ?? attestationStructHash(a)));
 }
 
 function plain(a: Attestation): Attestation {

@@ -1,5 +1,6 @@
-import { AbiCoder, keccak256, toUtf8Bytes, concat, TypedDataEncoder } from "ethers";
+import { AbiCoder, keccak256, toUtf8Bytes, TypedDataEncoder } from "ethers";
 import type { TypedDataDomain, TypedDataField } from "ethers";
+import { eip712Preimage, encodeStaticWords } from "./abi-words";
 import type { Message } from "./types";
 
 /**
@@ -9,8 +10,8 @@ import type { Message } from "./types";
  *   digest = keccak256(0x19 0x01 || CHAT_DOMAIN_SEPARATOR || hashStruct(Message))
  *   hashStruct(Message) = keccak256(abi.encode(MESSAGE_TYPEHASH, version, from, to, timestamp, ...))
  *
- * Computed here with plain ABI encoding (what Solidity does); the tests check it against ethers'
- * TypedDataEncoder.
+ * Computed here with plain ABI encoding (what Solidity does), word by word (abi-words.ts); the tests
+ * check it against ethers' TypedDataEncoder.
  */
 
 export const MESSAGE_TYPE =
@@ -48,45 +49,68 @@ export const MESSAGE_TYPES: Record<string, TypedDataField[]> = {
   ],
 };
 
-/** hashStruct(Message). */
+/** hashStruct(Message): keccak256(abi.encode(MESSAGE_TYPEHASH, fields...)), encoded word by word. */
 export function messageStructHash(m: Message): string {
   return keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      [
-        "bytes32",
-        "uint8",
-        "address",
-        "address",
-        "uint64",
-        "uint8",
-        "uint8",
-        "bytes32",
-        "uint32",
-        "bytes32",
-        "bytes32",
-        "bytes32",
-      ],
-      [
-        MESSAGE_TYPEHASH,
-        m.version,
-        m.from,
-        m.to,
-        m.timestamp,
-        m.contentType,
-        m.encryption,
-        m.contentHash,
-        m.contentSize,
-        m.senderKey,
-        m.recipientKey,
-        m.previous,
-      ],
-    ),
+    encodeStaticWords([
+      { type: "bytes32", value: MESSAGE_TYPEHASH },
+      { type: "uint", bits: 8, value: m.version },
+      { type: "address", value: m.from },
+      { type: "address", value: m.to },
+      { type: "uint", bits: 64, value: m.timestamp },
+      { type: "uint", bits: 8, value: m.contentType },
+      { type: "uint", bits: 8, value: m.encryption },
+      { type: "bytes32", value: m.contentHash },
+      { type: "uint", bits: 32, value: m.contentSize },
+      { type: "bytes32", value: m.senderKey },
+      { type: "bytes32", value: m.recipientKey },
+      { type: "bytes32", value: m.previous },
+    ]),
   );
 }
 
 /** The EIP-712 digest of a Message: the 32 bytes the sender's OpenPGP key signs. 0x hex. */
 export function messageDigest(m: Message): string {
-  return keccak256(concat(["0x1901", CHAT_DOMAIN_SEPARATOR, messageStructHash(m)]));
+  // checkMessage (and a node or validator around it) asks for the same message's digest several times in
+  // a row: the last answer is kept and reused when every field is equal (compared by value).
+  if (last !== undefined && sameFields(last.m, m)) return last.digest;
+  const digest = keccak256(eip712Preimage(CHAT_DOMAIN_SEPARATOR, messageStructHash(m)));
+  last = { m: snapshot(m), digest };
+  return digest;
+}
+
+let last: { m: Message; digest: string } | undefined;
+
+function snapshot(m: Message): Message {
+  return {
+    version: m.version,
+    from: m.from,
+    to: m.to,
+    timestamp: m.timestamp,
+    contentType: m.contentType,
+    encryption: m.encryption,
+    contentHash: m.contentHash,
+    contentSize: m.contentSize,
+    senderKey: m.senderKey,
+    recipientKey: m.recipientKey,
+    previous: m.previous,
+  };
+}
+
+function sameFields(a: Message, b: Message): boolean {
+  return (
+    a.version === b.version &&
+    a.from === b.from &&
+    a.to === b.to &&
+    a.timestamp === b.timestamp &&
+    a.contentType === b.contentType &&
+    a.encryption === b.encryption &&
+    a.contentHash === b.contentHash &&
+    a.contentSize === b.contentSize &&
+    a.senderKey === b.senderKey &&
+    a.recipientKey === b.recipientKey &&
+    a.previous === b.previous
+  );
 }
 
 /** The same digest through ethers' generic encoder (used by tests as an independent computation). */

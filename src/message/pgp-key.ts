@@ -51,8 +51,22 @@ export interface PrimaryKey {
 
 /** `keyHash = keccak256(canonical binary public key)` (DESIGN section 3). */
 export function keyHashOf(publicKeyBytes: Uint8Array): string {
-  return keccak256(publicKeyBytes);
+  // Memoised by content: checkMessage hashes the same registered keys for every message they sign.
+  const id = Buffer.from(
+    publicKeyBytes.buffer,
+    publicKeyBytes.byteOffset,
+    publicKeyBytes.byteLength,
+  ).toString("base64");
+  let h = keyHashes.get(id);
+  if (h === undefined) {
+    h = keccak256(publicKeyBytes);
+    if (keyHashes.size >= 4096) keyHashes.clear();
+    keyHashes.set(id, h);
+  }
+  return h;
 }
+
+const keyHashes = new Map<string, string>();
 
 /** Parses the primary key packet; throws SignatureProfileError("KEY") for anything outside the profile. */
 export function parsePrimaryKey(keyBytes: Uint8Array): PrimaryKey {

@@ -1,0 +1,321 @@
+/**
+ * Validator benchmark (`npm run bench:validator`), written to reports/validator-bench.json:
+ *
+ * - catchUpSeconds: a fresh chain index reading 10,016 real `KeyAdded` events (313 owners x 32 P-256
+ *   keys, sent to the real KeyRegistry on a local `npx hardhat node`) until it is at head;
+ * - rawVerifyPerSecond: openpgp.js verification alone (readSignature + createMessage + verify, keys
+ *   already read), one thread, over the stored envelopes;
+ * - validatedPerSecond: full validation of the same stored envelopes (JSON from SQLite, schema decode,
+ *   digest, attestation signature recovered to the node, key lookups in the chain index's SQLite,
+ *   strict profile and openpgp.js signature), by the validator's worker pool on 2 threads;
+ * - peakRssMb: the benchmark process's peak resident set (the hardhat node is a separate process).
+ *
+ * Raw and full rounds alternate (5 each) and the medians are reported, because the machine may be
+ * shared; the load average is recorded too. Goals: validatedPerSecond >= 0.7 x rawVerifyPerSecond x 2,
+ * >= 1500 for P-256 keys; catch-up <= 10 s.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import hre from "hardhat";
+import * as openpgp from "openpgp";
+import { ContractFactory, Interface, Wallet, getBytes, toBeHex } from "ethers";
+import type { InterfaceAbi } from "ethers";
+import { RpcClient } from "../src/chain/rpc";
+import { ChainIndex } from "../src/chain/chain-index";
+import { openDatabase } from "../src/store/sqlite";
+import { startHardhatNode } from "../src/testing/hardhat-node";
+import {
+  composeEnvelope,
+  decodeEnvelope,
+  encodeEnvelope,
+  encodeSignedAttestation,
+  messageDigest,
+  signAttestation,
+  signatureHashOf,
+} from "../src/message";
+import { useNativeKeccak } from "../src/validator/native-hash";
+import { recoveryBackend } from "../src/validator/attestation-signer";
+import { WorkerPoolValidator } from "../src/validator/worker-pool";
+import type { ChainIndexSource } from "../src/validator/key-source";
+
+const KEYS = 32; // the KeyRegistry's cap of active keys per owner
+const OWNERS = 313; // 313 x 32 = 10,016 KeyAdded events
+const MESSAGES = 3000;
+const WORKERS = 2;
+const ROUNDS = 5;
+
+const ERC1967_PROXY = path.join(
+  path.dirname(require.resolve("@openzeppelin/upgrades-core/package.json")),
+  "artifacts/@openzeppelin/contracts-v5/proxy/ERC1967/ERC1967Proxy.sol/ERC1967Proxy.json",
+);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const log = (line: string) => console.log(`[bench:validator] ${line}`);
+
+async function main(): Promise<void> {
+  await hre.run("compile", { quiet: true });
+  useNativeKeccak();
+  const loadBefore = os.loadavg();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-validator-"));
+  const chain = await startHardhatNode();
+  try {
+    const rpc = await RpcClient.connect({ urls: [chain.url], timeoutMs: 60_000 });
+    const provider = await rpc.ethersProvider({ pollingIntervalMs: 50 });
+    const chainId = chain.chainId;
+    const deployer = await provider.getSigner(0);
+
+    // ---- the real KeyRegistry behind an ERC-1967 proxy
+    const startBlock = (await provider.getBlockNumber()) + 1;
+    const keysArt = await hre.artifacts.readArtifact("KeyRegistry");
+    const impl = await new ContractFactory(keysArt.abi, keysArt.bytecode, deployer).deploy();
+    await impl.waitForDeployment();
+    const proxyArt = JSON.parse(fs.readFileSync(ERC1967_PROXY, "utf8")) as {
+      abi: InterfaceAbi;
+      bytecode: string;
+    };
+    const init = new Interface(keysArt.abi).encodeFunctionData("initialize", [
+      deployer.address,
+      deployer.address,
+    ]);
+    const proxy = await new ContractFactory(proxyArt.abi, proxyArt.bytecode, deployer).deploy(
+      await impl.getAddress(),
+      init,
+    );
+    await proxy.waitForDeployment();
+    const keyRegistry = await proxy.getAddress();
+    const nodeRegistry = Wallet.createRandom().address; // no node events in this benchmark
+    const slashing = Wallet.createRandom().address; // attestation domain only
+
+    // ---- 32 P-256 keys, 313 owners each adding all of them
+    log(`generating ${KEYS} P-256 keys`);
+    const created = new Date(Date.now() - 3_600_000);
+    const keys: Array<{ privateKey: openpgp.PrivateKey; publicKey: Uint8Array }> = [];
+    for (let i = 0; i < KEYS; i++) {
+      const { privateKey } = await openpgp.generateKey({
+        type: "ecc",
+        curve: "nistP256",
+        userIDs: [{ name: `bench ${i}` }],
+        date: created,
+        format: "object",
+      });
+      keys.push({ privateKey, publicKey: privateKey.toPublic().write() });
+    }
+    const owners = Array.from({ length: OWNERS }, () => Wallet.createRandom());
+    log(`sending ${OWNERS * KEYS} addKey transactions`);
+    await rpc.request("evm_setAutomine", [false]);
+    const iface = new Interface(keysArt.abi);
+    const fee = { maxFeePerGas: 10_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n };
+    for (const o of owners) await rpc.request("hardhat_setBalance", [o.address, toBeHex(10n ** 20n)]);
+    const raws: string[] = [];
+    for (const o of owners) {
+      for (let k = 0; k < KEYS; k++) {
+        raws.push(
+          await o.signTransaction({
+            type: 2,
+            chainId,
+            to: keyRegistry,
+            nonce: k,
+            gasLimit: 400_000n,
+            data: iface.encodeFunctionData("addKey", [keys[k].publicKey]),
+            ...fee,
+          }),
+        );
+      }
+    }
+    for (const r of raws) await rpc.request("eth_sendRawTransaction", [r]);
+    let blocks = 0;
+    for (;;) {
+      const pending = await rpc.request<{ transactions: unknown[] }>("eth_getBlockByNumber", [
+        "pending",
+        false,
+      ]);
+      if (pending.transactions.length === 0) break;
+      await rpc.request("evm_mine", []);
+      blocks++;
+    }
+    await rpc.request("evm_setAutomine", [true]);
+    const head = await rpc.blockNumber();
+    log(`${raws.length} keys added in ${blocks} blocks (head ${head})`);
+
+    // ---- catch-up: a fresh chain index reads every KeyAdded event
+    const indexFile = "chain-index.sqlite";
+    const db = openDatabase({ dataDir, file: indexFile });
+    const index = new ChainIndex({
+      db,
+      rpc,
+      chainId,
+      keyRegistry,
+      nodeRegistry,
+      startBlock,
+      confirmations: 0,
+    });
+    const t0 = performance.now();
+    let polled;
+    do polled = await index.poll();
+    while (polled.cursor < head);
+    const catchUpSeconds = (performance.now() - t0) / 1000;
+    const indexedKeys = index.keyCount();
+    log(`catch-up: ${indexedKeys} key records in ${catchUpSeconds.toFixed(2)} s`);
+    if (indexedKeys !== OWNERS * KEYS)
+      throw new Error(`indexed ${indexedKeys} keys, expected ${OWNERS * KEYS}`);
+
+    // ---- stored envelopes: plaintext messages from owners to recipients without keys, attested by a node
+    log(`composing ${MESSAGES} envelopes`);
+    const node = Wallet.createRandom();
+    const domain = { chainId, verifyingContract: slashing };
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    db.exec("CREATE TABLE bench_items (id INTEGER PRIMARY KEY, json TEXT NOT NULL) STRICT");
+    const insert = db.prepare("INSERT INTO bench_items (id, json) VALUES (?, ?)");
+    for (let i = 0; i < MESSAGES; i++) {
+      const owner = owners[i % OWNERS];
+      const key = keys[(i * 7) % KEYS];
+      const e = await composeEnvelope({
+        from: owner.address,
+        to: Wallet.createRandom().address,
+        content: new TextEncoder().encode(`message ${i}: ${"x".repeat(i % 200)}`),
+        senderPrivateKey: key.privateKey,
+        senderPublicKey: key.publicKey,
+        timestamp: now,
+      });
+      const a = await signAttestation(
+        node,
+        {
+          digest: messageDigest(e),
+          signatureHash: signatureHashOf(e.signature),
+          sequence: BigInt(i + 1),
+          attestedAt: now,
+        },
+        domain,
+      );
+      insert.run(
+        i + 1,
+        JSON.stringify({
+          position: String(i + 1),
+          envelope: encodeEnvelope(e),
+          attestation: encodeSignedAttestation(a),
+        }),
+      );
+    }
+    const params = { maxContentSize: 65_536, maxClockSkew: 900n, stateLag: 600n };
+    const readItems = () =>
+      db
+        .prepare<[], { json: string }>("SELECT json FROM bench_items ORDER BY id")
+        .all()
+        .map((r) => r.json);
+
+    // ---- raw openpgp.js verification: inputs prepared outside the timing
+    const pgpKeys = await Promise.all(keys.map((k) => openpgp.readKey({ binaryKey: k.publicKey })));
+    const keyIndex = new Map(keys.map((k, i) => [Buffer.from(k.publicKey).toString("base64"), i]));
+    const raw = readItems().map((j, i) => {
+      const e = decodeEnvelope((JSON.parse(j) as { envelope: unknown }).envelope);
+      const k = keyIndex.get(Buffer.from(keys[(i * 7) % KEYS].publicKey).toString("base64")) as number;
+      return { digest: getBytes(messageDigest(e)), signature: e.signature, key: pgpKeys[k] };
+    });
+    const rawRound = async (): Promise<number> => {
+      const t = performance.now();
+      for (const r of raw) {
+        const signature = await openpgp.readSignature({ binarySignature: r.signature });
+        const message = await openpgp.createMessage({ binary: r.digest });
+        const v = await openpgp.verify({ message, signature, verificationKeys: r.key });
+        await v.signatures[0].verified;
+      }
+      return raw.length / ((performance.now() - t) / 1000);
+    };
+
+    // ---- full validation on 2 worker threads, keys from the chain index in SQLite
+    const source: ChainIndexSource = {
+      kind: "chain-index",
+      dataDir,
+      file: indexFile,
+      chainId,
+      keyRegistry,
+      nodeRegistry,
+      startBlock,
+      confirmations: 0,
+    };
+    const pool = await WorkerPoolValidator.start({ workers: WORKERS, source, maxInflightPerWorker: 64 });
+    const fullRound = async (): Promise<number> => {
+      const t = performance.now();
+      const items = readItems();
+      const verdicts = await Promise.all(
+        items.map((item) => pool.validate({ item, node: node.address, params, domain })),
+      );
+      const secs = (performance.now() - t) / 1000;
+      const bad = verdicts.filter((v) => v.kind !== "attested" || v.outcome.status !== "valid");
+      if (bad.length > 0)
+        throw new Error(`${bad.length} envelopes did not validate: ${JSON.stringify(bad[0])}`);
+      return items.length / secs;
+    };
+    log("warming up");
+    await rawRound();
+    await fullRound();
+    const raws_: number[] = [];
+    const fulls: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      raws_.push(await rawRound());
+      fulls.push(await fullRound());
+      log(`round ${r + 1}: raw ${raws_[r].toFixed(0)}/s, validated ${fulls[r].toFixed(0)}/s`);
+    }
+    await pool.close();
+    await index.stop();
+    db.close();
+
+    const rawVerifyPerSecond = Math.round(median(raws_));
+    const validatedPerSecond = Math.round(median(fulls));
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    const ratioGoal = Math.round(0.7 * rawVerifyPerSecond * WORKERS);
+    const report = {
+      command: "npm run bench:validator",
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model ?? "unknown",
+        node: process.version,
+        loadAverageBefore: loadBefore.map((l) => Number(l.toFixed(2))),
+        loadAverageAfter: os.loadavg().map((l) => Number(l.toFixed(2))),
+      },
+      keyType: "P-256",
+      messages: MESSAGES,
+      envelopes: "plaintext to recipients without keys, stored as feed-item JSON in SQLite",
+      coresUsed: WORKERS,
+      rawVerifyPerSecond,
+      validatedPerSecond,
+      rounds: { rawVerifyPerSecond: raws_.map(Math.round), validatedPerSecond: fulls.map(Math.round) },
+      attestationRecovery: recoveryBackend(),
+      catchUp: {
+        keyAddedEvents: indexedKeys,
+        blocks,
+        seconds: Number(catchUpSeconds.toFixed(2)),
+        confirmations: 0,
+        chunkSize: 2000,
+      },
+      peakRssMb,
+      goals: {
+        validatedVsRaw: {
+          goal: `>= 0.7 x raw x ${WORKERS} = ${ratioGoal}`,
+          met: validatedPerSecond >= ratioGoal,
+        },
+        validatedP256: { goal: ">= 1500", met: validatedPerSecond >= 1500 },
+        catchUp: { goal: "<= 10 s", met: catchUpSeconds <= 10 },
+      },
+    };
+    const out = path.join(__dirname, "..", "reports", "validator-bench.json");
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+    log(`wrote ${path.relative(process.cwd(), out)}`);
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    await chain.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,83 @@
+/**
+ * The parts of the Slashing contract's ABI the validator uses (contracts/interfaces/ISlashing.sol), as
+ * human-readable fragments: the validator runs without TypeChain types, and a test checks every fragment
+ * against the compiled artifact.
+ */
+import { Interface } from "ethers";
+
+const MESSAGE =
+  "(uint8 version,address from,address to,uint64 timestamp,uint8 contentType,uint8 encryption," +
+  "bytes32 contentHash,uint32 contentSize,bytes32 senderKey,bytes32 recipientKey,bytes32 previous)";
+const ATTESTATION = "(bytes32 digest,bytes32 signatureHash,uint64 sequence,uint64 attestedAt)";
+
+export const SLASHING_FRAGMENTS = [
+  `function proveMalformed(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature) returns (bytes32 offenceId, uint256 slashed)`,
+  `function proveUnauthorizedSender(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature) returns (bytes32 offenceId, uint256 slashed)`,
+  `function proveWrongEncryption(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature, bytes32 recipientActiveKey) returns (bytes32 offenceId, uint256 slashed)`,
+  `function proveBadSignature(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature, bytes signature, bytes publicKey) returns (bytes32 offenceId, uint256 slashed)`,
+  `function proveEquivocation(${ATTESTATION} a, bytes signatureA, ${ATTESTATION} b, bytes signatureB) returns (bytes32 offenceId, uint256 slashed)`,
+  "function isOffenceConsumed(bytes32 offenceId) view returns (bool)",
+  "function effectiveLimits(uint64 attestedAt) view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew)",
+  "function nodeRegistry() view returns (address)",
+  "function keyRegistry() view returns (address)",
+  "function paused() view returns (bool)",
+  "event FaultProven(bytes32 indexed offenceId, address indexed node, uint8 indexed faultCode, address reporter, bytes32 digest, uint8 detail, uint256 slashed)",
+  "error SlashingZeroAddress()",
+  "error SlashingInvalidNodeSignature()",
+  "error SlashingNodeWithoutStake(address signer)",
+  "error SlashingDigestMismatch(bytes32 attested, bytes32 computed)",
+  "error SlashingSignatureHashMismatch(bytes32 attested, bytes32 computed)",
+  "error SlashingSenderKeyMismatch(bytes32 senderKey, bytes32 computed)",
+  "error SlashingNoFault(uint8 faultCode)",
+  "error SlashingStateLag(address owner, bytes32 keyHash, uint64 changedAt, uint64 attestedAt)",
+  "error SlashingEd25519NeedsDispute(bytes32 senderKey)",
+  "error SlashingOffenceConsumed(bytes32 offenceId)",
+  "error SlashingIdenticalAttestations()",
+  "error SlashingSequenceMismatch(uint64 sequenceA, uint64 sequenceB)",
+  "error SlashingSignerMismatch(address signerA, address signerB)",
+] as const;
+
+/** Errors of libraries and OpenZeppelin bases that a proof may revert with. */
+export const SLASHING_DEPENDENCY_ERRORS = [
+  "error EnforcedPause()",
+  "error ReentrancyGuardReentrantCall()",
+  "error OpenPgpKeyTruncated()",
+  "error OpenPgpKeyNotPublicKeyPacket(uint8 tag)",
+  "error OpenPgpKeyPartialLength(uint8 lengthOctet)",
+  "error OpenPgpKeyUnsupportedVersion(uint8 version)",
+  "error OpenPgpKeyUnsupportedAlgorithm(uint8 algorithm)",
+  "error OpenPgpKeyUnsupportedCurve(uint8 algorithm, bytes oid)",
+  "error OpenPgpKeyRsaModulusTooSmall(uint256 bits)",
+  "error OpenPgpKeyMalformedMpi(uint256 offset)",
+  "error OpenPgpKeyInvalidPoint()",
+  "error OpenPgpKeyPacketLengthMismatch(uint256 packetEnd, uint256 fieldsEnd)",
+  "error OpenPgpKeyWrongAlgorithm(uint8 expected, uint8 actual)",
+] as const;
+
+export const SLASHING_INTERFACE = new Interface([...SLASHING_FRAGMENTS, ...SLASHING_DEPENDENCY_ERRORS]);
+
+/** `ISlashing.FaultCode` values. */
+export const FAULT_CODE = {
+  MALFORMED: 1,
+  UNAUTHORIZED_SENDER: 2,
+  WRONG_ENCRYPTION: 3,
+  BAD_SIGNATURE: 4,
+  EQUIVOCATION: 5,
+} as const;
+
+export type ProvableFaultCode = keyof typeof FAULT_CODE;
+
+/** The proof entry point of each fault class. */
+export const PROOF_METHOD: Record<ProvableFaultCode, string> = {
+  MALFORMED: "proveMalformed",
+  UNAUTHORIZED_SENDER: "proveUnauthorizedSender",
+  WRONG_ENCRYPTION: "proveWrongEncryption",
+  BAD_SIGNATURE: "proveBadSignature",
+  EQUIVOCATION: "proveEquivocation",
+};
+
+/** NodeRegistry / KeyRegistry views the validator reads. */
+export const NODE_REGISTRY_INTERFACE = new Interface([
+  "function isActive(address node) view returns (bool)",
+  "function stakeOf(address node) view returns (uint256 bonded, uint256 unbonding)",
+]);

@@ -1,0 +1,171 @@
+import { expect } from "chai";
+import { Interface } from "ethers";
+import { ValidatorService } from "../../src/validator/service";
+import { devAccountKey } from "../../src/validator/config";
+import { PUSH, createWorld, missingContracts } from "./fixtures/world";
+import type { PushNodeHandle, World } from "./fixtures/world";
+
+/**
+ * End to end: a real hardhat node with the real contracts, real Push Nodes (one per fault class, started
+ * with --accept for it, plus two honest ones) and the validator. Every provable fault is slashed, with the
+ * proof mined within the confirmation depth + 2 blocks of the attestation becoming visible; honest traffic
+ * never gets a proof sent.
+ */
+describe("validator: end to end, one node per fault class", function () {
+  const CONFIRMATIONS = 2;
+  let world: World;
+  let validator: ValidatorService;
+  const faultProven = new Interface([
+    "event FaultProven(bytes32 indexed offenceId, address indexed node, uint8 indexed faultCode, address reporter, bytes32 digest, uint8 detail, uint256 slashed)",
+  ]);
+
+  before(async function () {
+    const missing = await missingContracts();
+    if (missing.length > 0) {
+      console.log(`      (skipped: contracts not in this checkout yet: ${missing.join(", ")})`);
+      this.skip();
+    }
+    world = await createWorld({ intervalMs: 1000 });
+    validator = await ValidatorService.create({
+      rpcUrls: [world.chain.url],
+      chainId: world.chainId,
+      slashing: world.deployment.contracts.Slashing.address,
+      keyRegistry: world.deployment.contracts.KeyRegistry.address,
+      nodeRegistry: world.deployment.contracts.NodeRegistry.address,
+      startBlock: world.startBlock,
+      privateKey: devAccountKey(5),
+      dataDir: world.tmp("validator"),
+      confirmations: CONFIRMATIONS,
+      port: 0,
+      feedIntervalMs: 100,
+      indexIntervalMs: 100,
+      proofIntervalMs: 100,
+      workers: 0,
+    });
+    validator.start();
+  });
+
+  after(async function () {
+    await validator?.stop();
+    await world?.stop();
+  });
+
+  async function provenFor(
+    node: string,
+  ): Promise<{ blockNumber: number; faultCode: number; reporter: string }[]> {
+    const logs = await world.provider.getLogs({
+      address: world.deployment.contracts.Slashing.address,
+      fromBlock: world.startBlock,
+      toBlock: "latest",
+      topics: [
+        faultProven.getEvent("FaultProven")!.topicHash,
+        null,
+        "0x" + node.slice(2).toLowerCase().padStart(64, "0"),
+      ],
+    });
+    return logs.map((l) => {
+      const p = faultProven.parseLog(l)!;
+      return {
+        blockNumber: l.blockNumber,
+        faultCode: Number(p.args.faultCode),
+        reporter: p.args.reporter as string,
+      };
+    });
+  }
+
+  it("honest traffic through two nodes: no proof", async function () {
+    const [a, b] = [await world.pushNode(), await world.pushNode()];
+    const alice = await world.user();
+    const bob = await world.user();
+    const carol = await world.user(false);
+    for (const node of [a, b]) {
+      await world.submit(node, await world.compose(alice, bob));
+      await world.submit(node, await world.compose(bob, alice));
+      await world.submit(node, await world.compose(alice, carol));
+    }
+    await world.waitFor("both feeds validated", async () => {
+      const h = validator.health();
+      const nodes = h.nodes as Array<{ node: string; cursor: string }>;
+      const done = [a, b].every((n) => nodes.find((x) => x.node === n.signer.address)?.cursor === "3");
+      return done ? true : undefined;
+    });
+    expect(validator.store.proofs()).to.deep.equal([]);
+    expect(validator.metrics.validated.get({ outcome: "valid" })).to.be.at.least(6);
+  });
+
+  async function expectSlashed(node: PushNodeHandle, code: number, visibleBlock: number): Promise<void> {
+    const proven = await world.waitFor(`FaultProven for ${node.signer.address}`, async () => {
+      const p = await provenFor(node.signer.address);
+      return p.length > 0 ? p : undefined;
+    });
+    expect(proven).to.have.length(1);
+    expect(proven[0].faultCode).to.equal(code);
+    expect(proven[0].reporter).to.equal(validator.address);
+    expect(proven[0].blockNumber, "mined within confirmations + 2 blocks").to.be.at.most(
+      visibleBlock + CONFIRMATIONS + 2,
+    );
+    const [bonded, unbonding] = (await world.registry.getFunction("stakeOf")(
+      node.signer.address,
+    )) as bigint[];
+    expect(bonded + unbonding).to.be.lessThan(25_000n * PUSH);
+    await world.waitFor("the proof to be final", async () =>
+      validator.store
+        .proofs()
+        .every((p) => p.node !== node.signer.address || (p.final && p.state === "mined"))
+        ? true
+        : undefined,
+    );
+  }
+
+  it("MALFORMED: the node that accepted it is slashed within confirmations + 2 blocks", async function () {
+    const node = await world.pushNode("MALFORMED");
+    const alice = await world.user();
+    const bob = await world.user(false);
+    // contentType 9 is not a content type.
+    const { answer, block } = await world.submit(node, await world.compose(alice, bob, { contentType: 9 }));
+    expect(answer.acceptedFault).to.equal("MALFORMED");
+    await expectSlashed(node, 1, block);
+  });
+
+  it("UNAUTHORIZED_SENDER: a sender key never registered for `from`", async function () {
+    const node = await world.pushNode("UNAUTHORIZED_SENDER");
+    const mallory = await world.user(false);
+    const bob = await world.user();
+    const { answer, block } = await world.submit(node, await world.compose(mallory, bob));
+    expect(answer.acceptedFault).to.equal("UNAUTHORIZED_SENDER");
+    await expectSlashed(node, 2, block);
+  });
+
+  it("WRONG_ENCRYPTION: content encrypted to a key that is not the recipient's", async function () {
+    const node = await world.pushNode("WRONG_ENCRYPTION");
+    const alice = await world.user();
+    const bob = await world.user();
+    const stranger = await world.user(false);
+    const e = await world.compose(alice, bob, { encryptTo: stranger.publicKey });
+    const { answer, block } = await world.submit(node, e);
+    expect(answer.acceptedFault).to.equal("WRONG_ENCRYPTION");
+    await expectSlashed(node, 3, block);
+  });
+
+  it("BAD_SIGNATURE: a P-256 signature whose arithmetic fails", async function () {
+    const node = await world.pushNode("BAD_SIGNATURE");
+    const alice = await world.user();
+    const bob = await world.user(false);
+    const e = await world.compose(alice, bob);
+    const sig = Uint8Array.from(e.signature);
+    sig[sig.length - 1] ^= 0x01; // last byte of s: profile intact, arithmetic broken
+    const { answer, block } = await world.submit(node, { ...e, signature: sig });
+    expect(answer.acceptedFault).to.equal("BAD_SIGNATURE");
+    await expectSlashed(node, 4, block);
+  });
+
+  it("EQUIVOCATION: two attestations with the same sequence", async function () {
+    const node = await world.pushNode("EQUIVOCATION");
+    const alice = await world.user();
+    const bob = await world.user(false);
+    const first = await world.submit(node, await world.compose(alice, bob));
+    const second = await world.submit(node, await world.compose(alice, bob));
+    expect(second.answer.attestation.sequence).to.equal(first.answer.attestation.sequence);
+    await expectSlashed(node, 5, second.block);
+  });
+});

@@ -1,0 +1,171 @@
+import { expect } from "chai";
+import { Interface } from "ethers";
+import { ValidatorService } from "../../src/validator/service";
+import { devAccountKey } from "../../src/validator/config";
+import { FlakyProxy } from "../../src/testing/flaky-proxy";
+import { createWorld, missingContracts } from "./fixtures/world";
+import type { World } from "./fixtures/world";
+
+/**
+ * RPC outages through a proxy that drops or fails JSON-RPC requests (src/testing/flaky-proxy.ts): the
+ * validator backs off, reports itself unhealthy, never crashes, and once the RPC is back it proves the
+ * fault exactly once; a transaction whose broadcast was swallowed is re-broadcast (same hash), and a
+ * second RPC URL takes over while the first is down.
+ */
+describe("validator: RPC outages (flaky proxy)", function () {
+  let world: World;
+  const running: ValidatorService[] = [];
+  const proxies: FlakyProxy[] = [];
+  const faultProven = new Interface([
+    "event FaultProven(bytes32 indexed offenceId, address indexed node, uint8 indexed faultCode, address reporter, bytes32 digest, uint8 detail, uint256 slashed)",
+  ]);
+
+  before(async function () {
+    const missing = await missingContracts();
+    if (missing.length > 0) {
+      console.log(`      (skipped: contracts not in this checkout yet: ${missing.join(", ")})`);
+      this.skip();
+    }
+    world = await createWorld({ intervalMs: 500 });
+  });
+
+  afterEach(async function () {
+    // One validator at a time: an earlier one would prove the next test's fault.
+    for (const v of running.splice(0)) await v.stop();
+  });
+
+  after(async function () {
+    for (const p of proxies) await p.close();
+    await world?.stop();
+  });
+
+  async function validator(urls: string[], account: number): Promise<ValidatorService> {
+    const v = await ValidatorService.create({
+      rpcUrls: urls,
+      chainId: world.chainId,
+      slashing: world.deployment.contracts.Slashing.address,
+      keyRegistry: world.deployment.contracts.KeyRegistry.address,
+      nodeRegistry: world.deployment.contracts.NodeRegistry.address,
+      startBlock: world.startBlock,
+      privateKey: devAccountKey(account),
+      dataDir: world.tmp("validator-outage"),
+      confirmations: 2,
+      port: 0,
+      feedIntervalMs: 100,
+      indexIntervalMs: 100,
+      proofIntervalMs: 100,
+      rpcTimeoutMs: 300,
+      maxBackoffMs: 1000,
+      workers: 0,
+    });
+    running.push(v);
+    v.start();
+    return v;
+  }
+
+  async function proven(node: string): Promise<string[]> {
+    const logs = await world.provider.getLogs({
+      address: world.deployment.contracts.Slashing.address,
+      fromBlock: world.startBlock,
+      toBlock: "latest",
+      topics: [
+        faultProven.getEvent("FaultProven")!.topicHash,
+        null,
+        "0x" + node.slice(2).toLowerCase().padStart(64, "0"),
+      ],
+    });
+    return logs.map((l) => l.transactionHash);
+  }
+
+  async function health(
+    v: ValidatorService,
+  ): Promise<{ status: number; body: { ok: boolean; problems: string[] } }> {
+    const res = await fetch(`${v.url}/health`);
+    return { status: res.status, body: (await res.json()) as { ok: boolean; problems: string[] } };
+  }
+
+  it("survives a full outage: unhealthy meanwhile, then proves the fault once", async function () {
+    const proxy = await FlakyProxy.start(world.chain.url);
+    proxies.push(proxy);
+    const v = await validator([proxy.url], 11);
+    await world.waitFor("healthy", async () => ((await health(v)).status === 200 ? true : undefined));
+    const node = await world.pushNode("MALFORMED");
+    const alice = await world.user();
+    const bob = await world.user(false);
+
+    proxy.setMode({ kind: "drop" });
+    await world.submit(node, await world.compose(alice, bob, { contentType: 77 }));
+    await world.waitFor(
+      "unhealthy",
+      async () => ((await health(v)).status === 503 ? true : undefined),
+      60_000,
+    );
+    const during = await health(v);
+    expect(during.body.problems.join(" ")).to.match(/not polled successfully|not run successfully/);
+    await new Promise((r) => setTimeout(r, 3000));
+    proxy.setMode({ kind: "http-error", status: 502 });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(v.metrics.loopErrors.get({ loop: "index" })).to.be.greaterThan(0);
+    expect(await proven(node.signer.address), "nothing could be sent meanwhile").to.deep.equal([]);
+
+    proxy.setMode({ kind: "pass" });
+    await world.waitFor(
+      "the fault proven",
+      async () => ((await proven(node.signer.address)).length > 0 ? true : undefined),
+      60_000,
+    );
+    await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
+    expect(await proven(node.signer.address)).to.have.length(1);
+    expect((await health(v)).status).to.equal(200);
+  });
+
+  it("a broadcast swallowed by the RPC is re-broadcast with the same hash", async function () {
+    const proxy = await FlakyProxy.start(world.chain.url);
+    proxies.push(proxy);
+    let swallow = true;
+    proxy.setRule((req) =>
+      swallow && req.method === "eth_sendRawTransaction" ? { kind: "drop" } : undefined,
+    );
+    const v = await validator([proxy.url], 12);
+    const node = await world.pushNode("MALFORMED");
+    const alice = await world.user();
+    const bob = await world.user(false);
+    await world.submit(node, await world.compose(alice, bob, { contentType: 78 }));
+    const sent = await world.waitFor("a sent proof", async () => {
+      const p = v.store.proofs().find((x) => x.node === node.signer.address);
+      return p?.state === "sent" ? p : undefined;
+    });
+    await world.waitFor("a few swallowed broadcasts", async () =>
+      proxy.count("eth_sendRawTransaction", "drop") >= 2 ? true : undefined,
+    );
+    expect(await proven(node.signer.address)).to.deep.equal([]);
+    swallow = false;
+    await world.waitFor(
+      "the fault proven",
+      async () => ((await proven(node.signer.address)).length > 0 ? true : undefined),
+      60_000,
+    );
+    expect(await proven(node.signer.address)).to.deep.equal([sent.txHash]);
+    await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
+    expect(v.store.sentTransactions()).to.deep.equal([sent.txHash]);
+  });
+
+  it("fails over to a second RPC URL while the first is down", async function () {
+    const proxy = await FlakyProxy.start(world.chain.url);
+    proxies.push(proxy);
+    const v = await validator([proxy.url, world.chain.url], 13);
+    proxy.setMode({ kind: "http-error", status: 503 });
+    const node = await world.pushNode("MALFORMED");
+    const alice = await world.user();
+    const bob = await world.user(false);
+    const { block } = await world.submit(node, await world.compose(alice, bob, { contentType: 79 }));
+    await world.waitFor(
+      "the fault proven",
+      async () => ((await proven(node.signer.address)).length > 0 ? true : undefined),
+      60_000,
+    );
+    const receipt = await world.provider.getTransactionReceipt((await proven(node.signer.address))[0]);
+    expect(receipt!.blockNumber).to.be.at.most(block + 2 + 2);
+    expect(v.rpc.stats().failovers).to.be.greaterThan(0);
+  });
+});
