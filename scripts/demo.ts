@@ -48,6 +48,8 @@ export interface DemoNode {
   accept?: FaultClass;
   running?: RunningPushNode;
   client?: NodeClient;
+  /** The node's HTTP address (kept after it stops). */
+  url?: string;
   dataDir?: string;
 }
 
@@ -80,6 +82,8 @@ export interface DemoContext {
   nodes: DemoNode[];
   users: Record<string, DemoUser>;
   validator?: ValidatorService;
+  /** The validator's health and metrics address (kept after it stops). */
+  validatorUrl?: string;
   reporter?: string;
   /** Invalid messages the faulty node attested. */
   faults: DemoFault[];
@@ -276,6 +280,7 @@ export const STEPS: DemoStep[] = [
           pollIntervalMs: 200,
         });
         n.client = new NodeClient(n.running.url);
+        n.url = n.running.url;
         ctx.log(
           `  ${n.role.padEnd(9)} node ${n.signer.address} at ${n.running.url}${n.accept ? `  (accepts ${n.accept} messages)` : ""}`,
         );
@@ -370,6 +375,7 @@ export const STEPS: DemoStep[] = [
       });
       ctx.validator.start();
       ctx.reporter = ctx.validator.address;
+      ctx.validatorUrl = ctx.validator.url;
       ctx.log(`  watcher ${ctx.reporter}; health and metrics at ${ctx.validator.url}`);
     },
   },
