@@ -21,7 +21,9 @@ import {PushTypedData} from "./libraries/PushTypedData.sol";
 ///      registries and the verifier, all trusted). BAD_SIGNATURE proofs are checked by a separate stateless
 ///      {IOpenPgpVerifier} (it keeps this contract under the code size limit). Gas: the registries are
 ///      immutables, and the parameters, the most lenient limits and the pause flag share one storage slot, so a
-///      proof reads two slots of its own (that one and its offence) besides what the registries read.
+///      proof reads two slots of its own (that one and its offence) besides what the registries read. A proof
+///      that goes through makes one call to the node registry ({INodeRegistry.slashShare}), which makes one to the
+///      vault: the node's stake is not read beforehand (only on failure paths, to keep the error order).
 contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpgradeable, EIP712Upgradeable {
     /// @notice Governance (the timelock): parameters, verifier, upgrades, unpause.
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
@@ -30,8 +32,6 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
 
     /// @notice Largest allowed state lag: a change of a limit older than this is known to every honest node.
     uint256 public constant LIMIT_CHANGE_WINDOW = 1 days;
-
-    uint256 private constant _BPS = 10_000;
 
     /// @notice Everything a proof reads, in one storage slot: the parameters, the most lenient values ever
     ///         set for the three limits that decide faults with when one of them last changed (see
@@ -131,16 +131,12 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         Attestation calldata attestation,
         bytes calldata nodeSignature
     ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
-        (address node, uint256 stake, bytes32 digest) = _open(
-            FaultCode.Malformed,
-            message,
-            attestation,
-            nodeSignature
-        );
-        offenceId = _messageOffenceId(FaultCode.Malformed, node, digest);
+        address node;
+        bytes32 digest;
+        (node, digest, offenceId) = _open(FaultCode.Malformed, message, attestation, nodeSignature);
         MalformedReason reason = _malformedReason(message, attestation.attestedAt);
-        if (reason == MalformedReason.None) revert SlashingNoFault(uint8(FaultCode.Malformed));
-        slashed = _slash(offenceId, node, stake, FaultCode.Malformed, digest, uint8(reason));
+        if (reason == MalformedReason.None) _noFault(node, FaultCode.Malformed);
+        slashed = _slash(offenceId, node, FaultCode.Malformed, digest, uint8(reason));
     }
 
     /// @inheritdoc ISlashing
@@ -149,17 +145,13 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         Attestation calldata attestation,
         bytes calldata nodeSignature
     ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
-        (address node, uint256 stake, bytes32 digest) = _open(
-            FaultCode.UnauthorizedSender,
-            message,
-            attestation,
-            nodeSignature
-        );
-        offenceId = _messageOffenceId(FaultCode.UnauthorizedSender, node, digest);
-        if (_keyActive(message.from, message.senderKey, message.timestamp, attestation.attestedAt)) {
-            revert SlashingNoFault(uint8(FaultCode.UnauthorizedSender));
+        address node;
+        bytes32 digest;
+        (node, digest, offenceId) = _open(FaultCode.UnauthorizedSender, message, attestation, nodeSignature);
+        if (_keyActive(node, message.from, message.senderKey, message.timestamp, attestation.attestedAt)) {
+            _noFault(node, FaultCode.UnauthorizedSender);
         }
-        slashed = _slash(offenceId, node, stake, FaultCode.UnauthorizedSender, digest, 0);
+        slashed = _slash(offenceId, node, FaultCode.UnauthorizedSender, digest, 0);
     }
 
     /// @inheritdoc ISlashing
@@ -169,23 +161,32 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         bytes calldata nodeSignature,
         bytes32 recipientActiveKey
     ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
-        (address node, uint256 stake, bytes32 digest) = _open(
-            FaultCode.WrongEncryption,
-            message,
-            attestation,
-            nodeSignature
-        );
-        offenceId = _messageOffenceId(FaultCode.WrongEncryption, node, digest);
+        address node;
+        bytes32 digest;
+        (node, digest, offenceId) = _open(FaultCode.WrongEncryption, message, attestation, nodeSignature);
         bool fault;
         if (message.encryption == 1) {
             // PGP content: the key it is encrypted to must be one of the recipient's, active then.
-            fault = !_keyActive(message.to, message.recipientKey, message.timestamp, attestation.attestedAt);
+            fault =
+                !_keyActive(
+                    node,
+                    message.to,
+                    message.recipientKey,
+                    message.timestamp,
+                    attestation.attestedAt
+                );
         } else if (message.encryption == 0) {
             // Plaintext is only for recipients without an active key.
-            fault = _keyActive(message.to, recipientActiveKey, message.timestamp, attestation.attestedAt);
+            fault = _keyActive(
+                node,
+                message.to,
+                recipientActiveKey,
+                message.timestamp,
+                attestation.attestedAt
+            );
         }
-        if (!fault) revert SlashingNoFault(uint8(FaultCode.WrongEncryption));
-        slashed = _slash(offenceId, node, stake, FaultCode.WrongEncryption, digest, 0);
+        if (!fault) _noFault(node, FaultCode.WrongEncryption);
+        slashed = _slash(offenceId, node, FaultCode.WrongEncryption, digest, 0);
     }
 
     /// @inheritdoc ISlashing
@@ -196,28 +197,38 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         bytes calldata signature,
         bytes calldata publicKey
     ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
-        (address node, uint256 stake, bytes32 digest) = _open(
-            FaultCode.BadSignature,
-            message,
-            attestation,
-            nodeSignature
-        );
-        offenceId = _messageOffenceId(FaultCode.BadSignature, node, digest);
+        address node;
+        bytes32 digest;
+        (node, digest, offenceId) = _open(FaultCode.BadSignature, message, attestation, nodeSignature);
         bytes32 sigHash = keccak256(signature);
         if (sigHash != attestation.signatureHash) {
+            _requireStake(node);
             revert SlashingSignatureHashMismatch(attestation.signatureHash, sigHash);
         }
         bytes32 keyHash = keccak256(publicKey);
-        if (keyHash != message.senderKey) revert SlashingSenderKeyMismatch(message.senderKey, keyHash);
+        if (keyHash != message.senderKey) {
+            _requireStake(node);
+            revert SlashingSenderKeyMismatch(message.senderKey, keyHash);
+        }
 
-        (uint8 algorithm, uint8 status) = _verifier.check(digest, signature, publicKey);
+        uint8 algorithm;
+        uint8 status;
+        try _verifier.check(digest, signature, publicKey) returns (uint8 algorithm_, uint8 status_) {
+            (algorithm, status) = (algorithm_, status_);
+        } catch (bytes memory reason) {
+            // Key bytes outside the profile: the verifier's error, unless the node has no stake (checked first).
+            _requireStake(node);
+            assembly ("memory-safe") {
+                revert(add(reason, 0x20), mload(reason))
+            }
+        }
         // EdDSA keys go to a dispute (DESIGN section 5), whatever the verifier says of the profile.
         if (algorithm != OpenPgpSignature.RSA_ALGORITHM && algorithm != OpenPgpSignature.ECDSA_ALGORITHM) {
+            _requireStake(node);
             revert SlashingEd25519NeedsDispute(keyHash);
         }
-        if (status == uint8(OpenPgpSignature.Status.Valid))
-            revert SlashingNoFault(uint8(FaultCode.BadSignature));
-        slashed = _slash(offenceId, node, stake, FaultCode.BadSignature, digest, status);
+        if (status == uint8(OpenPgpSignature.Status.Valid)) _noFault(node, FaultCode.BadSignature);
+        slashed = _slash(offenceId, node, FaultCode.BadSignature, digest, status);
     }
 
     /// @inheritdoc ISlashing
@@ -229,9 +240,8 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
         if (a.sequence != b.sequence) revert SlashingSequenceMismatch(a.sequence, b.sequence);
         address node = _equivocator(a, signatureA, b, signatureB);
-        uint256 stake = _stakeOf(node);
         offenceId = keccak256(abi.encode(uint8(FaultCode.Equivocation), node, a.sequence));
-        slashed = _slash(offenceId, node, stake, FaultCode.Equivocation, a.digest, 0);
+        slashed = _slash(offenceId, node, FaultCode.Equivocation, a.digest, 0);
     }
 
     // ================================================================================================
@@ -373,21 +383,27 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         return "1";
     }
 
-    /// Common start of a message fault proof: the attestation's signer must be a node with stake, the
-    /// attestation must be of `message`, and the offence must be fresh. Returns the node, its stake and the
-    /// message digest.
+    /// Common start of a message fault proof: the attestation must be of `message`, and the offence must be
+    /// fresh ({_slash} checks it again, warm, for the proofs that do not start here). Returns the attestation's
+    /// signer, the message digest and the offence id. Whether the signer is a node with stake is learnt from the
+    /// slash (see {_requireStake}).
     function _open(
         FaultCode faultCode,
         Message calldata message,
         Attestation calldata attestation,
         bytes calldata nodeSignature
-    ) private view returns (address node, uint256 stake, bytes32 digest) {
+    ) private view returns (address node, bytes32 digest, bytes32 offenceId) {
         node = _recover(_hashTypedDataV4(PushTypedData.attestationHash(attestation)), nodeSignature);
-        stake = _stakeOf(node);
         digest = PushTypedData.messageDigest(message);
-        if (digest != attestation.digest) revert SlashingDigestMismatch(attestation.digest, digest);
-        bytes32 offenceId = _messageOffenceId(faultCode, node, digest);
-        if (_s().consumed[offenceId]) revert SlashingOffenceConsumed(offenceId);
+        if (digest != attestation.digest) {
+            _requireStake(node);
+            revert SlashingDigestMismatch(attestation.digest, digest);
+        }
+        offenceId = _messageOffenceId(faultCode, node, digest);
+        if (_s().consumed[offenceId]) {
+            _requireStake(node);
+            revert SlashingOffenceConsumed(offenceId);
+        }
     }
 
     /// The common signer of two different attestations; reverts unless they differ and one signer signed both.
@@ -411,30 +427,40 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         if (err != ECDSA.RecoverError.NoError) revert SlashingInvalidNodeSignature();
     }
 
-    /// Bonded + unbonding stake of `node`; reverts when it has none (unregistered, withdrawn, slashed away).
-    function _stakeOf(address node) private view returns (uint256 stake) {
+    /// Reverts with {SlashingNodeWithoutStake} when `node` holds no stake (unregistered, withdrawn, slashed away).
+    /// A proof against such a node fails for that reason before any other found after the attestation's signer
+    /// is known; the stake is read only on those failure paths, since a proof that goes through learns it from the
+    /// slash itself (the registry returns 0 for a node without stake).
+    function _requireStake(address node) private view {
         (uint256 bonded, uint256 unbonding) = _registry.stakeOf(node);
-        stake = bonded + unbonding;
-        if (stake == 0) revert SlashingNodeWithoutStake(node);
+        if (bonded + unbonding == 0) revert SlashingNodeWithoutStake(node);
     }
 
-    /// Consumes `offenceId` (reverting if it was) and slashes `node` for `faultCode`.
+    /// The proof shows no fault: reverts with {SlashingNoFault} (or {SlashingNodeWithoutStake}).
+    function _noFault(address node, FaultCode faultCode) private view {
+        _requireStake(node);
+        revert SlashingNoFault(uint8(faultCode));
+    }
+
+    /// Consumes `offenceId` (reverting if it was) and slashes `node` for `faultCode`: the fault class's share of
+    /// its bonded plus unbonding stake, computed by the vault.
     function _slash(
         bytes32 offenceId,
         address node,
-        uint256 stake,
         FaultCode faultCode,
         bytes32 digest,
         uint8 detail
     ) private returns (uint256 slashed) {
         SlashingStorage storage $ = _s();
-        if ($.consumed[offenceId]) revert SlashingOffenceConsumed(offenceId);
+        if ($.consumed[offenceId]) {
+            _requireStake(node);
+            revert SlashingOffenceConsumed(offenceId);
+        }
         $.consumed[offenceId] = true;
-        Config memory c = $.config;
-        uint256 bps = faultCode == FaultCode.Equivocation ? c.equivocationSlashBps : c.messageFaultSlashBps;
-        uint256 amount = (stake * bps) / _BPS;
-        if (amount == 0) amount = 1; // a node with stake always loses something
-        slashed = _registry.slash(node, amount, msg.sender, c.reporterRewardBps);
+        Config storage c = $.config;
+        uint16 bps = faultCode == FaultCode.Equivocation ? c.equivocationSlashBps : c.messageFaultSlashBps;
+        slashed = _registry.slashShare(node, bps, msg.sender, c.reporterRewardBps);
+        if (slashed == 0) revert SlashingNodeWithoutStake(node);
         emit FaultProven(offenceId, node, uint8(faultCode), msg.sender, digest, detail, slashed);
     }
 
@@ -456,8 +482,9 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     /// Whether `owner`'s key `keyHash` was active at `timestamp` (as `IKeyRegistry.isActiveAt`), reverting when
     /// the answer rests on a change of the record that a node attesting at `attestedAt` may not have seen: one
     /// at or before `timestamp` (later ones do not change the answer) but less than the state lag before
-    /// `attestedAt`.
+    /// `attestedAt` (or, before that, when the proof's `node` has no stake: see {_requireStake}).
     function _keyActive(
+        address node,
         address owner,
         bytes32 keyHash,
         uint64 timestamp,
@@ -467,9 +494,11 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         if (r.addedAt == 0) return false; // never added: no record, nothing a node could have missed
         (uint256 lag, , ) = _effectiveLimits(_s().config, attestedAt);
         if (r.addedAt <= timestamp && r.addedAt + lag > attestedAt) {
+            _requireStake(node);
             revert SlashingStateLag(owner, keyHash, r.addedAt, attestedAt);
         }
         if (r.revokedAt != 0 && r.revokedAt <= timestamp && r.revokedAt + lag > attestedAt) {
+            _requireStake(node);
             revert SlashingStateLag(owner, keyHash, r.revokedAt, attestedAt);
         }
         return r.addedAt <= timestamp && (r.revokedAt == 0 || timestamp < r.revokedAt);

@@ -61,7 +61,11 @@ describe("gov:* through the timelock", () => {
       [deployer.address],
     );
     await expectRefused("gov:params", { name: "nope", value: "1" }, '"nope" is not a parameter: use one of');
-    await expectRefused("gov:params", { name: "stateLag", value: "5s" }, "stateLag 5 seconds is out of bounds");
+    await expectRefused(
+      "gov:params",
+      { name: "stateLag", value: "5s" },
+      "stateLag 5 seconds is out of bounds",
+    );
     const { result } = await runTask<GovResult>("gov:params", {
       name: "minStake.DELIVERY",
       value: "30000",
