@@ -420,7 +420,7 @@ describe("pushnode: the Push Node over HTTP", function () {
       expect(faulty.entries[0].attestationOk).to.equal(true);
       // Every key of this fresh chain is younger than the state lag (10 minutes): the fault is there, but
       // excused, as the Slashing contract would (SlashingStateLag).
-      const v = faulty.entries[0].verdict;
+      const v = faulty.entries[0].verdict!;
       expect(v.ok).to.equal(true);
       expect(v.excused.map((f) => f.code)).to.deep.equal(["WRONG_ENCRYPTION"]);
       const malformed = await readConversation({
@@ -440,7 +440,7 @@ describe("pushnode: the Push Node over HTTP", function () {
         privateKey: bobKey.privateKey,
       });
       expect(good.entries.length).to.be.greaterThan(0);
-      expect(good.entries.every((e) => e.attestationOk && e.verdict.ok)).to.equal(true);
+      expect(good.entries.every((e) => e.attestationOk && e.verdict?.ok)).to.equal(true);
       expect(new TextDecoder().decode(good.entries[0].text)).to.equal("hello bob");
     });
 
