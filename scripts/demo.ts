@@ -15,6 +15,7 @@ import path from "node:path";
 import * as openpgp from "openpgp";
 import { JsonRpcProvider, Wallet, id } from "ethers";
 import hre from "hardhat";
+import { reset } from "@nomicfoundation/hardhat-network-helpers";
 import { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -564,6 +565,19 @@ async function stopAll(ctx: DemoContext): Promise<void> {
   for (const d of ctx.dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
+/**
+ * Push Nodes attest with the wall clock, and messages carry the chain's time: an embedded network whose
+ * clock was moved ahead (e.g. by earlier tests in the same process) is reset to a fresh chain first.
+ */
+async function resetIfAhead(h: HardhatRuntimeEnvironment, log: (line: string) => void): Promise<void> {
+  if (h.network.name !== "hardhat") return;
+  const head = await h.ethers.provider.getBlock("latest");
+  const ahead = (head?.timestamp ?? 0) - Math.floor(Date.now() / 1000);
+  if (ahead <= 30) return;
+  await reset();
+  log(`(the embedded network's clock was ${ahead} s ahead of the wall clock: reset to a fresh chain)`);
+}
+
 /** Runs every step on `h`'s network (the embedded one under `npm run demo`); returns the final context. */
 export async function main(h: HardhatRuntimeEnvironment = hre, log = console.log): Promise<DemoContext> {
   const ctx: DemoContext = {
@@ -583,6 +597,7 @@ export async function main(h: HardhatRuntimeEnvironment = hre, log = console.log
   };
   const started = Date.now();
   log(`Push Nodes demo on network "${h.network.name}"`);
+  await resetIfAhead(h, log);
   try {
     for (const [i, step] of STEPS.entries()) {
       log("");
