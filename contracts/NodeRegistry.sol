@@ -220,32 +220,24 @@ contract NodeRegistry is
         address reporter,
         uint16 rewardBps
     ) external onlyRole(SLASHER_ROLE) returns (uint256 slashed) {
-        if (rewardBps > MAX_REWARD_BPS) revert NodeRegistryRewardTooHigh(rewardBps, MAX_REWARD_BPS);
         NodeRegistryStorage storage $ = _s();
-        Node storage n = _knownNode($, node);
-        uint256 remaining;
-        // The vault takes the slashed bonded stake out of the role's active stake itself.
-        (slashed, , remaining) = $.vault.slash(node, amount, reporter, rewardBps);
-        if (slashed == 0) return 0;
+        slashed = _slash($, _knownNode($, node), node, amount, 0, reporter, rewardBps);
+    }
 
-        Status status = n.status;
-        uint8 count = n.slashCount;
-        if (count < type(uint8).max) n.slashCount = ++count;
-
-        if (status != Status.Banned && count >= $.slashesBeforeBan) {
-            n.status = Status.Banned;
-            emit NodeStatusChanged(node, status, Status.Banned, StatusReason.SlashLimitReached);
-            $.vault.setStatus(node, Status.Banned, _releaseAt($));
-        } else if (status == Status.Active) {
-            n.status = Status.Jailed;
-            emit NodeStatusChanged(node, status, Status.Jailed, StatusReason.Slashed);
-            $.vault.setStatus(node, Status.Jailed, 0);
-        } else if (status == Status.Exiting && remaining == 0) {
-            n.status = Status.Exited;
-            emit NodeStatusChanged(node, status, Status.Exited, StatusReason.StakeSlashedAway);
-            $.vault.setStatus(node, Status.Exited, 0);
+    /// @inheritdoc INodeRegistry
+    function slashShare(
+        address node,
+        uint16 stakeBps,
+        address reporter,
+        uint16 rewardBps
+    ) external onlyRole(SLASHER_ROLE) returns (uint256 slashed) {
+        if (stakeBps == 0 || stakeBps > 10_000) {
+            revert NodeRegistryParameterOutOfBounds("stakeBps", stakeBps, 1, 10_000);
         }
-        emit NodeSlashed(node, slashed, count);
+        NodeRegistryStorage storage $ = _s();
+        Node storage n = $.nodes[node];
+        if (n.status == Status.None) return 0;
+        slashed = _slash($, n, node, 0, stakeBps, reporter, rewardBps);
     }
 
     /// @inheritdoc INodeRegistry
@@ -410,6 +402,57 @@ contract NodeRegistry is
         IStakingVault vault_ = _s().vault;
         address token_ = address(vault_.token());
         try IERC20Permit(token_).permit(msg.sender, address(vault_), amount, deadline, v, r, s) {} catch {}
+    }
+
+    /// Slashes `node` (record `n`) through the vault, which also mirrors the status change, in one call; then
+    /// records the slash count and the new status. The status the node takes when something is slashed is
+    /// decided here beforehand: Banned when the count reaches the limit, else Jailed when Active, else unchanged
+    /// (the vault turns an Exiting node whose last stake goes into Exited).
+    function _slash(
+        NodeRegistryStorage storage $,
+        Node storage n,
+        address node,
+        uint256 amount,
+        uint16 stakeBps,
+        address reporter,
+        uint16 rewardBps
+    ) private returns (uint256 slashed) {
+        if (rewardBps > MAX_REWARD_BPS) revert NodeRegistryRewardTooHigh(rewardBps, MAX_REWARD_BPS);
+        Status status = n.status;
+        uint8 count = n.slashCount;
+        if (count < type(uint8).max) ++count;
+        Status to = status;
+        StatusReason reason = StatusReason.Slashed;
+        uint64 releaseAt;
+        if (status != Status.Banned && count >= $.slashesBeforeBan) {
+            to = Status.Banned;
+            reason = StatusReason.SlashLimitReached;
+            releaseAt = _releaseAt($);
+        } else if (status == Status.Active) {
+            to = Status.Jailed;
+        }
+        uint256 remaining;
+        (slashed, remaining) = $.vault.slash(
+            node,
+            n.operator,
+            amount,
+            stakeBps,
+            reporter,
+            rewardBps,
+            to,
+            releaseAt
+        );
+        if (slashed == 0) return 0;
+        if (to == Status.Exiting && remaining == 0) {
+            to = Status.Exited;
+            reason = StatusReason.StakeSlashedAway;
+        }
+        n.slashCount = count;
+        if (to != status) {
+            n.status = to;
+            emit NodeStatusChanged(node, status, to, reason);
+        }
+        emit NodeSlashed(node, slashed, count);
     }
 
     function _knownNode(NodeRegistryStorage storage $, address node) private view returns (Node storage n) {

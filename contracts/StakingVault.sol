@@ -246,17 +246,7 @@ contract StakingVault is
         st.status = status;
         moved = st.bonded;
         if ((status == INodeRegistry.Status.Exiting || status == INodeRegistry.Status.Banned) && moved != 0) {
-            if (st.count == MAX_UNBONDING_ENTRIES) {
-                // Full queue: merge into the newest entry, whose release time can only move later.
-                UnbondingEntry storage last = $.queues[node][_index(st.head, st.count - 1)];
-                last.amount += uint96(moved);
-                if (last.releaseAt > releaseAt) releaseAt = last.releaseAt;
-                last.releaseAt = releaseAt;
-                st.bonded = 0;
-                st.unbonding += uint96(moved);
-            } else {
-                releaseAt = _push($, node, st, moved, releaseAt);
-            }
+            releaseAt = _moveAll($, node, st, moved, releaseAt);
             $.totalBonded -= uint128(moved);
             $.totalUnbonding += uint120(moved);
             emit UnbondingStarted(node, moved, releaseAt, 0);
@@ -271,57 +261,26 @@ contract StakingVault is
     }
 
     /// @inheritdoc IStakingVault
+    /// @dev One call does the slash and the status change that follows it (the registry used to make a second
+    ///      call for the status): the node's slot, the totals and the role slot are each written once.
     function slash(
         address node,
+        address operator,
         uint256 amount,
+        uint16 stakeBps,
         address reporter,
-        uint16 rewardBps
-    ) external onlyRegistry returns (uint256 slashed, uint256 bondedBefore, uint256 remaining) {
+        uint16 rewardBps,
+        INodeRegistry.Status status,
+        uint64 releaseAt
+    ) external onlyRegistry returns (uint256 slashed, uint256 remaining) {
         StakingVaultStorage storage $ = _s();
-        NodeStake storage ref = $.stakes[$.operators[node]][node];
+        NodeStake storage ref = $.stakes[operator][node];
         NodeStake memory st = ref;
-        bondedBefore = st.bonded;
-        uint256 held = uint256(st.bonded) + st.unbonding;
-        slashed = amount < held ? amount : held;
-        if (slashed == 0) return (0, bondedBefore, held);
-
-        uint256 fromBonded = slashed < st.bonded ? slashed : st.bonded;
-        uint256 fromUnbonding = slashed - fromBonded;
-        st.bonded -= uint96(fromBonded);
-        if (st.status == INodeRegistry.Status.Active) $.roles[st.role].activeStake -= uint128(fromBonded);
-        if (fromUnbonding != 0) {
-            st.unbonding -= uint96(fromUnbonding);
-            UnbondingEntry[MAX_UNBONDING_ENTRIES] storage queue = $.queues[node];
-            uint256 left = fromUnbonding;
-            // Oldest entries first; at most MAX_UNBONDING_ENTRIES iterations.
-            while (left != 0) {
-                UnbondingEntry storage e = queue[st.head];
-                if (e.amount > left) {
-                    e.amount -= uint96(left);
-                    left = 0;
-                } else {
-                    left -= e.amount;
-                    delete queue[st.head];
-                    st.head = uint8(_index(st.head, 1));
-                    --st.count;
-                }
-            }
-        }
-        ref.bonded = st.bonded;
-        ref.unbonding = st.unbonding;
-        ref.head = st.head;
-        ref.count = st.count;
-
-        uint256 reward = reporter == address(0) ? 0 : (slashed * rewardBps) / 10_000;
-        $.totalBonded -= uint128(fromBonded);
-        $.totalUnbonding -= uint120(fromUnbonding);
-        if (reward != 0) {
-            $.rewards[reporter] += reward;
-            $.totalRewards += uint128(reward);
-        }
-        $.treasury += uint128(slashed - reward);
-        emit StakeSlashed(node, reporter, slashed, fromBonded, fromUnbonding, reward);
-        remaining = held - slashed;
+        uint256 fromBonded;
+        (slashed, fromBonded, remaining) = _take($, node, st, amount, stakeBps);
+        if (slashed == 0) return (0, remaining);
+        _book($, node, reporter, rewardBps, slashed, fromBonded);
+        _slashStatus($, node, ref, st, status, fromBonded, remaining, releaseAt);
     }
 
     /// @inheritdoc IStakingVault
@@ -506,6 +465,126 @@ contract StakingVault is
     function _nodeStake(address node) private view returns (NodeStake storage) {
         StakingVaultStorage storage $ = _s();
         return $.stakes[$.operators[node]][node];
+    }
+
+    /// @dev Slashes min(`amount`, or `stakeBps` of the stake when not zero, bonded + unbonding) from `st`, bonded
+    ///      first, then unbonding entries oldest first (deleting emptied entries of `node`'s queue). Returns the
+    ///      amount slashed, the part of it taken from bonded stake, and the stake left.
+    function _take(
+        StakingVaultStorage storage $,
+        address node,
+        NodeStake memory st,
+        uint256 amount,
+        uint16 stakeBps
+    ) private returns (uint256 slashed, uint256 fromBonded, uint256 remaining) {
+        uint256 held = uint256(st.bonded) + st.unbonding;
+        if (stakeBps != 0) {
+            amount = (held * stakeBps) / 10_000;
+            if (amount == 0) amount = 1; // a node with stake always loses something
+        }
+        slashed = amount < held ? amount : held;
+        remaining = held - slashed;
+        if (slashed == 0) return (0, 0, remaining);
+        fromBonded = slashed < st.bonded ? slashed : st.bonded;
+        st.bonded -= uint96(fromBonded);
+        uint256 left = slashed - fromBonded;
+        if (left != 0) {
+            st.unbonding -= uint96(left);
+            UnbondingEntry[MAX_UNBONDING_ENTRIES] storage queue = $.queues[node];
+            // Oldest entries first; at most MAX_UNBONDING_ENTRIES iterations.
+            while (left != 0) {
+                UnbondingEntry storage e = queue[st.head];
+                if (e.amount > left) {
+                    e.amount -= uint96(left);
+                    left = 0;
+                } else {
+                    left -= e.amount;
+                    delete queue[st.head];
+                    st.head = uint8(_index(st.head, 1));
+                    --st.count;
+                }
+            }
+        }
+    }
+
+    /// @dev Books a slash of `slashed` (`fromBonded` of it bonded, the rest unbonding): totals, the reporter's
+    ///      reward and the treasury share.
+    function _book(
+        StakingVaultStorage storage $,
+        address node,
+        address reporter,
+        uint16 rewardBps,
+        uint256 slashed,
+        uint256 fromBonded
+    ) private {
+        uint256 fromUnbonding = slashed - fromBonded;
+        uint256 reward = reporter == address(0) ? 0 : (slashed * rewardBps) / 10_000;
+        // New values first, then the writes side by side: each totals slot is written once.
+        uint128 totalBonded_ = $.totalBonded - uint128(fromBonded);
+        uint120 totalUnbonding_ = $.totalUnbonding - uint120(fromUnbonding);
+        uint128 totalRewards_ = $.totalRewards + uint128(reward);
+        uint128 treasury_ = $.treasury + uint128(slashed - reward);
+        $.totalBonded = totalBonded_;
+        $.totalUnbonding = totalUnbonding_;
+        $.totalRewards = totalRewards_;
+        $.treasury = treasury_;
+        if (reward != 0) $.rewards[reporter] += reward;
+        emit StakeSlashed(node, reporter, slashed, fromBonded, fromUnbonding, reward);
+    }
+
+    /// @dev The status change that comes with a slash of `fromBonded` bonded stake leaving `remaining` (as
+    ///      {setStatus} would do it), and the write of `st` to `ref`: the node takes `status` (Exited instead of
+    ///      Exiting when nothing remains); leaving Active takes the bonded stake it had out of the role's active
+    ///      stake; Banned moves all bonded stake to unbonding maturing at `releaseAt`.
+    function _slashStatus(
+        StakingVaultStorage storage $,
+        address node,
+        NodeStake storage ref,
+        NodeStake memory st,
+        INodeRegistry.Status status,
+        uint256 fromBonded,
+        uint256 remaining,
+        uint64 releaseAt
+    ) private {
+        if (status == INodeRegistry.Status.Exiting && remaining == 0) status = INodeRegistry.Status.Exited;
+        if (st.status == INodeRegistry.Status.Active) {
+            $.roles[st.role].activeStake -= uint128(
+                status == INodeRegistry.Status.Active ? fromBonded : fromBonded + st.bonded
+            );
+        }
+        st.status = status;
+        uint256 moved = status == INodeRegistry.Status.Banned ? st.bonded : 0;
+        if (moved != 0) releaseAt = _moveAll($, node, st, moved, releaseAt);
+        ref.bonded = st.bonded;
+        ref.unbonding = st.unbonding;
+        ref.head = st.head;
+        ref.count = st.count;
+        ref.status = st.status;
+        if (moved != 0) {
+            $.totalBonded -= uint128(moved);
+            $.totalUnbonding += uint120(moved);
+            emit UnbondingStarted(node, moved, releaseAt, 0);
+        }
+    }
+
+    /// @dev Moves `moved` (all of `st`'s bonded stake) to unbonding maturing at `releaseAt`; never reverts for a
+    ///      full queue: the amount is then merged into the newest entry, whose release time can only move later.
+    ///      Returns the release time used.
+    function _moveAll(
+        StakingVaultStorage storage $,
+        address node,
+        NodeStake memory st,
+        uint256 moved,
+        uint64 releaseAt
+    ) private returns (uint64) {
+        if (st.count != MAX_UNBONDING_ENTRIES) return _push($, node, st, moved, releaseAt);
+        UnbondingEntry storage last = $.queues[node][_index(st.head, st.count - 1)];
+        last.amount += uint96(moved);
+        if (last.releaseAt > releaseAt) releaseAt = last.releaseAt;
+        last.releaseAt = releaseAt;
+        st.bonded = 0;
+        st.unbonding += uint96(moved);
+        return releaseAt;
     }
 
     /// @dev Appends an entry (the queue is not full) and moves `amount` from bonded to unbonding in `st`.

@@ -246,11 +246,15 @@ task(
           e.attestationOk
             ? "attestation ok"
             : `ATTESTATION NOT BY THE NODE (signer ${e.attestedBy ?? "unrecoverable"})`,
-          e.verdict.ok
-            ? "signature ok"
-            : `INVALID: ${e.verdict.code} (${e.verdict.rule}): ${e.verdict.reason}`,
+          e.verdict === undefined
+            ? `NOT CHECKED: ${e.checkError}`
+            : e.verdict.ok
+              ? e.verdict.excused.length === 0
+                ? "signature ok"
+                : `signature ok; ${e.verdict.excused.map((f) => f.code).join(", ")} excused by the state lag`
+              : `INVALID: ${e.verdict.code} (${e.verdict.rule}): ${e.verdict.reason}`,
         ];
-        if (!e.attestationOk || !e.verdict.ok) problems++;
+        if (!e.attestationOk || !e.verdict?.ok) problems++;
         const body =
           e.text !== undefined
             ? e.envelope.contentType === 0
@@ -269,7 +273,7 @@ task(
         from: e.envelope.from,
         to: e.envelope.to,
         attestationOk: e.attestationOk,
-        valid: e.verdict.ok,
+        valid: e.verdict?.ok === true,
         text: e.text !== undefined ? new TextDecoder().decode(e.text) : undefined,
       }));
     } catch (e) {

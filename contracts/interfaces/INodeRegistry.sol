@@ -193,6 +193,18 @@ interface INodeRegistry {
         uint16 rewardBps
     ) external returns (uint256 slashed);
 
+    /// @notice As {slash} with the amount `stakeBps` (1 to 10000) of the node's bonded plus unbonding stake,
+    ///         computed by the vault from what it holds (at least 1 when the node has stake): the fault-proof path,
+    ///         which need not read the stake first. An unknown node, like a node without stake, is left alone and
+    ///         0 is returned (the caller names the reason).
+    /// @return slashed The amount slashed.
+    function slashShare(
+        address node,
+        uint16 stakeBps,
+        address reporter,
+        uint16 rewardBps
+    ) external returns (uint256 slashed);
+
     /// @notice Adds a withdrawal lock on `node` (an open dispute): {withdraw} reverts while any lock is held.
     function lockWithdrawals(address node) external;
 

@@ -174,18 +174,28 @@ interface IStakingVault {
         uint64 releaseAt
     ) external returns (uint256 moved, uint256 unbonding);
 
-    /// @notice Slashes min(`amount`, bonded + unbonding) from `node`, bonded first, then unbonding entries
-    ///         oldest first; credits `rewardBps` of it to `reporter` and the rest to the treasury share
-    ///         (everything to the treasury when `reporter` is the zero address). The registry bounds `rewardBps`.
+    /// @notice Slashes min(`amount`, bonded + unbonding) from `node` (held for `operator`, which the registry
+    ///         passes from its record), bonded first, then unbonding entries oldest first; credits `rewardBps` of
+    ///         it to `reporter` and the rest to the treasury share (everything to the treasury when `reporter` is
+    ///         the zero address). When `stakeBps` is not zero, `amount` is ignored and the amount is `stakeBps` of
+    ///         the node's bonded plus unbonding stake (at least 1 when it has any). The registry bounds
+    ///         `rewardBps`. When something is slashed the node's status mirror becomes `status` in the same call
+    ///         (the registry passes Jailed, Banned or the current status; leaving Active takes the node's bonded
+    ///         stake out of the role's active stake, and Banned also moves it all to unbonding maturing at
+    ///         `releaseAt`, as {setStatus} does); an Exiting node whose last stake is slashed becomes Exited.
+    ///         Nothing changes when nothing is slashed.
     /// @return slashed The amount slashed.
-    /// @return bondedBefore The node's bonded stake before the slash.
     /// @return remaining The node's bonded plus unbonding stake afterwards.
     function slash(
         address node,
+        address operator,
         uint256 amount,
+        uint16 stakeBps,
         address reporter,
-        uint16 rewardBps
-    ) external returns (uint256 slashed, uint256 bondedBefore, uint256 remaining);
+        uint16 rewardBps,
+        INodeRegistry.Status status,
+        uint64 releaseAt
+    ) external returns (uint256 slashed, uint256 remaining);
 
     /// @notice Adds one withdrawal lock on `node` (an open dispute).
     function lockWithdrawals(address node) external;

@@ -24,7 +24,7 @@ import { Interface, getAddress, keccak256 } from "ethers";
 import type { KeyView } from "../message/check";
 import { LogScanner } from "./log-scanner";
 import type { LogBatch, PollResult, ReorgInfo, ScannerRpc, ScannerStats } from "./log-scanner";
-import type { RpcLog } from "./rpc";
+import type { RpcLog, RpcOutcome } from "./rpc";
 import { KvStore, transaction } from "../store/sqlite";
 import type { Database } from "../store/sqlite";
 import { SqliteScannerStore } from "../store/scanner-store";
@@ -126,7 +126,14 @@ export interface IndexFreshness {
 
 export interface ChainIndexOptions {
   db: Database;
-  rpc: ScannerRpc & { request<T = unknown>(method: string, params?: unknown[]): Promise<T> };
+  rpc: ScannerRpc & {
+    request<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+    /** Optional JSON-RPC batching (RpcClient has it): block timestamps are then fetched in batches. */
+    sendBatch?(
+      calls: ReadonlyArray<{ method: string; params?: unknown[] }>,
+      maxBatch?: number,
+    ): Promise<RpcOutcome[]>;
+  };
   /** Expected chain id; recorded at the first run, and a data dir of another chain is refused. */
   chainId: bigint;
   keyRegistry: string;
@@ -135,7 +142,9 @@ export interface ChainIndexOptions {
   startBlock: number;
   confirmations: number;
   chunkSize?: number;
-  /** Concurrent eth_getBlockByHash requests when a batch spans many blocks (default 8). */
+  /** Calls per JSON-RPC batch for block timestamps (default 200). */
+  blockFetchBatch?: number;
+  /** Without batching: concurrent eth_getBlockByHash requests (default 8). */
   blockFetchConcurrency?: number;
   /** Namespace of the cursor and identity in the kv table (default "chain-index"). */
   name?: string;
@@ -313,6 +322,50 @@ function changedAt(r: IndexedKey): bigint {
   return r.revokedAt !== null && r.revokedAt > r.addedAt ? r.revokedAt : r.addedAt;
 }
 
+// ---- minimal ABI decoding of the watched events (see ChainIndex.decode) ----
+
+function hexData(hex: string): Buffer {
+  if (!/^0x([0-9a-fA-F]{2})*$/.test(hex)) throw new Error("log data is not hex");
+  return Buffer.from(hex.slice(2), "hex");
+}
+
+function abiWord(data: Buffer, index: number): Buffer {
+  const at = index * 32;
+  if (at + 32 > data.length) throw new Error("log data too short");
+  return data.subarray(at, at + 32);
+}
+
+/** A head word that must hold a number below 2^48 (an offset, a length or a small uint). */
+function abiSmall(word: Buffer): number {
+  for (let i = 0; i < 26; i++) if (word[i] !== 0) throw new Error("ABI value out of range");
+  return word.readUIntBE(26, 6);
+}
+
+function abiUint8(data: Buffer, index: number): number {
+  const v = abiSmall(abiWord(data, index));
+  if (v > 255) throw new Error("uint8 out of range");
+  return v;
+}
+
+/** The dynamic `bytes` whose offset is head word `index`. */
+function abiBytes(data: Buffer, index: number): Uint8Array {
+  const offset = abiSmall(abiWord(data, index));
+  if (offset % 32 !== 0 || offset + 32 > data.length) throw new Error("bad ABI offset");
+  const length = abiSmall(data.subarray(offset, offset + 32));
+  if (offset + 32 + length > data.length) throw new Error("ABI bytes run past the data");
+  return new Uint8Array(data.subarray(offset + 32, offset + 32 + length));
+}
+
+function abiString(data: Buffer, index: number): string {
+  return new TextDecoder().decode(abiBytes(data, index));
+}
+
+/** An indexed address topic, checksummed. */
+function abiAddress(topic: string | undefined): string {
+  if (topic === undefined || !/^0x0{24}[0-9a-fA-F]{40}$/.test(topic)) throw new Error("bad address topic");
+  return getAddress("0x" + topic.slice(26));
+}
+
 export class ChainIndex implements KeyView {
   readonly scanner: LogScanner;
   private readonly db: Database;
@@ -324,6 +377,8 @@ export class ChainIndex implements KeyView {
   private readonly stmts;
   private readonly keyRegistry: string;
   private readonly nodeRegistry: string;
+  private readonly keyRegistryLower: string;
+  private readonly nodeRegistryLower: string;
 
   constructor(private readonly opts: ChainIndexOptions) {
     this.db = opts.db;
@@ -331,6 +386,8 @@ export class ChainIndex implements KeyView {
     this.log = (opts.logger ?? silentLogger).child({ component: "chain-index" });
     this.keyRegistry = getAddress(opts.keyRegistry);
     this.nodeRegistry = getAddress(opts.nodeRegistry);
+    this.keyRegistryLower = this.keyRegistry.toLowerCase();
+    this.nodeRegistryLower = this.nodeRegistry.toLowerCase();
     this.kv = new KvStore(this.db);
     this.initSchema();
     this.stmts = this.prepare();
@@ -569,38 +626,58 @@ export class ChainIndex implements KeyView {
     };
   }
 
-  /** Timestamps of the blocks holding the logs, fetched by block hash (one request per block). */
+  /**
+   * Timestamps of the blocks holding the logs, fetched by block hash (so a reorg cannot mix forks), in
+   * JSON-RPC batches when the client supports them, else with a few requests in parallel.
+   */
   private async blockTimes(logs: RpcLog[]): Promise<Map<string, number>> {
     const hashes = [...new Set(logs.map((l) => l.blockHash))];
     const out = new Map<string, number>();
+    const record = (h: string, block: { timestamp?: unknown } | null | undefined): void => {
+      // The block left the chain between getLogs and now: fail the batch; the scanner finds the reorg.
+      if (!block || typeof block.timestamp !== "string")
+        throw new Error(`block ${h} is no longer on the chain`);
+      out.set(h, Number.parseInt(block.timestamp, 16));
+    };
+    const rpc = this.opts.rpc;
+    if (rpc.sendBatch) {
+      const answers = await rpc.sendBatch(
+        hashes.map((h) => ({ method: "eth_getBlockByHash", params: [h, false] })),
+        this.opts.blockFetchBatch ?? 200,
+      );
+      answers.forEach((a, i) => {
+        if ("error" in a) throw new Error(`eth_getBlockByHash ${hashes[i]}: ${a.error.message}`);
+        record(hashes[i], a.result as { timestamp?: unknown } | null);
+      });
+      return out;
+    }
     const limit = Math.max(1, this.opts.blockFetchConcurrency ?? 8);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < hashes.length) {
         const h = hashes[next++];
-        const block = await this.opts.rpc.request<{ timestamp: string; hash: string } | null>(
-          "eth_getBlockByHash",
-          [h, false],
-        );
-        // The block left the chain between getLogs and now: fail the batch; the scanner finds the reorg.
-        if (!block) throw new Error(`block ${h} is no longer on the chain`);
-        out.set(h, Number.parseInt(block.timestamp, 16));
+        record(h, await rpc.request<{ timestamp?: unknown } | null>("eth_getBlockByHash", [h, false]));
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, hashes.length) }, worker));
     return out;
   }
 
+  /**
+   * Decodes one log of the watched events (hand-written ABI decoding: ethers' parseLog costs about half a
+   * millisecond per log, which dominated catching up on large histories). Throws on malformed data.
+   */
   private decode(l: RpcLog, time: number): Change | undefined {
-    const parsed = chainIndexInterface.parseLog({ topics: l.topics, data: l.data });
-    if (!parsed) return undefined;
-    const addr = getAddress(l.address);
+    const addr = l.address.toLowerCase();
+    const t0 = l.topics[0]?.toLowerCase();
     const base = { block: l.blockNumber, logIndex: l.logIndex, time };
-    const a = parsed.args;
-    if (addr === this.keyRegistry) {
-      if (parsed.name === "KeyAdded") {
-        const publicKey = new Uint8Array(Buffer.from((a.publicKey as string).slice(2), "hex"));
-        const keyHash = (a.keyHash as string).toLowerCase();
+    const topicAddress = (i: number): string => abiAddress(l.topics[i]);
+    if (addr === this.keyRegistryLower) {
+      if (t0 === TOPICS.KeyAdded && l.topics.length === 3) {
+        const data = hexData(l.data);
+        const algorithm = abiUint8(data, 0);
+        const publicKey = abiBytes(data, 1);
+        const keyHash = l.topics[2].toLowerCase();
         if (keccak256(publicKey) !== keyHash) {
           this.counters.ignoredLogs++;
           this.log.warn("KeyAdded key bytes do not hash to keyHash; ignored", {
@@ -610,39 +687,39 @@ export class ChainIndex implements KeyView {
           });
           return undefined;
         }
+        return { kind: "KeyAdded", owner: topicAddress(1), keyHash, algorithm, publicKey, ...base };
+      }
+      if (t0 === TOPICS.KeyRevoked && l.topics.length === 3)
+        return { kind: "KeyRevoked", owner: topicAddress(1), keyHash: l.topics[2].toLowerCase(), ...base };
+      return undefined;
+    }
+    if (addr === this.nodeRegistryLower) {
+      if (t0 === TOPICS.NodeRegistered && l.topics.length === 4) {
+        const role = BigInt(l.topics[3]);
+        if (role > 255n) throw new Error("role out of range");
         return {
-          kind: "KeyAdded",
-          owner: getAddress(a.owner as string),
-          keyHash,
-          algorithm: Number(a.algorithm),
-          publicKey,
+          kind: "NodeRegistered",
+          node: topicAddress(1),
+          operator: topicAddress(2),
+          role: Number(role),
+          endpoint: abiString(hexData(l.data), 0),
           ...base,
         };
       }
-      if (parsed.name === "KeyRevoked")
+      if (t0 === TOPICS.NodeEndpointUpdated && l.topics.length === 2)
         return {
-          kind: "KeyRevoked",
-          owner: getAddress(a.owner as string),
-          keyHash: (a.keyHash as string).toLowerCase(),
+          kind: "NodeEndpointUpdated",
+          node: topicAddress(1),
+          endpoint: abiString(hexData(l.data), 0),
           ...base,
         };
-      return undefined;
-    }
-    if (addr === this.nodeRegistry && parsed.name.startsWith("Node")) {
-      const node = getAddress(a.node as string);
-      if (parsed.name === "NodeRegistered")
+      if (t0 === TOPICS.NodeStatusChanged && l.topics.length === 2)
         return {
-          kind: "NodeRegistered",
-          node,
-          operator: getAddress(a.operator as string),
-          role: Number(a.role),
-          endpoint: a.endpoint as string,
+          kind: "NodeStatusChanged",
+          node: topicAddress(1),
+          status: abiUint8(hexData(l.data), 1),
           ...base,
         };
-      if (parsed.name === "NodeEndpointUpdated")
-        return { kind: "NodeEndpointUpdated", node, endpoint: a.endpoint as string, ...base };
-      if (parsed.name === "NodeStatusChanged")
-        return { kind: "NodeStatusChanged", node, status: Number(a.to), ...base };
     }
     return undefined;
   }

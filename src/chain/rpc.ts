@@ -206,6 +206,7 @@ export class RpcClient {
   private readonly endpoints: Endpoint[];
   private preferred = 0;
   private nextId = 1;
+  private batchUnsupported = false;
   private chain: bigint | undefined;
   private starting: Promise<bigint> | undefined;
   private readonly counters = {
@@ -341,6 +342,54 @@ export class RpcClient {
    * failed.
    */
   async send(method: string, params: unknown[] | Record<string, unknown> = []): Promise<RpcOutcome> {
+    return this.withRetries(method, async (ep) => {
+      const out = await this.attempt(ep, method, params);
+      if ("error" in out && isRetryableRpcError(out.error.code, out.error.message)) {
+        throw new AttemptError(`error ${out.error.code}: ${out.error.message}`);
+      }
+      if ("error" in out) this.counters.rpcErrors++;
+      return out;
+    });
+  }
+
+  /**
+   * Sends several requests as JSON-RPC batches of at most `maxBatch` (default 100) calls, each batch with
+   * the failover and retries of {@link send}; returns the outcomes in the order of `calls`. Calls whose
+   * answer is a retryable error, and every call when a URL does not support batches, are sent one by one
+   * with {@link send}. Throws RpcUnavailableError like {@link send}.
+   */
+  async sendBatch(
+    calls: ReadonlyArray<{ method: string; params?: unknown[] | Record<string, unknown> }>,
+    maxBatch = 100,
+  ): Promise<RpcOutcome[]> {
+    const out: RpcOutcome[] = new Array<RpcOutcome>(calls.length);
+    for (let i = 0; i < calls.length; i += maxBatch) {
+      const chunk = calls.slice(i, i + maxBatch).map((c) => ({ method: c.method, params: c.params ?? [] }));
+      let answers: Array<RpcOutcome | undefined>;
+      if (this.batchUnsupported || chunk.length === 1) answers = chunk.map(() => undefined);
+      else {
+        try {
+          answers = await this.withRetries("batch", (ep) => this.attemptBatch(ep, chunk));
+        } catch (e) {
+          if (!(e instanceof BatchUnsupportedError)) throw e;
+          this.batchUnsupported = true;
+          this.log.warn("RPC URL does not answer JSON-RPC batches; sending requests one by one", {
+            url: e.url,
+          });
+          answers = chunk.map(() => undefined);
+        }
+      }
+      for (let j = 0; j < chunk.length; j++) {
+        const a = answers[j];
+        const retry = a === undefined || ("error" in a && isRetryableRpcError(a.error.code, a.error.message));
+        out[i + j] = retry ? await this.send(chunk[j].method, chunk[j].params) : (a as RpcOutcome);
+      }
+    }
+    return out;
+  }
+
+  /** Runs `once` against the URLs in order with retries and backoff (the loop of {@link send}). */
+  private async withRetries<T>(method: string, once: (ep: Endpoint) => Promise<T>): Promise<T> {
     await this.start();
     this.counters.requests++;
     const causes: Array<{ url: string; error: string }> = [];
@@ -362,14 +411,11 @@ export class RpcClient {
         try {
           if (ep.chainOk === undefined) await this.verifyChain(ep);
           if (ep.chainOk === false) continue;
-          const out = await this.attempt(ep, method, params);
-          if ("error" in out && isRetryableRpcError(out.error.code, out.error.message)) {
-            throw new AttemptError(`error ${out.error.code}: ${out.error.message}`);
-          }
+          const out = await once(ep);
           this.prefer(ep, method);
-          if ("error" in out) this.counters.rpcErrors++;
           return out;
         } catch (e) {
+          if (e instanceof BatchUnsupportedError) throw e;
           const msg = describe(e);
           const timeout = e instanceof AttemptError && e.timeout;
           this.counters.errors++;
@@ -525,6 +571,69 @@ export class RpcClient {
     }
     if (!("result" in o)) throw new AttemptError("answer has neither result nor error");
     return { result: o.result };
+  }
+
+  /**
+   * One HTTP attempt of a JSON-RPC batch; answers matched by id (undefined for a missing one). Throws
+   * BatchUnsupportedError when the URL answers a batch with anything but an array.
+   */
+  private async attemptBatch(
+    ep: Endpoint,
+    calls: ReadonlyArray<{ method: string; params: unknown[] | Record<string, unknown> }>,
+  ): Promise<Array<RpcOutcome | undefined>> {
+    const ids = calls.map(() => this.nextId++);
+    this.counters.attempts++;
+    ep.attempts++;
+    let res: Response;
+    let text: string;
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      res = await fetch(ep.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(
+          calls.map((c, i) => ({ jsonrpc: "2.0", id: ids[i], method: c.method, params: c.params })),
+        ),
+        signal,
+      });
+      text = await res.text();
+    } catch (e) {
+      if (signal.aborted) throw new AttemptError(`timed out after ${this.timeoutMs} ms`, true);
+      throw new AttemptError(describe(e));
+    }
+    if (!res.ok) {
+      if (res.status >= 400 && res.status < 500 && res.status !== 429)
+        throw new BatchUnsupportedError(ep.label);
+      throw new AttemptError(`HTTP ${res.status} ${text.slice(0, 200)}`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new AttemptError(`answer is not JSON: ${text.slice(0, 100)}`);
+    }
+    if (!Array.isArray(body)) throw new BatchUnsupportedError(ep.label);
+    const byId = new Map<unknown, RpcOutcome>();
+    for (const item of body as Array<{
+      id?: unknown;
+      result?: unknown;
+      error?: { code?: unknown; message?: unknown; data?: unknown };
+    }>) {
+      if (item === null || typeof item !== "object") continue;
+      if (item.error !== undefined && item.error !== null) {
+        const code = typeof item.error.code === "number" ? item.error.code : -32603;
+        const message = typeof item.error.message === "string" ? item.error.message : "unknown error";
+        byId.set(item.id, { error: { code, message, data: item.error.data } });
+      } else if ("result" in item) byId.set(item.id, { result: item.result });
+    }
+    return ids.map((id) => byId.get(id));
+  }
+}
+
+/** A URL answered a JSON-RPC batch with something else than an array (batches unsupported there). */
+class BatchUnsupportedError extends Error {
+  constructor(readonly url: string) {
+    super(`${url} does not support JSON-RPC batches`);
   }
 }
 

@@ -188,7 +188,10 @@ export interface ReadEntry {
   attestedBy: string | null;
   /** The attestation is by the node and for this envelope. */
   attestationOk: boolean;
-  verdict: CheckResult;
+  /** checkMessage's verdict (with the attestation when it is the node's); undefined when it could not run. */
+  verdict?: CheckResult;
+  /** Why the message could not be checked (missing key bytes...). */
+  checkError?: string;
   /** Decrypted (or plaintext) content; undefined when it could not be read. */
   text?: Uint8Array;
   readError?: string;
@@ -241,21 +244,17 @@ export async function readConversation(input: ReadInput): Promise<{ node: string
         attestedBy === nodeAddress &&
         item.attestation.digest === digest &&
         item.attestation.signatureHash === signatureHashOf(e.signature);
-      const keys = keyViewOf([...(await keysOf(e.from)), ...(await keysOf(e.to))]);
-      let verdict: CheckResult;
+      const owners = e.from === e.to ? [e.from] : [e.from, e.to];
+      const keys = keyViewOf((await Promise.all(owners.map(keysOf))).flat());
+      let verdict: CheckResult | undefined;
+      let checkError: string | undefined;
       try {
         verdict = attestationOk
           ? await checkMessage(e, item.attestation, { keys, params })
           : await checkMessage(e, undefined, { keys, params, now: e.timestamp });
       } catch (err) {
-        verdict = {
-          ok: false,
-          code: "MALFORMED",
-          rule: "CONTENT_HASH_MISMATCH",
-          reason: `could not check: ${(err as Error).message}`,
-          provable: false,
-          excused: [],
-        };
+        // The chain lookup is incomplete (e.g. a key's KeyAdded event before fromBlock): no verdict.
+        checkError = (err as Error).message;
       }
       const entry: ReadEntry = {
         position: item.position,
@@ -265,6 +264,7 @@ export async function readConversation(input: ReadInput): Promise<{ node: string
         attestedBy,
         attestationOk,
         verdict,
+        checkError,
       };
       if (e.encryption === Encryption.PGP) {
         if (!input.privateKey) entry.readError = "encrypted; no key given";

@@ -25,12 +25,7 @@ export interface Protocol {
   vault: StakingVault;
   addresses: { token: string; keyRegistry: string; nodeRegistry: string; vault: string; slashing: string };
   deployBlock: number;
-  /** False until the Slashing contract is in this checkout: `addresses.slashing` is then a stand-in. */
-  slashingDeployed: boolean;
 }
-
-/** verifyingContract used while the Slashing contract is not in the checkout (nodes get fixed parameters). */
-export const STAND_IN_SLASHING = "0x00000000000000000000000000000000000051a5";
 
 function at<T>(name: string, address: string, signer: JsonRpcSigner): T {
   return new Contract(address, hre.artifacts.readArtifactSync(name).abi, signer) as unknown as T;
@@ -38,8 +33,8 @@ function at<T>(name: string, address: string, signer: JsonRpcSigner): T {
 
 /**
  * Deploys TestPush, NodeRegistry + StakingVault (UUPS, short time bounds, 1 PUSH minimum stakes),
- * KeyRegistry, and (when the contract is in the checkout) OpenPgpVerifier + Slashing with the slasher
- * role. The attestation domain's verifyingContract is the Slashing proxy.
+ * KeyRegistry, OpenPgpVerifier and Slashing (with the registry's slasher role), through the node's
+ * JSON-RPC. The attestation domain's verifyingContract is the Slashing proxy.
  */
 export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
   const rpc = await RpcClient.connect({ urls: [node.url] });
@@ -65,20 +60,17 @@ export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
   ]);
   if (registry.address !== predictedRegistry) throw new Error("registry deployed at an unexpected address");
   const keys = await deployUupsProxy("KeyRegistry", deployer, [from, from]);
-  let slashing = STAND_IN_SLASHING;
-  if (await hre.artifacts.artifactExists("Slashing")) {
-    const verifier = await (await hre.ethers.getContractFactory("OpenPgpVerifier", deployer)).deploy();
-    await verifier.waitForDeployment();
-    const s = await deployUupsProxy(
-      "Slashing",
-      deployer,
-      [from, from, from],
-      [registry.address, keys.address, await verifier.getAddress()],
-    );
-    slashing = s.address;
-    const reg = at<NodeRegistry>("NodeRegistry", registry.address, deployer);
-    await (await reg.grantRole(await reg.SLASHER_ROLE(), slashing)).wait();
-  }
+  const verifier = await (await hre.ethers.getContractFactory("OpenPgpVerifier", deployer)).deploy();
+  await verifier.waitForDeployment();
+  const slashingProxy = await deployUupsProxy(
+    "Slashing",
+    deployer,
+    [from, from, from],
+    [registry.address, keys.address, await verifier.getAddress()],
+  );
+  const slashing = slashingProxy.address;
+  const reg = at<NodeRegistry>("NodeRegistry", registry.address, deployer);
+  await (await reg.grantRole(await reg.SLASHER_ROLE(), slashing)).wait();
   return {
     node,
     rpc,
@@ -95,7 +87,6 @@ export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
       vault: vault.address,
       slashing,
     },
-    slashingDeployed: slashing !== STAND_IN_SLASHING,
     deployBlock,
   };
 }

@@ -2,11 +2,14 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { toUtf8Bytes } from "ethers";
+import hre from "hardhat";
+import { Contract, toUtf8Bytes } from "ethers";
 import type { JsonRpcSigner, Wallet } from "ethers";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
 import { sharedChain } from "./shared-chain";
 import {
+  attestationDigest,
+  attestationOf,
   cidOf,
   composeEnvelope,
   decodeSignedAttestation,
@@ -22,6 +25,7 @@ import { startPushNode } from "../../src/node/push-node";
 import type { PushNodeOptions, RunningPushNode } from "../../src/node/push-node";
 import { NodeApiError, NodeClient } from "../../src/node/api";
 import type { FaultClass } from "../../src/node/faults";
+import { readConversation } from "../../src/client/messaging";
 import { generate } from "../message/helpers";
 import { chainTime, deployProtocol, mine, newSigner, registerNode } from "./fixture";
 import type { Protocol } from "./fixture";
@@ -59,8 +63,6 @@ describe("pushnode: the Push Node over HTTP", function () {
       startBlock: p.deployBlock,
       signerKey: signer.privateKey,
       confirmations: 1,
-      // Without the Slashing contract, fixed DESIGN defaults; with it, Slashing.params() on chain.
-      params: p.slashingDeployed ? undefined : {},
       pollIntervalMs: 60_000, // the tests call refresh() themselves
       ...extra,
     };
@@ -154,6 +156,20 @@ describe("pushnode: the Push Node over HTTP", function () {
     expect(att.sequence).to.equal(1n);
     expect(att.digest).to.equal(messageDigest(env));
     expect(recoverAttestationSigner(att, honest.node.domain)).to.equal(honestSigner.address);
+    // the domain is the deployed Slashing contract's: it computes the same digest the node signed
+    const slashing = new Contract(
+      p.addresses.slashing,
+      hre.artifacts.readArtifactSync("Slashing").abi,
+      p.provider,
+    );
+    expect(await slashing.attestationDigest(attestationOf(att))).to.equal(
+      attestationDigest(att, honest.node.domain),
+    );
+    expect(honest.node.currentParams()).to.deep.equal({
+      stateLag: 600n,
+      maxContentSize: 65536,
+      maxClockSkew: 900n,
+    });
     expect(res.cid).to.equal(await cidOf(env.content));
 
     const page = await client.feed(0n);
@@ -384,6 +400,48 @@ describe("pushnode: the Push Node over HTTP", function () {
       const page = await c.feed(0n);
       expect(page.items.map((i) => i.attestation.sequence)).to.deep.equal([1n, 1n, 2n]);
       expect(page.items.map((i) => i.position)).to.deep.equal([1n, 2n, 3n]);
+    });
+
+    it("readConversation flags what a faulty node attested, and decrypts what an honest one did", async function () {
+      const chainCtx = {
+        provider: p.provider,
+        chainId: chain.chainId,
+        keyRegistry: p.addresses.keyRegistry,
+        slashing: p.addresses.slashing,
+        fromBlock: p.deployBlock,
+      };
+      const faulty = await readConversation({
+        chain: chainCtx,
+        node: new NodeClient(nodes.get("WRONG_ENCRYPTION")!.url),
+        me: bob.address,
+        other: alice.address,
+      });
+      expect(faulty.entries).to.have.length(1);
+      expect(faulty.entries[0].attestationOk).to.equal(true);
+      // Every key of this fresh chain is younger than the state lag (10 minutes): the fault is there, but
+      // excused, as the Slashing contract would (SlashingStateLag).
+      const v = faulty.entries[0].verdict!;
+      expect(v.ok).to.equal(true);
+      expect(v.excused.map((f) => f.code)).to.deep.equal(["WRONG_ENCRYPTION"]);
+      const malformed = await readConversation({
+        chain: chainCtx,
+        node: new NodeClient(nodes.get("MALFORMED")!.url),
+        me: alice.address,
+      });
+      const self = malformed.entries.filter((e) => e.envelope.to === alice.address);
+      expect(self).to.have.length(1);
+      expect(self[0].verdict).to.deep.include({ ok: false, code: "MALFORMED", rule: "FROM_EQUALS_TO" });
+      const good = await readConversation({
+        chain: chainCtx,
+        node: client,
+        nodeAddress: honestSigner.address,
+        me: bob.address,
+        other: alice.address,
+        privateKey: bobKey.privateKey,
+      });
+      expect(good.entries.length).to.be.greaterThan(0);
+      expect(good.entries.every((e) => e.attestationOk && e.verdict?.ok)).to.equal(true);
+      expect(new TextDecoder().decode(good.entries[0].text)).to.equal("hello bob");
     });
 
     it("is refused on Ethereum mainnet and Polygon PoS, before anything starts", async function () {

@@ -83,8 +83,6 @@ describe("pushnode: node:serve, msg:send and msg:read as processes", function ()
   }
 
   it("sends by node address, survives kill -9 of the node, reads the conversation back verified and decrypted", async function () {
-    // node:serve reads Slashing.params(): it needs the Slashing contract deployed.
-    if (!p.slashingDeployed) this.skip();
     let node = serve();
     await node.waitFor(/ready to attest/);
     expect(node.output()).to.include(`Push Node ${nodeSigner.address} listening on http://127.0.0.1:${port}`);

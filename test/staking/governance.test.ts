@@ -276,7 +276,7 @@ describe("NodeRegistry and StakingVault: governance", () => {
         () => v.setStatus(node, 3, 1),
         () => v.setMinStake(0, PUSH),
         () => v.setPaused(true),
-        () => v.slash(node, PUSH, f.governor.address, 5000),
+        () => v.slash(node, f.alice.address, PUSH, 0, f.governor.address, 5000, 2, 0),
         () => v.lockWithdrawals(node),
         () => v.unlockWithdrawals(node),
       ]) {

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IOpenPgpVerifier
+/// @notice Checks a detached OpenPGP signature over a 32-byte digest under the Push strict signature profile
+///         (rules in `OpenPgpSignature`), against the primary key of a binary transferable public key.
+interface IOpenPgpVerifier {
+    /// @notice Checks `signature` over `digest` under the primary key of `publicKey`.
+    /// @dev Reverts with an `OpenPgpKey` error when `publicKey`'s primary key packet is not an allowed key
+    ///      (RSA >= 2048 bits, NIST P-256, Ed25519): no verdict is possible then.
+    /// @return algorithm the primary key's OpenPGP algorithm (1 RSA, 19 ECDSA, 22 or 27 EdDSA).
+    /// @return status an `OpenPgpSignature.Status`: 0 (Valid) when within the profile and the arithmetic holds
+    ///         (for EdDSA keys 0 only means within the profile: the arithmetic is not checked on chain);
+    ///         anything else names the rule the signature breaks.
+    function check(
+        bytes32 digest,
+        bytes calldata signature,
+        bytes calldata publicKey
+    ) external view returns (uint8 algorithm, uint8 status);
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IKeyRegistry} from "./IKeyRegistry.sol";
+import {INodeRegistry} from "./INodeRegistry.sol";
+import {IOpenPgpVerifier} from "./IOpenPgpVerifier.sol";
+
+/// @title ISlashing
+/// @notice Fault proofs against Push Nodes (DESIGN sections 4, 5 and 7). A node is its signer address; it
+///         attests messages by signing an EIP-712 `Attestation` in this contract's domain
+///         {name: "Push Nodes", version: "1", chainId, verifyingContract: this contract}.
+///
+///         Provable faults (MALFORMED, UNAUTHORIZED_SENDER, WRONG_ENCRYPTION, BAD_SIGNATURE for RSA and P-256
+///         keys, EQUIVOCATION) are checked here, have no time limit while the node holds stake (bonded or
+///         unbonding, whatever its status) and are slashed for whoever sends the proof, who earns
+///         `reporterRewardBps` of the slashed amount. What cannot be proven on chain (BAD_SIGNATURE under an
+///         Ed25519 key, UNAVAILABLE) goes to the {ISlashingCourt}: bonded disputes decided by governance and
+///         quorum reports of validators; governance slashes go there too.
+///
+///         Invariants (DESIGN section 7) this contract keeps, with the node registry:
+///         - (3) a slash never exceeds the node's stake (bonded + unbonding); the reward never exceeds the slash;
+///         - (5) each offenceId is consumed at most once, whoever submits it;
+///         - (7) while not paused, a valid fault proof against a node with stake never reverts.
+///         A proof against an honest message, a forged or cross-chain attestation, an unregistered node, a
+///         key-state fault grounded on a key record that changed within the state lag, an equal pair called
+///         equivocation: each reverts with a named error below and moves no token.
+interface ISlashing {
+    // ------------------------------------------------------------------------------------------------
+    // Types
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Fault classes of DESIGN section 5 (`uint8` values in events, reports and offence ids).
+    enum FaultCode {
+        None,
+        Malformed, // 1
+        UnauthorizedSender, // 2
+        WrongEncryption, // 3
+        BadSignature, // 4
+        Equivocation, // 5
+        Unavailable // 6
+    }
+
+    /// @notice Parameters of fault proofs (DESIGN section 3), set one at a time with {setParam}.
+    enum Param {
+        StateLag, // seconds; key records that changed less than this before attestedAt cannot ground a fault
+        MessageFaultSlashBps, // slash for a provable message fault (and for the court's disputes and reports)
+        EquivocationSlashBps, // slash for equivocation, bps of stake
+        ReporterRewardBps, // share of each slash credited to the reporter
+        MaxContentSize, // bytes; a larger `contentSize` is MALFORMED
+        MaxClockSkew // seconds; |timestamp - attestedAt| above it is MALFORMED
+    }
+
+    /// @notice Why a message is MALFORMED (the first reason found, in this order), in {FaultProven.detail}.
+    enum MalformedReason {
+        None,
+        Version, // version != 1
+        ZeroAddress, // from or to is zero
+        SameAddress, // from == to
+        ContentTooLarge, // contentSize > maxContentSize
+        ContentType, // contentType > 4
+        Encryption, // encryption > 1
+        ClockSkew // |timestamp - attestedAt| > maxClockSkew
+    }
+
+    /// @notice The chat message of DESIGN section 4 (fixed wire standard). Its digest is the EIP-712 hash in
+    ///         the domain {name: "Push Chat", version: "1"} (no chainId, no verifyingContract).
+    struct Message {
+        uint8 version;
+        address from;
+        address to;
+        uint64 timestamp;
+        uint8 contentType;
+        uint8 encryption;
+        bytes32 contentHash;
+        uint32 contentSize;
+        bytes32 senderKey;
+        bytes32 recipientKey;
+        bytes32 previous;
+    }
+
+    /// @notice A node's attestation (DESIGN section 4), EIP-712 in this contract's domain.
+    ///         `signatureHash = keccak256(OpenPGP signature bytes)`.
+    struct Attestation {
+        bytes32 digest;
+        bytes32 signatureHash;
+        uint64 sequence;
+        uint64 attestedAt;
+    }
+
+    /// @notice Current parameter values: times in seconds, shares in basis points of the node's stake
+    ///         (bonded + unbonding) or, for the reward, of the slashed amount.
+    struct Params {
+        uint32 stateLag;
+        uint32 maxContentSize;
+        uint32 maxClockSkew;
+        uint16 messageFaultSlashBps;
+        uint16 equivocationSlashBps;
+        uint16 reporterRewardBps;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Errors
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice An address given to the constructor or {initialize} was zero.
+    error SlashingZeroAddress();
+    /// @notice Fault proofs are paused (or {pause} was called while paused).
+    error SlashingPaused();
+    /// @notice {unpause} was called while not paused.
+    error SlashingNotPaused();
+    /// @notice The attestation signature is malformed, malleable (high s) or not 65 bytes long.
+    error SlashingInvalidNodeSignature();
+    /// @notice `signer`, recovered from an attestation, is not a registered node holding stake (a forged
+    ///         attestation, one signed for another chain or contract, an unregistered or fully withdrawn node).
+    error SlashingNodeWithoutStake(address signer);
+    /// @notice The attestation's digest is not the digest of the message given with it.
+    error SlashingDigestMismatch(bytes32 attested, bytes32 computed);
+    /// @notice The OpenPGP signature bytes given do not hash to the attested `signatureHash`.
+    error SlashingSignatureHashMismatch(bytes32 attested, bytes32 computed);
+    /// @notice The public key bytes given do not hash to the message's `senderKey`.
+    error SlashingSenderKeyMismatch(bytes32 senderKey, bytes32 computed);
+    /// @notice The message is not faulty for `faultCode` (a proof against an honest message).
+    error SlashingNoFault(uint8 faultCode);
+    /// @notice The key record of `owner`/`keyHash` that decides the fault changed at `changedAt`, less than the
+    ///         state lag before `attestedAt` (and not after the message timestamp): a node is not punished for
+    ///         chain-state lag.
+    error SlashingStateLag(address owner, bytes32 keyHash, uint64 changedAt, uint64 attestedAt);
+    /// @notice The sender key is EdDSA (Ed25519): its signatures are not judged on chain; open a dispute in the
+    ///         court (fault BAD_SIGNATURE) instead.
+    error SlashingEd25519NeedsDispute(bytes32 senderKey);
+    /// @notice This offence was already slashed, whoever sent it.
+    error SlashingOffenceConsumed(bytes32 offenceId);
+    /// @notice The two attestations are identical: not an equivocation.
+    error SlashingIdenticalAttestations();
+    /// @notice The two attestations have different sequence numbers: not an equivocation.
+    error SlashingSequenceMismatch(uint64 sequenceA, uint64 sequenceB);
+    /// @notice The two attestations were signed by different signers: not an equivocation.
+    error SlashingSignerMismatch(address signerA, address signerB);
+    /// @notice Governance tried to set `param` to `value`, outside its hard bounds [`min`, `max`].
+    error SlashingParamOutOfBounds(Param param, uint256 value, uint256 min, uint256 max);
+
+    // ------------------------------------------------------------------------------------------------
+    // Events
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice A fault proof was accepted: `offenceId` is consumed forever and `slashed` was taken from
+    ///         `node`'s stake (bonded first, then unbonding), `reporterRewardBps` of it credited to `reporter`
+    ///         in the vault (see the vault's `StakeSlashed` of the same transaction). Emitted once per
+    ///         offenceId, ever. `digest` is the attested message digest (for EQUIVOCATION, the digest in the
+    ///         first attestation given); `detail` is the {MalformedReason} for MALFORMED, the
+    ///         `OpenPgpSignature.Status` for BAD_SIGNATURE, else 0.
+    event FaultProven(
+        bytes32 indexed offenceId,
+        address indexed node,
+        uint8 indexed faultCode,
+        address reporter,
+        bytes32 digest,
+        uint8 detail,
+        uint256 slashed
+    );
+
+    /// @notice Governance set `param` from `oldValue` to `newValue`.
+    event ParamSet(Param indexed param, uint256 oldValue, uint256 newValue);
+
+    /// @notice The guardian `account` paused fault proofs (same event as OpenZeppelin's Pausable).
+    event Paused(address account);
+
+    /// @notice Governance `account` unpaused fault proofs (same event as OpenZeppelin's Pausable).
+    event Unpaused(address account);
+
+    // ------------------------------------------------------------------------------------------------
+    // Fault proofs (anyone; revert with {SlashingPaused} while paused)
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Proves that the node that signed `attestation` (of `message`) attested a MALFORMED message.
+    /// @return offenceId keccak256(abi.encode(uint8 faultCode, node, digest)), now consumed (the same form
+    ///         for every message fault).
+    /// @return slashed the amount taken from the node.
+    function proveMalformed(
+        Message calldata message,
+        Attestation calldata attestation,
+        bytes calldata nodeSignature
+    ) external returns (bytes32 offenceId, uint256 slashed);
+
+    /// @notice Proves UNAUTHORIZED_SENDER: `senderKey` was not a key of `from` active at `timestamp`.
+    function proveUnauthorizedSender(
+        Message calldata message,
+        Attestation calldata attestation,
+        bytes calldata nodeSignature
+    ) external returns (bytes32 offenceId, uint256 slashed);
+
+    /// @notice Proves WRONG_ENCRYPTION: PGP content whose `recipientKey` was not active for `to` at
+    ///         `timestamp`, or plaintext although `recipientActiveKey` was an active key of `to` then
+    ///         (`recipientActiveKey` is ignored for PGP content).
+    function proveWrongEncryption(
+        Message calldata message,
+        Attestation calldata attestation,
+        bytes calldata nodeSignature,
+        bytes32 recipientActiveKey
+    ) external returns (bytes32 offenceId, uint256 slashed);
+
+    /// @notice Proves BAD_SIGNATURE: `signature` (hashing to the attested signatureHash) is outside the strict
+    ///         profile, or does not verify over the digest under the primary key of `publicKey` (hashing to
+    ///         `senderKey`; RSA >= 2048 bits or NIST P-256). `detail` in {FaultProven} is the broken rule
+    ///         (`OpenPgpSignature.Status`). An EdDSA key reverts with {SlashingEd25519NeedsDispute}; a key the
+    ///         verifier cannot read reverts with the verifier's `OpenPgpKey` error.
+    function proveBadSignature(
+        Message calldata message,
+        Attestation calldata attestation,
+        bytes calldata nodeSignature,
+        bytes calldata signature,
+        bytes calldata publicKey
+    ) external returns (bytes32 offenceId, uint256 slashed);
+
+    /// @notice Proves EQUIVOCATION: one signer signed two different attestations with the same sequence.
+    /// @return offenceId keccak256(abi.encode(uint8(EQUIVOCATION), node, uint64 sequence)): one slash per
+    ///         node and sequence, whatever the pair and its order.
+    function proveEquivocation(
+        Attestation calldata a,
+        bytes calldata signatureA,
+        Attestation calldata b,
+        bytes calldata signatureB
+    ) external returns (bytes32 offenceId, uint256 slashed);
+
+    // ------------------------------------------------------------------------------------------------
+    // Governance (GOVERNOR_ROLE) and guardian
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Sets `param` to `value` within its hard bounds ({paramBounds}).
+    function setParam(Param param, uint256 value) external;
+
+    /// @notice Pauses fault proofs (GUARDIAN_ROLE).
+    function pause() external;
+
+    /// @notice Unpauses (GOVERNOR_ROLE only).
+    function unpause() external;
+
+    // ------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice All parameters.
+    function params() external view returns (Params memory);
+
+    /// @notice Whether fault proofs are paused.
+    function paused() external view returns (bool);
+
+    /// @notice Hard bounds of `param`.
+    function paramBounds(Param param) external pure returns (uint256 min, uint256 max);
+
+    /// @notice The limits used to judge an attestation made at `attestedAt`: the current ones, or the most
+    ///         lenient ever configured when one of them changed less than a day (the largest state lag)
+    ///         before it, so that no parameter change makes an earlier honest attestation faulty.
+    function effectiveLimits(
+        uint64 attestedAt
+    ) external view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew);
+
+    /// @notice Whether `offenceId` was consumed.
+    function isOffenceConsumed(bytes32 offenceId) external view returns (bool);
+
+    /// @notice The EIP-712 digest of `message` in the chat domain (what the sender's OpenPGP key signs).
+    function messageDigest(Message calldata message) external pure returns (bytes32);
+
+    /// @notice The EIP-712 digest of `attestation` in this contract's domain (what the node signs).
+    function attestationDigest(Attestation calldata attestation) external view returns (bytes32);
+
+    /// @notice The node registry slashed through (this contract holds its SLASHER_ROLE).
+    function nodeRegistry() external view returns (INodeRegistry);
+
+    /// @notice The key registry that decides key-state faults.
+    function keyRegistry() external view returns (IKeyRegistry);
+
+    /// @notice The OpenPGP signature verifier of BAD_SIGNATURE proofs (stateless; an immutable of the
+    ///         implementation, replaced by a governance upgrade).
+    function verifier() external view returns (IOpenPgpVerifier);
+}

@@ -1,0 +1,441 @@
+// Slashing tasks: fault:prove (anyone: submit a fault proof from a JSON file), gov:slash (governance slash
+// through the timelock), gov:dispute (open / accept / reject / expire a dispute; accept and reject go
+// through the timelock). See README, "Faults and slashing".
+import fs from "node:fs";
+import { task } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import {
+  Contract,
+  Interface,
+  MaxUint256,
+  ZeroHash,
+  getAddress,
+  isAddress,
+  keccak256,
+  toUtf8Bytes,
+} from "ethers";
+import type { ContractTransactionReceipt, Signer } from "ethers";
+import type { DeploymentFile } from "../src/deployments";
+import { explainError } from "../src/errors";
+import { govOptions, withGovOptions } from "../src/gov/options";
+import type { GovTaskArgs } from "../src/gov/options";
+import { makeCall, operationId, parseSalt, runGovAction, timelockOf } from "../src/gov/timelock";
+import type { GovResult } from "../src/gov/timelock";
+import { KEYSTORE_HELP, signerFor } from "../src/signer";
+import { FAULT_CODES, ProofFileError, evidenceOffenceId, proofCall } from "../src/slashing/proof-file";
+import { TaskError, loadDeployment, sendTx } from "../src/tasks-util";
+import type { SentTx } from "../src/tasks-util";
+import { formatPush, parsePush } from "../src/units";
+import type { Slashing, SlashingCourt } from "../typechain-types";
+
+const CONTRACT_NAMES = ["SlashingCourt", "Slashing", "OpenPgpKey", "NodeRegistry", "StakingVault", "ERC20"];
+const DETAIL_NAMES: Record<number, string[]> = {
+  1: [
+    "",
+    "version",
+    "zero address",
+    "from == to",
+    "content too large",
+    "content type",
+    "encryption",
+    "clock skew",
+  ],
+  4: [
+    "valid",
+    "empty",
+    "packet tag",
+    "packet length",
+    "trailing data",
+    "version",
+    "signature type",
+    "public-key algorithm",
+    "hash algorithm",
+    "subpackets",
+    "subpacket not allowed",
+    "creation time",
+    "issuer missing",
+    "issuer mismatch",
+    "MPI",
+    "algorithm mismatch",
+    "key newer than signature",
+    "signed hash mismatch",
+    "bad signature",
+  ],
+};
+
+function deployed(d: DeploymentFile, name: string): string {
+  const c = d.contracts[name];
+  if (!c)
+    throw new TaskError(`${name} is not deployed on network "${d.network}" (deployments/${d.network}.json).`);
+  return c.address;
+}
+
+/** Every interface whose custom errors a slashing call may revert with. */
+async function errorInterfaces(hre: HardhatRuntimeEnvironment): Promise<Interface[]> {
+  const names = ["Slashing", "SlashingCourt", "OpenPgpVerifier", "NodeRegistry", "StakingVault", "TestPush"];
+  const out: Interface[] = [];
+  for (const n of names) {
+    if (await hre.artifacts.artifactExists(n))
+      out.push(new Interface((await hre.artifacts.readArtifact(n)).abi));
+  }
+  return out;
+}
+
+async function slashingAt(
+  hre: HardhatRuntimeEnvironment,
+  d: DeploymentFile,
+  signer?: Signer,
+): Promise<Slashing> {
+  return (await hre.ethers.getContractAt("Slashing", deployed(d, "Slashing"), signer)) as unknown as Slashing;
+}
+
+async function courtAt(
+  hre: HardhatRuntimeEnvironment,
+  d: DeploymentFile,
+  signer?: Signer,
+): Promise<SlashingCourt> {
+  return (await hre.ethers.getContractAt(
+    "SlashingCourt",
+    deployed(d, "SlashingCourt"),
+    signer,
+  )) as unknown as SlashingCourt;
+}
+
+async function stakeOf(hre: HardhatRuntimeEnvironment, d: DeploymentFile, node: string): Promise<bigint> {
+  const registry = new Contract(
+    deployed(d, "NodeRegistry"),
+    ["function stakeOf(address) view returns (uint256 bonded, uint256 unbonding)"],
+    hre.ethers.provider,
+  );
+  const [bonded, unbonding] = (await registry.getFunction("stakeOf")(node)) as [bigint, bigint];
+  return bonded + unbonding;
+}
+
+function nodeArg(hre: HardhatRuntimeEnvironment, value: string | undefined, name = "node"): string {
+  if (value === undefined || !isAddress(value))
+    throw new TaskError(`--${name} must be a node's signer address.`);
+  return getAddress(value);
+}
+
+export interface ProveResult {
+  tx: SentTx;
+  offenceId: string;
+  node: string;
+  slashed: bigint;
+  reward: bigint;
+}
+
+task(
+  "fault:prove",
+  "Submits a fault proof (a JSON file the validator or a person wrote) to the Slashing contract",
+)
+  .addParam(
+    "file",
+    "Proof file: {fault, message, attestation[, recipientActiveKey | signature, publicKey]} or {fault: EQUIVOCATION, attestations: [a, b]} (README, Faults and slashing)",
+  )
+  .addFlag("dryRun", "Only simulate the proof (eth_call) and print the verdict; send nothing")
+  .addOptionalParam(
+    "from",
+    "Reporter account (earns the reward): an index among the network's accounts or an address (default: the first)",
+  )
+  .addOptionalParam("keystore", KEYSTORE_HELP)
+  .setAction(
+    async (
+      args: { file: string; dryRun: boolean; from?: string; keystore?: string },
+      hre,
+    ): Promise<ProveResult | { simulated: true; offenceId: string; node: string }> => {
+      const d = await loadDeployment(hre);
+      if (!fs.existsSync(args.file)) throw new TaskError(`--file ${args.file} does not exist.`);
+      let json: unknown;
+      try {
+        json = JSON.parse(fs.readFileSync(args.file, "utf8"));
+      } catch (e) {
+        throw new TaskError(`${args.file} is not valid JSON (${(e as Error).message}).`);
+      }
+      const slashingAddress = deployed(d, "Slashing");
+      const { chainId } = await hre.ethers.provider.getNetwork();
+      let call;
+      try {
+        call = proofCall(json, { chainId, verifyingContract: slashingAddress });
+      } catch (e) {
+        if (e instanceof ProofFileError) throw new TaskError(`${args.file}: ${e.message}`);
+        throw e;
+      }
+      const signer = await signerFor(hre, { from: args.from, keystore: args.keystore });
+      const slashing = await slashingAt(hre, d, signer);
+      const ifaces = await errorInterfaces(hre);
+      console.log(`${call.fault} proof against node ${call.node}, offence ${call.offenceId}`);
+      if (await slashing.isOffenceConsumed(call.offenceId))
+        throw new TaskError(`Offence ${call.offenceId} was already slashed: nothing was sent.`);
+      const fn = slashing.getFunction(call.method);
+      try {
+        await fn.staticCall(...call.args);
+      } catch (e) {
+        throw new TaskError(
+          `The proof would revert: ${explainError(e, ifaces, CONTRACT_NAMES)} Nothing was sent.`,
+        );
+      }
+      const stake = await stakeOf(hre, d, call.node);
+      if (args.dryRun) {
+        console.log(
+          `Simulation: the proof goes through against a stake of ${formatPush(stake)} PUSH (not sent).`,
+        );
+        return { simulated: true, offenceId: call.offenceId, node: call.node };
+      }
+      const tx = await sendTx(`${call.method}`, () => fn.send(...call.args), ifaces, CONTRACT_NAMES);
+      const receipt = (await hre.ethers.provider.getTransactionReceipt(
+        tx.hash,
+      )) as ContractTransactionReceipt;
+      let slashed = 0n;
+      let detail = 0;
+      for (const log of receipt.logs) {
+        try {
+          const ev = slashing.interface.parseLog(log);
+          if (ev?.name === "FaultProven")
+            [slashed, detail] = [ev.args.slashed as bigint, Number(ev.args.detail)];
+        } catch {
+          /* another contract's event */
+        }
+      }
+      const rewardBps = (await slashing.params()).reporterRewardBps;
+      const reward = (slashed * rewardBps) / 10_000n;
+      const why = DETAIL_NAMES[FAULT_CODES[call.fault]]?.[detail];
+      console.log(
+        `Slashed ${formatPush(slashed)} PUSH of node ${call.node}${why ? ` (${why})` : ""}; ` +
+          `${formatPush(reward)} PUSH credited to ${await signer.getAddress()} in the vault (claimRewards).`,
+      );
+      return { tx, offenceId: call.offenceId, node: call.node, slashed, reward };
+    },
+  );
+
+withGovOptions(
+  task(
+    "gov:slash",
+    "Slashes a node through the timelock (governance), at most the governance cap (10% by default) of its stake; all of it goes to the treasury",
+  )
+    .addParam("node", "The node's signer address")
+    .addParam("amount", "Amount in PUSH, e.g. 5000")
+    .addParam("reason", "Why (recorded in the GovernanceSlashed event)"),
+).setAction(
+  async (args: GovTaskArgs & { node: string; amount: string; reason: string }, hre): Promise<GovResult> => {
+    const d = await loadDeployment(hre);
+    const node = nodeArg(hre, args.node);
+    let amount: bigint;
+    try {
+      amount = parsePush(args.amount);
+    } catch (e) {
+      throw new TaskError(`--amount: ${(e as Error).message}`);
+    }
+    if (amount === 0n) throw new TaskError("--amount must be more than 0 PUSH; nothing was sent.");
+    if (args.reason.trim() === "") throw new TaskError("--reason must say why; nothing was sent.");
+    const court = await courtAt(hre, d);
+    const stake = await stakeOf(hre, d, node);
+    if (stake === 0n)
+      throw new TaskError(`${node} is not a node with stake: nothing to slash; nothing was sent.`);
+    const capBps = (await court.params()).governanceSlashCapBps;
+    const cap = (stake * capBps) / 10_000n;
+    if (amount > cap)
+      throw new TaskError(
+        `${formatPush(amount)} PUSH is over the cap of one governance slash: ${formatPush(cap)} PUSH (${Number(capBps) / 100}% of the node's ${formatPush(stake)} PUSH); nothing was sent.`,
+      );
+    const call = makeCall(await court.getAddress(), "SlashingCourt", "slash(address,uint256,string)", [
+      node,
+      amount,
+      args.reason,
+    ]);
+    const result = await runGovAction(
+      hre,
+      `slash ${formatPush(amount)} PUSH of node ${node} (${args.reason})`,
+      [call],
+      await govOptions(hre, args),
+    );
+    if (result.state === "Done" && result.executed)
+      console.log(`Node ${node} now holds ${formatPush(await stakeOf(hre, d, node))} PUSH.`);
+    return result;
+  },
+);
+
+type DisputeAction = "open" | "accept" | "reject" | "expire";
+
+withGovOptions(
+  task(
+    "gov:dispute",
+    "Disputes: open (anyone, pulls the bond, locks the node's withdrawals), accept / reject (governance, through the timelock), expire (anyone, after the decision period)",
+  )
+    .addPositionalParam("action", "open, accept, reject or expire")
+    .addOptionalParam("node", "open: the node's signer address")
+    .addOptionalParam("fault", "open: BAD_SIGNATURE (Ed25519 keys) or UNAVAILABLE", "UNAVAILABLE")
+    .addOptionalParam(
+      "occurredAt",
+      "open: when the fault occurred, unix seconds or an ISO date (default: now)",
+    )
+    .addOptionalParam("evidence", "open: the evidence, as a path to a file or the text itself")
+    .addOptionalParam("id", "accept, reject, expire: the dispute id"),
+).setAction(
+  async (
+    args: GovTaskArgs & {
+      action: string;
+      node?: string;
+      fault: string;
+      occurredAt?: string;
+      evidence?: string;
+      id?: string;
+    },
+    hre,
+  ): Promise<GovResult | SentTx | { disputeId: bigint; tx: SentTx }> => {
+    const action = args.action.toLowerCase() as DisputeAction;
+    if (!["open", "accept", "reject", "expire"].includes(action))
+      throw new TaskError(`The action must be open, accept, reject or expire, not "${args.action}".`);
+    const d = await loadDeployment(hre);
+    const ifaces = await errorInterfaces(hre);
+    if (action === "open") return openDispute(hre, d, args, ifaces);
+
+    if (args.id === undefined || !/^\d+$/.test(args.id))
+      throw new TaskError("--id must be a dispute id (1, 2, ...).");
+    const id = BigInt(args.id);
+    const court = await courtAt(hre, d);
+    const dispute = await court.dispute(id);
+    const STATUS = ["None", "Open", "Accepted", "Rejected", "Expired"];
+    if (dispute.status === 0n) throw new TaskError(`There is no dispute ${id}.`);
+    const block = await hre.ethers.provider.getBlock("latest");
+    const now = BigInt(block!.timestamp);
+    if (action === "expire") {
+      if (dispute.status !== 1n)
+        throw new TaskError(`Dispute ${id} is ${STATUS[Number(dispute.status)]}, not open.`);
+      if (now <= dispute.decideBy)
+        throw new TaskError(
+          `Dispute ${id} can be expired after ${new Date(Number(dispute.decideBy) * 1000).toISOString()}, not before; nothing was sent.`,
+        );
+      const signer = await signerFor(hre, { from: args.from, keystore: args.keystore });
+      const tx = await sendTx(
+        `expire dispute ${id}`,
+        () => court.connect(signer).expireDispute(id),
+        ifaces,
+        CONTRACT_NAMES,
+      );
+      console.log(
+        `Dispute ${id} expired: the bond of ${formatPush(dispute.bond)} PUSH went back to ${dispute.disputer}.`,
+      );
+      return tx;
+    }
+    const call = makeCall(await court.getAddress(), "SlashingCourt", `${action}Dispute(uint256)`, [id]);
+    const { timelock } = await timelockOf(hre, d);
+    const opId = operationId([call], args.predecessor ? args.predecessor : ZeroHash, parseSalt(args.salt));
+    const opState = Number(await timelock.getFunction("getOperationState")(opId)); // 0 Unset, 3 Done
+    if (dispute.status !== 1n && opState !== 3)
+      throw new TaskError(`Dispute ${id} is ${STATUS[Number(dispute.status)]}, not open; nothing was sent.`);
+    if (dispute.status === 1n && opState === 0) {
+      const minDelay = (await timelock.getFunction("getMinDelay")()) as bigint;
+      const delay = args.delay !== undefined && /^\d+$/.test(args.delay) ? BigInt(args.delay) : minDelay;
+      if (now + delay > dispute.decideBy)
+        throw new TaskError(
+          `Dispute ${id} must be decided by ${new Date(Number(dispute.decideBy) * 1000).toISOString()}, but the timelock's delay of ${delay} s ends later: the decision could never be executed; nothing was sent.`,
+        );
+    }
+    const what =
+      action === "accept"
+        ? `accept dispute ${id} against node ${dispute.node} (slash ${await slashShare(hre, d)} of its stake, bond back to ${dispute.disputer})`
+        : `reject dispute ${id} against node ${dispute.node} (bond of ${formatPush(dispute.bond)} PUSH to the treasury)`;
+    const result = await runGovAction(hre, what, [call], await govOptions(hre, args));
+    if (result.state === "Done" && result.executed) {
+      const after = await court.dispute(id);
+      console.log(`Dispute ${id} is now ${STATUS[Number(after.status)]}.`);
+    }
+    return result;
+  },
+);
+
+async function slashShare(hre: HardhatRuntimeEnvironment, d: DeploymentFile): Promise<string> {
+  const p = await (await slashingAt(hre, d)).params();
+  return `${Number(p.messageFaultSlashBps) / 100}%`;
+}
+
+async function openDispute(
+  hre: HardhatRuntimeEnvironment,
+  d: DeploymentFile,
+  args: {
+    node?: string;
+    fault: string;
+    occurredAt?: string;
+    evidence?: string;
+    from?: string;
+    keystore?: string;
+  },
+  ifaces: Interface[],
+): Promise<{ disputeId: bigint; tx: SentTx }> {
+  const node = nodeArg(hre, args.node);
+  const fault = args.fault.toUpperCase();
+  if (fault !== "BAD_SIGNATURE" && fault !== "UNAVAILABLE")
+    throw new TaskError(
+      `--fault must be BAD_SIGNATURE or UNAVAILABLE (other faults are proven with fault:prove).`,
+    );
+  if (args.evidence === undefined || args.evidence.trim() === "")
+    throw new TaskError("--evidence is needed: a path to a file or the text itself.");
+  const evidence = fs.existsSync(args.evidence)
+    ? new Uint8Array(fs.readFileSync(args.evidence))
+    : toUtf8Bytes(args.evidence);
+  const block = await hre.ethers.provider.getBlock("latest");
+  let occurredAt = BigInt(block!.timestamp);
+  if (args.occurredAt !== undefined) {
+    if (/^\d+$/.test(args.occurredAt)) occurredAt = BigInt(args.occurredAt);
+    else {
+      const ms = Date.parse(args.occurredAt);
+      if (Number.isNaN(ms))
+        throw new TaskError(`--occurred-at "${args.occurredAt}" is neither unix seconds nor a date.`);
+      occurredAt = BigInt(Math.floor(ms / 1000));
+    }
+  }
+  const signer = await signerFor(hre, { from: args.from, keystore: args.keystore });
+  const me = await signer.getAddress();
+  const court = await courtAt(hre, d, signer);
+  const p = await court.params();
+  if (BigInt(block!.timestamp) - occurredAt > p.faultWindow || occurredAt > BigInt(block!.timestamp))
+    throw new TaskError(
+      `The fault must have occurred within the fault window (${p.faultWindow} s) before now; nothing was sent.`,
+    );
+  const offenceId = evidenceOffenceId(FAULT_CODES[fault], node, keccak256(evidence));
+  if (await court.isOffenceConsumed(offenceId))
+    throw new TaskError(`This evidence was already slashed (offence ${offenceId}); nothing was sent.`);
+  const token = new Contract(
+    await court.token(),
+    [
+      "function allowance(address,address) view returns (uint256)",
+      "function approve(address,uint256) returns (bool)",
+      "function balanceOf(address) view returns (uint256)",
+    ],
+    signer,
+  );
+  const balance = (await token.getFunction("balanceOf")(me)) as bigint;
+  if (balance < p.disputeBond)
+    throw new TaskError(
+      `${me} holds ${formatPush(balance)} PUSH, less than the dispute bond of ${formatPush(p.disputeBond)} PUSH; nothing was sent.`,
+    );
+  // Everything the court checks, checked here first, so that a refusal sends nothing (not even the approval).
+  if (await court.paused())
+    throw new TaskError("The slashing court is paused: disputes cannot be opened; nothing was sent.");
+  if ((await stakeOf(hre, d, node)) === 0n)
+    throw new TaskError(
+      `${node} is not a node with stake (bonded or unbonding): nothing to dispute; nothing was sent.`,
+    );
+  const allowance = (await token.getFunction("allowance")(me, await court.getAddress())) as bigint;
+  if (allowance < p.disputeBond) {
+    await sendTx(
+      `approve the court for the bond of ${formatPush(p.disputeBond)} PUSH`,
+      () => token.getFunction("approve")(court.getAddress(), MaxUint256),
+      ifaces,
+      CONTRACT_NAMES,
+    );
+  }
+  const tx = await sendTx(
+    `open a ${fault} dispute against ${node}`,
+    () => court.openDispute(node, FAULT_CODES[fault], occurredAt, evidence),
+    ifaces,
+    CONTRACT_NAMES,
+  );
+  const disputeId = await court.disputeCount();
+  const dispute = await court.dispute(disputeId);
+  console.log(
+    `Dispute ${disputeId} opened: bond ${formatPush(dispute.bond)} PUSH, node ${node}'s withdrawals locked; governance may decide until ${new Date(Number(dispute.decideBy) * 1000).toISOString()}.`,
+  );
+  return { disputeId, tx };
+}

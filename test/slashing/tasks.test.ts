@@ -1,0 +1,211 @@
+// fault:prove, gov:slash and gov:dispute against a deploy:protocol deployment on the Hardhat network (the
+// deployer proposes to the timelock; --execute runs both timelock steps locally).
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import hre from "hardhat";
+import { Wallet } from "ethers";
+import type { GovResult } from "../../src/gov/timelock";
+import type { SentTx } from "../../src/tasks-util";
+import { parsePush } from "../../src/units";
+import {
+  ContentType,
+  Encryption,
+  ZERO_BYTES32,
+  contentHashOf,
+  messageDigest,
+  signAttestation,
+  signDigest,
+  signatureHashOf,
+} from "../../src/message";
+import type { Message } from "../../src/message";
+import type { SlashingCourt, Slashing, TestPush } from "../../typechain-types";
+import { deployed, expectRefused, runTask } from "../tasks/helpers";
+import { vectorKey } from "./fixture";
+import keysJson from "../vectors/keys.json";
+
+interface Setup {
+  slashing: Slashing;
+  court: SlashingCourt;
+  token: TestPush;
+  node: Wallet;
+  dir: string;
+  proofFile: (fields: Partial<Message>, sequence?: bigint) => Promise<string>;
+}
+
+async function setup(): Promise<Setup> {
+  const d = await deployed();
+  const [deployer] = await hre.ethers.getSigners();
+  const op = d.operators[0];
+  const slashing = (await hre.ethers.getContractAt(
+    "Slashing",
+    d.deployment.contracts.Slashing.address,
+  )) as unknown as Slashing;
+  const court = (await hre.ethers.getContractAt(
+    "SlashingCourt",
+    d.deployment.contracts.SlashingCourt.address,
+  )) as unknown as SlashingCourt;
+  const node = new Wallet(Wallet.createRandom().privateKey);
+  await (await d.token.connect(op).approve(await d.vault.getAddress(), parsePush("100000"))).wait();
+  await (
+    await d.registry.connect(op).registerNode(node.address, 0, "https://n.example", parsePush("100000"))
+  ).wait();
+  await (await d.token.mint(deployer.address, parsePush("10000"))).wait();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proofs-"));
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  const domain = { chainId, verifyingContract: await slashing.getAddress() };
+  const key = await vectorKey("p256");
+  let n = 0;
+  const proofFile = async (fields: Partial<Message>, sequence = 1n): Promise<string> => {
+    const content = new TextEncoder().encode(`hello ${++n}`);
+    const t = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+    const message: Message = {
+      version: 1,
+      from: Wallet.createRandom().address,
+      to: Wallet.createRandom().address,
+      timestamp: t,
+      contentType: ContentType.Text,
+      encryption: Encryption.Plaintext,
+      contentHash: contentHashOf(content),
+      contentSize: content.length,
+      senderKey: key.keyHash,
+      recipientKey: ZERO_BYTES32,
+      previous: ZERO_BYTES32,
+      ...fields,
+    };
+    const signature = await signDigest(messageDigest(message), key.privateKey, {
+      date: new Date((keysJson.keyCreated + 60) * 1000),
+    });
+    const a = await signAttestation(
+      node,
+      { digest: messageDigest(message), signatureHash: signatureHashOf(signature), sequence, attestedAt: t },
+      domain,
+    );
+    const json = {
+      fault: "MALFORMED",
+      message: { ...message, timestamp: message.timestamp.toString() },
+      attestation: { ...a, sequence: a.sequence.toString(), attestedAt: a.attestedAt.toString() },
+    };
+    const file = path.join(dir, `proof-${n}.json`);
+    fs.writeFileSync(file, JSON.stringify(json, null, 2));
+    return file;
+  };
+  return { slashing, court, token: d.token, node, dir, proofFile };
+}
+
+describe("Slashing tasks", function () {
+  it("fault:prove: simulates, refuses an honest message and a consumed offence in one sentence, slashes", async function () {
+    const [deployer] = await hre.ethers.getSigners();
+    const s = await setup();
+    const bad = await s.proofFile({ version: 7 });
+    const dry = await runTask<{ simulated: boolean }>("fault:prove", { file: bad, dryRun: true });
+    expect(dry.result.simulated).to.equal(true);
+    expect(dry.out).to.match(/Simulation: the proof goes through against a stake of 100,000 PUSH/);
+    const { result, out } = await runTask<{ slashed: bigint; reward: bigint }>("fault:prove", { file: bad });
+    expect(result.slashed).to.equal(parsePush("10000"));
+    expect(out).to.include("Slashed 10,000 PUSH of node");
+    expect(out).to.include("(version)");
+    expect(out).to.include("5,000 PUSH credited to");
+    await expectRefused(
+      "fault:prove",
+      { file: bad, from: "5" },
+      /^Offence 0x[0-9a-f]{64} was already slashed: nothing was sent\.$/,
+      [deployer.address],
+    );
+    const honest = await s.proofFile({});
+    await expectRefused(
+      "fault:prove",
+      { file: honest },
+      "The proof would revert: Slashing: no fault (faultCode=1). Nothing was sent.",
+      [deployer.address],
+    );
+    fs.writeFileSync(
+      path.join(s.dir, "broken.json"),
+      JSON.stringify({ fault: "MALFORMED", message: { version: 1 } }),
+    );
+    await expectRefused(
+      "fault:prove",
+      { file: path.join(s.dir, "broken.json") },
+      "message.from must be an address",
+    );
+  });
+
+  it("gov:slash: over the cap refused locally; within it, through the timelock", async function () {
+    const [deployer] = await hre.ethers.getSigners();
+    const s = await setup();
+    await expectRefused(
+      "gov:slash",
+      { node: s.node.address, amount: "10001", reason: "too much" },
+      "10,001 PUSH is over the cap of one governance slash: 10,000 PUSH (10% of the node's 100,000 PUSH); nothing was sent.",
+      [deployer.address],
+    );
+    const first = await runTask<GovResult>("gov:slash", {
+      node: s.node.address,
+      amount: "2500",
+      reason: "misconduct",
+    });
+    expect(first.result.state).to.equal("Waiting");
+    const done = await runTask<GovResult>("gov:slash", {
+      node: s.node.address,
+      amount: "2500",
+      reason: "misconduct",
+      execute: true,
+    });
+    expect(done.result.state).to.equal("Done");
+    expect(done.out).to.include("now holds 97,500 PUSH");
+  });
+
+  it("gov:dispute: open (bond, lock), accept through the timelock; open, reject; open, expire", async function () {
+    const s = await setup();
+    const [deployer] = await hre.ethers.getSigners();
+    const balance = await s.token.balanceOf(deployer.address);
+    const opened = await runTask<{ disputeId: bigint }>("gov:dispute", {
+      action: "open",
+      node: s.node.address,
+      fault: "UNAVAILABLE",
+      evidence: "offline from block 10 to block 20",
+    });
+    expect(opened.result.disputeId).to.equal(1n);
+    expect(opened.out).to.match(/Dispute 1 opened: bond 1,000 PUSH/);
+    expect(await s.token.balanceOf(deployer.address)).to.equal(balance - parsePush("1000"));
+    const accepted = await runTask<GovResult>("gov:dispute", { action: "accept", id: "1", execute: true });
+    expect(accepted.result.state).to.equal("Done");
+    expect(accepted.out).to.include("Dispute 1 is now Accepted.");
+    expect(await s.token.balanceOf(deployer.address)).to.equal(balance);
+    await expectRefused(
+      "gov:dispute",
+      { action: "reject", id: "1" },
+      "Dispute 1 is Accepted, not open; nothing was sent.",
+      [deployer.address],
+    );
+    await expectRefused(
+      "gov:dispute",
+      { action: "open", node: s.node.address, evidence: "offline from block 10 to block 20" },
+      /already slashed/,
+      [deployer.address],
+    );
+
+    await runTask("gov:dispute", { action: "open", node: s.node.address, evidence: "second outage" });
+    await runTask<GovResult>("gov:dispute", { action: "reject", id: "2", execute: true });
+    expect((await s.court.dispute(2n)).status).to.equal(3n);
+
+    await runTask("gov:dispute", { action: "open", node: s.node.address, evidence: "third outage" });
+    await expectRefused(
+      "gov:dispute",
+      { action: "expire", id: "3" },
+      /can be expired after .* not before; nothing was sent\./,
+      [deployer.address],
+    );
+    await hre.network.provider.send("evm_increaseTime", [14 * 86_400 + 1]);
+    await hre.network.provider.send("evm_mine", []);
+    const expired = await runTask<SentTx>("gov:dispute", { action: "expire", id: "3" });
+    expect(expired.out).to.include("Dispute 3 expired");
+    expect((await s.court.dispute(3n)).status).to.equal(4n);
+    await expectRefused(
+      "gov:dispute",
+      { action: "open", node: s.node.address, fault: "MALFORMED", evidence: "x" },
+      "--fault must be BAD_SIGNATURE or UNAVAILABLE",
+    );
+  });
+});
