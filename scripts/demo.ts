@@ -510,6 +510,38 @@ export const STEPS: DemoStep[] = [
     },
   },
   {
+    title:
+      "Operators manage their stake: the storage operator tops up (node:stake) and asks to unstake part of it (node:unstake)",
+    async run(ctx) {
+      const storage = ctx.nodes.find((n) => n.role === "storage")!;
+      await ctx.hre.run("node:stake", {
+        node: storage.signer.address,
+        amount: "15000",
+        from: String(storage.operatorIndex),
+      });
+      await ctx.hre.run("node:unstake", {
+        node: storage.signer.address,
+        amount: "10000",
+        from: String(storage.operatorIndex),
+      });
+    },
+  },
+  {
+    title: "The unbonding period passes (chain time + 21 days) and the operator withdraws (node:withdraw)",
+    async run(ctx) {
+      const storage = ctx.nodes.find((n) => n.role === "storage")!;
+      const period = await (
+        await ctx.hre.ethers.getContractAt("NodeRegistry", contract(ctx, "NodeRegistry"))
+      ).unbondingPeriod();
+      await ctx.hre.network.provider.send("evm_increaseTime", [Number(period) + 1]);
+      await ctx.hre.network.provider.send("evm_mine", []);
+      await ctx.hre.run("node:withdraw", {
+        node: storage.signer.address,
+        from: String(storage.operatorIndex),
+      });
+    },
+  },
+  {
     title: "Summary",
     async run(ctx) {
       ctx.log("Nodes before the faults:");
