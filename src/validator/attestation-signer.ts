@@ -7,7 +7,7 @@
  * the Hardhat toolchain) is used when it loads; otherwise ethers' recovery. Both give the same answers
  * (test/validator/attestation-signer.test.ts).
  */
-import { computeAddress, getBytes, recoverAddress } from "ethers";
+import { computeAddress, recoverAddress } from "ethers";
 import { attestationDigest } from "../message";
 import type { AttestationDomain, SignedAttestation } from "../message";
 
@@ -49,29 +49,24 @@ const addressOfKey = new Map<string, string>();
  * or null (malformed, high s, v not 27/28, no valid point). Never throws.
  */
 export function recoverSigner(hash: string, signature: string): string | null {
-  let sig: Uint8Array;
-  let h: Uint8Array;
-  try {
-    sig = getBytes(signature);
-    h = getBytes(hash);
-  } catch {
-    return null;
-  }
-  if (sig.length !== 65 || h.length !== 32) return null;
+  if (!HEX_65.test(signature) || !HEX_32.test(hash)) return null;
+  const sig = Buffer.from(signature.slice(2), "hex");
   const v = sig[64];
   if (v !== 27 && v !== 28) return null;
-  const s = BigInt("0x" + Buffer.from(sig.subarray(32, 64)).toString("hex"));
-  const r = BigInt("0x" + Buffer.from(sig.subarray(0, 32)).toString("hex"));
-  if (s === 0n || s > HALF_N || r === 0n || r >= SECP256K1_N) return null;
+  const r = sig.subarray(0, 32);
+  const s = sig.subarray(32, 64);
+  // 0 < r < n and 0 < s <= n/2 (OpenZeppelin refuses high s; compared as 32-byte big-endian numbers).
+  if (r.equals(ZERO_32) || Buffer.compare(r, N_BYTES) >= 0) return null;
+  if (s.equals(ZERO_32) || Buffer.compare(s, HALF_N_BYTES) > 0) return null;
   const lib = loadNative();
   if (lib) {
     let pub: Uint8Array;
     try {
-      pub = lib.ecdsaRecover(sig.subarray(0, 64), v - 27, h, false);
+      pub = lib.ecdsaRecover(sig.subarray(0, 64), v - 27, Buffer.from(hash.slice(2), "hex"), false);
     } catch {
       return null;
     }
-    const id = Buffer.from(pub).toString("hex");
+    const id = Buffer.from(pub.buffer, pub.byteOffset, pub.byteLength).toString("hex");
     let address = addressOfKey.get(id);
     if (address === undefined) {
       address = computeAddress("0x" + id);
@@ -86,6 +81,12 @@ export function recoverSigner(hash: string, signature: string): string | null {
     return null;
   }
 }
+
+const HEX_65 = /^0x[0-9a-fA-F]{130}$/;
+const HEX_32 = /^0x[0-9a-fA-F]{64}$/;
+const ZERO_32 = Buffer.alloc(32);
+const N_BYTES = Buffer.from(SECP256K1_N.toString(16).padStart(64, "0"), "hex");
+const HALF_N_BYTES = Buffer.from(HALF_N.toString(16).padStart(64, "0"), "hex");
 
 /**
  * The signer of an attestation in `domain`, or null (see {@link recoverSigner}). `structHash` is the

@@ -168,4 +168,35 @@ describe("validator: end to end, one node per fault class", function () {
     expect(second.answer.attestation.sequence).to.equal(first.answer.attestation.sequence);
     await expectSlashed(node, 5, second.block);
   });
+
+  it("GET /metrics and GET /health report what happened", async function () {
+    const text = await (await fetch(`${validator.url}/metrics`)).text();
+    const value = (series: string): number => {
+      const line = text.split("\n").find((l) => l.startsWith(series + " "));
+      if (line === undefined) throw new Error(`no ${series} in:\n${text}`);
+      return Number(line.slice(series.length + 1));
+    };
+    expect(value('validator_proofs_total{state="sent"}')).to.equal(5);
+    expect(value('validator_proofs_total{state="mined"}')).to.equal(5);
+    for (const code of [
+      "MALFORMED",
+      "UNAUTHORIZED_SENDER",
+      "WRONG_ENCRYPTION",
+      "BAD_SIGNATURE",
+      "EQUIVOCATION",
+    ])
+      expect(value(`validator_faults_found_total{code="${code}",provable="true"}`), code).to.equal(1);
+    expect(value('validator_messages_validated_total{outcome="valid"}')).to.be.at.least(6);
+    expect(value("validator_head_lag_blocks")).to.be.at.least(CONFIRMATIONS);
+    expect(value("validator_nodes_watched")).to.equal(7);
+    expect(value("validator_signer_balance_wei")).to.be.greaterThan(0);
+    expect(text).to.match(/^validator_feed_cursor\{node="0x[0-9a-fA-F]{40}"\} \d+$/m);
+    expect(text).to.match(/^validator_rpc_requests_total \d+$/m);
+    const health = await fetch(`${validator.url}/health`);
+    expect(health.status).to.equal(200);
+    const h = (await health.json()) as { ok: boolean; proofs: Record<string, number>; signer: string };
+    expect(h.ok).to.equal(true);
+    expect(h.signer).to.equal(validator.address);
+    expect(h.proofs.mined).to.equal(5);
+  });
 });

@@ -218,3 +218,21 @@ describe("validator: CIDs from content hashes", function () {
     expect(() => cidOfContentHash("0x12")).to.throw(RangeError);
   });
 });
+
+describe("validator: native keccak", function () {
+  it("the native sponge equals @noble's keccak256 on random inputs of every length up to 600 bytes", async function () {
+    const { keccak_256 } = await import("@noble/hashes/sha3");
+    const { nativeKeccak256 } = await import("../../src/validator/native-hash");
+    const native = nativeKeccak256();
+    expect(native, "the keccak add-on loads here").to.not.equal(undefined);
+    await fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (data) => {
+        // ethers' keccak256 may already be the native one here: compare with @noble's implementation.
+        expect(Buffer.from(native!(data)).toString("hex")).to.equal(
+          Buffer.from(keccak_256(data)).toString("hex"),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
