@@ -453,8 +453,9 @@ class Slash extends Cmd {
     this.sig = resolveSig(m, this.choice);
     const n = m.nodes.get(this.sig);
     let expected = OK;
-    if (this.bps > 5000) expected = fail("NodeRegistryRewardTooHigh");
-    else if (!n) expected = fail("NodeRegistryUnknownNode");
+    // The registry resolves the node first, then checks the reward share.
+    if (!n) expected = fail("NodeRegistryUnknownNode");
+    else if (this.bps > 5000) expected = fail("NodeRegistryRewardTooHigh");
     const reporter = this.reporter < 2 ? r.reporters[this.reporter].address : ZeroAddress;
     const ok = await this.expectOutcome(m, r, expected, () =>
       r.registry
