@@ -20,6 +20,7 @@
  * It implements the message library's {@link KeyView}, so `checkMessage` runs against the confirmed
  * chain state. Answers are as of the scanned block: see {@link ChainIndex.freshness} for how stale.
  */
+import { PollLoop } from "../util/poll-loop";
 import { Interface, getAddress, keccak256 } from "ethers";
 import type { KeyView } from "../message/check";
 import { LogScanner } from "./log-scanner";
@@ -420,42 +421,20 @@ export class ChainIndex implements KeyView {
     return result;
   }
 
-  private loop: Promise<void> | undefined;
-  private stopping = false;
-  private wake: (() => void) | undefined;
+  private readonly pollLoop = new PollLoop(
+    () => this.poll(),
+    (e) =>
+      this.log.error("index poll failed; will retry", { error: e instanceof Error ? e.message : String(e) }),
+  );
 
   /** Polls every `intervalMs` until {@link stop}; errors are logged, never thrown. */
   start(intervalMs = 2000): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = (async () => {
-      while (!this.stopping) {
-        try {
-          await this.poll();
-        } catch (e) {
-          this.log.error("index poll failed; will retry", {
-            error: e instanceof Error ? e.message : String(e),
-          });
-        }
-        if (this.stopping) break;
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, intervalMs);
-          this.wake = () => {
-            clearTimeout(t);
-            r();
-          };
-        });
-        this.wake = undefined;
-      }
-    })();
+    this.pollLoop.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await this.loop;
+    await this.pollLoop.stop();
     await this.scanner.stop();
-    this.loop = undefined;
   }
 
   /**

@@ -3,6 +3,7 @@
  * (`checkMessage` against the chain index at the node's confirmation depth), stores the content by CID,
  * attests with the node's signer key and serves its feed. See README "Running a Push Node".
  */
+import { PollLoop } from "../util/poll-loop";
 import path from "node:path";
 import { Interface, SigningKey, computeAddress, getAddress, getBytes } from "ethers";
 import { ChainIndex, NodeStatus, nodeStatusName } from "../chain/chain-index";
@@ -104,9 +105,10 @@ export class PushNode {
   private readonly metrics = new MetricsRegistry();
   private readonly accepted;
   private readonly refused;
-  private loop: Promise<void> | undefined;
-  private stopping = false;
-  private wake: (() => void) | undefined;
+  private readonly chainLoop = new PollLoop(
+    () => this.refresh(),
+    (e) => this.log.warn("chain refresh failed; will retry", { error: errorText(e) }),
+  );
 
   constructor(
     private readonly opts: PushNodeOptions,
@@ -173,32 +175,11 @@ export class PushNode {
   }
 
   start(): void {
-    if (this.loop) return;
-    const interval = this.opts.pollIntervalMs ?? 2000;
-    this.loop = (async () => {
-      while (!this.stopping) {
-        try {
-          await this.refresh();
-        } catch (e) {
-          this.log.warn("chain refresh failed; will retry", { error: errorText(e) });
-        }
-        if (this.stopping) break;
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, interval);
-          this.wake = () => {
-            clearTimeout(t);
-            r();
-          };
-        });
-        this.wake = undefined;
-      }
-    })();
+    this.chainLoop.start(this.opts.pollIntervalMs ?? 2000);
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await this.loop;
+    await this.chainLoop.stop();
     await this.index.stop();
   }
 
