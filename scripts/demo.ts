@@ -9,6 +9,7 @@
 // at the end, so the process exits by itself.
 //
 // It is a list of steps sharing one context, so later features add steps without touching the others.
+import { waitFor } from "../src/util/wait-for";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -110,26 +111,6 @@ const FUNDING_PUSH = "200000";
 const FAULTY: FaultClass = "UNAUTHORIZED_SENDER";
 /** Hardhat accounts: 0 deployer, 1-4 operators, 5 the watcher, 6 alice, 7 bob, 8 the relayer, 9 mallory. */
 const WATCHER_ACCOUNT = 5;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, until: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await until();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `Timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}.`,
-      );
-    await sleep(150);
-  }
-}
 
 function tmpDir(ctx: DemoContext, prefix: string): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), `push-demo-${prefix}-`));
