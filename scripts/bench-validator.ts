@@ -61,7 +61,10 @@ async function main(): Promise<void> {
   await hre.run("compile", { quiet: true });
   useNativeKeccak();
   const loadBefore = os.loadavg();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-validator-"));
+  // BENCH_KEEP_DIR=<dir> keeps the chain index and the stored envelopes there (for profiling).
+  const keepDir = process.env.BENCH_KEEP_DIR;
+  if (keepDir) fs.mkdirSync(keepDir, { recursive: true });
+  const dataDir = keepDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "bench-validator-"));
   const chain = await startHardhatNode();
   try {
     const rpc = await RpcClient.connect({ urls: [chain.url], timeoutMs: 60_000 });
@@ -202,6 +205,21 @@ async function main(): Promise<void> {
       );
     }
     const params = { maxContentSize: 65_536, maxClockSkew: 900n, stateLag: 600n };
+    if (keepDir) {
+      const meta = {
+        chainId,
+        keyRegistry,
+        nodeRegistry,
+        startBlock,
+        slashing,
+        node: node.address,
+        indexFile,
+      };
+      fs.writeFileSync(
+        path.join(keepDir, "meta.json"),
+        JSON.stringify(meta, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+      );
+    }
     const readItems = () =>
       db
         .prepare<[], { json: string }>("SELECT json FROM bench_items ORDER BY id")
@@ -351,7 +369,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(report, null, 2));
   } finally {
     await chain.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!keepDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -36,8 +36,16 @@ export function attestationDomain(d: AttestationDomain): TypedDataDomain {
 
 /** `signatureHash = keccak256(OpenPGP signature packet bytes)`. */
 export function signatureHashOf(signature: Uint8Array): string {
-  return keccak256(signature);
+  // Memoised per byte array (with a copy of the bytes, so a mutated array is hashed again), for the same
+  // reason as messageDigest: the validator asks twice per message.
+  const memo = signatureHashes.get(signature);
+  if (memo !== undefined && Buffer.compare(memo.bytes, signature) === 0) return memo.hash;
+  const hash = keccak256(signature);
+  signatureHashes.set(signature, { bytes: Buffer.from(signature), hash });
+  return hash;
 }
+
+const signatureHashes = new WeakMap<Uint8Array, { bytes: Buffer; hash: string }>();
 
 const separators = new Map<string, string>();
 

@@ -71,15 +71,18 @@ export function messageStructHash(m: Message): string {
 
 /** The EIP-712 digest of a Message: the 32 bytes the sender's OpenPGP key signs. 0x hex. */
 export function messageDigest(m: Message): string {
-  // checkMessage (and a node or validator around it) asks for the same message's digest several times in
-  // a row: the last answer is kept and reused when every field is equal (compared by value).
-  if (last !== undefined && sameFields(last.m, m)) return last.digest;
+  // checkMessage (and a node or validator around it) asks for the same message's digest several times,
+  // with other messages' work in between when many are validated at once: each message object keeps its
+  // last answer, reused only while every field is still equal (compared by value, so a mutated object
+  // gets a fresh digest).
+  const memo = memos.get(m);
+  if (memo !== undefined && sameFields(memo.m, m)) return memo.digest;
   const digest = keccak256(eip712Preimage(CHAT_DOMAIN_SEPARATOR, messageStructHash(m)));
-  last = { m: snapshot(m), digest };
+  memos.set(m, { m: snapshot(m), digest });
   return digest;
 }
 
-let last: { m: Message; digest: string } | undefined;
+const memos = new WeakMap<Message, { m: Message; digest: string }>();
 
 function snapshot(m: Message): Message {
   return {

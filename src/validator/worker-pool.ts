@@ -10,7 +10,7 @@ import type { AttestationDomain, CheckParams, KeyView } from "../message";
 import { openKeyView } from "./key-source";
 import type { KeySource } from "./key-source";
 import { useNativeKeccak } from "./native-hash";
-import { validateItem } from "./validate";
+import { validateItems } from "./validate";
 import type { ItemVerdict } from "./validate";
 
 export interface ValidationTask {
@@ -38,12 +38,34 @@ function parsed(item: unknown): unknown {
   }
 }
 
-/** Validates in the calling thread. */
+/** Validates in the calling thread; tasks submitted in the same synchronous run form one batch. */
 export class InlineValidator implements Validator {
   readonly threads = 1;
+  private pending: Array<{
+    task: ValidationTask;
+    resolve: (v: ItemVerdict) => void;
+    reject: (e: Error) => void;
+  }> = [];
   constructor(private readonly keys: KeyView) {}
-  validate(t: ValidationTask): Promise<ItemVerdict> {
-    return validateItem(parsed(t.item), t.node, { keys: this.keys, domain: t.domain, params: t.params });
+  validate(task: ValidationTask): Promise<ItemVerdict> {
+    return new Promise<ItemVerdict>((resolve, reject) => {
+      if (this.pending.length === 0) queueMicrotask(() => this.run());
+      this.pending.push({ task, resolve, reject });
+    });
+  }
+  private run(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const verdicts = validateItems(
+      batch.map(({ task: t }) => ({
+        item: parsed(t.item),
+        node: t.node,
+        domain: t.domain,
+        params: t.params,
+      })),
+      this.keys,
+    );
+    verdicts.forEach((v, i) => v.then(batch[i].resolve, batch[i].reject));
   }
   async close(): Promise<void> {}
 }
@@ -70,8 +92,15 @@ export interface PoolOptions {
   /** Worker threads (default: the number of CPUs). */
   workers?: number;
   source: KeySource;
-  /** Tasks a worker holds at once (default 32). */
+  /** Tasks a worker holds at once (default 64). */
   maxInflightPerWorker?: number;
+  /** Most tasks sent to a worker in one message (default 32); see {@link validateItems}. */
+  batchSize?: number;
+}
+
+/** A worker's answer to one batch: a verdict or an error per task id. */
+interface BatchReply {
+  results: Array<{ id: number; verdict?: ItemVerdict; error?: string }>;
 }
 
 export class WorkerPoolValidator implements Validator {
@@ -80,11 +109,14 @@ export class WorkerPoolValidator implements Validator {
   private closed = false;
   readonly threads: number;
   private readonly perWorker: number;
+  private readonly batchSize: number;
+  private pumpScheduled = false;
   private queue: Array<{ id: number; task: ValidationTask; pending: Pending }> = [];
 
   private constructor(private readonly opts: PoolOptions) {
     this.threads = Math.max(1, opts.workers ?? os.cpus().length);
-    this.perWorker = opts.maxInflightPerWorker ?? 32;
+    this.perWorker = opts.maxInflightPerWorker ?? 64;
+    this.batchSize = Math.max(1, Math.min(opts.batchSize ?? 32, this.perWorker));
   }
 
   /** Starts the workers and waits until each has opened its key view. */
@@ -104,13 +136,15 @@ export class WorkerPoolValidator implements Validator {
     let readyReject!: (e: Error) => void;
     const ready = new Promise<void>((res, rej) => ((readyResolve = res), (readyReject = rej)));
     const slot: Slot = { worker, inflight, ready };
-    worker.on("message", (m: { ready?: true; id?: number; verdict?: ItemVerdict; error?: string }) => {
-      if (m.ready) return readyResolve();
-      const p = m.id !== undefined ? inflight.get(m.id) : undefined;
-      if (!p || m.id === undefined) return;
-      inflight.delete(m.id);
-      if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve(m.verdict as ItemVerdict);
+    worker.on("message", (m: { ready: true } | BatchReply) => {
+      if ("ready" in m) return readyResolve();
+      for (const r of m.results) {
+        const p = inflight.get(r.id);
+        if (!p) continue;
+        inflight.delete(r.id);
+        if (r.error !== undefined) p.reject(new Error(r.error));
+        else p.resolve(r.verdict as ItemVerdict);
+      }
       this.pump();
     });
     const fail = (e: Error) => {
@@ -135,19 +169,28 @@ export class WorkerPoolValidator implements Validator {
     if (this.closed) return Promise.reject(new Error("the validation pool is closed"));
     return new Promise<ItemVerdict>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, task, pending: { resolve, reject } });
-      this.pump();
+      // Tasks submitted in the same synchronous run (e.g. a feed page) go out together, in batches.
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true;
+        queueMicrotask(() => {
+          this.pumpScheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 
+  /** Sends queued tasks, a batch at a time, to the least loaded workers with room. */
   private pump(): void {
     while (this.queue.length > 0) {
       let best: Slot | undefined;
       for (const s of this.slots)
         if (s.inflight.size < this.perWorker && (!best || s.inflight.size < best.inflight.size)) best = s;
       if (!best) return;
-      const { id, task, pending } = this.queue.shift() as (typeof this.queue)[number];
-      best.inflight.set(id, pending);
-      best.worker.postMessage({ id, task });
+      const n = Math.min(this.batchSize, this.perWorker - best.inflight.size, this.queue.length);
+      const batch = this.queue.splice(0, n);
+      for (const b of batch) best.inflight.set(b.id, b.pending);
+      best.worker.postMessage({ batch: batch.map(({ id, task }) => ({ id, task })) });
     }
   }
 
@@ -165,21 +208,36 @@ export async function createValidator(workers: number, source: KeySource, keys: 
   return WorkerPoolValidator.start({ workers, source });
 }
 
-/** Used by validation-worker.ts: answers tasks with a key view of its own. */
+/** Used by validation-worker.ts: answers batches of tasks with a key view of its own. */
 export function serveValidationTasks(
   port: {
-    on(ev: "message", f: (m: { id: number; task: ValidationTask }) => void): void;
+    on(ev: "message", f: (m: { batch: Array<{ id: number; task: ValidationTask }> }) => void): void;
     postMessage(m: unknown): void;
   },
   source: KeySource,
 ): void {
   useNativeKeccak();
   const { keys } = openKeyView(source);
-  port.on("message", ({ id, task }) => {
-    validateItem(parsed(task.item), task.node, { keys, domain: task.domain, params: task.params }).then(
-      (verdict) => port.postMessage({ id, verdict }),
-      (e: unknown) => port.postMessage({ id, error: e instanceof Error ? e.message : String(e) }),
+  port.on("message", ({ batch }) => {
+    const verdicts = validateItems(
+      batch.map(({ task }) => ({
+        item: parsed(task.item),
+        node: task.node,
+        domain: task.domain,
+        params: task.params,
+      })),
+      keys,
     );
+    void Promise.allSettled(verdicts).then((settled) => {
+      const reply: BatchReply = {
+        results: settled.map((s, i) =>
+          s.status === "fulfilled"
+            ? { id: batch[i].id, verdict: s.value }
+            : { id: batch[i].id, error: s.reason instanceof Error ? s.reason.message : String(s.reason) },
+        ),
+      };
+      port.postMessage(reply);
+    });
   });
   port.postMessage({ ready: true });
 }

@@ -30,6 +30,7 @@ import {
   signatureHashOf,
 } from "../../src/message";
 import type { Message } from "../../src/message";
+import { messageDigestViaEthers } from "../../src/message/digest";
 import messages from "../vectors/messages.json";
 import attestations from "../vectors/attestations.json";
 import envelopes from "../vectors/envelopes.json";
@@ -109,6 +110,24 @@ describe("EIP-712 message digest", () => {
       { previous: keccak256("0x04") },
     ];
     for (const e of edits) expect(messageDigest({ ...base, ...e }), Object.keys(e)[0]).to.not.equal(d);
+  });
+
+  it("is memoised per object, but a field changed in place gives the new digest", () => {
+    const m = messageOfJson(messages.messages[1].message);
+    const d = messageDigest(m);
+    expect(messageDigest(m)).to.equal(d);
+    m.timestamp += 1n;
+    const d2 = messageDigest(m);
+    expect(d2).to.not.equal(d);
+    expect(d2).to.equal(messageDigestViaEthers(m));
+    m.timestamp -= 1n;
+    expect(messageDigest(m)).to.equal(d);
+    const sig = new Uint8Array([1, 2, 3, 4]);
+    const h = signatureHashOf(sig);
+    expect(signatureHashOf(sig)).to.equal(h);
+    sig[2] = 9;
+    expect(signatureHashOf(sig)).to.equal(keccak256(sig));
+    expect(signatureHashOf(sig)).to.not.equal(h);
   });
 });
 
