@@ -801,8 +801,10 @@ async function envelopeVectors(keys: Record<string, LoadedKey>): Promise<Json> {
       attestedAt: T0 + 700n,
     },
     {
-      name: "excused-key-added-within-lag",
-      note: "timestamp 60 s before alice added her key, attested at the key's addition (< state lag)",
+      name: "unauthorized-key-added-after-timestamp",
+      note:
+        "timestamp 60 s before alice added her key, attested at the key's addition: the addition came after " +
+        "the timestamp, so it does not change the answer and the state lag excuses nothing (as on chain)",
       from: alice,
       to: carol,
       sender: "p256",

@@ -22,7 +22,7 @@
  */
 import { PollLoop } from "../util/poll-loop";
 import { Interface, getAddress, keccak256 } from "ethers";
-import type { KeyView } from "../message/check";
+import type { KeyView, RecordTimes } from "../message/check";
 import { LogScanner } from "./log-scanner";
 import type { LogBatch, PollResult, ReorgInfo, ScannerRpc, ScannerStats } from "./log-scanner";
 import type { RpcLog, RpcOutcome } from "./rpc";
@@ -318,11 +318,6 @@ function activeAt(r: IndexedKey, t: bigint): boolean {
   return r.addedAt <= t && (r.revokedAt === null || t < r.revokedAt);
 }
 
-/** The latest time the record changed (as MemoryKeyView). */
-function changedAt(r: IndexedKey): bigint {
-  return r.revokedAt !== null && r.revokedAt > r.addedAt ? r.revokedAt : r.addedAt;
-}
-
 // ---- minimal ABI decoding of the watched events (see ChainIndex.decode) ----
 
 function hexData(hex: string): Buffer {
@@ -471,11 +466,7 @@ export class ChainIndex implements KeyView {
   async anyActiveKeyAt(owner: string, t: bigint): Promise<string | null> {
     const active = this.keysOf(owner)
       .filter((r) => activeAt(r, t))
-      .sort((a, b) => {
-        const ca = changedAt(a);
-        const cb = changedAt(b);
-        return ca < cb ? -1 : ca > cb ? 1 : a.addedBlock - b.addedBlock;
-      });
+      .sort((a, b) => (a.addedAt < b.addedAt ? -1 : a.addedAt > b.addedAt ? 1 : a.addedBlock - b.addedBlock));
     return active[0]?.keyHash ?? null;
   }
 
@@ -484,9 +475,9 @@ export class ChainIndex implements KeyView {
     return row ? new Uint8Array(row.public_key) : null;
   }
 
-  async recordChangedAt(owner: string, keyHash: string): Promise<bigint | null> {
+  async recordTimes(owner: string, keyHash: string): Promise<RecordTimes | null> {
     const r = this.keyRecord(owner, keyHash);
-    return r === undefined ? null : changedAt(r);
+    return r === undefined ? null : { addedAt: r.addedAt, revokedAt: r.revokedAt };
   }
 
   // ---------------------------------------------------------------- queries

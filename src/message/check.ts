@@ -28,11 +28,13 @@ import type { Attestation, Envelope } from "./types";
  *      (plaintext with a non-zero recipientKey), WRONG_ENCRYPTION NOT_ENCRYPTED_TO_RECIPIENT (PGP content
  *      that is not an OpenPGP message with a session key for the recipientKey).
  *
- * STATE LAG (DESIGN section 5), only when an attestation is given: a check of step 2 or 3 that fails is
- * skipped (listed in `excused`) when the deciding key record - (from, senderKey), (to, recipientKey), or
- * for plaintext the (to, key) record anyActiveKeyAt returned - was added or revoked less than `stateLag`
- * before attestedAt, i.e. `recordChangedAt + stateLag > attestedAt` (a change after attestedAt counts
- * too: the node could not have seen it).
+ * STATE LAG (DESIGN section 5), only when an attestation is given, exactly as the Slashing contract
+ * applies it: a check of step 2 or 3 that fails is skipped (listed in `excused`) when the deciding key
+ * record - (from, senderKey), (to, recipientKey), or for plaintext the (to, key) record anyActiveKeyAt
+ * returned - was added, or revoked, at or before the message timestamp (a later change does not change
+ * the answer) and less than `stateLag` before attestedAt: `changedAt <= timestamp && changedAt + stateLag >
+ * attestedAt`, for addedAt and for revokedAt separately. So the watcher skips no fault the contract would
+ * take, and proves none it would refuse with `SlashingStateLag`.
  */
 
 export type FaultCode = "MALFORMED" | "UNAUTHORIZED_SENDER" | "WRONG_ENCRYPTION" | "BAD_SIGNATURE";
@@ -73,14 +75,34 @@ export interface KeyView {
   /** Whether keyHash is a key of owner, active at time t (`KeyRegistry.isActiveAt`). */
   keyActiveAt(owner: string, keyHash: string, t: bigint): Promise<boolean>;
   /**
-   * A key of owner active at t, or null. When several are, return the one whose record changed
-   * earliest (the longest-standing one), so the state-lag rule is applied to the strongest evidence.
+   * A key of owner active at t, or null. When several are, return the one added earliest (the
+   * longest-standing one), so the state-lag rule is applied to the strongest evidence.
    */
   anyActiveKeyAt(owner: string, t: bigint): Promise<string | null>;
   /** The canonical public key bytes for keyHash (from `KeyAdded`), or null when unknown. */
   publicKeyBytes(keyHash: string): Promise<Uint8Array | null>;
-  /** The latest time the (owner, keyHash) record was added or revoked, or null when there is none. */
-  recordChangedAt(owner: string, keyHash: string): Promise<bigint | null>;
+  /** When the (owner, keyHash) record was added and revoked (null: not revoked), or null when none. */
+  recordTimes(owner: string, keyHash: string): Promise<RecordTimes | null>;
+}
+
+/** The times of a key record, as `KeyRegistry.keyOf` reports them (unix seconds). */
+export interface RecordTimes {
+  addedAt: bigint;
+  revokedAt: bigint | null;
+}
+
+/**
+ * The Slashing contract's state-lag rule: whether a node attesting at `attestedAt` may not have seen a
+ * change of the record that decides whether the key was active at `timestamp`.
+ */
+export function withinStateLag(
+  r: RecordTimes,
+  timestamp: bigint,
+  attestedAt: bigint,
+  stateLag: bigint,
+): boolean {
+  const unseen = (changedAt: bigint) => changedAt <= timestamp && changedAt + stateLag > attestedAt;
+  return unseen(r.addedAt) || (r.revokedAt !== null && unseen(r.revokedAt));
 }
 
 export interface CheckParams {
@@ -155,8 +177,8 @@ export async function checkMessage(
 
   const lagged = async (owner: string, keyHash: string): Promise<boolean> => {
     if (attestation === undefined) return false;
-    const changed = await ctx.keys.recordChangedAt(owner, keyHash);
-    return changed !== null && changed + p.stateLag > attestation.attestedAt;
+    const r = await ctx.keys.recordTimes(owner, keyHash);
+    return r !== null && withinStateLag(r, m.timestamp, attestation.attestedAt, p.stateLag);
   };
   const keyFault = async (f: Fault, owner: string, keyHash: string): Promise<CheckResult | null> => {
     if (await lagged(owner, keyHash)) {

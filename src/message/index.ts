@@ -68,8 +68,17 @@ export {
   isEncryptedTo,
 } from "./content";
 export type { PublicKeyInput } from "./content";
-export { checkMessage, attestationMatches, DEFAULT_CHECK_PARAMS } from "./check";
-export type { CheckContext, CheckParams, CheckResult, Fault, FaultCode, FaultRule, KeyView } from "./check";
+export { checkMessage, attestationMatches, withinStateLag, DEFAULT_CHECK_PARAMS } from "./check";
+export type {
+  CheckContext,
+  CheckParams,
+  CheckResult,
+  Fault,
+  FaultCode,
+  FaultRule,
+  KeyView,
+  RecordTimes,
+} from "./check";
 export { composeEnvelope } from "./compose";
 export type { ComposeInput } from "./compose";
 export {

@@ -1,6 +1,6 @@
 import { getAddress } from "ethers";
 import { keyHashOf } from "./pgp-key";
-import type { KeyView } from "./check";
+import type { KeyView, RecordTimes } from "./check";
 
 /**
  * An in-memory KeyView: key records per owner plus the key bytes by keyHash. Used by tests and vectors;
@@ -58,7 +58,7 @@ export class MemoryKeyView implements KeyView {
     const o = getAddress(owner);
     const active = [...this.records.values()]
       .filter((r) => r.owner === o && MemoryKeyView.active(r, t))
-      .sort((a, b) => (changedAt(a) < changedAt(b) ? -1 : changedAt(a) > changedAt(b) ? 1 : 0));
+      .sort((a, b) => (a.addedAt < b.addedAt ? -1 : a.addedAt > b.addedAt ? 1 : 0));
     return active[0]?.keyHash ?? null;
   }
 
@@ -66,12 +66,8 @@ export class MemoryKeyView implements KeyView {
     return this.bytes.get(keyHash.toLowerCase()) ?? null;
   }
 
-  async recordChangedAt(owner: string, keyHash: string): Promise<bigint | null> {
+  async recordTimes(owner: string, keyHash: string): Promise<RecordTimes | null> {
     const r = this.records.get(MemoryKeyView.id(owner, keyHash));
-    return r === undefined ? null : changedAt(r);
+    return r === undefined ? null : { addedAt: r.addedAt, revokedAt: r.revokedAt };
   }
-}
-
-function changedAt(r: KeyRecord): bigint {
-  return r.revokedAt !== null && r.revokedAt > r.addedAt ? r.revokedAt : r.addedAt;
 }

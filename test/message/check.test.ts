@@ -5,6 +5,7 @@ import {
   MemoryKeyView,
   ZERO_BYTES32,
   checkMessage,
+  withinStateLag,
   composeEnvelope,
   contentHashOf,
   decodeEnvelope,
@@ -266,6 +267,40 @@ describe("checkMessage", () => {
       ]);
       const shorter = await checkMessage(e, attest(e, t + 200n), { keys, params: { stateLag: 60n } });
       expect(shorter.ok).to.equal(false);
+    });
+
+    it("excuses nothing for a change after the message timestamp: it does not change the answer", async () => {
+      // A key revoked after the timestamp (and within the lag of attestedAt): plaintext to carol is
+      // still a provable fault, because her key was added long before.
+      const carolKey = (await vectorKey("ed25519")).publicKey;
+      const e = await composeEnvelope({
+        from: USERS.alice,
+        to: USERS.carol,
+        content: toUtf8Bytes("x"),
+        timestamp: t,
+        senderPrivateKey: alice.privateKey,
+      });
+      const h = keys.addKey(USERS.carol, carolKey, t - 86_400n);
+      keys.revokeKey(USERS.carol, h, t + 5n);
+      const plain = fault(await checkMessage(e, attest(e, t + 10n), { keys }));
+      expect([plain.code, plain.rule, plain.provable]).to.deep.equal([
+        "WRONG_ENCRYPTION",
+        "PLAINTEXT_TO_KEYED_RECIPIENT",
+        true,
+      ]);
+      // A sender key added after the timestamp (within the lag of attestedAt): unauthorized, provable.
+      const fresh = new MemoryKeyView();
+      fresh.addKey(USERS.alice, alice.publicKey, t + 30n);
+      const early = fault(await checkMessage(e, attest(e, t + 60n), { keys: fresh }));
+      expect([early.code, early.rule, early.provable]).to.deep.equal([
+        "UNAUTHORIZED_SENDER",
+        "SENDER_KEY_INACTIVE",
+        true,
+      ]);
+      expect(withinStateLag({ addedAt: t + 30n, revokedAt: null }, t, t + 60n, 600n)).to.equal(false);
+      expect(withinStateLag({ addedAt: t - 30n, revokedAt: null }, t, t + 60n, 600n)).to.equal(true);
+      expect(withinStateLag({ addedAt: t - 9_000n, revokedAt: t }, t, t + 599n, 600n)).to.equal(true);
+      expect(withinStateLag({ addedAt: t - 9_000n, revokedAt: t }, t, t + 600n, 600n)).to.equal(false);
     });
 
     it("excuses a sender key revoked after attestedAt but before the message timestamp", async () => {

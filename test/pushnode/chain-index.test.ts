@@ -115,14 +115,17 @@ describe("pushnode: chain index (registry events, real hardhat node)", function 
     expect(await index.keyActiveAt(USERS.alice, h0, r0.revokedAt! - 1n)).to.equal(true);
     expect(await index.keyActiveAt(USERS.alice, h0, r0.revokedAt!)).to.equal(false);
     expect(await index.keyActiveAt(USERS.bob, h0, r0.addedAt)).to.equal(false);
-    // both active at r1.addedAt: the record that changed earliest wins (h0 changed later, when revoked)
-    expect(await index.anyActiveKeyAt(USERS.alice, r1.addedAt)).to.equal(h1);
+    // both active at r1.addedAt: the record added earliest wins (h0, although revoked later)
+    expect(await index.anyActiveKeyAt(USERS.alice, r1.addedAt)).to.equal(h0);
     expect(await index.anyActiveKeyAt(USERS.alice, r0.addedAt)).to.equal(h0);
     expect(await index.anyActiveKeyAt(USERS.alice, r0.revokedAt!)).to.equal(h1);
     expect(await index.anyActiveKeyAt(USERS.alice, r0.addedAt - 1n)).to.equal(null);
-    expect(await index.recordChangedAt(USERS.alice, h0)).to.equal(r0.revokedAt);
-    expect(await index.recordChangedAt(USERS.alice, h1)).to.equal(r1.addedAt);
-    expect(await index.recordChangedAt(USERS.bob, h1)).to.equal(null);
+    expect(await index.recordTimes(USERS.alice, h0)).to.deep.equal({
+      addedAt: r0.addedAt,
+      revokedAt: r0.revokedAt,
+    });
+    expect(await index.recordTimes(USERS.alice, h1)).to.deep.equal({ addedAt: r1.addedAt, revokedAt: null });
+    expect(await index.recordTimes(USERS.bob, h1)).to.equal(null);
     expect(await index.publicKeyBytes(h1)).to.deep.equal(k1.publicKey);
     expect(await index.publicKeyBytes(keccak256("0x01"))).to.equal(null);
     const latest = await blockTime(await rpc.blockNumber());

@@ -133,6 +133,66 @@ describe("validator: validation of feed items", function () {
       await pool.close();
     }
   });
+
+  it("batches: a burst split over workers in batches of 3 keeps each verdict with its own task", async function () {
+    const source: RecordsSource = {
+      kind: "records",
+      records: envelopes.registry.map((r) => ({
+        owner: r.owner,
+        publicKey: getBytes(keysJson.keys[r.key as keyof typeof keysJson.keys].publicKey),
+        addedAt: BigInt(r.addedAt),
+        revokedAt: r.revokedAt === null ? null : BigInt(r.revokedAt),
+      })),
+    };
+    const [c, d] = envelopes.cases;
+    const odd = [
+      { ...itemOf(c), attestation: { ...c.attestation, sequence: -1 } }, // unreadable
+      { ...itemOf(c), envelope: { ...c.envelope, content: "%%%" } }, // undecodable
+      { ...itemOf(c), envelope: d.envelope }, // mismatch
+      "{not json", // text that is not JSON: unreadable
+    ];
+    // Vector cases (as objects and as JSON text) interleaved with the odd items, 3 times over.
+    const items: unknown[] = [];
+    for (let round = 0; round < 3; round++)
+      envelopes.cases.forEach((k, i) => {
+        items.push(round === 1 ? JSON.stringify(itemOf(k)) : itemOf(k));
+        if (i % 5 === 0) items.push(odd[(i / 5 + round) % odd.length]);
+      });
+    const keys = vectorRegistry();
+    const one = [];
+    for (const item of items)
+      one.push(
+        summary(
+          await validateItem(typeof item === "string" ? safeParse(item) : item, node, {
+            keys,
+            domain,
+            params,
+          }),
+        ),
+      );
+    const pool = await WorkerPoolValidator.start({
+      workers: 2,
+      source,
+      batchSize: 3,
+      maxInflightPerWorker: 6,
+    });
+    const inline = new InlineValidator(vectorRegistry());
+    try {
+      const tasks = items.map((item) => ({ item, node, params, domain }));
+      const [a, b] = await Promise.all([
+        Promise.all(tasks.map((t) => pool.validate(t))),
+        Promise.all(tasks.map((t) => inline.validate(t))),
+      ]);
+      expect(a.map(summary)).to.deep.equal(one);
+      expect(b.map(summary)).to.deep.equal(one);
+      // The mix really has every kind of verdict.
+      const kinds = new Set(one.map((v) => ("status" in v ? v.status : v.kind)));
+      expect([...kinds].sort()).to.deep.equal(["fault", "mismatch", "undecodable", "unreadable", "valid"]);
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.validate({ item: itemOf(c), node, params, domain })).to.be.rejectedWith("closed");
+  });
 });
 
 describe("validator: attestation signer recovery", function () {
@@ -234,66 +294,6 @@ describe("validator: native keccak", function () {
       }),
       { numRuns: 300 },
     );
-  });
-
-  it("batches: a burst split over workers in batches of 3 keeps each verdict with its own task", async function () {
-    const source: RecordsSource = {
-      kind: "records",
-      records: envelopes.registry.map((r) => ({
-        owner: r.owner,
-        publicKey: getBytes(keysJson.keys[r.key as keyof typeof keysJson.keys].publicKey),
-        addedAt: BigInt(r.addedAt),
-        revokedAt: r.revokedAt === null ? null : BigInt(r.revokedAt),
-      })),
-    };
-    const [c, d] = envelopes.cases;
-    const odd = [
-      { ...itemOf(c), attestation: { ...c.attestation, sequence: -1 } }, // unreadable
-      { ...itemOf(c), envelope: { ...c.envelope, content: "%%%" } }, // undecodable
-      { ...itemOf(c), envelope: d.envelope }, // mismatch
-      "{not json", // text that is not JSON: unreadable
-    ];
-    // Vector cases (as objects and as JSON text) interleaved with the odd items, 3 times over.
-    const items: unknown[] = [];
-    for (let round = 0; round < 3; round++)
-      envelopes.cases.forEach((k, i) => {
-        items.push(round === 1 ? JSON.stringify(itemOf(k)) : itemOf(k));
-        if (i % 5 === 0) items.push(odd[(i / 5 + round) % odd.length]);
-      });
-    const keys = vectorRegistry();
-    const one = [];
-    for (const item of items)
-      one.push(
-        summary(
-          await validateItem(typeof item === "string" ? safeParse(item) : item, node, {
-            keys,
-            domain,
-            params,
-          }),
-        ),
-      );
-    const pool = await WorkerPoolValidator.start({
-      workers: 2,
-      source,
-      batchSize: 3,
-      maxInflightPerWorker: 6,
-    });
-    const inline = new InlineValidator(vectorRegistry());
-    try {
-      const tasks = items.map((item) => ({ item, node, params, domain }));
-      const [a, b] = await Promise.all([
-        Promise.all(tasks.map((t) => pool.validate(t))),
-        Promise.all(tasks.map((t) => inline.validate(t))),
-      ]);
-      expect(a.map(summary)).to.deep.equal(one);
-      expect(b.map(summary)).to.deep.equal(one);
-      // The mix really has every kind of verdict.
-      const kinds = new Set(one.map((v) => ("status" in v ? v.status : v.kind)));
-      expect([...kinds].sort()).to.deep.equal(["fault", "mismatch", "undecodable", "unreadable", "valid"]);
-    } finally {
-      await pool.close();
-    }
-    await expect(pool.validate({ item: itemOf(c), node, params, domain })).to.be.rejectedWith("closed");
   });
 });
 
