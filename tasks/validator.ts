@@ -35,6 +35,7 @@ interface RunArgs {
   maxBackoff: string;
   nodes?: string;
   dryRun: boolean;
+  allowPrivateEndpoints: boolean;
   logLevel?: string;
 }
 
@@ -99,6 +100,10 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
   .addParam("maxBackoff", "Cap of the exponential backoff after RPC or feed errors, in milliseconds", "60000")
   .addOptionalParam("nodes", "Only watch these nodes: signer addresses, comma-separated (default: all)")
   .addFlag("dryRun", "Find and simulate proofs but never send a transaction")
+  .addFlag(
+    "allowPrivateEndpoints",
+    "Fetch feeds from loopback, private and link-local addresses too (default: only on local development chains)",
+  )
   .addOptionalParam("logLevel", "debug, info, warn, error or silent (default: LOG_LEVEL or info)")
   .setAction(async (args: RunArgs, hre) => {
     // Imported here so that loading the task (and --help) stays fast.
@@ -161,6 +166,7 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
         maxBackoffMs: parseIntFlag("max-backoff", args.maxBackoff, 60000, 1),
         nodes: parseAddresses("nodes", args.nodes),
         dryRun: args.dryRun,
+        allowPrivateEndpoints: args.allowPrivateEndpoints || DEV_CHAINS.has(chainId),
         logger,
       });
     } catch (e) {

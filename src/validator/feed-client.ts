@@ -1,8 +1,13 @@
 /**
  * HTTP client for a Push Node's feed (`GET /v1/feed?after=<sequence>&limit=<n>`) and content
- * (`GET /v1/content/<cid>`), with a timeout and a cap on the response size. Errors are typed so that the
- * caller can count them and back off; nothing here retries.
+ * (`GET /v1/content/<cid>`), with a timeout, a cap on the response size, no redirects, and (unless
+ * `allowPrivateEndpoints`) only public addresses (endpoint-policy.ts). Errors are typed so that the caller
+ * can count them and back off; nothing here retries.
  */
+import http from "node:http";
+import https from "node:https";
+import type { LookupFunction } from "node:net";
+import { PrivateEndpointError, checkLiteralHost, publicOnlyLookup } from "./endpoint-policy";
 
 export type FeedErrorKind = "endpoint" | "network" | "timeout" | "http" | "too-large" | "json" | "shape";
 
@@ -24,6 +29,13 @@ export interface FeedClientOptions {
   maxFeedBytes?: number;
   /** Cap on a content response in bytes (default 17 MiB: the largest max content size is 16 MiB). */
   maxContentBytes?: number;
+  /**
+   * Fetch from loopback, private and link-local addresses too (default false). The validator allows
+   * them on development chains only, or with `--allow-private-endpoints`.
+   */
+  allowPrivateEndpoints?: boolean;
+  /** Name resolution for the public-address check (tests); default: the system resolver. */
+  resolve?: (host: string) => Promise<Array<{ address: string; family: number }>>;
 }
 
 /** The base URL of a node's API from its registered endpoint; throws FeedError("endpoint"). */
@@ -40,29 +52,6 @@ export function endpointBase(endpoint: string): string {
   return u.toString().replace(/\/+$/, "");
 }
 
-async function readCapped(res: Response, max: number, what: string): Promise<Uint8Array> {
-  const declared = Number(res.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > max) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new FeedError("too-large", `${what} is ${declared} bytes, over the cap of ${max}`);
-  }
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new FeedError("too-large", `${what} exceeds the cap of ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
-}
-
 export interface FeedPageRaw {
   items: unknown[];
   meta: { node?: unknown; chainId?: unknown; verifyingContract?: unknown; head?: unknown };
@@ -73,31 +62,72 @@ export class FeedClient {
   private readonly maxFeedBytes: number;
   private readonly maxContentBytes: number;
 
+  private readonly lookup: LookupFunction | undefined;
+
   constructor(opts: FeedClientOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.maxFeedBytes = opts.maxFeedBytes ?? 64 * 1024 * 1024;
     this.maxContentBytes = opts.maxContentBytes ?? 17 * 1024 * 1024;
+    this.lookup = opts.allowPrivateEndpoints ? undefined : publicOnlyLookup(opts.resolve);
   }
 
-  private async get(url: string, max: number, what: string): Promise<{ status: number; body: Uint8Array }> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let res: Response;
-    try {
-      res = await fetch(url, { signal, redirect: "error", headers: { accept: "application/json" } });
-    } catch (e) {
-      if (signal.aborted) throw new FeedError("timeout", `${what}: no answer in ${this.timeoutMs} ms`);
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new FeedError("network", `${what}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+  /** GET `url`: the status and the body (at most `max` bytes), within the timeout. */
+  private get(url: string, max: number, what: string): Promise<{ status: number; body: Uint8Array }> {
+    const u = new URL(url);
+    if (this.lookup) {
+      try {
+        checkLiteralHost(u.hostname);
+      } catch (e) {
+        return Promise.reject(new FeedError("endpoint", `${what}: ${(e as Error).message}`));
+      }
     }
-    try {
-      const body = await readCapped(res, max, what);
-      return { status: res.status, body };
-    } catch (e) {
-      if (e instanceof FeedError) throw e;
-      if (signal.aborted)
-        throw new FeedError("timeout", `${what}: body not received in ${this.timeoutMs} ms`);
-      throw new FeedError("network", `${what}: ${(e as Error).message}`);
-    }
+    const request = u.protocol === "https:" ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (e: FeedError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.destroy();
+        reject(e);
+      };
+      const timer = setTimeout(
+        () => fail(new FeedError("timeout", `${what}: no complete answer in ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+      const req = request(u, {
+        method: "GET",
+        headers: { accept: "application/json" },
+        ...(this.lookup ? { lookup: this.lookup } : {}),
+      });
+      req.on("error", (e: NodeJS.ErrnoException) => {
+        if (e instanceof PrivateEndpointError) fail(new FeedError("endpoint", `${what}: ${e.message}`));
+        else fail(new FeedError("network", `${what}: ${e.code ?? e.message}`));
+      });
+      req.on("response", (res) => {
+        const status = res.statusCode ?? 0;
+        const declared = Number(res.headers["content-length"]);
+        if (Number.isFinite(declared) && declared > max)
+          return fail(new FeedError("too-large", `${what} is ${declared} bytes, over the cap of ${max}`));
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > max) fail(new FeedError("too-large", `${what} exceeds the cap of ${max} bytes`));
+          else chunks.push(chunk);
+        });
+        res.on("error", (e) => fail(new FeedError("network", `${what}: ${e.message}`)));
+        res.on("aborted", () => fail(new FeedError("network", `${what}: the connection closed mid-body`)));
+        res.on("end", () => {
+          if (settled) return;
+          if (!res.complete) return fail(new FeedError("network", `${what}: the connection closed mid-body`));
+          settled = true;
+          clearTimeout(timer);
+          resolve({ status, body: new Uint8Array(Buffer.concat(chunks)) });
+        });
+      });
+      req.end();
+    });
   }
 
   /**

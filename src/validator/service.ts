@@ -100,6 +100,11 @@ export interface ValidatorOptions {
   dryRun?: boolean;
   /** Only watch these nodes (signer addresses); default every registered node. */
   nodes?: string[];
+  /**
+   * Fetch feeds from loopback, private and link-local addresses too. Default: only on development chains
+   * (31337, 1337); elsewhere a node registering such an endpoint gets a feed error, never a request.
+   */
+  allowPrivateEndpoints?: boolean;
   logger?: Logger;
 }
 
@@ -172,7 +177,10 @@ export class ValidatorService {
     this.address = submitter.signer;
     this.domain = { chainId: opts.chainId, verifyingContract: getAddress(opts.slashing) };
     this.log = (opts.logger ?? silentLogger).child({ component: "validator" });
-    this.feeds = new FeedClient({ timeoutMs: opts.feedTimeoutMs });
+    this.feeds = new FeedClient({
+      timeoutMs: opts.feedTimeoutMs,
+      allowPrivateEndpoints: opts.allowPrivateEndpoints ?? DEV_CHAINS.has(opts.chainId),
+    });
     this.crash = crashHook(opts.chainId);
   }
 

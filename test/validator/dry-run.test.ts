@@ -1,14 +1,19 @@
 import { expect } from "chai";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { Wallet } from "ethers";
 import { ValidatorService } from "../../src/validator/service";
 import { devAccountKey } from "../../src/validator/config";
 import { createWorld, missingContracts } from "./fixtures/world";
 import type { World } from "./fixtures/world";
 
-/** `--dry-run`: the fault is found and simulated, and nothing is ever signed or sent. */
-describe("validator: dry run", function () {
+/**
+ * `--dry-run`: the fault is found and simulated, and nothing is ever signed or sent. And the endpoint
+ * policy: without `allowPrivateEndpoints`, a node registered at a private address gets no request.
+ */
+describe("validator: dry run, endpoint policy", function () {
   let world: World;
-  let validator: ValidatorService;
+  let validator: ValidatorService | undefined;
 
   before(async function () {
     const missing = await missingContracts();
@@ -29,7 +34,7 @@ describe("validator: dry run", function () {
     const alice = await world.user();
     const bob = await world.user(false);
     await world.submit(node, await world.compose(alice, bob, { contentType: 5 }));
-    validator = await ValidatorService.create({
+    const v = await ValidatorService.create({
       rpcUrls: [world.chain.url],
       chainId: world.chainId,
       slashing: world.deployment.contracts.Slashing.address,
@@ -45,9 +50,10 @@ describe("validator: dry run", function () {
       workers: 0,
       dryRun: true,
     });
-    validator.start();
+    validator = v;
+    v.start();
     const p = await world.waitFor("the proof simulated", async () => {
-      const [x] = validator.store.proofs();
+      const [x] = v.store.proofs();
       return x?.state === "simulated" ? x : undefined;
     });
     expect(p.detail).to.match(/dry run/);
@@ -55,7 +61,66 @@ describe("validator: dry run", function () {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await world.provider.getTransactionCount(new Wallet(devAccountKey(15)).address)).to.equal(before);
     expect(before).to.equal(0);
-    expect(validator.store.proofs()[0].state).to.equal("simulated");
+    expect(v.store.proofs()[0].state).to.equal("simulated");
     expect(await world.slashing.getFunction("isOffenceConsumed")(p.offenceId)).to.equal(false);
+  });
+
+  it("outside development chains, fetches nothing from a node registered at a private address", async function () {
+    // The dry-run validator (a development chain: private endpoints allowed) would fetch the new node.
+    await validator?.stop();
+    validator = undefined;
+    let requests = 0;
+    const server = http.createServer((_req, res) => {
+      requests++;
+      res.end('{"items": []}');
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const signer = Wallet.createRandom();
+    await (
+      await world.registry.connect(world.operator).getFunction("registerNode")(
+        signer.address,
+        2,
+        endpoint,
+        25_000n * 10n ** 18n,
+      )
+    ).wait();
+    const strict = await ValidatorService.create({
+      rpcUrls: [world.chain.url],
+      chainId: world.chainId,
+      slashing: world.deployment.contracts.Slashing.address,
+      keyRegistry: world.deployment.contracts.KeyRegistry.address,
+      nodeRegistry: world.deployment.contracts.NodeRegistry.address,
+      startBlock: world.startBlock,
+      privateKey: devAccountKey(16),
+      dataDir: world.tmp("validator-strict"),
+      confirmations: 0,
+      feedIntervalMs: 100,
+      indexIntervalMs: 100,
+      proofIntervalMs: 100,
+      workers: 0,
+      dryRun: true,
+      nodes: [signer.address],
+      allowPrivateEndpoints: false,
+      port: 0,
+    });
+    try {
+      strict.start();
+      const refused = await world.waitFor("the endpoint refused", async () => {
+        const { nodes } = strict.health() as unknown as {
+          nodes: Array<{ node: string; errors: number; lastError: string | null }>;
+        };
+        const n = nodes.find((x) => x.node === signer.address);
+        return n && n.errors >= 2 ? n : undefined;
+      });
+      expect(refused.lastError).to.match(/127\.0\.0\.1.*not a public address/);
+      expect(await (await fetch(`${strict.url}/metrics`)).text()).to.match(
+        /validator_feed_errors_total\{kind="endpoint"\} [1-9]/,
+      );
+      expect(requests).to.equal(0);
+    } finally {
+      await strict.stop();
+      server.close();
+    }
   });
 });
