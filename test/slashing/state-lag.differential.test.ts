@@ -10,7 +10,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { MemoryKeyView, checkMessage, signatureHashOf } from "../../src/message";
 import type { CheckResult, FaultCode } from "../../src/message";
-import type { World } from "./fixture";
+import type { Proof, UserKey, World } from "./fixture";
 import { DAY, args, deployWorld, increaseTime, vectorKey } from "./fixture";
 
 const RUNS = Math.max(1, Math.floor(Number(process.env.FUZZ_RUNS ?? 100) / 4));
@@ -58,7 +58,7 @@ const scenario = fc.record({
 });
 
 describe("Slashing: the state-lag rule, contract and checkMessage agree", function () {
-  async function world(): Promise<World & { sender: Awaited<ReturnType<typeof vectorKey>> }> {
+  async function world(): Promise<World & { sender: UserKey }> {
     const w = await deployWorld();
     // dave's own key, older than any lag: the sender of the WRONG_ENCRYPTION messages
     const sender = await vectorKey("p256b");
@@ -83,15 +83,22 @@ describe("Slashing: the state-lag rule, contract and checkMessage agree", functi
     return { key, addedAt, view };
   }
 
-  it("UNAUTHORIZED_SENDER: a message signed with a key around its addition and revocation", async function () {
+  type Setup = (
+    w: World & { sender: UserKey },
+    rec: Awaited<ReturnType<typeof record>>,
+  ) => { from: string; to: string; key: UserKey; prove: (p: Proof) => Promise<unknown> };
+
+  /** Draws scenarios; for each, `setup` says who writes with which key and how the fault is proven. */
+  async function agreeOn(code: FaultCode, seed: number, setup: Setup): Promise<void> {
     const seen = new Set<Verdict>();
     await fc.assert(
       fc.asyncProperty(scenario, async ({ revokeAfter, dt, skew }) => {
         const w = await loadFixture(world);
         const node = await w.registerNode();
-        const { key, addedAt, view } = await record(w, revokeAfter);
-        const timestamp = addedAt + BigInt(dt);
-        const m = await w.message(w.alice.address, w.carol.address, key, { at: timestamp });
+        const rec = await record(w, revokeAfter);
+        const c = setup(w, rec);
+        const timestamp = rec.addedAt + BigInt(dt);
+        const m = await w.message(c.from, c.to, c.key, { at: timestamp });
         const proof = await w.attest(node, m, 1n, timestamp + BigInt(skew));
         const envelope = {
           ...m.message,
@@ -99,51 +106,41 @@ describe("Slashing: the state-lag rule, contract and checkMessage agree", functi
           signature: m.signature,
         };
         expect(signatureHashOf(envelope.signature)).to.equal(proof.attestation.signatureHash);
+        const params = { stateLag: STATE_LAG };
         const ts = tsVerdict(
-          await checkMessage(envelope, proof.attestation, { keys: view, params: { stateLag: STATE_LAG } }),
-          "UNAUTHORIZED_SENDER",
+          await checkMessage(envelope, proof.attestation, { keys: rec.view, params }),
+          code,
         );
-        const chain = await chainVerdict(w, () =>
-          w.slashing.connect(w.reporter).proveUnauthorizedSender.staticCall(...args(proof)),
-        );
+        const chain = await chainVerdict(w, () => c.prove(proof));
         seen.add(chain);
         expectAgree(ts, chain, { revokeAfter, dt, skew });
       }),
-      { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 0x5e7a) },
+      { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? seed) },
     );
     // the draws reach all three answers
     expect([...seen].sort()).to.deep.equal(["excused", "fault", "none"]);
+  }
+
+  it("UNAUTHORIZED_SENDER: a message signed with a key around its addition and revocation", async function () {
+    await agreeOn("UNAUTHORIZED_SENDER", 0x5e7a, (w, rec) => ({
+      from: w.alice.address,
+      to: w.carol.address,
+      key: rec.key,
+      prove: (p) => w.slashing.connect(w.reporter).proveUnauthorizedSender.staticCall(...args(p)),
+    }));
   });
 
   it("WRONG_ENCRYPTION: plaintext to a recipient around the addition and revocation of its key", async function () {
-    const seen = new Set<Verdict>();
-    await fc.assert(
-      fc.asyncProperty(scenario, async ({ revokeAfter, dt, skew }) => {
-        const w = await loadFixture(world);
-        const node = await w.registerNode();
-        const { key, addedAt, view } = await record(w, revokeAfter);
-        view.addKey(w.dave.address, w.sender.publicKey, addedAt - DAYS_2);
-        const timestamp = addedAt + BigInt(dt);
-        const m = await w.message(w.dave.address, w.alice.address, w.sender, { at: timestamp });
-        const proof = await w.attest(node, m, 1n, timestamp + BigInt(skew));
-        const envelope = {
-          ...m.message,
-          content: new TextEncoder().encode("hello push"),
-          signature: m.signature,
-        };
-        const ts = tsVerdict(
-          await checkMessage(envelope, proof.attestation, { keys: view, params: { stateLag: STATE_LAG } }),
-          "WRONG_ENCRYPTION",
-        );
-        const chain = await chainVerdict(w, () =>
-          w.slashing.connect(w.reporter).proveWrongEncryption.staticCall(...args(proof), key.keyHash),
-        );
-        seen.add(chain);
-        expectAgree(ts, chain, { revokeAfter, dt, skew });
-      }),
-      { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 0x5e7b) },
-    );
-    expect([...seen].sort()).to.deep.equal(["excused", "fault", "none"]);
+    await agreeOn("WRONG_ENCRYPTION", 0x5e7b, (w, rec) => {
+      rec.view.addKey(w.dave.address, w.sender.publicKey, rec.addedAt - DAYS_2);
+      return {
+        from: w.dave.address,
+        to: w.alice.address,
+        key: w.sender,
+        prove: (p) =>
+          w.slashing.connect(w.reporter).proveWrongEncryption.staticCall(...args(p), rec.key.keyHash),
+      };
+    });
   });
 });
 

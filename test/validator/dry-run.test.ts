@@ -34,22 +34,12 @@ describe("validator: dry run, endpoint policy", function () {
     const alice = await world.user();
     const bob = await world.user(false);
     await world.submit(node, await world.compose(alice, bob, { contentType: 5 }));
-    const v = await ValidatorService.create({
-      rpcUrls: [world.chain.url],
-      chainId: world.chainId,
-      slashing: world.deployment.contracts.Slashing.address,
-      keyRegistry: world.deployment.contracts.KeyRegistry.address,
-      nodeRegistry: world.deployment.contracts.NodeRegistry.address,
-      startBlock: world.startBlock,
-      privateKey: devAccountKey(15),
-      dataDir: world.tmp("validator-dry"),
-      confirmations: 0,
-      feedIntervalMs: 100,
-      indexIntervalMs: 100,
-      proofIntervalMs: 100,
-      workers: 0,
-      dryRun: true,
-    });
+    const v = await ValidatorService.create(
+      world.validatorOptions(15, {
+        dataDir: world.tmp("validator-dry"),
+        dryRun: true,
+      }),
+    );
     validator = v;
     v.start();
     const p = await world.waitFor("the proof simulated", async () => {
@@ -85,25 +75,15 @@ describe("validator: dry run, endpoint policy", function () {
         25_000n * 10n ** 18n,
       )
     ).wait();
-    const strict = await ValidatorService.create({
-      rpcUrls: [world.chain.url],
-      chainId: world.chainId,
-      slashing: world.deployment.contracts.Slashing.address,
-      keyRegistry: world.deployment.contracts.KeyRegistry.address,
-      nodeRegistry: world.deployment.contracts.NodeRegistry.address,
-      startBlock: world.startBlock,
-      privateKey: devAccountKey(16),
-      dataDir: world.tmp("validator-strict"),
-      confirmations: 0,
-      feedIntervalMs: 100,
-      indexIntervalMs: 100,
-      proofIntervalMs: 100,
-      workers: 0,
-      dryRun: true,
-      nodes: [signer.address],
-      allowPrivateEndpoints: false,
-      port: 0,
-    });
+    const strict = await ValidatorService.create(
+      world.validatorOptions(16, {
+        dataDir: world.tmp("validator-strict"),
+        dryRun: true,
+        nodes: [signer.address],
+        allowPrivateEndpoints: false,
+        port: 0,
+      }),
+    );
     try {
       strict.start();
       const refused = await world.waitFor("the endpoint refused", async () => {

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { Interface } from "ethers";
 import { ValidatorService } from "../../src/validator/service";
-import { devAccountKey } from "../../src/validator/config";
 import { PUSH, createWorld, missingContracts } from "./fixtures/world";
 import type { PushNodeHandle, World } from "./fixtures/world";
 
@@ -26,22 +25,13 @@ describe("validator: end to end, one node per fault class", function () {
       this.skip();
     }
     world = await createWorld({ intervalMs: 1000 });
-    validator = await ValidatorService.create({
-      rpcUrls: [world.chain.url],
-      chainId: world.chainId,
-      slashing: world.deployment.contracts.Slashing.address,
-      keyRegistry: world.deployment.contracts.KeyRegistry.address,
-      nodeRegistry: world.deployment.contracts.NodeRegistry.address,
-      startBlock: world.startBlock,
-      privateKey: devAccountKey(5),
-      dataDir: world.tmp("validator"),
-      confirmations: CONFIRMATIONS,
-      port: 0,
-      feedIntervalMs: 100,
-      indexIntervalMs: 100,
-      proofIntervalMs: 100,
-      workers: 0,
-    });
+    validator = await ValidatorService.create(
+      world.validatorOptions(5, {
+        dataDir: world.tmp("validator"),
+        confirmations: CONFIRMATIONS,
+        port: 0,
+      }),
+    );
     validator.start();
   });
 

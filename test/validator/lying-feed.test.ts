@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { Interface, Wallet } from "ethers";
 import type { Signer } from "ethers";
 import { ValidatorService } from "../../src/validator/service";
-import { devAccountKey } from "../../src/validator/config";
 import { startHttpServer, HttpError } from "../../src/http/server";
 import type { RunningHttpServer } from "../../src/http/server";
 import {
@@ -97,23 +96,14 @@ describe("validator: a lying feed", function () {
     ).wait();
     alice = await world.user();
     bob = await world.user(false);
-    validator = await ValidatorService.create({
-      rpcUrls: [world.chain.url],
-      chainId: world.chainId,
-      slashing: world.deployment.contracts.Slashing.address,
-      keyRegistry: world.deployment.contracts.KeyRegistry.address,
-      nodeRegistry: world.deployment.contracts.NodeRegistry.address,
-      startBlock: world.startBlock,
-      privateKey: devAccountKey(14),
-      dataDir: world.tmp("validator-lies"),
-      confirmations: 2,
-      feedIntervalMs: 100,
-      indexIntervalMs: 100,
-      proofIntervalMs: 100,
-      feedTimeoutMs: 500,
-      maxBackoffMs: 300,
-      workers: 0,
-    });
+    validator = await ValidatorService.create(
+      world.validatorOptions(14, {
+        dataDir: world.tmp("validator-lies"),
+        confirmations: 2,
+        feedTimeoutMs: 500,
+        maxBackoffMs: 300,
+      }),
+    );
     validator.start();
   });
 

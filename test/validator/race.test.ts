@@ -40,21 +40,12 @@ describe("validator: two validators race for one offence", function () {
     await world.provider.send("evm_setAutomine", [false]);
     const accounts = [7, 8];
     for (const account of accounts) {
-      const v = await ValidatorService.create({
-        rpcUrls: [world.chain.url],
-        chainId: world.chainId,
-        slashing: world.deployment.contracts.Slashing.address,
-        keyRegistry: world.deployment.contracts.KeyRegistry.address,
-        nodeRegistry: world.deployment.contracts.NodeRegistry.address,
-        startBlock: world.startBlock,
-        privateKey: devAccountKey(account),
-        dataDir: world.tmp(`validator-${account}`),
-        confirmations: 2,
-        feedIntervalMs: 100,
-        indexIntervalMs: 100,
-        proofIntervalMs: 100,
-        workers: 0,
-      });
+      const v = await ValidatorService.create(
+        world.validatorOptions(account, {
+          dataDir: world.tmp(`validator-${account}`),
+          confirmations: 2,
+        }),
+      );
       validators.push(v);
     }
     for (const v of validators) v.start();

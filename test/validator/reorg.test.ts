@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { Interface } from "ethers";
 import { ValidatorService } from "../../src/validator/service";
-import { devAccountKey } from "../../src/validator/config";
 import { createWorld, missingContracts } from "./fixtures/world";
 import type { World } from "./fixtures/world";
 
@@ -29,21 +28,12 @@ describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
       this.skip();
     }
     world = await createWorld({ intervalMs: 500 });
-    validator = await ValidatorService.create({
-      rpcUrls: [world.chain.url],
-      chainId: world.chainId,
-      slashing: world.deployment.contracts.Slashing.address,
-      keyRegistry: world.deployment.contracts.KeyRegistry.address,
-      nodeRegistry: world.deployment.contracts.NodeRegistry.address,
-      startBlock: world.startBlock,
-      privateKey: devAccountKey(9),
-      dataDir: world.tmp("validator-reorg"),
-      confirmations: CONFIRMATIONS,
-      feedIntervalMs: 100,
-      indexIntervalMs: 100,
-      proofIntervalMs: 100,
-      workers: 0,
-    });
+    validator = await ValidatorService.create(
+      world.validatorOptions(9, {
+        dataDir: world.tmp("validator-reorg"),
+        confirmations: CONFIRMATIONS,
+      }),
+    );
     validator.start();
   });
 

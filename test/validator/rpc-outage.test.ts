@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { Interface } from "ethers";
 import { ValidatorService } from "../../src/validator/service";
-import { devAccountKey } from "../../src/validator/config";
 import { FlakyProxy } from "../../src/testing/flaky-proxy";
 import { createWorld, missingContracts } from "./fixtures/world";
 import type { World } from "./fixtures/world";
@@ -40,24 +39,16 @@ describe("validator: RPC outages (flaky proxy)", function () {
   });
 
   async function validator(urls: string[], account: number): Promise<ValidatorService> {
-    const v = await ValidatorService.create({
-      rpcUrls: urls,
-      chainId: world.chainId,
-      slashing: world.deployment.contracts.Slashing.address,
-      keyRegistry: world.deployment.contracts.KeyRegistry.address,
-      nodeRegistry: world.deployment.contracts.NodeRegistry.address,
-      startBlock: world.startBlock,
-      privateKey: devAccountKey(account),
-      dataDir: world.tmp("validator-outage"),
-      confirmations: 2,
-      port: 0,
-      feedIntervalMs: 100,
-      indexIntervalMs: 100,
-      proofIntervalMs: 100,
-      rpcTimeoutMs: 300,
-      maxBackoffMs: 1000,
-      workers: 0,
-    });
+    const v = await ValidatorService.create(
+      world.validatorOptions(account, {
+        rpcUrls: urls,
+        dataDir: world.tmp("validator-outage"),
+        confirmations: 2,
+        port: 0,
+        rpcTimeoutMs: 300,
+        maxBackoffMs: 1000,
+      }),
+    );
     running.push(v);
     v.start();
     return v;

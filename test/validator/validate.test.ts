@@ -37,6 +37,19 @@ const itemOf = (c: (typeof envelopes.cases)[number]) => ({
   attestation: c.attestation,
 });
 
+/** The vector key registry, as a worker thread's key source. */
+function vectorSource(): RecordsSource {
+  return {
+    kind: "records",
+    records: envelopes.registry.map((r) => ({
+      owner: r.owner,
+      publicKey: getBytes(keysJson.keys[r.key as keyof typeof keysJson.keys].publicKey),
+      addedAt: BigInt(r.addedAt),
+      revokedAt: r.revokedAt === null ? null : BigInt(r.revokedAt),
+    })),
+  };
+}
+
 /** The verdict a vector case expects, in validateItem's terms. */
 function expected(c: (typeof envelopes.cases)[number]) {
   return c.expect.ok
@@ -110,15 +123,7 @@ describe("validator: validation of feed items", function () {
   });
 
   it("a worker pool of two threads gives the same verdicts as the main thread", async function () {
-    const source: RecordsSource = {
-      kind: "records",
-      records: envelopes.registry.map((r) => ({
-        owner: r.owner,
-        publicKey: getBytes(keysJson.keys[r.key as keyof typeof keysJson.keys].publicKey),
-        addedAt: BigInt(r.addedAt),
-        revokedAt: r.revokedAt === null ? null : BigInt(r.revokedAt),
-      })),
-    };
+    const source = vectorSource();
     const pool = await WorkerPoolValidator.start({ workers: 2, source });
     const inline = new InlineValidator(vectorRegistry());
     try {
@@ -135,15 +140,7 @@ describe("validator: validation of feed items", function () {
   });
 
   it("batches: a burst split over workers in batches of 3 keeps each verdict with its own task", async function () {
-    const source: RecordsSource = {
-      kind: "records",
-      records: envelopes.registry.map((r) => ({
-        owner: r.owner,
-        publicKey: getBytes(keysJson.keys[r.key as keyof typeof keysJson.keys].publicKey),
-        addedAt: BigInt(r.addedAt),
-        revokedAt: r.revokedAt === null ? null : BigInt(r.revokedAt),
-      })),
-    };
+    const source = vectorSource();
     const [c, d] = envelopes.cases;
     const odd = [
       { ...itemOf(c), attestation: { ...c.attestation, sequence: -1 } }, // unreadable
