@@ -8,6 +8,7 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {IStakingVault} from "./interfaces/IStakingVault.sol";
+import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
 
 /// @title NodeRegistry
 /// @notice Push Node records, roles, status graph and staking parameters; the entry point for registration,
@@ -61,6 +62,8 @@ contract NodeRegistry is
         bool shortTimeBounds;
         bool paused;
         mapping(address node => Node) nodes;
+        // Appended in a later version: read by governance setters only.
+        ISlashingCourt faultWindowSource;
     }
 
     // keccak256(abi.encode(uint256(keccak256("push.storage.NodeRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -264,10 +267,19 @@ contract NodeRegistry is
     }
 
     /// @inheritdoc INodeRegistry
-    /// @dev The next issue's slashing contract adds the cross-check "longer than the fault window": it will
-    ///      read the fault window there, or governance sets both in one timelock batch.
     function setUnbondingPeriod(uint64 period) external onlyRole(GOVERNOR_ROLE) {
         _setUnbondingPeriod(period);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function setFaultWindowSource(address source) external onlyRole(GOVERNOR_ROLE) {
+        NodeRegistryStorage storage $ = _s();
+        $.faultWindowSource = ISlashingCourt(source);
+        (uint64 min, uint64 max) = unbondingPeriodBounds();
+        if ($.unbondingPeriod < min) {
+            revert NodeRegistryParameterOutOfBounds("unbondingPeriod", $.unbondingPeriod, min, max);
+        }
+        emit FaultWindowSourceSet(source);
     }
 
     /// @inheritdoc INodeRegistry
@@ -358,10 +370,18 @@ contract NodeRegistry is
 
     /// @inheritdoc INodeRegistry
     function unbondingPeriodBounds() public view returns (uint64 min, uint64 max) {
-        return (
-            _s().shortTimeBounds ? MIN_UNBONDING_PERIOD_SHORT : MIN_UNBONDING_PERIOD,
-            MAX_UNBONDING_PERIOD
-        );
+        NodeRegistryStorage storage $ = _s();
+        min = $.shortTimeBounds ? MIN_UNBONDING_PERIOD_SHORT : MIN_UNBONDING_PERIOD;
+        max = MAX_UNBONDING_PERIOD;
+        if (address($.faultWindowSource) != address(0)) {
+            uint64 window = $.faultWindowSource.params().faultWindow;
+            if (window >= min) min = window + 1;
+        }
+    }
+
+    /// @inheritdoc INodeRegistry
+    function faultWindowSource() external view returns (address) {
+        return address(_s().faultWindowSource);
     }
 
     /// @inheritdoc INodeRegistry

@@ -134,6 +134,10 @@ interface INodeRegistry {
     /// @notice Governance set the number of slashes that ban a node to `count` (checked at the next slash).
     event SlashesBeforeBanSet(uint8 count);
 
+    /// @notice Governance set the contract whose fault window the unbonding period must exceed (its
+    ///         `params().faultWindow`, the SlashingCourt), or cleared it (`source` zero).
+    event FaultWindowSourceSet(address source);
+
     // ------------------------------------------------------------------------------------------------
     // Operators (all revert with OpenZeppelin's `EnforcedPause()` while paused)
     // ------------------------------------------------------------------------------------------------
@@ -218,8 +222,15 @@ interface INodeRegistry {
     /// @notice Sets the minimum stake of `role` (> 0, fits uint96).
     function setMinStake(uint8 role, uint256 minStake) external;
 
-    /// @notice Sets the unbonding period in seconds, within {unbondingPeriodBounds}.
+    /// @notice Sets the unbonding period in seconds, within {unbondingPeriodBounds}: with a fault-window
+    ///         source set, longer than its fault window, so stake cannot leave before a dispute or quorum report
+    ///         about it is out of time.
     function setUnbondingPeriod(uint64 period) external;
+
+    /// @notice Sets the contract (the SlashingCourt) whose `params().faultWindow` the unbonding period must
+    ///         exceed; zero clears it. Reverts with `NodeRegistryParameterOutOfBounds("unbondingPeriod", ...)`
+    ///         when the current unbonding period is not longer than that window.
+    function setFaultWindowSource(address source) external;
 
     /// @notice Sets how many slashes ban a node, within [1, 10].
     function setSlashesBeforeBan(uint8 count) external;
@@ -267,8 +278,12 @@ interface INodeRegistry {
     /// @notice Whether time bounds are the short (minutes) ones of local networks and testnets; fixed at deploy.
     function shortTimeBounds() external view returns (bool);
 
-    /// @notice Hard bounds of the unbonding period in seconds (7..60 days, or 7..60 minutes with short bounds).
+    /// @notice Bounds of the unbonding period in seconds: 7 days (7 minutes with short bounds) to 60 days, and
+    ///         more than the fault window of the {faultWindowSource} when one is set.
     function unbondingPeriodBounds() external view returns (uint64 min, uint64 max);
+
+    /// @notice The contract whose fault window bounds the unbonding period from below (zero: none).
+    function faultWindowSource() external view returns (address);
 
     /// @notice The staking vault.
     function vault() external view returns (IStakingVault);

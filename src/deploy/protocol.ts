@@ -13,7 +13,7 @@ import { TIMELOCK, timelockStep } from "./steps/timelock";
 import { slashingStep } from "./steps/slashing";
 import { loadParams, PRODUCTION_CHAIN_IDS } from "./params";
 import type { DeployParams } from "./params";
-import { applySlashingParams, grantSlasherRoles, handOver } from "./wiring";
+import { applySlashingParams, grantSlasherRoles, handOver, linkFaultWindow } from "./wiring";
 import { DeployError } from "./types";
 import type {
   DeployParameters,
@@ -227,7 +227,11 @@ export async function deployProtocol(
     deployedSteps.push(step.name);
   }
   // Wiring and hand-over: idempotent, each sends only what is missing.
-  const wired = (await applySlashingParams(ctx)) + (await grantSlasherRoles(ctx)) + (await handOver(ctx));
+  const wired =
+    (await applySlashingParams(ctx)) +
+    (await grantSlasherRoles(ctx)) +
+    (await linkFaultWindow(ctx)) +
+    (await handOver(ctx));
   params.governor = deployment.contracts[TIMELOCK].address;
   if (wired > 0 || deployedSteps.length > 0) {
     writeDeployment(deployment, dir);

@@ -1,6 +1,6 @@
 // What deploy:protocol does after the contracts exist, each part idempotent (it reads the chain and sends only
 // what is missing, so a second run sends nothing): the slashing contracts' parameters, their SLASHER_ROLE on
-// the NodeRegistry, then the hand-over: GOVERNOR_ROLE and DEFAULT_ADMIN_ROLE of every contract to the
+// the NodeRegistry, the NodeRegistry's link to the SlashingCourt's fault window, then the hand-over: GOVERNOR_ROLE and DEFAULT_ADMIN_ROLE of every contract to the
 // timelock, GUARDIAN_ROLE to the guardian, and every role of the deployer renounced (DEFAULT_ADMIN_ROLE last).
 import { Contract, Interface, id } from "ethers";
 import type { DeploymentFile } from "../deployments";
@@ -112,6 +112,33 @@ export async function grantSlasherRoles(ctx: DeployContext): Promise<number> {
     if (c) sent += await grant(ctx, "NodeRegistry", ROLES.SLASHER_ROLE, c.address, name);
   }
   return sent;
+}
+
+/**
+ * Makes the NodeRegistry refuse an unbonding period that is not longer than the SlashingCourt's fault window
+ * (`setFaultWindowSource(court)`), while the deployer is still its governor.
+ */
+export async function linkFaultWindow(ctx: DeployContext): Promise<number> {
+  const registry = ctx.contracts.NodeRegistry;
+  const court = ctx.contracts.SlashingCourt;
+  if (!registry || !court) return 0;
+  const contract = await ctx.hre.ethers.getContractAt("NodeRegistry", registry.address, ctx.signer);
+  if ((await contract.faultWindowSource()).toLowerCase() === court.address.toLowerCase()) return 0;
+  if (!(await has(ctx, registry.address, ROLES.GOVERNOR_ROLE, ctx.deployer))) {
+    ctx.log(
+      `    NodeRegistry does not check the unbonding period against the SlashingCourt's fault window: ` +
+        `call setFaultWindowSource(${court.address}) through governance (gov:call).`,
+    );
+    return 0;
+  }
+  await sendTx(
+    "NodeRegistry: bound the unbonding period by the SlashingCourt's fault window",
+    () => contract.setFaultWindowSource(court.address),
+    [contract.interface, ACCESS],
+    ["NodeRegistry"],
+    ctx.log,
+  );
+  return 1;
 }
 
 /**

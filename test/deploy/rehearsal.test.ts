@@ -109,6 +109,12 @@ for (const network of ["mainnet", "polygon"]) {
       // Every parameter of the file, on chain (those of contracts in this checkout).
       const registry = await hre.ethers.getContractAt("NodeRegistry", d.contracts.NodeRegistry.address);
       expect(await registry.shortTimeBounds()).to.equal(false);
+      // The unbonding period is bounded by the court's fault window on chain.
+      expect(await registry.faultWindowSource()).to.equal(d.contracts.SlashingCourt.address);
+      const court = await hre.ethers.getContractAt("SlashingCourt", d.contracts.SlashingCourt.address);
+      expect((await registry.unbondingPeriodBounds())[0]).to.equal(
+        BigInt((await court.params()).faultWindow) + 1n,
+      );
       let checked = 0;
       for (const spec of PARAM_SPECS) {
         const c = d.contracts[spec.contract];
