@@ -47,7 +47,7 @@ export interface DemoNode {
   operator: HardhatEthersSigner;
   stake: string;
   /** Fault injection of this node, if any. */
-  accept?: FaultClass;
+  accept?: readonly FaultClass[];
   running?: RunningPushNode;
   client?: NodeClient;
   /** The node's HTTP address (kept after it stops). */
@@ -108,7 +108,8 @@ export interface DemoStep {
 }
 
 const FUNDING_PUSH = "200000";
-const FAULTY: FaultClass = "UNAUTHORIZED_SENDER";
+/** What the faulty node accepts: a sender key that is not registered, and a signature that does not verify. */
+const FAULTY: readonly FaultClass[] = ["UNAUTHORIZED_SENDER", "BAD_SIGNATURE"];
 /** Hardhat accounts: 0 deployer, 1-4 operators, 5 the watcher, 6 alice, 7 bob, 8 the relayer, 9 mallory. */
 const WATCHER_ACCOUNT = 5;
 
@@ -227,7 +228,7 @@ export const STEPS: DemoStep[] = [
         ctx.log(`  operator ${op.address}: ${formatPush(await token.balanceOf(op.address))} PUSH`);
       }
       // One node per role, each from a different operator; signer keys are fixed so runs are comparable.
-      const plan: [Role, string, FaultClass | undefined][] = [
+      const plan: [Role, string, readonly FaultClass[] | undefined][] = [
         ["validator", "100000", undefined],
         ["storage", "50000", undefined],
         ["delivery", "30000", FAULTY],
@@ -244,7 +245,7 @@ export const STEPS: DemoStep[] = [
     },
   },
   {
-    title: `Start four Push Nodes on 127.0.0.1 (the delivery node with fault injection --accept ${FAULTY})`,
+    title: `Start four Push Nodes on 127.0.0.1 (the delivery node with fault injection --accept ${FAULTY.join(",")})`,
     async run(ctx) {
       for (const n of ctx.nodes) {
         n.dataDir = tmpDir(ctx, `node-${n.role}`);
@@ -264,7 +265,7 @@ export const STEPS: DemoStep[] = [
         n.client = new NodeClient(n.running.url);
         n.url = n.running.url;
         ctx.log(
-          `  ${n.role.padEnd(9)} node ${n.signer.address} at ${n.running.url}${n.accept ? `  (accepts ${n.accept} messages)` : ""}`,
+          `  ${n.role.padEnd(9)} node ${n.signer.address} at ${n.running.url}${n.accept ? `  (accepts ${n.accept.join(" and ")} messages)` : ""}`,
         );
       }
     },
@@ -389,11 +390,14 @@ export const STEPS: DemoStep[] = [
     },
   },
   {
-    title: `Invalid messages: mallory signs with her unregistered key; honest nodes refuse, the faulty node attests`,
+    title:
+      "Invalid messages: mallory signs with her unregistered key, a message of alice's arrives with a broken " +
+      "signature; honest nodes refuse both, the faulty node attests them",
     async run(ctx) {
-      const { mallory, bob } = ctx.users;
+      const { mallory, alice, bob } = ctx.users;
       const faulty = faultyNode(ctx);
-      const compose = async (text: string) =>
+      const timestamp = async () => BigInt((await ctx.provider!.getBlock("latest"))!.timestamp);
+      const unauthorized = async (text: string) =>
         encodeEnvelope(
           await composeEnvelope({
             from: mallory.account.address,
@@ -402,26 +406,48 @@ export const STEPS: DemoStep[] = [
             senderPrivateKey: mallory.privateKey,
             senderPublicKey: mallory.publicKey,
             recipientPublicKey: bob.publicKey,
-            timestamp: BigInt((await ctx.provider!.getBlock("latest"))!.timestamp),
+            timestamp: await timestamp(),
           }),
         );
+      // Alice's own message with one bit of the signature flipped on the way (the last byte of s: the
+      // packet keeps the strict profile, the P-256 arithmetic fails, so the contract can check it).
+      const badSignature = async (text: string) => {
+        const e = await composeEnvelope({
+          from: alice.account.address,
+          to: bob.account.address,
+          content: new TextEncoder().encode(text),
+          senderPrivateKey: alice.privateKey,
+          senderPublicKey: alice.publicKey,
+          recipientPublicKey: bob.publicKey,
+          timestamp: await timestamp(),
+        });
+        const signature = Uint8Array.from(e.signature);
+        signature[signature.length - 1] ^= 0x01;
+        return encodeEnvelope({ ...e, signature });
+      };
+      const invalid: Array<[string, (text: string) => Promise<ReturnType<typeof encodeEnvelope>>]> = [
+        ["unregistered key", unauthorized],
+        ["broken signature", badSignature],
+      ];
       for (const n of ctx.nodes.filter((x) => x !== faulty)) {
-        try {
-          await n.client!.submit(await compose(`spam via ${n.role}`));
-          throw new Error(`The honest ${n.role} node accepted an invalid message.`);
-        } catch (e) {
-          if (!(e instanceof NodeApiError)) throw e;
-          const why = (e.body as { error?: string } | null)?.error ?? e.message;
-          ctx.log(`  ${n.role.padEnd(9)} node refused it: HTTP ${e.status} ${why}`);
+        for (const [what, make] of invalid) {
+          try {
+            await n.client!.submit(await make(`${what} via ${n.role}`));
+            throw new Error(`The honest ${n.role} node accepted an invalid message.`);
+          } catch (e) {
+            if (!(e instanceof NodeApiError)) throw e;
+            const why = (e.body as { error?: string } | null)?.error ?? e.message;
+            ctx.log(`  ${n.role.padEnd(9)} node refused the ${what}: HTTP ${e.status} ${why}`);
+          }
         }
       }
       await nodeCaughtUp(ctx, faulty);
-      for (const text of ["spam 1", "spam 2"]) {
-        const answer = await faulty.client!.submit(await compose(text));
+      for (const [what, make] of invalid) {
+        const answer = await faulty.client!.submit(await make(`${what} via ${faulty.role}`));
         const digest = answer.attestation.digest;
         ctx.faults.push({ node: faulty.signer.address, fault: answer.acceptedFault ?? "?", digest });
         ctx.log(
-          `  ${faulty.role.padEnd(9)} node ATTESTED it (acceptedFault ${answer.acceptedFault}): digest ${short(digest)}, position ${answer.position}`,
+          `  ${faulty.role.padEnd(9)} node ATTESTED the ${what} (acceptedFault ${answer.acceptedFault}): digest ${short(digest)}, position ${answer.position}`,
         );
       }
     },
@@ -533,7 +559,7 @@ export const STEPS: DemoStep[] = [
       ctx.log("");
       const faulty = faultyNode(ctx);
       ctx.log(
-        `Faults found: ${ctx.proofs.length} (${[...new Set(ctx.proofs.map((p) => p.faultCode))].join(", ")}), all by the ${faulty.role} node ${faulty.signer.address}`,
+        `Faults found: ${ctx.proofs.length} (${[...new Set(ctx.proofs.map((p) => p.faultCode))].sort().join(", ")}), all by the ${faulty.role} node ${faulty.signer.address}`,
       );
       ctx.log("Proofs mined:");
       for (const p of ctx.proofs) ctx.log(`  ${p.txHash}  block ${p.blockNumber}  ${p.faultCode}`);

@@ -5,7 +5,7 @@ import { createLogger } from "../src/log";
 import { missingRpcSentence, placeholderUrl, remoteNetwork } from "../src/networks";
 import { ConfigError, ENV_KEYSTORE_PASSWORD, ENV_SIGNER_KEY, resolveServeOptions } from "../src/node/config";
 import type { ServeArgs } from "../src/node/config";
-import { FAULT_CLASSES, FaultInjectionError } from "../src/node/faults";
+import { FAULT_CLASSES, FaultInjectionError, faultClassList } from "../src/node/faults";
 
 // Values are imported lazily inside the action so that loading this file stays cheap for other tasks.
 
@@ -27,7 +27,7 @@ task("node:serve", "Runs a Push Node: validates, attests, stores and serves mess
   )
   .addOptionalParam(
     "accept",
-    `Fault injection, for tests and demos: accept one class of invalid message (${FAULT_CLASSES.join(", ")}); refused on chains 1 and 137`,
+    `Fault injection, for tests and demos: accept these classes of invalid message, comma-separated (${FAULT_CLASSES.join(", ")}); refused on chains 1 and 137`,
   )
   .addOptionalParam("deployment", "Deployment file to use instead of deployments/<network>.json")
   .addOptionalParam("pollInterval", "Milliseconds between chain polls", "2000", types.string)
@@ -66,8 +66,9 @@ task("node:serve", "Runs a Push Node: validates, attests, stores and serves mess
         ? `Status: ${h.status}; feed head ${h.feed.head}; ready to attest.`
         : `Status: ${h.status}; feed head ${h.feed.head}; not attesting yet: ${h.reason}`,
     );
-    if (opts.accept)
-      console.log(`FAULT INJECTION: accepting ${opts.accept} messages. This node will be slashed.`);
+    const accepting = faultClassList(opts.accept);
+    if (accepting.length > 0)
+      console.log(`FAULT INJECTION: accepting ${accepting.join(", ")} messages. This node will be slashed.`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         console.log(`${signal}: stopping.`);

@@ -62,7 +62,8 @@ export interface HealthJson {
   /** Status on chain at the confirmation depth (None, Active, Jailed, Exiting, Exited, Banned). */
   status: string;
   activeAtHead: boolean | null;
-  accept: FaultClass | null;
+  /** Fault classes accepted by fault injection (`--accept`), or null for an honest node. */
+  accept: FaultClass[] | null;
   feed: { head: string; lastSequence: string };
   index: {
     cursorBlock: number | null;

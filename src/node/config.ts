@@ -9,7 +9,7 @@ import { readDeployment } from "../deployments";
 import { KEYSTORE_PASSWORD_VAR } from "../networks";
 import { promptHidden } from "../signer";
 import type { DeploymentFile } from "../deployments";
-import { assertFaultInjectionAllowed, parseFaultClass } from "./faults";
+import { assertFaultInjectionAllowed, parseFaultClasses } from "./faults";
 import type { PushNodeOptions } from "./push-node";
 
 export class ConfigError extends Error {
@@ -153,7 +153,7 @@ export async function resolveServeOptions(args: ServeArgs, ctx: ServeContext): P
         `No deployment for network "${ctx.network}" (${where}): deploy first, or pass --deployment <file>.`,
       );
   }
-  const accept = args.accept ? parseFaultClass(args.accept) : undefined;
+  const accept = args.accept ? parseFaultClasses(args.accept) : undefined;
   try {
     assertFaultInjectionAllowed(BigInt(d.chainId), accept);
   } catch (e) {

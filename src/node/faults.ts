@@ -1,6 +1,6 @@
 /**
- * Fault injection for tests and demos (`node:serve --accept <class>`): the node accepts one class of
- * invalid message, so that watchers can catch it and get it slashed.
+ * Fault injection for tests and demos (`node:serve --accept <class>[,<class>...]`): the node accepts one
+ * or more classes of invalid message, so that watchers can catch them and get it slashed.
  *
  * - MALFORMED, UNAUTHORIZED_SENDER, WRONG_ENCRYPTION, BAD_SIGNATURE: the node accepts (attests, stores,
  *   serves) a message when the first fault `checkMessage` reports (its documented precedence) has that
@@ -47,13 +47,36 @@ export function parseFaultClass(value: string): FaultClass {
   return found;
 }
 
+/** Parses a comma-separated list of fault classes (at least one, duplicates dropped). */
+export function parseFaultClasses(value: string): FaultClass[] {
+  const parts = value
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  if (parts.length === 0)
+    throw new FaultInjectionError(
+      `--accept "${value}" names no fault class; use ${FAULT_CLASSES.join(", ")}.`,
+    );
+  return [...new Set(parts.map(parseFaultClass))];
+}
+
+/** The classes a node option names (one class, a list, or none), as a list. */
+export function faultClassList(accept: FaultClass | readonly FaultClass[] | undefined): FaultClass[] {
+  if (accept === undefined) return [];
+  return typeof accept === "string" ? [accept] : [...accept];
+}
+
 /** Throws when fault injection is asked for on a chain where it is forbidden. */
-export function assertFaultInjectionAllowed(chainId: bigint, accept: FaultClass | undefined): void {
-  if (accept === undefined) return;
+export function assertFaultInjectionAllowed(
+  chainId: bigint,
+  accept: FaultClass | readonly FaultClass[] | undefined,
+): void {
+  const classes = faultClassList(accept);
+  if (classes.length === 0) return;
   const name = FAULT_INJECTION_FORBIDDEN.get(chainId);
   if (name !== undefined)
     throw new FaultInjectionError(
-      `Refusing --accept ${accept} on ${name} (chainId ${chainId}): fault injection makes the node attest ` +
-        `invalid messages and get its stake slashed; it is for local networks and testnets only.`,
+      `Refusing --accept ${classes.join(",")} on ${name} (chainId ${chainId}): fault injection makes the node ` +
+        `attest invalid messages and get its stake slashed; it is for local networks and testnets only.`,
     );
 }

@@ -30,7 +30,7 @@ import {
 } from "../message";
 import type { Attestation, AttestationDomain, CheckParams, SignedAttestation } from "../message";
 import type { FeedPageJson, HealthJson, SubmitResponse } from "./api";
-import { assertFaultInjectionAllowed } from "./faults";
+import { assertFaultInjectionAllowed, faultClassList } from "./faults";
 import type { FaultClass } from "./faults";
 import { NODE_MIGRATIONS, NodeStore } from "./store";
 
@@ -62,8 +62,8 @@ export interface PushNodeOptions {
   signerKey: string | SigningKey;
   /** Blocks below head the chain index reads at. */
   confirmations: number;
-  /** Fault injection (tests and demos only; refused on chain ids 1 and 137). */
-  accept?: FaultClass;
+  /** Fault injection: one class or several (tests and demos only; refused on chain ids 1 and 137). */
+  accept?: FaultClass | readonly FaultClass[];
   /**
    * Fixed validation parameters instead of reading Slashing.params() (for a deployment without the
    * Slashing contract). Missing fields take DESIGN defaults.
@@ -105,6 +105,8 @@ export class PushNode {
   private readonly metrics = new MetricsRegistry();
   private readonly accepted;
   private readonly refused;
+  /** Fault classes this node accepts (fault injection); empty for an honest node. */
+  private readonly accepts: ReadonlySet<FaultClass>;
   private readonly chainLoop = new PollLoop(
     () => this.refresh(),
     (e) => this.log.warn("chain refresh failed; will retry", { error: errorText(e) }),
@@ -123,6 +125,7 @@ export class PushNode {
     this.domain = { chainId: opts.chainId, verifyingContract: getAddress(opts.slashing) };
     this.log = (opts.logger ?? silentLogger).child({ component: "push-node", node: this.address });
     if (opts.params) this.params = { ...DEFAULT_CHECK_PARAMS, ...opts.params };
+    this.accepts = new Set(faultClassList(opts.accept));
     this.accepted = this.metrics.counter("pushnode_messages_accepted_total", "Messages attested", ["fault"]);
     this.refused = this.metrics.counter("pushnode_messages_refused_total", "Messages refused", ["reason"]);
     this.metrics.collect("pushnode_feed_head", "gauge", "Highest feed position", () => store.head().position);
@@ -257,7 +260,7 @@ export class PushNode {
     try {
       // Under MALFORMED injection a content over the limit must still decode (it is the fault).
       envelope = decodeEnvelope(body, {
-        maxContentBytes: this.opts.accept === "MALFORMED" ? undefined : params.maxContentSize,
+        maxContentBytes: this.accepts.has("MALFORMED") ? undefined : params.maxContentSize,
       });
     } catch (e) {
       if (e instanceof EnvelopeDecodeError) {
@@ -283,7 +286,7 @@ export class PushNode {
     }
     let acceptedFault: string | undefined;
     if (!result.ok) {
-      if (this.opts.accept !== undefined && this.opts.accept === result.code) {
+      if (this.accepts.has(result.code)) {
         acceptedFault = result.code;
         this.log.warn("fault injection: accepting an invalid message", {
           code: result.code,
@@ -299,7 +302,7 @@ export class PushNode {
       }
     }
     const cid = await cidOf(envelope.content);
-    const equivocate = this.opts.accept === "EQUIVOCATION";
+    const equivocate = this.accepts.has("EQUIVOCATION");
     const appended = this.store.append({
       envelope,
       digest,
@@ -374,7 +377,7 @@ export class PushNode {
       verifyingContract: this.domain.verifyingContract,
       status: nodeStatusName(rec?.status ?? NodeStatus.None),
       activeAtHead: this.headActive?.value ?? null,
-      accept: this.opts.accept ?? null,
+      accept: this.accepts.size > 0 ? [...this.accepts] : null,
       feed: { head: head.position.toString(), lastSequence: head.sequence.toString() },
       index: {
         cursorBlock: f?.cursorBlock ?? null,
@@ -545,7 +548,12 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
   }
   const running = node;
   const http = server;
-  log.info("push node listening", { url: http.url, node: running.address, accept: opts.accept ?? null });
+  const accept = faultClassList(opts.accept);
+  log.info("push node listening", {
+    url: http.url,
+    node: running.address,
+    accept: accept.length ? accept : null,
+  });
   let closed = false;
   return {
     url: http.url,

@@ -10,7 +10,12 @@ import {
   defaultConfirmations,
   resolveServeOptions,
 } from "../../src/node/config";
-import { FaultInjectionError, assertFaultInjectionAllowed, parseFaultClass } from "../../src/node/faults";
+import {
+  FaultInjectionError,
+  assertFaultInjectionAllowed,
+  parseFaultClass,
+  parseFaultClasses,
+} from "../../src/node/faults";
 
 /** node:serve option resolution: deployment file, signer key sources, RPC URLs, confirmations, --accept. */
 describe("pushnode: node:serve options", function () {
@@ -71,7 +76,7 @@ describe("pushnode: node:serve options", function () {
       ctx,
     );
     expect(more.rpcUrls).to.deep.equal(["http://a:1", "https://b/x"]);
-    expect(more).to.deep.include({ confirmations: 3, accept: "BAD_SIGNATURE" });
+    expect(more).to.deep.include({ confirmations: 3, accept: ["BAD_SIGNATURE"] });
     expect([1, 11155111, 137, 80002, 5].map(defaultConfirmations)).to.deep.equal([12, 6, 32, 16, 12]);
   });
 
@@ -136,5 +141,18 @@ describe("pushnode: node:serve options", function () {
     expect(() => assertFaultInjectionAllowed(137n, undefined)).to.not.throw();
     for (const id of [31337n, 11155111n, 80002n])
       expect(() => assertFaultInjectionAllowed(id, "MALFORMED")).to.not.throw();
+    // several classes, comma-separated
+    expect(parseFaultClasses("bad-signature, UNAUTHORIZED_SENDER,bad_signature")).to.deep.equal([
+      "BAD_SIGNATURE",
+      "UNAUTHORIZED_SENDER",
+    ]);
+    expect(() => parseFaultClasses(" , ")).to.throw(FaultInjectionError, /names no fault class/);
+    expect(() => parseFaultClasses("MALFORMED,NOPE")).to.throw(
+      FaultInjectionError,
+      /"NOPE" is not a fault class/,
+    );
+    expect(() => assertFaultInjectionAllowed(1n, ["BAD_SIGNATURE", "MALFORMED"])).to.throw(
+      /--accept BAD_SIGNATURE,MALFORMED on Ethereum mainnet/,
+    );
   });
 });

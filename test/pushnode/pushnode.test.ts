@@ -336,6 +336,7 @@ describe("pushnode: the Push Node over HTTP", function () {
 
   describe("fault injection (--accept)", function () {
     const nodes = new Map<FaultClass, RunningPushNode>();
+    let twoClasses: RunningPushNode;
     let invalid: Record<Exclude<FaultClass, "EQUIVOCATION">, () => Promise<Envelope>>;
 
     before(async function () {
@@ -351,6 +352,10 @@ describe("pushnode: the Push Node over HTTP", function () {
         await registerNode(p, s.address, `http://127.0.0.1:${10 + i}`, 10 + i);
       await mine(p, 1);
       for (const [i, c] of classes.entries()) nodes.set(c, await start(signers[i], tmp(), { accept: c }));
+      const both = newSigner();
+      await registerNode(p, both.address, "http://127.0.0.1:15", 15);
+      await mine(p, 1);
+      twoClasses = await start(both, tmp(), { accept: ["UNAUTHORIZED_SENDER", "BAD_SIGNATURE"] });
       invalid = {
         MALFORMED: () => compose(alice, alice, "to myself", aliceKey),
         UNAUTHORIZED_SENDER: () => compose(dave, carol, "unregistered key", daveKey),
@@ -381,6 +386,19 @@ describe("pushnode: the Push Node over HTTP", function () {
         expect(ok.position).to.equal("2");
       });
     }
+
+    it("--accept UNAUTHORIZED_SENDER,BAD_SIGNATURE accepts both classes and refuses the others", async function () {
+      const c = new NodeClient(twoClasses.url);
+      expect((await c.health()).accept).to.deep.equal(["UNAUTHORIZED_SENDER", "BAD_SIGNATURE"]);
+      const a = await c.submit(encodeEnvelope(await invalid.UNAUTHORIZED_SENDER()));
+      const b = await c.submit(encodeEnvelope(await invalid.BAD_SIGNATURE()));
+      expect([a.acceptedFault, b.acceptedFault]).to.deep.equal(["UNAUTHORIZED_SENDER", "BAD_SIGNATURE"]);
+      for (const other of ["MALFORMED", "WRONG_ENCRYPTION"] as const)
+        expect(await refusal(await invalid[other](), twoClasses.url)).to.deep.include({
+          status: 422,
+          code: other,
+        });
+    });
 
     it("--accept EQUIVOCATION signs two attestations with one sequence, and refuses invalid messages", async function () {
       const n = nodes.get("EQUIVOCATION")!;
