@@ -3,9 +3,10 @@
  * r || s || v signature with v 27 or 28 and a low s; anything else signs for nobody (null).
  *
  * secp256k1 public-key recovery in pure JS (ethers / noble) costs several times an OpenPGP P-256
- * verification, so the native libsecp256k1 binding of the `secp256k1` package (already installed with
- * the Hardhat toolchain) is used when it loads; otherwise ethers' recovery. Both give the same answers
- * (test/validator/attestation-signer.test.ts).
+ * verification, so the native libsecp256k1 binding of the `secp256k1` package (5.x, a direct dependency)
+ * is used when it loads; otherwise ethers' recovery. Both give the same answers (the tests in
+ * test/validator/validate.test.ts). It must be 5.x: the 4.x binding kept one static JavaScript reference
+ * for all threads, and validation worker threads starting and stopping corrupted the process's heap.
  */
 import { computeAddress, recoverAddress } from "ethers";
 import { attestationDigest } from "../message";

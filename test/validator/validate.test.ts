@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { Wallet, getBytes } from "ethers";
 import {
@@ -193,6 +194,34 @@ describe("validator: validation of feed items", function () {
 });
 
 describe("validator: attestation signer recovery", function () {
+  it("the native binding survives worker threads loading and unloading it (a child process)", function () {
+    // secp256k1 4.x kept one static JavaScript reference for every thread: threads starting and stopping
+    // corrupted the heap (free(): invalid pointer, or a segfault). 5.x keeps it per thread.
+    const script = `
+      const { Worker } = require("node:worker_threads");
+      const sec = require("secp256k1/bindings");
+      const msg = require("node:crypto").randomBytes(32);
+      const s = sec.ecdsaSign(msg, require("node:crypto").randomBytes(32));
+      (async () => {
+        for (let i = 0; i < 30; i++) {
+          const ws = [0, 1].map(() => new Worker(
+            'require("secp256k1/bindings"); require("node:worker_threads").parentPort.postMessage(1);',
+            { eval: true }));
+          await Promise.all(ws.map((w) => new Promise((r) => w.once("message", r))));
+          await Promise.all(ws.map((w) => w.terminate()));
+          for (let j = 0; j < 100; j++) sec.ecdsaRecover(s.signature, s.recid, msg, false);
+          global.gc();
+        }
+        console.log("survived");
+      })();`;
+    const r = spawnSync(process.execPath, ["--expose-gc", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.stderr).to.equal("");
+    expect([r.status, r.stdout.trim()]).to.deep.equal([0, "survived"]);
+  });
+
   it("uses the native libsecp256k1 binding here", function () {
     expect(recoveryBackend()).to.equal("native");
   });
