@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Interface, Wallet } from "ethers";
+import { Wallet } from "ethers";
 import type { Signer } from "ethers";
 import { ValidatorService } from "../../src/validator/service";
 import { startHttpServer, HttpError } from "../../src/http/server";
@@ -13,8 +13,9 @@ import {
   signatureHashOf,
 } from "../../src/message";
 import type { Envelope } from "../../src/message";
-import { PUSH, createWorld, missingContracts } from "./fixtures/world";
+import { PUSH, createWorld } from "./fixtures/world";
 import type { User, World } from "./fixtures/world";
+import { SLASHING_INTERFACE } from "../../src/validator/abi";
 
 /**
  * A node whose registered endpoint is a feed server under the test's control: items are real envelopes
@@ -35,16 +36,8 @@ describe("validator: a lying feed", function () {
   const content = new Map<string, Uint8Array>();
   let alice: User;
   let bob: User;
-  const faultProven = new Interface([
-    "event FaultProven(bytes32 indexed offenceId, address indexed node, uint8 indexed faultCode, address reporter, bytes32 digest, uint8 detail, uint256 slashed)",
-  ]);
 
   before(async function () {
-    const missing = await missingContracts();
-    if (missing.length > 0) {
-      console.log(`      (skipped: contracts not in this checkout yet: ${missing.join(", ")})`);
-      this.skip();
-    }
     world = await createWorld({ intervalMs: 500 });
     server = await startHttpServer({
       routes: [
@@ -227,12 +220,12 @@ describe("validator: a lying feed", function () {
         address: world.deployment.contracts.Slashing.address,
         fromBlock: world.startBlock,
         toBlock: "latest",
-        topics: [faultProven.getEvent("FaultProven")!.topicHash],
+        topics: [SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash],
       });
       return logs.length > 0 ? logs : undefined;
     });
     expect(proven).to.have.length(1);
-    expect(Number(faultProven.parseLog(proven[0])!.args.faultCode)).to.equal(5);
+    expect(Number(SLASHING_INTERFACE.parseLog(proven[0])!.args.faultCode)).to.equal(5);
     expect(validator.store.proofs().map((p) => p.faultCode)).to.deep.equal(["EQUIVOCATION"]);
     expect(kinds()).to.include("sequence");
   });
@@ -245,11 +238,11 @@ describe("validator: a lying feed", function () {
         address: world.deployment.contracts.Slashing.address,
         fromBlock: world.startBlock,
         toBlock: "latest",
-        topics: [faultProven.getEvent("FaultProven")!.topicHash],
+        topics: [SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash],
       });
       return logs.length > 1 ? logs : undefined;
     });
-    expect(proven.map((l) => Number(faultProven.parseLog(l)!.args.faultCode))).to.deep.equal([5, 5]);
+    expect(proven.map((l) => Number(SLASHING_INTERFACE.parseLog(l)!.args.faultCode))).to.deep.equal([5, 5]);
     expect(kinds()).to.include("rewound");
     expect(cursor(), "the cursor does not move back").to.equal(12n);
   });

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { Interface } from "ethers";
 import { ValidatorService } from "../../src/validator/service";
-import { createWorld, missingContracts } from "./fixtures/world";
+import { createWorld } from "./fixtures/world";
 import type { World } from "./fixtures/world";
+import { SLASHING_INTERFACE } from "../../src/validator/abi";
 
 /**
  * Reorgs made with evm_snapshot / evm_revert on the hardhat node (the chain goes back, then grows again
@@ -17,16 +17,8 @@ describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
   const CONFIRMATIONS = 5;
   let world: World;
   let validator: ValidatorService;
-  const faultProven = new Interface([
-    "event FaultProven(bytes32 indexed offenceId, address indexed node, uint8 indexed faultCode, address reporter, bytes32 digest, uint8 detail, uint256 slashed)",
-  ]);
 
   before(async function () {
-    const missing = await missingContracts();
-    if (missing.length > 0) {
-      console.log(`      (skipped: contracts not in this checkout yet: ${missing.join(", ")})`);
-      this.skip();
-    }
     world = await createWorld({ intervalMs: 500 });
     validator = await ValidatorService.create(
       world.validatorOptions(9, {
@@ -48,13 +40,13 @@ describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
       fromBlock: world.startBlock,
       toBlock: "latest",
       topics: [
-        faultProven.getEvent("FaultProven")!.topicHash,
+        SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash,
         null,
         "0x" + node.slice(2).toLowerCase().padStart(64, "0"),
       ],
     });
     return logs.map((l) => ({
-      code: Number(faultProven.parseLog(l)!.args.faultCode),
+      code: Number(SLASHING_INTERFACE.parseLog(l)!.args.faultCode),
       tx: l.transactionHash,
     }));
   }

@@ -1,12 +1,13 @@
 import { expect } from "chai";
-import { Interface, Wallet, getAddress } from "ethers";
+import { Wallet, getAddress } from "ethers";
 import { devAccountKey } from "../../src/validator/config";
 import { ValidatorStore } from "../../src/validator/store";
 import { VALIDATOR_DB_FILE } from "../../src/validator/service";
-import { createWorld, missingContracts } from "./fixtures/world";
+import { createWorld } from "./fixtures/world";
 import type { World } from "./fixtures/world";
 import { startValidatorChild } from "./fixtures/child";
 import type { ValidatorChild } from "./fixtures/child";
+import { SLASHING_INTERFACE } from "../../src/validator/abi";
 
 /**
  * The validator as a child process (`npx hardhat validator:run --network localhost`), killed with SIGKILL
@@ -19,16 +20,8 @@ describe("validator: SIGKILL mid-run and restart (child process)", function () {
   let world: World;
   const ACCOUNT = 6;
   const validatorAddress = new Wallet(devAccountKey(ACCOUNT)).address;
-  const faultProven = new Interface([
-    "event FaultProven(bytes32 indexed offenceId, address indexed node, uint8 indexed faultCode, address reporter, bytes32 digest, uint8 detail, uint256 slashed)",
-  ]);
 
   before(async function () {
-    const missing = await missingContracts();
-    if (missing.length > 0) {
-      console.log(`      (skipped: contracts not in this checkout yet: ${missing.join(", ")})`);
-      this.skip();
-    }
     world = await createWorld({ intervalMs: 500 });
   });
 
@@ -114,7 +107,7 @@ describe("validator: SIGKILL mid-run and restart (child process)", function () {
           address: world.deployment.contracts.Slashing.address,
           fromBlock: world.startBlock,
           toBlock: "latest",
-          topics: [faultProven.getEvent("FaultProven")!.topicHash],
+          topics: [SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash],
         });
         return logs.length >= expectedOffences ? logs : undefined;
       },
@@ -141,9 +134,9 @@ describe("validator: SIGKILL mid-run and restart (child process)", function () {
       address: world.deployment.contracts.Slashing.address,
       fromBlock: world.startBlock,
       toBlock: "latest",
-      topics: [faultProven.getEvent("FaultProven")!.topicHash],
+      topics: [SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash],
     });
-    const proven = logs.map((l) => faultProven.parseLog(l)!);
+    const proven = logs.map((l) => SLASHING_INTERFACE.parseLog(l)!);
     expect(proven).to.have.length(expectedOffences);
     expect(new Set(proven.map((p) => p.args.offenceId as string)).size).to.equal(expectedOffences);
     for (const p of proven) expect(getAddress(p.args.reporter as string)).to.equal(validatorAddress);
