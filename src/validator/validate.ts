@@ -163,11 +163,8 @@ export async function finishItem(
     const fault: Fault = { code: r.code, rule: r.rule, reason: r.reason, provable: r.provable };
     return { ...base, outcome: { status: "fault", fault } };
   } catch (e) {
-    if (e instanceof CheckContextError) {
-      // checkMessage first checks that the attestation is of this envelope (digest, signatureHash).
-      if (!attestationMatches(env, att)) return { ...base, outcome: MISMATCH };
-      return { ...base, outcome: { status: "index", reason: e.message } };
-    }
+    // prepareItem already matched the attestation to the envelope: a context error is the key index's.
+    if (e instanceof CheckContextError) return { ...base, outcome: { status: "index", reason: e.message } };
     throw e;
   }
 }

@@ -11,7 +11,8 @@ import { openKeyView } from "./key-source";
 import type { KeySource } from "./key-source";
 import { useNativeKeccak } from "./native-hash";
 import { validateItems } from "./validate";
-import type { ItemVerdict } from "./validate";
+
+import type { BatchItem, ItemVerdict } from "./validate";
 
 export interface ValidationTask {
   /** The feed item, parsed or as JSON text (text is cheaper to hand to a worker thread). */
@@ -38,6 +39,11 @@ function parsed(item: unknown): unknown {
   }
 }
 
+/** A task as validateItems takes it (JSON text parsed). */
+function batchItem(t: ValidationTask): BatchItem {
+  return { item: parsed(t.item), node: t.node, domain: t.domain, params: t.params };
+}
+
 /** Validates in the calling thread; tasks submitted in the same synchronous run form one batch. */
 export class InlineValidator implements Validator {
   readonly threads = 1;
@@ -57,12 +63,7 @@ export class InlineValidator implements Validator {
     const batch = this.pending;
     this.pending = [];
     const verdicts = validateItems(
-      batch.map(({ task: t }) => ({
-        item: parsed(t.item),
-        node: t.node,
-        domain: t.domain,
-        params: t.params,
-      })),
+      batch.map(({ task }) => batchItem(task)),
       this.keys,
     );
     verdicts.forEach((v, i) => v.then(batch[i].resolve, batch[i].reject));
@@ -220,12 +221,7 @@ export function serveValidationTasks(
   const { keys } = openKeyView(source);
   port.on("message", ({ batch }) => {
     const verdicts = validateItems(
-      batch.map(({ task }) => ({
-        item: parsed(task.item),
-        node: task.node,
-        domain: task.domain,
-        params: task.params,
-      })),
+      batch.map(({ task }) => batchItem(task)),
       keys,
     );
     void Promise.allSettled(verdicts).then((settled) => {
