@@ -29,6 +29,8 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
     /// @notice May pause; cannot unpause.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice The slashing court: may consume offences it decides ({consumeOffence}).
+    bytes32 public constant COURT_ROLE = keccak256("COURT_ROLE");
 
     /// @notice Largest allowed state lag: a change of a limit older than this is known to every honest node.
     uint256 public constant LIMIT_CHANGE_WINDOW = 1 days;
@@ -54,6 +56,8 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     struct SlashingStorage {
         Config config;
         mapping(bytes32 offenceId => bool) consumed;
+        uint64 pausedSince; // when the ongoing pause began (0 when not paused)
+        uint64 pausedTotal; // seconds of the pauses that ended
     }
 
     // keccak256(abi.encode(uint256(keccak256("push.storage.Slashing")) - 1)) & ~bytes32(uint256(0xff))
@@ -287,6 +291,7 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         Config storage c = _s().config;
         if (c.paused) revert SlashingPaused();
         c.paused = true;
+        _s().pausedSince = uint64(block.timestamp);
         emit Paused(msg.sender);
     }
 
@@ -295,6 +300,9 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         Config storage c = _s().config;
         if (!c.paused) revert SlashingNotPaused();
         c.paused = false;
+        SlashingStorage storage $ = _s();
+        $.pausedTotal += uint64(block.timestamp) - $.pausedSince;
+        $.pausedSince = 0;
         emit Unpaused(msg.sender);
     }
 
@@ -336,6 +344,26 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         uint64 attestedAt
     ) external view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew) {
         return _effectiveLimits(_s().config, attestedAt);
+    }
+
+    /// @inheritdoc ISlashing
+    function consumeOffence(bytes32 offenceId) external onlyRole(COURT_ROLE) {
+        SlashingStorage storage $ = _s();
+        if ($.consumed[offenceId]) revert SlashingOffenceConsumed(offenceId);
+        $.consumed[offenceId] = true;
+        emit OffenceConsumedByCourt(offenceId);
+    }
+
+    /// @inheritdoc ISlashing
+    function messageOffenceId(address node, bytes32 digest) external pure returns (bytes32) {
+        return keccak256(abi.encode(node, digest));
+    }
+
+    /// @inheritdoc ISlashing
+    function pausedDuration() external view returns (uint256) {
+        SlashingStorage storage $ = _s();
+        uint256 since = $.pausedSince;
+        return $.pausedTotal + (since == 0 ? 0 : block.timestamp - since);
     }
 
     /// @inheritdoc ISlashing

@@ -55,6 +55,8 @@ contract SlashingCourt is
         uint256 disputeCount;
         mapping(bytes32 offenceId => bool) consumed;
         mapping(uint256 disputeId => Dispute) disputes;
+        uint64 pausedSince; // when the ongoing pause began (0 when not paused)
+        uint64 pausedTotal; // seconds of the pauses that ended
     }
 
     // keccak256(abi.encode(uint256(keccak256("push.storage.SlashingCourt")) - 1)) & ~bytes32(uint256(0xff))
@@ -311,11 +313,22 @@ contract SlashingCourt is
     /// @inheritdoc ISlashingCourt
     function pause() external onlyRole(GUARDIAN_ROLE) {
         _pause();
+        _s().pausedSince = uint64(block.timestamp);
     }
 
     /// @inheritdoc ISlashingCourt
     function unpause() external onlyRole(GOVERNOR_ROLE) {
         _unpause();
+        CourtStorage storage $ = _s();
+        $.pausedTotal += uint64(block.timestamp) - $.pausedSince;
+        $.pausedSince = 0;
+    }
+
+    /// @inheritdoc ISlashingCourt
+    function pausedDuration() external view returns (uint256) {
+        CourtStorage storage $ = _s();
+        uint256 since = $.pausedSince;
+        return $.pausedTotal + (since == 0 ? 0 : block.timestamp - since);
     }
 
     // ================================================================================================

@@ -168,6 +168,9 @@ interface ISlashing {
     /// @notice Governance `account` unpaused fault proofs (same event as OpenZeppelin's Pausable).
     event Unpaused(address account);
 
+    /// @notice The court consumed `offenceId` (it decided the offence; no proof here can slash it again).
+    event OffenceConsumedByCourt(bytes32 indexed offenceId);
+
     // ------------------------------------------------------------------------------------------------
     // Fault proofs (anyone; revert with {SlashingPaused} while paused)
     // ------------------------------------------------------------------------------------------------
@@ -273,4 +276,23 @@ interface ISlashing {
     /// @notice The OpenPGP signature verifier of BAD_SIGNATURE proofs (stateless; an immutable of the
     ///         implementation, replaced by a governance upgrade).
     function verifier() external view returns (IOpenPgpVerifier);
+
+    /// @notice The offence id of any fault of the message `digest` attested by `node`:
+    ///         keccak256(abi.encode(node, digest)). One invalid message is one offence, whatever fault code
+    ///         proves it and whichever contract (this one or the court) decides it.
+    function messageOffenceId(address node, bytes32 digest) external pure returns (bytes32);
+
+    /// @notice Total seconds fault proofs have been paused, the ongoing pause included (grows every second
+    ///         while paused). The staking vault adds it to unbonding periods, so that a pause never shortens
+    ///         the time a node's stake stays slashable.
+    function pausedDuration() external view returns (uint256);
+
+    // ------------------------------------------------------------------------------------------------
+    // The court (COURT_ROLE)
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Consumes `offenceId` in the ledger shared with the court (COURT_ROLE): the court calls it when
+    ///         it decides an offence that a proof here could also reach (e.g. BAD_SIGNATURE by dispute), so that
+    ///         one offence is slashed once. Reverts with {SlashingOffenceConsumed} if already consumed.
+    function consumeOffence(bytes32 offenceId) external;
 }

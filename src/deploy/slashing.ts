@@ -80,6 +80,12 @@ export async function deploySlashing(
     const role = await registry.SLASHER_ROLE();
     await (await registry.grantRole(role, slashingAddress)).wait();
     await (await registry.grantRole(role, courtAddress)).wait();
+    const slashing = (await hre.ethers.getContractAt(
+      "Slashing",
+      slashingAddress,
+      deployer,
+    )) as unknown as Slashing;
+    await (await slashing.grantRole(await slashing.COURT_ROLE(), courtAddress)).wait();
     slasherRoleGranted = true;
   }
 

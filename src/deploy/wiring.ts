@@ -25,6 +25,7 @@ export const ROLES = {
   GOVERNOR_ROLE: id("GOVERNOR_ROLE"),
   GUARDIAN_ROLE: id("GUARDIAN_ROLE"),
   SLASHER_ROLE: id("SLASHER_ROLE"),
+  COURT_ROLE: id("COURT_ROLE"),
 } as const;
 
 /** Contracts governed by the timelock, and whether each has a guardian. */
@@ -104,12 +105,17 @@ export async function applySlashingParams(ctx: DeployContext): Promise<number> {
   return sent;
 }
 
-/** Gives the NodeRegistry's SLASHER_ROLE to the slashing contracts. */
+/** Gives the NodeRegistry's SLASHER_ROLE to the slashing contracts, and the court Slashing's COURT_ROLE. */
 export async function grantSlasherRoles(ctx: DeployContext): Promise<number> {
   let sent = 0;
   for (const name of SLASHERS) {
     const c = ctx.contracts[name];
     if (c) sent += await grant(ctx, "NodeRegistry", ROLES.SLASHER_ROLE, c.address, name);
+  }
+  // The court shares the Slashing contract's offence ledger (one offence, one slash).
+  const court = ctx.contracts.SlashingCourt;
+  if (court && ctx.contracts.Slashing) {
+    sent += await grant(ctx, "Slashing", ROLES.COURT_ROLE, court.address, "SlashingCourt");
   }
   return sent;
 }
