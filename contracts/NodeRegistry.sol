@@ -6,6 +6,8 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {IStakingVault} from "./interfaces/IStakingVault.sol";
 import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
@@ -25,6 +27,7 @@ contract NodeRegistry is
     Initializable,
     AccessControlUpgradeable,
     UUPSUpgradeable,
+    EIP712Upgradeable,
     ReentrancyGuardTransient
 {
     /// @notice Governance (the timelock): parameters, unpause, upgrades, role admin.
@@ -33,6 +36,8 @@ contract NodeRegistry is
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     /// @notice The slashing contract: {slash}, {lockWithdrawals}, {unlockWithdrawals}.
     bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
+    /// @notice EIP-712 type of a signer's consent to be registered by `operator` (see {registerNode}).
+    bytes32 public constant SIGNER_CONSENT_TYPEHASH = keccak256("SignerConsent(address signer,address operator)");
 
     uint8 public constant VALIDATOR = 0;
     uint8 public constant STORAGE = 1;
@@ -106,6 +111,7 @@ contract NodeRegistry is
             revert NodeRegistryZeroAddress();
         }
         __AccessControl_init();
+        __EIP712_init("Push Node Registry", "1");
         NodeRegistryStorage storage $ = _s();
         $.vault = IStakingVault(vault_);
         $.shortTimeBounds = shortTimeBounds_;
@@ -127,9 +133,10 @@ contract NodeRegistry is
         address signer,
         uint8 role,
         string calldata endpoint,
-        uint256 amount
+        uint256 amount,
+        bytes calldata signerConsent
     ) external whenNotPaused nonReentrant {
-        _register(signer, role, endpoint, amount);
+        _register(signer, role, endpoint, amount, signerConsent);
     }
 
     /// @inheritdoc INodeRegistry
@@ -138,13 +145,19 @@ contract NodeRegistry is
         uint8 role,
         string calldata endpoint,
         uint256 amount,
+        bytes calldata signerConsent,
         uint256 deadline,
         uint8 v,
         bytes32 r,
         bytes32 s
     ) external whenNotPaused nonReentrant {
         _permit(amount, deadline, v, r, s);
-        _register(signer, role, endpoint, amount);
+        _register(signer, role, endpoint, amount, signerConsent);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function signerConsentDigest(address signer, address operator) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SIGNER_CONSENT_TYPEHASH, signer, operator)));
     }
 
     /// @inheritdoc INodeRegistry
@@ -255,6 +268,11 @@ contract NodeRegistry is
         NodeRegistryStorage storage $ = _s();
         _knownNode($, node);
         $.vault.unlockWithdrawals(node);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function notePause(bool paused_) external onlyRole(SLASHER_ROLE) {
+        _s().vault.notePause(msg.sender, paused_);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -393,7 +411,13 @@ contract NodeRegistry is
     // Internals
     // ------------------------------------------------------------------------------------------------
 
-    function _register(address signer, uint8 role, string calldata endpoint, uint256 amount) private {
+    function _register(
+        address signer,
+        uint8 role,
+        string calldata endpoint,
+        uint256 amount,
+        bytes calldata signerConsent
+    ) private {
         if (signer == address(0)) revert NodeRegistryZeroAddress();
         _validRole(role);
         _checkEndpoint(endpoint);
@@ -403,6 +427,14 @@ contract NodeRegistry is
         IStakingVault vault_ = $.vault;
         uint256 min = vault_.minStake(role);
         if (amount < min) revert NodeRegistryStakeBelowMinimum(role, amount, min);
+        // The signer consents to this operator: nobody can bind someone else's signer key to their own node.
+        (address consenting, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(
+            signerConsentDigest(signer, msg.sender),
+            signerConsent
+        );
+        if (err != ECDSA.RecoverError.NoError || consenting != signer) {
+            revert NodeRegistryInvalidSignerConsent(signer, msg.sender);
+        }
 
         $.nodes[signer] = Node({
             operator: msg.sender,
@@ -535,6 +567,15 @@ contract NodeRegistry is
         }
         _s().slashesBeforeBan = count;
         emit SlashesBeforeBanSet(count);
+    }
+
+    /// The EIP-712 name and version are constants (no storage reads when hashing).
+    function _EIP712Name() internal pure override returns (string memory) {
+        return "Push Node Registry";
+    }
+
+    function _EIP712Version() internal pure override returns (string memory) {
+        return "1";
     }
 
     function _authorizeUpgrade(address) internal override onlyRole(GOVERNOR_ROLE) {}

@@ -293,6 +293,8 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         c.paused = true;
         _s().pausedSince = uint64(block.timestamp);
         emit Paused(msg.sender);
+        // Stops the vault's unbonding clock: a pause never shortens a node's exposure.
+        _registry.notePause(true);
     }
 
     /// @inheritdoc ISlashing
@@ -304,6 +306,7 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         $.pausedTotal += uint64(block.timestamp) - $.pausedSince;
         $.pausedSince = 0;
         emit Unpaused(msg.sender);
+        _registry.notePause(false);
     }
 
     // ================================================================================================

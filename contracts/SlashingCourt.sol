@@ -313,7 +313,10 @@ contract SlashingCourt is
     /// @inheritdoc ISlashingCourt
     function pause() external onlyRole(GUARDIAN_ROLE) {
         _pause();
-        _s().pausedSince = uint64(block.timestamp);
+        CourtStorage storage $ = _s();
+        $.pausedSince = uint64(block.timestamp);
+        // Stops the vault's unbonding clock: a pause never shortens a node's exposure.
+        $.registry.notePause(true);
     }
 
     /// @inheritdoc ISlashingCourt
@@ -322,6 +325,7 @@ contract SlashingCourt is
         CourtStorage storage $ = _s();
         $.pausedTotal += uint64(block.timestamp) - $.pausedSince;
         $.pausedSince = 0;
+        $.registry.notePause(false);
     }
 
     /// @inheritdoc ISlashingCourt

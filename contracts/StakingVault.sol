@@ -67,6 +67,15 @@ contract StakingVault is
         mapping(address node => UnbondingEntry[MAX_UNBONDING_ENTRIES]) queues;
         mapping(address reporter => uint256) rewards;
         RoleStake[ROLE_COUNT] roles;
+        PauseClock pauseClock;
+        mapping(address source => bool) pausedBy;
+    }
+
+    /// @dev The exposure clock: seconds during which at least one prover was paused. One slot.
+    struct PauseClock {
+        uint64 total; // seconds of the pauses that ended
+        uint64 since; // start of the ongoing pause (when depth > 0)
+        uint8 depth; // provers paused now
     }
 
     // keccak256(abi.encode(uint256(keccak256("push.storage.StakingVault")) - 1)) & ~bytes32(uint256(0xff))
@@ -145,10 +154,13 @@ contract StakingVault is
         if (st.locks != 0) revert StakingVaultWithdrawalsLocked(node, st.locks);
         UnbondingEntry[MAX_UNBONDING_ENTRIES] storage queue = $.queues[node];
         uint64 nextReleaseAt;
+        // Entries hold their release time on the exposure clock (time minus the provers' paused time).
+        uint64 paused = _pausedNow($);
+        uint64 exposureNow = uint64(block.timestamp) - paused;
         while (st.count != 0) {
             UnbondingEntry storage e = queue[st.head];
-            if (e.releaseAt > block.timestamp) {
-                nextReleaseAt = e.releaseAt;
+            if (e.releaseAt > exposureNow) {
+                nextReleaseAt = e.releaseAt + paused;
                 break;
             }
             amount += e.amount;
@@ -303,6 +315,23 @@ contract StakingVault is
     }
 
     /// @inheritdoc IStakingVault
+    function notePause(address source, bool paused_) external onlyRegistry {
+        StakingVaultStorage storage $ = _s();
+        if ($.pausedBy[source] == paused_) return;
+        $.pausedBy[source] = paused_;
+        PauseClock memory c = $.pauseClock;
+        if (paused_) {
+            if (c.depth == 0) c.since = uint64(block.timestamp);
+            ++c.depth;
+        } else {
+            --c.depth;
+            if (c.depth == 0) c.total += uint64(block.timestamp) - c.since;
+        }
+        $.pauseClock = c;
+        emit ProverPauseNoted(source, paused_, _pausedNow($));
+    }
+
+    /// @inheritdoc IStakingVault
     function setMinStake(uint8 role, uint256 minStake_) external onlyRegistry {
         _s().roles[role].minStake = uint96(minStake_);
     }
@@ -383,13 +412,23 @@ contract StakingVault is
     }
 
     /// @inheritdoc IStakingVault
+    /// @dev `releaseAt` is shown in wall-clock time as of now: the stored exposure-clock time plus the paused
+    ///      time so far (it moves later while a prover is paused).
     function unbondingEntries(address node) external view returns (UnbondingEntry[] memory entries) {
         StakingVaultStorage storage $ = _s();
         NodeStake memory st = _nodeStake(node);
+        uint64 paused = _pausedNow($);
         entries = new UnbondingEntry[](st.count);
         for (uint256 i = 0; i < st.count; ++i) {
-            entries[i] = $.queues[node][_index(st.head, i)];
+            UnbondingEntry memory e = $.queues[node][_index(st.head, i)];
+            e.releaseAt += paused;
+            entries[i] = e;
         }
+    }
+
+    /// @inheritdoc IStakingVault
+    function pausedDuration() external view returns (uint256) {
+        return _pausedNow(_s());
     }
 
     /// @inheritdoc IStakingVault
@@ -580,15 +619,18 @@ contract StakingVault is
         if (st.count != MAX_UNBONDING_ENTRIES) return _push($, node, st, moved, releaseAt);
         UnbondingEntry storage last = $.queues[node][_index(st.head, st.count - 1)];
         last.amount += uint96(moved);
+        uint64 paused = _pausedNow($);
+        releaseAt -= paused; // on the exposure clock
         if (last.releaseAt > releaseAt) releaseAt = last.releaseAt;
         last.releaseAt = releaseAt;
         st.bonded = 0;
         st.unbonding += uint96(moved);
-        return releaseAt;
+        return releaseAt + paused;
     }
 
     /// @dev Appends an entry (the queue is not full) and moves `amount` from bonded to unbonding in `st`.
-    ///      Keeps release times non-decreasing along the queue; returns the release time used.
+    ///      Keeps release times non-decreasing along the queue; returns the release time used (in wall-clock
+    ///      time; the entry stores it on the exposure clock, i.e. minus the provers' paused time so far).
     function _push(
         StakingVaultStorage storage $,
         address node,
@@ -597,6 +639,8 @@ contract StakingVault is
         uint64 releaseAt
     ) private returns (uint64) {
         UnbondingEntry[MAX_UNBONDING_ENTRIES] storage queue = $.queues[node];
+        uint64 paused = _pausedNow($);
+        releaseAt -= paused; // stored on the exposure clock
         if (st.count != 0) {
             uint64 lastRelease = queue[_index(st.head, st.count - 1)].releaseAt;
             if (lastRelease > releaseAt) releaseAt = lastRelease;
@@ -605,7 +649,13 @@ contract StakingVault is
         ++st.count;
         st.bonded -= uint96(amount);
         st.unbonding += uint96(amount);
-        return releaseAt;
+        return releaseAt + paused;
+    }
+
+    /// @dev Seconds the provers have been paused, the ongoing pause included.
+    function _pausedNow(StakingVaultStorage storage $) private view returns (uint64) {
+        PauseClock memory c = $.pauseClock;
+        return c.depth == 0 ? c.total : c.total + uint64(block.timestamp) - c.since;
     }
 
     function _index(uint256 head, uint256 offset) private pure returns (uint256) {

@@ -2,7 +2,7 @@
 // transaction, token approval (EIP-2612 permit when the token supports it, else an exact approve), the
 // transactions themselves, and the status of nodes (endpoints come from events). Used by the node:* tasks,
 // the demo, and node / validator code.
-import { Interface, Signature, TypedDataEncoder, getAddress, isAddress } from "ethers";
+import { Interface, Signature, TypedDataEncoder, Wallet, getAddress, isAddress } from "ethers";
 import type { ErrorDescription } from "ethers";
 import { explainError, revertData } from "./errors";
 import type { Signer, TypedDataDomain } from "ethers";
@@ -12,7 +12,7 @@ import type { ContractMethodArgs, TypedContractMethod } from "../typechain-types
 import { contractAddress } from "./deployments";
 import type { DeploymentFile } from "./deployments";
 import { formatPush, parsePush } from "./units";
-import { Role, STATUS_NAMES } from "./staking";
+import { Role, STATUS_NAMES, signSignerConsent, signerOfConsent } from "./staking";
 import type { NodeStatusName } from "./staking";
 import { TaskError, loadDeployment, sendTx } from "./tasks-util";
 import type { SentTx } from "./tasks-util";
@@ -475,10 +475,26 @@ export class StakingClient {
   // ---------------------------------------------------------------------------------------- actions
 
   /** Registers `signer` as a node of `role` with `amount` wei bonded, operated by the client's operator. */
-  async register(args: { signer: string; role: number; endpoint: string; amount: bigint }): Promise<SentTx> {
-    const { signer, role, endpoint, amount } = args;
+  async register(args: {
+    signer: string;
+    role: number;
+    endpoint: string;
+    amount: bigint;
+    /** The signer key's consent to this operator ({@link signSignerConsent}). */
+    consent: string;
+  }): Promise<SentTx> {
+    const { signer, role, endpoint, amount, consent } = args;
     checkEndpoint(endpoint);
     if (amount <= 0n) throw new TaskError("--amount must be more than 0 PUSH.");
+    const operator = await this.operatorAddress();
+    const registryAddress = await this.registry.getAddress();
+    const { chainId } = await this.registry.runner!.provider!.getNetwork();
+    const consenting = signerOfConsent(consent, registryAddress, chainId, signer, operator);
+    if (consenting === undefined || consenting.toLowerCase() !== signer.toLowerCase())
+      throw new TaskError(
+        `--consent is not signer ${signer}'s consent to be registered by operator ${operator} on this chain's NodeRegistry: ` +
+          `run node:consent --operator ${operator} where the signer key is, and pass its output.`,
+      );
     const existing = await this.registry.nodeOf(signer);
     if (existing.status !== 0n)
       throw new TaskError(
@@ -502,13 +518,14 @@ export class StakingClient {
         role,
         endpoint,
         amount,
+        consent,
         deadline,
         v,
         r,
         s,
       );
     }
-    return this.send(what, this.registry.registerNode, signer, role, endpoint, amount);
+    return this.send(what, this.registry.registerNode, signer, role, endpoint, amount, consent);
   }
 
   /** Adds `amount` wei to the bonded stake of `node`. */
@@ -692,4 +709,26 @@ export class StakingClient {
       );
     return rows;
   }
+}
+
+/**
+ * The signer key `signerKey`'s consent to be registered by `operator` on the deployment's NodeRegistry (what
+ * `node:consent` prints and `node:register --consent` takes). Signed locally; nothing is sent.
+ */
+export async function nodeConsent(
+  hre: HardhatRuntimeEnvironment,
+  signerKey: string,
+  operator: string,
+): Promise<{ signer: string; operator: string; registry: string; consent: string }> {
+  const deployment = await loadDeployment(hre);
+  let registry: string;
+  try {
+    registry = contractAddress(deployment, "NodeRegistry");
+  } catch (e) {
+    throw new TaskError((e as Error).message);
+  }
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  const wallet = new Wallet(signerKey);
+  const consent = await signSignerConsent(wallet, registry, chainId, getAddress(operator));
+  return { signer: wallet.address, operator: getAddress(operator), registry, consent };
 }

@@ -1,4 +1,6 @@
 // Names and defaults of the staking layer (NodeRegistry + StakingVault), shared by tasks, tests and demo.
+import { verifyTypedData } from "ethers";
+import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
 
 /** Node roles as the contracts number them (uint8). */
 export const Role = { VALIDATOR: 0, STORAGE: 1, DELIVERY: 2, ARCHIVE: 3 } as const;
@@ -61,4 +63,50 @@ export function roleName(role: number | bigint): string {
 
 export function statusName(status: number | bigint): string {
   return STATUS_NAMES[Number(status)] ?? `unknown status ${status}`;
+}
+
+/** EIP-712 type of a node signer's consent to be registered by an operator (`NodeRegistry.registerNode`). */
+export const SIGNER_CONSENT_TYPES: Record<string, TypedDataField[]> = {
+  SignerConsent: [
+    { name: "signer", type: "address" },
+    { name: "operator", type: "address" },
+  ],
+};
+
+/** The NodeRegistry's EIP-712 domain on chain `chainId`. */
+export function nodeRegistryDomain(registry: string, chainId: bigint): TypedDataDomain {
+  return { name: "Push Node Registry", version: "1", chainId, verifyingContract: registry };
+}
+
+/**
+ * The node signer key's consent to be registered by `operator` on the NodeRegistry at `registry` (chain
+ * `chainId`): a 65-byte signature to pass to `node:register --consent`. Signing it on the node's machine keeps the
+ * hot key there; the consent names the operator, so it is useless to anyone else.
+ */
+export async function signSignerConsent(
+  signerKey: Pick<Signer, "getAddress" | "signTypedData">,
+  registry: string,
+  chainId: bigint,
+  operator: string,
+): Promise<string> {
+  const signer = await signerKey.getAddress();
+  return signerKey.signTypedData(nodeRegistryDomain(registry, chainId), SIGNER_CONSENT_TYPES, {
+    signer,
+    operator,
+  });
+}
+
+/** The address that signed `consent` for `operator`, or undefined when it is not a well-formed signature. */
+export function signerOfConsent(
+  consent: string,
+  registry: string,
+  chainId: bigint,
+  signer: string,
+  operator: string,
+): string | undefined {
+  try {
+    return verifyTypedData(nodeRegistryDomain(registry, chainId), SIGNER_CONSENT_TYPES, { signer, operator }, consent);
+  } catch {
+    return undefined;
+  }
 }

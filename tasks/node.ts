@@ -5,6 +5,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import {
   StakingClient,
   formatStatusTable,
+  nodeConsent,
   parseAddress,
   parseAmount,
   parseRole,
@@ -14,6 +15,8 @@ import type { NodeStatusRow } from "../src/staking-client";
 import type { SentTx } from "../src/tasks-util";
 import { formatPush } from "../src/units";
 import { KEYSTORE_HELP } from "../src/signer";
+import { ENV_KEYSTORE_PASSWORD, ENV_SIGNER_KEY, loadSignerKey } from "../src/node/config";
+import { TaskError } from "../src/tasks-util";
 
 const FROM =
   "Operator account: an index among the network's accounts (0, 1, ...) or an address (default: the first)";
@@ -43,22 +46,76 @@ task(
   .addParam("endpoint", "Public http(s) URL of the node's API, e.g. https://node1.example.org")
   .addParam("signer", "Address of the node's hot signer key; it becomes the node id and can never be reused")
   .addParam("amount", `${AMOUNT_PUSH}; at least the role's minimum stake`)
+  .addOptionalParam(
+    "consent",
+    "The signer's consent to this operator, as printed by node:consent where the signer key is (0x + 130 hex digits)",
+  )
+  .addOptionalParam(
+    "signerKey",
+    `The signer's private key, to sign its consent here instead of passing --consent (or set ${ENV_SIGNER_KEY})`,
+  )
   .addOptionalParam("from", FROM)
   .addOptionalParam("keystore", KEYSTORE_HELP)
   .setAction(
     async (
-      args: FromArgs & { role: string; endpoint: string; signer: string; amount: string },
+      args: FromArgs & {
+        role: string;
+        endpoint: string;
+        signer: string;
+        amount: string;
+        consent?: string;
+        signerKey?: string;
+      },
       hre,
     ): Promise<SentTx> => {
       const role = parseRole(args.role);
       const signer = parseAddress("signer", args.signer);
       const amount = parseAmount("amount", args.amount);
       const c = await client(hre, args);
-      const sent = await c.register({ signer, role, endpoint: args.endpoint, amount });
+      const operator = await c.operatorAddress();
+      let consent = args.consent;
+      if (consent === undefined) {
+        const key = args.signerKey ?? process.env[ENV_SIGNER_KEY];
+        if (key === undefined || key === "")
+          throw new TaskError(
+            `Signer ${signer} must consent to operator ${operator}: run "npx hardhat node:consent --operator ${operator} --network ${hre.network.name}" ` +
+              `where the signer key is (it reads ${ENV_SIGNER_KEY} or --signer-key) and pass what it prints as --consent.`,
+          );
+        const signed = await nodeConsent(hre, await loadSignerKey({ signerKey: key }, {}), operator);
+        if (signed.signer.toLowerCase() !== signer.toLowerCase())
+          throw new TaskError(`The signer key given is for ${signed.signer}, not --signer ${signer}.`);
+        consent = signed.consent;
+      }
+      const sent = await c.register({ signer, role, endpoint: args.endpoint, amount, consent });
       c.log(
         `Registered ${roleName(role)} node ${signer} (operator ${await c.operatorAddress()}) with ${formatPush(amount)} PUSH.`,
       );
       return sent;
+    },
+  );
+
+task(
+  "node:consent",
+  "Signs, with a node's signer key, its consent to be registered by an operator (for node:register --consent); sends nothing",
+)
+  .addParam("operator", "The operator account that will run node:register")
+  .addOptionalParam("signerKey", `The signer's private key (default: ${ENV_SIGNER_KEY})`)
+  .addOptionalParam("signerKeystore", `Encrypted JSON keystore of the signer key (passphrase: ${ENV_KEYSTORE_PASSWORD})`)
+  .setAction(
+    async (args: { operator: string; signerKey?: string; signerKeystore?: string }, hre): Promise<string> => {
+      const operator = parseAddress("operator", args.operator);
+      let key: string;
+      try {
+        key = await loadSignerKey({ signerKey: args.signerKey, keystore: args.signerKeystore }, process.env);
+      } catch (e) {
+        throw new TaskError((e as Error).message);
+      }
+      const c = await nodeConsent(hre, key, operator);
+      console.log(
+        `Signer ${c.signer} consents to be registered by operator ${c.operator} on the NodeRegistry ${c.registry}:`,
+      );
+      console.log(c.consent);
+      return c.consent;
     },
   );
 

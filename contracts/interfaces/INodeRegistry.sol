@@ -70,6 +70,8 @@ interface INodeRegistry {
     error NodeRegistryUnknownNode(address node);
     /// @notice `signer` is (or was) already registered: a signer is bound to one node forever.
     error NodeRegistrySignerAlreadyRegistered(address signer);
+    /// @notice `signerConsent` is not `signer`'s signature of its consent to be registered by `operator`.
+    error NodeRegistryInvalidSignerConsent(address signer, address operator);
     /// @notice An address argument that must be set was zero.
     error NodeRegistryZeroAddress();
     /// @notice `role` is not one of VALIDATOR (0), STORAGE (1), DELIVERY (2), ARCHIVE (3).
@@ -143,8 +145,21 @@ interface INodeRegistry {
     // ------------------------------------------------------------------------------------------------
 
     /// @notice Registers signer `signer` as a node of `role` operated by the caller, bonding `amount` (at least
-    ///         the role minimum) pulled from the caller, who must have approved the vault.
-    function registerNode(address signer, uint8 role, string calldata endpoint, uint256 amount) external;
+    ///         the role minimum) pulled from the caller, who must have approved the vault. `signerConsent` is
+    ///         the signer key's 65-byte EIP-712 signature of `SignerConsent(address signer,address operator)`
+    ///         with the caller as operator, in the domain {name: "Push Node Registry", version: "1", chainId,
+    ///         verifyingContract: this registry} ({signerConsentDigest}): a signer is bound to a node only by
+    ///         an operator it consented to, so nobody can squat someone else's signer.
+    function registerNode(
+        address signer,
+        uint8 role,
+        string calldata endpoint,
+        uint256 amount,
+        bytes calldata signerConsent
+    ) external;
+
+    /// @notice The EIP-712 digest the signer key signs to consent to being registered by `operator`.
+    function signerConsentDigest(address signer, address operator) external view returns (bytes32);
 
     /// @notice {registerNode} with an EIP-2612 permit for the vault (spender) signed by the caller. A permit
     ///         that fails (e.g. already used by a front-runner) is ignored; the allowance must then suffice.
@@ -153,6 +168,7 @@ interface INodeRegistry {
         uint8 role,
         string calldata endpoint,
         uint256 amount,
+        bytes calldata signerConsent,
         uint256 deadline,
         uint8 v,
         bytes32 r,
@@ -214,6 +230,10 @@ interface INodeRegistry {
 
     /// @notice Releases one withdrawal lock on `node`.
     function unlockWithdrawals(address node) external;
+
+    /// @notice A slashing contract (SLASHER_ROLE) reports that it paused or unpaused its fault proofs; the
+    ///         vault stops its exposure clock while any is paused (`IStakingVault.notePause`).
+    function notePause(bool paused) external;
 
     // ------------------------------------------------------------------------------------------------
     // Governance (GOVERNOR_ROLE) and guardian

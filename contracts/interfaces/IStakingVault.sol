@@ -103,6 +103,10 @@ interface IStakingVault {
         uint256 reward
     );
 
+    /// @notice The prover `source` paused (`paused`) or unpaused its fault proofs; `pausedDuration` is the
+    ///         exposure clock's total paused time afterwards (see {IStakingVault.pausedDuration}).
+    event ProverPauseNoted(address indexed source, bool paused, uint256 pausedDuration);
+
     /// @notice A dispute locked withdrawals of `node`; `locks` is the number of open locks afterwards.
     event WithdrawalsLocked(address indexed node, uint256 locks);
 
@@ -203,6 +207,12 @@ interface IStakingVault {
     /// @notice Removes one withdrawal lock from `node`.
     function unlockWithdrawals(address node) external;
 
+    /// @notice Records that the prover `source` (a slashing contract, through the registry) paused or
+    ///         unpaused its proofs. While any prover is paused the vault's exposure clock stands still: no
+    ///         unbonding entry matures, and every entry matures that much later (see {pausedDuration}).
+    ///         Repeating the current state of `source` changes nothing.
+    function notePause(address source, bool paused) external;
+
     /// @notice Sets the minimum bonded stake of `role` (the registry checks the bounds and emits the event).
     function setMinStake(uint8 role, uint256 minStake) external;
 
@@ -249,6 +259,11 @@ interface IStakingVault {
 
     /// @notice `node`'s pending unbonding entries, oldest first.
     function unbondingEntries(address node) external view returns (UnbondingEntry[] memory);
+
+    /// @notice Seconds during which at least one prover (Slashing, SlashingCourt) was paused, the ongoing
+    ///         pause included. Unbonding entries mature on the exposure clock (time minus this), so a guardian
+    ///         pause of the provers never shortens the time unbonding stake stays slashable.
+    function pausedDuration() external view returns (uint256);
 
     /// @notice Number of open withdrawal locks on `node`.
     function withdrawalLocks(address node) external view returns (uint256);
