@@ -279,6 +279,8 @@ export const STEPS: DemoStep[] = [
           role: n.role,
           endpoint: n.running!.url,
           signer: n.signer.address,
+          // the node's key signs its consent to the operator here (on a real network: node:consent on the node)
+          signerKey: n.signer.privateKey,
           amount: n.stake,
           from: String(n.operatorIndex),
         });

@@ -22,6 +22,7 @@ import {
   signatureHashOf,
 } from "../../src/message";
 import type { Attestation, Message } from "../../src/message";
+import { signerConsent } from "../../src/testing/consent";
 import type { KeyRegistry } from "../../typechain-types";
 import keysJson from "../../test/vectors/keys.json";
 
@@ -74,7 +75,15 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
 
   const registerNode = async (stake = minStake): Promise<Wallet> => {
     const node = new Wallet(Wallet.createRandom().privateKey);
-    await registry.connect(operator).registerNode(node.address, 0, "https://node.push.example.org", stake);
+    await registry
+      .connect(operator)
+      .registerNode(
+        node.address,
+        0,
+        "https://node.push.example.org",
+        stake,
+        await signerConsent(registry, node, operator, chainId),
+      );
     return node;
   };
   const vectorKey = async (name: KeyName) => {
@@ -221,7 +230,13 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
     const accused = new Wallet(Wallet.createRandom().privateKey);
     await registry
       .connect(operator)
-      .registerNode(accused.address, 1, "https://storage.example.org", minStake);
+      .registerNode(
+        accused.address,
+        1,
+        "https://storage.example.org",
+        minStake,
+        await signerConsent(registry, accused, operator, chainId),
+      );
     const report = {
       node: accused.address,
       faultCode: 6,

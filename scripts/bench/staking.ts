@@ -6,6 +6,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ContractTransactionResponse } from "ethers";
 import { deployStaking } from "../../src/deploy/staking";
 import { Role } from "../../src/staking";
+import { signerConsent } from "../../src/testing/consent";
 
 const ENDPOINT_40 = "https://node-01.push.example.org:443/api"; // 40 bytes
 
@@ -25,21 +26,27 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
   });
   const vaultAddress = await vault.getAddress();
   const min = params.minStake[Role.VALIDATOR];
+  const { chainId } = await ethers.provider.getNetwork();
+  /** A fresh node signer and its consent to `from` (signed off chain, not counted). */
+  const newNode = async (from: typeof operator): Promise<{ signer: string; consent: string }> => {
+    const key = ethers.Wallet.createRandom();
+    return { signer: key.address, consent: await signerConsent(registry, key, from, chainId) };
+  };
 
   const register = async (from: typeof operator): Promise<number> => {
-    const signer = ethers.Wallet.createRandom().address;
+    const { signer, consent } = await newNode(from);
     await token.connect(from).approve(vaultAddress, min);
-    return gasOf(registry.connect(from).registerNode(signer, Role.VALIDATOR, ENDPOINT_40, min));
+    return gasOf(registry.connect(from).registerNode(signer, Role.VALIDATOR, ENDPOINT_40, min, consent));
   };
 
   for (const s of [first, operator, many]) await token.mint(s.address, 1_000_000_000n * 10n ** 18n);
   await register(first);
 
   const out: Record<string, number> = {};
-  const node = ethers.Wallet.createRandom().address;
+  const { signer: node, consent } = await newNode(operator);
   await token.connect(operator).approve(vaultAddress, min);
   out.registerNode = await gasOf(
-    registry.connect(operator).registerNode(node, Role.VALIDATOR, ENDPOINT_40, min),
+    registry.connect(operator).registerNode(node, Role.VALIDATOR, ENDPOINT_40, min, consent),
   );
 
   const topUp = 10_000n * 10n ** 18n;

@@ -22,6 +22,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { Encryption, ZERO_BYTES32, messageDigest } from "../../src/message";
 import { revertData } from "../../src/errors";
 import { NodeStatus } from "../../src/staking";
+import { signerConsent } from "../../src/testing/consent";
 import type { Proof, World } from "../slashing/fixture";
 import { DAY, Fault, VALIDATOR_MIN, deployWorld, vectorKey } from "../slashing/fixture";
 import type { UserKey } from "../slashing/fixture";
@@ -58,6 +59,8 @@ interface Sent {
 interface Real {
   w: World;
   nodes: Wallet[];
+  /** Each node signer's consent to be registered by `w.operator`. */
+  consents: string[];
   reporters: HardhatEthersSigner[];
   p256: UserKey;
   registeredKey: UserKey;
@@ -142,9 +145,11 @@ describe("Slashing model (fast-check, invariants 3, 5, 7)", function () {
       (_, i) => new Wallet(ethers.id(`model node ${i}`), ethers.provider),
     );
     const { chainId } = await ethers.provider.getNetwork();
+    const consents = await Promise.all(nodes.map((n) => signerConsent(w.registry, n, w.operator, chainId)));
     real = {
       w,
       nodes,
+      consents,
       reporters: [w.reporter, w.other, signers[12]],
       p256,
       registeredKey,
@@ -161,7 +166,9 @@ describe("Slashing model (fast-check, invariants 3, 5, 7)", function () {
     for (const [i, mul] of [1n, 2n, 5n, 1n].entries()) {
       const role = i < 3 ? 0 : 1;
       const amount = (role === 0 ? VALIDATOR_MIN : VALIDATOR_MIN / 2n) * mul;
-      await w.registry.connect(w.operator).registerNode(nodes[i].address, role, "https://n.example", amount);
+      await w.registry
+        .connect(w.operator)
+        .registerNode(nodes[i].address, role, "https://n.example", amount, consents[i]);
     }
     snapshot = (await hre.network.provider.send("evm_snapshot", [])) as string;
   });
@@ -385,7 +392,7 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
         () =>
           w.registry
             .connect(w.operator)
-            .registerNode(r.nodes[a.node].address, role, "https://n.example", amount),
+            .registerNode(r.nodes[a.node].address, role, "https://n.example", amount, r.consents[a.node]),
         m.registered.has(a.node) ? "NodeRegistrySignerAlreadyRegistered" : null,
         ctx,
       );

@@ -15,12 +15,13 @@
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import fc from "fast-check";
-import { Interface, MaxUint256, ZeroAddress } from "ethers";
+import { Interface, MaxUint256, Wallet, ZeroAddress } from "ethers";
 import type { ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployStaking } from "../../src/deploy/staking";
 import { revertData } from "../../src/errors";
 import { NodeStatus, STATUS_NAMES } from "../../src/staking";
+import { signerConsent } from "../../src/testing/consent";
 import type { NodeRegistry, StakingLens, StakingVault, TestPush } from "../../typechain-types";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
@@ -112,6 +113,8 @@ interface Real {
   governor: HardhatEthersSigner;
   guardian: HardhatEthersSigner;
   signers: string[];
+  /** consents[sig][op]: signer `sig`'s consent to be registered by operator `op`. */
+  consents: string[][];
   errors: Interface[];
 }
 
@@ -258,7 +261,9 @@ class Register extends Cmd {
     const ok = await this.expectOutcome(m, r, expected, () =>
       r.registry
         .connect(r.operators[this.op])
-        .registerNode(r.signers[this.sig], this.role, ENDPOINT, this.amount, { gasLimit: 1_000_000 }),
+        .registerNode(r.signers[this.sig], this.role, ENDPOINT, this.amount, r.consents[this.sig][this.op], {
+          gasLimit: 1_000_000,
+        }),
     );
     if (ok) {
       m.nodes.set(this.sig, {
@@ -671,8 +676,15 @@ describe("Staking model (fast-check, invariants 1, 2, 3, 4, 6)", function () {
       await d.token.connect(op).approve(d.addresses.vault, MaxUint256);
     }
     const lens = (await ethers.deployContract("StakingLens")) as unknown as StakingLens;
-    const signers = Array.from({ length: SIGNERS }, (_, i) =>
-      ethers.getAddress(`0x${(0x5160 + i).toString(16).padStart(40, "0")}`),
+    // fixed keys (the registry needs each signer's consent to its operator)
+    const keys = Array.from(
+      { length: SIGNERS },
+      (_, i) => new Wallet(ethers.id(`staking model signer ${i}`)),
+    );
+    const signers = keys.map((k) => k.address);
+    const { chainId } = await ethers.provider.getNetwork();
+    const consents = await Promise.all(
+      keys.map((k) => Promise.all(operators.map((op) => signerConsent(d.registry, k, op, chainId)))),
     );
     real = {
       registry: d.registry,
@@ -685,13 +697,14 @@ describe("Staking model (fast-check, invariants 1, 2, 3, 4, 6)", function () {
       governor,
       guardian,
       signers,
+      consents,
       errors: [d.registry.interface, d.vault.interface, d.token.interface],
     };
     // Every sequence starts with two registered nodes (sig0: VALIDATOR of op0, sig1: STORAGE of op1).
     for (const n of INITIAL_NODES) {
       await d.registry
         .connect(operators[n.node.operator])
-        .registerNode(signers[n.sig], n.node.role, ENDPOINT, n.node.bonded);
+        .registerNode(signers[n.sig], n.node.role, ENDPOINT, n.node.bonded, consents[n.sig][n.node.operator]);
     }
     startTime = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
     snapshot = (await hre.network.provider.send("evm_snapshot", [])) as string;

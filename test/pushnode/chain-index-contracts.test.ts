@@ -93,7 +93,8 @@ describe("pushnode: chain index against the real registries", function () {
 
   it("follows nodeOf: registration, endpoint, jail, unjail, exit", async function () {
     const reg = p.nodeRegistry;
-    const signer = newSigner().address;
+    const signerKey = newSigner();
+    const signer = signerKey.address;
     const check = async (endpoint: string) => {
       await mine(p, 1);
       await index.poll();
@@ -106,7 +107,7 @@ describe("pushnode: chain index against the real registries", function () {
       expect(n.endpoint).to.equal(endpoint);
       return n.status;
     };
-    const op = await registerNode(p, signer, "http://127.0.0.1:1", 9);
+    const op = await registerNode(p, signerKey, "http://127.0.0.1:1", 9);
     expect(await check("http://127.0.0.1:1")).to.equal(NodeStatus.Active);
     expect(index.node(signer)!.role).to.equal(STORAGE_ROLE);
     await (await reg.connect(op).updateEndpoint(signer, "https://node.example.org")).wait();

@@ -8,6 +8,7 @@ import type { FailoverProvider } from "../../src/chain/rpc";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
 import type { DeploymentFile } from "../../src/deployments";
 import type { KeyRegistry, NodeRegistry, StakingVault, TestPush } from "../../typechain-types";
+import { signerConsent } from "../../src/testing/consent";
 import { deployUupsProxy } from "./external-deploy";
 
 export const PUSH = parseUnits("1", 18);
@@ -91,17 +92,24 @@ export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
   };
 }
 
-/** Registers `signer` as a STORAGE node operated by account `operatorIndex`, staking 10 PUSH. */
+/**
+ * Registers the node signer key `signer` as a STORAGE node operated by account `operatorIndex`, staking 10 PUSH
+ * (with the signer's consent to that operator).
+ */
 export async function registerNode(
   p: Protocol,
-  signer: string,
+  signer: Wallet,
   endpoint: string,
   operatorIndex = 9,
 ): Promise<JsonRpcSigner> {
   const op = await p.provider.getSigner(operatorIndex);
+  const { chainId } = await p.provider.getNetwork();
+  const consent = await signerConsent(p.addresses.nodeRegistry, signer, op.address, chainId);
   await (await p.token.connect(op).mint(op.address, 10n * PUSH)).wait();
   await (await p.token.connect(op).approve(p.addresses.vault, 10n * PUSH)).wait();
-  await (await p.nodeRegistry.connect(op).registerNode(signer, STORAGE_ROLE, endpoint, 10n * PUSH)).wait();
+  await (
+    await p.nodeRegistry.connect(op).registerNode(signer.address, STORAGE_ROLE, endpoint, 10n * PUSH, consent)
+  ).wait();
   return op;
 }
 

@@ -133,7 +133,7 @@ describe("pushnode: the Push Node over HTTP", function () {
     await (await p.keyRegistry.connect(bob).addKey(bobKey.publicKey)).wait();
     // dave signs with a key he never registered; carol has no key (plaintext recipient)
     honestSigner = newSigner();
-    await registerNode(p, honestSigner.address, "http://127.0.0.1:1");
+    await registerNode(p, honestSigner, "http://127.0.0.1:1");
     await mine(p, 1);
     honest = await start(honestSigner, tmp());
     client = new NodeClient(honest.url);
@@ -271,7 +271,7 @@ describe("pushnode: the Push Node over HTTP", function () {
     expect(f.error).to.match(/is not registered in the NodeRegistry/);
     expect((await new NodeClient(n.url).health()).ok).to.equal(false);
 
-    const op = await registerNode(p, signer.address, n.url, 8);
+    const op = await registerNode(p, signer, n.url, 8);
     await settle();
     const res = await new NodeClient(n.url).submit(env);
     expect(decodeSignedAttestation(res.attestation).sequence).to.equal(1n);
@@ -287,7 +287,7 @@ describe("pushnode: the Push Node over HTTP", function () {
   it("keeps its feed and sequence across a restart", async function () {
     const dir = tmp();
     const signer = newSigner();
-    await registerNode(p, signer.address, "http://127.0.0.1:2", 7);
+    await registerNode(p, signer, "http://127.0.0.1:2", 7);
     await mine(p, 1);
     let n = await start(signer, dir);
     let c = new NodeClient(n.url);
@@ -308,7 +308,7 @@ describe("pushnode: the Push Node over HTTP", function () {
     const proxy = await FlakyProxy.start(chain.url);
     try {
       const signer = newSigner();
-      await registerNode(p, signer.address, "http://127.0.0.1:3", 6);
+      await registerNode(p, signer, "http://127.0.0.1:3", 6);
       await mine(p, 1);
       const n = await start(signer, tmp(), {
         rpcUrls: [proxy.url],
@@ -348,12 +348,11 @@ describe("pushnode: the Push Node over HTTP", function () {
         "EQUIVOCATION",
       ];
       const signers = classes.map(() => newSigner());
-      for (const [i, s] of signers.entries())
-        await registerNode(p, s.address, `http://127.0.0.1:${10 + i}`, 10 + i);
+      for (const [i, s] of signers.entries()) await registerNode(p, s, `http://127.0.0.1:${10 + i}`, 10 + i);
       await mine(p, 1);
       for (const [i, c] of classes.entries()) nodes.set(c, await start(signers[i], tmp(), { accept: c }));
       const both = newSigner();
-      await registerNode(p, both.address, "http://127.0.0.1:15", 15);
+      await registerNode(p, both, "http://127.0.0.1:15", 15);
       await mine(p, 1);
       twoClasses = await start(both, tmp(), { accept: ["UNAUTHORIZED_SENDER", "BAD_SIGNATURE"] });
       invalid = {

@@ -51,7 +51,7 @@ describe("pushnode: node:serve, msg:send and msg:read as processes", function ()
     }
     nodeSigner = newSigner();
     port = await freePort();
-    await registerNode(p, nodeSigner.address, `http://127.0.0.1:${port}`);
+    await registerNode(p, nodeSigner, `http://127.0.0.1:${port}`);
     await mine(p, 1);
   });
 

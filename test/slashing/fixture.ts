@@ -8,6 +8,7 @@ import * as openpgp from "openpgp";
 import { deployStaking } from "../../src/deploy/staking";
 import { deploySlashing } from "../../src/deploy/slashing";
 import { Role } from "../../src/staking";
+import { signerConsent } from "../../src/testing/consent";
 import {
   ContentType,
   Encryption,
@@ -195,7 +196,15 @@ export async function deployWorld(): Promise<World> {
   ): Promise<Wallet> => {
     const node = new Wallet(Wallet.createRandom().privateKey, ethers.provider);
     const amount = stake ?? (await registry.minStake(role));
-    await registry.connect(operatorSigner).registerNode(node.address, role, ENDPOINT, amount);
+    await registry
+      .connect(operatorSigner)
+      .registerNode(
+        node.address,
+        role,
+        ENDPOINT,
+        amount,
+        await signerConsent(registry, node, operatorSigner),
+      );
     return node;
   };
   const addKey = async (owner: HardhatEthersSigner, key: UserKey): Promise<bigint> => {

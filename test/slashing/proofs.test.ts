@@ -6,6 +6,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Signature, Wallet, getBytes, hexlify } from "ethers";
 import { NodeStatus } from "../../src/staking";
+import { signerConsent } from "../../src/testing/consent";
 import {
   Encryption,
   ZERO_ADDRESS,
@@ -725,7 +726,13 @@ describe("Slashing: fault proofs", function () {
       await expect(
         w.registry
           .connect(w.operator)
-          .registerNode(node.address, 0, "https://again.example.org", VALIDATOR_MIN),
+          .registerNode(
+            node.address,
+            0,
+            "https://again.example.org",
+            VALIDATOR_MIN,
+            await signerConsent(w.registry, node, w.operator),
+          ),
       ).to.be.revertedWithCustomError(w.registry, "NodeRegistrySignerAlreadyRegistered");
       // still slashable while its stake unbonds
       const p = await w.attest(

@@ -9,6 +9,7 @@ import { Wallet } from "ethers";
 import type { GovResult } from "../../src/gov/timelock";
 import type { SentTx } from "../../src/tasks-util";
 import { parsePush } from "../../src/units";
+import { signerConsent } from "../../src/testing/consent";
 import {
   ContentType,
   Encryption,
@@ -49,7 +50,15 @@ async function setup(): Promise<Setup> {
   const node = new Wallet(Wallet.createRandom().privateKey);
   await (await d.token.connect(op).approve(await d.vault.getAddress(), parsePush("100000"))).wait();
   await (
-    await d.registry.connect(op).registerNode(node.address, 0, "https://n.example", parsePush("100000"))
+    await d.registry
+      .connect(op)
+      .registerNode(
+        node.address,
+        0,
+        "https://n.example",
+        parsePush("100000"),
+        await signerConsent(d.registry, node, op, (await hre.ethers.provider.getNetwork()).chainId),
+      )
   ).wait();
   await (await d.token.mint(deployer.address, parsePush("10000"))).wait();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proofs-"));

@@ -1,9 +1,11 @@
 import hre, { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { MaxUint256, Signature } from "ethers";
+import type { HDNodeWallet, Wallet } from "ethers";
 import { deployStaking } from "../../src/deploy/staking";
 import type { StakingDeployment } from "../../src/deploy/staking";
 import { Role } from "../../src/staking";
+import { signerConsent } from "../../src/testing/consent";
 import type { TestPush } from "../../typechain-types";
 
 export const PUSH = 10n ** 18n;
@@ -23,6 +25,10 @@ export interface StakingFixture extends StakingDeployment {
   vaultAddress: string;
   /** Registers a fresh signer for `operator` (default: alice, VALIDATOR, the role minimum) and returns it. */
   register: (operator?: HardhatEthersSigner, role?: number, amount?: bigint) => Promise<string>;
+  /** A fresh node signer key, connected to the provider. */
+  newNode: () => HDNodeWallet;
+  /** `node`'s consent (EIP-712) to be registered by `operator` (default: alice) on this registry. */
+  consent: (node: Wallet | HDNodeWallet, operator?: HardhatEthersSigner | string) => Promise<string>;
 }
 
 /** Deploys the staking layer with DESIGN defaults; operators alice, bob and carol hold 10M PUSH and approved the vault. */
@@ -39,17 +45,38 @@ export async function stakingFixture(): Promise<StakingFixture> {
     await d.token.mint(op.address, 10_000_000n * PUSH);
     await d.token.connect(op).approve(vaultAddress, MaxUint256);
   }
+  const newNode = (): HDNodeWallet => ethers.Wallet.createRandom(ethers.provider);
+  const consent = (
+    node: Wallet | HDNodeWallet,
+    operator: HardhatEthersSigner | string = alice,
+  ): Promise<string> => signerConsent(d.registry, node.connect(ethers.provider), operator);
   const register = async (
     operator = alice,
     role: number = Role.VALIDATOR,
     amount?: bigint,
   ): Promise<string> => {
-    const node = ethers.Wallet.createRandom().address;
+    const node = newNode();
     const stake = amount ?? (await d.registry.minStake(role));
-    await d.registry.connect(operator).registerNode(node, role, ENDPOINT, stake);
-    return node;
+    await d.registry
+      .connect(operator)
+      .registerNode(node.address, role, ENDPOINT, stake, await consent(node, operator));
+    return node.address;
   };
-  return { ...d, governor, guardian, slasher, alice, bob, carol, reporter, stranger, vaultAddress, register };
+  return {
+    ...d,
+    governor,
+    guardian,
+    slasher,
+    alice,
+    bob,
+    carol,
+    reporter,
+    stranger,
+    vaultAddress,
+    register,
+    newNode,
+    consent,
+  };
 }
 
 /** Signs an EIP-2612 permit of `owner` for `spender` on the test token. */

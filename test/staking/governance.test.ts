@@ -205,8 +205,11 @@ describe("NodeRegistry and StakingVault: governance", () => {
       const node = await f.register();
       await f.registry.connect(f.governor).setMinStake(Role.VALIDATOR, VALIDATOR_MIN * 2n);
       expect(await f.registry.isActive(node)).to.equal(true);
+      const key = f.newNode();
       await expect(
-        f.registry.connect(f.alice).registerNode(f.stranger.address, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN),
+        f.registry
+          .connect(f.alice)
+          .registerNode(key.address, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN, await f.consent(key, f.alice)),
       ).to.be.revertedWithCustomError(f.registry, "NodeRegistryStakeBelowMinimum");
       await f.registry.connect(f.alice).requestUnstake(node, 1n);
       expect((await f.registry.nodeOf(node)).status).to.equal(NodeStatus.Jailed);
@@ -230,9 +233,11 @@ describe("NodeRegistry and StakingVault: governance", () => {
       );
       const r = f.registry.connect(f.alice);
       const z = ethers.ZeroHash;
+      const key = f.newNode();
+      const c = await f.consent(key, f.alice);
       for (const call of [
-        () => r.registerNode(f.stranger.address, 0, ENDPOINT, VALIDATOR_MIN),
-        () => r.registerNodeWithPermit(f.stranger.address, 0, ENDPOINT, VALIDATOR_MIN, 0, 0, z, z),
+        () => r.registerNode(key.address, 0, ENDPOINT, VALIDATOR_MIN, c),
+        () => r.registerNodeWithPermit(key.address, 0, ENDPOINT, VALIDATOR_MIN, c, 0, 0, z, z),
         () => r.requestUnstake(node, PUSH),
         () => r.unjail(node),
         () => r.exit(node),

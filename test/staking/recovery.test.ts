@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { NodeStatus, Role } from "../../src/staking";
 import { DAY, ENDPOINT, PUSH, VALIDATOR_MIN, stakingFixture } from "./fixture";
@@ -26,13 +25,18 @@ describe("NodeRegistry: funds stay withdrawable after every failure path", () =>
     const start = await f.token.balanceOf(f.alice.address);
     const node = await f.register(f.alice, Role.VALIDATOR, VALIDATOR_MIN + 10n * PUSH);
     const r = f.registry.connect(f.alice);
-    const other = ethers.Wallet.createRandom().address;
+    const otherKey = f.newNode();
+    const other = otherKey.address;
+    const c = await f.consent(otherKey, f.alice);
+    const toBob = await f.consent(otherKey, f.bob);
     const failures = [
-      () => r.registerNode(node, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN),
-      () => r.registerNode(other, 9, ENDPOINT, VALIDATOR_MIN),
-      () => r.registerNode(other, Role.VALIDATOR, "", VALIDATOR_MIN),
-      () => r.registerNode(other, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN - 1n),
-      () => r.registerNode(other, Role.VALIDATOR, ENDPOINT, 2n ** 96n),
+      () => r.registerNode(node, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN, c),
+      () => r.registerNode(other, 9, ENDPOINT, VALIDATOR_MIN, c),
+      () => r.registerNode(other, Role.VALIDATOR, "", VALIDATOR_MIN, c),
+      () => r.registerNode(other, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN - 1n, c),
+      () => r.registerNode(other, Role.VALIDATOR, ENDPOINT, 2n ** 96n, c),
+      () => r.registerNode(other, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN, "0x"),
+      () => r.registerNode(other, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN, toBob),
       () => f.vault.connect(f.alice).stake(node, 0),
       () => f.vault.connect(f.alice).stake(other, PUSH),
       () => r.requestUnstake(node, 0),

@@ -4,6 +4,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256 } from "ethers";
 import { deployStaking } from "../../src/deploy/staking";
 import { Role } from "../../src/staking";
+import { signerConsent } from "../../src/testing/consent";
 import type { FeeOnTransferToken, ReentrantToken } from "../../typechain-types";
 import { DAY, ENDPOINT, PUSH, VALIDATOR_MIN } from "./fixture";
 
@@ -26,8 +27,12 @@ describe("StakingVault: hostile tokens", () => {
     const token = d.tokenContract as unknown as FeeOnTransferToken;
     await token.mint(d.alice.address, 2n * VALIDATOR_MIN);
     await token.connect(d.alice).approve(await d.vault.getAddress(), MaxUint256);
-    const node = ethers.Wallet.createRandom().address;
-    await expect(d.registry.connect(d.alice).registerNode(node, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN))
+    const key = ethers.Wallet.createRandom(ethers.provider);
+    const node = key.address;
+    const consent = await signerConsent(d.registry, key, d.alice);
+    await expect(
+      d.registry.connect(d.alice).registerNode(node, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN, consent),
+    )
       .to.be.revertedWithCustomError(d.vault, "StakingVaultFeeOnTransfer")
       .withArgs(VALIDATOR_MIN, (VALIDATOR_MIN * 99n) / 100n);
     expect(await token.balanceOf(d.alice.address)).to.equal(2n * VALIDATOR_MIN);
@@ -48,13 +53,22 @@ describe("StakingVault: hostile tokens", () => {
         tokenAddress,
         token.interface.encodeFunctionData("approve", [vaultAddress, MaxUint256]),
       );
-      const node = ethers.Wallet.createRandom().address;
+      const key = ethers.Wallet.createRandom(ethers.provider);
+      const node = key.address;
+      // the token is the operator: the signer consents to it
+      const consent = await signerConsent(d.registry, key, tokenAddress);
       const call = (data: string) => token.execute(registryAddress, data);
       const callVault = (data: string) => token.execute(vaultAddress, data);
       const reg = d.registry.interface;
       const vlt = d.vault.interface;
       await call(
-        reg.encodeFunctionData("registerNode", [node, Role.VALIDATOR, ENDPOINT, VALIDATOR_MIN + 30n * PUSH]),
+        reg.encodeFunctionData("registerNode", [
+          node,
+          Role.VALIDATOR,
+          ENDPOINT,
+          VALIDATOR_MIN + 30n * PUSH,
+          consent,
+        ]),
       );
       return { ...d, token, tokenAddress, registryAddress, vaultAddress, node, call, callVault, reg, vlt };
     }

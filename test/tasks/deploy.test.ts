@@ -5,7 +5,7 @@ import type { NodeRegistry, StakingVault, TestPush } from "../../typechain-types
 import { deploymentPath, readDeployment, writeDeployment } from "../../src/deployments";
 import type { DeploymentFile } from "../../src/deployments";
 import { parsePush } from "../../src/units";
-import { expectRefused, newSigner, runTask } from "./helpers";
+import { expectRefused, newNodeKey, newSigner, runTask } from "./helpers";
 
 const file = deploymentPath("hardhat");
 const shown = "deployments/hardhat.json";
@@ -221,10 +221,11 @@ describe("deploy:protocol", () => {
     );
 
     const nonce = await hre.ethers.provider.getTransactionCount(op.address);
-    const signer = newSigner();
+    const key = newNodeKey();
     const { out } = await runTask("node:register", {
       role: "delivery",
-      signer,
+      signer: key.address,
+      signerKey: key.privateKey,
       amount: "25000",
       endpoint: "https://d.example.org",
       from: op.address,

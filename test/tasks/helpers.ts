@@ -99,3 +99,9 @@ export async function deployed(): Promise<Deployed> {
 export function newSigner(): string {
   return hre.ethers.Wallet.createRandom().address;
 }
+
+/** A fresh node signer key: `address` for --signer, `privateKey` for --signer-key (node:register signs its consent). */
+export function newNodeKey(): { address: string; privateKey: string } {
+  const w = hre.ethers.Wallet.createRandom();
+  return { address: w.address, privateKey: w.privateKey };
+}

@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import hre from "hardhat";
+import { encryptKeystoreJson } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { NodeRegistry } from "../../typechain-types";
 import { deploymentPath, readDeployment, writeDeployment } from "../../src/deployments";
@@ -8,7 +11,9 @@ import { StakingClient, formatStatusTable } from "../../src/staking-client";
 import type { NodeStatusRow } from "../../src/staking-client";
 import type { SentTx } from "../../src/tasks-util";
 import { parsePush } from "../../src/units";
-import { deployed, expectRefused, newSigner, runTask } from "./helpers";
+import { signerOfConsent } from "../../src/staking";
+import { ENV_KEYSTORE_PASSWORD, ENV_SIGNER_KEY } from "../../src/node/config";
+import { deployed, expectRefused, newNodeKey, newSigner, runTask } from "./helpers";
 import type { Deployed } from "./helpers";
 
 const NODE_TASKS = [
@@ -22,6 +27,9 @@ const NODE_TASKS = [
   "node:status",
 ];
 
+/** The private key of each signer that register() registered (for --signer-key). */
+const KEYS = new Map<string, string>();
+
 /** Registers a node of `role` from operator `op` (index into d.operators) and returns its signer. */
 async function register(
   d: Deployed,
@@ -30,15 +38,17 @@ async function register(
   op = 0,
   endpoint?: string,
 ): Promise<string> {
-  const signer = newSigner();
+  const key = newNodeKey();
+  KEYS.set(key.address, key.privateKey);
   await runTask("node:register", {
     role,
-    signer,
+    signer: key.address,
+    signerKey: key.privateKey,
     amount,
     endpoint: endpoint ?? `https://${role}.example.org`,
     from: String(op + 1),
   });
-  return signer;
+  return key.address;
 }
 
 /** Checks a task's printed line for its transaction against the chain: hash, and gas used from the receipt. */
@@ -52,7 +62,7 @@ async function expectPrintedTx(out: string, sent: SentTx): Promise<void> {
 
 describe("node:* tasks", () => {
   describe("--help", () => {
-    for (const name of [...NODE_TASKS, "deploy:protocol", "token:mint"]) {
+    for (const name of [...NODE_TASKS, "node:consent", "deploy:protocol", "token:mint"]) {
       it(`${name} describes itself and every parameter`, () => {
         const def = hre.tasks[name];
         expect(def, name).to.not.equal(undefined);
@@ -92,12 +102,14 @@ describe("node:* tasks", () => {
     it("bonds the stake with a permit (one transaction, allowance exactly used) and prints it", async () => {
       const d = await deployed();
       const op = d.operators[0];
-      const signer = newSigner();
+      const key = newNodeKey();
+      const signer = key.address;
       const before = await d.token.balanceOf(op.address);
       const nonce = await hre.ethers.provider.getTransactionCount(op.address);
       const { result, out } = await runTask<SentTx>("node:register", {
         role: "validator",
         signer,
+        signerKey: key.privateKey,
         amount: "100,000",
         endpoint: "https://validator-1.example.org",
         from: "1",
@@ -120,10 +132,12 @@ describe("node:* tasks", () => {
     it("accepts roles by name in any case, and --from as an address", async () => {
       const d = await deployed();
       const op = d.operators[2];
-      const signer = newSigner();
+      const key = newNodeKey();
+      const signer = key.address;
       await runTask("node:register", {
         role: "ARCHIVE",
         signer,
+        signerKey: key.privateKey,
         amount: "50000.5",
         endpoint: "http://127.0.0.1:8080",
         from: op.address,
@@ -138,9 +152,11 @@ describe("node:* tasks", () => {
       const d = await deployed();
       const op = d.operators[1];
       await (await d.token.connect(op).approve(await d.vault.getAddress(), parsePush("60000"))).wait();
+      const key = newNodeKey();
       const { out } = await runTask("node:register", {
         role: "storage",
-        signer: newSigner(),
+        signer: key.address,
+        signerKey: key.privateKey,
         amount: "60000",
         endpoint: "https://s.example.org",
         from: "2",
@@ -153,9 +169,11 @@ describe("node:* tasks", () => {
       const d = await deployed();
       const op = d.operators[0].address;
       const taken = await register(d, "delivery", "25000");
+      const key = newNodeKey();
       const ok = {
         role: "validator",
-        signer: newSigner(),
+        signer: key.address,
+        signerKey: key.privateKey,
         amount: "100000",
         endpoint: "https://n.example.org",
         from: "1",
@@ -180,7 +198,10 @@ describe("node:* tasks", () => {
         ],
         [{ endpoint: "node.example.org" }, "is not a URL"],
         [{ endpoint: "ftp://node.example.org" }, "must be an http:// or https:// URL."],
-        [{ signer: taken }, `Signer ${taken} is already registered (a signer is bound to one node forever)`],
+        [
+          { signer: taken, signerKey: KEYS.get(taken)! },
+          `Signer ${taken} is already registered (a signer is bound to one node forever)`,
+        ],
         [{ amount: "2000000" }, `${op} holds 975,000 PUSH, less than the 2,000,000 PUSH to stake.`],
         [{ from: "99" }, "--from 99: there are only 20 accounts (0..19)."],
         [{ from: "bob" }, '--from "bob" is neither an account index nor an address.'],
@@ -188,6 +209,145 @@ describe("node:* tasks", () => {
       ];
       for (const [override, sentence] of cases)
         await expectRefused("node:register", { ...ok, ...override }, sentence, [op]);
+    });
+  });
+
+  describe("the signer's consent (node:consent, node:register --consent / --signer-key)", () => {
+    let savedKey: string | undefined;
+    beforeEach(() => {
+      savedKey = process.env[ENV_SIGNER_KEY];
+      delete process.env[ENV_SIGNER_KEY];
+    });
+    afterEach(() => {
+      if (savedKey === undefined) delete process.env[ENV_SIGNER_KEY];
+      else process.env[ENV_SIGNER_KEY] = savedKey;
+    });
+
+    const args = (signer: string, extra: Record<string, string> = {}) => ({
+      role: "validator",
+      signer,
+      amount: "100000",
+      endpoint: "https://n.example.org",
+      from: "1",
+      ...extra,
+    });
+
+    it("node:register without --consent or a signer key: one sentence naming node:consent, nothing sent", async () => {
+      const d = await deployed();
+      const op = d.operators[0].address;
+      const signer = newSigner();
+      const message = await expectRefused(
+        "node:register",
+        args(signer),
+        `Signer ${signer} must consent to operator ${op}: run "npx hardhat node:consent --operator ${op} --network hardhat"`,
+        [op],
+      );
+      expect(message).to.include("--consent");
+      // an empty key is no key
+      await expectRefused("node:register", args(signer, { signerKey: "" }), "node:consent --operator", [op]);
+      expect((await d.registry.nodeOf(signer)).status).to.equal(0n);
+    });
+
+    it("node:consent prints a consent that node:register --consent accepts", async () => {
+      const d = await deployed();
+      const op = d.operators[1];
+      const key = newNodeKey();
+      const { result: consent, out } = await runTask<string>("node:consent", {
+        operator: op.address,
+        signerKey: key.privateKey,
+      });
+      expect(consent).to.match(/^0x[0-9a-f]{130}$/);
+      const registry = await d.registry.getAddress();
+      expect(out).to.include(
+        `Signer ${key.address} consents to be registered by operator ${op.address} on the NodeRegistry ${registry}:`,
+      );
+      expect(out.split("\n")).to.include(consent);
+      // what the contract checks
+      const { chainId } = await hre.ethers.provider.getNetwork();
+      expect(signerOfConsent(consent, registry, chainId, key.address, op.address)).to.equal(key.address);
+      // only the operator it names can use it (refused before sending), and only for its signer
+      await expectRefused(
+        "node:register",
+        args(key.address, { consent, from: "1" }),
+        `--consent is not signer ${key.address}'s consent to be registered by operator ${d.operators[0].address}`,
+        [d.operators[0].address],
+      );
+      const other = newSigner();
+      await expectRefused("node:register", args(other, { consent, from: "2" }), "--consent is not signer", [
+        op.address,
+      ]);
+      await expectRefused(
+        "node:register",
+        args(key.address, { consent: "0x1234", from: "2" }),
+        "node:consent --operator",
+        [op.address],
+      );
+      const { result } = await runTask<SentTx>("node:register", args(key.address, { consent, from: "2" }));
+      expect((await hre.ethers.provider.getTransactionReceipt(result.hash))!.status).to.equal(1);
+      const node = await d.registry.nodeOf(key.address);
+      expect(node.operator).to.equal(op.address);
+      expect(node.status).to.equal(1n);
+    });
+
+    it(`node:consent reads the key from ${ENV_SIGNER_KEY} or an encrypted keystore, and node:register from the env`, async () => {
+      const d = await deployed();
+      const op = d.operators[0].address;
+      const wallet = hre.ethers.Wallet.createRandom();
+      process.env[ENV_SIGNER_KEY] = wallet.privateKey;
+      const { result: fromEnv } = await runTask<string>("node:consent", { operator: op });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "consent-"));
+      const file = path.join(dir, "signer.json");
+      fs.writeFileSync(
+        file,
+        await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, "pw", {
+          scrypt: { N: 1 << 10 },
+        }),
+      );
+      const savedPassword = process.env[ENV_KEYSTORE_PASSWORD];
+      process.env[ENV_KEYSTORE_PASSWORD] = "pw";
+      delete process.env[ENV_SIGNER_KEY];
+      try {
+        const { result: fromKeystore } = await runTask<string>("node:consent", {
+          operator: op,
+          signerKeystore: file,
+        });
+        expect(fromKeystore).to.equal(fromEnv);
+      } finally {
+        if (savedPassword === undefined) delete process.env[ENV_KEYSTORE_PASSWORD];
+        else process.env[ENV_KEYSTORE_PASSWORD] = savedPassword;
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      await expectRefused(
+        "node:consent",
+        { operator: "nobody" },
+        '--operator "nobody" is not an Ethereum address.',
+      );
+      await expectRefused("node:consent", { operator: op }, "No signer key");
+      // node:register signs with the key in the environment
+      process.env[ENV_SIGNER_KEY] = wallet.privateKey;
+      await runTask("node:register", args(wallet.address));
+      expect((await d.registry.nodeOf(wallet.address)).operator).to.equal(op);
+    });
+
+    it("refuses a --signer-key for another address, and a malformed one", async () => {
+      const d = await deployed();
+      const op = d.operators[0].address;
+      const signer = newSigner();
+      const other = newNodeKey();
+      await expectRefused(
+        "node:register",
+        args(signer, { signerKey: other.privateKey }),
+        `The signer key given is for ${other.address}, not --signer ${signer}.`,
+        [op],
+      );
+      await expectRefused(
+        "node:register",
+        args(signer, { signerKey: "0x1234" }),
+        "The signer key must be 32 bytes",
+        [op],
+      );
+      expect((await d.registry.nodeOf(signer)).status).to.equal(0n);
+      expect((await d.registry.nodeOf(other.address)).status).to.equal(0n);
     });
   });
 
@@ -396,7 +556,14 @@ describe("node:* tasks", () => {
       // The signer is never reused, even after the exit.
       await expectRefused(
         "node:register",
-        { role: "delivery", signer: node, amount: "30000", endpoint: "https://again.example.org", from: "2" },
+        {
+          role: "delivery",
+          signer: node,
+          signerKey: KEYS.get(node)!,
+          amount: "30000",
+          endpoint: "https://again.example.org",
+          from: "2",
+        },
         "is already registered",
         [op.address],
       );

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Wallet } from "ethers";
 import { ValidatorService } from "../../src/validator/service";
 import { devAccountKey } from "../../src/validator/config";
+import { signerConsent } from "../../src/testing/consent";
 import { createWorld } from "./fixtures/world";
 import type { World } from "./fixtures/world";
 
@@ -68,6 +69,7 @@ describe("validator: dry run, endpoint policy", function () {
         2,
         endpoint,
         25_000n * 10n ** 18n,
+        await signerConsent(world.registry, signer.connect(world.operator.provider), world.operator),
       )
     ).wait();
     const strict = await ValidatorService.create(

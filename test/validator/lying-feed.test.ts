@@ -16,6 +16,7 @@ import type { Envelope } from "../../src/message";
 import { PUSH, createWorld } from "./fixtures/world";
 import type { User, World } from "./fixtures/world";
 import { SLASHING_INTERFACE } from "../../src/validator/abi";
+import { signerConsent } from "../../src/testing/consent";
 
 /**
  * A node whose registered endpoint is a feed server under the test's control: items are real envelopes
@@ -85,6 +86,7 @@ describe("validator: a lying feed", function () {
         2,
         server.url,
         25_000n * PUSH,
+        await signerConsent(world.registry, nodeKey.connect(world.operator.provider), world.operator),
       )
     ).wait();
     alice = await world.user();
