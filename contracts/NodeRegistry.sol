@@ -37,7 +37,9 @@ contract NodeRegistry is
     /// @notice The slashing contract: {slash}, {lockWithdrawals}, {unlockWithdrawals}.
     bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
     /// @notice EIP-712 type of a signer's consent to be registered by `operator` (see {registerNode}).
-    bytes32 public constant SIGNER_CONSENT_TYPEHASH = keccak256("SignerConsent(address signer,address operator)");
+    bytes32 public constant SIGNER_CONSENT_TYPEHASH = keccak256(
+        "SignerConsent(address signer,address operator)"
+    );
 
     uint8 public constant VALIDATOR = 0;
     uint8 public constant STORAGE = 1;

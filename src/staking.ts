@@ -105,7 +105,12 @@ export function signerOfConsent(
   operator: string,
 ): string | undefined {
   try {
-    return verifyTypedData(nodeRegistryDomain(registry, chainId), SIGNER_CONSENT_TYPES, { signer, operator }, consent);
+    return verifyTypedData(
+      nodeRegistryDomain(registry, chainId),
+      SIGNER_CONSENT_TYPES,
+      { signer, operator },
+      consent,
+    );
   } catch {
     return undefined;
   }

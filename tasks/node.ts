@@ -81,7 +81,13 @@ task(
             `Signer ${signer} must consent to operator ${operator}: run "npx hardhat node:consent --operator ${operator} --network ${hre.network.name}" ` +
               `where the signer key is (it reads ${ENV_SIGNER_KEY} or --signer-key) and pass what it prints as --consent.`,
           );
-        const signed = await nodeConsent(hre, await loadSignerKey({ signerKey: key }, {}), operator);
+        let hex: string;
+        try {
+          hex = await loadSignerKey({ signerKey: key }, {});
+        } catch (e) {
+          throw new TaskError((e as Error).message);
+        }
+        const signed = await nodeConsent(hre, hex, operator);
         if (signed.signer.toLowerCase() !== signer.toLowerCase())
           throw new TaskError(`The signer key given is for ${signed.signer}, not --signer ${signer}.`);
         consent = signed.consent;
@@ -100,7 +106,10 @@ task(
 )
   .addParam("operator", "The operator account that will run node:register")
   .addOptionalParam("signerKey", `The signer's private key (default: ${ENV_SIGNER_KEY})`)
-  .addOptionalParam("signerKeystore", `Encrypted JSON keystore of the signer key (passphrase: ${ENV_KEYSTORE_PASSWORD})`)
+  .addOptionalParam(
+    "signerKeystore",
+    `Encrypted JSON keystore of the signer key (passphrase: ${ENV_KEYSTORE_PASSWORD})`,
+  )
   .setAction(
     async (args: { operator: string; signerKey?: string; signerKeystore?: string }, hre): Promise<string> => {
       const operator = parseAddress("operator", args.operator);
