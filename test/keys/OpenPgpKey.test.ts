@@ -97,7 +97,6 @@ describe("OpenPgpKey (primary key packet parser)", () => {
       expect(await lib.ed25519Key(ed25519)).to.equal(params.A && hex(params.A));
     });
 
-
     for (const [name, bits] of [
       ["rsa2048", 2048],
       ["rsa3072", 3072],
