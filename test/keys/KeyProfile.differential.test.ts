@@ -25,6 +25,10 @@ import {
   rsaBody,
 } from "./profile-keys";
 
+/** The error a modulus of `bits` bits must be refused with (none within 2048..4096). */
+const sizeReason = (bits: number): string | undefined =>
+  bits < 2048 ? "OpenPgpKeyRsaModulusTooSmall" : bits > 4096 ? "OpenPgpKeyRsaModulusTooLarge" : undefined;
+
 type Verdict = { ok: true } | { ok: false; error: string; args: string[] };
 
 const show = (v: Verdict): string => (v.ok ? "accepted" : `${v.error}(${v.args.join(", ")})`);
@@ -68,11 +72,12 @@ describe("Key profile: src/keys, the node and KeyRegistry.addKey give the same v
   this.timeout(300_000);
   let registry: KeyRegistry;
   let user: Signer;
-  const cases: Array<{ name: string; bytes: Uint8Array; accept: boolean }> = [];
+  const cases: Array<{ name: string; bytes: Uint8Array; accept: boolean; reason?: string }> = [];
   const real: Record<string, Uint8Array> = {};
 
-  const add = (name: string, bytes: Uint8Array, accept: boolean): void => {
-    cases.push({ name, bytes, accept });
+  /** A case: the bytes, whether the profile accepts them, and (optionally) the error it must refuse them with. */
+  const add = (name: string, bytes: Uint8Array, accept: boolean, reason?: string): void => {
+    cases.push({ name, bytes, accept, reason });
   };
 
   before(async () => {
@@ -92,6 +97,7 @@ describe("Key profile: src/keys, the node and KeyRegistry.addKey give the same v
         `RSA-${bits}, e = 65537`,
         keyWithBody(rsaBody(cryptoModulus(bits), 65537n)),
         bits >= 2048 && bits <= 4096,
+        sizeReason(bits),
       );
     }
     // OpenSSL does not reliably make odd sizes (2047, 4097...): random odd numbers of the size stand in
@@ -101,6 +107,7 @@ describe("Key profile: src/keys, the node and KeyRegistry.addKey give the same v
         `RSA-${bits} (random modulus), e = 65537`,
         keyWithBody(rsaBody(randomModulus(bits), 65537n)),
         bits >= 2048 && bits <= 4096,
+        sizeReason(bits),
       );
     }
     // Exponents: only 65537.
@@ -109,20 +116,27 @@ describe("Key profile: src/keys, the node and KeyRegistry.addKey give the same v
         `RSA-2048 with e = ${e} (node:crypto)`,
         keyWithBody(rsaBody(cryptoModulus(2048, e), BigInt(e))),
         false,
+        "OpenPgpKeyRsaExponentNotAllowed",
       );
     }
     const n2048 = cryptoModulus(2048);
     const n4096 = cryptoModulus(4096);
     for (const e of [1n, 65535n, 65536n + 3n, 2n ** 32n + 1n, 2n ** 64n + 1n]) {
-      add(`RSA-2048 with e = ${e}`, keyWithBody(rsaBody(n2048, e)), false);
+      add(`RSA-2048 with e = ${e}`, keyWithBody(rsaBody(n2048, e)), false, "OpenPgpKeyRsaExponentNotAllowed");
     }
     const bigE = randomModulus(2040);
     add(
       "RSA-2048 with a 2040-bit e (EIP-7883: ~7.9M gas of MODEXP)",
-      keyWithBody(rsaBody(n2048, bigE)),
+      keyWithBody(rsaBody(n2048, mpi(bigE))),
       false,
+      "OpenPgpKeyRsaExponentNotAllowed",
     );
-    add("RSA-4096 with a 4096-bit e", keyWithBody(rsaBody(n4096, randomModulus(4096))), false);
+    add(
+      "RSA-4096 with a 4096-bit e",
+      keyWithBody(rsaBody(n4096, mpi(randomModulus(4096)))),
+      false,
+      "OpenPgpKeyRsaExponentNotAllowed",
+    );
     add(
       "RSA-2048, e = 65537 as a non-minimal MPI (24 bits)",
       keyWithBody(rsaBody(n2048, Uint8Array.of(0, 24, 0, 1, 0, 1))),
@@ -245,6 +259,7 @@ describe("Key profile: src/keys, the node and KeyRegistry.addKey give the same v
       expect(node.ok, `${c.name}: node`).to.equal(lib.ok);
       if (!node.ok && !lib.ok) expect(node.error, `${c.name}: node`).to.equal(lib.error);
       expect(lib.ok, `${c.name}: ${show(lib)}`).to.equal(c.accept);
+      if (c.reason !== undefined) expect(show(lib), c.name).to.match(new RegExp(`^${c.reason}\\(`));
       if (!lib.ok) refusedBy.set(lib.error, (refusedBy.get(lib.error) ?? 0) + 1);
     }
     // Every rule was exercised.
