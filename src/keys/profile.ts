@@ -105,7 +105,7 @@ export function checkKeyProfile(bytes: Uint8Array): ProfileKey {
   }
   const key = primary(bytes, first.bodyStart, first.end);
   const tags = [6];
-  for (let p = first.end; p < bytes.length; ) {
+  for (let p = first.end; p < bytes.length;) {
     const h = header(bytes, p);
     if (h.tag === 6) {
       refuse("OpenPgpKeyMultipleKeys", [BigInt(p)], `a second public key packet at byte ${p}: give one key`);

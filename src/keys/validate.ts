@@ -218,7 +218,8 @@ const PROFILE_CODES: Partial<Record<KeyProfileErrorName, KeyValidationCode>> = {
 
 /** A key-profile refusal of canonical bytes as a KeyValidationError (the profile error is the cause). */
 function profileRefusal(e: unknown, size: number): KeyValidationError {
-  if (!(e instanceof KeyProfileError)) return new KeyValidationError("NOT_A_KEY", errorMessage(e), { cause: e });
+  if (!(e instanceof KeyProfileError))
+    return new KeyValidationError("NOT_A_KEY", errorMessage(e), { cause: e });
   if (e.error === "KeyRegistryKeyTooLarge") {
     return new KeyValidationError(
       "OVERSIZE",
