@@ -32,7 +32,7 @@ library OpenPgpKey {
 
     /// @notice Smallest RSA modulus accepted, in bits.
     uint256 internal constant MIN_RSA_BITS = 2048;
-    /// @notice Largest RSA modulus accepted, in bits: MODEXP then costs at most about 44,000 gas (EIP-7883) and
+    /// @notice Largest RSA modulus accepted, in bits: MODEXP then costs at most 131,072 gas (EIP-7883, e = 65537) and
     ///         stays far below the EIP-7823 input bound of 8192 bits.
     uint256 internal constant MAX_RSA_BITS = 4096;
     /// @notice The only RSA public exponent accepted (a larger one makes MODEXP cost grow with its length).

@@ -25,7 +25,7 @@ export interface ValidatedKey {
   fingerprint: string;
   /** 16 lowercase hex digits. */
   keyId: string;
-  /** OpenPGP algorithm id of the primary key, as the contract records it: 1, 19, 22 or 27. */
+  /** OpenPGP algorithm id of the primary key, as the contract records it: 1, 19 or 27. */
   algorithm: AllowedAlgorithmId;
   /** "ECDSA NIST P-256", "RSA-3072", "Ed25519". */
   algorithmName: string;
