@@ -14,7 +14,8 @@ import {OpenPgpKey} from "./libraries/OpenPgpKey.sol";
 /// @title KeyRegistry
 /// @notice The OpenPGP public keys of chat wallets (see {IKeyRegistry}). Owners add and revoke their keys
 ///         themselves or sign an EIP-712 request that any account may relay. The guardian can pause
-///         additions and revocations; only the governor unpauses and upgrades.
+///         additions (not revocations: a compromised key must always be revocable); only the governor
+///         unpauses and upgrades. Every key is checked against the key profile of {OpenPgpKey}, all packets.
 /// @dev Storage: per (owner, keyHash) one slot (the {KeyRecord}); per owner one slot holding the counters
 ///      and the EIP-712 nonce, and one slot per key for the order of addition. Records are never deleted.
 ///      Nonces are kept here rather than in OpenZeppelin's NoncesUpgradeable so that a relayed first
@@ -99,7 +100,8 @@ contract KeyRegistry is
     }
 
     /// @inheritdoc IKeyRegistry
-    function revokeKey(bytes32 keyHash) external whenNotPaused {
+    /// @dev Not pausable: a compromised key must always be revocable.
+    function revokeKey(bytes32 keyHash) external {
         _revoke(msg.sender, keyHash);
     }
 
@@ -117,12 +119,13 @@ contract KeyRegistry is
     }
 
     /// @inheritdoc IKeyRegistry
+    /// @dev Not pausable: a compromised key must always be revocable, relayed or not.
     function revokeKeyFor(
         address owner,
         bytes32 keyHash,
         uint256 deadline,
         bytes calldata signature
-    ) external whenNotPaused {
+    ) external {
         _checkSignature(REVOKE_KEY_TYPEHASH, owner, keyHash, deadline, signature);
         _revoke(owner, keyHash);
     }
@@ -134,7 +137,7 @@ contract KeyRegistry is
         emit NonceCancelled(msg.sender, nonce);
     }
 
-    /// @notice Pauses additions and revocations (guardian only).
+    /// @notice Pauses additions, direct and relayed (guardian only). Revocations and `useNonce` stay open.
     function pause() external onlyRole(GUARDIAN_ROLE) {
         _pause();
     }

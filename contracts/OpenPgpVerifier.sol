@@ -45,11 +45,22 @@ contract OpenPgpVerifier is IOpenPgpVerifier {
         key.bodyStart = pk.fieldsStart - 6;
         key.bodyEnd = pk.packetEnd;
         if (algorithm == OpenPgpKey.ECDSA) {
-            (key.x, key.y) = OpenPgpKey.p256Key(key.keyBytes);
+            (key.x, key.y) = _p256Key(key.keyBytes, pk.fieldsStart);
         } else if (algorithm == OpenPgpKey.RSA) {
             (key.n, key.e) = _rsaKey(key.keyBytes, pk.fieldsStart);
         }
         status = uint8(OpenPgpSignature.check(digest, signature, key));
+    }
+
+    /// The point of a P-256 key already checked by `OpenPgpKey.primaryKey` (as `OpenPgpKey.p256Key` reads it,
+    /// without parsing the key a second time): after the OID length and OID (9 bytes), the MPI bit count and the
+    /// `04` prefix (3 bytes).
+    function _p256Key(bytes memory key, uint256 p) private pure returns (bytes32 x, bytes32 y) {
+        assembly ("memory-safe") {
+            let at := add(add(key, 0x20), add(p, 12))
+            x := mload(at)
+            y := mload(add(at, 0x20))
+        }
     }
 
     /// The modulus and exponent MPIs at `p` of an RSA key already checked by `OpenPgpKey.primaryKey` (the same

@@ -7,11 +7,13 @@ pragma solidity ^0.8.24;
 ///         transferable public key (it starts with the primary public-key packet, new-format tag 0xC6).
 ///         The key bytes are emitted in {KeyAdded} and not stored. A record is created by the owner, or by
 ///         anyone holding the owner's EIP-712 signature, and never deleted: an owner never re-adds a key it
-///         revoked, so `isActiveAt` answers for any past time.
+///         revoked, so `isActiveAt` answers for any past time. A pause (guardian) stops additions only:
+///         revocations, direct or relayed, are never paused, so a compromised key can always be revoked.
+///         Keys are checked against the key profile (`OpenPgpKey`, docs/key-profile.md): every packet is read.
 interface IKeyRegistry {
     /// @notice The record of one key of one owner. All fields are zero for a key the owner never added.
     /// @param algorithm OpenPGP public-key algorithm of the primary key: 1 RSA, 19 ECDSA (NIST P-256),
-    ///        22 EdDSA legacy (Ed25519), 27 Ed25519.
+    ///        27 Ed25519 (keys added before the profile of docs/key-profile.md may also hold 22, EdDSA legacy).
     /// @param addedAt block timestamp of the addition.
     /// @param revokedAt block timestamp of the revocation, 0 while the key is active.
     struct KeyRecord {
@@ -24,13 +26,16 @@ interface IKeyRegistry {
 
     /// @notice `owner` added the key `keyHash`, active from this block's timestamp on.
     /// @dev Emitted once per (owner, keyHash), ever. Off-chain code may rely on: `keyHash ==
-    ///      keccak256(publicKey)`; `publicKey` is exactly the bytes the owner (or its signature) submitted;
-    ///      its primary key packet is a version-4 public key of `algorithm`, one of the allowed algorithms,
-    ///      with an RSA modulus of at least 2048 bits, a P-256 point on the curve, or an Ed25519 key. The
-    ///      rest of the key (user IDs, self-signatures, subkeys, expiry) is NOT checked on chain.
+    ///      keccak256(publicKey)`; `publicKey` is exactly the bytes the owner (or its signature) submitted, at
+    ///      most 4096 of them; it is a sequence of new-format packets with minimal lengths that fill it exactly;
+    ///      the first is a version-4 public key of `algorithm` within the key profile (RSA with a 2048- to
+    ///      4096-bit modulus and e = 65537, a NIST P-256 point on the curve, or Ed25519 (27)); no other packet
+    ///      is a public key, secret key or secret subkey, and the others are signatures, user IDs, public
+    ///      subkeys or user attributes (tags 2, 13, 14, 17). What those packets say (user IDs, self-signatures,
+    ///      subkey algorithms, expiry) is NOT checked on chain.
     /// @param owner the address the key belongs to.
     /// @param keyHash keccak256 of `publicKey`.
-    /// @param algorithm OpenPGP algorithm id of the primary key (1, 19, 22 or 27).
+    /// @param algorithm OpenPGP algorithm id of the primary key (1, 19 or 27).
     /// @param publicKey the canonical binary transferable public key.
     event KeyAdded(address indexed owner, bytes32 indexed keyHash, uint8 algorithm, bytes publicKey);
 
@@ -67,18 +72,19 @@ interface IKeyRegistry {
     // ---------------------------------------------------------------- changes
 
     /// @notice Adds `publicKey` to the caller's keys. Reverts with a named error for a key outside the
-    ///         allowed set (see {KeyAdded}), a key over the size cap, a key the caller has active or
-    ///         revoked, or when the caller has the maximum number of active keys.
+    ///         key profile (an `OpenPgpKey` error, see {KeyAdded}), a key over the size cap, a key the caller
+    ///         has active or revoked, or when the caller has the maximum number of active keys. Pausable.
     function addKey(bytes calldata publicKey) external;
 
-    /// @notice Revokes the caller's key `keyHash`.
+    /// @notice Revokes the caller's key `keyHash`. Works while the registry is paused: a compromised key must
+    ///         always be revocable.
     function revokeKey(bytes32 keyHash) external;
 
     /// @notice Adds `publicKey` to `owner`'s keys with `owner`'s EIP-712 signature over
     ///         `AddKey(address owner,bytes32 keyHash,uint256 nonce,uint256 deadline)`, domain
     ///         {name: "Push Key Registry", version: "1", chainId, verifyingContract}; any account may send it.
     ///         The signature is an EOA's 65-byte ECDSA signature (low s) or checked by ERC-1271 when
-    ///         `owner` has code. Consumes `owner`'s nonce.
+    ///         `owner` has code. Consumes `owner`'s nonce. Pausable.
     function addKeyFor(
         address owner,
         bytes calldata publicKey,
@@ -88,6 +94,7 @@ interface IKeyRegistry {
 
     /// @notice Revokes `owner`'s key `keyHash` with `owner`'s EIP-712 signature over
     ///         `RevokeKey(address owner,bytes32 keyHash,uint256 nonce,uint256 deadline)`. Consumes the nonce.
+    ///         Works while the registry is paused, like {revokeKey}.
     function revokeKeyFor(
         address owner,
         bytes32 keyHash,

@@ -4,50 +4,78 @@ pragma solidity ^0.8.24;
 import {P256} from "@openzeppelin/contracts/utils/cryptography/P256.sol";
 
 /// @title OpenPgpKey
-/// @notice Reads the primary key packet of a binary OpenPGP transferable public key (RFC 4880 / RFC 9580)
-///         and accepts only the algorithms the Push network allows: RSA with a modulus of at least 2048
-///         bits, ECDSA on NIST P-256, EdDSA (legacy, algorithm 22) on Ed25519 and Ed25519 (algorithm 27).
-///         Only the first packet is read; what follows it (user IDs, signatures, subkeys) is not checked.
-/// @dev Layout accepted (DESIGN section 9):
-///      `C6` (new-format tag 6), body length in one octet (< 192), two octets (first in 192..223) or `FF` and
-///      four octets; body = `04` (version), 4-byte creation time, algorithm, algorithm fields:
-///      - RSA (1): MPI n, MPI e;
-///      - ECDSA (19): `08 2A8648CE3D030107`, MPI of `04 || x || y` (515 bits);
-///      - EdDSA legacy (22): `09 2B06010401DA470F01`, MPI of `40 || A` (263 bits);
-///      - Ed25519 (27): 32 raw octets.
+/// @notice Checks a binary OpenPGP transferable public key (RFC 4880 / RFC 9580) against the Push key profile
+///         and reads its primary key. The profile admits only keys whose signatures the chain verifies at a
+///         bounded cost: RSA with a modulus of 2048 to 4096 bits and public exponent 65537 exactly, ECDSA on
+///         NIST P-256, and Ed25519 (algorithm 27). The same profile, rule for rule and in the same order, is
+///         `checkKeyProfile` in `src/keys/profile.ts`, which the key tooling, the node and the validator apply.
+/// @dev Every packet of the key is read (DESIGN section 9, docs/key-profile.md):
+///      - each packet has a new-format header: tag octet `C0 | tag`, then a body length in one octet (< 192),
+///        two octets (first in 192..223), or `FF` and four octets only for a length of 8384 or more (the
+///        minimal encoding); partial body lengths (first octet 224..254) are refused; the body ends within
+///        the key, and the packets fill the key exactly;
+///      - the first packet is the primary public key (tag 6), no other packet is (one key per input), no
+///        packet is a secret key or secret subkey (tags 5, 7), and the others are signatures (2), user IDs
+///        (13), public subkeys (14) or user attributes (17): what openpgp.js writes for a public key;
+///      - primary key body = `04` (version), 4-byte creation time, algorithm, algorithm fields:
+///        - RSA (1): MPI n (2048 to 4096 bits), MPI e = 65537 (`0011 010001`);
+///        - ECDSA (19): `08 2A8648CE3D030107`, MPI of `04 || x || y` (515 bits), a point on the curve;
+///        - Ed25519 (27): 32 raw octets.
 ///      An MPI is a 2-byte big-endian bit count and the bytes; it must be minimal (first byte non-zero and
 ///      the bit count exact), so a small RSA modulus cannot pass as a large one. The fields must fill the
-///      packet body exactly. Everything else reverts with one of the errors below.
+///      primary packet body exactly. Subkeys, user IDs and signatures are not interpreted (messages are
+///      signed by the primary key). Everything else reverts with one of the errors below.
 library OpenPgpKey {
     uint8 internal constant RSA = 1;
     uint8 internal constant ECDSA = 19;
-    uint8 internal constant EDDSA_LEGACY = 22;
     uint8 internal constant ED25519 = 27;
 
     /// @notice Smallest RSA modulus accepted, in bits.
     uint256 internal constant MIN_RSA_BITS = 2048;
+    /// @notice Largest RSA modulus accepted, in bits: MODEXP then costs at most 131,072 gas (EIP-7883, e = 65537) and
+    ///         stays far below the EIP-7823 input bound of 8192 bits.
+    uint256 internal constant MAX_RSA_BITS = 4096;
+    /// @notice The only RSA public exponent accepted (a larger one makes MODEXP cost grow with its length).
+    uint256 internal constant RSA_EXPONENT = 65537;
 
-    uint8 private constant _PUBLIC_KEY_TAG = 0xC6;
+    uint8 private constant _PUBLIC_KEY = 6;
     uint8 private constant _VERSION = 4;
     /// OID of NIST P-256 (1.2.840.10045.3.1.7), as the 8 bytes that follow the OID length octet.
     bytes8 private constant _OID_P256 = 0x2A8648CE3D030107;
-    /// OID of Ed25519 for EdDSA legacy (1.3.6.1.4.1.11591.15.1), 9 bytes.
-    bytes9 private constant _OID_ED25519 = 0x2B06010401DA470F01;
+    /// Tags allowed after the primary key, as a bit set: signature 2, user ID 13, public subkey 14, user
+    /// attribute 17.
+    uint256 private constant _ALLOWED_TAGS = (1 << 2) | (1 << 13) | (1 << 14) | (1 << 17);
 
-    /// @notice The bytes end before the packet or one of its fields does.
+    /// @notice The bytes end before a packet or one of the primary key's fields does (or there are none).
     error OpenPgpKeyTruncated();
-    /// @notice The first octet is not `C6` (new-format public-key packet); `tag` is what was found.
-    error OpenPgpKeyNotPublicKeyPacket(uint8 tag);
-    /// @notice The packet length uses a partial body length (first octet 224..254), not allowed for keys.
+    /// @notice The packet at byte `offset` does not start with a new-format tag octet (`C0 | tag`): an
+    ///         old-format header or bytes that are not a packet; `tagOctet` is the octet found.
+    error OpenPgpKeyNotNewFormat(uint256 offset, uint8 tagOctet);
+    /// @notice A packet length uses a partial body length (first octet 224..254), not allowed for keys.
     error OpenPgpKeyPartialLength(uint8 lengthOctet);
+    /// @notice The packet at byte `offset` encodes its body length `length` in five octets where fewer do.
+    error OpenPgpKeyNonMinimalLength(uint256 offset, uint256 length);
+    /// @notice The packet at byte `offset` is a secret key (5) or secret subkey (7) packet: private key
+    ///         material must never be published.
+    error OpenPgpKeySecretKeyPacket(uint256 offset, uint8 tag);
+    /// @notice The first packet has tag `tag`, not 6 (public key).
+    error OpenPgpKeyNotPublicKeyPacket(uint8 tag);
+    /// @notice The packet at byte `offset` is a second primary public key packet: one key per input.
+    error OpenPgpKeyMultipleKeys(uint256 offset);
+    /// @notice The packet at byte `offset` has tag `tag`, which a transferable public key does not hold.
+    error OpenPgpKeyPacketNotAllowed(uint256 offset, uint8 tag);
     /// @notice The key packet version is not 4.
     error OpenPgpKeyUnsupportedVersion(uint8 version);
-    /// @notice The primary key's algorithm is not RSA (1), ECDSA (19), EdDSA legacy (22) or Ed25519 (27).
+    /// @notice The primary key's algorithm is not RSA (1), ECDSA (19) or Ed25519 (27).
     error OpenPgpKeyUnsupportedAlgorithm(uint8 algorithm);
-    /// @notice The curve OID is not NIST P-256 (ECDSA) or Ed25519 (EdDSA legacy); `oid` is the OID found.
+    /// @notice The curve OID is not NIST P-256; `oid` is the OID found.
     error OpenPgpKeyUnsupportedCurve(uint8 algorithm, bytes oid);
     /// @notice The RSA modulus has `bits` bits, fewer than 2048.
     error OpenPgpKeyRsaModulusTooSmall(uint256 bits);
+    /// @notice The RSA modulus has `bits` bits, more than 4096.
+    error OpenPgpKeyRsaModulusTooLarge(uint256 bits);
+    /// @notice The RSA public exponent is `exponent` (big-endian), not 65537.
+    error OpenPgpKeyRsaExponentNotAllowed(bytes exponent);
     /// @notice The MPI starting at byte `offset` of the key is not minimal or has the wrong size.
     error OpenPgpKeyMalformedMpi(uint256 offset);
     /// @notice The P-256 point is not on the curve (or not uncompressed).
@@ -58,7 +86,7 @@ library OpenPgpKey {
     error OpenPgpKeyWrongAlgorithm(uint8 expected, uint8 actual);
 
     /// @notice Where the parts of the primary key packet are.
-    /// @param algorithm OpenPGP public-key algorithm (1, 19, 22 or 27).
+    /// @param algorithm OpenPGP public-key algorithm (1, 19 or 27).
     /// @param creationTime the key's creation time (seconds since 1970).
     /// @param fieldsStart offset in the key bytes of the first algorithm-specific field.
     /// @param packetEnd offset just past the primary key packet (start of the next packet, if any).
@@ -69,51 +97,81 @@ library OpenPgpKey {
         uint256 packetEnd;
     }
 
-    /// @notice Parses and fully checks the primary key packet of `key`; reverts if it is not allowed.
+    /// @notice Checks all of `key` against the profile and locates its primary key; reverts if not allowed.
     function primaryKey(bytes memory key) internal pure returns (PrimaryKey memory pk) {
         (uint256 alg, uint256 created, uint256 fieldsStart, uint256 packetEnd) = _parse(key);
+        _otherPackets(key, packetEnd);
         pk = PrimaryKey(uint8(alg), uint32(created), fieldsStart, packetEnd);
     }
 
     /// @notice The algorithm of `key`'s primary key, after the full check of {primaryKey}.
     function algorithm(bytes memory key) internal pure returns (uint8 alg) {
-        (uint256 a, , , ) = _parse(key);
+        (uint256 a, , , uint256 packetEnd) = _parse(key);
+        _otherPackets(key, packetEnd);
         alg = uint8(a);
     }
 
-    /// {primaryKey} without the struct. Reads with `mload` at offsets checked against the packet end first
-    /// (bytes read past them are masked or ignored); offsets stay below 2^33, so the arithmetic is unchecked.
-    function _parse(
-        bytes memory key
-    ) private pure returns (uint256 alg, uint256 created, uint256 f, uint256 end) {
+    /// Reads the packet header at `p`: checks the tag octet's form, the length encoding and that the body ends
+    /// within the key; returns the tag, where the body starts and where the packet ends.
+    function _header(
+        bytes memory key,
+        uint256 p
+    ) private pure returns (uint256 tag, uint256 bodyStart, uint256 end) {
         unchecked {
             uint256 len = key.length;
-            if (len < 2) revert OpenPgpKeyTruncated();
-            uint256 w = _b(key, 0);
-            if (w >> 248 != _PUBLIC_KEY_TAG) revert OpenPgpKeyNotPublicKeyPacket(uint8(w >> 248));
-
+            if (p + 2 > len) revert OpenPgpKeyTruncated();
+            uint256 w = _b(key, p);
+            uint256 t = w >> 248;
+            if (t & 0xC0 != 0xC0) revert OpenPgpKeyNotNewFormat(p, uint8(t));
+            tag = t & 0x3f;
             uint256 a = (w >> 240) & 0xff;
-            uint256 bodyStart;
             uint256 bodyLen;
             if (a < 192) {
-                bodyStart = 2;
+                bodyStart = p + 2;
                 bodyLen = a;
             } else if (a < 224) {
-                if (len < 3) revert OpenPgpKeyTruncated();
-                bodyStart = 3;
+                if (p + 3 > len) revert OpenPgpKeyTruncated();
+                bodyStart = p + 3;
                 bodyLen = ((a - 192) << 8) + ((w >> 232) & 0xff) + 192;
             } else if (a == 255) {
-                if (len < 6) revert OpenPgpKeyTruncated();
-                bodyStart = 6;
+                if (p + 6 > len) revert OpenPgpKeyTruncated();
+                bodyStart = p + 6;
                 bodyLen = (w >> 208) & 0xffffffff;
+                if (bodyLen < 8384) revert OpenPgpKeyNonMinimalLength(p, bodyLen);
             } else {
                 revert OpenPgpKeyPartialLength(uint8(a));
             }
             end = bodyStart + bodyLen;
-            if (bodyLen < 6 || end > len) revert OpenPgpKeyTruncated();
+            if (end > len) revert OpenPgpKeyTruncated();
+            if (tag == 5 || tag == 7) revert OpenPgpKeySecretKeyPacket(p, uint8(tag));
+        }
+    }
+
+    /// The packets after the primary key, from `p` to the end of `key`: well formed and of allowed tags.
+    function _otherPackets(bytes memory key, uint256 p) private pure {
+        uint256 len = key.length;
+        while (p < len) {
+            (uint256 tag, , uint256 end) = _header(key, p);
+            if (tag == _PUBLIC_KEY) revert OpenPgpKeyMultipleKeys(p);
+            if ((_ALLOWED_TAGS >> tag) & 1 == 0) revert OpenPgpKeyPacketNotAllowed(p, uint8(tag));
+            p = end;
+        }
+    }
+
+    /// The primary key packet, fully checked, without the struct. Reads with `mload` at offsets checked
+    /// against the packet end first (bytes read past them are masked or ignored); offsets stay below 2^33, so
+    /// the arithmetic is unchecked.
+    function _parse(
+        bytes memory key
+    ) private pure returns (uint256 alg, uint256 created, uint256 f, uint256 end) {
+        unchecked {
+            (uint256 tag, uint256 bodyStart, uint256 packetEnd) = _header(key, 0);
+            if (tag != _PUBLIC_KEY) revert OpenPgpKeyNotPublicKeyPacket(uint8(tag));
+            end = packetEnd;
+            if (end - bodyStart < 6) revert OpenPgpKeyTruncated();
 
             // body: version (1), creation time (4), algorithm (1), fields
-            w = _b(key, bodyStart);
+            uint256 w = _b(key, bodyStart);
             if (w >> 248 != _VERSION) revert OpenPgpKeyUnsupportedVersion(uint8(w >> 248));
             alg = (w >> 208) & 0xff;
             created = (w >> 216) & 0xffffffff;
@@ -133,17 +191,15 @@ library OpenPgpKey {
             } else if (alg == RSA) {
                 (uint256 nEnd, uint256 nBits) = _mpi(key, f, end);
                 if (nBits < MIN_RSA_BITS) revert OpenPgpKeyRsaModulusTooSmall(nBits);
+                if (nBits > MAX_RSA_BITS) revert OpenPgpKeyRsaModulusTooLarge(nBits);
                 (fieldsEnd, ) = _mpi(key, nEnd, end);
+                // e = 65537: bit count 17, bytes 01 00 01.
+                if (_b(key, nEnd) >> 216 != (17 << 24) | RSA_EXPONENT) {
+                    revert OpenPgpKeyRsaExponentNotAllowed(_slice(key, nEnd + 2, fieldsEnd - nEnd - 2));
+                }
             } else if (alg == ED25519) {
                 fieldsEnd = f + 32;
                 if (fieldsEnd > end) revert OpenPgpKeyTruncated();
-            } else if (alg == EDDSA_LEGACY) {
-                // 09 <9-byte OID> 0107 40 <32 bytes>
-                uint256 p = _oid(key, f, end, 9, bytes32(_OID_ED25519), EDDSA_LEGACY);
-                fieldsEnd = p + 35;
-                if (fieldsEnd > end) revert OpenPgpKeyTruncated();
-                w = _b(key, p);
-                if (w >> 240 != 263 || (w >> 232) & 0xff != 0x40) revert OpenPgpKeyMalformedMpi(p);
             } else {
                 revert OpenPgpKeyUnsupportedAlgorithm(uint8(alg));
             }
@@ -178,11 +234,10 @@ library OpenPgpKey {
         y = _b32(key, p + 32);
     }
 
-    /// @notice The 32-byte Ed25519 public key of an EdDSA legacy (22) or Ed25519 (27) primary key.
+    /// @notice The 32-byte public key of an Ed25519 (27) primary key.
     function ed25519Key(bytes memory key) internal pure returns (bytes32 a) {
         PrimaryKey memory pk = primaryKey(key);
         if (pk.algorithm == ED25519) return _b32(key, pk.fieldsStart);
-        if (pk.algorithm == EDDSA_LEGACY) return _b32(key, pk.fieldsStart + 10 + 3);
         revert OpenPgpKeyWrongAlgorithm(ED25519, pk.algorithm);
     }
 

@@ -8,8 +8,11 @@ import {Sha1} from "./Sha1.sol";
 /// @title OpenPgpSignature
 /// @notice Checks a detached OpenPGP signature over a 32-byte message digest under the strict signature
 ///         profile of the Push network (DESIGN sections 4 and 9), reading it straight from calldata. Every
-///         deviation is reported as a {Status}, never a revert: under the profile, a signature outside it is
-///         itself the fault.
+///         deviation of the signature is reported as a {Status}, never a revert: under the profile, a
+///         signature outside it is itself the fault. A precompile call that fails (SHA-256 at 0x02, MODEXP at
+///         0x05, P-256 at 0x100: out of gas, or inputs the chain refuses) is never a verdict: it reverts with
+///         {OpenPgpSignaturePrecompileFailed}, so that no gas limit chosen by a caller can turn an honest
+///         signature into a BadSignature.
 /// @dev The profile is the one the message library enforces (`src/message/pgp-profile.ts`), rule by rule:
 ///      1. exactly one packet: first octet `C2`; body length in one octet (< 192), two octets (first octet
 ///         192..223) or `FF` + four octets (only for lengths >= 8384: minimal encoding); no partial length;
@@ -60,6 +63,10 @@ library OpenPgpSignature {
         SignedHashMismatch, // 17: left 16 bits differ from the hash
         BadSignature // 18: the arithmetic fails under the primary key
     }
+
+    /// @notice The precompile at `precompile` (0x02 SHA-256, 0x05 MODEXP, 0x100 P-256) failed: it ran out of gas
+    ///         or refused its input. No verdict is possible; the caller may retry with more gas.
+    error OpenPgpSignaturePrecompileFailed(address precompile);
 
     uint8 internal constant RSA_ALGORITHM = 1;
     uint8 internal constant ECDSA_ALGORITHM = 19;
@@ -187,16 +194,16 @@ library OpenPgpSignature {
     ) internal view returns (bytes32 h) {
         uint256 start = layout.bodyStart;
         uint256 n = layout.hashedLength; // < 2^17, fits the 4-byte trailer
+        bool ok;
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, digest)
             calldatacopy(add(ptr, 0x20), add(signature.offset, start), n)
             mstore(add(add(ptr, 0x20), n), or(shl(248, 0x04), or(shl(240, 0xff), shl(208, n))))
-            if iszero(staticcall(gas(), 0x02, ptr, add(n, 38), 0x00, 0x20)) {
-                revert(0, 0)
-            }
+            ok := staticcall(gas(), 0x02, ptr, add(n, 38), 0x00, 0x20)
             h := mload(0x00)
         }
+        if (!ok) revert OpenPgpSignaturePrecompileFailed(address(0x02));
     }
 
     // ------------------------------------------------------------------ private checks
@@ -450,6 +457,7 @@ library OpenPgpSignature {
         if (!key.p256Precompile) return P256.verifySolidity(h, bytes32(r), bytes32(s), key.x, key.y);
         bytes32 x = key.x;
         bytes32 y = key.y;
+        bool ok;
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, h)
@@ -458,11 +466,11 @@ library OpenPgpSignature {
             mstore(add(ptr, 0x60), x)
             mstore(add(ptr, 0x80), y)
             mstore(0x00, 0)
-            if iszero(staticcall(gas(), 0x100, ptr, 0xa0, 0x00, 0x20)) {
-                revert(0, 0)
-            }
+            ok := staticcall(gas(), 0x100, ptr, 0xa0, 0x00, 0x20)
             valid := eq(mload(0x00), 1)
         }
+        // The precompile answers an invalid signature with empty output; a failed call is out of gas.
+        if (!ok) revert OpenPgpSignaturePrecompileFailed(address(0x100));
     }
 
     function _rsaValid(
@@ -503,7 +511,9 @@ library OpenPgpSignature {
             if (sp > np || p == k - 32) return false;
         }
         (bool ok, bytes memory em) = Math.tryModExp(s, e, n);
-        if (!ok || em.length != k) return false;
+        // A failed MODEXP (out of gas, or inputs the chain refuses: EIP-7823) says nothing of the signature.
+        if (!ok) revert OpenPgpSignaturePrecompileFailed(address(0x05));
+        if (em.length != k) return false;
         if (uint256(_mword(em, 0)) >> 240 != 0x0001) return false;
         if (_mword(em, k - 32) != h) return false;
         // 00 || DigestInfo prefix, with NULL parameters (20 bytes) or without (18 bytes).

@@ -17,13 +17,23 @@ export const ALGORITHM = {
   ED448: 28,
 } as const;
 
-/** The algorithm ids a registered key's primary key may use. */
-export type AllowedAlgorithmId = 1 | 19 | 22 | 27;
+/**
+ * The algorithm ids a registered key's primary key may use (the key profile, docs/key-profile.md): RSA,
+ * ECDSA on NIST P-256, Ed25519 (27). EdDSA legacy (22) is outside it: openpgp.js 6 cannot make the
+ * profile's SHA-256 signatures with it, and the node refuses them.
+ */
+export type AllowedAlgorithmId = 1 | 19 | 27;
 
-export const ALLOWED_ALGORITHMS: readonly AllowedAlgorithmId[] = [1, 19, 22, 27];
+export const ALLOWED_ALGORITHMS: readonly AllowedAlgorithmId[] = [1, 19, 27];
 
 /** Smallest accepted RSA modulus, in bits (the MPI bit count of n). */
 export const MIN_RSA_BITS = 2048;
+
+/** Largest accepted RSA modulus, in bits: the on-chain MODEXP cost stays bounded. */
+export const MAX_RSA_BITS = 4096;
+
+/** The only accepted RSA public exponent. */
+export const RSA_EXPONENT = 65537;
 
 /** Largest accepted canonical key, in bytes (the on-chain cap). */
 export const MAX_KEY_BYTES = 4096;

@@ -7,6 +7,8 @@ export type KeyValidationCode =
   | "UNSUPPORTED_VERSION"
   | "UNSUPPORTED_ALGORITHM"
   | "RSA_TOO_SHORT"
+  | "RSA_TOO_LONG"
+  | "RSA_EXPONENT"
   | "REVOKED"
   | "EXPIRED"
   | "NOT_YET_VALID"

@@ -9,5 +9,6 @@ export * from "./errors";
 export * from "./generate";
 export * from "./keyfile";
 export * from "./packets";
+export * from "./profile";
 export * from "./validate";
 export * from "./registry";

@@ -1,8 +1,9 @@
 /**
  * A minimal OpenPGP packet reader, independent of openpgp.js. It lists the packets of a binary key
- * (old- and new-format headers) and parses the primary key packet exactly as the KeyRegistry contract
- * does on chain (DESIGN section 9), so that the algorithm id reported off chain is the one the contract
- * records.
+ * (old- and new-format headers, as found in keys users paste) and parses the primary key packet as the
+ * KeyRegistry contract does on chain (DESIGN section 9), so that the algorithm id reported off chain is
+ * the one the contract records. The registry's full verdict on key bytes (every packet, header forms,
+ * sizes) is `checkKeyProfile` in profile.ts.
  */
 
 export const PACKET_TAG = {
@@ -93,6 +94,8 @@ export interface PrimaryKeyPacket {
   algorithm: number;
   /** RSA only: the bit count of the modulus MPI. */
   rsaBits?: number;
+  /** RSA (1) only, when its MPI is well formed: the public exponent, 0x hex. */
+  rsaExponent?: string;
   /** ECDSA / EdDSA legacy / ECDH: the curve OID, lowercase hex without the length octet. */
   curveOid?: string;
   /**
@@ -133,6 +136,9 @@ export function parsePrimaryKeyPacket(bytes: Uint8Array): PrimaryKeyPacket {
       const n = readMpi(body, 6);
       const e = n.problem === undefined ? readMpi(body, n.end) : n;
       out.malformed = n.problem ?? e.problem ?? exactEnd(e.end, body.length);
+      if (n.problem === undefined && e.problem === undefined) {
+        out.rsaExponent = "0x" + Buffer.from(body.subarray(n.end + 2, e.end)).toString("hex");
+      }
     }
   } else if (out.algorithm === 18 || out.algorithm === 19 || out.algorithm === 22) {
     const oidLength = byteAt(body, 6);

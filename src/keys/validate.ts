@@ -2,15 +2,17 @@ import * as openpgp from "openpgp";
 import {
   ALLOWED_ALGORITHMS,
   CURVE_OID,
-  MAX_KEY_BYTES,
+  MAX_RSA_BITS,
   MIN_RSA_BITS,
+  RSA_EXPONENT,
   curveName,
   describeAlgorithm,
   type AllowedAlgorithmId,
 } from "./algorithms";
 import { canonicalPublicKey, checkKeyStructure, decodeKeyInput, type KeyInput } from "./canonical";
-import { KeyValidationError, errorMessage } from "./errors";
+import { KeyValidationError, errorMessage, type KeyValidationCode } from "./errors";
 import { parsePrimaryKeyPacket, type PrimaryKeyPacket } from "./packets";
+import { KeyProfileError, checkKeyProfile, type KeyProfileErrorName } from "./profile";
 import { parseCaip10, type WalletBinding } from "./caip10";
 
 /** A public key that passed the strict profile. */
@@ -23,9 +25,9 @@ export interface ValidatedKey {
   fingerprint: string;
   /** 16 lowercase hex digits. */
   keyId: string;
-  /** OpenPGP algorithm id of the primary key, as the contract records it: 1, 19, 22 or 27. */
+  /** OpenPGP algorithm id of the primary key, as the contract records it: 1, 19 or 27. */
   algorithm: AllowedAlgorithmId;
-  /** "ECDSA NIST P-256", "RSA-3072", "Ed25519", "EdDSA Ed25519 (legacy)". */
+  /** "ECDSA NIST P-256", "RSA-3072", "Ed25519". */
   algorithmName: string;
   /** RSA only: modulus size in bits. */
   rsaBits?: number;
@@ -53,9 +55,10 @@ export interface ValidateOptions {
 /**
  * Validates a public key against the registry's strict profile and returns it in canonical form.
  * Throws KeyValidationError with one sentence and a code: NOT_A_KEY, MULTIPLE_KEYS, PRIVATE_KEY,
- * UNSUPPORTED_VERSION, UNSUPPORTED_ALGORITHM, RSA_TOO_SHORT, OVERSIZE, NOT_YET_VALID, REVOKED, EXPIRED,
- * BAD_SELF_SIGNATURE, PRIMARY_CANNOT_SIGN. Structure, algorithm and size are checked first (as the
- * contract would), then revocation, self-signature and expiry at `date`. An OpenPGP key revocation counts
+ * UNSUPPORTED_VERSION, UNSUPPORTED_ALGORITHM, RSA_TOO_SHORT, RSA_TOO_LONG, RSA_EXPONENT, OVERSIZE,
+ * NOT_YET_VALID, REVOKED, EXPIRED, BAD_SELF_SIGNATURE, PRIMARY_CANNOT_SIGN. Structure, algorithm and size
+ * are checked first: on the raw input for a precise reason, then the key profile (`checkKeyProfile`, the
+ * contract's verdict) on the canonical bytes; then revocation, self-signature and expiry at `date`. An OpenPGP key revocation counts
  * at every date (as in openpgp.js): a key carrying a valid revocation signature is never accepted.
  */
 export async function validatePublicKey(
@@ -69,15 +72,14 @@ export async function validatePublicKey(
   checkKeyStructure(raw);
   checkPrimaryPacket(safeParsePrimary(raw), { encoding: false });
 
-  // 2. Canonical form; the contract parses these bytes, so check them again and check the size.
+  // 2. Canonical form; the contract checks these bytes against the key profile, and so does this.
   const canonical = await canonicalPublicKey(raw);
-  const primary = checkPrimaryPacket(safeParsePrimary(canonical.bytes));
-  if (canonical.bytes.length > MAX_KEY_BYTES) {
-    throw new KeyValidationError(
-      "OVERSIZE",
-      `The key is ${canonical.bytes.length.toLocaleString("en-US")} bytes in canonical form, over the 4,096-byte limit.`,
-    );
+  try {
+    checkKeyProfile(canonical.bytes);
+  } catch (e) {
+    throw profileRefusal(e, canonical.bytes.length);
   }
+  const primary = checkPrimaryPacket(safeParsePrimary(canonical.bytes));
 
   // 3. Time, revocation and self-signatures.
   const key = canonical.key;
@@ -118,11 +120,6 @@ export async function validatePublicKey(
   );
 
   const warnings: string[] = [];
-  if (primary.algorithm === 22) {
-    warnings.push(
-      "EdDSA legacy (22) keys are accepted by the registry, but openpgp.js 6 signs with them only with SHA-512, outside the SHA-256 message profile (DESIGN section 4): messages signed with this key will be refused.",
-    );
-  }
   if (!canEncrypt) {
     warnings.push("The key has no valid encryption subkey: nobody can send it PGP-encrypted messages.");
   }
@@ -147,10 +144,11 @@ export async function validatePublicKey(
 }
 
 /**
- * Checks the primary key packet the way the contract does: version 4, an allowed algorithm, RSA at least
- * 2048 bits, ECDSA only on NIST P-256, EdDSA (22) only on Ed25519, and the field encodings the contract
+ * Checks the primary key packet against the key profile: version 4, an allowed algorithm (RSA, ECDSA on
+ * NIST P-256, Ed25519), RSA of 2048 to 4096 bits with e = 65537, and the field encodings the contract
  * requires (minimal MPIs, uncompressed P-256 point, fields filling the packet; skipped with
- * `encoding: false`, for raw input that canonicalisation rewrites). Returns the parsed packet.
+ * `encoding: false`, for raw input that canonicalisation rewrites). Returns the parsed packet. The full
+ * verdict on key bytes (every packet, the point on the curve) is `checkKeyProfile`.
  */
 export function checkPrimaryPacket(
   p: PrimaryKeyPacket,
@@ -162,7 +160,7 @@ export function checkPrimaryPacket(
       `The key is an OpenPGP version ${p.version} key; only version 4 keys are supported.`,
     );
   }
-  const allowed = "RSA of at least 2048 bits, ECDSA on NIST P-256, or Ed25519";
+  const allowed = "RSA of 2048 to 4096 bits, ECDSA on NIST P-256, or Ed25519";
   if (!(ALLOWED_ALGORITHMS as readonly number[]).includes(p.algorithm)) {
     throw new KeyValidationError(
       "UNSUPPORTED_ALGORITHM",
@@ -175,22 +173,64 @@ export function checkPrimaryPacket(
       `The key's algorithm ECDSA on ${curveName(p.curveOid ?? "")} is not supported; use ${allowed}.`,
     );
   }
-  if (p.algorithm === 22 && p.curveOid !== CURVE_OID.ed25519Legacy) {
-    throw new KeyValidationError(
-      "UNSUPPORTED_ALGORITHM",
-      `The key's algorithm EdDSA on ${curveName(p.curveOid ?? "")} is not supported; use ${allowed}.`,
-    );
-  }
   if (p.algorithm === 1 && (p.rsaBits ?? 0) < MIN_RSA_BITS) {
     throw new KeyValidationError(
       "RSA_TOO_SHORT",
       `The RSA key has a ${p.rsaBits ?? 0}-bit modulus; at least ${MIN_RSA_BITS} bits are required.`,
     );
   }
+  if (p.algorithm === 1 && (p.rsaBits ?? 0) > MAX_RSA_BITS) {
+    throw new KeyValidationError(
+      "RSA_TOO_LONG",
+      `The RSA key has a ${p.rsaBits ?? 0}-bit modulus; at most ${MAX_RSA_BITS} bits are allowed (the chain must verify its signatures at a bounded cost).`,
+    );
+  }
+  if (p.algorithm === 1 && p.rsaExponent !== undefined && BigInt(p.rsaExponent) !== BigInt(RSA_EXPONENT)) {
+    throw new KeyValidationError(
+      "RSA_EXPONENT",
+      `The RSA key's public exponent is ${exponentText(p.rsaExponent)}; only ${RSA_EXPONENT} is allowed.`,
+    );
+  }
   if (options.encoding !== false && p.malformed !== undefined) {
     throw new KeyValidationError("NOT_A_KEY", `The key's primary key packet is malformed: ${p.malformed}.`);
   }
   return p as PrimaryKeyPacket & { algorithm: AllowedAlgorithmId };
+}
+
+/** The exponent in decimal when short, else its size. */
+function exponentText(hex: string): string {
+  const bits = BigInt(hex).toString(2).length;
+  return bits <= 64 ? BigInt(hex).toString() : `a ${bits}-bit number`;
+}
+
+/** The KeyValidationCode of each key-profile refusal (anything else: NOT_A_KEY). */
+const PROFILE_CODES: Partial<Record<KeyProfileErrorName, KeyValidationCode>> = {
+  KeyRegistryKeyTooLarge: "OVERSIZE",
+  OpenPgpKeySecretKeyPacket: "PRIVATE_KEY",
+  OpenPgpKeyMultipleKeys: "MULTIPLE_KEYS",
+  OpenPgpKeyUnsupportedVersion: "UNSUPPORTED_VERSION",
+  OpenPgpKeyUnsupportedAlgorithm: "UNSUPPORTED_ALGORITHM",
+  OpenPgpKeyUnsupportedCurve: "UNSUPPORTED_ALGORITHM",
+  OpenPgpKeyRsaModulusTooSmall: "RSA_TOO_SHORT",
+  OpenPgpKeyRsaModulusTooLarge: "RSA_TOO_LONG",
+  OpenPgpKeyRsaExponentNotAllowed: "RSA_EXPONENT",
+};
+
+/** A key-profile refusal of canonical bytes as a KeyValidationError (the profile error is the cause). */
+function profileRefusal(e: unknown, size: number): KeyValidationError {
+  if (!(e instanceof KeyProfileError))
+    return new KeyValidationError("NOT_A_KEY", errorMessage(e), { cause: e });
+  if (e.error === "KeyRegistryKeyTooLarge") {
+    return new KeyValidationError(
+      "OVERSIZE",
+      `The key is ${size.toLocaleString("en-US")} bytes in canonical form, over the 4,096-byte limit.`,
+      { cause: e },
+    );
+  }
+  const code = PROFILE_CODES[e.error] ?? "NOT_A_KEY";
+  return new KeyValidationError(code, `The key is outside the key profile: ${e.message} (${e.error}).`, {
+    cause: e,
+  });
 }
 
 function safeParsePrimary(bytes: Uint8Array): PrimaryKeyPacket {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { keccak256 } from "ethers";
+import { KeyProfileError, checkKeyProfile } from "../keys/profile";
 import {
   PACKET_TAG_PUBLIC_KEY,
   SignatureProfileError,
@@ -12,10 +13,11 @@ import {
 
 /**
  * The primary key packet of a transferable public key, read the way the slashing contract reads it
- * (DESIGN section 9): the first packet of the key bytes must be a new-format public key packet (0xC6),
- * version 4, with an algorithm the profile allows:
- * - RSA (1): MPI n (>= 2048 bits), MPI e;
- * - ECDSA (19) on NIST P-256: OID 2A 86 48 CE 3D 03 01 07, MPI 04 || x || y (515 bits);
+ * (DESIGN section 9), after the whole key passed the key profile (`checkKeyProfile`, src/keys/profile.ts:
+ * the same verdict as KeyRegistry.addKey and the verifier, every packet checked). The first packet of the
+ * key bytes is then a new-format public key packet (0xC6), version 4, with an algorithm the profile allows:
+ * - RSA (1): MPI n (2048 to 4096 bits), MPI e = 65537;
+ * - ECDSA (19) on NIST P-256: OID 2A 86 48 CE 3D 03 01 07, MPI 04 || x || y (515 bits), on the curve;
  * - Ed25519 (27, RFC 9580): 32 raw bytes. (EdDSA legacy, 22, cannot make a SHA-256 signature with
  *   openpgp.js 6 and is outside the profile.)
  */
@@ -68,8 +70,17 @@ export function keyHashOf(publicKeyBytes: Uint8Array): string {
 
 const keyHashes = new Map<string, string>();
 
-/** Parses the primary key packet; throws SignatureProfileError("KEY") for anything outside the profile. */
+/**
+ * Checks the key against the key profile and parses its primary key packet; throws
+ * SignatureProfileError("KEY") for anything outside the profile (the detail names the contract's error).
+ */
 export function parsePrimaryKey(keyBytes: Uint8Array): PrimaryKey {
+  try {
+    checkKeyProfile(keyBytes);
+  } catch (e) {
+    if (e instanceof KeyProfileError) throw new SignatureProfileError("KEY", `${e.message} (${e.error})`);
+    throw e;
+  }
   if (keyBytes.length === 0) throw new SignatureProfileError("KEY", "no key bytes");
   if (keyBytes[0] !== (0xc0 | PACKET_TAG_PUBLIC_KEY)) {
     throw new SignatureProfileError(

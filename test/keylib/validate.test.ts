@@ -49,19 +49,17 @@ describe("keys: strict validation", () => {
       expect(v.warnings).to.deep.equal([]);
     });
 
-    it("Ed25519 (27) and EdDSA Ed25519 legacy (22)", async () => {
+    it("Ed25519 (27); EdDSA Ed25519 legacy (22) refused, as the registry and the node refuse it", async () => {
       const modern = await validatePublicKey((await makeKey({ type: "curve25519" })).publicKey.write());
       expect(modern.algorithm).to.equal(27);
       expect(modern.algorithmName).to.equal("Ed25519");
-      const legacy = await validatePublicKey(
-        (await makeKey({ type: "ecc", curve: "ed25519Legacy" })).publicKey.write(),
-      );
-      expect(legacy.algorithm).to.equal(22);
-      expect(legacy.algorithmName).to.equal("EdDSA Ed25519 (legacy)");
-      // Accepted (the contract accepts 22), with a warning: openpgp.js 6 cannot sign the profile's SHA-256.
       expect(modern.warnings).to.deep.equal([]);
-      expect(legacy.warnings).to.have.length(1);
-      expect(legacy.warnings[0]).to.match(/outside the SHA-256 message profile/);
+      const legacy = (await makeKey({ type: "ecc", curve: "ed25519Legacy" })).publicKey.write();
+      let err: unknown;
+      await validatePublicKey(legacy).catch((e: unknown) => (err = e));
+      expect(err).to.be.instanceOf(KeyValidationError);
+      expect((err as KeyValidationError).code).to.equal("UNSUPPORTED_ALGORITHM");
+      expect((err as KeyValidationError).message).to.match(/EdDSA Ed25519 \(legacy\) is not supported/);
     });
 
     it("RSA-2048 (1), with its modulus size", async () => {
@@ -162,7 +160,7 @@ describe("keys: strict validation", () => {
         await expectRefused(
           bytes,
           "UNSUPPORTED_ALGORITHM",
-          /use RSA of at least 2048 bits, ECDSA on NIST P-256, or Ed25519\.$/,
+          /use RSA of 2048 to 4096 bits, ECDSA on NIST P-256, or Ed25519\.$/,
         );
       }
     });

@@ -1,7 +1,7 @@
 // KeyRegistry: initialisation, roles, pause, UUPS upgrades and the storage-layout check.
 import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { KeyRegistry, KeyRegistryV2 } from "../../typechain-types";
 import { FAR_DEADLINE, deployRegistry, domainOf, generate, keyHashOf, signRequest } from "./helpers";
 
@@ -58,12 +58,14 @@ describe("KeyRegistry: administration", () => {
   });
 
   describe("pause", () => {
-    it("the guardian pauses additions and revocations; views and useNonce keep working", async () => {
+    it("the guardian pauses additions only: revokeKey and revokeKeyFor work while paused (regression: a compromised key stays revocable)", async () => {
       const { registry, guardian, relayer, users } = await loadFixture(deployRegistry);
-      const [alice] = users;
+      const [alice, bob] = users;
       const a = await alice.getAddress();
+      const b = await bob.getAddress();
       const domain = await domainOf(registry);
       await registry.connect(alice).addKey(p256);
+      await registry.connect(bob).addKey(p256b);
       await expect(registry.connect(guardian).pause())
         .to.emit(registry, "Paused")
         .withArgs(await guardian.getAddress());
@@ -85,17 +87,23 @@ describe("KeyRegistry: administration", () => {
       });
       const paused = "EnforcedPause";
       await expect(registry.connect(alice).addKey(p256b)).to.be.revertedWithCustomError(registry, paused);
-      await expect(registry.connect(alice).revokeKey(hash)).to.be.revertedWithCustomError(registry, paused);
       await expect(
         registry.connect(relayer).addKeyFor(a, p256b, FAR_DEADLINE, addSig),
       ).to.be.revertedWithCustomError(registry, paused);
-      await expect(
-        registry.connect(relayer).revokeKeyFor(a, hash, FAR_DEADLINE, revokeSig),
-      ).to.be.revertedWithCustomError(registry, paused);
-
       expect(await registry.keyCount(a)).to.equal(1n);
-      expect((await registry.keyOf(a, hash)).revokedAt).to.equal(0n);
-      await expect(registry.connect(alice).useNonce()).to.emit(registry, "NonceCancelled").withArgs(a, 0n);
+
+      // Revocations go through, relayed and direct.
+      await expect(registry.connect(relayer).revokeKeyFor(a, hash, FAR_DEADLINE, revokeSig))
+        .to.emit(registry, "KeyRevoked")
+        .withArgs(a, hash);
+      expect((await registry.keyOf(a, hash)).revokedAt).to.equal(BigInt(await time.latest()));
+      await expect(registry.connect(bob).revokeKey(keyHashOf(p256b)))
+        .to.emit(registry, "KeyRevoked")
+        .withArgs(b, keyHashOf(p256b));
+      expect(await registry.activeKeyCount(a)).to.equal(0n);
+      expect(await registry.activeKeyCount(b)).to.equal(0n);
+      expect(await registry.paused()).to.equal(true);
+      await expect(registry.connect(alice).useNonce()).to.emit(registry, "NonceCancelled").withArgs(a, 1n);
     });
 
     it("only the guardian pauses and only the governor unpauses", async () => {

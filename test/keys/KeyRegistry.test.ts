@@ -64,7 +64,6 @@ describe("KeyRegistry: own keys", () => {
     for (const [key, alg] of [
       [p256, ALG.ECDSA],
       [ed25519, ALG.ED25519],
-      [ed25519Legacy, ALG.EDDSA_LEGACY],
       [rsa2048, ALG.RSA],
       [rsa3072, ALG.RSA],
     ] as const) {
@@ -73,7 +72,15 @@ describe("KeyRegistry: own keys", () => {
         .withArgs(a, keyHashOf(key), alg, ethers.hexlify(key));
       expect((await registry.keyOf(a, keyHashOf(key))).algorithm).to.equal(alg);
     }
-    expect(await registry.keyCount(a)).to.equal(5n);
+    expect(await registry.keyCount(a)).to.equal(4n);
+  });
+
+  it("refuses EdDSA legacy (22) keys: outside the key profile, like the node (no SHA-256 signature possible)", async () => {
+    const { registry, alice, a } = await deployed();
+    await expect(registry.connect(alice).addKey(ed25519Legacy))
+      .to.be.revertedWithCustomError(registry, "OpenPgpKeyUnsupportedAlgorithm")
+      .withArgs(ALG.EDDSA_LEGACY);
+    expect(await registry.keyCount(a)).to.equal(0n);
   });
 
   it("refuses keys outside the allowed set with the parser's named error, changing nothing", async () => {
@@ -88,8 +95,8 @@ describe("KeyRegistry: own keys", () => {
       "OpenPgpKeyUnsupportedCurve",
     );
     await expect(registry.connect(alice).addKey(privateKey))
-      .to.be.revertedWithCustomError(registry, "OpenPgpKeyNotPublicKeyPacket")
-      .withArgs(0xc5);
+      .to.be.revertedWithCustomError(registry, "OpenPgpKeySecretKeyPacket")
+      .withArgs(0, 5);
     await expect(registry.connect(alice).addKey("0x")).to.be.revertedWithCustomError(
       registry,
       "OpenPgpKeyTruncated",
@@ -104,9 +111,12 @@ describe("KeyRegistry: own keys", () => {
   it("size cap: 4096 bytes accepted, 4097 refused; a real key with many user IDs refused", async () => {
     const { registry, alice, bob } = await deployed();
     expect(await registry.MAX_KEY_SIZE()).to.equal(4096n);
-    // only the primary packet is read on chain, so trailing bytes make keys of any size
-    const pad = (n: number): Uint8Array =>
-      ethers.getBytes(ethers.concat([p256, new Uint8Array(n - p256.length)]));
+    // a user ID packet (tag 13, two-octet length) pads the key to exactly n bytes
+    const pad = (n: number): Uint8Array => {
+      const body = n - p256.length - 3;
+      const header = Uint8Array.of(0xcd, ((body - 192) >> 8) + 192, (body - 192) & 0xff);
+      return ethers.getBytes(ethers.concat([p256, header, new Uint8Array(body).fill(0x61)]));
+    };
     await expect(registry.connect(alice).addKey(pad(4096))).to.emit(registry, "KeyAdded");
     await expect(registry.connect(alice).addKey(pad(4097)))
       .to.be.revertedWithCustomError(registry, "KeyRegistryKeyTooLarge")

@@ -263,7 +263,7 @@ describe("KeyRegistry model (invariant 8)", () => {
       ["p256", ALG.ECDSA],
       ["p256", ALG.ECDSA],
       ["ed25519", ALG.ED25519],
-      ["ed25519Legacy", ALG.EDDSA_LEGACY],
+      ["ed25519", ALG.ED25519],
     ] as const;
     for (const [kind, alg] of kinds) {
       const key = (await generate(kind)).publicKey;
