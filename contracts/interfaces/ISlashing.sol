@@ -15,8 +15,8 @@ import {IOpenPgpVerifier} from "./IOpenPgpVerifier.sol";
 ///         unbonding, whatever its status). Each proof is the reveal of a commitment ({commitProof}) made in an
 ///         earlier block by the reporter it names, who earns `reporterRewardBps` of the slashed amount whoever
 ///         sends the reveal: copying a pending proof transaction gains nothing. What cannot be proven on chain
-///         (BAD_SIGNATURE under an Ed25519 key, UNAVAILABLE) goes to the {ISlashingCourt}: bonded disputes decided by governance and
-///         quorum reports of validators; governance slashes go there too.
+///         (BAD_SIGNATURE under an Ed25519 key, UNAVAILABLE) goes to the {ISlashingCourt}: bonded disputes
+///         decided by governance and quorum reports of validators; governance slashes go there too.
 ///
 ///         Invariants (DESIGN section 7) this contract keeps, with the node registry:
 ///         - (3) a slash never exceeds the node's stake (bonded + unbonding); the reward never exceeds the slash;
