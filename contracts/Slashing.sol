@@ -562,8 +562,11 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         if (reporter == address(0)) revert SlashingZeroAddress();
         bytes32 commitment = keccak256(abi.encode(reporter, claim.salt, offenceId));
         uint256 committedAt = $.commitments[commitment];
-        if (committedAt == 0) revert SlashingCommitmentMissing(commitment);
-        if (committedAt >= block.number) revert SlashingCommitmentTooFresh(commitment, committedAt);
+        if (committedAt == 0 || committedAt >= block.number) {
+            _requireStake(node); // a node without stake is the first error, as for every failed proof
+            if (committedAt == 0) revert SlashingCommitmentMissing(commitment);
+            revert SlashingCommitmentTooFresh(commitment, committedAt);
+        }
         delete $.commitments[commitment];
         $.consumed[offenceId] = true;
         Config storage c = $.config;
