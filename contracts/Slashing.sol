@@ -313,10 +313,7 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     /// @inheritdoc ISlashing
     function commitProof(bytes32 commitment) external {
         mapping(bytes32 => uint256) storage commitments = _s().commitments;
-        if (commitments[commitment] == 0) {
-            commitments[commitment] = block.number;
-            emit ProofCommitted(commitment, block.number);
-        }
+        if (commitments[commitment] == 0) commitments[commitment] = block.number;
     }
 
     // ================================================================================================
