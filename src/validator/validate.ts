@@ -85,6 +85,7 @@ function jsonOf(a: SignedAttestation): SignedAttestationJson {
   return {
     digest: a.digest,
     signatureHash: a.signatureHash,
+    signatureSize: a.signatureSize,
     sequence: a.sequence.toString(),
     attestedAt: a.attestedAt.toString(),
     signature: a.signature,
