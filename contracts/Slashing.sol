@@ -313,10 +313,7 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     /// @inheritdoc ISlashing
     function commitProof(bytes32 commitment) external {
         mapping(bytes32 => uint256) storage commitments = _s().commitments;
-        if (commitments[commitment] == 0) {
-            commitments[commitment] = block.number;
-            emit ProofCommitted(commitment, block.number);
-        }
+        if (commitments[commitment] == 0) commitments[commitment] = block.number;
     }
 
     // ================================================================================================
@@ -562,8 +559,11 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         if (reporter == address(0)) revert SlashingZeroAddress();
         bytes32 commitment = keccak256(abi.encode(reporter, claim.salt, offenceId));
         uint256 committedAt = $.commitments[commitment];
-        if (committedAt == 0) revert SlashingCommitmentMissing(commitment);
-        if (committedAt >= block.number) revert SlashingCommitmentTooFresh(commitment, committedAt);
+        if (committedAt == 0 || committedAt >= block.number) {
+            _requireStake(node); // a node without stake is the first error, as for every failed proof
+            if (committedAt == 0) revert SlashingCommitmentMissing(commitment);
+            revert SlashingCommitmentTooFresh(commitment, committedAt);
+        }
         delete $.commitments[commitment];
         $.consumed[offenceId] = true;
         Config storage c = $.config;
