@@ -35,9 +35,21 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     /// @notice Largest allowed state lag: a change of a limit older than this is known to every honest node.
     uint256 public constant LIMIT_CHANGE_WINDOW = 1 days;
 
-    /// @notice Everything a proof reads, in one storage slot: the parameters, the most lenient values ever
-    ///         set for the three limits that decide faults with when one of them last changed (see
-    ///         {effectiveLimits}), and the pause flag. Bounds keep every value within its field.
+    /// @notice Largest OpenPGP signature a node may attest, in bytes (see {ISlashing.Attestation}). What the
+    ///         profile admits stays far below it: an RSA-4096 signature with the subpackets GnuPG and Sequoia write
+    ///         (creation time, issuer fingerprint, issuer key id, salt notation) is about 600-800 bytes, a P-256 one
+    ///         about 170. Every signature up to this size fits a proof transaction with a wide margin (calldata of
+    ///         4 KiB is under 70,000 gas, far below the EIP-7825 per-transaction cap and mempool size limits), so
+    ///         the attestation's `signatureSize` makes an oversize signature provable without revealing it.
+    uint256 public constant MAX_SIGNATURE_SIZE = 4096;
+
+    /// @notice {FaultProven.detail} of a BAD_SIGNATURE whose signature length differs from the attested
+    ///         `signatureSize` (outside the `OpenPgpSignature.Status` values 0-18).
+    uint8 public constant SIGNATURE_SIZE_MISMATCH = 255;
+
+    /// @notice Everything a proof reads, in one storage slot: the parameters, when one of the three limits that
+    ///         decide faults last changed with the lenient values of that change (the last entry of the limits
+    ///         history, see {effectiveLimits}), and the pause flag. Bounds keep every value within its field.
     struct Config {
         uint24 stateLag;
         uint32 maxContentSize;
@@ -52,12 +64,29 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         bool paused;
     }
 
+    /// @notice One entry of the limits history: from `since` on, attestations are judged by the first three
+    ///         limits, except those made less than LIMIT_CHANGE_WINDOW after `since`, judged by the `lenient*`
+    ///         ones: the most lenient of the limits in force at any time in the window before `since` (this
+    ///         entry's, the previous entry's, and the previous entry's lenient ones if it is itself that recent).
+    struct LimitsCheckpoint {
+        uint40 since;
+        uint24 stateLag;
+        uint32 maxContentSize;
+        uint24 maxClockSkew;
+        uint24 lenientStateLag;
+        uint32 lenientMaxContentSize;
+        uint24 lenientMaxClockSkew;
+    }
+
     /// @custom:storage-location erc7201:push.storage.Slashing
     struct SlashingStorage {
         Config config;
         mapping(bytes32 offenceId => bool) consumed;
         uint64 pausedSince; // when the ongoing pause began (0 when not paused)
         uint64 pausedTotal; // seconds of the pauses that ended
+        // wave 2 (appended)
+        mapping(bytes32 commitment => uint256 blockNumber) commitments; // {commitProof}; deleted when used
+        LimitsCheckpoint[] limitsHistory; // append-only, `since` strictly increasing; entry 0 since 0
     }
 
     // keccak256(abi.encode(uint256(keccak256("push.storage.Slashing")) - 1)) & ~bytes32(uint256(0xff))
@@ -123,6 +152,17 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
             lenientMaxClockSkew: 15 minutes,
             paused: false
         });
+        _s().limitsHistory.push(
+            LimitsCheckpoint({
+                since: 0,
+                stateLag: 10 minutes,
+                maxContentSize: 64 * 1024,
+                maxClockSkew: 15 minutes,
+                lenientStateLag: 10 minutes,
+                lenientMaxContentSize: 64 * 1024,
+                lenientMaxClockSkew: 15 minutes
+            })
+        );
     }
 
     // ================================================================================================
@@ -133,29 +173,31 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     function proveMalformed(
         Message calldata message,
         Attestation calldata attestation,
-        bytes calldata nodeSignature
+        bytes calldata nodeSignature,
+        Claim calldata claim
     ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
         address node;
         bytes32 digest;
-        (node, digest, offenceId) = _open(FaultCode.Malformed, message, attestation, nodeSignature);
-        MalformedReason reason = _malformedReason(message, attestation.attestedAt);
+        (node, digest, offenceId) = _open(message, attestation, nodeSignature);
+        MalformedReason reason = _malformedReason(message, attestation);
         if (reason == MalformedReason.None) _noFault(node, FaultCode.Malformed);
-        slashed = _slash(offenceId, node, FaultCode.Malformed, digest, uint8(reason));
+        slashed = _slash(offenceId, node, FaultCode.Malformed, digest, uint8(reason), claim);
     }
 
     /// @inheritdoc ISlashing
     function proveUnauthorizedSender(
         Message calldata message,
         Attestation calldata attestation,
-        bytes calldata nodeSignature
+        bytes calldata nodeSignature,
+        Claim calldata claim
     ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
         address node;
         bytes32 digest;
-        (node, digest, offenceId) = _open(FaultCode.UnauthorizedSender, message, attestation, nodeSignature);
+        (node, digest, offenceId) = _open(message, attestation, nodeSignature);
         if (_keyActive(node, message.from, message.senderKey, message.timestamp, attestation.attestedAt)) {
             _noFault(node, FaultCode.UnauthorizedSender);
         }
-        slashed = _slash(offenceId, node, FaultCode.UnauthorizedSender, digest, 0);
+        slashed = _slash(offenceId, node, FaultCode.UnauthorizedSender, digest, 0, claim);
     }
 
     /// @inheritdoc ISlashing
@@ -163,11 +205,12 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         Message calldata message,
         Attestation calldata attestation,
         bytes calldata nodeSignature,
-        bytes32 recipientActiveKey
+        bytes32 recipientActiveKey,
+        Claim calldata claim
     ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
         address node;
         bytes32 digest;
-        (node, digest, offenceId) = _open(FaultCode.WrongEncryption, message, attestation, nodeSignature);
+        (node, digest, offenceId) = _open(message, attestation, nodeSignature);
         bool fault;
         if (message.encryption == 1) {
             // PGP content: the key it is encrypted to must be one of the recipient's, active then.
@@ -190,7 +233,7 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
             );
         }
         if (!fault) _noFault(node, FaultCode.WrongEncryption);
-        slashed = _slash(offenceId, node, FaultCode.WrongEncryption, digest, 0);
+        slashed = _slash(offenceId, node, FaultCode.WrongEncryption, digest, 0, claim);
     }
 
     /// @inheritdoc ISlashing
@@ -199,15 +242,23 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         Attestation calldata attestation,
         bytes calldata nodeSignature,
         bytes calldata signature,
-        bytes calldata publicKey
+        bytes calldata publicKey,
+        Claim calldata claim
     ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
         address node;
         bytes32 digest;
-        (node, digest, offenceId) = _open(FaultCode.BadSignature, message, attestation, nodeSignature);
+        (node, digest, offenceId) = _open(message, attestation, nodeSignature);
         bytes32 sigHash = keccak256(signature);
         if (sigHash != attestation.signatureHash) {
             _requireStake(node);
             revert SlashingSignatureHashMismatch(attestation.signatureHash, sigHash);
+        }
+        // The attested signature, but not of the attested size: a fault whatever the signature says.
+        if (signature.length != attestation.signatureSize) {
+            return (
+                offenceId,
+                _slash(offenceId, node, FaultCode.BadSignature, digest, SIGNATURE_SIZE_MISMATCH, claim)
+            );
         }
         bytes32 keyHash = keccak256(publicKey);
         if (keyHash != message.senderKey) {
@@ -232,7 +283,7 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
             revert SlashingEd25519NeedsDispute(keyHash);
         }
         if (status == uint8(OpenPgpSignature.Status.Valid)) _noFault(node, FaultCode.BadSignature);
-        slashed = _slash(offenceId, node, FaultCode.BadSignature, digest, status);
+        slashed = _slash(offenceId, node, FaultCode.BadSignature, digest, status, claim);
     }
 
     /// @inheritdoc ISlashing
@@ -240,12 +291,29 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         Attestation calldata a,
         bytes calldata signatureA,
         Attestation calldata b,
-        bytes calldata signatureB
+        bytes calldata signatureB,
+        Claim calldata claim
     ) external whenNotPaused returns (bytes32 offenceId, uint256 slashed) {
-        if (a.sequence != b.sequence) revert SlashingSequenceMismatch(a.sequence, b.sequence);
+        uint64 sequence = a.sequence;
+        uint8 detail;
+        if (sequence != b.sequence) {
+            // Different sequences: a fault only if the larger one is dated strictly earlier (attestedAt went back).
+            uint64 sequenceB = b.sequence;
+            if (sequence < sequenceB ? a.attestedAt <= b.attestedAt : b.attestedAt <= a.attestedAt) {
+                revert SlashingSequenceMismatch(sequence, sequenceB);
+            }
+            if (sequenceB > sequence) sequence = sequenceB;
+            detail = 1;
+        }
         address node = _equivocator(a, signatureA, b, signatureB);
-        offenceId = keccak256(abi.encode(uint8(FaultCode.Equivocation), node, a.sequence));
-        slashed = _slash(offenceId, node, FaultCode.Equivocation, a.digest, 0);
+        offenceId = keccak256(abi.encode(uint8(FaultCode.Equivocation), node, sequence));
+        slashed = _slash(offenceId, node, FaultCode.Equivocation, a.digest, detail, claim);
+    }
+
+    /// @inheritdoc ISlashing
+    function commitProof(bytes32 commitment) external {
+        mapping(bytes32 => uint256) storage commitments = _s().commitments;
+        if (commitments[commitment] == 0) commitments[commitment] = block.number;
     }
 
     // ================================================================================================
@@ -261,18 +329,15 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         if (param == Param.StateLag) {
             old = c.stateLag;
             c.stateLag = uint24(value);
-            if (value > c.lenientStateLag) c.lenientStateLag = uint24(value);
-            c.limitsChangedAt = uint40(block.timestamp);
+            _checkpointLimits(c);
         } else if (param == Param.MaxContentSize) {
             old = c.maxContentSize;
             c.maxContentSize = uint32(value);
-            if (value > c.lenientMaxContentSize) c.lenientMaxContentSize = uint32(value);
-            c.limitsChangedAt = uint40(block.timestamp);
+            _checkpointLimits(c);
         } else if (param == Param.MaxClockSkew) {
             old = c.maxClockSkew;
             c.maxClockSkew = uint24(value);
-            if (value > c.lenientMaxClockSkew) c.lenientMaxClockSkew = uint24(value);
-            c.limitsChangedAt = uint40(block.timestamp);
+            _checkpointLimits(c);
         } else if (param == Param.MessageFaultSlashBps) {
             old = c.messageFaultSlashBps;
             c.messageFaultSlashBps = uint16(value);
@@ -346,7 +411,12 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     function effectiveLimits(
         uint64 attestedAt
     ) external view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew) {
-        return _effectiveLimits(_s().config, attestedAt);
+        return _effectiveLimits(attestedAt);
+    }
+
+    /// @inheritdoc ISlashing
+    function commitmentBlock(bytes32 commitment) external view returns (uint256) {
+        return _s().commitments[commitment];
     }
 
     /// @inheritdoc ISlashing
@@ -414,12 +484,11 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         return "1";
     }
 
-    /// Common start of a message fault proof: the attestation must be of `message`, and the offence must be
-    /// fresh ({_slash} checks it again, warm, for the proofs that do not start here). Returns the attestation's
-    /// signer, the message digest and the offence id. Whether the signer is a node with stake is learnt from the
-    /// slash (see {_requireStake}).
+    /// Common start of a message fault proof: the attestation must be of `message`, and the offence (one per node
+    /// and message, whatever the fault code) must be fresh ({_slash} checks it again, warm, for the proofs that do
+    /// not start here). Returns the attestation's signer, the message digest and the offence id. Whether the
+    /// signer is a node with stake is learnt from the slash (see {_requireStake}).
     function _open(
-        FaultCode faultCode,
         Message calldata message,
         Attestation calldata attestation,
         bytes calldata nodeSignature
@@ -430,7 +499,7 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
             _requireStake(node);
             revert SlashingDigestMismatch(attestation.digest, digest);
         }
-        offenceId = _messageOffenceId(faultCode, node, digest);
+        offenceId = keccak256(abi.encode(node, digest));
         if (_s().consumed[offenceId]) {
             _requireStake(node);
             revert SlashingOffenceConsumed(offenceId);
@@ -473,40 +542,57 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         revert SlashingNoFault(uint8(faultCode));
     }
 
-    /// Consumes `offenceId` (reverting if it was) and slashes `node` for `faultCode`: the fault class's share of
-    /// its bonded plus unbonding stake, computed by the vault.
+    /// Consumes `offenceId` (reverting if it was) and the claim's commitment (reverting unless it was made in an
+    /// earlier block), and slashes `node` for `faultCode`: the fault class's share of its bonded plus unbonding
+    /// stake, computed by the vault, with the reporter's share credited to `claim.reporter`.
     function _slash(
         bytes32 offenceId,
         address node,
         FaultCode faultCode,
         bytes32 digest,
-        uint8 detail
+        uint8 detail,
+        Claim calldata claim
     ) private returns (uint256 slashed) {
         SlashingStorage storage $ = _s();
         if ($.consumed[offenceId]) {
             _requireStake(node);
             revert SlashingOffenceConsumed(offenceId);
         }
+        address reporter = claim.reporter;
+        if (reporter == address(0)) revert SlashingZeroAddress();
+        bytes32 commitment = keccak256(abi.encode(reporter, claim.salt, offenceId));
+        uint256 committedAt = $.commitments[commitment];
+        if (committedAt == 0 || committedAt >= block.number) {
+            _requireStake(node); // a node without stake is the first error, as for every failed proof
+            if (committedAt == 0) revert SlashingCommitmentMissing(commitment);
+            revert SlashingCommitmentTooFresh(commitment, committedAt);
+        }
+        delete $.commitments[commitment];
         $.consumed[offenceId] = true;
         Config storage c = $.config;
         uint16 bps = faultCode == FaultCode.Equivocation ? c.equivocationSlashBps : c.messageFaultSlashBps;
-        slashed = _registry.slashShare(node, bps, msg.sender, c.reporterRewardBps);
+        slashed = _registry.slashShare(node, bps, reporter, c.reporterRewardBps);
         if (slashed == 0) revert SlashingNodeWithoutStake(node);
-        emit FaultProven(offenceId, node, uint8(faultCode), msg.sender, digest, detail, slashed);
+        emit FaultProven(offenceId, node, uint8(faultCode), reporter, digest, detail, slashed);
     }
 
-    /// The first reason `m` (attested at `attestedAt`) is MALFORMED, or None.
-    function _malformedReason(Message calldata m, uint64 attestedAt) private view returns (MalformedReason) {
+    /// The first reason `m` (attested by `a`) is MALFORMED, or None.
+    function _malformedReason(
+        Message calldata m,
+        Attestation calldata a
+    ) private view returns (MalformedReason) {
+        uint64 attestedAt = a.attestedAt;
         if (m.version != 1) return MalformedReason.Version;
         if (m.from == address(0) || m.to == address(0)) return MalformedReason.ZeroAddress;
         if (m.from == m.to) return MalformedReason.SameAddress;
-        (, uint256 maxContentSize, uint256 maxClockSkew) = _effectiveLimits(_s().config, attestedAt);
+        (, uint256 maxContentSize, uint256 maxClockSkew) = _effectiveLimits(attestedAt);
         if (m.contentSize > maxContentSize) return MalformedReason.ContentTooLarge;
         if (m.contentType > 4) return MalformedReason.ContentType;
         if (m.encryption > 1) return MalformedReason.Encryption;
         uint64 t = m.timestamp;
         uint256 skew = t > attestedAt ? t - attestedAt : attestedAt - t;
         if (skew > maxClockSkew) return MalformedReason.ClockSkew;
+        if (a.signatureSize > MAX_SIGNATURE_SIZE) return MalformedReason.SignatureTooLarge;
         return MalformedReason.None;
     }
 
@@ -523,7 +609,7 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     ) private view returns (bool) {
         IKeyRegistry.KeyRecord memory r = _keys.keyOf(owner, keyHash);
         if (r.addedAt == 0) return false; // never added: no record, nothing a node could have missed
-        (uint256 lag, , ) = _effectiveLimits(_s().config, attestedAt);
+        (uint256 lag, , ) = _effectiveLimits(attestedAt);
         if (r.addedAt <= timestamp && r.addedAt + lag > attestedAt) {
             _requireStake(node);
             revert SlashingStateLag(owner, keyHash, r.addedAt, attestedAt);
@@ -535,22 +621,79 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         return r.addedAt <= timestamp && (r.revokedAt == 0 || timestamp < r.revokedAt);
     }
 
-    /// The limits for an attestation made at `attestedAt` (see {effectiveLimits}).
+    /// The limits for an attestation made at `attestedAt` (see {effectiveLimits}). Attestations made since the
+    /// last change (the common case) are judged from the config slot alone; older ones from the history, found by
+    /// binary search (O(log n) reads for n changes).
     function _effectiveLimits(
-        Config storage c,
         uint64 attestedAt
     ) private view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew) {
-        if (attestedAt >= uint256(c.limitsChangedAt) + LIMIT_CHANGE_WINDOW) {
-            return (c.stateLag, c.maxContentSize, c.maxClockSkew);
+        SlashingStorage storage $ = _s();
+        Config storage c = $.config;
+        uint256 changedAt = c.limitsChangedAt;
+        if (attestedAt >= changedAt) {
+            if (attestedAt >= changedAt + LIMIT_CHANGE_WINDOW)
+                return (c.stateLag, c.maxContentSize, c.maxClockSkew);
+            return (c.lenientStateLag, c.lenientMaxContentSize, c.lenientMaxClockSkew);
         }
-        return (c.lenientStateLag, c.lenientMaxContentSize, c.lenientMaxClockSkew);
+        LimitsCheckpoint[] storage h = $.limitsHistory;
+        // The last entry with since <= attestedAt (entry 0 has since 0). The last entry itself has
+        // since == changedAt > attestedAt, so the search runs over the others.
+        uint256 low = 0;
+        uint256 high = h.length - 1;
+        while (high - low > 1) {
+            uint256 mid = (low + high) / 2;
+            if (h[mid].since > attestedAt) high = mid;
+            else low = mid;
+        }
+        LimitsCheckpoint storage cp = h[low];
+        if (attestedAt >= uint256(cp.since) + LIMIT_CHANGE_WINDOW) {
+            return (cp.stateLag, cp.maxContentSize, cp.maxClockSkew);
+        }
+        return (cp.lenientStateLag, cp.lenientMaxContentSize, cp.lenientMaxClockSkew);
     }
 
-    function _messageOffenceId(
-        FaultCode faultCode,
-        address node,
-        bytes32 digest
-    ) private pure returns (bytes32) {
-        return keccak256(abi.encode(uint8(faultCode), node, digest));
+    /// Records the current limits of `c` as in force from now on: a new history entry (or the last one updated,
+    /// when it was made in this same second), whose lenient limits are the most lenient of the new ones, those of
+    /// the previous entry and, if the previous entry is less than LIMIT_CHANGE_WINDOW old, its lenient ones (the
+    /// limits in force at some time during the window before now). Mirrors the last entry into `c` for
+    /// {_effectiveLimits}. Constant cost.
+    function _checkpointLimits(Config storage c) private {
+        LimitsCheckpoint[] storage h = _s().limitsHistory;
+        uint40 nowTs = uint40(block.timestamp);
+        LimitsCheckpoint memory prev = h[h.length - 1];
+        LimitsCheckpoint memory next = LimitsCheckpoint({
+            since: nowTs,
+            stateLag: c.stateLag,
+            maxContentSize: c.maxContentSize,
+            maxClockSkew: c.maxClockSkew,
+            lenientStateLag: c.stateLag,
+            lenientMaxContentSize: c.maxContentSize,
+            lenientMaxClockSkew: c.maxClockSkew
+        });
+        if (prev.since == nowTs || uint256(prev.since) + LIMIT_CHANGE_WINDOW > nowTs) {
+            // The previous entry's lenient limits cover its own and those before it within its window.
+            _widen(next, prev.lenientStateLag, prev.lenientMaxContentSize, prev.lenientMaxClockSkew);
+        }
+        if (prev.since == nowTs) {
+            h[h.length - 1] = next;
+        } else {
+            _widen(next, prev.stateLag, prev.maxContentSize, prev.maxClockSkew);
+            h.push(next);
+        }
+        c.limitsChangedAt = nowTs;
+        c.lenientStateLag = next.lenientStateLag;
+        c.lenientMaxContentSize = next.lenientMaxContentSize;
+        c.lenientMaxClockSkew = next.lenientMaxClockSkew;
+    }
+
+    function _widen(
+        LimitsCheckpoint memory cp,
+        uint24 stateLag,
+        uint32 maxContentSize,
+        uint24 maxClockSkew
+    ) private pure {
+        if (stateLag > cp.lenientStateLag) cp.lenientStateLag = stateLag;
+        if (maxContentSize > cp.lenientMaxContentSize) cp.lenientMaxContentSize = maxContentSize;
+        if (maxClockSkew > cp.lenientMaxClockSkew) cp.lenientMaxClockSkew = maxClockSkew;
     }
 }

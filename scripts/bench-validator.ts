@@ -196,6 +196,7 @@ async function main(): Promise<void> {
         {
           digest: messageDigest(e),
           signatureHash: signatureHashOf(e.signature),
+          signatureSize: e.signature.length,
           sequence: BigInt(i + 1),
           attestedAt: now,
         },

@@ -530,6 +530,7 @@ async function attestationVectors(messages: Json[], sigs: Json[]): Promise<Json>
   const base: M.Attestation = {
     digest: validSig.digest as string,
     signatureHash: validSig.signatureHash as string,
+    signatureSize: (validSig.signature as string).length / 2 - 1,
     sequence: 1n,
     attestedAt: T0 + 3660n,
   };
@@ -540,6 +541,7 @@ async function attestationVectors(messages: Json[], sigs: Json[]): Promise<Json>
       {
         digest: "0x" + "ff".repeat(32),
         signatureHash: "0x" + "ee".repeat(32),
+        signatureSize: M.UINT32_MAX,
         sequence: M.UINT64_MAX,
         attestedAt: M.UINT64_MAX,
       },
@@ -549,6 +551,10 @@ async function attestationVectors(messages: Json[], sigs: Json[]): Promise<Json>
     ["equivocation-b", { ...base, sequence: 7n, digest: messages[1].digest as string }, domain],
     ["equivocation-c-same-as-a", { ...base, sequence: 7n }, domain],
     ["equivocation-d-other-time", { ...base, sequence: 7n, attestedAt: base.attestedAt + 1n }, domain],
+    ["equivocation-e-other-size", { ...base, sequence: 7n, signatureSize: base.signatureSize + 1 }, domain],
+    ["monotonic-a", { ...base, sequence: 10n, attestedAt: base.attestedAt + 10n }, domain],
+    ["monotonic-b-same-time", { ...base, sequence: 11n, attestedAt: base.attestedAt + 10n }, domain],
+    ["monotonic-c-earlier", { ...base, sequence: 12n, attestedAt: base.attestedAt + 9n }, domain],
     ["other-chain", base, other],
   ];
   const list: Json[] = [];
@@ -578,7 +584,15 @@ async function attestationVectors(messages: Json[], sigs: Json[]): Promise<Json>
       { a: "equivocation-a", b: "equivocation-b", fault: true },
       { a: "equivocation-a", b: "equivocation-d-other-time", fault: true },
       { a: "equivocation-a", b: "equivocation-c-same-as-a", fault: false },
+      { a: "equivocation-a", b: "equivocation-e-other-size", fault: true },
       { a: "equivocation-a", b: "basic", fault: false },
+    ],
+    // attestedAt must not decrease as the sequence grows (a: the lower sequence).
+    nonMonotonic: [
+      { a: "monotonic-a", b: "monotonic-b-same-time", fault: false },
+      { a: "monotonic-a", b: "monotonic-c-earlier", fault: true },
+      { a: "monotonic-b-same-time", b: "monotonic-c-earlier", fault: true },
+      { a: "basic", b: "monotonic-a", fault: false },
     ],
   };
 }
@@ -617,6 +631,8 @@ interface Case {
   edit?: (m: M.Message) => M.Message;
   signature?: (digest: Uint8Array, k: LoadedKey) => Promise<Uint8Array>;
   editContent?: (c: Uint8Array) => Uint8Array;
+  /** The signatureSize the node attests, from the signature's real length (default: that length). */
+  signatureSize?: (actual: number) => number;
 }
 
 async function envelopeVectors(keys: Record<string, LoadedKey>): Promise<Json> {
@@ -888,6 +904,42 @@ async function envelopeVectors(keys: Record<string, LoadedKey>): Promise<Json> {
       signature: craftWith({ signatureType: 1 }),
     },
     {
+      name: "malformed-signature-oversize",
+      note: "a valid signature followed by junk up to MAX_SIGNATURE_SIZE + 1 bytes, attested at that size",
+      from: alice,
+      to: carol,
+      sender: "p256",
+      plaintext: "long signature",
+      timestamp: t,
+      signature: async (d, k) => {
+        const sig = await M.signDigest(d, k.privateKey, {
+          date: new Date(Number(t) * 1000),
+          saltNotation: false,
+        });
+        return concat2(sig, new Uint8Array(M.MAX_SIGNATURE_SIZE + 1 - sig.length));
+      },
+    },
+    {
+      name: "malformed-signature-size-attested",
+      note: "a valid signature, but the node attests signatureSize MAX_SIGNATURE_SIZE + 1 (provable unrevealed)",
+      from: alice,
+      to: carol,
+      sender: "p256",
+      plaintext: "size lie",
+      timestamp: t,
+      signatureSize: () => M.MAX_SIGNATURE_SIZE + 1,
+    },
+    {
+      name: "bad-signature-size-mismatch",
+      note: "a valid signature, attested with signatureSize one byte more than its length",
+      from: alice,
+      to: carol,
+      sender: "p256",
+      plaintext: "off by one",
+      timestamp: t,
+      signatureSize: (n) => n + 1,
+    },
+    {
       name: "content-hash-mismatch",
       note: "content altered after signing: not provable on chain",
       from: alice,
@@ -951,6 +1003,7 @@ async function envelopeVectors(keys: Record<string, LoadedKey>): Promise<Json> {
       {
         digest: hex(digest),
         signatureHash: M.signatureHashOf(signature),
+        signatureSize: c.signatureSize ? c.signatureSize(signature.length) : signature.length,
         sequence,
         attestedAt: c.attestedAt ?? c.timestamp + 60n,
       },

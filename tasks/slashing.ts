@@ -16,13 +16,20 @@ import {
 } from "ethers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import type { DeploymentFile } from "../src/deployments";
-import { explainError } from "../src/errors";
+import { explainError, revertData } from "../src/errors";
 import { govOptions, withGovOptions } from "../src/gov/options";
 import type { GovTaskArgs } from "../src/gov/options";
 import { makeCall, operationId, parseSalt, runGovAction, timelockOf } from "../src/gov/timelock";
 import type { GovResult } from "../src/gov/timelock";
 import { KEYSTORE_HELP, signerFor } from "../src/signer";
-import { FAULT_CODES, ProofFileError, evidenceOffenceId, proofCall } from "../src/slashing/proof-file";
+import { claimFileOf, loadOrNewClaim, saveClaim } from "../src/slashing/claim-file";
+import {
+  FAULT_CODES,
+  ProofFileError,
+  evidenceOffenceId,
+  newClaim,
+  proofCall,
+} from "../src/slashing/proof-file";
 import { TaskError, loadDeployment, sendTx } from "../src/tasks-util";
 import type { SentTx } from "../src/tasks-util";
 import { formatPush, parsePush } from "../src/units";
@@ -39,6 +46,7 @@ const DETAIL_NAMES: Record<number, string[]> = {
     "content type",
     "encryption",
     "clock skew",
+    "signature too large",
   ],
   4: [
     "valid",
@@ -118,6 +126,8 @@ function nodeArg(hre: HardhatRuntimeEnvironment, value: string | undefined, name
 }
 
 export interface ProveResult {
+  /** The commitProof transaction, or null when the commitment was already on chain (a resumed run). */
+  commitTx: SentTx | null;
   tx: SentTx;
   offenceId: string;
   node: string;
@@ -135,13 +145,17 @@ task(
   )
   .addFlag("dryRun", "Only simulate the proof (eth_call) and print the verdict; send nothing")
   .addOptionalParam(
+    "claimFile",
+    "Where the claim (reporter, salt) is kept before the commitment is sent, to resume after a crash (default: <file>.claim.json)",
+  )
+  .addOptionalParam(
     "from",
     "Reporter account (earns the reward): an index among the network's accounts or an address (default: the first)",
   )
   .addOptionalParam("keystore", KEYSTORE_HELP)
   .setAction(
     async (
-      args: { file: string; dryRun: boolean; from?: string; keystore?: string },
+      args: { file: string; dryRun: boolean; claimFile?: string; from?: string; keystore?: string },
       hre,
     ): Promise<ProveResult | { simulated: true; offenceId: string; node: string }> => {
       const d = await loadDeployment(hre);
@@ -154,38 +168,86 @@ task(
       }
       const slashingAddress = deployed(d, "Slashing");
       const { chainId } = await hre.ethers.provider.getNetwork();
+      const domain = { chainId, verifyingContract: slashingAddress };
+      const signer = await signerFor(hre, { from: args.from, keystore: args.keystore });
+      const reporter = await signer.getAddress();
+      const claimFile = args.claimFile ?? claimFileOf(args.file);
       let call;
       try {
-        call = proofCall(json, { chainId, verifyingContract: slashingAddress });
+        const probe = proofCall(json, domain, newClaim(reporter));
+        const { claim, resumed } = loadOrNewClaim(claimFile, reporter, probe.offenceId);
+        call = proofCall(json, domain, claim);
+        if (resumed) console.log(`Resuming with the claim in ${claimFile}.`);
       } catch (e) {
         if (e instanceof ProofFileError) throw new TaskError(`${args.file}: ${e.message}`);
         throw e;
       }
-      const signer = await signerFor(hre, { from: args.from, keystore: args.keystore });
       const slashing = await slashingAt(hre, d, signer);
       const ifaces = await errorInterfaces(hre);
       console.log(`${call.fault} proof against node ${call.node}, offence ${call.offenceId}`);
       if (await slashing.isOffenceConsumed(call.offenceId))
         throw new TaskError(`Offence ${call.offenceId} was already slashed: nothing was sent.`);
       const fn = slashing.getFunction(call.method);
-      try {
-        await fn.staticCall(...call.args);
-      } catch (e) {
-        throw new TaskError(
-          `The proof would revert: ${explainError(e, ifaces, CONTRACT_NAMES)} Nothing was sent.`,
-        );
-      }
+      let committedAt = await slashing.commitmentBlock(call.commitment);
+      // Before paying for a commitment: the proof must fail only for the commitment it does not have yet.
+      const verdict = await simulateProof(() => fn.staticCall(...call.args), ifaces);
+      if (
+        verdict !== "ok" &&
+        verdict !== "SlashingCommitmentMissing" &&
+        verdict !== "SlashingCommitmentTooFresh"
+      )
+        throw new TaskError(`The proof would revert: ${verdict} Nothing was sent.`);
       const stake = await stakeOf(hre, d, call.node);
       if (args.dryRun) {
         console.log(
-          `Simulation: the proof goes through against a stake of ${formatPush(stake)} PUSH (not sent).`,
+          `Simulation: the proof holds against a stake of ${formatPush(stake)} PUSH; it would be sent by ` +
+            `commitProof(${call.commitment}) then ${call.method} in a later block (nothing sent).`,
         );
         return { simulated: true, offenceId: call.offenceId, node: call.node };
       }
+      // The salt is on disk before the commitment exists.
+      saveClaim(claimFile, { ...call.claim, offenceId: call.offenceId, commitment: call.commitment });
+      let commitTx: SentTx | null = null;
+      if (committedAt === 0n) {
+        commitTx = await sendTx(
+          "commitProof",
+          () => slashing.commitProof(call.commitment),
+          ifaces,
+          CONTRACT_NAMES,
+        );
+        committedAt = await slashing.commitmentBlock(call.commitment);
+        if (committedAt === 0n)
+          throw new TaskError(
+            `commitProof was mined (tx ${commitTx.hash}) but the commitment is not on chain.`,
+          );
+      } else {
+        console.log(`commitProof: already on chain since block ${committedAt}; not sent again.`);
+      }
+      if (await slashing.isOffenceConsumed(call.offenceId))
+        throw new TaskError(
+          `Offence ${call.offenceId} was slashed by someone else meanwhile: proof not sent.`,
+        );
+      // The proof must be mined after the commitment's block: where the node simulates in that block, wait
+      // for the next one.
+      let again = await simulateProof(() => fn.staticCall(...call.args), ifaces);
+      const deadline = Date.now() + 10 * 60_000;
+      while (again === "SlashingCommitmentTooFresh") {
+        if (Date.now() > deadline)
+          throw new TaskError(
+            `No block after the commitment's (block ${committedAt}) in 10 minutes; run fault:prove again ` +
+              `later: it resumes with the claim in ${claimFile}.`,
+          );
+        await new Promise((r) => setTimeout(r, 1000));
+        if (BigInt(await hre.ethers.provider.getBlockNumber()) > committedAt)
+          again = await simulateProof(() => fn.staticCall(...call.args), ifaces);
+      }
+      if (again !== "ok") throw new TaskError(`The proof would revert: ${again} Nothing more was sent.`);
       const tx = await sendTx(`${call.method}`, () => fn.send(...call.args), ifaces, CONTRACT_NAMES);
       const receipt = (await hre.ethers.provider.getTransactionReceipt(
         tx.hash,
       )) as ContractTransactionReceipt;
+      if (receipt.blockNumber <= Number(committedAt))
+        throw new TaskError(`The proof was mined in block ${receipt.blockNumber}, not after the commitment.`);
       let slashed = 0n;
       let detail = 0;
       for (const log of receipt.logs) {
@@ -199,14 +261,43 @@ task(
       }
       const rewardBps = (await slashing.params()).reporterRewardBps;
       const reward = (slashed * rewardBps) / 10_000n;
-      const why = DETAIL_NAMES[FAULT_CODES[call.fault]]?.[detail];
+      const why = detailName(call.fault, detail);
       console.log(
         `Slashed ${formatPush(slashed)} PUSH of node ${call.node}${why ? ` (${why})` : ""}; ` +
-          `${formatPush(reward)} PUSH credited to ${await signer.getAddress()} in the vault (claimRewards).`,
+          `${formatPush(reward)} PUSH credited to ${reporter} in the vault (claimRewards).`,
       );
-      return { tx, offenceId: call.offenceId, node: call.node, slashed, reward };
+      return { commitTx, tx, offenceId: call.offenceId, node: call.node, slashed, reward };
     },
   );
+
+/** "ok", the name of the Slashing error a proof reverts with, or a sentence explaining another failure. */
+async function simulateProof(call: () => Promise<unknown>, ifaces: Interface[]): Promise<string> {
+  try {
+    await call();
+    return "ok";
+  } catch (e) {
+    const data = revertData(e);
+    if (data) {
+      for (const i of ifaces) {
+        try {
+          const err = i.parseError(data);
+          if (err?.name === "SlashingCommitmentMissing" || err?.name === "SlashingCommitmentTooFresh")
+            return err.name;
+        } catch {
+          /* not this interface */
+        }
+      }
+    }
+    return explainError(e, ifaces, CONTRACT_NAMES);
+  }
+}
+
+/** FaultProven.detail in words. */
+function detailName(fault: string, detail: number): string | undefined {
+  if (fault === "BAD_SIGNATURE" && detail === 255) return "signature size differs from the attested size";
+  if (fault === "EQUIVOCATION") return detail === 1 ? "attestedAt went back" : "same sequence";
+  return DETAIL_NAMES[FAULT_CODES[fault as keyof typeof FAULT_CODES]]?.[detail];
+}
 
 withGovOptions(
   task(

@@ -12,10 +12,11 @@ import {IOpenPgpVerifier} from "./IOpenPgpVerifier.sol";
 ///
 ///         Provable faults (MALFORMED, UNAUTHORIZED_SENDER, WRONG_ENCRYPTION, BAD_SIGNATURE for RSA and P-256
 ///         keys, EQUIVOCATION) are checked here, have no time limit while the node holds stake (bonded or
-///         unbonding, whatever its status) and are slashed for whoever sends the proof, who earns
-///         `reporterRewardBps` of the slashed amount. What cannot be proven on chain (BAD_SIGNATURE under an
-///         Ed25519 key, UNAVAILABLE) goes to the {ISlashingCourt}: bonded disputes decided by governance and
-///         quorum reports of validators; governance slashes go there too.
+///         unbonding, whatever its status). Each proof is the reveal of a commitment ({commitProof}) made in an
+///         earlier block by the reporter it names, who earns `reporterRewardBps` of the slashed amount whoever
+///         sends the reveal: copying a pending proof transaction gains nothing. What cannot be proven on chain
+///         (BAD_SIGNATURE under an Ed25519 key, UNAVAILABLE) goes to the {ISlashingCourt}: bonded disputes
+///         decided by governance and quorum reports of validators; governance slashes go there too.
 ///
 ///         Invariants (DESIGN section 7) this contract keeps, with the node registry:
 ///         - (3) a slash never exceeds the node's stake (bonded + unbonding); the reward never exceeds the slash;
@@ -59,7 +60,8 @@ interface ISlashing {
         ContentTooLarge, // contentSize > maxContentSize
         ContentType, // contentType > 4
         Encryption, // encryption > 1
-        ClockSkew // |timestamp - attestedAt| > maxClockSkew
+        ClockSkew, // |timestamp - attestedAt| > maxClockSkew
+        SignatureTooLarge // attestation.signatureSize > MAX_SIGNATURE_SIZE (the signature is not needed)
     }
 
     /// @notice The chat message of DESIGN section 4 (fixed wire standard). Its digest is the EIP-712 hash in
@@ -78,13 +80,29 @@ interface ISlashing {
         bytes32 previous;
     }
 
-    /// @notice A node's attestation (DESIGN section 4), EIP-712 in this contract's domain.
-    ///         `signatureHash = keccak256(OpenPGP signature bytes)`.
+    /// @notice A node's attestation (DESIGN section 4 as changed by wave 2), EIP-712 in this contract's domain:
+    ///         `Attestation(bytes32 digest,bytes32 signatureHash,uint32 signatureSize,uint64 sequence,
+    ///         uint64 attestedAt)` (one line, no space).
+    ///         `signatureHash = keccak256(OpenPGP signature bytes)` and `signatureSize` is their length: a size over
+    ///         `MAX_SIGNATURE_SIZE` is MALFORMED without the signature ({proveMalformed}), and a signature whose
+    ///         length differs from `signatureSize` is BAD_SIGNATURE ({proveBadSignature}). An honest node counts
+    ///         `sequence` up by one per attestation and never lets `attestedAt` decrease as `sequence` grows:
+    ///         two attestations breaking either rule are EQUIVOCATION ({proveEquivocation}).
     struct Attestation {
         bytes32 digest;
         bytes32 signatureHash;
+        uint32 signatureSize;
         uint64 sequence;
         uint64 attestedAt;
+    }
+
+    /// @notice Who a proof pays, and the salt of its commitment: the proof of offence `offenceId` needs
+    ///         `keccak256(abi.encode(reporter, salt, offenceId))` committed with {commitProof} in an earlier block.
+    ///         The reward goes to `reporter`, whoever sends the proof; a zero `reporter` reverts with
+    ///         {SlashingZeroAddress}.
+    struct Claim {
+        address reporter;
+        bytes32 salt;
     }
 
     /// @notice Current parameter values: times in seconds, shares in basis points of the node's stake
@@ -102,7 +120,7 @@ interface ISlashing {
     // Errors
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice An address given to the constructor or {initialize} was zero.
+    /// @notice An address given to the constructor or {initialize}, or a proof's `claim.reporter`, was zero.
     error SlashingZeroAddress();
     /// @notice Fault proofs are paused (or {pause} was called while paused).
     error SlashingPaused();
@@ -132,10 +150,17 @@ interface ISlashing {
     error SlashingOffenceConsumed(bytes32 offenceId);
     /// @notice The two attestations are identical: not an equivocation.
     error SlashingIdenticalAttestations();
-    /// @notice The two attestations have different sequence numbers: not an equivocation.
+    /// @notice The two attestations have different sequence numbers and the one with the larger sequence is not
+    ///         dated earlier (`attestedAt`) than the other: not an equivocation.
     error SlashingSequenceMismatch(uint64 sequenceA, uint64 sequenceB);
     /// @notice The two attestations were signed by different signers: not an equivocation.
     error SlashingSignerMismatch(address signerA, address signerB);
+    /// @notice No commitment `commitment` = keccak256(abi.encode(claim.reporter, claim.salt, offenceId)) was
+    ///         made with {commitProof} (or a proof of the same offence already used it).
+    error SlashingCommitmentMissing(bytes32 commitment);
+    /// @notice `commitment` was made in block `committedAt`, the current block: the proof must come in a later
+    ///         block than its commitment.
+    error SlashingCommitmentTooFresh(bytes32 commitment, uint256 committedAt);
     /// @notice Governance tried to set `param` to `value`, outside its hard bounds [`min`, `max`].
     error SlashingParamOutOfBounds(Param param, uint256 value, uint256 min, uint256 max);
 
@@ -145,10 +170,13 @@ interface ISlashing {
 
     /// @notice A fault proof was accepted: `offenceId` is consumed forever and `slashed` was taken from
     ///         `node`'s stake (bonded first, then unbonding), `reporterRewardBps` of it credited to `reporter`
-    ///         in the vault (see the vault's `StakeSlashed` of the same transaction). Emitted once per
-    ///         offenceId, ever. `digest` is the attested message digest (for EQUIVOCATION, the digest in the
-    ///         first attestation given); `detail` is the {MalformedReason} for MALFORMED, the
-    ///         `OpenPgpSignature.Status` for BAD_SIGNATURE, else 0.
+    ///         (the proof's `claim.reporter`, not necessarily its sender) in the vault (see the vault's
+    ///         `StakeSlashed` of the same transaction). Emitted once per offenceId, ever. `digest` is the attested
+    ///         message digest (for EQUIVOCATION, the digest in the first attestation given); `detail` is the
+    ///         {MalformedReason} for MALFORMED; for BAD_SIGNATURE the `OpenPgpSignature.Status`, or
+    ///         `SIGNATURE_SIZE_MISMATCH` (255) when the signature's length differs from the attested
+    ///         `signatureSize`; for EQUIVOCATION 0 (two attestations with one sequence) or 1 (`attestedAt`
+    ///         decreasing as `sequence` grows); else 0.
     event FaultProven(
         bytes32 indexed offenceId,
         address indexed node,
@@ -173,23 +201,44 @@ interface ISlashing {
 
     // ------------------------------------------------------------------------------------------------
     // Fault proofs (anyone; revert with {SlashingPaused} while paused)
+    //
+    // Commit-reveal: a watcher that found offence `offenceId` first calls {commitProof} with
+    // keccak256(abi.encode(reporter, salt, offenceId)) (reporter: the address to reward; salt: a fresh random
+    // value), then, in a later block, the prove function with `claim = Claim(reporter, salt)`. The commitment
+    // shows nothing of the offence; the reveal pays `reporter` whoever sends it, so a copy of a pending proof
+    // pays the original reporter, and a copier's own claim has no commitment from an earlier block. The
+    // commitment is deleted when its proof slashes. Offence ids: {messageOffenceId} for every message fault
+    // (MALFORMED, UNAUTHORIZED_SENDER, WRONG_ENCRYPTION, BAD_SIGNATURE: one invalid message is one offence,
+    // whatever the fault code and whichever contract decides it), and
+    // keccak256(abi.encode(uint8(FaultCode.Equivocation), node, uint64 sequence)) for EQUIVOCATION.
+    //
+    // The accused operator may report its own node: it then gets the reporter's share back, so the effective
+    // penalty of a self-report is slash * (1 - reporterRewardBps / 10_000) (half the slash at the default 50%).
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice Proves that the node that signed `attestation` (of `message`) attested a MALFORMED message.
-    /// @return offenceId keccak256(abi.encode(uint8 faultCode, node, digest)), now consumed (the same form
-    ///         for every message fault).
+    /// @notice Records `commitment` = keccak256(abi.encode(reporter, salt, offenceId)) at the current block, if it
+    ///         was not recorded before (first writer; a repeated commit is a no-op). Not paused by {pause}.
+    ///         Emits no event: the whole transaction stays under 50,000 gas (a new storage slot and the proxy's
+    ///         delegatecall take 26,800 of it); the commitment is in the calldata and in {commitmentBlock}.
+    function commitProof(bytes32 commitment) external;
+
+    /// @notice Proves that the node that signed `attestation` (of `message`) attested a MALFORMED message (the
+    ///         signature is not needed, even for {MalformedReason.SignatureTooLarge}).
+    /// @return offenceId {messageOffenceId}(node, digest), now consumed.
     /// @return slashed the amount taken from the node.
     function proveMalformed(
         Message calldata message,
         Attestation calldata attestation,
-        bytes calldata nodeSignature
+        bytes calldata nodeSignature,
+        Claim calldata claim
     ) external returns (bytes32 offenceId, uint256 slashed);
 
     /// @notice Proves UNAUTHORIZED_SENDER: `senderKey` was not a key of `from` active at `timestamp`.
     function proveUnauthorizedSender(
         Message calldata message,
         Attestation calldata attestation,
-        bytes calldata nodeSignature
+        bytes calldata nodeSignature,
+        Claim calldata claim
     ) external returns (bytes32 offenceId, uint256 slashed);
 
     /// @notice Proves WRONG_ENCRYPTION: PGP content whose `recipientKey` was not active for `to` at
@@ -199,30 +248,41 @@ interface ISlashing {
         Message calldata message,
         Attestation calldata attestation,
         bytes calldata nodeSignature,
-        bytes32 recipientActiveKey
+        bytes32 recipientActiveKey,
+        Claim calldata claim
     ) external returns (bytes32 offenceId, uint256 slashed);
 
-    /// @notice Proves BAD_SIGNATURE: `signature` (hashing to the attested signatureHash) is outside the strict
-    ///         profile, or does not verify over the digest under the primary key of `publicKey` (hashing to
-    ///         `senderKey`; RSA >= 2048 bits or NIST P-256). `detail` in {FaultProven} is the broken rule
-    ///         (`OpenPgpSignature.Status`). An EdDSA key reverts with {SlashingEd25519NeedsDispute}; a key the
-    ///         verifier cannot read reverts with the verifier's `OpenPgpKey` error.
+    /// @notice Proves BAD_SIGNATURE: `signature` hashes to the attested signatureHash and either its length differs
+    ///         from the attested `signatureSize` (`detail` = `SIGNATURE_SIZE_MISMATCH`, 255; `publicKey` is then
+    ///         not read), or it is outside the strict profile, or does not verify over the digest under the
+    ///         primary key of `publicKey` (hashing to `senderKey`; RSA >= 2048 bits or NIST P-256; `detail` is the
+    ///         broken rule, an `OpenPgpSignature.Status`). An EdDSA key reverts with
+    ///         {SlashingEd25519NeedsDispute}; a key the verifier cannot read reverts with the verifier's `OpenPgpKey`
+    ///         error. A node that serves a signature hashing to neither the attested hash nor proving anything here
+    ///         is not serving what it attested: UNAVAILABLE, for the court.
     function proveBadSignature(
         Message calldata message,
         Attestation calldata attestation,
         bytes calldata nodeSignature,
         bytes calldata signature,
-        bytes calldata publicKey
+        bytes calldata publicKey,
+        Claim calldata claim
     ) external returns (bytes32 offenceId, uint256 slashed);
 
-    /// @notice Proves EQUIVOCATION: one signer signed two different attestations with the same sequence.
-    /// @return offenceId keccak256(abi.encode(uint8(EQUIVOCATION), node, uint64 sequence)): one slash per
-    ///         node and sequence, whatever the pair and its order.
+    /// @notice Proves EQUIVOCATION by one signer's two attestations `a` and `b` (in either order) that no honest
+    ///         feed holds together: the same sequence with different contents (`detail` 0), or a larger sequence
+    ///         dated strictly earlier (`attestedAt`) than a smaller one (`detail` 1; an honest node's attestedAt
+    ///         never decreases as its sequence grows, so a node can backdate an attestation at most to the date
+    ///         of its previous one).
+    /// @return offenceId keccak256(abi.encode(uint8(EQUIVOCATION), node, uint64 sequence)), `sequence` being the
+    ///         common sequence or the larger of the two: one slash per node and sequence, whatever the pair and
+    ///         its order.
     function proveEquivocation(
         Attestation calldata a,
         bytes calldata signatureA,
         Attestation calldata b,
-        bytes calldata signatureB
+        bytes calldata signatureB,
+        Claim calldata claim
     ) external returns (bytes32 offenceId, uint256 slashed);
 
     // ------------------------------------------------------------------------------------------------
@@ -251,12 +311,25 @@ interface ISlashing {
     /// @notice Hard bounds of `param`.
     function paramBounds(Param param) external pure returns (uint256 min, uint256 max);
 
-    /// @notice The limits used to judge an attestation made at `attestedAt`: the current ones, or the most
-    ///         lenient ever configured when one of them changed less than a day (the largest state lag)
-    ///         before it, so that no parameter change makes an earlier honest attestation faulty.
+    /// @notice The limits used to judge an attestation made at `attestedAt`: those in force at `attestedAt`
+    ///         (from the history of limit changes, found by binary search), or, when `attestedAt` is less than
+    ///         `LIMIT_CHANGE_WINDOW` (one day, the largest state lag) after the change that set them, the most
+    ///         lenient of every limit in force during the window before that change (nodes may not have seen
+    ///         it yet). So no change makes an honest attestation faulty, and a limit raised later does not make
+    ///         an earlier fault unprovable.
     function effectiveLimits(
         uint64 attestedAt
     ) external view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew);
+
+    /// @notice Largest `signatureSize` a node may attest (4096 bytes): a larger one is MALFORMED.
+    function MAX_SIGNATURE_SIZE() external view returns (uint256);
+
+    /// @notice {FaultProven.detail} of a BAD_SIGNATURE proven by a signature length differing from the attested
+    ///         `signatureSize` (255, outside the `OpenPgpSignature.Status` values).
+    function SIGNATURE_SIZE_MISMATCH() external view returns (uint8);
+
+    /// @notice The block in which `commitment` was recorded by {commitProof}, or 0 (never, or used by its proof).
+    function commitmentBlock(bytes32 commitment) external view returns (uint256);
 
     /// @notice Whether `offenceId` was consumed.
     function isOffenceConsumed(bytes32 offenceId) external view returns (bool);

@@ -15,7 +15,7 @@ library PushTypedData {
     );
 
     bytes32 internal constant ATTESTATION_TYPEHASH = keccak256(
-        "Attestation(bytes32 digest,bytes32 signatureHash,uint64 sequence,uint64 attestedAt)"
+        "Attestation(bytes32 digest,bytes32 signatureHash,uint32 signatureSize,uint64 sequence,uint64 attestedAt)"
     );
 
     bytes32 internal constant REPORT_TYPEHASH = keccak256(

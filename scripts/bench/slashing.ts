@@ -5,7 +5,9 @@
 // The main keys are sent by a watcher that has reported before and not yet claimed (its reward balance in the
 // vault is non-zero); the `.firstReward` keys by an account credited for the first time, which costs the
 // vault a new storage slot (about 17,000 gas more).
-import { MaxUint256, Wallet, getBytes } from "ethers";
+// Every proof is the reveal of a commitment (commit-reveal): the commit (`commitProof`, measured once) is mined
+// in its own block, one more block is mined, and the figure of each prove* key is the reveal alone.
+import { AbiCoder, MaxUint256, Wallet, getBytes, hexlify, keccak256, randomBytes } from "ethers";
 import type { ContractTransactionResponse, Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import * as openpgp from "openpgp";
@@ -116,6 +118,7 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
     const a: Attestation = {
       digest: messageDigest(m),
       signatureHash: signatureHashOf(signature),
+      signatureSize: signature.length,
       sequence,
       attestedAt: m.timestamp,
     };
@@ -133,6 +136,20 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
   };
 
   const out: Record<string, number> = {};
+  const coder = AbiCoder.defaultAbiCoder();
+  const messageOffence = (node: Wallet, a: Attestation): string =>
+    keccak256(coder.encode(["address", "bytes32"], [node.address, a.digest]));
+  // Commits to `offenceId` for `reporter` (sent by `reporter`), mines one more block, returns the claim.
+  const claimOf = async (reporter: Signer, offenceId: string) => {
+    const claim = { reporter: await reporter.getAddress(), salt: hexlify(randomBytes(32)) };
+    const commitment = keccak256(
+      coder.encode(["address", "bytes32", "bytes32"], [claim.reporter, claim.salt, offenceId]),
+    );
+    const gas = await gasOf(slashing.connect(reporter).commitProof(commitment));
+    if (out.commitProof === undefined) out.commitProof = gas;
+    await ethers.provider.send("evm_mine", []);
+    return claim;
+  };
   // Measures `send` twice on fresh nodes: as the watcher (main key) and as a first-time reporter.
   const both = async (label: string, send: (reporter: Signer) => Promise<number>): Promise<void> => {
     out[label] = await send(watcher);
@@ -143,20 +160,28 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
     const node = await registerNode();
     const m = await message(await vectorKey("p256"), { version: 2 });
     const { a, nodeSignature } = await attest(node, m, new Uint8Array([0xc2]));
-    await slashing.connect(watcher).proveMalformed(m, a, nodeSignature);
+    await slashing
+      .connect(watcher)
+      .proveMalformed(m, a, nodeSignature, await claimOf(watcher, messageOffence(node, a)));
   }
 
   await both("proveMalformed", async (r) => {
     const node = await registerNode();
     const m = await message(await vectorKey("p256"), { contentSize: 100_000 });
     const { a, nodeSignature } = await attest(node, m, new Uint8Array([0xc2]));
-    return gasOf(slashing.connect(r).proveMalformed(m, a, nodeSignature));
+    return gasOf(
+      slashing.connect(r).proveMalformed(m, a, nodeSignature, await claimOf(r, messageOffence(node, a))),
+    );
   });
   await both("proveUnauthorizedSender", async (r) => {
     const node = await registerNode();
     const m = await message(await vectorKey("p256"));
     const { a, nodeSignature } = await attest(node, m, new Uint8Array([0xc2]));
-    return gasOf(slashing.connect(r).proveUnauthorizedSender(m, a, nodeSignature));
+    return gasOf(
+      slashing
+        .connect(r)
+        .proveUnauthorizedSender(m, a, nodeSignature, await claimOf(r, messageOffence(node, a))),
+    );
   });
   {
     // the sender's key exists but was revoked long ago: the key record is read in full
@@ -169,7 +194,9 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
     const m = await message(key);
     const { a, nodeSignature } = await attest(node, m, new Uint8Array([0xc2]));
     out["proveUnauthorizedSender.revokedKey"] = await gasOf(
-      slashing.connect(watcher).proveUnauthorizedSender(m, a, nodeSignature),
+      slashing
+        .connect(watcher)
+        .proveUnauthorizedSender(m, a, nodeSignature, await claimOf(watcher, messageOffence(node, a))),
     );
   }
   await both("proveWrongEncryption", async (r) => {
@@ -179,7 +206,11 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
       recipientKey: ethers.id("x"),
     });
     const { a, nodeSignature } = await attest(node, m, new Uint8Array([0xc2]));
-    return gasOf(slashing.connect(r).proveWrongEncryption(m, a, nodeSignature, ZERO_BYTES32));
+    return gasOf(
+      slashing
+        .connect(r)
+        .proveWrongEncryption(m, a, nodeSignature, ZERO_BYTES32, await claimOf(r, messageOffence(node, a))),
+    );
   });
   for (const [name, label] of [
     ["p256", "proveBadSignatureP256"],
@@ -190,7 +221,18 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
       const node = await registerNode();
       const { key, m, sig } = await signed(name, true);
       const { a, nodeSignature } = await attest(node, m, sig);
-      return gasOf(slashing.connect(r).proveBadSignature(m, a, nodeSignature, sig, key.publicKey));
+      return gasOf(
+        slashing
+          .connect(r)
+          .proveBadSignature(
+            m,
+            a,
+            nodeSignature,
+            sig,
+            key.publicKey,
+            await claimOf(r, messageOffence(node, a)),
+          ),
+      );
     });
   }
   {
@@ -210,7 +252,16 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
     });
     const { a, nodeSignature } = await attest(node, m, sig);
     out["proveBadSignatureRsa2048.issuerMismatch"] = await gasOf(
-      slashing.connect(watcher).proveBadSignature(m, a, nodeSignature, sig, key.publicKey),
+      slashing
+        .connect(watcher)
+        .proveBadSignature(
+          m,
+          a,
+          nodeSignature,
+          sig,
+          key.publicKey,
+          await claimOf(watcher, messageOffence(node, a)),
+        ),
     );
   }
   await both("proveEquivocation", async (r) => {
@@ -220,7 +271,9 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
     const m2 = await message(key, { to: operator.address });
     const x = await attest(node, m1, new Uint8Array([0xc2]), 5n);
     const y = await attest(node, m2, new Uint8Array([0xc2]), 5n);
-    return gasOf(slashing.connect(r).proveEquivocation(x.a, x.nodeSignature, y.a, y.nodeSignature));
+    const offenceId = keccak256(coder.encode(["uint8", "address", "uint64"], [5, node.address, 5n]));
+    const claim = await claimOf(r, offenceId);
+    return gasOf(slashing.connect(r).proveEquivocation(x.a, x.nodeSignature, y.a, y.nodeSignature, claim));
   });
 
   // Quorum report signed by 3 of 4 validators (equal stake) against a storage node.

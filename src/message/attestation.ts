@@ -6,11 +6,11 @@ import type { Attestation, AttestationDomain, SignedAttestation } from "./types"
 /**
  * EIP-712 attestations (DESIGN section 4, fixed): domain {name: "Push Nodes", version: "1", chainId,
  * verifyingContract: the slashing contract}; type
- * `Attestation(bytes32 digest,bytes32 signatureHash,uint64 sequence,uint64 attestedAt)`.
+ * `Attestation(bytes32 digest,bytes32 signatureHash,uint32 signatureSize,uint64 sequence,uint64 attestedAt)`.
  */
 
 export const ATTESTATION_TYPE =
-  "Attestation(bytes32 digest,bytes32 signatureHash,uint64 sequence,uint64 attestedAt)";
+  "Attestation(bytes32 digest,bytes32 signatureHash,uint32 signatureSize,uint64 sequence,uint64 attestedAt)";
 export const ATTESTATION_TYPEHASH = keccak256(toUtf8Bytes(ATTESTATION_TYPE));
 export const NODES_DOMAIN_NAME = "Push Nodes";
 export const NODES_DOMAIN_VERSION = "1";
@@ -19,6 +19,7 @@ export const ATTESTATION_TYPES: Record<string, TypedDataField[]> = {
   Attestation: [
     { name: "digest", type: "bytes32" },
     { name: "signatureHash", type: "bytes32" },
+    { name: "signatureSize", type: "uint32" },
     { name: "sequence", type: "uint64" },
     { name: "attestedAt", type: "uint64" },
   ],
@@ -68,6 +69,7 @@ export function attestationStructHash(a: Attestation): string {
       { type: "bytes32", value: ATTESTATION_TYPEHASH },
       { type: "bytes32", value: a.digest },
       { type: "bytes32", value: a.signatureHash },
+      { type: "uint", bits: 32, value: a.signatureSize },
       { type: "uint", bits: 64, value: a.sequence },
       { type: "uint", bits: 64, value: a.attestedAt },
     ]),
@@ -80,7 +82,13 @@ export function attestationDigest(a: Attestation, d: AttestationDomain, structHa
 }
 
 function plain(a: Attestation): Attestation {
-  return { digest: a.digest, signatureHash: a.signatureHash, sequence: a.sequence, attestedAt: a.attestedAt };
+  return {
+    digest: a.digest,
+    signatureHash: a.signatureHash,
+    signatureSize: a.signatureSize,
+    sequence: a.sequence,
+    attestedAt: a.attestedAt,
+  };
 }
 
 /** Signs an attestation with a node's signer (any ethers Signer: Wallet, Hardhat account, ...). */
@@ -119,6 +127,7 @@ export function sameAttestation(a: Attestation, b: Attestation): boolean {
   return (
     a.digest.toLowerCase() === b.digest.toLowerCase() &&
     a.signatureHash.toLowerCase() === b.signatureHash.toLowerCase() &&
+    a.signatureSize === b.signatureSize &&
     a.sequence === b.sequence &&
     a.attestedAt === b.attestedAt
   );
@@ -144,5 +153,43 @@ export function detectEquivocation(
     signer: signerA,
     sequence: a.sequence,
     reason: `${signerA} signed two different ${what} with sequence ${a.sequence}`,
+  };
+}
+
+export interface NonMonotonicFault {
+  code: "NON_MONOTONIC";
+  signer: string;
+  /** The attestation with the lower sequence (and the later attestedAt). */
+  earlier: { sequence: bigint; attestedAt: bigint };
+  /** The attestation with the higher sequence (and the earlier attestedAt). */
+  later: { sequence: bigint; attestedAt: bigint };
+  reason: string;
+}
+
+/**
+ * attestedAt must never decrease as the sequence grows in a node's feed: two attestations by the same
+ * signer, on the same deployment, where the higher sequence carries the earlier attestedAt, are a fault
+ * (EQUIVOCATION class: the node signed two statements about its feed that cannot both be true). Returns
+ * the fault (whatever the order of `a` and `b`), or null when the pair is no proof.
+ */
+export function detectNonMonotonic(
+  a: SignedAttestation,
+  b: SignedAttestation,
+  d: AttestationDomain,
+): NonMonotonicFault | null {
+  if (a.sequence === b.sequence) return null;
+  const [lo, hi] = a.sequence < b.sequence ? [a, b] : [b, a];
+  if (hi.attestedAt >= lo.attestedAt) return null;
+  const signerA = recoverAttestationSigner(lo, d);
+  const signerB = recoverAttestationSigner(hi, d);
+  if (signerA === null || signerB === null || signerA !== signerB) return null;
+  return {
+    code: "NON_MONOTONIC",
+    signer: signerA,
+    earlier: { sequence: lo.sequence, attestedAt: lo.attestedAt },
+    later: { sequence: hi.sequence, attestedAt: hi.attestedAt },
+    reason:
+      `${signerA} attested sequence ${hi.sequence} at ${hi.attestedAt}, before sequence ${lo.sequence} ` +
+      `at ${lo.attestedAt}`,
   };
 }

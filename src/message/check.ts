@@ -5,7 +5,14 @@ import { messageDigest } from "./digest";
 import { CheckContextError } from "./errors";
 import { keyHashOf } from "./pgp-key";
 import { provableOnChain, verifyDigestSignature } from "./pgp-sign";
-import { ContentType, Encryption, MESSAGE_VERSION, ZERO_ADDRESS, ZERO_BYTES32 } from "./types";
+import {
+  ContentType,
+  Encryption,
+  MAX_SIGNATURE_SIZE,
+  MESSAGE_VERSION,
+  ZERO_ADDRESS,
+  ZERO_BYTES32,
+} from "./types";
 import type { Attestation, Envelope } from "./types";
 
 /**
@@ -16,11 +23,16 @@ import type { Attestation, Envelope } from "./types";
  * gets a provable fault when there is one):
  *   1. MALFORMED, provable, in this order: VERSION (not 1), FROM_ZERO, TO_ZERO, FROM_EQUALS_TO,
  *      CONTENT_TYPE (> 4), ENCRYPTION (> 1), CONTENT_SIZE (contentSize > maxContentSize),
- *      CLOCK_SKEW (|timestamp - attestedAt| > maxClockSkew; without an attestation, against ctx.now).
+ *      CLOCK_SKEW (|timestamp - attestedAt| > maxClockSkew; without an attestation, against ctx.now),
+ *      SIGNATURE_SIZE (the attestation's signatureSize, or without an attestation the signature's length,
+ *      is over MAX_SIGNATURE_SIZE: proven from the attestation alone, the signature is not revealed; the
+ *      contract's MalformedReason.SignatureTooLarge, checked last there too).
  *   2. UNAUTHORIZED_SENDER, provable: SENDER_KEY_INACTIVE (senderKey not active for `from` at timestamp).
  *   3. WRONG_ENCRYPTION, provable: RECIPIENT_KEY_INACTIVE (PGP, recipientKey not active for `to` at
  *      timestamp), PLAINTEXT_TO_KEYED_RECIPIENT (plaintext, `to` had an active key at timestamp).
- *   4. BAD_SIGNATURE: SIGNATURE (verifyDigestSignature fails). Provable when the profile or the
+ *   4. BAD_SIGNATURE: SIGNATURE_SIZE_MISMATCH (with an attestation: the signature, whose bytes hash to the
+ *      attested signatureHash, is not signatureSize bytes long; provable by revealing it, whatever the key),
+ *      then SIGNATURE (verifyDigestSignature fails). Provable when the profile or the
  *      arithmetic fails and the sender key is RSA or P-256; Ed25519 and openpgp.js-only refusals go to
  *      a dispute.
  *   5. Envelope consistency, not provable on chain (the content is not part of the typed struct):
@@ -47,10 +59,12 @@ export type FaultRule =
   | "CONTENT_TYPE"
   | "ENCRYPTION"
   | "CONTENT_SIZE"
+  | "SIGNATURE_SIZE"
   | "CLOCK_SKEW"
   | "SENDER_KEY_INACTIVE"
   | "RECIPIENT_KEY_INACTIVE"
   | "PLAINTEXT_TO_KEYED_RECIPIENT"
+  | "SIGNATURE_SIZE_MISMATCH"
   | "SIGNATURE"
   | "CONTENT_SIZE_MISMATCH"
   | "CONTENT_HASH_MISMATCH"
@@ -174,6 +188,14 @@ export async function checkMessage(
     const what = attestation ? "attestedAt" : "the node's clock";
     return malformed("CLOCK_SKEW", `timestamp is ${skew} s from ${what}, more than ${p.maxClockSkew} s`);
   }
+  const signatureSize = attestation?.signatureSize ?? m.signature.length;
+  if (signatureSize > MAX_SIGNATURE_SIZE) {
+    const what = attestation ? "the attested signatureSize" : "the signature";
+    return malformed(
+      "SIGNATURE_SIZE",
+      `${what} is ${signatureSize} bytes, over the limit of ${MAX_SIGNATURE_SIZE}`,
+    );
+  }
 
   const lagged = async (owner: string, keyHash: string): Promise<boolean> => {
     if (attestation === undefined) return false;
@@ -236,6 +258,14 @@ export async function checkMessage(
   }
 
   // 4. BAD_SIGNATURE
+  if (attestation !== undefined && m.signature.length !== attestation.signatureSize) {
+    return done({
+      code: "BAD_SIGNATURE",
+      rule: "SIGNATURE_SIZE_MISMATCH",
+      reason: `the signature is ${m.signature.length} bytes, the attestation says signatureSize ${attestation.signatureSize}`,
+      provable: true,
+    });
+  }
   const senderKeyBytes = await keyBytes(ctx.keys, m.senderKey);
   const digest = messageDigest(m);
   const verdict = await verifyDigestSignature(getBytes(digest), m.signature, senderKeyBytes);

@@ -33,6 +33,8 @@ export interface EnvelopeJson {
 export interface SignedAttestationJson {
   digest: string;
   signatureHash: string;
+  /** uint32 as a JSON integer. */
+  signatureSize: number;
   sequence: string;
   attestedAt: string;
   signature: string;
@@ -55,17 +57,25 @@ export const ENVELOPE_FIELDS = [...MESSAGE_FIELDS, "content", "signature"] as co
 export const SIGNED_ATTESTATION_FIELDS = [
   "digest",
   "signatureHash",
+  "signatureSize",
   "sequence",
   "attestedAt",
   "signature",
 ] as const;
 
-/** Generous cap on the signature field: a v4 RSA-4096 packet is about 560 bytes. */
-export const MAX_SIGNATURE_BYTES = 4096;
+/**
+ * Cap on the signature field when decoding (a v4 RSA-4096 packet is about 560 bytes). Larger than the
+ * protocol's MAX_SIGNATURE_SIZE (4096), so that a node can refuse an oversize signature as MALFORMED
+ * (422, a rule of checkMessage) rather than as a schema error, and a watcher can still read the message
+ * a faulty node attested with one.
+ */
+export const MAX_SIGNATURE_BYTES = 64 * 1024;
 
 export interface DecodeOptions {
   /** Refuse content longer than this many bytes before decoding it (a node passes its limit). */
   maxContentBytes?: number;
+  /** Refuse a signature longer than this many bytes before decoding it (default MAX_SIGNATURE_BYTES). */
+  maxSignatureBytes?: number;
 }
 
 /** The typed Message part of an envelope (drops content and signature). */
@@ -121,7 +131,7 @@ export function decodeEnvelope(json: unknown, options: DecodeOptions = {}): Enve
     recipientKey: s.bytes32(o.recipientKey, "recipientKey"),
     previous: s.bytes32(o.previous, "previous"),
     content: s.base64(o.content, "content", options.maxContentBytes),
-    signature: s.base64(o.signature, "signature", MAX_SIGNATURE_BYTES),
+    signature: s.base64(o.signature, "signature", options.maxSignatureBytes ?? MAX_SIGNATURE_BYTES),
   };
 }
 
@@ -139,6 +149,7 @@ export function encodeSignedAttestation(a: SignedAttestation): SignedAttestation
   return {
     digest: a.digest,
     signatureHash: a.signatureHash,
+    signatureSize: a.signatureSize,
     sequence: a.sequence.toString(),
     attestedAt: a.attestedAt.toString(),
     signature: a.signature,
@@ -152,6 +163,7 @@ export function decodeSignedAttestation(json: unknown): SignedAttestation {
   return {
     digest: s.bytes32(o.digest, "digest"),
     signatureHash: s.bytes32(o.signatureHash, "signatureHash"),
+    signatureSize: s.uint32(o.signatureSize, "signatureSize"),
     sequence: s.uint64(o.sequence, "sequence"),
     attestedAt: s.uint64(o.attestedAt, "attestedAt"),
     signature: s.hexBytes(o.signature, "signature", 65),
@@ -160,7 +172,13 @@ export function decodeSignedAttestation(json: unknown): SignedAttestation {
 
 /** The unsigned part of a signed attestation. */
 export function attestationOf(a: Attestation): Attestation {
-  return { digest: a.digest, signatureHash: a.signatureHash, sequence: a.sequence, attestedAt: a.attestedAt };
+  return {
+    digest: a.digest,
+    signatureHash: a.signatureHash,
+    signatureSize: a.signatureSize,
+    sequence: a.sequence,
+    attestedAt: a.attestedAt,
+  };
 }
 
 function parseJson(text: string): unknown {

@@ -40,9 +40,10 @@ export {
   signAttestation,
   recoverAttestationSigner,
   sameAttestation,
+  detectNonMonotonic,
   detectEquivocation,
 } from "./attestation";
-export type { EquivocationFault } from "./attestation";
+export type { EquivocationFault, NonMonotonicFault } from "./attestation";
 export { SignatureProfileError } from "./pgp-packets";
 export type { ProfileViolationCode, Subpacket } from "./pgp-packets";
 export { parsePrimaryKey, keyHashOf, PK_RSA, PK_ECDSA, PK_ED25519, HASH_SHA256 } from "./pgp-key";

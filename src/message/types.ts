@@ -40,6 +40,13 @@ export const UINT8_MAX = 0xff;
 export const UINT32_MAX = 0xffff_ffff;
 export const UINT64_MAX = (1n << 64n) - 1n;
 
+/**
+ * Largest OpenPGP signature (bytes) a valid message may carry: the Slashing contract's MAX_SIGNATURE_SIZE.
+ * A node refuses a larger one (MALFORMED); an attestation committing to a larger `signatureSize` is a
+ * MALFORMED fault the contract proves without the signature being revealed.
+ */
+export const MAX_SIGNATURE_SIZE = 4096;
+
 /** The typed Message that is hashed with EIP-712 (domain "Push Chat" v1, no chainId). */
 export interface Message {
   /** uint8; 1 is the only valid value. */
@@ -79,6 +86,8 @@ export interface Attestation {
   digest: string;
   /** bytes32: keccak256 of the OpenPGP signature packet bytes. */
   signatureHash: string;
+  /** uint32: byte length of the OpenPGP signature; at most MAX_SIGNATURE_SIZE for a valid message. */
+  signatureSize: number;
   /** uint64: position in the node's feed, counting up by one. */
   sequence: bigint;
   /** uint64: seconds since the epoch, when the node accepted the message. */

@@ -28,11 +28,12 @@ import {
   messageDigest,
   signatureHashOf,
 } from "../message";
-import type { Attestation, AttestationDomain, CheckParams, SignedAttestation } from "../message";
+import type { Attestation, AttestationDomain, CheckParams, Envelope, SignedAttestation } from "../message";
 import type { FeedPageJson, HealthJson, SubmitResponse } from "./api";
 import { assertFaultInjectionAllowed, faultClassList } from "./faults";
 import type { FaultClass } from "./faults";
-import { NODE_MIGRATIONS, NodeStore } from "./store";
+import { AttestedAtMovedError, NODE_MIGRATIONS, NodeStore } from "./store";
+import type { AppendResult } from "./store";
 
 export const NODE_DB_FILE = "pushnode.sqlite";
 export const DEFAULT_FEED_LIMIT = 100;
@@ -79,6 +80,8 @@ export interface PushNodeOptions {
   headStatusMaxAgeMs?: number;
   /** RPC per-attempt timeout in ms (default 10000). */
   rpcTimeoutMs?: number;
+  /** The node's clock in unix seconds (default: the system clock); tests set it back. */
+  clock?: () => bigint;
   logger?: Logger;
 }
 
@@ -135,6 +138,11 @@ export class PushNode {
     registerRpcMetrics(this.metrics, rpc, "pushnode_rpc");
   }
 
+  /** The node's clock, unix seconds. */
+  now(): bigint {
+    return this.opts.clock ? this.opts.clock() : nowSec();
+  }
+
   get metricsRegistry(): MetricsRegistry {
     return this.metrics;
   }
@@ -189,7 +197,7 @@ export class PushNode {
   // ------------------------------------------------------------ readiness
 
   /** Whether the node may attest now, and if not, the HTTP status and the sentence to answer. */
-  readiness(now: bigint = nowSec()): Readiness {
+  readiness(now: bigint = this.now()): Readiness {
     const f = this.index.freshness();
     if (!f)
       return { ok: false, status: 503, reason: "The node has not read the chain yet; try again shortly." };
@@ -245,7 +253,7 @@ export class PushNode {
 
   /** Validates, attests and stores an envelope (JSON body). Throws HttpError with a sentence. */
   async submit(body: unknown): Promise<{ status: number; response: SubmitResponse }> {
-    const now = nowSec();
+    const now = this.now();
     const ready = this.readiness(now);
     if (!ready.ok) {
       this.refused.inc({ reason: ready.status === 403 ? "NOT_ACTIVE" : "NOT_READY" });
@@ -274,54 +282,45 @@ export class PushNode {
     const held = this.store.findMessage(digest, signatureHash);
     if (held) return { status: 200, response: this.response(held, true, null) };
 
-    let result;
-    try {
-      result = await checkMessage(envelope, undefined, { keys: this.index, params, now });
-    } catch (e) {
-      if (e instanceof CheckContextError) {
-        this.log.error("chain index inconsistent", { error: e.message });
-        throw new HttpError(503, `The node's chain index is inconsistent (${e.message}); try again later.`);
-      }
-      throw e;
-    }
+    // attestedAt = max(last attestedAt in the feed, now): never decreasing along the feed, even when the
+    // clock was set back. The message is validated at the attestedAt it will carry; if another message got a
+    // later attestedAt meanwhile, it is validated again at that time.
+    let appended: AppendResult | undefined;
     let acceptedFault: string | undefined;
-    if (!result.ok) {
-      if (this.accepts.has(result.code)) {
-        acceptedFault = result.code;
-        this.log.warn("fault injection: accepting an invalid message", {
-          code: result.code,
-          rule: result.rule,
+    for (let attempt = 0; appended === undefined; attempt++) {
+      const attestedAt = this.store.nextAttestedAt(this.now());
+      acceptedFault = await this.validate(envelope, params, attestedAt, digest);
+      const cid = await cidOf(envelope.content);
+      const equivocate = this.accepts.has("EQUIVOCATION");
+      try {
+        appended = this.store.append({
+          envelope,
           digest,
+          signatureHash,
+          cid,
+          attestedAt,
+          acceptedFault,
+          sequenceFor: (position, last, sequenceAt) =>
+            equivocate && position % 2n === 0n ? sequenceAt(position - 1n) : last + 1n,
+          sign: (a) => this.sign(a),
         });
-      } else {
-        this.refused.inc({ reason: result.code });
-        throw new HttpError(422, `Message refused: ${result.code} (${result.rule}): ${result.reason}.`, {
-          code: result.code,
-          rule: result.rule,
-        });
+      } catch (e) {
+        if (!(e instanceof AttestedAtMovedError)) throw e;
+        if (attempt >= 4) {
+          this.refused.inc({ reason: "BUSY" });
+          throw new HttpError(503, "The node is attesting many messages at once; try again shortly.");
+        }
       }
     }
-    const cid = await cidOf(envelope.content);
-    const equivocate = this.accepts.has("EQUIVOCATION");
-    const appended = this.store.append({
-      envelope,
-      digest,
-      signatureHash,
-      cid,
-      attestedAt: now,
-      acceptedFault,
-      sequenceFor: (position, last, sequenceAt) =>
-        equivocate && position % 2n === 0n ? sequenceAt(position - 1n) : last + 1n,
-      sign: (a) => this.sign(a),
-    });
     if (!appended.duplicate) {
-      const reused = equivocate && appended.item.position % 2n === 0n;
+      const reused = this.accepts.has("EQUIVOCATION") && appended.item.position % 2n === 0n;
       this.accepted.inc({ fault: acceptedFault ?? (reused ? "EQUIVOCATION" : "none") });
       this.log.info("attested", {
         position: appended.item.position,
         sequence: appended.item.attestation.sequence,
         digest,
-        cid,
+        cid: appended.item.cid,
+        attestedAt: appended.item.attestation.attestedAt,
         ...(acceptedFault ? { acceptedFault } : {}),
       });
     }
@@ -329,6 +328,42 @@ export class PushNode {
       status: appended.duplicate ? 200 : 201,
       response: this.response(appended.item, appended.duplicate, appended.acceptedFault),
     };
+  }
+
+  /**
+   * checkMessage at `attestedAt`. Returns undefined for a valid message, the fault code when fault injection
+   * accepts it, or throws the HttpError refusing it (422 with the fault code and rule).
+   */
+  private async validate(
+    envelope: Envelope,
+    params: CheckParams,
+    attestedAt: bigint,
+    digest: string,
+  ): Promise<string | undefined> {
+    let result;
+    try {
+      result = await checkMessage(envelope, undefined, { keys: this.index, params, now: attestedAt });
+    } catch (e) {
+      if (e instanceof CheckContextError) {
+        this.log.error("chain index inconsistent", { error: e.message });
+        throw new HttpError(503, `The node's chain index is inconsistent (${e.message}); try again later.`);
+      }
+      throw e;
+    }
+    if (result.ok) return undefined;
+    if (this.accepts.has(result.code)) {
+      this.log.warn("fault injection: accepting an invalid message", {
+        code: result.code,
+        rule: result.rule,
+        digest,
+      });
+      return result.code;
+    }
+    this.refused.inc({ reason: result.code });
+    throw new HttpError(422, `Message refused: ${result.code} (${result.rule}): ${result.reason}.`, {
+      code: result.code,
+      rule: result.rule,
+    });
   }
 
   private response(
@@ -364,7 +399,7 @@ export class PushNode {
   }
 
   health(): HealthJson {
-    const now = nowSec();
+    const now = this.now();
     const ready = this.readiness(now);
     const f = this.index.freshness();
     const rec = this.index.node(this.address);

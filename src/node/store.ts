@@ -6,6 +6,11 @@
  * (synchronously, with the signer key in memory) and inserts the row in ONE IMMEDIATE transaction. The
  * attestation leaves the process only after that transaction committed, so a crash either loses an
  * attestation nobody has seen or keeps it: a sequence is never signed twice and never skipped.
+ *
+ * attestedAt never decreases along the feed (a later sequence with an earlier attestedAt is a provable
+ * fault): inside the same transaction the row is refused when the caller's attestedAt is below the last
+ * row's, so a clock set back (even across a restart: the feed on disk is the record) cannot make the node
+ * sign such a pair. The caller asks {@link NodeStore.nextAttestedAt} for the time to validate with.
  */
 import type { Migration, Database } from "../store/sqlite";
 import { KvStore, transaction } from "../store/sqlite";
@@ -40,6 +45,20 @@ export const NODE_MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: "attestations commit to the signature size",
+    up: (db) => {
+      const rows = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM feed").get();
+      if ((rows?.n ?? 0) > 0)
+        throw new Error(
+          `This data directory holds ${rows?.n} attestations signed under the previous Attestation type ` +
+            "(without signatureSize), which the Slashing contract no longer reads: start the node with a new " +
+            "data directory.",
+        );
+      db.exec("ALTER TABLE feed ADD COLUMN signature_size INTEGER NOT NULL DEFAULT 0");
+    },
+  },
 ];
 
 interface FeedRow {
@@ -47,6 +66,7 @@ interface FeedRow {
   sequence: number;
   digest: string;
   signature_hash: string;
+  signature_size: number;
   attested_at: number;
   attestation_signature: string;
   envelope: string;
@@ -65,6 +85,10 @@ export interface AppendInput {
   digest: string;
   signatureHash: string;
   cid: string;
+  /**
+   * The attestation time, from {@link NodeStore.nextAttestedAt}. If another row was appended meanwhile with
+   * a later attestedAt, append refuses (AttestedAtMovedError) and the caller validates again.
+   */
   attestedAt: bigint;
   /** The fault class accepted under fault injection, or undefined for a valid message. */
   acceptedFault?: string;
@@ -94,6 +118,17 @@ export class NodeIdentityError extends Error {
   }
 }
 
+/** The feed's last attestedAt moved past the time a message was validated with: validate it again. */
+export class AttestedAtMovedError extends Error {
+  constructor(
+    readonly attestedAt: bigint,
+    readonly last: bigint,
+  ) {
+    super(`the feed's last attestedAt is ${last}, after ${attestedAt}; validate the message again`);
+    this.name = "AttestedAtMovedError";
+  }
+}
+
 export class NodeStore {
   private readonly kv: KvStore;
   private readonly s;
@@ -108,12 +143,16 @@ export class NodeStore {
       head: db.prepare<[], { p: number | null; s: number | null }>(
         "SELECT MAX(position) AS p, MAX(sequence) AS s FROM feed",
       ),
+      lastAttestedAt: db.prepare<[], { t: number }>(
+        "SELECT attested_at AS t FROM feed ORDER BY position DESC LIMIT 1",
+      ),
       page: db.prepare<[number, number], FeedRow>(
         "SELECT * FROM feed WHERE position > ? ORDER BY position LIMIT ?",
       ),
       insert: db.prepare(
-        "INSERT INTO feed (position, sequence, digest, signature_hash, attested_at, attestation_signature, " +
-          "envelope, cid, sender, recipient, accepted_fault, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO feed (position, sequence, digest, signature_hash, signature_size, attested_at, " +
+          "attestation_signature, envelope, cid, sender, recipient, accepted_fault, received_at) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       insertContent: db.prepare("INSERT INTO content (cid, bytes) VALUES (?, ?) ON CONFLICT(cid) DO NOTHING"),
       content: db.prepare<[string], { bytes: Buffer }>("SELECT bytes FROM content WHERE cid = ?"),
@@ -150,6 +189,18 @@ export class NodeStore {
     return { position: BigInt(r?.p ?? 0), sequence: BigInt(r?.s ?? 0) };
   }
 
+  /** attestedAt of the last feed row, or null when the feed is empty. */
+  lastAttestedAt(): bigint | null {
+    const r = this.s.lastAttestedAt.get();
+    return r === undefined ? null : BigInt(r.t);
+  }
+
+  /** The attestedAt a message accepted now gets: max(last attestedAt in the feed, now). Never decreases. */
+  nextAttestedAt(now: bigint): bigint {
+    const last = this.lastAttestedAt();
+    return last !== null && last > now ? last : now;
+  }
+
   /** The feed item already holding this exact message (same digest and signature), if any. */
   findMessage(digest: string, signatureHash: string): FeedItem | undefined {
     const row = this.s.byMessage.get(digest, signatureHash);
@@ -166,6 +217,8 @@ export class NodeStore {
       if (existing) {
         return { item: this.toItem(existing), duplicate: true, acceptedFault: existing.accepted_fault };
       }
+      const last = this.lastAttestedAt();
+      if (last !== null && last > input.attestedAt) throw new AttestedAtMovedError(input.attestedAt, last);
       const head = this.head();
       const position = head.position + 1n;
       const sequence = input.sequenceFor(position, head.sequence, (p) => {
@@ -176,6 +229,7 @@ export class NodeStore {
       const attestation = input.sign({
         digest: input.digest,
         signatureHash: input.signatureHash,
+        signatureSize: input.envelope.signature.length,
         sequence,
         attestedAt: input.attestedAt,
       });
@@ -187,6 +241,7 @@ export class NodeStore {
         Number(sequence),
         input.digest,
         input.signatureHash,
+        attestation.signatureSize,
         Number(input.attestedAt),
         attestation.signature,
         JSON.stringify(stored),
@@ -245,6 +300,7 @@ export class NodeStore {
     return decodeSignedAttestation({
       digest: r.digest,
       signatureHash: r.signature_hash,
+      signatureSize: r.signature_size,
       sequence: String(r.sequence),
       attestedAt: String(r.attested_at),
       signature: r.attestation_signature,

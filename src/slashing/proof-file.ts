@@ -3,19 +3,26 @@
 //
 //   { "fault": "MALFORMED" | "UNAUTHORIZED_SENDER" | "WRONG_ENCRYPTION" | "BAD_SIGNATURE",
 //     "message": { the 11 Message fields; numbers as JSON numbers or decimal strings },
-//     "attestation": { "digest", "signatureHash", "sequence", "attestedAt", "signature" (the node's, 65 bytes) },
+//     "attestation": { "digest", "signatureHash", "signatureSize", "sequence", "attestedAt",
+//                      "signature" (the node's, 65 bytes) },
 //     "recipientActiveKey": "0x..32 bytes"   (WRONG_ENCRYPTION of plaintext: the recipient's key active then),
 //     "signature": "0x.." or base64           (BAD_SIGNATURE: the OpenPGP signature packet),
 //     "publicKey": "0x.." or base64 }         (BAD_SIGNATURE: the sender's registered key bytes)
 //   { "fault": "EQUIVOCATION", "attestations": [ {attestation}, {attestation} ] }
+//     (the same sequence with different contents, or attestedAt going back as the sequence grows)
 //
+// Every proof is sent by commit-reveal: `commitProof(keccak256(abi.encode(reporter, salt, offenceId)))`, then,
+// in a later block, the prove function with the claim (reporter, salt) as its last argument.
 // An envelope (the message library's JSON, with "content" and "signature") is accepted as "message"; its
 // "signature" then serves BAD_SIGNATURE. The message is read leniently (a MALFORMED message may break the
 // envelope schema): only the ABI types are enforced.
-import { AbiCoder, getAddress, getBytes, isHexString, keccak256 } from "ethers";
+import { AbiCoder, getAddress, getBytes, hexlify, isHexString, keccak256 } from "ethers";
+import { randomBytes } from "node:crypto";
 import { attestationDigest } from "../message";
 import type { Attestation, AttestationDomain, Message } from "../message";
 import { recoverAddress } from "ethers";
+
+const coder = AbiCoder.defaultAbiCoder();
 
 export const FAULTS = [
   "MALFORMED",
@@ -41,6 +48,24 @@ export interface SignedAttestationInput extends Attestation {
   signature: string;
 }
 
+/** `ISlashing.Claim`: the reporter rewarded, and the salt of its commitment. */
+export interface Claim {
+  reporter: string;
+  salt: string;
+}
+
+/** A claim for `reporter` with a fresh random 32-byte salt. */
+export function newClaim(reporter: string): Claim {
+  return { reporter: getAddress(reporter), salt: hexlify(randomBytes(32)) };
+}
+
+/** keccak256(abi.encode(reporter, salt, offenceId)): what `commitProof` records. */
+export function commitmentOf(claim: Claim, offenceId: string): string {
+  return keccak256(
+    coder.encode(["address", "bytes32", "bytes32"], [getAddress(claim.reporter), claim.salt, offenceId]),
+  );
+}
+
 /** What `fault:prove` sends: the Slashing function, its arguments, and what it expects to happen. */
 export interface ProofCall {
   fault: FaultName;
@@ -50,10 +75,14 @@ export interface ProofCall {
     | "proveWrongEncryption"
     | "proveBadSignature"
     | "proveEquivocation";
+  /** The arguments, the claim last. */
   args: unknown[];
   /** The node the attestation(s) recover to, on this deployment's domain. */
   node: string;
   offenceId: string;
+  claim: Claim;
+  /** commitmentOf(claim, offenceId): to commit in an earlier block than the proof. */
+  commitment: string;
 }
 
 /** A proof file that cannot be used; the message is one sentence naming the field. */
@@ -129,6 +158,7 @@ export function attestationFromJson(v: unknown, where = "attestation"): SignedAt
   return {
     digest: bytes32(a.digest, `${where}.digest`),
     signatureHash: bytes32(a.signatureHash, `${where}.signatureHash`),
+    signatureSize: Number(uint(a.signatureSize, 32, `${where}.signatureSize`)),
     sequence: uint(a.sequence, 64, `${where}.sequence`),
     attestedAt: uint(a.attestedAt, 64, `${where}.attestedAt`),
     signature: signature.toLowerCase(),
@@ -136,7 +166,13 @@ export function attestationFromJson(v: unknown, where = "attestation"): SignedAt
 }
 
 function plain(a: SignedAttestationInput): Attestation {
-  return { digest: a.digest, signatureHash: a.signatureHash, sequence: a.sequence, attestedAt: a.attestedAt };
+  return {
+    digest: a.digest,
+    signatureHash: a.signatureHash,
+    signatureSize: a.signatureSize,
+    sequence: a.sequence,
+    attestedAt: a.attestedAt,
+  };
 }
 
 /** The signer of `a` on `domain`, or a sentence saying the signature is unusable. */
@@ -148,11 +184,9 @@ export function signerOf(a: SignedAttestationInput, domain: AttestationDomain, w
   }
 }
 
-const coder = AbiCoder.defaultAbiCoder();
-
-/** keccak256(abi.encode(uint8 faultCode, node, digest)): the offence of a message fault. */
-export function messageOffenceId(faultCode: number, node: string, digest: string): string {
-  return keccak256(coder.encode(["uint8", "address", "bytes32"], [faultCode, node, digest]));
+/** keccak256(abi.encode(node, digest)): the offence of a message, whichever fault proves it. */
+export function messageOffenceId(node: string, digest: string): string {
+  return keccak256(coder.encode(["address", "bytes32"], [node, digest]));
 }
 
 /** keccak256(abi.encode(uint8(EQUIVOCATION), node, uint64 sequence)). */
@@ -165,8 +199,22 @@ export function evidenceOffenceId(faultCode: number, node: string, evidenceHash:
   return keccak256(coder.encode(["uint8", "address", "bytes32"], [faultCode, node, evidenceHash]));
 }
 
-/** Reads a proof file and builds the Slashing call for the deployment whose attestation domain is `domain`. */
-export function proofCall(json: unknown, domain: AttestationDomain): ProofCall {
+/**
+ * Reads a proof file and builds the Slashing call for the deployment whose attestation domain is `domain`,
+ * with `claim` (reporter and salt) as its last argument.
+ */
+export function proofCall(json: unknown, domain: AttestationDomain, claim: Claim): ProofCall {
+  const c = proofCallParts(json, domain);
+  const bound = { reporter: getAddress(claim.reporter), salt: bytes32(claim.salt, "salt") };
+  return {
+    ...c,
+    args: [...c.args, bound],
+    claim: bound,
+    commitment: commitmentOf(bound, c.offenceId),
+  };
+}
+
+function proofCallParts(json: unknown, domain: AttestationDomain): Omit<ProofCall, "claim" | "commitment"> {
   const f = obj(json, "The proof file");
   const fault = f.fault;
   if (typeof fault !== "string" || !(FAULTS as readonly string[]).includes(fault.toUpperCase()))
@@ -180,19 +228,29 @@ export function proofCall(json: unknown, domain: AttestationDomain): ProofCall {
       attestationFromJson(list[1], "attestations[1]"),
     ];
     const node = signerOf(a, domain, "attestations[0]");
+    let sequence = a.sequence;
+    if (a.sequence !== b.sequence) {
+      const [lo, hi] = a.sequence < b.sequence ? [a, b] : [b, a];
+      if (hi.attestedAt >= lo.attestedAt)
+        fail(
+          `"attestations" have sequences ${a.sequence} and ${b.sequence} and attestedAt does not go back: ` +
+            "no equivocation (same sequence, or a later sequence attested earlier, is needed).",
+        );
+      sequence = hi.sequence;
+    }
     return {
       fault: name,
       method: "proveEquivocation",
       args: [plain(a), a.signature, plain(b), b.signature],
       node,
-      offenceId: equivocationOffenceId(node, a.sequence),
+      offenceId: equivocationOffenceId(node, sequence),
     };
   }
   const message = messageFromJson(f.message);
   const a = attestationFromJson(f.attestation);
   const node = signerOf(a, domain, "attestation");
   const base = [message, plain(a), a.signature];
-  const offenceId = messageOffenceId(FAULT_CODES[name], node, a.digest);
+  const offenceId = messageOffenceId(node, a.digest);
   switch (name) {
     case "MALFORMED":
       return { fault: name, method: "proveMalformed", args: base, node, offenceId };
@@ -208,10 +266,11 @@ export function proofCall(json: unknown, domain: AttestationDomain): ProofCall {
     default: {
       const sigSource = f.signature ?? obj(f.message, "message").signature;
       if (sigSource === undefined) fail(`BAD_SIGNATURE needs "signature" (the OpenPGP signature packet).`);
-      if (f.publicKey === undefined)
-        fail(`BAD_SIGNATURE needs "publicKey" (the sender's registered key bytes).`);
       const signature = bytesOf(sigSource, "signature");
-      const publicKey = bytesOf(f.publicKey, "publicKey");
+      // A signature whose length is not the attested signatureSize is proven without the key.
+      if (f.publicKey === undefined && signature.length === a.signatureSize)
+        fail(`BAD_SIGNATURE needs "publicKey" (the sender's registered key bytes).`);
+      const publicKey = f.publicKey === undefined ? new Uint8Array() : bytesOf(f.publicKey, "publicKey");
       return {
         fault: name,
         method: "proveBadSignature",

@@ -8,19 +8,27 @@ import { Interface } from "ethers";
 const MESSAGE =
   "(uint8 version,address from,address to,uint64 timestamp,uint8 contentType,uint8 encryption," +
   "bytes32 contentHash,uint32 contentSize,bytes32 senderKey,bytes32 recipientKey,bytes32 previous)";
-const ATTESTATION = "(bytes32 digest,bytes32 signatureHash,uint64 sequence,uint64 attestedAt)";
+const ATTESTATION =
+  "(bytes32 digest,bytes32 signatureHash,uint32 signatureSize,uint64 sequence,uint64 attestedAt)";
+/** `ISlashing.Claim`: who is rewarded, and the salt of the commitment (commit-reveal). */
+const CLAIM = "(address reporter,bytes32 salt)";
 
 export const SLASHING_FRAGMENTS = [
-  `function proveMalformed(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature) returns (bytes32 offenceId, uint256 slashed)`,
-  `function proveUnauthorizedSender(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature) returns (bytes32 offenceId, uint256 slashed)`,
-  `function proveWrongEncryption(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature, bytes32 recipientActiveKey) returns (bytes32 offenceId, uint256 slashed)`,
-  `function proveBadSignature(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature, bytes signature, bytes publicKey) returns (bytes32 offenceId, uint256 slashed)`,
-  `function proveEquivocation(${ATTESTATION} a, bytes signatureA, ${ATTESTATION} b, bytes signatureB) returns (bytes32 offenceId, uint256 slashed)`,
+  `function proveMalformed(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature, ${CLAIM} claim) returns (bytes32 offenceId, uint256 slashed)`,
+  `function proveUnauthorizedSender(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature, ${CLAIM} claim) returns (bytes32 offenceId, uint256 slashed)`,
+  `function proveWrongEncryption(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature, bytes32 recipientActiveKey, ${CLAIM} claim) returns (bytes32 offenceId, uint256 slashed)`,
+  `function proveBadSignature(${MESSAGE} message, ${ATTESTATION} attestation, bytes nodeSignature, bytes signature, bytes publicKey, ${CLAIM} claim) returns (bytes32 offenceId, uint256 slashed)`,
+  `function proveEquivocation(${ATTESTATION} a, bytes signatureA, ${ATTESTATION} b, bytes signatureB, ${CLAIM} claim) returns (bytes32 offenceId, uint256 slashed)`,
+  "function commitProof(bytes32 commitment)",
+  "function commitmentBlock(bytes32 commitment) view returns (uint256)",
+  "function MAX_SIGNATURE_SIZE() view returns (uint256)",
+  "function messageOffenceId(address node, bytes32 digest) pure returns (bytes32)",
   "function isOffenceConsumed(bytes32 offenceId) view returns (bool)",
   "function effectiveLimits(uint64 attestedAt) view returns (uint256 stateLag, uint256 maxContentSize, uint256 maxClockSkew)",
   "function nodeRegistry() view returns (address)",
   "function keyRegistry() view returns (address)",
   "function paused() view returns (bool)",
+  "event ProofCommitted(bytes32 indexed commitment, uint256 blockNumber)",
   "event FaultProven(bytes32 indexed offenceId, address indexed node, uint8 indexed faultCode, address reporter, bytes32 digest, uint8 detail, uint256 slashed)",
   "error SlashingZeroAddress()",
   "error SlashingInvalidNodeSignature()",
@@ -35,6 +43,8 @@ export const SLASHING_FRAGMENTS = [
   "error SlashingIdenticalAttestations()",
   "error SlashingSequenceMismatch(uint64 sequenceA, uint64 sequenceB)",
   "error SlashingSignerMismatch(address signerA, address signerB)",
+  "error SlashingCommitmentMissing(bytes32 commitment)",
+  "error SlashingCommitmentTooFresh(bytes32 commitment, uint256 committedAt)",
 ] as const;
 
 /** Errors of libraries and OpenZeppelin bases that a proof may revert with. */

@@ -49,7 +49,7 @@ import { DEV_CHAINS } from "./config";
 import { createValidatorMetrics } from "./metrics";
 import { useNativeKeccak } from "./native-hash";
 import type { ValidatorMetrics } from "./metrics";
-import { buildEquivocationProof, buildMessageProof } from "./proofs";
+import { buildEquivocationProof, buildMessageProof, newClaim } from "./proofs";
 import type { Proof } from "./proofs";
 import { PROOF_STATES, ValidatorStore } from "./store";
 import type { Anomaly, ProofRow, ProofState, StoredAttestation } from "./store";
@@ -748,7 +748,10 @@ export class ValidatorService {
     if (count) anomaly("replayed", `position ${p.position} served again`, p.position);
   }
 
-  /** Stores a genuine attestation and records an equivocation proof if it conflicts with one held. */
+  /**
+   * Stores a genuine attestation and records an equivocation proof if it conflicts with one held: the same
+   * sequence with other contents, or attestedAt going back as the sequence grows (non-monotonic).
+   */
   private recordAttestation(
     n: IndexedNode,
     position: bigint,
@@ -763,34 +766,61 @@ export class ValidatorService {
       structHash: structHashOf(a),
       digest: a.digest,
       signatureHash: a.signatureHash,
+      signatureSize: a.signatureSize,
       attestedAt: a.attestedAt,
       signature: a.signature,
       verdict,
     };
     const others = [
       ...this.store.attestationsAt(n.node, a.sequence),
-      ...fx.attestations.filter((o) => o.sequence === a.sequence),
+      ...fx.attestations.filter((o) => o.node === n.node && o.sequence === a.sequence),
     ].filter((o) => o.structHash !== stored.structHash);
+    const outOfOrder =
+      fx.attestations.find((o) => o.node === n.node && outOfOrderPair(o, stored)) ??
+      this.store.outOfOrderWith(n.node, a.sequence, a.attestedAt);
     if (!fx.attestations.some((o) => o.sequence === a.sequence && o.structHash === stored.structHash))
       fx.attestations.push(stored);
     if (others.length > 0) {
       const first = others[0];
-      const proof = buildEquivocationProof(n.node, toSigned(first), a);
-      if (!fx.proofs.some((p) => p.offenceId === proof.offenceId)) {
-        fx.proofs.push(proof);
-        fx.reasons.set(
-          proof.offenceId,
-          `node signed two attestations with sequence ${a.sequence} (positions ${first.position} and ${position})`,
-        );
-        fx.counts.push(() => this.metrics.faults.inc({ code: "EQUIVOCATION", provable: "true" }));
-        this.log.warn("fault found", {
-          node: n.node,
-          code: "EQUIVOCATION",
-          sequence: a.sequence,
-          positions: [first.position, position],
-        });
-      }
+      this.addEquivocation(
+        n,
+        first,
+        a,
+        `node signed two attestations with sequence ${a.sequence} (positions ${first.position} and ${position})`,
+        fx,
+      );
     }
+    if (outOfOrder !== undefined) {
+      this.addEquivocation(
+        n,
+        outOfOrder,
+        a,
+        `attestedAt went back: sequence ${outOfOrder.sequence} attested at ${outOfOrder.attestedAt} ` +
+          `(position ${outOfOrder.position}), sequence ${a.sequence} at ${a.attestedAt} (position ${position})`,
+        fx,
+      );
+    }
+  }
+
+  private addEquivocation(
+    n: IndexedNode,
+    first: StoredAttestation,
+    a: SignedAttestation,
+    reason: string,
+    fx: PageEffects,
+  ): void {
+    const proof = buildEquivocationProof(n.node, toSigned(first), a, newClaim(this.address));
+    if (fx.proofs.some((p) => p.offenceId === proof.offenceId)) return;
+    fx.proofs.push(proof);
+    fx.reasons.set(proof.offenceId, reason);
+    fx.counts.push(() => this.metrics.faults.inc({ code: "EQUIVOCATION", provable: "true" }));
+    this.log.warn("fault found", {
+      node: n.node,
+      code: "EQUIVOCATION",
+      sequence: proof.sequence,
+      sequences: [first.sequence, a.sequence],
+      reason,
+    });
   }
 
   /**
@@ -906,13 +936,15 @@ export class ValidatorService {
         );
       }
     }
-    // The contract judges with effectiveLimits(attestedAt), at least as lenient as the current parameters.
+    // The contract judges with effectiveLimits(attestedAt), the limits in force then. (SIGNATURE_SIZE
+    // depends on no parameter, and its envelope may carry a signature other than the one attested.)
     const limits = await this.limitsFor(att.attestedAt);
     const p0 = this.params as CheckParams;
     if (
-      limits.stateLag !== p0.stateLag ||
-      limits.maxClockSkew !== p0.maxClockSkew ||
-      limits.maxContentSize !== p0.maxContentSize
+      f.rule !== "SIGNATURE_SIZE" &&
+      (limits.stateLag !== p0.stateLag ||
+        limits.maxClockSkew !== p0.maxClockSkew ||
+        limits.maxContentSize !== p0.maxContentSize)
     ) {
       f = await this.recheck(envelope, att, limits);
       if (f === null) return "valid";
@@ -976,6 +1008,7 @@ export class ValidatorService {
       node: n.node,
       envelope,
       attestation: att,
+      claim: newClaim(this.address),
       recipientActiveKey,
       senderPublicKey,
     });
@@ -996,6 +1029,9 @@ export class ValidatorService {
           digest: p.digest,
           sequence: p.sequence,
           reason: fx.reasons.get(p.offenceId) ?? p.faultCode,
+          reporter: p.claim.reporter,
+          salt: p.claim.salt,
+          commitment: p.commitment,
           visibleAt,
         });
         if (isNew) added.push(p.offenceId);
@@ -1157,10 +1193,19 @@ function structHashOf(a: SignedAttestation): string {
   return attestationStructHash(a);
 }
 
+/** Whether two attestations of one node break "attestedAt never decreases as the sequence grows". */
+function outOfOrderPair(a: StoredAttestation, b: StoredAttestation): boolean {
+  return (
+    (a.sequence < b.sequence && a.attestedAt > b.attestedAt) ||
+    (a.sequence > b.sequence && a.attestedAt < b.attestedAt)
+  );
+}
+
 function toSigned(a: StoredAttestation): SignedAttestation {
   return {
     digest: a.digest,
     signatureHash: a.signatureHash,
+    signatureSize: a.signatureSize,
     sequence: a.sequence,
     attestedAt: a.attestedAt,
     signature: a.signature,

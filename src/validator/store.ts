@@ -4,9 +4,12 @@
  * - `feeds`: per node, the last feed position fully processed (the cursor);
  * - `attestations`: every attestation a node signed that the validator saw, by (node, sequence, struct
  *   hash), so that a second, different attestation with the same sequence is caught even after a restart;
- * - `proofs`: one row per offenceId with the proof calldata and its state machine
- *       found -> simulated -> sent(txHash, nonce) -> mined | consumed | rejected
- *   (`final` = 1 once the outcome is at the confirmation depth, or cannot change);
+ * - `proofs`: one row per offenceId with the proof calldata, its claim (reporter, salt) and commitment, and
+ *   its state machine (commit-reveal, see submitter.ts and docs/validator-proofs.md)
+ *       found -> committing(commitTxHash) -> committed(commitBlock) -> simulated -> sent(txHash, nonce)
+ *             -> mined | consumed | rejected
+ *   (`final` = 1 once the outcome is at the confirmation depth, or cannot change). The salt is written with
+ *   the proof, in the page's transaction, before any commitment is sent: it is never lost;
  * - `proof_log`: every state change of a proof, for audits;
  * - `anomalies`: what lying or failing feeds did (gaps, reordering, forged items, content mismatches...).
  *
@@ -17,9 +20,12 @@
 import { openDatabase, transaction } from "../store/sqlite";
 import type { Database, Migration } from "../store/sqlite";
 
-export type ProofState = "found" | "simulated" | "sent" | "mined" | "consumed" | "rejected";
+export type ProofState =
+  "found" | "committing" | "committed" | "simulated" | "sent" | "mined" | "consumed" | "rejected";
 export const PROOF_STATES: readonly ProofState[] = [
   "found",
+  "committing",
+  "committed",
   "simulated",
   "sent",
   "mined",
@@ -91,6 +97,65 @@ export const MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: "attestations commit to signatureSize; proofs by commit-reveal",
+    up: (db) => {
+      const held = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM attestations").get()?.n ?? 0;
+      const open =
+        db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM proofs WHERE final = 0").get()?.n ?? 0;
+      if (held > 0 || open > 0)
+        throw new Error(
+          `This data directory holds ${held} attestations and ${open} open proofs made under the previous ` +
+            "Attestation type and proof calls (without signatureSize and without a claim), which the Slashing " +
+            "contract no longer takes: start the validator with a new data directory.",
+        );
+      db.exec(`
+        ALTER TABLE attestations ADD COLUMN signature_size INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX attestations_time ON attestations (node, attested_at);
+        DROP INDEX proofs_open;
+        ALTER TABLE proofs RENAME TO proofs_v1;
+        CREATE TABLE proofs (
+          offence_id TEXT PRIMARY KEY NOT NULL,
+          node TEXT NOT NULL,
+          fault_code TEXT NOT NULL,
+          method TEXT NOT NULL,
+          data TEXT NOT NULL,
+          digest TEXT NOT NULL,
+          seq TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          reporter TEXT NOT NULL,
+          salt TEXT NOT NULL,
+          commitment TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN
+            ('found','committing','committed','simulated','sent','mined','consumed','rejected')),
+          final INTEGER NOT NULL DEFAULT 0,
+          commit_tx_hash TEXT,
+          commit_nonce INTEGER,
+          commit_raw_tx TEXT,
+          commit_block_number INTEGER,
+          commit_block_hash TEXT,
+          tx_hash TEXT,
+          nonce INTEGER,
+          raw_tx TEXT,
+          block_number INTEGER,
+          block_hash TEXT,
+          detail TEXT,
+          found_at INTEGER NOT NULL,
+          visible_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO proofs (offence_id, node, fault_code, method, data, digest, seq, reason, reporter, salt,
+          commitment, state, final, tx_hash, nonce, raw_tx, block_number, block_hash, detail, found_at,
+          visible_at, updated_at)
+          SELECT offence_id, node, fault_code, method, data, digest, seq, reason, '', '', '', state, final,
+          tx_hash, nonce, raw_tx, block_number, block_hash, detail, found_at, visible_at, updated_at
+          FROM proofs_v1;
+        DROP TABLE proofs_v1;
+        CREATE INDEX proofs_open ON proofs (final, state);
+      `);
+    },
+  },
 ];
 
 /** uint64 sequences as fixed-width decimal text, so that SQL ordering is numeric ordering. */
@@ -106,6 +171,7 @@ export interface StoredAttestation {
   structHash: string;
   digest: string;
   signatureHash: string;
+  signatureSize: number;
   attestedAt: bigint;
   signature: string;
   verdict: string;
@@ -120,8 +186,20 @@ export interface ProofRow {
   digest: string;
   sequence: bigint;
   reason: string;
+  /** The claim: the reporter the reward goes to, and the salt of the commitment. */
+  reporter: string;
+  salt: string;
+  /** keccak256(abi.encode(reporter, salt, offenceId)). */
+  commitment: string;
   state: ProofState;
   final: boolean;
+  /** The commitProof transaction (signed and stored before it is broadcast). */
+  commitTxHash: string | null;
+  commitNonce: number | null;
+  commitRawTx: string | null;
+  /** Where the commitment is on chain (read from the receipt, or from commitmentBlock). */
+  commitBlockNumber: number | null;
+  commitBlockHash: string | null;
   txHash: string | null;
   nonce: number | null;
   rawTx: string | null;
@@ -143,6 +221,9 @@ export interface NewProof {
   digest: string;
   sequence: bigint;
   reason: string;
+  reporter: string;
+  salt: string;
+  commitment: string;
   visibleAt: number;
 }
 
@@ -162,8 +243,16 @@ interface ProofDbRow {
   digest: string;
   seq: string;
   reason: string;
+  reporter: string;
+  salt: string;
+  commitment: string;
   state: ProofState;
   final: number;
+  commit_tx_hash: string | null;
+  commit_nonce: number | null;
+  commit_raw_tx: string | null;
+  commit_block_number: number | null;
+  commit_block_hash: string | null;
   tx_hash: string | null;
   nonce: number | null;
   raw_tx: string | null;
@@ -173,6 +262,34 @@ interface ProofDbRow {
   found_at: number;
   visible_at: number;
   updated_at: number;
+}
+
+interface AttestationDbRow {
+  node: string;
+  seq: string;
+  struct_hash: string;
+  position: string;
+  digest: string;
+  signature_hash: string;
+  signature_size: number;
+  attested_at: string;
+  signature: string;
+  verdict: string;
+}
+
+function toAttestation(r: AttestationDbRow): StoredAttestation {
+  return {
+    node: r.node,
+    position: BigInt(r.position),
+    sequence: BigInt(r.seq),
+    structHash: r.struct_hash,
+    digest: r.digest,
+    signatureHash: r.signature_hash,
+    signatureSize: r.signature_size,
+    attestedAt: BigInt(r.attested_at),
+    signature: r.signature,
+    verdict: r.verdict,
+  };
 }
 
 function toProof(r: ProofDbRow): ProofRow {
@@ -185,8 +302,16 @@ function toProof(r: ProofDbRow): ProofRow {
     digest: r.digest,
     sequence: BigInt(r.seq),
     reason: r.reason,
+    reporter: r.reporter,
+    salt: r.salt,
+    commitment: r.commitment,
     state: r.state,
     final: r.final === 1,
+    commitTxHash: r.commit_tx_hash,
+    commitNonce: r.commit_nonce,
+    commitRawTx: r.commit_raw_tx,
+    commitBlockNumber: r.commit_block_number,
+    commitBlockHash: r.commit_block_hash,
     txHash: r.tx_hash,
     nonce: r.nonce,
     rawTx: r.raw_tx,
@@ -202,6 +327,11 @@ function toProof(r: ProofDbRow): ProofRow {
 /** Fields a state change may set besides the state. `undefined` keeps the stored value, `null` clears it. */
 export interface ProofUpdate {
   final?: boolean;
+  commitTxHash?: string | null;
+  commitNonce?: number | null;
+  commitRawTx?: string | null;
+  commitBlockNumber?: number | null;
+  commitBlockHash?: string | null;
   txHash?: string | null;
   nonce?: number | null;
   rawTx?: string | null;
@@ -267,7 +397,7 @@ export class ValidatorStore {
     this.db
       .prepare(
         "INSERT OR IGNORE INTO attestations (node, seq, struct_hash, position, digest, signature_hash, " +
-          "attested_at, signature, verdict, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "signature_size, attested_at, signature, verdict, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       )
       .run(
         a.node,
@@ -276,6 +406,7 @@ export class ValidatorStore {
         seqKey(a.position),
         a.digest,
         a.signatureHash,
+        a.signatureSize,
         seqKey(a.attestedAt),
         a.signature,
         a.verdict,
@@ -286,32 +417,26 @@ export class ValidatorStore {
 
   attestationsAt(node: string, sequence: bigint): StoredAttestation[] {
     return this.db
-      .prepare<
-        [string, string],
-        {
-          node: string;
-          seq: string;
-          struct_hash: string;
-          position: string;
-          digest: string;
-          signature_hash: string;
-          attested_at: string;
-          signature: string;
-          verdict: string;
-        }
-      >("SELECT * FROM attestations WHERE node = ? AND seq = ? ORDER BY seen_at, struct_hash")
+      .prepare<[string, string], AttestationDbRow>(
+        "SELECT * FROM attestations WHERE node = ? AND seq = ? ORDER BY seen_at, struct_hash",
+      )
       .all(node, seqKey(sequence))
-      .map((r) => ({
-        node: r.node,
-        position: BigInt(r.position),
-        sequence: BigInt(r.seq),
-        structHash: r.struct_hash,
-        digest: r.digest,
-        signatureHash: r.signature_hash,
-        attestedAt: BigInt(r.attested_at),
-        signature: r.signature,
-        verdict: r.verdict,
-      }));
+      .map(toAttestation);
+  }
+
+  /**
+   * A stored attestation of `node` that, with one at (`sequence`, `attestedAt`), breaks the rule that
+   * attestedAt never decreases as the sequence grows: a lower sequence attested later, or a higher sequence
+   * attested earlier (the first seen), or undefined.
+   */
+  outOfOrderWith(node: string, sequence: bigint, attestedAt: bigint): StoredAttestation | undefined {
+    const r = this.db
+      .prepare<[string, string, string, string, string], AttestationDbRow>(
+        "SELECT * FROM attestations WHERE node = ? AND " +
+          "((seq < ? AND attested_at > ?) OR (seq > ? AND attested_at < ?)) ORDER BY seen_at, seq LIMIT 1",
+      )
+      .get(node, seqKey(sequence), seqKey(attestedAt), seqKey(sequence), seqKey(attestedAt));
+    return r && toAttestation(r);
   }
 
   /** The lowest feed position of `node` attested at or after `t` (to re-validate after a reorg). */
@@ -340,8 +465,9 @@ export class ValidatorStore {
     const now = this.now();
     const r = this.db
       .prepare(
-        "INSERT OR IGNORE INTO proofs (offence_id, node, fault_code, method, data, digest, seq, reason, state, " +
-          "final, found_at, visible_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'found', 0, ?, ?, ?)",
+        "INSERT OR IGNORE INTO proofs (offence_id, node, fault_code, method, data, digest, seq, reason, " +
+          "reporter, salt, commitment, state, final, found_at, visible_at, updated_at) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'found', 0, ?, ?, ?)",
       )
       .run(
         p.offenceId,
@@ -352,6 +478,9 @@ export class ValidatorStore {
         p.digest,
         seqKey(p.sequence),
         p.reason,
+        p.reporter,
+        p.salt,
+        p.commitment,
         now,
         p.visibleAt,
         now,
@@ -399,12 +528,18 @@ export class ValidatorStore {
     this.atomically(() => {
       this.db
         .prepare(
-          "UPDATE proofs SET state = ?, final = ?, tx_hash = ?, nonce = ?, raw_tx = ?, block_number = ?, " +
-            "block_hash = ?, detail = ?, updated_at = ? WHERE offence_id = ?",
+          "UPDATE proofs SET state = ?, final = ?, commit_tx_hash = ?, commit_nonce = ?, commit_raw_tx = ?, " +
+            "commit_block_number = ?, commit_block_hash = ?, tx_hash = ?, nonce = ?, raw_tx = ?, " +
+            "block_number = ?, block_hash = ?, detail = ?, updated_at = ? WHERE offence_id = ?",
         )
         .run(
           state,
           pick(u.final, before.final) ? 1 : 0,
+          pick(u.commitTxHash, before.commitTxHash),
+          pick(u.commitNonce, before.commitNonce),
+          pick(u.commitRawTx, before.commitRawTx),
+          pick(u.commitBlockNumber, before.commitBlockNumber),
+          pick(u.commitBlockHash, before.commitBlockHash),
           pick(u.txHash, before.txHash),
           pick(u.nonce, before.nonce),
           pick(u.rawTx, before.rawTx),
@@ -414,8 +549,11 @@ export class ValidatorStore {
           this.now(),
           offenceId,
         );
-      if (before.state !== state || u.txHash !== undefined)
-        this.logProof(offenceId, before.state, state, pick(u.txHash, before.txHash), u.detail ?? null);
+      if (before.state !== state || u.txHash !== undefined || u.commitTxHash !== undefined) {
+        const tx =
+          state === "committing" ? pick(u.commitTxHash, before.commitTxHash) : pick(u.txHash, before.txHash);
+        this.logProof(offenceId, before.state, state, tx, u.detail ?? null);
+      }
     });
   }
 
@@ -445,13 +583,22 @@ export class ValidatorStore {
       .map((r) => ({ from: r.from_state, to: r.to_state, txHash: r.tx_hash, detail: r.detail }));
   }
 
-  /** Every transaction hash this validator ever signed (for tests and audits). */
+  /** Every proof transaction hash this validator ever signed (for tests and audits). */
   sentTransactions(): string[] {
+    return this.loggedTransactions("sent");
+  }
+
+  /** Every commitProof transaction hash this validator ever signed. */
+  commitTransactions(): string[] {
+    return this.loggedTransactions("committing");
+  }
+
+  private loggedTransactions(state: "sent" | "committing"): string[] {
     return this.db
-      .prepare<[], { tx_hash: string }>(
-        "SELECT DISTINCT tx_hash FROM proof_log WHERE tx_hash IS NOT NULL AND to_state = 'sent' ORDER BY tx_hash",
+      .prepare<[string], { tx_hash: string }>(
+        "SELECT DISTINCT tx_hash FROM proof_log WHERE tx_hash IS NOT NULL AND to_state = ? ORDER BY tx_hash",
       )
-      .all()
+      .all(state)
       .map((r) => r.tx_hash);
   }
 

@@ -1,24 +1,36 @@
 /**
- * Sends fault proofs, one at a time, through the state machine kept in SQLite (store.ts):
+ * Sends fault proofs, one at a time, by commit-reveal, through the state machine kept in SQLite (store.ts):
  *
- *   found ──(offence not consumed, eth_call succeeds)──> simulated ──(signed, persisted, broadcast)──> sent
+ *   found ──(not consumed; eth_call of the proof fails only for the missing commitment)──> committing
+ *   committing(commitProof signed, persisted, broadcast) ──receipt status 1──> committed(commit block)
+ *   committed ──(commit block at the confirmation depth; eth_call succeeds)──> simulated
+ *   simulated ──(proof signed, persisted, broadcast)──> sent
  *   sent ──receipt status 1──> mined        sent ──reverted, offence consumed by someone else──> consumed
- *   found|simulated ──offence already consumed / eth_call reverts OffenceConsumed──> consumed
- *   found|simulated ──eth_call reverts with any other error──> rejected (never sent)
+ *   any open state ──offence already consumed / eth_call reverts OffenceConsumed──> consumed
+ *   found|committed ──eth_call reverts with any other error──> rejected (never sent)
+ *
+ * The claim (reporter = this watcher's address, a random salt) and the commitment
+ * keccak256(abi.encode(reporter, salt, offenceId)) are in the proof's row since it was found (written in the
+ * same transaction as the page that found it), so the salt is on disk before any commitment is sent.
  *
  * Rules that make restarts (kill -9 included) and races safe:
- * - `isOffenceConsumed` is read right before every broadcast (first send and re-broadcast alike);
- * - every proof is simulated with eth_call (and eth_estimateGas) just before it is signed: a proof the chain
- *   would reject is never sent;
- * - the signed transaction (hash, nonce, raw bytes) is committed to SQLite BEFORE it is broadcast, so a
- *   crash right after broadcasting leaves a `sent` row whose fate is looked up by hash on restart: a
- *   receipt settles it; a pending transaction is waited for; otherwise the offence status and the account
- *   nonce decide between re-broadcasting the very same bytes (same hash: never a second transaction) and
- *   signing anew (only when that nonce was used by another transaction, so the first can never be mined);
+ * - `isOffenceConsumed` is read right before every broadcast (commit and proof, first send and re-broadcast);
+ * - a commitment already on chain (`commitmentBlock`) is never sent again: a restart that finds a
+ *   `committing` row looks the transaction up by hash, then the commitment on chain, and only signs a new
+ *   commitProof when its nonce went to another transaction and the commitment is not there;
+ * - the proof is sent only once its commitment is at the confirmation depth, in an earlier block (the
+ *   contract refuses a proof mined in the commitment's block), and simulated with eth_call just before it is
+ *   signed: a proof the chain would reject is never sent;
+ * - every signed transaction (hash, nonce, raw bytes) is committed to SQLite BEFORE it is broadcast, so a
+ *   crash right after broadcasting leaves a row whose fate is looked up by hash on restart: a receipt
+ *   settles it; a pending transaction is waited for; otherwise the offence status and the account nonce
+ *   decide between re-broadcasting the very same bytes (same hash: never a second transaction) and signing
+ *   anew (only when that nonce was used by another transaction, so the first can never be mined);
  * - a proof that reverts on chain is never retried: if the offence is consumed (another validator won the
  *   race) it is recorded as `consumed`, otherwise as `rejected`;
  * - outcomes become final at the confirmation depth; until then a reorg that removes the transaction (or
- *   the other validator's) sends the proof back to `found`.
+ *   the other validator's, or the commitment) sends the proof back to `found`, which recommits only if the
+ *   commitment is not on chain.
  */
 import { Transaction, getAddress } from "ethers";
 import type { Wallet } from "ethers";
@@ -53,16 +65,35 @@ export interface SubmitterOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Find out what would happen (consumed? simulation?) but never sign or send: proofs stop at `simulated`. */
   dryRun?: boolean;
-  /** Test hook, called at the points a crash is most delicate ("sent-persisted", "broadcast"). */
+  /**
+   * Test hook, called at the points a crash is most delicate: "commit-persisted", "commit-broadcast",
+   * "committed" (the commitment's receipt read, before the proof), "sent-persisted", "broadcast".
+   */
   crashPoint?: (point: string) => void;
 }
 
 /** The outcome of an eth_call of a proof. */
 export type Simulation =
-  { ok: true } | { ok: false; kind: "consumed" | "paused" | "rejected"; error: string; errorName?: string };
+  | { ok: true }
+  | {
+      ok: false;
+      kind: "consumed" | "paused" | "uncommitted" | "rejected";
+      error: string;
+      errorName?: string;
+    };
 
-/** Errors that only say "not now": keep the proof and try again later. */
-const TRANSIENT_ERRORS = new Set(["EnforcedPause", "ReentrancyGuardReentrantCall"]);
+/**
+ * Errors that only say "not now": keep the proof and try again later (SlashingCommitmentTooFresh: the call
+ * ran in the commitment's block; the next block takes it).
+ */
+const TRANSIENT_ERRORS = new Set([
+  "EnforcedPause",
+  "ReentrancyGuardReentrantCall",
+  "SlashingCommitmentTooFresh",
+]);
+
+/** The revert of a proof that passed every check but has no commitment on chain yet. */
+const UNCOMMITTED = "SlashingCommitmentMissing";
 
 /** Decodes a revert of the Slashing contract into a name and a sentence. */
 export function describeRevert(data: string | undefined): { name?: string; text: string } {
@@ -95,6 +126,13 @@ interface RpcReceipt {
   transactionHash: string;
 }
 
+/** A transaction signed and ready to persist, then broadcast. */
+interface SignedTx {
+  hash: string;
+  nonce: number;
+  raw: string;
+}
+
 export class ProofSubmitter {
   private readonly log: Logger;
   private readonly address: string;
@@ -107,6 +145,7 @@ export class ProofSubmitter {
     this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
+  /** The watcher's address: it signs the transactions and is the reporter of every claim. */
   get signer(): string {
     return this.address;
   }
@@ -127,9 +166,17 @@ export class ProofSubmitter {
       const current = this.o.store.proof(p.offenceId) as ProofRow;
       switch (current.state) {
         case "found":
+          await this.commit(current);
+          break;
+        case "committing":
+          await this.reconcileCommit(current);
+          break;
+        case "committed":
+          await this.reveal(current);
+          break;
         case "simulated":
-          if (this.o.dryRun && current.state === "simulated") break;
-          await this.submit(current);
+          if (this.o.dryRun) break;
+          await this.reveal(current);
           break;
         case "sent":
           await this.reconcileSent(current);
@@ -155,6 +202,13 @@ export class ProofSubmitter {
     return SLASHING_INTERFACE.decodeFunctionResult("isOffenceConsumed", out)[0] as boolean;
   }
 
+  /** The block that recorded `commitment`, or 0 when it is not on chain (never sent, or used by its proof). */
+  async commitmentBlock(commitment: string, blockTag: string = "latest"): Promise<number> {
+    const data = SLASHING_INTERFACE.encodeFunctionData("commitmentBlock", [commitment]);
+    const out = await this.o.rpc.request<string>("eth_call", [{ to: this.o.slashing, data }, blockTag]);
+    return Number(SLASHING_INTERFACE.decodeFunctionResult("commitmentBlock", out)[0] as bigint);
+  }
+
   /** eth_call of the proof from the watcher's address at the latest block. */
   async simulate(data: string): Promise<Simulation> {
     try {
@@ -170,6 +224,7 @@ export class ProofSubmitter {
     const d = describeRevert(data);
     if (d.name === "SlashingOffenceConsumed")
       return { ok: false, kind: "consumed", error: d.text, errorName: d.name };
+    if (d.name === UNCOMMITTED) return { ok: false, kind: "uncommitted", error: d.text, errorName: d.name };
     if (d.name && TRANSIENT_ERRORS.has(d.name))
       return { ok: false, kind: "paused", error: d.text, errorName: d.name };
     return { ok: false, kind: "rejected", error: d.text, errorName: d.name };
@@ -187,6 +242,10 @@ export class ProofSubmitter {
     return (await this.o.rpc.request<unknown>("eth_getTransactionByHash", [hash])) !== null;
   }
 
+  private async safeBlock(): Promise<number> {
+    return Number(BigInt(await this.o.rpc.request<string>("eth_blockNumber", []))) - this.o.confirmations;
+  }
+
   // ---------------------------------------------------------------- state machine
 
   private move(p: ProofRow, to: ProofState, u: Parameters<ValidatorStore["updateProof"]>[2] = {}): ProofRow {
@@ -201,7 +260,7 @@ export class ProofSubmitter {
         from: p.state,
         to,
         final: after.final,
-        txHash: after.txHash,
+        txHash: to === "committing" ? after.commitTxHash : after.txHash,
         detail: u.detail ?? undefined,
       });
       this.o.onTransition?.(after, to, after.final);
@@ -209,11 +268,11 @@ export class ProofSubmitter {
     return after;
   }
 
-  /** Settles a proof from a simulation that failed. */
+  /** Settles a proof from a simulation that failed (for a reason other than a missing commitment). */
   private async settleFailedSimulation(p: ProofRow, sim: Exclude<Simulation, { ok: true }>): Promise<void> {
     if (sim.kind === "consumed") {
       this.move(p, "consumed", { detail: sim.error });
-    } else if (sim.kind === "paused") {
+    } else if (sim.kind === "paused" || sim.kind === "uncommitted") {
       this.log.warn("proof not sent now: the contract refuses temporarily", {
         offenceId: p.offenceId,
         error: sim.error,
@@ -224,17 +283,177 @@ export class ProofSubmitter {
     }
   }
 
-  private async submit(p: ProofRow): Promise<void> {
+  // ---------------------------------------------------------------- commit
+
+  /**
+   * `found`: simulate the proof first (it must fail only for its missing commitment, so no commitment is
+   * paid for a proof the chain would reject), then make sure the commitment is on chain, sending
+   * commitProof only when it is not.
+   */
+  private async commit(p: ProofRow): Promise<void> {
     if (await this.isConsumed(p.offenceId)) {
       this.move(p, "consumed", { detail: "offence already consumed on chain" });
       return;
     }
+    const onChain = await this.commitmentBlock(p.commitment);
+    if (onChain > 0) {
+      const committed = this.move(p, "committed", {
+        commitBlockNumber: onChain,
+        commitBlockHash: null,
+        detail: `commitment already on chain (block ${onChain})`,
+      });
+      return this.reveal(committed);
+    }
+    const sim = await this.simulate(p.data);
+    if (sim.ok || sim.kind !== "uncommitted") {
+      // A proof that goes through without its commitment cannot be: the contract always asks for one.
+      if (sim.ok) throw new Error(`proof ${p.offenceId} simulated without a commitment; refusing to send it`);
+      return this.settleFailedSimulation(p, sim);
+    }
+    if (this.o.dryRun) {
+      this.move(p, "simulated", {
+        detail: "dry run: the proof holds (only its commitment is missing); not sent",
+      });
+      return;
+    }
+    const data = SLASHING_INTERFACE.encodeFunctionData("commitProof", [p.commitment]);
+    const gas = await this.estimate(data);
+    if (gas === null) throw new Error(`commitProof(${p.commitment}) would revert`);
+    const tx = await this.signTx(data, gas);
+    // The last look before a transaction exists.
+    if (await this.isConsumed(p.offenceId)) {
+      this.move(p, "consumed", { detail: "offence consumed just before committing" });
+      return;
+    }
+    p = this.move(p, "committing", {
+      commitTxHash: tx.hash,
+      commitNonce: tx.nonce,
+      commitRawTx: tx.raw,
+      commitBlockNumber: null,
+      commitBlockHash: null,
+      detail: null,
+    });
+    this.o.crashPoint?.("commit-persisted");
+    await this.broadcast(p, tx.raw, tx.hash, "commitment sent");
+    this.o.crashPoint?.("commit-broadcast");
+    const r = await this.waitReceipt(tx.hash);
+    if (r) await this.settleCommitReceipt(p, r);
+  }
+
+  private async settleCommitReceipt(p: ProofRow, r: RpcReceipt): Promise<void> {
+    const onChain = await this.commitmentBlock(p.commitment);
+    if (onChain === 0) {
+      if (await this.isConsumed(p.offenceId)) {
+        this.move(p, "consumed", { detail: "offence consumed by another transaction while committing" });
+        return;
+      }
+      // Reverted (out of gas?) or already gone: commit again on the next pass.
+      this.move(p, "found", {
+        detail: `commitment transaction ${r.transactionHash} (status ${BigInt(r.status)}) left no commitment`,
+      });
+      return;
+    }
+    const committed = this.move(p, "committed", {
+      commitBlockNumber: onChain,
+      commitBlockHash: BigInt(r.status) === 1n ? r.blockHash : null,
+    });
+    this.o.crashPoint?.("committed");
+    await this.reveal(committed);
+  }
+
+  /** A `committing` row found on a later pass (or after a restart). */
+  private async reconcileCommit(p: ProofRow): Promise<void> {
+    const hash = p.commitTxHash as string;
+    const r = await this.receipt(hash);
+    if (r) return this.settleCommitReceipt(p, r);
+    if (await this.known(hash)) {
+      const later = await this.waitReceipt(hash);
+      if (later) await this.settleCommitReceipt(p, later);
+      return;
+    }
+    if (await this.isConsumed(p.offenceId)) {
+      this.move(p, "consumed", { detail: "offence consumed by another transaction; commitment not needed" });
+      return;
+    }
+    const onChain = await this.commitmentBlock(p.commitment);
+    if (onChain > 0) {
+      const committed = this.move(p, "committed", { commitBlockNumber: onChain, commitBlockHash: null });
+      return this.reveal(committed);
+    }
+    const latest = await this.nonce("latest");
+    if (p.commitNonce !== null && latest > p.commitNonce) {
+      // Our nonce went to another transaction and the commitment is not on chain: commit anew.
+      const back = this.move(p, "found", {
+        detail: `commitment transaction ${hash} dropped (nonce ${p.commitNonce} used)`,
+      });
+      return this.commit(back);
+    }
+    this.log.info("re-broadcasting the same signed commitment", { offenceId: p.offenceId, txHash: hash });
+    await this.broadcast(p, p.commitRawTx as string, hash, "commitment sent");
+    const again = await this.waitReceipt(hash);
+    if (again) await this.settleCommitReceipt(p, again);
+  }
+
+  // ---------------------------------------------------------------- reveal
+
+  /**
+   * `committed` (or `simulated`): once the commitment is at the confirmation depth, simulate and send the
+   * proof. A commitment that vanished (reorg) sends the proof back to `found`.
+   */
+  private async reveal(p: ProofRow): Promise<void> {
+    if (await this.isConsumed(p.offenceId)) {
+      this.move(p, "consumed", { detail: "offence already consumed on chain" });
+      return;
+    }
+    const onChain = await this.commitmentBlock(p.commitment);
+    if (onChain === 0) {
+      this.log.warn("commitment no longer on chain (reorg); proof goes back to found", {
+        offenceId: p.offenceId,
+      });
+      this.move(p, "found", { commitBlockNumber: null, commitBlockHash: null, detail: "commitment gone" });
+      return;
+    }
+    if (onChain !== p.commitBlockNumber) p = this.move(p, p.state, { commitBlockNumber: onChain });
+    if (onChain > (await this.safeBlock())) return; // not at the confirmation depth yet: next pass
     const sim = await this.simulate(p.data);
     if (!sim.ok) return this.settleFailedSimulation(p, sim);
-    if (p.state === "found")
-      p = this.move(p, "simulated", { detail: this.o.dryRun ? "dry run: not sent" : null });
+    if (p.state !== "simulated") p = this.move(p, "simulated", { detail: null });
     if (this.o.dryRun) return;
     await this.signAndSend(p);
+  }
+
+  /** eth_estimateGas, or null when the call reverts (any other error propagates). */
+  private async estimate(data: string): Promise<bigint | null> {
+    try {
+      return BigInt(
+        await this.o.rpc.request<string>("eth_estimateGas", [
+          { from: this.address, to: this.o.slashing, data },
+          "latest",
+        ]),
+      );
+    } catch (e) {
+      if (!isRevert(e)) throw e;
+      return null;
+    }
+  }
+
+  private async signTx(data: string, gas: bigint): Promise<SignedTx> {
+    const margin = BigInt(100 + (this.o.gasMarginPercent ?? 25));
+    const gasLimit = (gas * margin) / 100n;
+    const fees = await this.fees();
+    const nonce = await this.nonce("pending");
+    const raw = await this.o.wallet.signTransaction({
+      type: fees.type,
+      to: this.o.slashing,
+      data,
+      nonce,
+      gasLimit,
+      chainId: this.o.chainId,
+      ...(fees.type === 2
+        ? { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas }
+        : { gasPrice: fees.gasPrice }),
+    });
+    return { hash: Transaction.from(raw).hash as string, nonce, raw };
   }
 
   private async signAndSend(p: ProofRow): Promise<void> {
@@ -250,38 +469,23 @@ export class ProofSubmitter {
       if (!isRevert(e)) throw e;
       return this.settleFailedSimulation(p, this.classify(revertData(e)));
     }
-    const margin = BigInt(100 + (this.o.gasMarginPercent ?? 25));
-    const gasLimit = (gas * margin) / 100n;
-    const fees = await this.fees();
-    const nonce = await this.nonce("pending");
+    const tx = await this.signTx(p.data, gas);
     // The last look before a transaction exists.
     if (await this.isConsumed(p.offenceId)) {
       this.move(p, "consumed", { detail: "offence consumed just before sending" });
       return;
     }
-    const raw = await this.o.wallet.signTransaction({
-      type: fees.type,
-      to: this.o.slashing,
-      data: p.data,
-      nonce,
-      gasLimit,
-      chainId: this.o.chainId,
-      ...(fees.type === 2
-        ? { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas }
-        : { gasPrice: fees.gasPrice }),
-    });
-    const hash = Transaction.from(raw).hash as string;
     // Persist first: after a crash the row says which transaction may be in flight.
     p = this.move(p, "sent", {
-      txHash: hash,
-      nonce,
-      rawTx: raw,
+      txHash: tx.hash,
+      nonce: tx.nonce,
+      rawTx: tx.raw,
       blockNumber: null,
       blockHash: null,
       detail: null,
     });
     this.o.crashPoint?.("sent-persisted");
-    await this.broadcast(p);
+    await this.broadcast(p, tx.raw, tx.hash, "proof sent");
     this.o.crashPoint?.("broadcast");
     await this.awaitReceipt(p);
   }
@@ -307,11 +511,11 @@ export class ProofSubmitter {
     return { type: 0, gasPrice: BigInt(await this.o.rpc.request<string>("eth_gasPrice", [])) };
   }
 
-  /** Broadcasts the stored raw transaction. "Already known" is success; other refusals are logged. */
-  private async broadcast(p: ProofRow): Promise<boolean> {
-    const out = await this.o.rpc.send("eth_sendRawTransaction", [p.rawTx]);
+  /** Broadcasts a stored raw transaction. "Already known" is success; other refusals are logged. */
+  private async broadcast(p: ProofRow, raw: string, hash: string, what: string): Promise<boolean> {
+    const out = await this.o.rpc.send("eth_sendRawTransaction", [raw]);
     if (!("error" in out)) {
-      this.log.info("proof sent", { offenceId: p.offenceId, txHash: p.txHash, nonce: p.nonce });
+      this.log.info(what, { offenceId: p.offenceId, txHash: hash, nonce: Transaction.from(raw).nonce });
       return true;
     }
     const msg = out.error.message;
@@ -319,22 +523,28 @@ export class ProofSubmitter {
       return true;
     this.log.warn("broadcast refused; the transaction will be reconciled", {
       offenceId: p.offenceId,
-      txHash: p.txHash,
+      txHash: hash,
       error: msg,
     });
     return false;
   }
 
-  private async awaitReceipt(p: ProofRow): Promise<void> {
+  /** The receipt of `hash`, or null when it is not mined within the wait (or dropped): looked up next pass. */
+  private async waitReceipt(hash: string): Promise<RpcReceipt | null> {
     const deadline = Date.now() + (this.o.receiptWaitMs ?? 60_000);
     const every = this.o.receiptPollMs ?? 500;
     for (;;) {
-      const r = await this.receipt(p.txHash as string);
-      if (r) return this.settleReceipt(p, r);
-      if (Date.now() > deadline || this.stopping) return; // looked up again on the next pass
-      if (!(await this.known(p.txHash as string))) return; // dropped or refused: reconcile next pass
+      const r = await this.receipt(hash);
+      if (r) return r;
+      if (Date.now() > deadline || this.stopping) return null;
+      if (!(await this.known(hash))) return null;
       await this.sleep(every);
     }
+  }
+
+  private async awaitReceipt(p: ProofRow): Promise<void> {
+    const r = await this.waitReceipt(p.txHash as string);
+    if (r) await this.settleReceipt(p, r);
   }
 
   private async settleReceipt(p: ProofRow, r: RpcReceipt): Promise<void> {
@@ -366,14 +576,15 @@ export class ProofSubmitter {
     }
     const latest = await this.nonce("latest");
     if (p.nonce !== null && latest > p.nonce) {
-      // Our nonce went to another transaction: ours can never be mined. Sign anew.
+      // Our nonce went to another transaction: ours can never be mined. Back to found: the commitment is
+      // still on chain (it is deleted only when its proof slashes), so the proof is signed anew.
       this.log.warn("sent transaction was dropped and its nonce reused; proof goes back to found", {
         offenceId: p.offenceId,
         txHash: hash,
         nonce: p.nonce,
       });
       const back = this.move(p, "found", { detail: `transaction ${hash} dropped (nonce ${p.nonce} used)` });
-      return this.submit(back);
+      return this.commit(back);
     }
     const sim = await this.simulate(p.data);
     if (!sim.ok) return this.settleFailedSimulation(p, sim);
@@ -382,12 +593,8 @@ export class ProofSubmitter {
       return;
     }
     this.log.info("re-broadcasting the same signed transaction", { offenceId: p.offenceId, txHash: hash });
-    await this.broadcast(p);
+    await this.broadcast(p, p.rawTx as string, hash, "proof sent");
     await this.awaitReceipt(p);
-  }
-
-  private async safeBlock(): Promise<number> {
-    return Number(BigInt(await this.o.rpc.request<string>("eth_blockNumber", []))) - this.o.confirmations;
   }
 
   /** A mined proof becomes final at the confirmation depth; if a reorg removed it, it goes back to found. */

@@ -7,11 +7,13 @@
 import {
   CheckContextError,
   EnvelopeDecodeError,
+  MAX_SIGNATURE_SIZE,
   attestationMatches,
   attestationStructHash,
   checkMessage,
   decodeEnvelope,
   decodeSignedAttestation,
+  messageDigest,
 } from "../message";
 import type {
   AttestationDomain,
@@ -78,13 +80,17 @@ export function readAttestation(item: unknown): { attestation: SignedAttestation
 export function readEnvelope(item: unknown): Envelope {
   const raw = (item as { envelope?: unknown }).envelope;
   if (raw === undefined) throw new EnvelopeDecodeError("$", "item has no envelope");
-  return decodeEnvelope(raw, { maxContentBytes: MAX_DECODED_CONTENT });
+  return decodeEnvelope(raw, {
+    maxContentBytes: MAX_DECODED_CONTENT,
+    maxSignatureBytes: MAX_DECODED_CONTENT,
+  });
 }
 
 function jsonOf(a: SignedAttestation): SignedAttestationJson {
   return {
     digest: a.digest,
     signatureHash: a.signatureHash,
+    signatureSize: a.signatureSize,
     sequence: a.sequence.toString(),
     attestedAt: a.attestedAt.toString(),
     signature: a.signature,
@@ -141,8 +147,23 @@ export function prepareItem(
   } catch (e) {
     return { verdict: { ...base, outcome: { status: "undecodable", reason: (e as Error).message } } };
   }
-  if (!attestationMatches(env, att)) return { verdict: { ...base, outcome: MISMATCH } };
+  if (!attestationMatches(env, att)) {
+    // A committed signatureSize over the limit is MALFORMED from the message and the attestation alone (the
+    // contract never sees the signature), so the bytes served with it do not matter.
+    if (att.signatureSize > MAX_SIGNATURE_SIZE && messageDigest(env) === att.digest.toLowerCase())
+      return { verdict: { ...base, outcome: { status: "fault", fault: oversize(att.signatureSize) } } };
+    return { verdict: { ...base, outcome: MISMATCH } };
+  }
   return { base, env, att };
+}
+
+function oversize(size: number): Fault {
+  return {
+    code: "MALFORMED",
+    rule: "SIGNATURE_SIZE",
+    reason: `the attested signatureSize is ${size} bytes, over the limit of ${MAX_SIGNATURE_SIZE}`,
+    provable: true,
+  };
 }
 
 const MISMATCH: Outcome = {

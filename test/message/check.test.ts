@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Wallet, getBytes, keccak256, toUtf8Bytes } from "ethers";
 import {
   CheckContextError,
+  MAX_SIGNATURE_SIZE,
   MemoryKeyView,
   ZERO_BYTES32,
   checkMessage,
@@ -34,7 +35,13 @@ async function resign(e: Envelope, k: VectorKey): Promise<Envelope> {
 }
 
 function attest(e: Envelope, attestedAt: bigint, sequence = 1n): Attestation {
-  return { digest: messageDigest(e), signatureHash: signatureHashOf(e.signature), sequence, attestedAt };
+  return {
+    digest: messageDigest(e),
+    signatureHash: signatureHashOf(e.signature),
+    signatureSize: e.signature.length,
+    sequence,
+    attestedAt,
+  };
 }
 
 function fault(r: CheckResult): Exclude<CheckResult, { ok: true }> {
@@ -148,6 +155,25 @@ describe("checkMessage", () => {
       const e = decodeEnvelope(c.envelope);
       const r = fault(await checkMessage(e, undefined, { keys, now: e.timestamp }));
       expect(r.code).to.equal("UNAUTHORIZED_SENDER");
+    });
+
+    it("refuses a signature over MAX_SIGNATURE_SIZE bytes as MALFORMED, and takes one of exactly that size past the size rule", async () => {
+      const e = decodeEnvelope(envelopes.cases[0].envelope);
+      const pad = (n: number) => ({
+        ...e,
+        signature: Uint8Array.from([...e.signature, ...new Uint8Array(n)]),
+      });
+      const over = fault(
+        await checkMessage(pad(MAX_SIGNATURE_SIZE + 1 - e.signature.length), undefined, { keys, now: t }),
+      );
+      expect([over.code, over.rule, over.provable]).to.deep.equal(["MALFORMED", "SIGNATURE_SIZE", true]);
+      expect(over.reason).to.equal(
+        `the signature is ${MAX_SIGNATURE_SIZE + 1} bytes, over the limit of 4096`,
+      );
+      const exact = fault(
+        await checkMessage(pad(MAX_SIGNATURE_SIZE - e.signature.length), undefined, { keys, now: t }),
+      );
+      expect(exact.rule).to.equal("SIGNATURE"); // junk after the packet: the profile refuses it, not the size
     });
 
     it("honours the content size parameter", async () => {
@@ -309,6 +335,28 @@ describe("checkMessage", () => {
       const r = await checkMessage(e, attest(e, t - 60n), { keys });
       expect(r.ok).to.equal(true);
       expect(r.excused.map((f) => f.code)).to.deep.equal(["UNAUTHORIZED_SENDER"]);
+    });
+  });
+
+  describe("signature size (with an attestation)", () => {
+    it("judges the attested signatureSize, not the bytes served: over the limit is MALFORMED", async () => {
+      const e = decodeEnvelope(envelopes.cases[0].envelope);
+      const a = { ...attest(e, t + 60n), signatureSize: MAX_SIGNATURE_SIZE + 1 };
+      const r = fault(await checkMessage(e, a, { keys }));
+      expect([r.code, r.rule, r.provable]).to.deep.equal(["MALFORMED", "SIGNATURE_SIZE", true]);
+    });
+    it("a signature whose length differs from signatureSize is a provable BAD_SIGNATURE, either way", async () => {
+      const e = decodeEnvelope(envelopes.cases[0].envelope);
+      for (const d of [-1, 1]) {
+        const a = { ...attest(e, t + 60n), signatureSize: e.signature.length + d };
+        const r = fault(await checkMessage(e, a, { keys }));
+        expect([r.code, r.rule, r.provable]).to.deep.equal([
+          "BAD_SIGNATURE",
+          "SIGNATURE_SIZE_MISMATCH",
+          true,
+        ]);
+      }
+      expect((await checkMessage(e, attest(e, t + 60n), { keys })).ok).to.equal(true);
     });
   });
 

@@ -24,6 +24,7 @@ import {
   decodeEnvelope,
   decodeSignedAttestation,
   detectEquivocation,
+  detectNonMonotonic,
   messageDigest,
   recoverAttestationSigner,
   signAttestation,
@@ -136,7 +137,7 @@ describe("EIP-712 attestations", () => {
 
   it("uses the fixed type string and the chain-bound domain", () => {
     expect(ATTESTATION_TYPE).to.equal(
-      "Attestation(bytes32 digest,bytes32 signatureHash,uint64 sequence,uint64 attestedAt)",
+      "Attestation(bytes32 digest,bytes32 signatureHash,uint32 signatureSize,uint64 sequence,uint64 attestedAt)",
     );
     expect(TypedDataEncoder.from(ATTESTATION_TYPES).encodeType("Attestation")).to.equal(ATTESTATION_TYPE);
     expect(attestations.attestationTypeHash).to.equal(ATTESTATION_TYPEHASH);
@@ -192,6 +193,40 @@ describe("EIP-712 attestations", () => {
     }
   });
 
+  it("detects a non-monotonic attestedAt as the vectors say, in either order", () => {
+    const byName = new Map(
+      attestations.attestations.map((x) => [x.name, decodeSignedAttestation(x.attestation)]),
+    );
+    expect(attestations.nonMonotonic.length).to.be.greaterThan(0);
+    for (const pair of attestations.nonMonotonic) {
+      const [a, b] = [byName.get(pair.a)!, byName.get(pair.b)!];
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ]) {
+        const f = detectNonMonotonic(x, y, domain);
+        expect(f !== null, `${pair.a} / ${pair.b}`).to.equal(pair.fault);
+        if (f) {
+          expect(f.signer).to.equal(node.address);
+          expect(f.earlier.sequence < f.later.sequence).to.equal(true);
+          expect(f.earlier.attestedAt > f.later.attestedAt).to.equal(true);
+        }
+      }
+    }
+  });
+
+  it("is no non-monotonic pair when the signers differ", async () => {
+    const a = decodeSignedAttestation(
+      attestations.attestations.find((x) => x.name === "monotonic-a")!.attestation,
+    );
+    const other = await signAttestation(
+      Wallet.createRandom(),
+      { ...a, sequence: a.sequence + 1n, attestedAt: a.attestedAt - 1n },
+      domain,
+    );
+    expect(detectNonMonotonic(a, other, domain)).to.equal(null);
+  });
+
   it("is no equivocation when the signers differ", async () => {
     const a = decodeSignedAttestation(
       attestations.attestations.find((x) => x.name === "equivocation-a")!.attestation,
@@ -209,6 +244,9 @@ describe("EIP-712 attestations", () => {
       const e = decodeEnvelope(c.envelope);
       expect(a.digest, c.name).to.equal(messageDigest(e));
       expect(a.signatureHash, c.name).to.equal(signatureHashOf(e.signature));
+      if (c.name === "malformed-signature-size-attested" || c.name === "bad-signature-size-mismatch")
+        expect(a.signatureSize, c.name).to.not.equal(e.signature.length);
+      else expect(a.signatureSize, c.name).to.equal(e.signature.length);
       expect(attestationDigest(a, d), c.name).to.equal(c.attestationDigest);
       expect(recoverAttestationSigner(a, d), c.name).to.equal(envelopes.nodeSigner);
     }

@@ -12,14 +12,14 @@ import {
   parseEnvelope,
   stringifyEnvelope,
 } from "../../src/message";
-import type { Envelope, EnvelopeJson, SignedAttestation } from "../../src/message";
+import type { DecodeOptions, Envelope, EnvelopeJson, SignedAttestation } from "../../src/message";
 import envelopes from "../vectors/envelopes.json";
 
 const sample = envelopes.cases[0].envelope as EnvelopeJson;
 
-function decodeError(json: unknown): EnvelopeDecodeError {
+function decodeError(json: unknown, options: DecodeOptions = {}): EnvelopeDecodeError {
   try {
-    decodeEnvelope(json);
+    decodeEnvelope(json, options);
   } catch (e) {
     expect(e).to.be.instanceOf(EnvelopeDecodeError);
     return e as EnvelopeDecodeError;
@@ -79,7 +79,7 @@ describe("message envelope (JSON)", () => {
     ["content", "YQ-_", /well-formed base64/],
     ["content", 5, /base64 string/],
     ["signature", "@@@@", /well-formed base64/],
-    ["signature", Buffer.alloc(4097).toString("base64"), /limit/],
+    ["signature", Buffer.alloc(64 * 1024 + 1).toString("base64"), /limit/],
   ];
   for (const [field, value, message] of badFields) {
     it(`refuses ${field} = ${JSON.stringify(value)?.slice(0, 40)}`, () => {
@@ -89,6 +89,13 @@ describe("message envelope (JSON)", () => {
       expect(err.message).to.contain(`"${field}"`).and.match(message);
     });
   }
+
+  it("decodes a signature over MAX_SIGNATURE_SIZE (checkMessage refuses it as MALFORMED), up to the decode cap", () => {
+    const big = Buffer.alloc(4097).toString("base64");
+    expect(decodeEnvelope({ ...sample, signature: big }).signature.length).to.equal(4097);
+    const err = decodeError({ ...sample, signature: big }, { maxSignatureBytes: 4096 });
+    expect(err.message).to.match(/limit/);
+  });
 
   it("refuses every missing field, naming it", () => {
     for (const f of ENVELOPE_FIELDS) {
@@ -156,6 +163,7 @@ describe("message envelope (JSON)", () => {
       const att: fc.Arbitrary<SignedAttestation> = fc.record({
         digest: hexOf(32),
         signatureHash: hexOf(32),
+        signatureSize: fc.integer({ min: 0, max: 0xffff_ffff }),
         sequence: fc.bigInt({ min: 0n, max: UINT64_MAX }),
         attestedAt: fc.bigInt({ min: 0n, max: UINT64_MAX }),
         signature: hexOf(65),

@@ -303,8 +303,11 @@ async function buildProof(
   const node = r.nodes[i];
   const n = ++m.nonce;
   const coder = ethers.AbiCoder.defaultAbiCoder();
-  const id = (code: number, digest: string) =>
-    ethers.keccak256(coder.encode(["uint8", "address", "bytes32"], [code, node.address, digest]));
+  // One offence per node and message, whatever the fault code (the court shares this ledger).
+  const id = (_code: number, digest: string) =>
+    ethers.keccak256(coder.encode(["address", "bytes32"], [node.address, digest]));
+  // Commit-reveal: the reporter commits in its own block, then proves in a later one.
+  const claimFor = (offenceId: string, from: number) => w.commit(offenceId, r.reporters[from].address);
   const fields = { contentHash: ethers.id(`content ${n}`) };
   if (kind === "equivocation") {
     const seq = ++m.sequence;
@@ -316,14 +319,21 @@ async function buildProof(
     const b = faulty
       ? await w.attest(node, await w.message(w.alice.address, w.carol.address, r.registeredKey, fields), seq)
       : a;
+    const offenceId = ethers.keccak256(
+      coder.encode(["uint8", "address", "uint64"], [Fault.Equivocation, node.address, seq]),
+    );
     return {
-      send: (from) =>
+      send: async (from) =>
         w.slashing
           .connect(r.reporters[from])
-          .proveEquivocation(a.attestation, a.nodeSignature, b.attestation, b.nodeSignature),
-      offenceId: ethers.keccak256(
-        coder.encode(["uint8", "address", "uint64"], [Fault.Equivocation, node.address, seq]),
-      ),
+          .proveEquivocation(
+            a.attestation,
+            a.nodeSignature,
+            b.attestation,
+            b.nodeSignature,
+            await claimFor(offenceId, from),
+          ),
+      offenceId,
     };
   }
   let p: Proof;
@@ -335,21 +345,30 @@ async function buildProof(
         version: faulty ? 2 : 1,
       }),
     );
+    const offenceId = id(Fault.Malformed, p.attestation.digest);
     return {
-      send: (from) =>
-        w.slashing.connect(r.reporters[from]).proveMalformed(p.message, p.attestation, p.nodeSignature),
-      offenceId: id(Fault.Malformed, p.attestation.digest),
+      send: async (from) =>
+        w.slashing
+          .connect(r.reporters[from])
+          .proveMalformed(p.message, p.attestation, p.nodeSignature, await claimFor(offenceId, from)),
+      offenceId,
     };
   }
   if (kind === "unauthorized") {
     const key = faulty ? r.p256 : r.registeredKey; // p256 is registered to nobody
     p = await w.attest(node, await w.message(w.alice.address, w.bob.address, key, fields));
+    const offenceId = id(Fault.UnauthorizedSender, p.attestation.digest);
     return {
-      send: (from) =>
+      send: async (from) =>
         w.slashing
           .connect(r.reporters[from])
-          .proveUnauthorizedSender(p.message, p.attestation, p.nodeSignature),
-      offenceId: id(Fault.UnauthorizedSender, p.attestation.digest),
+          .proveUnauthorizedSender(
+            p.message,
+            p.attestation,
+            p.nodeSignature,
+            await claimFor(offenceId, from),
+          ),
+      offenceId,
     };
   }
   if (kind === "encryption") {
@@ -359,12 +378,19 @@ async function buildProof(
       node,
       await w.message(w.alice.address, w.bob.address, r.registeredKey, { ...fields, ...enc }),
     );
+    const offenceId = id(Fault.WrongEncryption, p.attestation.digest);
     return {
-      send: (from) =>
+      send: async (from) =>
         w.slashing
           .connect(r.reporters[from])
-          .proveWrongEncryption(p.message, p.attestation, p.nodeSignature, ZERO_BYTES32),
-      offenceId: id(Fault.WrongEncryption, p.attestation.digest),
+          .proveWrongEncryption(
+            p.message,
+            p.attestation,
+            p.nodeSignature,
+            ZERO_BYTES32,
+            await claimFor(offenceId, from),
+          ),
+      offenceId,
     };
   }
   const m1 = await w.message(w.alice.address, w.bob.address, r.p256, fields);
@@ -372,12 +398,20 @@ async function buildProof(
   if (faulty) sig[sig.length - 1] ^= 0x01;
   p = await w.attest(node, { message: m1.message, signature: sig });
   void messageDigest;
+  const offenceId = id(Fault.BadSignature, p.attestation.digest);
   return {
-    send: (from) =>
+    send: async (from) =>
       w.slashing
         .connect(r.reporters[from])
-        .proveBadSignature(p.message, p.attestation, p.nodeSignature, sig, r.p256.publicKey),
-    offenceId: id(Fault.BadSignature, p.attestation.digest),
+        .proveBadSignature(
+          p.message,
+          p.attestation,
+          p.nodeSignature,
+          sig,
+          r.p256.publicKey,
+          await claimFor(offenceId, from),
+        ),
+    offenceId,
   };
 }
 

@@ -3,7 +3,7 @@
 // proofs the way the validator does.
 import hre, { ethers, upgrades } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { MaxUint256, Wallet, getBytes } from "ethers";
+import { AbiCoder, MaxUint256, Wallet, getBytes, hexlify, keccak256, randomBytes } from "ethers";
 import * as openpgp from "openpgp";
 import { deployStaking } from "../../src/deploy/staking";
 import { deploySlashing } from "../../src/deploy/slashing";
@@ -92,12 +92,45 @@ export function vectorKey(name: VectorKeyName): Promise<UserKey> {
   return p;
 }
 
+/** ISlashing.Claim: who a proof pays, and the salt of its commitment. */
+export interface Claim {
+  reporter: string;
+  salt: string;
+}
+
+/** keccak256(abi.encode(node, digest)): the offence of every fault of one attested message. */
+export function messageOffenceId(node: string, digest: string): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["address", "bytes32"], [node, digest]));
+}
+
+/** keccak256(abi.encode(uint8(EQUIVOCATION), node, uint64 sequence)). */
+export function equivocationOffenceId(node: string, sequence: bigint): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(["uint8", "address", "uint64"], [Fault.Equivocation, node, sequence]),
+  );
+}
+
+/** The commitment a proof of `offenceId` with `claim` needs: keccak256(abi.encode(reporter, salt, offenceId)). */
+export function commitmentOf(claim: Claim, offenceId: string): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      ["address", "bytes32", "bytes32"],
+      [claim.reporter, claim.salt, offenceId],
+    ),
+  );
+}
+
 export interface Proof {
   message: Message;
   attestation: Attestation;
   nodeSignature: string;
   /** The OpenPGP signature packet the attestation commits to. */
   signature: Uint8Array;
+  /**
+   * A claim for `reporter` whose commitment to this message's offence ({messageOffenceId}) was made when the
+   * attestation was built (so in an earlier block than any proof sent afterwards).
+   */
+  claim: Claim;
 }
 
 export interface World {
@@ -131,13 +164,22 @@ export interface World {
     key: UserKey,
     overrides?: Partial<Message> & { at?: bigint },
   ) => Promise<{ message: Message; signature: Uint8Array }>;
-  /** `node`'s attestation of (message, signature), as the node signs it. */
+  /**
+   * `node`'s attestation of (message, signature), as the node signs it (`signatureSize`: the signature's length
+   * unless overridden), with a claim for `reporter` committed to the message's offence in its own block.
+   */
   attest: (
     node: Wallet,
     m: { message: Message; signature: Uint8Array },
     sequence?: bigint,
     attestedAt?: bigint,
+    overrides?: Partial<Attestation>,
   ) => Promise<Proof>;
+  /**
+   * Commits to `offenceId` for `reporter` (default: `reporter`) with a fresh salt, then mines one more block;
+   * returns the claim.
+   */
+  commit: (offenceId: string, reporter?: string) => Promise<Claim>;
   /** Bonded + unbonding stake of `node`. */
   stakeOf: (node: string) => Promise<bigint>;
 }
@@ -242,20 +284,38 @@ export async function deployWorld(): Promise<World> {
     });
     return { message: m, signature };
   };
+  const commit = async (offenceId: string, reporterAddress: string = reporter.address): Promise<Claim> => {
+    const claim = { reporter: reporterAddress, salt: hexlify(randomBytes(32)) };
+    await (await slashing.connect(other).commitProof(commitmentOf(claim, offenceId))).wait();
+    // One more block: an eth_call at "latest" runs with the latest block's number on Hardhat, so a simulated
+    // reveal right after the commit would still see it as too fresh.
+    await ethers.provider.send("evm_mine", []);
+    return claim;
+  };
   const attest = async (
     node: Wallet,
     m: { message: Message; signature: Uint8Array },
     sequence = 1n,
     attestedAt?: bigint,
+    overrides: Partial<Attestation> = {},
   ): Promise<Proof> => {
     const a: Attestation = {
       digest: messageDigest(m.message),
       signatureHash: signatureHashOf(m.signature),
+      signatureSize: m.signature.length,
       sequence,
       attestedAt: attestedAt ?? m.message.timestamp,
+      ...overrides,
     };
     const signed: SignedAttestation = await signAttestation(node, a, domain);
-    return { message: m.message, attestation: a, nodeSignature: signed.signature, signature: m.signature };
+    const claim = await commit(messageOffenceId(node.address, a.digest));
+    return {
+      message: m.message,
+      attestation: a,
+      nodeSignature: signed.signature,
+      signature: m.signature,
+      claim,
+    };
   };
   const stakeOf = async (node: string): Promise<bigint> => {
     const [bonded, unbonding] = await registry.stakeOf(node);
@@ -285,11 +345,12 @@ export async function deployWorld(): Promise<World> {
     addKey,
     message,
     attest,
+    commit,
     stakeOf,
   };
 }
 
-/** The proof arguments of the three-argument provers. */
+/** The first three proof arguments of every message-fault prover (the claim goes last: `p.claim`). */
 export function args(p: Proof): [Message, Attestation, string] {
   return [p.message, p.attestation, p.nodeSignature];
 }

@@ -25,6 +25,8 @@ import {
   VALIDATOR_MIN,
   args,
   deployWorld,
+  equivocationOffenceId,
+  messageOffenceId,
   increaseTime,
   now,
   vectorKey,
@@ -66,7 +68,7 @@ describe("Slashing: fault proofs", function () {
       const m = await w.message(w.alice.address, w.bob.address, p256, { version: 2 });
       const stranger = new Wallet(Wallet.createRandom().privateKey);
       const proof = await w.attest(stranger, m);
-      await expect(w.slashing.connect(w.reporter).proveMalformed(...args(proof)))
+      await expect(w.slashing.connect(w.reporter).proveMalformed(...args(proof), proof.claim))
         .to.be.revertedWithCustomError(w.slashing, "SlashingNodeWithoutStake")
         .withArgs(stranger.address);
     });
@@ -82,11 +84,11 @@ describe("Slashing: fault proofs", function () {
       ]) {
         const forged = await signAttestation(node, proof.attestation, domain);
         await expect(
-          w.slashing.proveMalformed(proof.message, proof.attestation, forged.signature),
+          w.slashing.proveMalformed(proof.message, proof.attestation, forged.signature, proof.claim),
         ).to.be.revertedWithCustomError(w.slashing, "SlashingNodeWithoutStake");
       }
       // the same attestation signed for this chain and contract is a valid proof
-      await w.slashing.connect(w.reporter).proveMalformed(...args(proof));
+      await w.slashing.connect(w.reporter).proveMalformed(...args(proof), proof.claim);
     });
 
     it("a malleable (high-s) or truncated node signature reverts with SlashingInvalidNodeSignature", async function () {
@@ -107,7 +109,7 @@ describe("Slashing: fault proofs", function () {
       );
       for (const bad of [highS, proof.nodeSignature.slice(0, 130 - 2)]) {
         await expect(
-          w.slashing.proveMalformed(proof.message, proof.attestation, bad),
+          w.slashing.proveMalformed(proof.message, proof.attestation, bad, proof.claim),
         ).to.be.revertedWithCustomError(w.slashing, "SlashingInvalidNodeSignature");
       }
     });
@@ -120,7 +122,7 @@ describe("Slashing: fault proofs", function () {
         await w.message(w.alice.address, w.bob.address, await vectorKey("p256")),
       );
       const other = { ...proof.message, version: 2 };
-      await expect(w.slashing.proveMalformed(other, proof.attestation, proof.nodeSignature))
+      await expect(w.slashing.proveMalformed(other, proof.attestation, proof.nodeSignature, proof.claim))
         .to.be.revertedWithCustomError(w.slashing, "SlashingDigestMismatch")
         .withArgs(proof.attestation.digest, messageDigest(other));
     });
@@ -136,7 +138,7 @@ describe("Slashing: fault proofs", function () {
       await increaseTime(21 * DAY + 1);
       await w.vault.connect(w.operator).withdraw(node.address);
       expect(await w.stakeOf(node.address)).to.equal(0n);
-      await expect(w.slashing.proveMalformed(...args(proof)))
+      await expect(w.slashing.proveMalformed(...args(proof), proof.claim))
         .to.be.revertedWithCustomError(w.slashing, "SlashingNodeWithoutStake")
         .withArgs(node.address);
     });
@@ -158,9 +160,11 @@ describe("Slashing: fault proofs", function () {
         const node = await w.registerNode();
         const m = await w.message(w.alice.address, w.bob.address, await vectorKey("p256"), fields(w));
         const proof = await w.attest(node, m);
-        const offenceId = await w.slashing.connect(w.reporter).proveMalformed.staticCall(...args(proof));
+        const offenceId = await w.slashing
+          .connect(w.reporter)
+          .proveMalformed.staticCall(...args(proof), proof.claim);
         await expectSlash(w, node.address, Fault.Malformed, () =>
-          w.slashing.connect(w.reporter).proveMalformed(...args(proof)),
+          w.slashing.connect(w.reporter).proveMalformed(...args(proof), proof.claim),
         );
         expect(await w.slashing.isOffenceConsumed(offenceId[0])).to.equal(true);
       });
@@ -189,16 +193,16 @@ describe("Slashing: fault proofs", function () {
         3n,
         t + 2n + 15n * 60n,
       );
-      await expect(w.slashing.proveMalformed(...args(edge)))
+      await expect(w.slashing.proveMalformed(...args(edge), edge.claim))
         .to.be.revertedWithCustomError(w.slashing, "SlashingNoFault")
         .withArgs(Fault.Malformed);
       for (const p of [late, early]) {
-        await expect(w.slashing.connect(w.reporter).proveMalformed(...args(p)))
+        await expect(w.slashing.connect(w.reporter).proveMalformed(...args(p), p.claim))
           .to.emit(w.slashing, "FaultProven")
           .withArgs(
             await w.slashing
               .connect(w.reporter)
-              .proveMalformed.staticCall(...args(p))
+              .proveMalformed.staticCall(...args(p), p.claim)
               .then((r) => r[0]),
             node.address,
             Fault.Malformed,
@@ -218,7 +222,7 @@ describe("Slashing: fault proofs", function () {
         await w.message(w.alice.address, w.bob.address, await vectorKey("p256")),
       );
       const before = await w.token.balanceOf(await w.vault.getAddress());
-      await expect(w.slashing.proveMalformed(...args(proof)))
+      await expect(w.slashing.proveMalformed(...args(proof), proof.claim))
         .to.be.revertedWithCustomError(w.slashing, "SlashingNoFault")
         .withArgs(Fault.Malformed);
       expect(await w.token.balanceOf(await w.vault.getAddress())).to.equal(before);
@@ -244,7 +248,7 @@ describe("Slashing: fault proofs", function () {
         2n,
       );
       for (const p of [before, soon]) {
-        await expect(w.slashing.proveMalformed(...args(p))).to.be.revertedWithCustomError(
+        await expect(w.slashing.proveMalformed(...args(p), p.claim)).to.be.revertedWithCustomError(
           w.slashing,
           "SlashingNoFault",
         );
@@ -260,7 +264,7 @@ describe("Slashing: fault proofs", function () {
         3n,
       );
       await expectSlash(w, node.address, Fault.Malformed, () =>
-        w.slashing.connect(w.reporter).proveMalformed(...args(later)),
+        w.slashing.connect(w.reporter).proveMalformed(...args(later), later.claim),
       );
     });
   });
@@ -275,20 +279,14 @@ describe("Slashing: fault proofs", function () {
       );
       const [offenceId] = await w.slashing
         .connect(w.reporter)
-        .proveUnauthorizedSender.staticCall(...args(proof));
-      expect(offenceId).to.equal(
-        ethers.keccak256(
-          ethers.AbiCoder.defaultAbiCoder().encode(
-            ["uint8", "address", "bytes32"],
-            [Fault.UnauthorizedSender, node.address, proof.attestation.digest],
-          ),
-        ),
-      );
+        .proveUnauthorizedSender.staticCall(...args(proof), proof.claim);
+      expect(offenceId).to.equal(messageOffenceId(node.address, proof.attestation.digest));
+      expect(offenceId).to.equal(await w.slashing.messageOffenceId(node.address, proof.attestation.digest));
       await expectSlash(w, node.address, Fault.UnauthorizedSender, () =>
-        w.slashing.connect(w.reporter).proveUnauthorizedSender(...args(proof)),
+        w.slashing.connect(w.reporter).proveUnauthorizedSender(...args(proof), proof.claim),
       );
       for (const sender of [w.reporter, w.other]) {
-        await expect(w.slashing.connect(sender).proveUnauthorizedSender(...args(proof)))
+        await expect(w.slashing.connect(sender).proveUnauthorizedSender(...args(proof), proof.claim))
           .to.be.revertedWithCustomError(w.slashing, "SlashingOffenceConsumed")
           .withArgs(offenceId);
       }
@@ -302,7 +300,7 @@ describe("Slashing: fault proofs", function () {
       await increaseTime(DAY);
       const proof = await w.attest(node, await w.message(w.alice.address, w.carol.address, key));
       await expectSlash(w, node.address, Fault.UnauthorizedSender, () =>
-        w.slashing.connect(w.reporter).proveUnauthorizedSender(...args(proof)),
+        w.slashing.connect(w.reporter).proveUnauthorizedSender(...args(proof), proof.claim),
       );
     });
 
@@ -313,7 +311,7 @@ describe("Slashing: fault proofs", function () {
       await w.addKey(w.alice, key);
       await increaseTime(DAY);
       const proof = await w.attest(node, await w.message(w.alice.address, w.bob.address, key));
-      await expect(w.slashing.proveUnauthorizedSender(...args(proof)))
+      await expect(w.slashing.proveUnauthorizedSender(...args(proof), proof.claim))
         .to.be.revertedWithCustomError(w.slashing, "SlashingNoFault")
         .withArgs(Fault.UnauthorizedSender);
     });
@@ -332,7 +330,7 @@ describe("Slashing: fault proofs", function () {
         await w.message(w.alice.address, w.bob.address, key, { at: revokedAt + 5n * 60n }),
         1n,
       );
-      await expect(w.slashing.proveUnauthorizedSender(...args(lagged)))
+      await expect(w.slashing.proveUnauthorizedSender(...args(lagged), lagged.claim))
         .to.be.revertedWithCustomError(w.slashing, "SlashingStateLag")
         .withArgs(w.alice.address, key.keyHash, revokedAt, revokedAt + 5n * 60n);
       // exactly at the lag: the revocation is 10 minutes old, a node must have seen it
@@ -342,7 +340,7 @@ describe("Slashing: fault proofs", function () {
         2n,
       );
       await expectSlash(w, node.address, Fault.UnauthorizedSender, () =>
-        w.slashing.connect(w.reporter).proveUnauthorizedSender(...args(atLag)),
+        w.slashing.connect(w.reporter).proveUnauthorizedSender(...args(atLag), atLag.claim),
       );
     });
 
@@ -355,7 +353,7 @@ describe("Slashing: fault proofs", function () {
       await increaseTime(60);
       await w.addKey(w.alice, key); // added within the state lag of attestedAt, but after the message
       await expectSlash(w, node.address, Fault.UnauthorizedSender, () =>
-        w.slashing.connect(w.reporter).proveUnauthorizedSender(...args(proof)),
+        w.slashing.connect(w.reporter).proveUnauthorizedSender(...args(proof), proof.claim),
       );
     });
   });
@@ -373,7 +371,7 @@ describe("Slashing: fault proofs", function () {
         }),
       );
       await expectSlash(w, node.address, Fault.WrongEncryption, () =>
-        w.slashing.connect(w.reporter).proveWrongEncryption(...args(proof), ZERO_BYTES32),
+        w.slashing.connect(w.reporter).proveWrongEncryption(...args(proof), ZERO_BYTES32, proof.claim),
       );
     });
 
@@ -390,7 +388,7 @@ describe("Slashing: fault proofs", function () {
           recipientKey: p256b.keyHash,
         }),
       );
-      await expect(w.slashing.proveWrongEncryption(...args(proof), ZERO_BYTES32))
+      await expect(w.slashing.proveWrongEncryption(...args(proof), ZERO_BYTES32, proof.claim))
         .to.be.revertedWithCustomError(w.slashing, "SlashingNoFault")
         .withArgs(Fault.WrongEncryption);
     });
@@ -405,7 +403,7 @@ describe("Slashing: fault proofs", function () {
         1n,
       );
       await expect(
-        w.slashing.proveWrongEncryption(...args(toBob), p256b.keyHash),
+        w.slashing.proveWrongEncryption(...args(toBob), p256b.keyHash, toBob.claim),
       ).to.be.revertedWithCustomError(w.slashing, "SlashingNoFault");
       await w.addKey(w.bob, p256b);
       await increaseTime(DAY);
@@ -415,7 +413,7 @@ describe("Slashing: fault proofs", function () {
         2n,
       );
       await expectSlash(w, node.address, Fault.WrongEncryption, () =>
-        w.slashing.connect(w.reporter).proveWrongEncryption(...args(later), p256b.keyHash),
+        w.slashing.connect(w.reporter).proveWrongEncryption(...args(later), p256b.keyHash, later.claim),
       );
     });
 
@@ -428,7 +426,7 @@ describe("Slashing: fault proofs", function () {
         node,
         await w.message(w.alice.address, w.bob.address, await vectorKey("p256"), { at: addedAt + 60n }),
       );
-      await expect(w.slashing.proveWrongEncryption(...args(proof), p256b.keyHash))
+      await expect(w.slashing.proveWrongEncryption(...args(proof), p256b.keyHash, proof.claim))
         .to.be.revertedWithCustomError(w.slashing, "SlashingStateLag")
         .withArgs(w.bob.address, p256b.keyHash, addedAt, addedAt + 60n);
     });
@@ -459,18 +457,15 @@ describe("Slashing: fault proofs", function () {
         const key = await vectorKey(keyName);
         const proof = await badSignatureProof(w, node, keyName, corrupt);
         await expectSlash(w, node.address, Fault.BadSignature, () =>
-          w.slashing.connect(w.reporter).proveBadSignature(...args(proof), proof.signature, key.publicKey),
+          w.slashing
+            .connect(w.reporter)
+            .proveBadSignature(...args(proof), proof.signature, key.publicKey, proof.claim),
         );
-        const [offenceId] = [
-          ethers.keccak256(
-            ethers.AbiCoder.defaultAbiCoder().encode(
-              ["uint8", "address", "bytes32"],
-              [Fault.BadSignature, node.address, proof.attestation.digest],
-            ),
-          ),
-        ];
+        const offenceId = messageOffenceId(node.address, proof.attestation.digest);
         await expect(
-          w.slashing.connect(w.other).proveBadSignature(...args(proof), proof.signature, key.publicKey),
+          w.slashing
+            .connect(w.other)
+            .proveBadSignature(...args(proof), proof.signature, key.publicKey, proof.claim),
         )
           .to.be.revertedWithCustomError(w.slashing, "SlashingOffenceConsumed")
           .withArgs(offenceId);
@@ -481,7 +476,9 @@ describe("Slashing: fault proofs", function () {
         const node = await w.registerNode();
         const key = await vectorKey(keyName);
         const proof = await badSignatureProof(w, node, keyName, (s) => s);
-        await expect(w.slashing.proveBadSignature(...args(proof), proof.signature, key.publicKey))
+        await expect(
+          w.slashing.proveBadSignature(...args(proof), proof.signature, key.publicKey, proof.claim),
+        )
           .to.be.revertedWithCustomError(w.slashing, "SlashingNoFault")
           .withArgs(Fault.BadSignature);
       });
@@ -497,7 +494,7 @@ describe("Slashing: fault proofs", function () {
         const sig = craftSignature(getBytes(messageDigest(m.message)), key.privateKey, { highS, created });
         const proof = await w.attest(node, { message: m.message, signature: sig }, highS ? 1n : 2n);
         await expect(
-          w.slashing.proveBadSignature(...args(proof), sig, key.publicKey),
+          w.slashing.proveBadSignature(...args(proof), sig, key.publicKey, proof.claim),
         ).to.be.revertedWithCustomError(w.slashing, "SlashingNoFault");
       }
     });
@@ -512,7 +509,9 @@ describe("Slashing: fault proofs", function () {
         created: 1735603300,
       });
       const proof = await w.attest(node, { message: m.message, signature: sig });
-      await expect(w.slashing.connect(w.reporter).proveBadSignature(...args(proof), sig, key.publicKey))
+      await expect(
+        w.slashing.connect(w.reporter).proveBadSignature(...args(proof), sig, key.publicKey, proof.claim),
+      )
         .to.emit(w.slashing, "FaultProven")
         .withArgs(
           (v: string) => v.length === 66,
@@ -531,7 +530,7 @@ describe("Slashing: fault proofs", function () {
       const key = await vectorKey("ed25519");
       const m = await w.message(w.alice.address, w.bob.address, key);
       const proof = await w.attest(node, { message: m.message, signature: corrupt(m.signature) });
-      await expect(w.slashing.proveBadSignature(...args(proof), proof.signature, key.publicKey))
+      await expect(w.slashing.proveBadSignature(...args(proof), proof.signature, key.publicKey, proof.claim))
         .to.be.revertedWithCustomError(w.slashing, "SlashingEd25519NeedsDispute")
         .withArgs(key.keyHash);
     });
@@ -542,12 +541,14 @@ describe("Slashing: fault proofs", function () {
       const key = await vectorKey("p256");
       const other = await vectorKey("p256b");
       const proof = await badSignatureProof(w, node, "p256", corrupt);
-      await expect(w.slashing.proveBadSignature(...args(proof), proof.signature, other.publicKey))
+      await expect(
+        w.slashing.proveBadSignature(...args(proof), proof.signature, other.publicKey, proof.claim),
+      )
         .to.be.revertedWithCustomError(w.slashing, "SlashingSenderKeyMismatch")
         .withArgs(key.keyHash, other.keyHash);
       const otherSig = corrupt(corrupt(proof.signature).reverse());
       await expect(
-        w.slashing.proveBadSignature(...args(proof), otherSig, key.publicKey),
+        w.slashing.proveBadSignature(...args(proof), otherSig, key.publicKey, proof.claim),
       ).to.be.revertedWithCustomError(w.slashing, "SlashingSignatureHashMismatch");
     });
   });
@@ -564,12 +565,8 @@ describe("Slashing: fault proofs", function () {
       const w = await loadFixture(world);
       const node = await w.registerNode();
       const [a, b] = await pair(w, node);
-      const offenceId = ethers.keccak256(
-        ethers.AbiCoder.defaultAbiCoder().encode(
-          ["uint8", "address", "uint64"],
-          [Fault.Equivocation, node.address, 7n],
-        ),
-      );
+      const offenceId = equivocationOffenceId(node.address, 7n);
+      const claim = await w.commit(offenceId);
       await expectSlash(
         w,
         node.address,
@@ -577,13 +574,14 @@ describe("Slashing: fault proofs", function () {
         () =>
           w.slashing
             .connect(w.reporter)
-            .proveEquivocation(a.attestation, a.nodeSignature, b.attestation, b.nodeSignature),
+            .proveEquivocation(a.attestation, a.nodeSignature, b.attestation, b.nodeSignature, claim),
         5_000n,
       );
+      const again = await w.commit(offenceId, w.other.address);
       await expect(
         w.slashing
           .connect(w.other)
-          .proveEquivocation(b.attestation, b.nodeSignature, a.attestation, a.nodeSignature),
+          .proveEquivocation(b.attestation, b.nodeSignature, a.attestation, a.nodeSignature, again),
       )
         .to.be.revertedWithCustomError(w.slashing, "SlashingOffenceConsumed")
         .withArgs(offenceId);
@@ -594,7 +592,7 @@ describe("Slashing: fault proofs", function () {
         7n,
       );
       await expect(
-        w.slashing.proveEquivocation(a.attestation, a.nodeSignature, c.attestation, c.nodeSignature),
+        w.slashing.proveEquivocation(a.attestation, a.nodeSignature, c.attestation, c.nodeSignature, again),
       ).to.be.revertedWithCustomError(w.slashing, "SlashingOffenceConsumed");
     });
 
@@ -603,7 +601,7 @@ describe("Slashing: fault proofs", function () {
       const node = await w.registerNode();
       const [a] = await pair(w, node);
       await expect(
-        w.slashing.proveEquivocation(a.attestation, a.nodeSignature, a.attestation, a.nodeSignature),
+        w.slashing.proveEquivocation(a.attestation, a.nodeSignature, a.attestation, a.nodeSignature, a.claim),
       ).to.be.revertedWithCustomError(w.slashing, "SlashingIdenticalAttestations");
     });
 
@@ -615,7 +613,13 @@ describe("Slashing: fault proofs", function () {
       const m = await w.message(w.alice.address, w.carol.address, await vectorKey("p256"));
       const seq8 = await w.attest(node, m, 8n);
       await expect(
-        w.slashing.proveEquivocation(a.attestation, a.nodeSignature, seq8.attestation, seq8.nodeSignature),
+        w.slashing.proveEquivocation(
+          a.attestation,
+          a.nodeSignature,
+          seq8.attestation,
+          seq8.nodeSignature,
+          a.claim,
+        ),
       )
         .to.be.revertedWithCustomError(w.slashing, "SlashingSequenceMismatch")
         .withArgs(7n, 8n);
@@ -626,6 +630,7 @@ describe("Slashing: fault proofs", function () {
           a.nodeSignature,
           byNode2.attestation,
           byNode2.nodeSignature,
+          a.claim,
         ),
       )
         .to.be.revertedWithCustomError(w.slashing, "SlashingSignerMismatch")
@@ -638,6 +643,7 @@ describe("Slashing: fault proofs", function () {
       const m = await w.message(w.alice.address, w.bob.address, await vectorKey("p256"));
       const a = await w.attest(node, m, 3n, m.message.timestamp);
       const b = await w.attest(node, m, 3n, m.message.timestamp + 1n);
+      const claim = await w.commit(equivocationOffenceId(node.address, 3n));
       await expectSlash(
         w,
         node.address,
@@ -645,7 +651,7 @@ describe("Slashing: fault proofs", function () {
         () =>
           w.slashing
             .connect(w.reporter)
-            .proveEquivocation(a.attestation, a.nodeSignature, b.attestation, b.nodeSignature),
+            .proveEquivocation(a.attestation, a.nodeSignature, b.attestation, b.nodeSignature, claim),
         5_000n,
       );
     });
@@ -664,7 +670,7 @@ describe("Slashing: fault proofs", function () {
       expect(bonded).to.equal(0n);
       expect(unbonding).to.equal(VALIDATOR_MIN);
       await expectSlash(w, node.address, Fault.Malformed, () =>
-        w.slashing.connect(w.reporter).proveMalformed(...args(proof)),
+        w.slashing.connect(w.reporter).proveMalformed(...args(proof), proof.claim),
       );
     });
 
@@ -678,7 +684,7 @@ describe("Slashing: fault proofs", function () {
       await w.registry.connect(w.operator).exit(node.address);
       await increaseTime(20 * DAY);
       const before = await w.stakeOf(node.address);
-      await w.slashing.connect(w.reporter).proveMalformed(...args(proof));
+      await w.slashing.connect(w.reporter).proveMalformed(...args(proof), proof.claim);
       expect(await w.stakeOf(node.address)).to.equal(before - before / 10n);
     });
 
@@ -696,7 +702,7 @@ describe("Slashing: fault proofs", function () {
         yearAgo,
       );
       await expectSlash(w, node.address, Fault.Malformed, () =>
-        w.slashing.connect(w.reporter).proveMalformed(...args(proof)),
+        w.slashing.connect(w.reporter).proveMalformed(...args(proof), proof.claim),
       );
     });
 
@@ -710,7 +716,7 @@ describe("Slashing: fault proofs", function () {
           await w.message(w.alice.address, w.bob.address, key, { version: 10 + i }),
           BigInt(i + 1),
         );
-        await w.slashing.connect(w.reporter).proveMalformed(...args(p));
+        await w.slashing.connect(w.reporter).proveMalformed(...args(p), p.claim);
         const n = await w.registry.nodeOf(node.address);
         expect(n.slashCount).to.equal(i + 1);
         expect(n.status).to.equal(i < 2 ? NodeStatus.Jailed : NodeStatus.Banned);
@@ -741,7 +747,7 @@ describe("Slashing: fault proofs", function () {
         4n,
       );
       const before = await w.stakeOf(node.address);
-      await w.slashing.connect(w.reporter).proveMalformed(...args(p));
+      await w.slashing.connect(w.reporter).proveMalformed(...args(p), p.claim);
       expect(await w.stakeOf(node.address)).to.equal(before - before / 10n);
       expect((await w.registry.nodeOf(node.address)).status).to.equal(NodeStatus.Banned);
     });
@@ -753,9 +759,10 @@ describe("Slashing: fault proofs", function () {
       const key = await vectorKey("p256");
       const a = await w.attest(node, await w.message(w.alice.address, w.bob.address, key), 1n);
       const b = await w.attest(node, await w.message(w.alice.address, w.carol.address, key), 1n);
+      const claim = await w.commit(equivocationOffenceId(node.address, 1n));
       await w.slashing
         .connect(w.reporter)
-        .proveEquivocation(a.attestation, a.nodeSignature, b.attestation, b.nodeSignature);
+        .proveEquivocation(a.attestation, a.nodeSignature, b.attestation, b.nodeSignature, claim);
       expect(await w.stakeOf(node.address)).to.equal(0n);
       expect(await w.vault.rewardsOf(w.reporter.address)).to.equal(VALIDATOR_MIN / 2n);
       const c = await w.attest(
@@ -763,7 +770,7 @@ describe("Slashing: fault proofs", function () {
         await w.message(w.alice.address, w.bob.address, key, { version: 5 }),
         2n,
       );
-      await expect(w.slashing.proveMalformed(...args(c))).to.be.revertedWithCustomError(
+      await expect(w.slashing.proveMalformed(...args(c), c.claim)).to.be.revertedWithCustomError(
         w.slashing,
         "SlashingNodeWithoutStake",
       );
@@ -777,7 +784,7 @@ describe("Slashing: fault proofs", function () {
         await w.message(w.alice.address, w.bob.address, await vectorKey("p256"), { version: 0 }),
       );
       await w.slashing.connect(w.guardian).pause();
-      await expect(w.slashing.proveMalformed(...args(proof))).to.be.revertedWithCustomError(
+      await expect(w.slashing.proveMalformed(...args(proof), proof.claim)).to.be.revertedWithCustomError(
         w.slashing,
         "SlashingPaused",
       );
@@ -787,7 +794,7 @@ describe("Slashing: fault proofs", function () {
         "AccessControlUnauthorizedAccount",
       );
       await w.slashing.connect(w.governor).unpause();
-      await w.slashing.connect(w.reporter).proveMalformed(...args(proof));
+      await w.slashing.connect(w.reporter).proveMalformed(...args(proof), proof.claim);
       void PUSH;
       void MINUTE;
     });

@@ -126,7 +126,7 @@ describe("Slashing: the state-lag rule, contract and checkMessage agree", functi
       from: w.alice.address,
       to: w.carol.address,
       key: rec.key,
-      prove: (p) => w.slashing.connect(w.reporter).proveUnauthorizedSender.staticCall(...args(p)),
+      prove: (p) => w.slashing.connect(w.reporter).proveUnauthorizedSender.staticCall(...args(p), p.claim),
     }));
   });
 
@@ -138,7 +138,9 @@ describe("Slashing: the state-lag rule, contract and checkMessage agree", functi
         to: w.alice.address,
         key: w.sender,
         prove: (p) =>
-          w.slashing.connect(w.reporter).proveWrongEncryption.staticCall(...args(p), rec.key.keyHash),
+          w.slashing
+            .connect(w.reporter)
+            .proveWrongEncryption.staticCall(...args(p), rec.key.keyHash, p.claim),
       };
     });
   });
