@@ -159,7 +159,9 @@ describe("OpenPgpVerifier: precompile failures revert; gas budgets (issue 10)", 
     const call = (gasLimit?: number) =>
       w.slashing
         .connect(w.reporter)
-        .proveBadSignature.staticCall(...args(proof), proof.signature, key.publicKey, { gasLimit });
+        .proveBadSignature.staticCall(...args(proof), proof.signature, key.publicKey, proof.claim, {
+          gasLimit,
+        });
     // With enough gas: no fault.
     await expect(call()).to.be.revertedWithCustomError(w.slashing, "SlashingNoFault");
     // Find where the full check completes, then try every limit below it.
@@ -189,7 +191,9 @@ describe("OpenPgpVerifier: precompile failures revert; gas budgets (issue 10)", 
     await expect(
       w.slashing
         .connect(w.reporter)
-        .proveBadSignature(...args(proof), proof.signature, key.publicKey, { gasLimit: hi - 500 }),
+        .proveBadSignature(...args(proof), proof.signature, key.publicKey, proof.claim, {
+          gasLimit: hi - 500,
+        }),
     ).to.be.reverted;
     expect(await w.stakeOf(node.address)).to.equal(stakeBefore);
   });
