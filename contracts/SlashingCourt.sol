@@ -56,6 +56,7 @@ contract SlashingCourt is
     uint8 public constant VALIDATOR_ROLE_ID = 0;
 
     uint256 private constant _BPS = 10_000;
+    uint256 private constant _SIGNATURE_LENGTH = 65;
 
     /// @custom:storage-location erc7201:push.storage.SlashingCourt
     struct CourtStorage {
@@ -146,7 +147,7 @@ contract SlashingCourt is
     /// @inheritdoc ISlashingCourt
     function submitReport(
         Report calldata report,
-        bytes[] calldata signatures
+        bytes calldata signatures
     ) external whenNotPaused nonReentrant returns (bytes32 offenceId, uint256 slashed) {
         if (report.faultCode != uint8(ISlashing.FaultCode.Unavailable)) {
             revert SlashingCourtFaultNotAllowed(report.faultCode);
@@ -154,9 +155,7 @@ contract SlashingCourt is
         CourtStorage storage $ = _s();
         Params memory p = $.params;
         _checkFaultWindow(report.reportedAt, p.faultWindow);
-        if (signatures.length > MAX_REPORT_SIGNERS) {
-            revert SlashingCourtTooManySigners(signatures.length, MAX_REPORT_SIGNERS);
-        }
+        _checkSignatureCount(signatures.length);
         uint256 stake = _stakeOf(report.node);
         offenceId = _unavailableId(report.node, report.reportedAt);
         _requireFresh(offenceId);
@@ -185,14 +184,13 @@ contract SlashingCourt is
     // ================================================================================================
 
     /// @inheritdoc ISlashingCourt
-    /// @dev Deliberately without the pause check and the reentrancy guard (no token moves): a commitment is a
-    ///      single new storage slot, under 50,000 gas per transaction.
+    /// @dev Deliberately without the pause check, the reentrancy guard (no token moves) and an event: a
+    ///      commitment is one new storage slot, under 50,000 gas per transaction (test/slashing/court-findings).
     function commitDispute(bytes32 commitment) external {
         mapping(bytes32 => uint256) storage commitments = _s().commitments;
         uint256 committedAt = commitments[commitment];
         if (committedAt != 0) revert SlashingCourtAlreadyCommitted(commitment, committedAt);
         commitments[commitment] = block.number;
-        emit DisputeCommitted(commitment, block.number);
     }
 
     /// @inheritdoc ISlashingCourt
@@ -504,7 +502,12 @@ contract SlashingCourt is
         ISlashing.Params memory sp = $.slashing.params();
         IStakingVault vault = $.registry.vault();
         uint256 activeBefore = vault.activeStake(VALIDATOR_ROLE_ID);
-        slashed = $.registry.slash(node, _share(stake, sp.messageFaultSlashBps), reporter, sp.reporterRewardBps);
+        slashed = $.registry.slash(
+            node,
+            _share(stake, sp.messageFaultSlashBps),
+            reporter,
+            sp.reporterRewardBps
+        );
         uint256 activeAfter = vault.activeStake(VALIDATOR_ROLE_ID);
         if (activeAfter < activeBefore) {
             Checkpoints.Trace208 storage removed = $.removedStake;
@@ -542,11 +545,11 @@ contract SlashingCourt is
         return (total * p.quorumNumerator + p.quorumDenominator - 1) / p.quorumDenominator;
     }
 
-    /// Sums the aged bonded stake of the report's signers (see `IStakingVault.quorumStakeOf`, age: the fault
+    /// Sums the aged bonded stake of the report's signers (65-byte r || s || v signatures, packed) (see `IStakingVault.quorumStakeOf`, age: the fault
     /// window) and computes the stake required ({_required}). One vault call per signer.
     function _quorum(
         Report calldata report,
-        bytes[] calldata signatures,
+        bytes calldata signatures,
         Params memory p
     ) private view returns (uint256 signedStake, uint256 required) {
         IStakingVault vault = _s().registry.vault();
@@ -555,18 +558,54 @@ contract SlashingCourt is
         uint256 age = p.faultWindow;
         bytes32 digest = _hashTypedDataV4(PushTypedData.reportHash(report));
         address previous;
-        for (uint256 i; i < signatures.length; ++i) {
-            (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signatures[i]);
-            if (err != ECDSA.RecoverError.NoError) revert SlashingCourtInvalidSignature();
+        for (uint256 offset; offset < signatures.length; offset += _SIGNATURE_LENGTH) {
+            address signer = _signerAt(signatures, offset, digest);
             if (signer <= previous) revert SlashingCourtSignersNotAscending(previous, signer);
             previous = signer;
             if (signer == node) continue; // the accused's own stake counts on neither side
-            (INodeRegistry.Status status, uint8 role, , uint256 aged) = vault.quorumStakeOf(signer, age);
-            if (status != INodeRegistry.Status.Active || role != VALIDATOR_ROLE_ID) {
-                revert SlashingCourtNotActiveValidator(signer);
-            }
-            signedStake += aged;
+            signedStake += _countedStake(vault, signer, age);
         }
+    }
+
+    /// The signer of the 65-byte signature (r || s || v) at `offset` of the packed `signatures` over `digest`.
+    function _signerAt(
+        bytes calldata signatures,
+        uint256 offset,
+        bytes32 digest
+    ) private pure returns (address signer) {
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly ("memory-safe") {
+            let at := add(signatures.offset, offset)
+            r := calldataload(at)
+            s := calldataload(add(at, 0x20))
+            v := byte(0, calldataload(add(at, 0x40)))
+        }
+        ECDSA.RecoverError err;
+        (signer, err, ) = ECDSA.tryRecover(digest, v, r, s);
+        if (err != ECDSA.RecoverError.NoError) revert SlashingCourtInvalidSignature();
+    }
+
+    /// The bonded stake of Active VALIDATOR `signer` not deposited within `age` seconds (one vault call).
+    function _countedStake(
+        IStakingVault vault,
+        address signer,
+        uint256 age
+    ) private view returns (uint256 aged) {
+        INodeRegistry.Status status;
+        uint8 role;
+        (status, role, , aged) = vault.quorumStakeOf(signer, age);
+        if (status != INodeRegistry.Status.Active || role != VALIDATOR_ROLE_ID) {
+            revert SlashingCourtNotActiveValidator(signer);
+        }
+    }
+
+    /// Packed signatures: a whole number of 65-byte signatures, at most MAX_REPORT_SIGNERS.
+    function _checkSignatureCount(uint256 length) private pure {
+        if (length % _SIGNATURE_LENGTH != 0) revert SlashingCourtInvalidSignature();
+        uint256 count = length / _SIGNATURE_LENGTH;
+        if (count > MAX_REPORT_SIGNERS) revert SlashingCourtTooManySigners(count, MAX_REPORT_SIGNERS);
     }
 
     /// The offence a dispute is about, checked free: BAD_SIGNATURE names the attested message (the fault-proof
@@ -697,12 +736,19 @@ contract SlashingCourt is
         if (block.timestamp > d.decideBy) revert SlashingCourtDecisionPeriodOver(disputeId, d.decideBy);
     }
 
-    function _legacyOffenceId(uint8 faultCode, address node, bytes32 evidenceHash) private pure returns (bytes32) {
+    function _legacyOffenceId(
+        uint8 faultCode,
+        address node,
+        bytes32 evidenceHash
+    ) private pure returns (bytes32) {
         return keccak256(abi.encode(faultCode, node, evidenceHash));
     }
 
     /// One UNAVAILABLE offence per node per UNAVAILABLE_PERIOD (the period of `at`).
     function _unavailableId(address node, uint64 at) private pure returns (bytes32) {
-        return keccak256(abi.encode(uint8(ISlashing.FaultCode.Unavailable), node, uint256(at) / UNAVAILABLE_PERIOD));
+        return
+            keccak256(
+                abi.encode(uint8(ISlashing.FaultCode.Unavailable), node, uint256(at) / UNAVAILABLE_PERIOD)
+            );
     }
 }

@@ -92,7 +92,8 @@ interface ISlashingCourt {
 
     /// @notice An address given to {initialize} or {setTreasury} was zero.
     error SlashingCourtZeroAddress();
-    /// @notice A report signature is malformed, malleable (high s) or not 65 bytes long.
+    /// @notice A report signature is malformed or malleable (high s), or the packed signatures are not a
+    ///         multiple of 65 bytes long.
     error SlashingCourtInvalidSignature();
     /// @notice `node` is not a registered node holding stake (bonded or unbonding).
     error SlashingCourtNodeWithoutStake(address node);
@@ -180,10 +181,6 @@ interface ISlashingCourt {
         bytes evidence
     );
 
-    /// @notice Someone committed to opening a dispute: `commitment` (see {disputeCommitment}) recorded in block
-    ///         `blockNumber`. Reveals nothing about the dispute.
-    event DisputeCommitted(bytes32 indexed commitment, uint256 blockNumber);
-
     /// @notice Governance accepted dispute `disputeId`: `offenceId` is consumed, `slashed` was taken from the
     ///         node with the disputer as reporter, the bond returned to the disputer, the lock released.
     event DisputeAccepted(uint256 indexed disputeId, bytes32 indexed offenceId, uint256 slashed);
@@ -214,15 +211,18 @@ interface ISlashingCourt {
     ///         `IStakingVault.quorumStakeOf`), and together they must reach the quorum (rounded up) of: active
     ///         validator stake, plus the validator stake the court's slashes removed from it within the fault
     ///         window, minus the accused's own bonded stake when it is an Active validator ({requiredStake}).
-    ///         `signatures` (65 bytes each, at most MAX_REPORT_SIGNERS) must recover to strictly ascending
-    ///         addresses; the accused's own signature counts for nothing.
+    ///         `signatures` are 65-byte signatures (r || s || v) packed one after the other (at most
+    ///         MAX_REPORT_SIGNERS: 1,000 signers are 65,000 bytes of calldata, within the 128 KiB a node relays);
+    ///         they must recover to strictly ascending addresses; the accused's own signature counts for nothing.
     function submitReport(
         Report calldata report,
-        bytes[] calldata signatures
+        bytes calldata signatures
     ) external returns (bytes32 offenceId, uint256 slashed);
 
     /// @notice Records `commitment` (see {disputeCommitment}) with the current block number, first writer only.
-    ///         {openDispute} accepts it from the next block on. Works while paused.
+    ///         {openDispute} accepts it from the next block on. Works while paused. Emits no event (a commitment
+    ///         reveals nothing, and stays under 50,000 gas a transaction): read it back with {commitmentBlock};
+    ///         {DisputeOpened} reports the dispute.
     function commitDispute(bytes32 commitment) external;
 
     /// @notice Opens a dispute against `node` (registered, with stake) for BAD_SIGNATURE (naming the attested

@@ -1,7 +1,16 @@
 // What off-chain code builds for the SlashingCourt (docs/court.md): quorum reports (EIP-712 in the court's
 // domain, naming the reporter who gets the reward), dispute commitments (commit-reveal), and the court's
 // offence ids. Each function mirrors a view of the contract, checked against it in test/slashing/court.test.ts.
-import { AbiCoder, TypedDataEncoder, ZeroHash, getAddress, hexlify, keccak256, randomBytes } from "ethers";
+import {
+  AbiCoder,
+  TypedDataEncoder,
+  ZeroHash,
+  concat,
+  getAddress,
+  hexlify,
+  keccak256,
+  randomBytes,
+} from "ethers";
 import type { Signer, TypedDataDomain } from "ethers";
 
 const coder = AbiCoder.defaultAbiCoder();
@@ -54,6 +63,11 @@ export async function signReport(
   const withAddress = await Promise.all(signers.map(async (s) => ({ s, a: BigInt(await s.getAddress()) })));
   withAddress.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : 0));
   return Promise.all(withAddress.map(({ s }) => s.signTypedData(domain, REPORT_TYPES, report)));
+}
+
+/** The `signatures` argument of submitReport: the 65-byte signatures packed in the order given. */
+export function packSignatures(signatures: string[]): string {
+  return concat(signatures);
 }
 
 /** SlashingCourt.unavailableOffenceId(node, at): keccak256(abi.encode(uint8(6), node, at / 7 days)). */
@@ -121,7 +135,9 @@ export function planDispute(
 }
 
 /** The offence a dispute is about (the court's ledger for UNAVAILABLE, the fault-proof one for BAD_SIGNATURE). */
-export function disputeOffenceId(plan: Pick<DisputePlan, "node" | "faultCode" | "occurredAt" | "digest">): string {
+export function disputeOffenceId(
+  plan: Pick<DisputePlan, "node" | "faultCode" | "occurredAt" | "digest">,
+): string {
   return plan.faultCode === COURT_FAULT.BAD_SIGNATURE
     ? messageOffenceId(plan.node, plan.digest)
     : unavailableOffenceId(plan.node, plan.occurredAt);

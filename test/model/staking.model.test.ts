@@ -403,7 +403,10 @@ class Withdraw extends Cmd {
         expect(e.releaseAt <= m.now, `${this}: released early`).to.be.true;
         expect(e.releaseAt - e.requestedAt >= PERIOD, `${this}: period shortened`).to.be.true;
       }
-      expect(paid.reduce((a, e) => a + e.amount, 0n), `${this}: amount`).to.equal(amount);
+      expect(
+        paid.reduce((a, e) => a + e.amount, 0n),
+        `${this}: amount`,
+      ).to.equal(amount);
       expect((await r.token.balanceOf(operator.address)) - balanceBefore, `${this}: paid`).to.equal(amount);
       if (n.status === S.Exiting && n.bonded === 0n && n.entries.length === 0) n.status = S.Exited;
     }

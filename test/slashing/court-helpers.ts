@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ZeroHash } from "ethers";
 import type { Signer, TypedDataDomain } from "ethers";
-import { courtDomain as domainOf, planDispute, signReport } from "../../src/slashing/court";
+import { courtDomain as domainOf, packSignatures, planDispute, signReport } from "../../src/slashing/court";
 import type { CourtReport, DisputePlan } from "../../src/slashing/court";
 import type { World } from "./fixture";
 import { DAY, increaseTime } from "./fixture";
@@ -21,8 +21,13 @@ export async function courtDomain(w: World): Promise<TypedDataDomain> {
   return domainOf(chainId, await w.court.getAddress());
 }
 
-/** Signatures of `signers` over `report`, ascending by signer address, as the court wants them. */
-export async function sign(w: World, report: CourtReport, signers: Signer[]): Promise<string[]> {
+/** Signatures of `signers` over `report`, ascending by signer address, packed, as the court wants them. */
+export async function sign(w: World, report: CourtReport, signers: Signer[]): Promise<string> {
+  return packSignatures(await signReport(await courtDomain(w), report, signers));
+}
+
+/** The same signatures, one by one (ascending by signer address). */
+export async function signList(w: World, report: CourtReport, signers: Signer[]): Promise<string[]> {
   return signReport(await courtDomain(w), report, signers);
 }
 

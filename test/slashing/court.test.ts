@@ -8,7 +8,7 @@ import { REPORT_TYPES, unavailableOffenceId } from "../../src/slashing/court";
 import type { CourtReport as Report } from "../../src/slashing/court";
 import type { World } from "./fixture";
 import { DAY, Fault, PUSH, VALIDATOR_MIN, deployWorld, increaseTime, now } from "./fixture";
-import { age, courtDomain, evidence, openDispute, sign } from "./court-helpers";
+import { age, courtDomain, evidence, openDispute, sign, signList } from "./court-helpers";
 
 describe("SlashingCourt", function () {
   async function world(): Promise<World> {
@@ -109,14 +109,18 @@ describe("SlashingCourt", function () {
         reportedAt: await now(),
         reporter: w.reporter.address,
       };
-      const sigs = await sign(w, r, vs);
+      const sigs = await signList(w, r, vs);
       const first = vs.map((v) => v.address).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0];
-      await expect(w.court.submitReport(r, [sigs[0], sigs[0], sigs[1]]))
+      await expect(w.court.submitReport(r, ethers.concat([sigs[0], sigs[0], sigs[1]])))
         .to.be.revertedWithCustomError(w.court, "SlashingCourtSignersNotAscending")
         .withArgs(first, first);
-      await expect(w.court.submitReport(r, [sigs[1], sigs[0], sigs[2]])).to.be.revertedWithCustomError(
+      await expect(
+        w.court.submitReport(r, ethers.concat([sigs[1], sigs[0], sigs[2]])),
+      ).to.be.revertedWithCustomError(w.court, "SlashingCourtSignersNotAscending");
+      // not a whole number of 65-byte signatures
+      await expect(w.court.submitReport(r, ethers.concat([sigs[0], "0x00"]))).to.be.revertedWithCustomError(
         w.court,
-        "SlashingCourtSignersNotAscending",
+        "SlashingCourtInvalidSignature",
       );
     });
 
@@ -217,7 +221,15 @@ describe("SlashingCourt", function () {
       const digest = ethers.id("the attested message");
       const balance = await w.token.balanceOf(w.reporter.address);
       const offenceId = await w.slashing.messageOffenceId(node.address, digest);
-      const { plan } = await openDispute(w, w.reporter, node.address, Fault.BadSignature, occurredAt, ev, digest);
+      const { plan } = await openDispute(
+        w,
+        w.reporter,
+        node.address,
+        Fault.BadSignature,
+        occurredAt,
+        ev,
+        digest,
+      );
       const filter = w.court.filters.DisputeOpened(1n);
       const [log] = await w.court.queryFilter(filter);
       expect(log.args.node).to.equal(node.address);
