@@ -545,8 +545,9 @@ contract SlashingCourt is
         return (total * p.quorumNumerator + p.quorumDenominator - 1) / p.quorumDenominator;
     }
 
-    /// Sums the aged bonded stake of the report's signers (65-byte r || s || v signatures, packed) (see `IStakingVault.quorumStakeOf`, age: the fault
-    /// window) and computes the stake required ({_required}). One vault call per signer.
+    /// Sums the aged bonded stake (`IStakingVault.quorumStakeOf`, age: the fault window) of the report's signers
+    /// (65-byte r || s || v signatures, packed) and computes the stake required ({_required}). One vault call
+    /// per signer.
     function _quorum(
         Report calldata report,
         bytes calldata signatures,

@@ -224,5 +224,24 @@ describe("Slashing tasks", function () {
       { action: "open", node: s.node.address, fault: "MALFORMED", evidence: "x" },
       "--fault must be BAD_SIGNATURE or UNAVAILABLE",
     );
+    // BAD_SIGNATURE names the attested message: its offence is Slashing's messageOffenceId(node, digest)
+    await expectRefused(
+      "gov:dispute",
+      { action: "open", node: s.node.address, fault: "BAD_SIGNATURE", evidence: "x" },
+      /--digest is needed for BAD_SIGNATURE/,
+    );
+    const digest = hre.ethers.id("the attested message");
+    const bad = await runTask<{ disputeId: bigint }>("gov:dispute", {
+      action: "open",
+      node: s.node.address,
+      fault: "BAD_SIGNATURE",
+      evidence: "ed25519 signature does not verify",
+      digest,
+    });
+    expect((await s.court.dispute(bad.result.disputeId)).offenceId).to.equal(
+      hre.ethers.keccak256(
+        hre.ethers.AbiCoder.defaultAbiCoder().encode(["address", "bytes32"], [s.node.address, digest]),
+      ),
+    );
   });
 });
