@@ -540,14 +540,16 @@ contract SlashingCourt is
     /// Active validator.
     function _required(IStakingVault vault, address node, Params memory p) private view returns (uint256) {
         uint256 total = vault.activeStake(VALIDATOR_ROLE_ID) + _recentlyRemoved(p.faultWindow);
-        (INodeRegistry.Status status, uint8 role, uint256 bonded, ) = vault.quorumStakeOf(node, 0);
-        if (status == INodeRegistry.Status.Active && role == VALIDATOR_ROLE_ID) total -= bonded;
+        address[] memory accused = new address[](1);
+        accused[0] = node;
+        (uint256 bonded, uint256 invalid) = vault.quorumStakesOf(accused, VALIDATOR_ROLE_ID, 0);
+        if (invalid == 0) total -= bonded; // an Active validator: all of its bonded stake (age 0)
         return (total * p.quorumNumerator + p.quorumDenominator - 1) / p.quorumDenominator;
     }
 
-    /// Sums the aged bonded stake (`IStakingVault.quorumStakeOf`, age: the fault window) of the report's signers
-    /// (65-byte r || s || v signatures, packed) and computes the stake required ({_required}). One vault call
-    /// per signer.
+    /// Sums the aged bonded stake (`IStakingVault.quorumStakesOf`, age: the fault window) of the report's
+    /// signers (65-byte r || s || v signatures, packed) and computes the stake required ({_required}). One
+    /// vault call for all signers.
     function _quorum(
         Report calldata report,
         bytes calldata signatures,
@@ -559,13 +561,21 @@ contract SlashingCourt is
         uint256 age = p.faultWindow;
         bytes32 digest = _hashTypedDataV4(PushTypedData.reportHash(report));
         address previous;
+        address[] memory signers = new address[](signatures.length / _SIGNATURE_LENGTH);
+        uint256 n;
         for (uint256 offset; offset < signatures.length; offset += _SIGNATURE_LENGTH) {
             address signer = _signerAt(signatures, offset, digest);
             if (signer <= previous) revert SlashingCourtSignersNotAscending(previous, signer);
             previous = signer;
             if (signer == node) continue; // the accused's own stake counts on neither side
-            signedStake += _countedStake(vault, signer, age);
+            signers[n++] = signer;
         }
+        assembly ("memory-safe") {
+            mstore(signers, n)
+        }
+        uint256 invalid;
+        (signedStake, invalid) = vault.quorumStakesOf(signers, VALIDATOR_ROLE_ID, age);
+        if (invalid != 0) revert SlashingCourtNotActiveValidator(signers[invalid - 1]);
     }
 
     /// The signer of the 65-byte signature (r || s || v) at `offset` of the packed `signatures` over `digest`.
@@ -586,20 +596,6 @@ contract SlashingCourt is
         ECDSA.RecoverError err;
         (signer, err, ) = ECDSA.tryRecover(digest, v, r, s);
         if (err != ECDSA.RecoverError.NoError) revert SlashingCourtInvalidSignature();
-    }
-
-    /// The bonded stake of Active VALIDATOR `signer` not deposited within `age` seconds (one vault call).
-    function _countedStake(
-        IStakingVault vault,
-        address signer,
-        uint256 age
-    ) private view returns (uint256 aged) {
-        INodeRegistry.Status status;
-        uint8 role;
-        (status, role, , aged) = vault.quorumStakeOf(signer, age);
-        if (status != INodeRegistry.Status.Active || role != VALIDATOR_ROLE_ID) {
-            revert SlashingCourtNotActiveValidator(signer);
-        }
     }
 
     /// Packed signatures: a whole number of 65-byte signatures, at most MAX_REPORT_SIGNERS.

@@ -443,18 +443,23 @@ contract StakingVault is
     }
 
     /// @inheritdoc IStakingVault
-    function quorumStakeOf(
-        address node,
+    function quorumStakesOf(
+        address[] calldata nodes,
+        uint8 role,
         uint256 age
-    ) external view returns (INodeRegistry.Status status, uint8 role, uint256 bonded, uint256 aged) {
+    ) external view returns (uint256 counted, uint256 invalid) {
         if (age > MAX_DEPOSIT_AGE) revert StakingVaultAgeTooLong(age, MAX_DEPOSIT_AGE);
         StakingVaultStorage storage $ = _s();
-        NodeStake storage st = $.stakes[$.operators[node]][node];
-        (status, role, bonded) = (st.status, st.role, st.bonded);
-        NodeExtra storage x = $.extras[node];
-        (uint256 depositedAt, uint256 agedBase) = (x.depositedAt, x.agedBase);
-        if (block.timestamp - depositedAt >= age) aged = bonded;
-        else aged = agedBase < bonded ? agedBase : bonded;
+        for (uint256 i; i < nodes.length; ++i) {
+            address node = nodes[i];
+            NodeStake storage st = $.stakes[$.operators[node]][node];
+            (INodeRegistry.Status status, uint8 nodeRole, uint256 bonded) = (st.status, st.role, st.bonded);
+            if (status != INodeRegistry.Status.Active || nodeRole != role) return (counted, i + 1);
+            NodeExtra storage x = $.extras[node];
+            (uint256 depositedAt, uint256 agedBase) = (x.depositedAt, x.agedBase);
+            if (block.timestamp - depositedAt >= age) counted += bonded;
+            else counted += agedBase < bonded ? agedBase : bonded;
+        }
     }
 
     /// @inheritdoc IStakingVault

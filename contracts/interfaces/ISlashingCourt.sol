@@ -208,7 +208,7 @@ interface ISlashingCourt {
     /// @notice Slashes `messageFaultSlashBps` of the node's stake for a quorum report (UNAVAILABLE) made within
     ///         the fault window, crediting the reward to `report.reporter`. The signers must be Active VALIDATOR
     ///         nodes; each counts its bonded stake not deposited within the fault window (see
-    ///         `IStakingVault.quorumStakeOf`), and together they must reach the quorum (rounded up) of: active
+    ///         `IStakingVault.quorumStakesOf`), and together they must reach the quorum (rounded up) of: active
     ///         validator stake, plus the validator stake the court's slashes removed from it within the fault
     ///         window, minus the accused's own bonded stake when it is an Active validator ({requiredStake}).
     ///         `signatures` are 65-byte signatures (r || s || v) packed one after the other (at most

@@ -55,7 +55,7 @@ interface IStakingVault {
     /// @notice A withdrawal of `node` would leave less than `locked` (the amount open disputes hold at risk) in
     ///         its bonded plus unbonding stake; nothing matured can leave now.
     error StakingVaultWithdrawalsLocked(address node, uint256 locked);
-    /// @notice {quorumStakeOf} was asked about an age above {MAX_DEPOSIT_AGE} (`max`).
+    /// @notice {quorumStakesOf} was asked about an age above {MAX_DEPOSIT_AGE} (`max`).
     error StakingVaultAgeTooLong(uint256 age, uint256 max);
     /// @notice {unlockWithdrawals} was called for `node` while it has no lock.
     error StakingVaultNotLocked(address node);
@@ -263,18 +263,21 @@ interface IStakingVault {
     ///         bonded plus unbonding stake.
     function lockedAmount(address node) external view returns (uint256);
 
-    /// @notice Largest `age` {quorumStakeOf} answers for (30 days, the hard upper bound of the court's fault window).
+    /// @notice Largest `age` {quorumStakesOf} answers for (30 days, the hard upper bound of the court's fault window).
     function MAX_DEPOSIT_AGE() external view returns (uint256);
 
-    /// @notice What a quorum report counts of `node` in one call: its status and role (the registry's), its
-    ///         bonded stake, and `aged`, the part of it not deposited within the last `age` seconds (at most
-    ///         {MAX_DEPOSIT_AGE}). `aged` is a lower bound: a node whose deposits follow each other less than
-    ///         {MAX_DEPOSIT_AGE} apart counts only what it held before the first of them until `age` has passed
-    ///         since the last; a node registered less than `age` ago counts nothing.
-    function quorumStakeOf(
-        address node,
+    /// @notice What quorum reports count of `nodes`, in one call: the sum of their `aged` bonded stake, the part
+    ///         of each one's bonded stake not deposited within the last `age` seconds (at most
+    ///         {MAX_DEPOSIT_AGE}). All of `nodes` must be Active nodes of `role`; otherwise `invalid` is the index + 1
+    ///         of the first that is not (and `counted` is meaningless). `aged` is a lower bound: a node whose
+    ///         deposits follow each other less than {MAX_DEPOSIT_AGE} apart counts only what it held before the
+    ///         first of them until `age` has passed since the last; a node registered less than `age` ago counts
+    ///         nothing; with `age` 0 all bonded stake counts. O(nodes.length).
+    function quorumStakesOf(
+        address[] calldata nodes,
+        uint8 role,
         uint256 age
-    ) external view returns (INodeRegistry.Status status, uint8 role, uint256 bonded, uint256 aged);
+    ) external view returns (uint256 counted, uint256 invalid);
 
     /// @notice Sum of all nodes' bonded stake.
     function totalBonded() external view returns (uint256);

@@ -261,8 +261,17 @@ describe("SlashingCourt findings", function () {
       await expect(w.court.submitReport(r, await sign(w, r, [...attacker, topped, ...honest])))
         .to.be.revertedWithCustomError(w.court, "SlashingCourtQuorumNotReached")
         .withArgs(3n * BIG, required2);
-      const [, , , aged] = await w.vault.quorumStakeOf(topped.address, FAULT_WINDOW);
-      expect(aged).to.equal(BIG);
+      expect(await w.vault.quorumStakesOf([topped.address], Role.VALIDATOR, FAULT_WINDOW)).to.deep.equal([
+        BIG,
+        0n,
+      ]);
+      // a storage node is not counted: its index + 1 comes back
+      expect((await w.vault.quorumStakesOf([topped.address, victim.address], Role.VALIDATOR, 0))[1]).to.equal(
+        2n,
+      );
+      await expect(w.vault.quorumStakesOf([topped.address], Role.VALIDATOR, 31 * DAY))
+        .to.be.revertedWithCustomError(w.vault, "StakingVaultAgeTooLong")
+        .withArgs(31 * DAY, 30 * DAY);
       await age();
       const later = report(w, victim.address, await now());
       await w.court.submitReport(later, await sign(w, later, [...attacker, topped]));
