@@ -233,6 +233,8 @@ interface ISlashingCourt {
     ///         caller (approve this contract first) and locks `messageFaultSlashBps` of the node's stake.
     ///         Reverts when the offence was consumed (here or, for BAD_SIGNATURE, by a fault proof), another
     ///         dispute about it is open, or the node has MAX_OPEN_DISPUTES_PER_NODE open disputes.
+    ///         Residual race: a copy-cat who sees this opening in the mempool can still commit in a block N and
+    ///         open in block N + 1 if this opening is not mined by then (docs/court.md).
     function openDispute(
         address node,
         uint8 faultCode,

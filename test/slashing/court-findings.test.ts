@@ -4,6 +4,7 @@
 // stake at risk. Each test fails on the court before these changes.
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
+import { ZeroHash } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { NodeStatus, Role } from "../../src/staking";
 import { planDispute, unavailableOffenceId } from "../../src/slashing/court";
@@ -126,8 +127,12 @@ describe("SlashingCourt findings", function () {
         const commitTx = await w.court.connect(w.other).commitDispute(copied.commitment);
         const openTx = await reveal(w, w.other, copied);
         await network.provider.send("evm_mine", []);
-        expect((await commitTx.wait())!.status).to.equal(1);
+        const committed = (await commitTx.wait())!;
+        expect(committed.status).to.equal(1);
         await expect(openTx.wait()).to.be.rejected;
+        const failed = await ethers.provider.getTransactionReceipt(openTx.hash);
+        expect([failed!.status, failed!.blockNumber]).to.deep.equal([0, committed.blockNumber]);
+        expect(await w.court.disputeCount()).to.equal(0n);
       } finally {
         await network.provider.send("evm_setAutomine", [true]);
       }
@@ -143,6 +148,25 @@ describe("SlashingCourt findings", function () {
       expect(await w.vault.rewardsOf(w.reporter.address)).to.equal(VALIDATOR_MIN / 20n);
       expect(await w.vault.rewardsOf(w.other.address)).to.equal(0n);
       expect(await w.token.balanceOf(w.reporter.address)).to.equal(balance + BOND);
+    });
+
+    it("a commitment made in the same block as the opening is too fresh", async function () {
+      const w = await loadFixture(world);
+      const node = await w.registerNode();
+      const helper = await ethers.deployContract("DisputeSameBlock");
+      const salt = ethers.id("salt");
+      const commitment = await w.court.disputeCommitment(
+        await helper.getAddress(),
+        salt,
+        node.address,
+        Fault.Unavailable,
+        ethers.keccak256("0x01"),
+      );
+      const t = await now();
+      const block = (await ethers.provider.getBlockNumber()) + 1;
+      await expect(helper.commitAndOpen(w.court, node.address, Fault.Unavailable, t, ZeroHash, "0x01", salt))
+        .to.be.revertedWithCustomError(w.court, "SlashingCourtCommitmentTooFresh")
+        .withArgs(commitment, block);
     });
 
     it("commitDispute: first writer only, under 50,000 gas; the commitment is used up by the opening", async function () {
