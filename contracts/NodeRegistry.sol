@@ -259,17 +259,17 @@ contract NodeRegistry is
     }
 
     /// @inheritdoc INodeRegistry
-    function lockWithdrawals(address node) external onlyRole(SLASHER_ROLE) {
+    function lockWithdrawals(address node, uint256 amount) external onlyRole(SLASHER_ROLE) {
         NodeRegistryStorage storage $ = _s();
         _knownNode($, node);
-        $.vault.lockWithdrawals(node);
+        $.vault.lockWithdrawals(node, amount);
     }
 
     /// @inheritdoc INodeRegistry
-    function unlockWithdrawals(address node) external onlyRole(SLASHER_ROLE) {
+    function unlockWithdrawals(address node, uint256 amount) external onlyRole(SLASHER_ROLE) {
         NodeRegistryStorage storage $ = _s();
         _knownNode($, node);
-        $.vault.unlockWithdrawals(node);
+        $.vault.unlockWithdrawals(node, amount);
     }
 
     /// @inheritdoc INodeRegistry

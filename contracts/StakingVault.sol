@@ -33,6 +33,9 @@ contract StakingVault is
     /// @notice Largest number of pending unbonding entries per node.
     uint256 public constant MAX_UNBONDING_ENTRIES = 8;
 
+    /// @inheritdoc IStakingVault
+    uint256 public constant MAX_DEPOSIT_AGE = 30 days;
+
     uint256 private constant ROLE_COUNT = 4;
 
     /// @dev Per-node stake, one slot. The unbonding queue is a ring buffer of MAX_UNBONDING_ENTRIES slots:
@@ -46,6 +49,17 @@ contract StakingVault is
         uint8 count;
         uint8 role;
         INodeRegistry.Status status;
+    }
+
+    /// @dev Per-node extras, one slot, read only by quorum reports, deposits and locked withdrawals.
+    ///      `depositedAt` is the time of the last deposit (registration or top-up); `agedBase` is the bonded stake
+    ///      held before the first deposit of the current run of deposits less than MAX_DEPOSIT_AGE apart, so it
+    ///      was deposited at least MAX_DEPOSIT_AGE before any later deposit; `locked` is the sum of the amounts of
+    ///      the open withdrawal locks (`NodeStake.locks` counts them).
+    struct NodeExtra {
+        uint48 depositedAt;
+        uint96 agedBase;
+        uint96 locked;
     }
 
     /// @dev Per-role stake accounting, one slot.
@@ -67,8 +81,10 @@ contract StakingVault is
         mapping(address node => UnbondingEntry[MAX_UNBONDING_ENTRIES]) queues;
         mapping(address reporter => uint256) rewards;
         RoleStake[ROLE_COUNT] roles;
+        // Appended in wave 2: the provers' pause clock, quorum stake age and withdrawal locks by amount.
         PauseClock pauseClock;
         mapping(address source => bool) pausedBy;
+        mapping(address node => NodeExtra) extras;
     }
 
     /// @dev The exposure clock: seconds during which at least one prover was paused. One slot.
@@ -151,7 +167,14 @@ contract StakingVault is
         NodeStake storage ref = $.stakes[msg.sender][node];
         NodeStake memory st = ref;
         if (st.status == INodeRegistry.Status.None) _revertNotOperator($, node);
-        if (st.locks != 0) revert StakingVaultWithdrawalsLocked(node, st.locks);
+        // Open disputes lock an amount: what leaves must keep their sum in the node's stake.
+        uint256 free = type(uint256).max;
+        uint256 locked;
+        if (st.locks != 0) {
+            locked = $.extras[node].locked;
+            uint256 held = uint256(st.bonded) + st.unbonding;
+            free = held > locked ? held - locked : 0;
+        }
         UnbondingEntry[MAX_UNBONDING_ENTRIES] storage queue = $.queues[node];
         uint64 nextReleaseAt;
         // Entries hold their release time on the exposure clock (time minus the provers' paused time).
@@ -161,6 +184,14 @@ contract StakingVault is
             UnbondingEntry storage e = queue[st.head];
             if (e.releaseAt > exposureNow) {
                 nextReleaseAt = e.releaseAt + paused;
+                break;
+            }
+            if (e.amount > free - amount) {
+                // The lock holds the rest of this entry (and of the later ones) back.
+                uint256 part = free - amount;
+                if (part == 0 && amount == 0) revert StakingVaultWithdrawalsLocked(node, locked);
+                e.amount -= uint96(part);
+                amount += part;
                 break;
             }
             amount += e.amount;
@@ -200,6 +231,7 @@ contract StakingVault is
         st.bonded = uint96(amount);
         st.role = role;
         st.status = INodeRegistry.Status.Active;
+        _noteDeposit($.extras[node], 0);
         $.roles[role].activeStake += uint128(amount);
         $.totalBonded += uint128(amount);
         emit StakeDeposited(node, operator, amount, amount);
@@ -296,22 +328,30 @@ contract StakingVault is
     }
 
     /// @inheritdoc IStakingVault
-    function lockWithdrawals(address node) external onlyRegistry {
+    function lockWithdrawals(address node, uint256 amount) external onlyRegistry {
         StakingVaultStorage storage $ = _s();
         NodeStake storage st = $.stakes[$.operators[node]][node];
+        NodeExtra storage x = $.extras[node];
         uint256 locks = st.locks + 1;
+        uint256 locked = x.locked + amount;
+        if (locked > type(uint96).max) revert StakingVaultAmountTooLarge(locked, type(uint96).max);
         st.locks = uint32(locks);
-        emit WithdrawalsLocked(node, locks);
+        x.locked = uint96(locked);
+        emit WithdrawalsLocked(node, amount, locks, locked);
     }
 
     /// @inheritdoc IStakingVault
-    function unlockWithdrawals(address node) external onlyRegistry {
+    function unlockWithdrawals(address node, uint256 amount) external onlyRegistry {
         StakingVaultStorage storage $ = _s();
         NodeStake storage st = $.stakes[$.operators[node]][node];
         if (st.locks == 0) revert StakingVaultNotLocked(node);
+        NodeExtra storage x = $.extras[node];
         uint256 locks = st.locks - 1;
+        // Locks taken before amounts existed hold 0; the last lock released frees everything.
+        uint256 locked = locks == 0 || amount >= x.locked ? 0 : x.locked - amount;
         st.locks = uint32(locks);
-        emit WithdrawalsUnlocked(node, locks);
+        x.locked = uint96(locked);
+        emit WithdrawalsUnlocked(node, amount, locks, locked);
     }
 
     /// @inheritdoc IStakingVault
@@ -437,6 +477,31 @@ contract StakingVault is
     }
 
     /// @inheritdoc IStakingVault
+    function lockedAmount(address node) external view returns (uint256) {
+        return _s().extras[node].locked;
+    }
+
+    /// @inheritdoc IStakingVault
+    function quorumStakesOf(
+        address[] calldata nodes,
+        uint8 role,
+        uint256 age
+    ) external view returns (uint256 counted, uint256 invalid) {
+        if (age > MAX_DEPOSIT_AGE) revert StakingVaultAgeTooLong(age, MAX_DEPOSIT_AGE);
+        StakingVaultStorage storage $ = _s();
+        for (uint256 i; i < nodes.length; ++i) {
+            address node = nodes[i];
+            NodeStake storage st = $.stakes[$.operators[node]][node];
+            (INodeRegistry.Status status, uint8 nodeRole, uint256 bonded) = (st.status, st.role, st.bonded);
+            if (status != INodeRegistry.Status.Active || nodeRole != role) return (counted, i + 1);
+            NodeExtra storage x = $.extras[node];
+            (uint256 depositedAt, uint256 agedBase) = (x.depositedAt, x.agedBase);
+            if (block.timestamp - depositedAt >= age) counted += bonded;
+            else counted += agedBase < bonded ? agedBase : bonded;
+        }
+    }
+
+    /// @inheritdoc IStakingVault
     function totalBonded() external view returns (uint256) {
         return _s().totalBonded;
     }
@@ -478,12 +543,20 @@ contract StakingVault is
         if (amount == 0) revert StakingVaultZeroAmount();
         uint256 room = type(uint96).max - bonded - ref.unbonding;
         if (amount > room) revert StakingVaultAmountTooLarge(amount, room);
+        _noteDeposit($.extras[node], bonded);
         bonded += amount;
         ref.bonded = uint96(bonded);
         if (status == INodeRegistry.Status.Active) $.roles[ref.role].activeStake += uint128(amount);
         $.totalBonded += uint128(amount);
         emit StakeDeposited(node, msg.sender, amount, bonded);
         _pull(msg.sender, amount);
+    }
+
+    /// @dev Records a deposit to a node that held `bondedBefore` bonded: a deposit MAX_DEPOSIT_AGE or more after
+    ///      the previous one starts a new run, whose aged base is what the node held before it.
+    function _noteDeposit(NodeExtra storage x, uint256 bondedBefore) private {
+        if (block.timestamp - x.depositedAt >= MAX_DEPOSIT_AGE) x.agedBase = uint96(bondedBefore);
+        x.depositedAt = uint48(block.timestamp);
     }
 
     /// @dev Pulls exactly `amount` from `from`; refuses tokens that deliver less (balance-difference check).

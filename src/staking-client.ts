@@ -302,7 +302,7 @@ export class StakingClient {
         return `nothing is withdrawable yet: the next unbonding entry of node ${a![0]} matures at ${formatTime(next)} (in ${formatDuration(Math.max(0, next - now))}).`;
       }
       case "StakingVaultWithdrawalsLocked":
-        return `withdrawals of node ${a![0]} are locked by ${a![1]} open dispute(s).`;
+        return `open disputes hold ${formatPush(a![1])} PUSH of node ${a![0]}'s stake: a withdrawal must leave that much staked until they close.`;
       case "StakingVaultInsufficientStake":
         return `node ${a![0]} has ${formatPush(a![2])} PUSH bonded, less than the ${formatPush(a![1])} PUSH requested.`;
       case "NodeRegistryNotOperator":
@@ -576,9 +576,8 @@ export class StakingClient {
     await this.requireOwnNode(node);
     const entries = await this.registry.unbondingEntries(node);
     if (entries.length === 0) throw new TaskError(`Node ${node} has no unbonding stake to withdraw.`);
-    const locks = await this.vault.withdrawalLocks(node);
-    if (locks > 0n)
-      throw new TaskError(`Withdrawals of node ${node} are locked by ${locks} open dispute(s).`);
+    // Open disputes lock an amount (the stake at risk), not every withdrawal: the vault pays what leaves that
+    // amount staked, and reverts with StakingVaultWithdrawalsLocked when that is nothing.
     await this.requireNotPaused();
     // Maturity is left to the estimate: it runs at the next block's time, which only the node knows.
     const sent = await this.send(`withdraw matured stake of node ${node}`, this.vault.withdraw, node);

@@ -23,13 +23,8 @@ import { makeCall, operationId, parseSalt, runGovAction, timelockOf } from "../s
 import type { GovResult } from "../src/gov/timelock";
 import { KEYSTORE_HELP, signerFor } from "../src/signer";
 import { claimFileOf, loadOrNewClaim, saveClaim } from "../src/slashing/claim-file";
-import {
-  FAULT_CODES,
-  ProofFileError,
-  evidenceOffenceId,
-  newClaim,
-  proofCall,
-} from "../src/slashing/proof-file";
+import { FAULT_CODES, ProofFileError, newClaim, proofCall } from "../src/slashing/proof-file";
+import { disputeOffenceId, planDispute } from "../src/slashing/court";
 import { TaskError, loadDeployment, sendTx } from "../src/tasks-util";
 import type { SentTx } from "../src/tasks-util";
 import { formatPush, parsePush } from "../src/units";
@@ -351,7 +346,7 @@ type DisputeAction = "open" | "accept" | "reject" | "expire";
 withGovOptions(
   task(
     "gov:dispute",
-    "Disputes: open (anyone, pulls the bond, locks the node's withdrawals), accept / reject (governance, through the timelock), expire (anyone, after the decision period)",
+    "Disputes: open (anyone: commits, then opens in a later block; pulls the bond, locks the stake at risk), accept / reject (governance, through the timelock), expire (anyone, after the decision period; part of the bond is kept)",
   )
     .addPositionalParam("action", "open, accept, reject or expire")
     .addOptionalParam("node", "open: the node's signer address")
@@ -361,6 +356,7 @@ withGovOptions(
       "open: when the fault occurred, unix seconds or an ISO date (default: now)",
     )
     .addOptionalParam("evidence", "open: the evidence, as a path to a file or the text itself")
+    .addOptionalParam("digest", "open, BAD_SIGNATURE: the attested message digest (0x + 64 hex)")
     .addOptionalParam("id", "accept, reject, expire: the dispute id"),
 ).setAction(
   async (
@@ -370,6 +366,7 @@ withGovOptions(
       fault: string;
       occurredAt?: string;
       evidence?: string;
+      digest?: string;
       id?: string;
     },
     hre,
@@ -404,8 +401,9 @@ withGovOptions(
         ifaces,
         CONTRACT_NAMES,
       );
+      const kept = (dispute.bond * (await court.expiredBondKeptBps())) / 10_000n;
       console.log(
-        `Dispute ${id} expired: the bond of ${formatPush(dispute.bond)} PUSH went back to ${dispute.disputer}.`,
+        `Dispute ${id} expired: ${formatPush(dispute.bond - kept)} PUSH of the bond went back to ${dispute.disputer}, ${formatPush(kept)} PUSH was kept by the treasury.`,
       );
       return tx;
     }
@@ -449,6 +447,7 @@ async function openDispute(
     fault: string;
     occurredAt?: string;
     evidence?: string;
+    digest?: string;
     from?: string;
     keystore?: string;
   },
@@ -462,6 +461,19 @@ async function openDispute(
     );
   if (args.evidence === undefined || args.evidence.trim() === "")
     throw new TaskError("--evidence is needed: a path to a file or the text itself.");
+  let digest: string = ZeroHash;
+  if (fault === "BAD_SIGNATURE") {
+    if (
+      args.digest === undefined ||
+      !/^0x[0-9a-fA-F]{64}$/.test(args.digest) ||
+      /^0x0{64}$/.test(args.digest)
+    )
+      throw new TaskError(
+        "--digest is needed for BAD_SIGNATURE: the attested message digest (0x + 64 hex digits, not zero).",
+      );
+    digest = args.digest;
+  } else if (args.digest !== undefined)
+    throw new TaskError("--digest is for BAD_SIGNATURE only (an UNAVAILABLE dispute names a time).");
   const evidence = fs.existsSync(args.evidence)
     ? new Uint8Array(fs.readFileSync(args.evidence))
     : toUtf8Bytes(args.evidence);
@@ -484,9 +496,15 @@ async function openDispute(
     throw new TaskError(
       `The fault must have occurred within the fault window (${p.faultWindow} s) before now; nothing was sent.`,
     );
-  const offenceId = evidenceOffenceId(FAULT_CODES[fault], node, keccak256(evidence));
+  const plan = planDispute(me, node, FAULT_CODES[fault], occurredAt, evidence, digest);
+  const offenceId = disputeOffenceId(plan);
   if (await court.isOffenceConsumed(offenceId))
-    throw new TaskError(`This evidence was already slashed (offence ${offenceId}); nothing was sent.`);
+    throw new TaskError(
+      `This offence was already slashed (offence ${offenceId}: ${fault === "UNAVAILABLE" ? "one UNAVAILABLE per node per 7-day period" : "one per attested message"}); nothing was sent.`,
+    );
+  const maxOpen = await court.MAX_OPEN_DISPUTES_PER_NODE();
+  if ((await court.openDisputesOf(node)) >= maxOpen)
+    throw new TaskError(`${node} already has ${maxOpen} open disputes (the most allowed); nothing was sent.`);
   const token = new Contract(
     await court.token(),
     [
@@ -517,16 +535,39 @@ async function openDispute(
       CONTRACT_NAMES,
     );
   }
+  // Commit-reveal: the commitment binds the sender, so that a copy of the opening sent by someone else fails.
+  console.log(`Dispute commitment ${plan.commitment} (salt ${plan.salt}).`);
+  const committed = await sendTx(
+    `commit to a ${fault} dispute against ${node}`,
+    () => court.commitDispute(plan.commitment),
+    ifaces,
+    CONTRACT_NAMES,
+  );
+  await nextBlock(hre, committed.blockNumber);
   const tx = await sendTx(
     `open a ${fault} dispute against ${node}`,
-    () => court.openDispute(node, FAULT_CODES[fault], occurredAt, evidence),
+    () => court.openDispute(node, plan.faultCode, occurredAt, plan.digest, evidence, plan.salt),
     ifaces,
     CONTRACT_NAMES,
   );
   const disputeId = await court.disputeCount();
   const dispute = await court.dispute(disputeId);
   console.log(
-    `Dispute ${disputeId} opened: bond ${formatPush(dispute.bond)} PUSH, node ${node}'s withdrawals locked; governance may decide until ${new Date(Number(dispute.decideBy) * 1000).toISOString()}.`,
+    `Dispute ${disputeId} opened: bond ${formatPush(dispute.bond)} PUSH, ${formatPush(dispute.locked)} PUSH of node ${node}'s stake locked; governance may decide until ${new Date(Number(dispute.decideBy) * 1000).toISOString()}.`,
   );
   return { disputeId, tx };
+}
+
+/**
+ * Waits until a block after `block` exists, so that the opening is mined after the commitment. A local
+ * automining node (Hardhat, anvil) mines the opening in a block of its own: no wait.
+ */
+async function nextBlock(hre: HardhatRuntimeEnvironment, block: number): Promise<void> {
+  if (hre.network.name === "hardhat") return;
+  const client = String(await hre.ethers.provider.send("web3_clientVersion", []).catch(() => ""));
+  if (/hardhat|anvil/i.test(client)) return;
+  for (;;) {
+    if ((await hre.ethers.provider.getBlockNumber()) > block) return;
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
 }

@@ -225,11 +225,12 @@ interface INodeRegistry {
         uint16 rewardBps
     ) external returns (uint256 slashed);
 
-    /// @notice Adds a withdrawal lock on `node` (an open dispute): {withdraw} reverts while any lock is held.
-    function lockWithdrawals(address node) external;
+    /// @notice Adds a withdrawal lock of `amount` on `node` (an open dispute, `amount` its stake at risk): the
+    ///         vault's `withdraw` pays only what leaves the sum of the open locks in the node's stake.
+    function lockWithdrawals(address node, uint256 amount) external;
 
-    /// @notice Releases one withdrawal lock on `node`.
-    function unlockWithdrawals(address node) external;
+    /// @notice Releases one withdrawal lock of `amount` on `node`.
+    function unlockWithdrawals(address node, uint256 amount) external;
 
     /// @notice A slashing contract (SLASHER_ROLE) reports that it paused or unpaused its fault proofs; the
     ///         vault stops its exposure clock while any is paused (`IStakingVault.notePause`).

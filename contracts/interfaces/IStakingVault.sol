@@ -52,8 +52,11 @@ interface IStakingVault {
     /// @notice `node` has no matured unbonding entry. `nextReleaseAt` is when the oldest entry matures
     ///         (0 when the node has no unbonding entry at all).
     error StakingVaultNothingToWithdraw(address node, uint64 nextReleaseAt);
-    /// @notice Withdrawals of `node` are locked by `locks` open disputes.
-    error StakingVaultWithdrawalsLocked(address node, uint256 locks);
+    /// @notice A withdrawal of `node` would leave less than `locked` (the amount open disputes hold at risk) in
+    ///         its bonded plus unbonding stake; nothing matured can leave now.
+    error StakingVaultWithdrawalsLocked(address node, uint256 locked);
+    /// @notice {quorumStakesOf} was asked about an age above {MAX_DEPOSIT_AGE} (`max`).
+    error StakingVaultAgeTooLong(uint256 age, uint256 max);
     /// @notice {unlockWithdrawals} was called for `node` while it has no lock.
     error StakingVaultNotLocked(address node);
     /// @notice `account` has no reporter reward to claim.
@@ -107,11 +110,13 @@ interface IStakingVault {
     ///         exposure clock's total paused time afterwards (see {IStakingVault.pausedDuration}).
     event ProverPauseNoted(address indexed source, bool paused, uint256 pausedDuration);
 
-    /// @notice A dispute locked withdrawals of `node`; `locks` is the number of open locks afterwards.
-    event WithdrawalsLocked(address indexed node, uint256 locks);
+    /// @notice A dispute locked `amount` of `node`'s stake: from now on a withdrawal must leave at least
+    ///         `locked` (the sum over its open locks, of which there are `locks`) in bonded plus unbonding stake.
+    event WithdrawalsLocked(address indexed node, uint256 amount, uint256 locks, uint256 locked);
 
-    /// @notice A dispute released its lock on `node`; withdrawals resume when `locks` is 0.
-    event WithdrawalsUnlocked(address indexed node, uint256 locks);
+    /// @notice A dispute released its lock of `amount` on `node`; `locks` locks holding `locked` remain
+    ///         (withdrawals are free when `locks` is 0).
+    event WithdrawalsUnlocked(address indexed node, uint256 amount, uint256 locks, uint256 locked);
 
     /// @notice `reporter` was paid `amount` of its accumulated slashing rewards (its balance is now 0).
     event RewardClaimed(address indexed reporter, uint256 amount);
@@ -201,11 +206,12 @@ interface IStakingVault {
         uint64 releaseAt
     ) external returns (uint256 slashed, uint256 remaining);
 
-    /// @notice Adds one withdrawal lock on `node` (an open dispute).
-    function lockWithdrawals(address node) external;
+    /// @notice Adds one withdrawal lock of `amount` on `node` (an open dispute): {withdraw} then pays only what
+    ///         leaves the sum of the open locks' amounts in the node's bonded plus unbonding stake.
+    function lockWithdrawals(address node, uint256 amount) external;
 
-    /// @notice Removes one withdrawal lock from `node`.
-    function unlockWithdrawals(address node) external;
+    /// @notice Removes one withdrawal lock of `amount` from `node` (the amount its lock was given).
+    function unlockWithdrawals(address node, uint256 amount) external;
 
     /// @notice Records that the prover `source` (a slashing contract, through the registry) paused or
     ///         unpaused its proofs. While any prover is paused the vault's exposure clock stands still: no
@@ -267,6 +273,26 @@ interface IStakingVault {
 
     /// @notice Number of open withdrawal locks on `node`.
     function withdrawalLocks(address node) external view returns (uint256);
+
+    /// @notice Sum of the amounts of `node`'s open withdrawal locks: a withdrawal must leave this much in its
+    ///         bonded plus unbonding stake.
+    function lockedAmount(address node) external view returns (uint256);
+
+    /// @notice Largest `age` {quorumStakesOf} answers for (30 days, the hard upper bound of the court's fault window).
+    function MAX_DEPOSIT_AGE() external view returns (uint256);
+
+    /// @notice What quorum reports count of `nodes`, in one call: the sum of their `aged` bonded stake, the part
+    ///         of each one's bonded stake not deposited within the last `age` seconds (at most
+    ///         {MAX_DEPOSIT_AGE}). All of `nodes` must be Active nodes of `role`; otherwise `invalid` is the index + 1
+    ///         of the first that is not (and `counted` is meaningless). `aged` is a lower bound: a node whose
+    ///         deposits follow each other less than {MAX_DEPOSIT_AGE} apart counts only what it held before the
+    ///         first of them until `age` has passed since the last; a node registered less than `age` ago counts
+    ///         nothing; with `age` 0 all bonded stake counts. O(nodes.length).
+    function quorumStakesOf(
+        address[] calldata nodes,
+        uint8 role,
+        uint256 age
+    ) external view returns (uint256 counted, uint256 invalid);
 
     /// @notice Sum of all nodes' bonded stake.
     function totalBonded() external view returns (uint256);

@@ -19,7 +19,7 @@ library PushTypedData {
     );
 
     bytes32 internal constant REPORT_TYPEHASH = keccak256(
-        "Report(address node,uint8 faultCode,bytes32 evidenceHash,uint64 reportedAt)"
+        "Report(address node,uint8 faultCode,bytes32 evidenceHash,uint64 reportedAt,address reporter)"
     );
 
     /// @notice Domain separator of chat messages:

@@ -25,6 +25,8 @@ import {
 } from "../../src/message";
 import type { Attestation, Message } from "../../src/message";
 import { signerConsent } from "../../src/testing/consent";
+import { courtDomain, packSignatures, planDispute, signReport } from "../../src/slashing/court";
+import type { CourtReport } from "../../src/slashing/court";
 import type { KeyRegistry } from "../../typechain-types";
 import keysJson from "../../test/vectors/keys.json";
 
@@ -276,55 +278,81 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
     return gasOf(slashing.connect(r).proveEquivocation(x.a, x.nodeSignature, y.a, y.nodeSignature, claim));
   });
 
-  // Quorum report signed by 3 of 4 validators (equal stake) against a storage node.
+  // Quorum reports against storage nodes: signed by 3 of 4 validators (equal stake), and by 667 of 1,000
+  // (the fewest that reach 2/3 of 1,000 equal validators). Signers count only stake older than the fault
+  // window, so the validators age first. The report names its reporter; the watcher sends it.
   {
-    const validators: Wallet[] = [];
-    for (let i = 0; i < 4; i++) validators.push(await registerNode(minStake * 10n));
-    const accused = new Wallet(Wallet.createRandom().privateKey);
-    await registry
-      .connect(operator)
-      .registerNode(
-        accused.address,
-        1,
-        "https://storage.example.org",
-        minStake,
-        await signerConsent(registry, accused, operator, chainId),
-      );
-    const report = {
-      node: accused.address,
+    const courtDomainOf = courtDomain(chainId, await court.getAddress());
+    const storageNode = async (): Promise<string> => {
+      const accused = new Wallet(Wallet.createRandom().privateKey);
+      await registry
+        .connect(operator)
+        .registerNode(
+          accused.address,
+          1,
+          "https://storage.example.org",
+          minStake,
+          await signerConsent(registry, accused, operator, chainId),
+        );
+      return accused.address;
+    };
+    const reportOf = async (node: string): Promise<CourtReport> => ({
+      node,
       faultCode: 6,
       evidenceHash: ethers.id("offline from block 100 to 200"),
       reportedAt: await now(),
+      reporter: watcher.address,
+    });
+    const age = async () => {
+      await ethers.provider.send("evm_increaseTime", [15 * 86_400]);
+      await ethers.provider.send("evm_mine", []);
     };
-    const courtDomain = {
-      name: "Push Nodes",
-      version: "1",
-      chainId,
-      verifyingContract: await court.getAddress(),
-    };
-    const types = {
-      Report: [
-        { name: "node", type: "address" },
-        { name: "faultCode", type: "uint8" },
-        { name: "evidenceHash", type: "bytes32" },
-        { name: "reportedAt", type: "uint64" },
-      ],
-    };
-    const sorted = validators.slice(0, 3).sort((p, q) => (BigInt(p.address) < BigInt(q.address) ? -1 : 1));
-    const sigs = await Promise.all(sorted.map((v) => v.signTypedData(courtDomain, types, report)));
-    out["submitReport.3signers"] = await gasOf(court.connect(watcher).submitReport(report, sigs));
+    const snapshot = (await ethers.provider.send("evm_snapshot", [])) as string;
+    const validators: Wallet[] = [];
+    for (let i = 0; i < 4; i++) validators.push(await registerNode(minStake * 10n));
+    const accused = await storageNode();
+    await age();
+    const report = await reportOf(accused);
+    const sigs = await signReport(courtDomainOf, report, validators.slice(0, 3));
+    out["submitReport.3signers"] = await gasOf(
+      court.connect(watcher).submitReport(report, packSignatures(sigs)),
+    );
+    await ethers.provider.send("evm_revert", [snapshot]);
+
+    if (!process.env.BENCH_SKIP_1000) {
+      const snapshot2 = (await ethers.provider.send("evm_snapshot", [])) as string;
+      await token.mint(operator.address, 1_000n * minStake);
+      const many: Wallet[] = [];
+      for (let i = 0; i < 1_000; i++) many.push(await registerNode());
+      const accused2 = await storageNode();
+      await age();
+      const report2 = await reportOf(accused2);
+      const sigs2 = await signReport(courtDomainOf, report2, many);
+      out["submitReport.667signers"] = await gasOf(
+        court.connect(watcher).submitReport(report2, packSignatures(sigs2.slice(0, 667))),
+      );
+      await ethers.provider.send("evm_revert", [snapshot2]);
+    }
   }
 
-  // Disputes and governance slash.
+  // Disputes (commit, then open in a later block) and governance slash.
   {
     const node = await registerNode();
     const evidence = ethers.toUtf8Bytes(
       "ed25519 signature of envelope bafy... does not verify; see attached",
     );
-    out["openDispute"] = await gasOf(court.connect(bob).openDispute(node.address, 4, await now(), evidence));
+    const plan = planDispute(bob.address, node.address, 4, await now(), evidence, ethers.id("message"));
+    out["commitDispute"] = await gasOf(court.connect(bob).commitDispute(plan.commitment));
+    out["openDispute"] = await gasOf(
+      court.connect(bob).openDispute(plan.node, 4, plan.occurredAt, plan.digest, evidence, plan.salt),
+    );
     out["acceptDispute"] = await gasOf(court.connect(governor).acceptDispute(await court.disputeCount()));
     const node2 = await registerNode();
-    await court.connect(bob).openDispute(node2.address, 6, await now(), ethers.toUtf8Bytes("offline"));
+    const plan2 = planDispute(bob.address, node2.address, 6, await now(), ethers.toUtf8Bytes("offline"));
+    await court.connect(bob).commitDispute(plan2.commitment);
+    await court
+      .connect(bob)
+      .openDispute(plan2.node, 6, plan2.occurredAt, plan2.digest, plan2.evidence, plan2.salt);
     out["rejectDispute"] = await gasOf(court.connect(governor).rejectDispute(await court.disputeCount()));
     const node3 = await registerNode();
     out["governanceSlash"] = await gasOf(

@@ -3,7 +3,11 @@
 //
 // Random sequences of node registrations, unstake requests, exits, withdrawals, time jumps, fault proofs of
 // every class (faulty or honest, fresh or sent again by another account), quorum reports (reaching the quorum
-// or not), disputes (opened, accepted, rejected, expired) and pauses. A TypeScript model predicts the outcome
+// or not), disputes (committed then opened, accepted, rejected, expired) and pauses. The model knows the court's
+// rules: a report pays the reporter it names (sent here by another account); signers count only stake older
+// than the fault window; validator stake the court removed stays in the required stake for a fault window;
+// one UNAVAILABLE offence per node per 7-day period; at most 4 open disputes per node and one per offence;
+// an expired dispute keeps half of its bond. A TypeScript model predicts the outcome
 // of each call (success, or the exact custom error); after every step these invariants of DESIGN section 7
 // are checked:
 //   3. a slash never exceeds the node's stake (bonded + unbonding) before it; the reward credited never
@@ -25,6 +29,7 @@ import { NodeStatus } from "../../src/staking";
 import { signerConsent } from "../../src/testing/consent";
 import type { Proof, World } from "../slashing/fixture";
 import { DAY, Fault, VALIDATOR_MIN, deployWorld, vectorKey } from "../slashing/fixture";
+import { packSignatures, planDispute, signReport, unavailableOffenceId } from "../../src/slashing/court";
 import type { UserKey } from "../slashing/fixture";
 
 const RUNS = Math.max(1, Math.floor(Number(process.env.FUZZ_RUNS ?? 100) / 4));
@@ -67,8 +72,14 @@ interface Real {
   courtDomain: TypedDataDomain;
 }
 
+const FAULT_WINDOW = BigInt(14 * DAY);
+
 interface Model {
   registered: Set<number>;
+  /** Block time of each node's registration (its only deposit): its stake counts once a fault window old. */
+  registeredAt: Map<number, bigint>;
+  /** Validator stake the court's slashes took out of active stake, and when. */
+  removed: { at: bigint; amount: bigint }[];
   consumed: Set<string>;
   disputes: { node: number; open: boolean; decideBy: bigint; offenceId: string }[];
   slashingPaused: boolean;
@@ -170,6 +181,9 @@ describe("Slashing model (fast-check, invariants 3, 5, 7)", function () {
         .connect(w.operator)
         .registerNode(nodes[i].address, role, "https://n.example", amount, consents[i]);
     }
+    // their stake is old enough to count in quorum reports
+    await ethers.provider.send("evm_increaseTime", [15 * DAY]);
+    await ethers.provider.send("evm_mine", []);
     snapshot = (await hre.network.provider.send("evm_snapshot", [])) as string;
   });
 
@@ -239,6 +253,8 @@ describe("Slashing model (fast-check, invariants 3, 5, 7)", function () {
         snapshot = (await hre.network.provider.send("evm_snapshot", [])) as string;
         const m: Model = {
           registered: new Set([0, 1, 2, 3]),
+          registeredAt: new Map([0, 1, 2, 3].map((i) => [i, 0n])),
+          removed: [],
           consumed: new Set(),
           disputes: [],
           slashingPaused: false,
@@ -430,7 +446,10 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
         m.registered.has(a.node) ? "NodeRegistrySignerAlreadyRegistered" : null,
         ctx,
       );
-      if (ok) m.registered.add(a.node);
+      if (ok) {
+        m.registered.add(a.node);
+        m.registeredAt.set(a.node, await now());
+      }
       return;
     }
     case "unstake":
@@ -488,11 +507,15 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
     case "report": {
       const target = r.nodes[a.node].address;
       const evidence = ethers.id(`outage ${++m.nonce}`);
+      const t = await now();
+      // an earlier moment of the fault window half of the time: another UNAVAILABLE period
+      const reportedAt = m.nonce % 2 === 0 ? t : t - 8n * BigInt(DAY);
       const report = {
         node: target,
         faultCode: Fault.Unavailable,
         evidenceHash: evidence,
-        reportedAt: await now(),
+        reportedAt,
+        reporter: w.reporter.address, // signed by the validators; the report is sent by another account
       };
       // signers: the first `signers` registered, Active validators other than the target, ascending
       const active: Wallet[] = [];
@@ -501,59 +524,48 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
         const n = await w.registry.nodeOf(r.nodes[i].address);
         if (Number(n.status) === NodeStatus.Active && i !== a.node) active.push(r.nodes[i]);
       }
-      const chosen = active
-        .slice(0, a.signers)
-        .sort((x, y) => (BigInt(x.address) < BigInt(y.address) ? -1 : 1));
-      const sigs = await Promise.all(
-        chosen.map((v) =>
-          v.signTypedData(
-            r.courtDomain,
-            {
-              Report: [
-                { name: "node", type: "address" },
-                { name: "faultCode", type: "uint8" },
-                { name: "evidenceHash", type: "bytes32" },
-                { name: "reportedAt", type: "uint64" },
-              ],
-            },
-            report,
-          ),
-        ),
-      );
-      // the model's quorum: 2/3 of active validator stake, the target's own stake left out
+      const chosen = active.slice(0, a.signers);
+      const sigs = packSignatures(await signReport(r.courtDomain, report, chosen));
+      const at = t + 1n; // the report's block time
+      // the model's quorum: 2/3 of active validator stake plus what the court removed within the fault window,
+      // the target's own stake left out; a signer counts its stake once registered a fault window ago
       let total = await w.registry.activeStake(0);
       const tn = await w.registry.nodeOf(target);
-      if (Number(tn.status) === NodeStatus.Active && Number(tn.role) === 0)
-        total -= (await w.registry.stakeOf(target))[0];
+      const targetWasActiveValidator = Number(tn.status) === NodeStatus.Active && Number(tn.role) === 0;
+      const targetBonded = (await w.registry.stakeOf(target))[0];
+      if (targetWasActiveValidator) total -= targetBonded;
+      for (const x of m.removed) if (at - x.at <= FAULT_WINDOW) total += x.amount;
       let signed = 0n;
-      for (const v of chosen) signed += (await w.registry.stakeOf(v.address))[0];
+      for (const v of chosen) {
+        const i = r.nodes.indexOf(v);
+        if (at - m.registeredAt.get(i)! >= FAULT_WINDOW) signed += (await w.registry.stakeOf(v.address))[0];
+      }
       const required = (total * 2n + 2n) / 3n;
+      const offenceId = unavailableOffenceId(target, reportedAt);
       const stake = m.registered.has(a.node) ? await stakeOf(r, a.node) : 0n;
+      await ethers.provider.send("evm_setNextBlockTimestamp", [Number(at)]);
       const error =
         stake === 0n
           ? "SlashingCourtNodeWithoutStake"
-          : signed === 0n || signed < required
-            ? "SlashingCourtQuorumNotReached"
-            : null;
+          : m.consumed.has(offenceId)
+            ? "SlashingCourtOffenceConsumed"
+            : signed === 0n || signed < required
+              ? "SlashingCourtQuorumNotReached"
+              : null;
       const ok = await slashingCall(
         r,
         a.node,
         w.reporter.address,
         1_000n,
-        () => w.court.connect(w.reporter).submitReport(report, sigs),
+        () => w.court.connect(w.other).submitReport(report, sigs),
         error,
         ctx,
       );
       stat(ok ? "report slashed" : `report ${error}`);
       if (ok) {
-        const offenceId = ethers.keccak256(
-          ethers.AbiCoder.defaultAbiCoder().encode(
-            ["uint8", "address", "bytes32"],
-            [Fault.Unavailable, target, evidence],
-          ),
-        );
         expect(m.consumed.has(offenceId), `${ctx}: invariant 5`).to.equal(false);
         m.consumed.add(offenceId);
+        if (targetWasActiveValidator) m.removed.push({ at, amount: targetBonded });
       }
       return;
     }
@@ -561,36 +573,33 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
       const target = r.nodes[a.node].address;
       const text = ethers.toUtf8Bytes(`evidence ${++m.nonce}`);
       const stake = m.registered.has(a.node) ? await stakeOf(r, a.node) : 0n;
+      // commit, then open in a later block (each transaction is a block here)
+      const commitAndOpen = async (occurredAt: bigint) => {
+        const plan = planDispute(w.reporter.address, target, Fault.Unavailable, occurredAt, text);
+        await (await w.court.connect(w.reporter).commitDispute(plan.commitment)).wait();
+        return w.court
+          .connect(w.reporter)
+          .openDispute(target, Fault.Unavailable, occurredAt, plan.digest, text, plan.salt);
+      };
       // a fault from before the fault window cannot be disputed
-      await run(
-        r,
-        () => w.court.connect(w.reporter).openDispute(target, Fault.Unavailable, 0n, text),
-        "SlashingCourtOutsideFaultWindow",
-        ctx,
-      );
-      const at = await now();
-      const opened = await run(
-        r,
-        () => w.court.connect(w.reporter).openDispute(target, Fault.Unavailable, at, text),
-        stake === 0n ? "SlashingCourtNodeWithoutStake" : null,
-        ctx,
-      );
+      await run(r, () => commitAndOpen(0n), "SlashingCourtOutsideFaultWindow", ctx);
+      const at = (await now()) - (m.nonce % 2 === 0 ? 0n : 8n * BigInt(DAY));
+      const offenceId = unavailableOffenceId(target, at);
+      const openHere = m.disputes.filter((d) => d.open && d.node === a.node);
+      let error: string | null = null;
+      if (stake === 0n) error = "SlashingCourtNodeWithoutStake";
+      else if (m.consumed.has(offenceId)) error = "SlashingCourtOffenceConsumed";
+      else if (openHere.some((d) => d.offenceId === offenceId)) error = "SlashingCourtOffenceDisputed";
+      else if (openHere.length >= 4) error = "SlashingCourtTooManyOpenDisputes";
+      const opened = await run(r, () => commitAndOpen(at), error, ctx);
       if (opened) {
         const d = await w.court.dispute(await w.court.disputeCount());
-        m.disputes.push({
-          node: a.node,
-          open: true,
-          decideBy: d.decideBy,
-          offenceId: ethers.keccak256(
-            ethers.AbiCoder.defaultAbiCoder().encode(
-              ["uint8", "address", "bytes32"],
-              [Fault.Unavailable, target, ethers.keccak256(text)],
-            ),
-          ),
-        });
+        expect(d.offenceId, `${ctx}: offence`).to.equal(offenceId);
+        m.disputes.push({ node: a.node, open: true, decideBy: d.decideBy, offenceId });
         expect(await w.vault.withdrawalLocks(target), `${ctx}: lock`).to.be.greaterThan(0n);
+        expect(d.locked, `${ctx}: locked`).to.equal(stake / 10n === 0n ? 1n : stake / 10n);
         stat("dispute opened");
-      }
+      } else stat(`dispute open ${error}`);
       return;
     }
     case "decide": {
@@ -604,7 +613,12 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
       if (!d.open) error = "SlashingCourtDisputeNotOpen";
       else if (a.how === "expire" && t <= d.decideBy) error = "SlashingCourtDecisionPeriodNotOver";
       else if (a.how !== "expire" && t > d.decideBy) error = "SlashingCourtDecisionPeriodOver";
+      else if (a.how === "accept" && m.consumed.has(d.offenceId)) error = "SlashingCourtOffenceConsumed";
       const bondHolder = a.how === "reject" ? await w.court.treasury() : w.reporter.address;
+      const target = r.nodes[d.node].address;
+      const tn = await w.registry.nodeOf(target);
+      const targetWasActiveValidator = Number(tn.status) === NodeStatus.Active && Number(tn.role) === 0;
+      const targetBonded = (await w.registry.stakeOf(target))[0];
       const before = await w.token.balanceOf(bondHolder);
       let ok: boolean;
       if (a.how === "accept") {
@@ -620,6 +634,7 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
         if (ok) {
           expect(m.consumed.has(d.offenceId), `${ctx}: invariant 5`).to.equal(false);
           m.consumed.add(d.offenceId);
+          if (targetWasActiveValidator) m.removed.push({ at: t, amount: targetBonded });
         }
       } else {
         ok = await run(
@@ -632,7 +647,10 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
       }
       if (ok) {
         d.open = false;
-        expect((await w.token.balanceOf(bondHolder)) - before, `${ctx}: bond`).to.equal(BOND);
+        // an expired dispute keeps half of the bond (for the treasury)
+        expect((await w.token.balanceOf(bondHolder)) - before, `${ctx}: bond`).to.equal(
+          a.how === "expire" ? BOND / 2n : BOND,
+        );
       }
       stat(ok ? `dispute ${a.how}` : `dispute ${a.how} ${error}`);
       return;

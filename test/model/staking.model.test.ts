@@ -64,6 +64,8 @@ interface MNode {
   entries: Entry[];
   slashCount: number;
   locks: number;
+  /** Amounts of the open withdrawal locks, oldest first (the vault holds their sum, `lockedAmount`). */
+  lockAmounts: bigint[];
 }
 interface Model {
   now: bigint;
@@ -86,6 +88,7 @@ const INITIAL_NODES: { sig: number; node: MNode }[] = [
       entries: [],
       slashCount: 0,
       locks: 0,
+      lockAmounts: [],
     },
   },
   {
@@ -98,6 +101,7 @@ const INITIAL_NODES: { sig: number; node: MNode }[] = [
       entries: [],
       slashCount: 0,
       locks: 0,
+      lockAmounts: [],
     },
   },
 ];
@@ -274,6 +278,7 @@ class Register extends Cmd {
         entries: [],
         slashCount: 0,
         locks: 0,
+        lockAmounts: [],
       });
     }
   }
@@ -362,12 +367,31 @@ class Withdraw extends Cmd {
     const n = operatorCheck(m, this.sig, op, "StakingVault");
     const at = m.now + 1n;
     let matured = 0;
-    if (typeof n !== "string")
-      while (matured < n.entries.length && n.entries[matured].releaseAt <= at) matured++;
+    // Locks hold an amount: what leaves must keep their sum in bonded + unbonding stake; the last entry
+    // paid may be paid in part.
+    let amount = 0n;
+    let partial = 0n;
+    let lockedOut = false;
+    if (typeof n !== "string") {
+      const held = n.bonded + n.entries.reduce((a, e) => a + e.amount, 0n);
+      const locked = n.lockAmounts.reduce((a, x) => a + x, 0n);
+      const free = n.locks > 0 ? (held > locked ? held - locked : 0n) : -1n;
+      while (matured < n.entries.length && n.entries[matured].releaseAt <= at) {
+        const e = n.entries[matured];
+        if (free >= 0n && e.amount > free - amount) {
+          partial = free - amount;
+          if (partial === 0n && amount === 0n) lockedOut = true;
+          amount += partial;
+          break;
+        }
+        amount += e.amount;
+        matured++;
+      }
+    }
     let expected = OK;
     if (typeof n === "string") expected = fail(n);
-    else if (n.locks > 0) expected = fail("StakingVaultWithdrawalsLocked");
-    else if (matured === 0) expected = fail("StakingVaultNothingToWithdraw");
+    else if (lockedOut) expected = fail("StakingVaultWithdrawalsLocked");
+    else if (amount === 0n) expected = fail("StakingVaultNothingToWithdraw");
     const operator = r.operators[op];
     const balanceBefore = await r.token.balanceOf(operator.address);
     const ok = await this.expectOutcome(m, r, expected, () =>
@@ -375,12 +399,19 @@ class Withdraw extends Cmd {
     );
     if (ok && typeof n !== "string") {
       const paid = n.entries.splice(0, matured);
+      if (partial !== 0n) {
+        paid.push({ ...n.entries[0], amount: partial });
+        n.entries[0].amount -= partial;
+      }
       for (const e of paid) {
         // invariant 4: no withdrawal before its unbonding period ends
         expect(e.releaseAt <= m.now, `${this}: released early`).to.be.true;
         expect(e.releaseAt - e.requestedAt >= PERIOD, `${this}: period shortened`).to.be.true;
       }
-      const amount = paid.reduce((a, e) => a + e.amount, 0n);
+      expect(
+        paid.reduce((a, e) => a + e.amount, 0n),
+        `${this}: amount`,
+      ).to.equal(amount);
       expect((await r.token.balanceOf(operator.address)) - balanceBefore, `${this}: paid`).to.equal(amount);
       if (n.status === S.Exiting && n.bonded === 0n && n.entries.length === 0) n.status = S.Exited;
     }
@@ -503,16 +534,20 @@ class Slash extends Cmd {
   }
 }
 
+const LOCK_AMOUNTS = [0n, 10n * PUSH, 1_000n * PUSH];
+
 class Lock extends Cmd {
   constructor(
     readonly choice: number,
     readonly lock: boolean,
+    readonly amountChoice: number = 1,
   ) {
     super();
   }
   sig = -1;
+  amount = 0n;
   toString(): string {
-    return `${this.lock ? "lock" : "unlock"}Withdrawals(sig${this.sig})`;
+    return `${this.lock ? "lock" : "unlock"}Withdrawals(sig${this.sig}, ${this.amount})`;
   }
   async step(m: Model, r: Real): Promise<void> {
     this.sig = resolveSig(m, this.choice);
@@ -522,12 +557,20 @@ class Lock extends Cmd {
     else if (!this.lock && n.locks === 0) expected = fail("StakingVaultNotLocked");
     const s = r.registry.connect(r.slasher);
     const signer = r.signers[this.sig];
+    // a lock holds one of a few amounts; an unlock releases the newest lock's amount (as the court does)
+    this.amount = this.lock
+      ? LOCK_AMOUNTS[this.amountChoice % LOCK_AMOUNTS.length]
+      : (n?.lockAmounts[n.lockAmounts.length - 1] ?? 0n);
     const ok = await this.expectOutcome(m, r, expected, () =>
       this.lock
-        ? s.lockWithdrawals(signer, { gasLimit: 1_000_000 })
-        : s.unlockWithdrawals(signer, { gasLimit: 1_000_000 }),
+        ? s.lockWithdrawals(signer, this.amount, { gasLimit: 1_000_000 })
+        : s.unlockWithdrawals(signer, this.amount, { gasLimit: 1_000_000 }),
     );
-    if (ok && n) n.locks += this.lock ? 1 : -1;
+    if (ok && n) {
+      n.locks += this.lock ? 1 : -1;
+      if (this.lock) n.lockAmounts.push(this.amount);
+      else n.lockAmounts.pop();
+    }
   }
 }
 
@@ -735,7 +778,7 @@ describe("Staking model (fast-check, invariants 1, 2, 3, 4, 6)", function () {
       fc.tuple(nodeOp, nodeChoice).map((a) => new Unjail(...a)),
       fc.tuple(nodeOp, nodeChoice).map((a) => new Exit(...a)),
       fc.tuple(nodeChoice, amount, fc.integer({ min: 0, max: 2 }), bps).map((a) => new Slash(...a)),
-      fc.tuple(nodeChoice, fc.boolean()).map((a) => new Lock(...a)),
+      fc.tuple(nodeChoice, fc.boolean(), fc.nat()).map((a) => new Lock(...a)),
       fc.integer({ min: 0, max: 1 }).map((a) => new Claim(a)),
       fc.integer({ min: 0, max: 2 }).map((a) => new Pause(a === 0)),
       fc
@@ -757,7 +800,7 @@ describe("Staking model (fast-check, invariants 1, 2, 3, 4, 6)", function () {
         const model: Model = {
           now: startTime,
           paused: false,
-          nodes: new Map(INITIAL_NODES.map((n) => [n.sig, { ...n.node, entries: [] }])),
+          nodes: new Map(INITIAL_NODES.map((n) => [n.sig, { ...n.node, entries: [], lockAmounts: [] }])),
           rewards: [0n, 0n],
           treasury: 0n,
           totalSlashed: 0n,

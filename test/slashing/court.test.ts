@@ -2,43 +2,13 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { TypedDataEncoder, Wallet } from "ethers";
-import type { TypedDataDomain } from "ethers";
+import { TypedDataEncoder, Wallet, ZeroHash } from "ethers";
 import { NodeStatus, Role } from "../../src/staking";
+import { REPORT_TYPES, unavailableOffenceId } from "../../src/slashing/court";
+import type { CourtReport as Report } from "../../src/slashing/court";
 import type { World } from "./fixture";
 import { DAY, Fault, PUSH, VALIDATOR_MIN, deployWorld, increaseTime, now } from "./fixture";
-
-const REPORT_TYPES = {
-  Report: [
-    { name: "node", type: "address" },
-    { name: "faultCode", type: "uint8" },
-    { name: "evidenceHash", type: "bytes32" },
-    { name: "reportedAt", type: "uint64" },
-  ],
-};
-
-interface Report {
-  node: string;
-  faultCode: number;
-  evidenceHash: string;
-  reportedAt: bigint;
-}
-
-async function courtDomain(w: World): Promise<TypedDataDomain> {
-  const { chainId } = await ethers.provider.getNetwork();
-  return { name: "Push Nodes", version: "1", chainId, verifyingContract: await w.court.getAddress() };
-}
-
-/** Signatures of `signers` over `report`, sorted by signer address (ascending), as the court wants them. */
-async function sign(w: World, report: Report, signers: Wallet[]): Promise<string[]> {
-  const domain = await courtDomain(w);
-  const sorted = [...signers].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
-  return Promise.all(sorted.map((s) => s.signTypedData(domain, REPORT_TYPES, report)));
-}
-
-function evidence(text: string): string {
-  return ethers.keccak256(ethers.toUtf8Bytes(text));
-}
+import { age, courtDomain, evidence, openDispute, sign, signList } from "./court-helpers";
 
 describe("SlashingCourt", function () {
   async function world(): Promise<World> {
@@ -55,12 +25,14 @@ describe("SlashingCourt", function () {
         const validators: Wallet[] = [];
         for (let i = 0; i < n; i++) validators.push(await w.registerNode(BIG));
         const accused = await w.registerNode(undefined, Role.STORAGE);
+        await age(); // stake counts once it is a fault window old
         const t = await now();
         const short: Report = {
           node: accused.address,
           faultCode: Fault.Unavailable,
           evidenceHash: evidence("a"),
           reportedAt: t,
+          reporter: w.reporter.address,
         };
         const total = BigInt(n) * BIG;
         const required = (total * 2n + 2n) / 3n;
@@ -76,12 +48,7 @@ describe("SlashingCourt", function () {
         )
           .to.emit(w.court, "QuorumReportAccepted")
           .withArgs(
-            ethers.keccak256(
-              ethers.AbiCoder.defaultAbiCoder().encode(
-                ["uint8", "address", "bytes32"],
-                [Fault.Unavailable, accused.address, short.evidenceHash],
-              ),
-            ),
+            unavailableOffenceId(accused.address, t),
             accused.address,
             Fault.Unavailable,
             w.reporter.address,
@@ -94,9 +61,11 @@ describe("SlashingCourt", function () {
         expect(await w.stakeOf(accused.address)).to.equal(stake - stake / 10n);
         expect(await w.vault.rewardsOf(w.reporter.address)).to.equal(stake / 20n);
         // A Sybil validator with the minimum stake joins: with it, k - 1 signers are a head-count majority
-        // for n >= 3, but not 2/3 of the stake.
+        // for n >= 3, but not 2/3 of the stake (even once its stake is old enough to count). The next report
+        // is about the next UNAVAILABLE period.
         const sybil = await w.registerNode(VALIDATOR_MIN);
-        const next: Report = { ...short, evidenceHash: evidence("a2") };
+        await age();
+        const next: Report = { ...short, evidenceHash: evidence("a2"), reportedAt: await now() };
         const required2 = ((total + VALIDATOR_MIN) * 2n + 2n) / 3n;
         await expect(w.court.submitReport(next, await sign(w, next, [...validators.slice(0, k - 1), sybil])))
           .to.be.revertedWithCustomError(w.court, "SlashingCourtQuorumNotReached")
@@ -113,11 +82,13 @@ describe("SlashingCourt", function () {
         await w.registerNode(BIG),
         await w.registerNode(BIG),
       ];
+      await age();
       const r: Report = {
         node: accused.address,
         faultCode: Fault.Unavailable,
         evidenceHash: evidence("b"),
         reportedAt: await now(),
+        reporter: w.reporter.address,
       };
       // total without the accused: 2 BIG, required ceil(4/3 BIG); v1 plus the accused's own signature is short
       await expect(w.court.submitReport(r, await sign(w, r, [v1, accused])))
@@ -136,15 +107,20 @@ describe("SlashingCourt", function () {
         faultCode: Fault.Unavailable,
         evidenceHash: evidence("c"),
         reportedAt: await now(),
+        reporter: w.reporter.address,
       };
-      const sigs = await sign(w, r, vs);
+      const sigs = await signList(w, r, vs);
       const first = vs.map((v) => v.address).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0];
-      await expect(w.court.submitReport(r, [sigs[0], sigs[0], sigs[1]]))
+      await expect(w.court.submitReport(r, ethers.concat([sigs[0], sigs[0], sigs[1]])))
         .to.be.revertedWithCustomError(w.court, "SlashingCourtSignersNotAscending")
         .withArgs(first, first);
-      await expect(w.court.submitReport(r, [sigs[1], sigs[0], sigs[2]])).to.be.revertedWithCustomError(
+      await expect(
+        w.court.submitReport(r, ethers.concat([sigs[1], sigs[0], sigs[2]])),
+      ).to.be.revertedWithCustomError(w.court, "SlashingCourtSignersNotAscending");
+      // not a whole number of 65-byte signatures
+      await expect(w.court.submitReport(r, ethers.concat([sigs[0], "0x00"]))).to.be.revertedWithCustomError(
         w.court,
-        "SlashingCourtSignersNotAscending",
+        "SlashingCourtInvalidSignature",
       );
     });
 
@@ -161,6 +137,7 @@ describe("SlashingCourt", function () {
         faultCode: Fault.Unavailable,
         evidenceHash: evidence("d"),
         reportedAt: await now(),
+        reporter: w.reporter.address,
       };
       for (const bad of [storage, jailed, stranger]) {
         await expect(w.court.submitReport(r, await sign(w, r, [v, bad])))
@@ -169,16 +146,18 @@ describe("SlashingCourt", function () {
       }
     });
 
-    it("only UNAVAILABLE, within the fault window, once per evidence", async function () {
+    it("only UNAVAILABLE, within the fault window, once per node per UNAVAILABLE period", async function () {
       const w = await loadFixture(world);
       const v = await w.registerNode(BIG);
       const accused = await w.registerNode(undefined, Role.STORAGE);
+      await age();
       const t = await now();
       const base: Report = {
         node: accused.address,
         faultCode: Fault.Unavailable,
         evidenceHash: evidence("e"),
         reportedAt: t,
+        reporter: w.reporter.address,
       };
       const wrongFault = { ...base, faultCode: Fault.Malformed };
       await expect(w.court.submitReport(wrongFault, await sign(w, wrongFault, [v])))
@@ -190,10 +169,12 @@ describe("SlashingCourt", function () {
         "SlashingCourtOutsideFaultWindow",
       );
       await w.court.submitReport(base, await sign(w, base, [v]));
-      const again = { ...base, reportedAt: t + 1n };
-      await expect(
-        w.court.connect(w.other).submitReport(again, await sign(w, again, [v])),
-      ).to.be.revertedWithCustomError(w.court, "SlashingCourtOffenceConsumed");
+      // other evidence, same node, same period: the same offence
+      const periodStart = (t / (7n * BigInt(DAY))) * 7n * BigInt(DAY);
+      const again = { ...base, evidenceHash: evidence("e2"), reportedAt: periodStart };
+      await expect(w.court.connect(w.other).submitReport(again, await sign(w, again, [v])))
+        .to.be.revertedWithCustomError(w.court, "SlashingCourtOffenceConsumed")
+        .withArgs(unavailableOffenceId(accused.address, t));
       await increaseTime(14 * DAY + 1);
       const old = { ...base, evidenceHash: evidence("f") };
       await expect(w.court.submitReport(old, await sign(w, old, [v])))
@@ -208,70 +189,91 @@ describe("SlashingCourt", function () {
         faultCode: 6,
         evidenceHash: evidence("g"),
         reportedAt: 1234n,
+        reporter: w.bob.address,
       };
       expect(await w.court.reportDigest(r)).to.equal(
         TypedDataEncoder.hash(await courtDomain(w), REPORT_TYPES, r),
+      );
+      expect(await w.court.unavailableOffenceId(w.alice.address, 1234n)).to.equal(
+        unavailableOffenceId(w.alice.address, 1234n),
       );
     });
   });
 
   describe("disputes", function () {
     const BOND = 1_000n * PUSH;
+    const AT_RISK = VALIDATOR_MIN / 10n; // messageFaultSlashBps (10%) of the node's stake
 
     async function open(w: World, faultCode: number = Fault.Unavailable, text = "node down since block 123") {
       const node = await w.registerNode();
       const occurredAt = (await now()) - 3600n;
       const ev = ethers.toUtf8Bytes(text);
-      await w.court.connect(w.reporter).openDispute(node.address, faultCode, occurredAt, ev);
-      return { node, occurredAt, evidenceHash: ethers.keccak256(ev), id: await w.court.disputeCount() };
+      const digest = faultCode === Fault.BadSignature ? ethers.id(`digest ${text}`) : ZeroHash;
+      const { plan, id } = await openDispute(w, w.reporter, node.address, faultCode, occurredAt, ev, digest);
+      return { node, occurredAt, evidenceHash: ethers.keccak256(ev), id, plan };
     }
 
-    it("open: pulls the bond, locks the node's withdrawals, records the dispute", async function () {
+    it("open: pulls the bond, locks the amount at risk, records the dispute", async function () {
       const w = await loadFixture(world);
       const node = await w.registerNode();
       const occurredAt = (await now()) - 3600n;
       const ev = ethers.toUtf8Bytes("ed25519 signature does not verify: envelope 0xabc");
+      const digest = ethers.id("the attested message");
       const balance = await w.token.balanceOf(w.reporter.address);
-      await expect(w.court.connect(w.reporter).openDispute(node.address, Fault.BadSignature, occurredAt, ev))
-        .to.emit(w.court, "DisputeOpened")
-        .withArgs(
-          1n,
-          node.address,
-          w.reporter.address,
-          Fault.BadSignature,
-          occurredAt,
-          (v: bigint) => v > 0n,
-          BOND,
-          ev,
-        );
+      const offenceId = await w.slashing.messageOffenceId(node.address, digest);
+      const { plan } = await openDispute(
+        w,
+        w.reporter,
+        node.address,
+        Fault.BadSignature,
+        occurredAt,
+        ev,
+        digest,
+      );
+      const filter = w.court.filters.DisputeOpened(1n);
+      const [log] = await w.court.queryFilter(filter);
+      expect(log.args.node).to.equal(node.address);
+      expect(log.args.disputer).to.equal(w.reporter.address);
+      expect(log.args.faultCode).to.equal(BigInt(Fault.BadSignature));
+      expect(log.args.occurredAt).to.equal(occurredAt);
+      expect(log.args.bond).to.equal(BOND);
+      expect(log.args.offenceId).to.equal(offenceId);
+      expect(log.args.locked).to.equal(AT_RISK);
+      expect(log.args.evidence).to.equal(ethers.hexlify(ev));
       expect(await w.token.balanceOf(w.reporter.address)).to.equal(balance - BOND);
       expect(await w.vault.withdrawalLocks(node.address)).to.equal(1n);
+      expect(await w.vault.lockedAmount(node.address)).to.equal(AT_RISK);
+      expect(await w.court.openDisputesOf(node.address)).to.equal(1n);
+      expect(await w.court.commitmentBlock(plan.commitment)).to.equal(0n); // used up
       const d = await w.court.dispute(1n);
       expect(d.status).to.equal(1n);
       expect(d.evidenceHash).to.equal(ethers.keccak256(ev));
-      // the node cannot finish unbonding while the dispute is open
+      expect(d.offenceId).to.equal(offenceId);
+      expect(d.locked).to.equal(AT_RISK);
+      // the node exits; after the unbonding period all but the amount at risk can be withdrawn
       await w.registry.connect(w.operator).exit(node.address);
       await increaseTime(21 * DAY + 1);
-      await expect(w.vault.connect(w.operator).withdraw(node.address)).to.be.revertedWithCustomError(
-        w.vault,
-        "StakingVaultWithdrawalsLocked",
-      );
-      // expiry (decision period 14 days is over) releases the lock and returns the bond
-      await w.court.connect(w.other).expireDispute(1n);
-      expect(await w.token.balanceOf(w.reporter.address)).to.equal(balance);
+      const before = await w.token.balanceOf(w.operator.address);
       await w.vault.connect(w.operator).withdraw(node.address);
+      expect((await w.token.balanceOf(w.operator.address)) - before).to.equal(VALIDATOR_MIN - AT_RISK);
+      await expect(w.vault.connect(w.operator).withdraw(node.address))
+        .to.be.revertedWithCustomError(w.vault, "StakingVaultWithdrawalsLocked")
+        .withArgs(node.address, AT_RISK);
+      // expiry (decision period 14 days is over) releases the lock; half of the bond is kept
+      await expect(w.court.connect(w.other).expireDispute(1n))
+        .to.emit(w.court, "DisputeExpired")
+        .withArgs(1n, BOND / 2n, BOND / 2n);
+      expect(await w.token.balanceOf(w.reporter.address)).to.equal(balance - BOND / 2n);
+      expect(await w.court.openDisputesOf(node.address)).to.equal(0n);
+      await w.vault.connect(w.operator).withdraw(node.address);
+      expect((await w.token.balanceOf(w.operator.address)) - before).to.equal(VALIDATOR_MIN);
     });
 
     it("accept: slashes 10% with the disputer as reporter, returns the bond, releases the lock", async function () {
       const w = await loadFixture(world);
-      const { node, id, evidenceHash } = await open(w);
+      const { node, id, occurredAt, plan } = await open(w);
       const balance = await w.token.balanceOf(w.reporter.address);
-      const offenceId = ethers.keccak256(
-        ethers.AbiCoder.defaultAbiCoder().encode(
-          ["uint8", "address", "bytes32"],
-          [Fault.Unavailable, node.address, evidenceHash],
-        ),
-      );
+      const offenceId = unavailableOffenceId(node.address, occurredAt);
       await expect(w.court.connect(w.governor).acceptDispute(id))
         .to.emit(w.court, "DisputeAccepted")
         .withArgs(id, offenceId, VALIDATOR_MIN / 10n);
@@ -279,22 +281,18 @@ describe("SlashingCourt", function () {
       expect(await w.vault.rewardsOf(w.reporter.address)).to.equal(VALIDATOR_MIN / 20n);
       expect(await w.token.balanceOf(w.reporter.address)).to.equal(balance + BOND);
       expect(await w.vault.withdrawalLocks(node.address)).to.equal(0n);
+      expect(await w.vault.lockedAmount(node.address)).to.equal(0n);
       expect(await w.court.isOffenceConsumed(offenceId)).to.equal(true);
       expect((await w.registry.nodeOf(node.address)).status).to.equal(NodeStatus.Jailed);
       await expect(w.court.connect(w.governor).acceptDispute(id))
         .to.be.revertedWithCustomError(w.court, "SlashingCourtDisputeNotOpen")
         .withArgs(id, 2);
-      // the same evidence cannot open another dispute
+      // other evidence of the same UNAVAILABLE period cannot open another dispute
       await expect(
-        w.court
-          .connect(w.other)
-          .openDispute(
-            node.address,
-            Fault.Unavailable,
-            await now(),
-            ethers.toUtf8Bytes("node down since block 123"),
-          ),
-      ).to.be.revertedWithCustomError(w.court, "SlashingCourtOffenceConsumed");
+        openDispute(w, w.other, node.address, Fault.Unavailable, plan.occurredAt, ethers.toUtf8Bytes("x")),
+      )
+        .to.be.revertedWithCustomError(w.court, "SlashingCourtOffenceConsumed")
+        .withArgs(offenceId);
     });
 
     it("reject: the bond goes to the treasury, nothing is slashed, the lock is released", async function () {
@@ -306,6 +304,7 @@ describe("SlashingCourt", function () {
       expect(await w.token.balanceOf(w.treasury.address)).to.equal(BOND);
       expect(await w.stakeOf(node.address)).to.equal(VALIDATOR_MIN);
       expect(await w.vault.withdrawalLocks(node.address)).to.equal(0n);
+      expect(await w.court.openDisputesOf(node.address)).to.equal(0n);
     });
 
     it("decisions only by governance and within the decision period; expiry only after it", async function () {
@@ -331,30 +330,42 @@ describe("SlashingCourt", function () {
         w.court,
         "SlashingCourtDecisionPeriodOver",
       );
-      await expect(w.court.expireDispute(id)).to.emit(w.court, "DisputeExpired").withArgs(id);
+      await expect(w.court.expireDispute(id))
+        .to.emit(w.court, "DisputeExpired")
+        .withArgs(id, BOND / 2n, BOND / 2n);
       await expect(w.court.expireDispute(99n))
         .to.be.revertedWithCustomError(w.court, "SlashingCourtUnknownDispute")
         .withArgs(99n);
     });
 
-    it("bad openings: provable fault codes, outside the window, a node without stake; paused", async function () {
+    it("bad openings: provable fault codes, digests, outside the window, a node without stake; paused", async function () {
       const w = await loadFixture(world);
       const node = await w.registerNode();
       const t = await now();
-      await expect(w.court.connect(w.reporter).openDispute(node.address, Fault.Malformed, t, "0x01"))
+      const tryOpen = (who: string, faultCode: number, at: bigint, digest = ZeroHash) =>
+        openDispute(w, w.reporter, who, faultCode, at, "0x01", digest);
+      await expect(tryOpen(node.address, Fault.Malformed, t))
         .to.be.revertedWithCustomError(w.court, "SlashingCourtFaultNotAllowed")
         .withArgs(Fault.Malformed);
+      await expect(tryOpen(node.address, Fault.BadSignature, t))
+        .to.be.revertedWithCustomError(w.court, "SlashingCourtInvalidDigest")
+        .withArgs(Fault.BadSignature, ZeroHash);
+      const digest = ethers.id("m");
+      await expect(tryOpen(node.address, Fault.Unavailable, t, digest))
+        .to.be.revertedWithCustomError(w.court, "SlashingCourtInvalidDigest")
+        .withArgs(Fault.Unavailable, digest);
       const old = t - 14n * BigInt(DAY) - 1n;
-      await expect(w.court.connect(w.reporter).openDispute(node.address, Fault.Unavailable, old, "0x01"))
+      await expect(tryOpen(node.address, Fault.Unavailable, old))
         .to.be.revertedWithCustomError(w.court, "SlashingCourtOutsideFaultWindow")
         .withArgs(old, 14 * DAY);
-      await expect(w.court.connect(w.reporter).openDispute(w.alice.address, Fault.Unavailable, t, "0x01"))
+      await expect(tryOpen(w.alice.address, Fault.Unavailable, t))
         .to.be.revertedWithCustomError(w.court, "SlashingCourtNodeWithoutStake")
         .withArgs(w.alice.address);
       await w.court.connect(w.guardian).pause();
-      await expect(
-        w.court.connect(w.reporter).openDispute(node.address, Fault.Unavailable, t, "0x01"),
-      ).to.be.revertedWithCustomError(w.court, "EnforcedPause");
+      await expect(tryOpen(node.address, Fault.Unavailable, t)).to.be.revertedWithCustomError(
+        w.court,
+        "EnforcedPause",
+      );
     });
 
     it("governance decides and disputes expire while paused", async function () {

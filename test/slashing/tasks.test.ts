@@ -195,11 +195,24 @@ describe("Slashing tasks", function () {
       [deployer.address],
     );
 
-    await runTask("gov:dispute", { action: "open", node: s.node.address, evidence: "second outage" });
+    // one UNAVAILABLE offence per node per 7-day period: the next disputes are about an earlier period
+    const block = await hre.ethers.provider.getBlock("latest");
+    const earlier = String(block!.timestamp - 8 * 86_400);
+    await runTask("gov:dispute", {
+      action: "open",
+      node: s.node.address,
+      evidence: "second outage",
+      occurredAt: earlier,
+    });
     await runTask<GovResult>("gov:dispute", { action: "reject", id: "2", execute: true });
     expect((await s.court.dispute(2n)).status).to.equal(3n);
 
-    await runTask("gov:dispute", { action: "open", node: s.node.address, evidence: "third outage" });
+    await runTask("gov:dispute", {
+      action: "open",
+      node: s.node.address,
+      evidence: "third outage",
+      occurredAt: earlier,
+    });
     await expectRefused(
       "gov:dispute",
       { action: "expire", id: "3" },
@@ -209,12 +222,35 @@ describe("Slashing tasks", function () {
     await hre.network.provider.send("evm_increaseTime", [14 * 86_400 + 1]);
     await hre.network.provider.send("evm_mine", []);
     const expired = await runTask<SentTx>("gov:dispute", { action: "expire", id: "3" });
-    expect(expired.out).to.include("Dispute 3 expired");
+    expect(expired.out).to.include(
+      "Dispute 3 expired: 500 PUSH of the bond went back to " +
+        deployer.address +
+        ", 500 PUSH was kept by the treasury.",
+    );
     expect((await s.court.dispute(3n)).status).to.equal(4n);
     await expectRefused(
       "gov:dispute",
       { action: "open", node: s.node.address, fault: "MALFORMED", evidence: "x" },
       "--fault must be BAD_SIGNATURE or UNAVAILABLE",
+    );
+    // BAD_SIGNATURE names the attested message: its offence is Slashing's messageOffenceId(node, digest)
+    await expectRefused(
+      "gov:dispute",
+      { action: "open", node: s.node.address, fault: "BAD_SIGNATURE", evidence: "x" },
+      /--digest is needed for BAD_SIGNATURE/,
+    );
+    const digest = hre.ethers.id("the attested message");
+    const bad = await runTask<{ disputeId: bigint }>("gov:dispute", {
+      action: "open",
+      node: s.node.address,
+      fault: "BAD_SIGNATURE",
+      evidence: "ed25519 signature does not verify",
+      digest,
+    });
+    expect((await s.court.dispute(bad.result.disputeId)).offenceId).to.equal(
+      hre.ethers.keccak256(
+        hre.ethers.AbiCoder.defaultAbiCoder().encode(["address", "bytes32"], [s.node.address, digest]),
+      ),
     );
   });
 });

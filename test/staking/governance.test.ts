@@ -282,8 +282,8 @@ describe("NodeRegistry and StakingVault: governance", () => {
         () => v.setMinStake(0, PUSH),
         () => v.setPaused(true),
         () => v.slash(node, f.alice.address, PUSH, 0, f.governor.address, 5000, 2, 0),
-        () => v.lockWithdrawals(node),
-        () => v.unlockWithdrawals(node),
+        () => v.lockWithdrawals(node, PUSH),
+        () => v.unlockWithdrawals(node, PUSH),
       ]) {
         await expect(call())
           .to.be.revertedWithCustomError(f.vault, "StakingVaultNotRegistry")
@@ -340,7 +340,7 @@ describe("NodeRegistry and StakingVault: governance", () => {
       const b = await f.register(f.bob, Role.STORAGE);
       await f.registry.connect(f.alice).requestUnstake(a, 3n * PUSH);
       await f.registry.connect(f.slasher).slash(b, PUSH, f.reporter.address, 5000);
-      await f.registry.connect(f.slasher).lockWithdrawals(a);
+      await f.registry.connect(f.slasher).lockWithdrawals(a, PUSH);
       const snapshot = async () => ({
         records: [await f.registry.nodeOf(a), await f.registry.nodeOf(b)].map((r) => [...r]),
         stakes: [await f.registry.stakeOf(a), await f.registry.stakeOf(b)].map((s) => [...s]),
@@ -382,7 +382,7 @@ describe("NodeRegistry and StakingVault: governance", () => {
       expect(await reg2.marker()).to.equal(7n);
       expect(await snapshot()).to.deep.equal(before);
       // still fully working after the upgrade
-      await f.registry.connect(f.slasher).unlockWithdrawals(a);
+      await f.registry.connect(f.slasher).unlockWithdrawals(a, PUSH);
       await f.vault.connect(f.alice).stake(a, PUSH);
       expect(await f.registry.stakeOf(a)).to.deep.equal([VALIDATOR_MIN + 8n * PUSH, 3n * PUSH]);
     });

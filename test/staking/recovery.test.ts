@@ -79,13 +79,13 @@ describe("NodeRegistry: funds stay withdrawable after every failure path", () =>
     const start = await f.token.balanceOf(f.alice.address);
     const node = await f.register();
     await f.registry.connect(f.alice).exit(node);
-    await f.registry.connect(f.slasher).lockWithdrawals(node);
+    await f.registry.connect(f.slasher).lockWithdrawals(node, VALIDATOR_MIN);
     await time.increase(21 * DAY);
     await expect(f.vault.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
       f.vault,
       "StakingVaultWithdrawalsLocked",
     );
-    await f.registry.connect(f.slasher).unlockWithdrawals(node);
+    await f.registry.connect(f.slasher).unlockWithdrawals(node, VALIDATOR_MIN);
     await expectAllBack(f, node, start);
   });
 

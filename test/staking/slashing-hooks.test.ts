@@ -208,49 +208,78 @@ describe("NodeRegistry: slashing hooks", () => {
   });
 
   describe("lockWithdrawals / unlockWithdrawals", () => {
-    it("a lock blocks withdraw until every lock is released", async () => {
+    it("locks hold an amount: withdraw pays what leaves their sum in the stake, the rest once released", async () => {
       const f = await loadFixture(stakingFixture);
-      const node = await f.register();
-      await f.registry.connect(f.alice).requestUnstake(node, PUSH);
+      const node = await f.register(); // VALIDATOR_MIN bonded
+      await f.registry.connect(f.alice).exit(node); // all of it unbonding
       await time.increase(PERIOD);
       const s = f.registry.connect(f.slasher);
-      await expect(s.lockWithdrawals(node)).to.emit(f.vault, "WithdrawalsLocked").withArgs(node, 1);
-      await s.lockWithdrawals(node);
+      const lock = VALIDATOR_MIN / 10n;
+      await expect(s.lockWithdrawals(node, lock))
+        .to.emit(f.vault, "WithdrawalsLocked")
+        .withArgs(node, lock, 1, lock);
+      await expect(s.lockWithdrawals(node, lock))
+        .to.emit(f.vault, "WithdrawalsLocked")
+        .withArgs(node, lock, 2, 2n * lock);
       expect(await f.vault.withdrawalLocks(node)).to.equal(2n);
+      expect(await f.vault.lockedAmount(node)).to.equal(2n * lock);
+      // everything but the two locks' amounts leaves; the entry keeps the rest
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.changeTokenBalance(
+        f.token,
+        f.alice,
+        VALIDATOR_MIN - 2n * lock,
+      );
+      expect(await f.registry.stakeOf(node)).to.deep.equal([0n, 2n * lock]);
       await expect(f.vault.connect(f.alice).withdraw(node))
         .to.be.revertedWithCustomError(f.vault, "StakingVaultWithdrawalsLocked")
-        .withArgs(node, 2);
-      await expect(s.unlockWithdrawals(node)).to.emit(f.vault, "WithdrawalsUnlocked").withArgs(node, 1);
-      await expect(f.vault.connect(f.alice).withdraw(node)).to.be.revertedWithCustomError(
-        f.vault,
-        "StakingVaultWithdrawalsLocked",
-      );
-      await s.unlockWithdrawals(node);
-      await expect(f.vault.connect(f.alice).withdraw(node)).to.changeTokenBalance(f.token, f.alice, PUSH);
-      await expect(s.unlockWithdrawals(node))
+        .withArgs(node, 2n * lock);
+      await expect(s.unlockWithdrawals(node, lock))
+        .to.emit(f.vault, "WithdrawalsUnlocked")
+        .withArgs(node, lock, 1, lock);
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.changeTokenBalance(f.token, f.alice, lock);
+      await s.unlockWithdrawals(node, lock);
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.changeTokenBalance(f.token, f.alice, lock);
+      expect(await f.registry.stakeOf(node)).to.deep.equal([0n, 0n]);
+      await expect(s.unlockWithdrawals(node, lock))
         .to.be.revertedWithCustomError(f.vault, "StakingVaultNotLocked")
         .withArgs(node);
+    });
+
+    it("bonded stake counts towards a lock: an Active node withdraws all its matured unbonding", async () => {
+      const f = await loadFixture(stakingFixture);
+      const node = await f.register(f.alice, Role.VALIDATOR, VALIDATOR_MIN + PUSH);
+      await f.registry.connect(f.alice).requestUnstake(node, PUSH);
+      await time.increase(PERIOD);
+      await f.registry.connect(f.slasher).lockWithdrawals(node, VALIDATOR_MIN / 10n);
+      await expect(f.vault.connect(f.alice).withdraw(node)).to.changeTokenBalance(f.token, f.alice, PUSH);
+      // a lock above the stake holds everything
+      await f.registry.connect(f.slasher).lockWithdrawals(node, VALIDATOR_MIN);
+      await f.registry.connect(f.alice).requestUnstake(node, PUSH);
+      await time.increase(PERIOD);
+      await expect(f.vault.connect(f.alice).withdraw(node))
+        .to.be.revertedWithCustomError(f.vault, "StakingVaultWithdrawalsLocked")
+        .withArgs(node, VALIDATOR_MIN + VALIDATOR_MIN / 10n);
     });
 
     it("needs SLASHER_ROLE and a known node; works while paused", async () => {
       const f = await loadFixture(stakingFixture);
       const node = await f.register();
       const role = await f.registry.SLASHER_ROLE();
-      await expect(f.registry.connect(f.alice).lockWithdrawals(node))
+      await expect(f.registry.connect(f.alice).lockWithdrawals(node, PUSH))
         .to.be.revertedWithCustomError(f.registry, "AccessControlUnauthorizedAccount")
         .withArgs(f.alice.address, role);
-      await expect(f.registry.connect(f.alice).unlockWithdrawals(node))
+      await expect(f.registry.connect(f.alice).unlockWithdrawals(node, PUSH))
         .to.be.revertedWithCustomError(f.registry, "AccessControlUnauthorizedAccount")
         .withArgs(f.alice.address, role);
-      await expect(f.registry.connect(f.slasher).lockWithdrawals(f.stranger.address))
+      await expect(f.registry.connect(f.slasher).lockWithdrawals(f.stranger.address, PUSH))
         .to.be.revertedWithCustomError(f.registry, "NodeRegistryUnknownNode")
         .withArgs(f.stranger.address);
       await expect(
-        f.registry.connect(f.slasher).unlockWithdrawals(f.stranger.address),
+        f.registry.connect(f.slasher).unlockWithdrawals(f.stranger.address, PUSH),
       ).to.be.revertedWithCustomError(f.registry, "NodeRegistryUnknownNode");
       await f.registry.connect(f.guardian).pause();
-      await f.registry.connect(f.slasher).lockWithdrawals(node);
-      await f.registry.connect(f.slasher).unlockWithdrawals(node);
+      await f.registry.connect(f.slasher).lockWithdrawals(node, PUSH);
+      await f.registry.connect(f.slasher).unlockWithdrawals(node, PUSH);
       expect(await f.vault.withdrawalLocks(node)).to.equal(0n);
     });
   });
