@@ -79,7 +79,13 @@ async function setup(): Promise<Setup> {
     });
     const a = await signAttestation(
       node,
-      { digest: messageDigest(message), signatureHash: signatureHashOf(signature), sequence, attestedAt: t },
+      {
+        digest: messageDigest(message),
+        signatureHash: signatureHashOf(signature),
+        signatureSize: signature.length,
+        sequence,
+        attestedAt: t,
+      },
       domain,
     );
     const json = {

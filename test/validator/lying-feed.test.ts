@@ -120,6 +120,7 @@ describe("validator: a lying feed", function () {
       {
         digest: messageDigest(e),
         signatureHash: signatureHashOf(e.signature),
+        signatureSize: e.signature.length,
         sequence: BigInt(opts.sequence ?? position),
         attestedAt: BigInt(latest!.timestamp),
       },
