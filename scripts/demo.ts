@@ -456,7 +456,7 @@ export const STEPS: DemoStep[] = [
   },
   {
     title:
-      "The validator re-validates every feed, proves the faulty node's messages on chain and gets it slashed",
+      "The validator re-validates every feed, proves the faulty node's messages on chain (commit, then reveal) and gets it slashed",
     async run(ctx) {
       const v = ctx.validator!;
       const faulty = faultyNode(ctx);
@@ -478,9 +478,9 @@ export const STEPS: DemoStep[] = [
       });
       for (const p of ctx.proofs) {
         const node = ctx.nodes.find((n) => n.signer.address === p.node);
-        ctx.log(
-          `  ${p.faultCode} by the ${node?.role ?? p.node} node, message ${short(p.digest)}: proof ${p.method} tx ${p.txHash} (block ${p.blockNumber})`,
-        );
+        ctx.log(`  ${p.faultCode} by the ${node?.role ?? p.node} node, message ${short(p.digest)}:`);
+        ctx.log(`    commit  commitProof tx ${p.commitTxHash} (block ${p.commitBlockNumber})`);
+        ctx.log(`    reveal  ${p.method} tx ${p.txHash} (block ${p.blockNumber}), reward to ${p.reporter}`);
       }
       const honestProofs = ctx.proofs.filter((p) => p.node !== faulty.signer.address);
       if (honestProofs.length > 0)
@@ -563,8 +563,12 @@ export const STEPS: DemoStep[] = [
       ctx.log(
         `Faults found: ${ctx.proofs.length} (${[...new Set(ctx.proofs.map((p) => p.faultCode))].sort().join(", ")}), all by the ${faulty.role} node ${faulty.signer.address}`,
       );
-      ctx.log("Proofs mined:");
-      for (const p of ctx.proofs) ctx.log(`  ${p.txHash}  block ${p.blockNumber}  ${p.faultCode}`);
+      ctx.log("Proofs mined (commitment, then proof in a later block):");
+      for (const p of ctx.proofs)
+        ctx.log(
+          `  ${p.commitTxHash}  block ${p.commitBlockNumber}  commitProof\n` +
+            `  ${p.txHash}  block ${p.blockNumber}  ${p.faultCode}`,
+        );
       const before = ctx.statusBefore.find((r) => r.node === faulty.signer.address)!;
       const after = ctx.statusRows.find((r) => r.node === faulty.signer.address)!;
       ctx.log(

@@ -222,9 +222,10 @@ task(
         throw new TaskError(
           `Offence ${call.offenceId} was slashed by someone else meanwhile: proof not sent.`,
         );
-      // The proof must be mined after the commitment's block: where the node simulates in that block, wait
-      // for the next one.
-      let again = await simulateProof(() => fn.staticCall(...call.args), ifaces);
+      // The proof must be mined after the commitment's block: simulated (and its gas estimated) in the
+      // pending block, the one it can be mined in; if that is still the commitment's block, wait for the next.
+      const pending = { blockTag: "pending" };
+      let again = await simulateProof(() => fn.staticCall(...call.args, pending), ifaces);
       const deadline = Date.now() + 10 * 60_000;
       while (again === "SlashingCommitmentTooFresh") {
         if (Date.now() > deadline)
@@ -234,10 +235,16 @@ task(
           );
         await new Promise((r) => setTimeout(r, 1000));
         if (BigInt(await hre.ethers.provider.getBlockNumber()) > committedAt)
-          again = await simulateProof(() => fn.staticCall(...call.args), ifaces);
+          again = await simulateProof(() => fn.staticCall(...call.args, pending), ifaces);
       }
       if (again !== "ok") throw new TaskError(`The proof would revert: ${again} Nothing more was sent.`);
-      const tx = await sendTx(`${call.method}`, () => fn.send(...call.args), ifaces, CONTRACT_NAMES);
+      const gas = await fn.estimateGas(...call.args, pending);
+      const tx = await sendTx(
+        `${call.method}`,
+        () => fn.send(...call.args, { gasLimit: (gas * 125n) / 100n }),
+        ifaces,
+        CONTRACT_NAMES,
+      );
       const receipt = (await hre.ethers.provider.getTransactionReceipt(
         tx.hash,
       )) as ContractTransactionReceipt;

@@ -142,6 +142,11 @@ export async function sendMessage(input: SendInput): Promise<SendResult> {
   const digest = messageDigest(envelope);
   if (attestation.digest !== digest || attestation.signatureHash !== signatureHashOf(envelope.signature))
     throw new MessagingError("The node returned an attestation of another message.");
+  if (attestation.signatureSize !== envelope.signature.length)
+    throw new MessagingError(
+      `The node attested signatureSize ${attestation.signatureSize} for a signature of ` +
+        `${envelope.signature.length} bytes (a provable BAD_SIGNATURE fault of the node).`,
+    );
   const domain: AttestationDomain = { chainId: chain.chainId, verifyingContract: chain.slashing };
   const attestedBy = recoverAttestationSigner(attestation, domain);
   if (attestedBy === null) throw new MessagingError("The node's attestation signature is malformed.");

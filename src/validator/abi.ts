@@ -28,7 +28,6 @@ export const SLASHING_FRAGMENTS = [
   "function nodeRegistry() view returns (address)",
   "function keyRegistry() view returns (address)",
   "function paused() view returns (bool)",
-  "event ProofCommitted(bytes32 indexed commitment, uint256 blockNumber)",
   "event FaultProven(bytes32 indexed offenceId, address indexed node, uint8 indexed faultCode, address reporter, bytes32 digest, uint8 detail, uint256 slashed)",
   "error SlashingZeroAddress()",
   "error SlashingInvalidNodeSignature()",

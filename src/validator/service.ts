@@ -1164,7 +1164,7 @@ const PARAMS_INTERFACE = new Interface([
 /**
  * Crash injection for the restart tests, on development chains only: with VALIDATOR_TEST_CRASH="<point>:<n>"
  * the process kills itself with SIGKILL the n-th time it reaches <point> ("page-committed",
- * "sent-persisted", "broadcast").
+ * "commit-persisted", "commit-broadcast", "committed", "sent-persisted", "broadcast").
  */
 function crashHook(chainId: bigint): ((point: string) => void) | undefined {
   const spec = process.env.VALIDATOR_TEST_CRASH;

@@ -209,10 +209,13 @@ export class ProofSubmitter {
     return Number(SLASHING_INTERFACE.decodeFunctionResult("commitmentBlock", out)[0] as bigint);
   }
 
-  /** eth_call of the proof from the watcher's address at the latest block. */
-  async simulate(data: string): Promise<Simulation> {
+  /**
+   * eth_call of the proof from the watcher's address, at the latest block, or (for a proof whose commitment
+   * is on chain) at the pending block: the one it can be mined in, after the commitment's.
+   */
+  async simulate(data: string, blockTag: "latest" | "pending" = "latest"): Promise<Simulation> {
     try {
-      await this.o.rpc.request("eth_call", [{ from: this.address, to: this.o.slashing, data }, "latest"]);
+      await this.o.rpc.request("eth_call", [{ from: this.address, to: this.o.slashing, data }, blockTag]);
       return { ok: true };
     } catch (e) {
       if (!isRevert(e)) throw e;
@@ -415,7 +418,7 @@ export class ProofSubmitter {
     }
     if (onChain !== p.commitBlockNumber) p = this.move(p, p.state, { commitBlockNumber: onChain });
     if (onChain > (await this.safeBlock())) return; // not at the confirmation depth yet: next pass
-    const sim = await this.simulate(p.data);
+    const sim = await this.simulate(p.data, "pending");
     if (!sim.ok) return this.settleFailedSimulation(p, sim);
     if (p.state !== "simulated") p = this.move(p, "simulated", { detail: null });
     if (this.o.dryRun) return;
@@ -462,7 +465,7 @@ export class ProofSubmitter {
       gas = BigInt(
         await this.o.rpc.request<string>("eth_estimateGas", [
           { from: this.address, to: this.o.slashing, data: p.data },
-          "latest",
+          "pending",
         ]),
       );
     } catch (e) {
@@ -586,7 +589,7 @@ export class ProofSubmitter {
       const back = this.move(p, "found", { detail: `transaction ${hash} dropped (nonce ${p.nonce} used)` });
       return this.commit(back);
     }
-    const sim = await this.simulate(p.data);
+    const sim = await this.simulate(p.data, "pending");
     if (!sim.ok) return this.settleFailedSimulation(p, sim);
     if (await this.isConsumed(p.offenceId)) {
       this.move(p, "consumed", { detail: "offence consumed just before re-broadcasting" });

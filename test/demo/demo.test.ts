@@ -68,6 +68,10 @@ describe("npm run demo", function () {
       expect(p.node).to.equal(faulty.signer.address);
       expect(p.state).to.equal("mined");
       expect(p.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      expect(p.commitTxHash).to.match(/^0x[0-9a-f]{64}$/);
+      expect(p.commitBlockNumber!, "the proof is mined after its commitment").to.be.lessThan(p.blockNumber!);
+      expect(out).to.include(`commitProof tx ${p.commitTxHash}`);
+      expect(out).to.include(`${p.method} tx ${p.txHash}`);
     }
     expect(ctx.slashed).to.be.greaterThan(0n);
     expect(ctx.reporterReward).to.be.greaterThan(0n);

@@ -8,12 +8,14 @@ import type { JsonRpcSigner, Wallet } from "ethers";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
 import { sharedChain } from "./shared-chain";
 import {
+  MAX_SIGNATURE_SIZE,
   attestationDigest,
   attestationOf,
   cidOf,
   composeEnvelope,
   decodeSignedAttestation,
   detectEquivocation,
+  detectNonMonotonic,
   encodeEnvelope,
   keyHashOf,
   messageDigest,
@@ -155,6 +157,7 @@ describe("pushnode: the Push Node over HTTP", function () {
     const att = decodeSignedAttestation(res.attestation);
     expect(att.sequence).to.equal(1n);
     expect(att.digest).to.equal(messageDigest(env));
+    expect(att.signatureSize).to.equal(env.signature.length);
     expect(recoverAttestationSigner(att, honest.node.domain)).to.equal(honestSigner.address);
     // the domain is the deployed Slashing contract's: it computes the same digest the node signed
     const slashing = new Contract(
@@ -237,6 +240,15 @@ describe("pushnode: the Push Node over HTTP", function () {
     expect(f).to.deep.include({ status: 422, code: "MALFORMED" });
     f = await refusal(await compose(alice, carol, "old", aliceKey, undefined, (await chainTime(p)) - 3600n));
     expect(f.error).to.match(/CLOCK_SKEW/);
+    // a signature over MAX_SIGNATURE_SIZE bytes: MALFORMED (422), not a schema error
+    const valid = await compose(alice, carol, "long signature", aliceKey);
+    const padded = new Uint8Array(MAX_SIGNATURE_SIZE + 1);
+    padded.set(valid.signature);
+    f = await refusal({ ...valid, signature: padded });
+    expect(f).to.deep.include({ status: 422, code: "MALFORMED" });
+    expect(f.error).to.equal(
+      "Message refused: MALFORMED (SIGNATURE_SIZE): the signature is 4097 bytes, over the limit of 4096.",
+    );
 
     // content and feed queries
     let g = await fetch(`${url}/v1/content/bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy`);
@@ -302,6 +314,49 @@ describe("pushnode: the Push Node over HTTP", function () {
     await n.close();
     // another signer cannot take over this data directory
     await expect(start(newSigner(), dir)).to.be.rejectedWith(/holds the feed of node/);
+  });
+
+  it("never lets attestedAt go back along its feed, even restarted with its clock set back", async function () {
+    const dir = tmp();
+    const signer = newSigner();
+    await registerNode(p, signer.address, "http://127.0.0.1:3", 9);
+    await mine(p, 1);
+    // The clock stays within the state lag of the chain's time (else the node would not be ready) and within
+    // the allowed clock skew of the messages' timestamps (chain time).
+    let clock = (await chainTime(p)) - 400n;
+    let n = await start(signer, dir, { clock: () => clock });
+    let c = new NodeClient(n.url);
+    const first = decodeSignedAttestation(
+      (await c.submit(encodeEnvelope(await compose(alice, carol, "at t", aliceKey)))).attestation,
+    );
+    expect(first.attestedAt).to.equal(clock);
+    clock += 300n;
+    const second = decodeSignedAttestation(
+      (await c.submit(encodeEnvelope(await compose(alice, carol, "at t+300", aliceKey)))).attestation,
+    );
+    expect(second.attestedAt).to.equal(clock);
+    await n.close();
+
+    // restarted with the clock 10 minutes back: attestedAt stays at the last one until the clock catches up
+    clock -= 600n;
+    n = await start(signer, dir, { clock: () => clock });
+    c = new NodeClient(n.url);
+    const third = decodeSignedAttestation(
+      (await c.submit(encodeEnvelope(await compose(alice, carol, "clock back", aliceKey)))).attestation,
+    );
+    expect([third.sequence, third.attestedAt]).to.deep.equal([3n, second.attestedAt]);
+    expect(n.node.store.lastAttestedAt()).to.equal(second.attestedAt);
+    clock += 900n;
+    const fourth = decodeSignedAttestation(
+      (await c.submit(encodeEnvelope(await compose(alice, carol, "caught up", aliceKey)))).attestation,
+    );
+    expect([fourth.sequence, fourth.attestedAt]).to.deep.equal([4n, clock]);
+    // no pair in the feed is a non-monotonic fault
+    const items = (await c.feed(0n)).items.map((i) => i.attestation);
+    for (let i = 0; i < items.length; i++)
+      for (let j = i + 1; j < items.length; j++)
+        expect(detectNonMonotonic(items[i], items[j], n.node.domain), `${i}/${j}`).to.equal(null);
+    await n.close();
   });
 
   it("survives losing the chain: keeps serving its feed, refuses to attest with 503, recovers", async function () {

@@ -23,6 +23,8 @@ import {
 import type { Message } from "../../src/message";
 import type { SlashingCourt, Slashing, TestPush } from "../../typechain-types";
 import { deployed, expectRefused, runTask } from "../tasks/helpers";
+import { claimFileOf, loadOrNewClaim, saveClaim } from "../../src/slashing/claim-file";
+import { newClaim, proofCall } from "../../src/slashing/proof-file";
 import { vectorKey } from "./fixture";
 import keysJson from "../vectors/keys.json";
 
@@ -88,7 +90,13 @@ async function setup(): Promise<Setup> {
     });
     const a = await signAttestation(
       node,
-      { digest: messageDigest(message), signatureHash: signatureHashOf(signature), sequence, attestedAt: t },
+      {
+        digest: messageDigest(message),
+        signatureHash: signatureHashOf(signature),
+        signatureSize: signature.length,
+        sequence,
+        attestedAt: t,
+      },
       domain,
     );
     const json = {
@@ -110,9 +118,20 @@ describe("Slashing tasks", function () {
     const bad = await s.proofFile({ version: 7 });
     const dry = await runTask<{ simulated: boolean }>("fault:prove", { file: bad, dryRun: true });
     expect(dry.result.simulated).to.equal(true);
-    expect(dry.out).to.match(/Simulation: the proof goes through against a stake of 100,000 PUSH/);
-    const { result, out } = await runTask<{ slashed: bigint; reward: bigint }>("fault:prove", { file: bad });
+    expect(dry.out).to.match(/Simulation: the proof holds against a stake of 100,000 PUSH/);
+    expect(fs.existsSync(claimFileOf(bad)), "a dry run writes no claim").to.equal(false);
+    const { result, out } = await runTask<{ slashed: bigint; reward: bigint; commitTx: SentTx; tx: SentTx }>(
+      "fault:prove",
+      { file: bad },
+    );
     expect(result.slashed).to.equal(parsePush("10000"));
+    // commit, then reveal in a later block, both printed
+    expect(out).to.include(`commitProof: tx ${result.commitTx.hash}`);
+    expect(out).to.include(`proveMalformed: tx ${result.tx.hash}`);
+    expect(result.tx.blockNumber).to.be.greaterThan(result.commitTx.blockNumber);
+    const claim = JSON.parse(fs.readFileSync(claimFileOf(bad), "utf8")) as { reporter: string; salt: string };
+    expect(claim.reporter).to.equal(deployer.address);
+    expect(claim.salt).to.match(/^0x[0-9a-f]{64}$/);
     expect(out).to.include("Slashed 10,000 PUSH of node");
     expect(out).to.include("(version)");
     expect(out).to.include("5,000 PUSH credited to");
@@ -138,6 +157,35 @@ describe("Slashing tasks", function () {
       { file: path.join(s.dir, "broken.json") },
       "message.from must be an address",
     );
+  });
+
+  it("fault:prove resumes after a crash between commit and reveal: same salt, no second commitment", async function () {
+    const [deployer] = await hre.ethers.getSigners();
+    const s = await setup();
+    const bad = await s.proofFile({ contentType: 9 });
+    // What a run killed right after its commitment was mined leaves behind: the claim file and the commitment.
+    const { chainId } = await hre.ethers.provider.getNetwork();
+    const domain = { chainId, verifyingContract: await s.slashing.getAddress() };
+    const json = JSON.parse(fs.readFileSync(bad, "utf8")) as unknown;
+    const offenceId = proofCall(json, domain, newClaim(deployer.address)).offenceId;
+    const { claim } = loadOrNewClaim(claimFileOf(bad), deployer.address, offenceId);
+    const call = proofCall(json, domain, claim);
+    saveClaim(claimFileOf(bad), { ...claim, offenceId, commitment: call.commitment });
+    await (await s.slashing.commitProof(call.commitment)).wait();
+    const committedAt = await s.slashing.commitmentBlock(call.commitment);
+    expect(committedAt).to.be.greaterThan(0n);
+
+    const { result, out } = await runTask<{ commitTx: SentTx | null; tx: SentTx; slashed: bigint }>(
+      "fault:prove",
+      { file: bad },
+    );
+    expect(out).to.include(`Resuming with the claim in ${claimFileOf(bad)}.`);
+    expect(out).to.include(`commitProof: already on chain since block ${committedAt}; not sent again.`);
+    expect(result.commitTx).to.equal(null);
+    expect(result.slashed).to.equal(parsePush("10000"));
+    const [ev] = await s.slashing.queryFilter(s.slashing.filters.FaultProven(offenceId));
+    expect(ev.args.reporter).to.equal(deployer.address);
+    expect(await s.slashing.commitmentBlock(call.commitment), "used").to.equal(0n);
   });
 
   it("gov:slash: over the cap refused locally; within it, through the timelock", async function () {

@@ -8,7 +8,9 @@ import { SLASHING_INTERFACE } from "../../src/validator/abi";
  * End to end: a real hardhat node with the real contracts, real Push Nodes (one per fault class, started
  * with --accept for it, plus two honest ones) and the validator. Every provable fault is slashed, with the
  * proof mined within the confirmation depth + 2 blocks of the attestation becoming visible; honest traffic
- * never gets a proof sent.
+ * never gets a proof sent. Each proof goes by commit-reveal: commitProof mined within the confirmation
+ * depth + 2 blocks of the attestation becoming visible, the proof once the commitment is at the
+ * confirmation depth, in a later block, rewarding the validator.
  */
 describe("validator: end to end, one node per fault class", function () {
   const CONFIRMATIONS = 2;
@@ -83,8 +85,19 @@ describe("validator: end to end, one node per fault class", function () {
     expect(proven).to.have.length(1);
     expect(proven[0].faultCode).to.equal(code);
     expect(proven[0].reporter).to.equal(validator.address);
-    expect(proven[0].blockNumber, "mined within confirmations + 2 blocks").to.be.at.most(
+    const row = validator.store.proofs().find((p) => p.node === node.signer.address)!;
+    const commit = await world.provider.getTransactionReceipt(row.commitTxHash!);
+    expect(commit!.status).to.equal(1);
+    expect(commit!.from).to.equal(validator.address);
+    expect(
+      SLASHING_INTERFACE.parseTransaction({ data: (await commit!.getTransaction()).data })!.name,
+    ).to.equal("commitProof");
+    expect(commit!.blockNumber, "committed within confirmations + 2 blocks").to.be.at.most(
       visibleBlock + CONFIRMATIONS + 2,
+    );
+    expect(proven[0].blockNumber, "proven after the commitment reached the confirmation depth").to.be.within(
+      commit!.blockNumber + CONFIRMATIONS,
+      commit!.blockNumber + CONFIRMATIONS + 2,
     );
     const [bonded, unbonding] = (await world.registry.getFunction("stakeOf")(
       node.signer.address,
@@ -99,7 +112,7 @@ describe("validator: end to end, one node per fault class", function () {
     );
   }
 
-  it("MALFORMED: the node that accepted it is slashed within confirmations + 2 blocks", async function () {
+  it("MALFORMED: the node that accepted it is slashed by commit-reveal", async function () {
     const node = await world.pushNode("MALFORMED");
     const alice = await world.user();
     const bob = await world.user(false);
@@ -180,5 +193,7 @@ describe("validator: end to end, one node per fault class", function () {
     expect(h.ok).to.equal(true);
     expect(h.signer).to.equal(validator.address);
     expect(h.proofs.mined).to.equal(5);
+    expect(validator.store.commitTransactions()).to.have.length(5);
+    expect(validator.store.sentTransactions()).to.have.length(5);
   });
 });

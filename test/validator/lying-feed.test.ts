@@ -23,8 +23,10 @@ import { signerConsent } from "../../src/testing/consent";
  * with attestations really signed by the node's key, served with lies around them (gaps, reordering,
  * content not matching its hash or CID, forged attestations, broken JSON, errors, timeouts, an endpoint
  * that goes away). The validator logs and counts each, does not go past a gap, never crashes, sends no
- * proof for what is not provable, and proves the one real fault: a second attestation with a sequence
- * it saw long before (EQUIVOCATION across pages).
+ * proof for what is not provable, and proves the real faults: an attestation dated before the one before
+ * it (attestedAt going back: EQUIVOCATION detail 1), a signature whose length is not the attested
+ * signatureSize (BAD_SIGNATURE detail 255), an attested signatureSize over 4096 (MALFORMED detail 8), and
+ * a second attestation with a sequence it saw long before (EQUIVOCATION across pages).
  */
 describe("validator: a lying feed", function () {
   let world: World;
@@ -114,7 +116,16 @@ describe("validator: a lying feed", function () {
   });
 
   /** An honest item: a real message and the node's real attestation of it. */
-  async function item(position: number, opts: { sequence?: number; signer?: Signer; e?: Envelope } = {}) {
+  async function item(
+    position: number,
+    opts: {
+      sequence?: number;
+      signer?: Signer;
+      e?: Envelope;
+      attestedAt?: bigint;
+      signatureSize?: (n: number) => number;
+    } = {},
+  ) {
     const e = opts.e ?? (await world.compose(alice, bob, { text: `message ${position} ${Math.random()}` }));
     const latest = await world.provider.getBlock("latest");
     const a = await signAttestation(
@@ -122,8 +133,9 @@ describe("validator: a lying feed", function () {
       {
         digest: messageDigest(e),
         signatureHash: signatureHashOf(e.signature),
+        signatureSize: opts.signatureSize ? opts.signatureSize(e.signature.length) : e.signature.length,
         sequence: BigInt(opts.sequence ?? position),
-        attestedAt: BigInt(latest!.timestamp),
+        attestedAt: opts.attestedAt ?? BigInt(latest!.timestamp),
       },
       domain(),
     );
@@ -215,37 +227,74 @@ describe("validator: a lying feed", function () {
     await world.waitFor("position 11", async () => (cursor() === 11n ? true : undefined));
   });
 
-  it("a second attestation of an old sequence, pages later, is proven EQUIVOCATION", async function () {
-    items = [...items, await item(12, { sequence: 1 })];
-    const proven = await world.waitFor("FaultProven", async () => {
-      const logs = await world.provider.getLogs({
+  const provenLogs = async () =>
+    (
+      await world.provider.getLogs({
         address: world.deployment.contracts.Slashing.address,
         fromBlock: world.startBlock,
         toBlock: "latest",
         topics: [SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash],
-      });
-      return logs.length > 0 ? logs : undefined;
+      })
+    ).map((l) => SLASHING_INTERFACE.parseLog(l)!.args);
+  const provenCount = (n: number) =>
+    world.waitFor(`${n} FaultProven`, async () => {
+      const logs = await provenLogs();
+      return logs.length >= n ? logs : undefined;
     });
+  const attestedAtOf = (position: number): bigint =>
+    BigInt(
+      (items.find((i) => i.position === String(position))!.attestation as { attestedAt: string }).attestedAt,
+    );
+
+  it("an attestation dated before those of lower sequences (attestedAt going back) is proven EQUIVOCATION", async function () {
+    items = [...items, await item(12, { attestedAt: attestedAtOf(1) - 100n })];
+    const proven = await provenCount(1);
     expect(proven).to.have.length(1);
-    expect(Number(SLASHING_INTERFACE.parseLog(proven[0])!.args.faultCode)).to.equal(5);
-    expect(validator.store.proofs().map((p) => p.faultCode)).to.deep.equal(["EQUIVOCATION"]);
+    expect([Number(proven[0].faultCode), Number(proven[0].detail)]).to.deep.equal([5, 1]);
+    expect(proven[0].reporter).to.equal(validator.address);
+    const p = validator.store.proofs();
+    expect(p.map((x) => [x.faultCode, x.sequence])).to.deep.equal([["EQUIVOCATION", 12n]]);
+    expect(p[0].reason).to.match(/attestedAt went back/);
+  });
+
+  it("a signature whose length is not the attested signatureSize is proven BAD_SIGNATURE (detail 255)", async function () {
+    items = [...items, await item(13, { signatureSize: (n) => n + 1 })];
+    const proven = await provenCount(2);
+    expect([Number(proven[1].faultCode), Number(proven[1].detail)]).to.deep.equal([4, 255]);
+  });
+
+  it("an attested signatureSize over 4096 is proven MALFORMED without the signature (detail 8)", async function () {
+    items = [...items, await item(14, { signatureSize: () => 4097 })];
+    const proven = await provenCount(3);
+    expect([Number(proven[2].faultCode), Number(proven[2].detail)]).to.deep.equal([1, 8]);
+    const call = SLASHING_INTERFACE.parseTransaction({
+      data: validator.store.proofs().find((x) => x.faultCode === "MALFORMED")!.data,
+    })!;
+    expect(call.name).to.equal("proveMalformed");
+    expect(call.args.attestation.signatureSize).to.equal(4097n);
+  });
+
+  it("a second attestation of an old sequence, pages later, is proven EQUIVOCATION", async function () {
+    // Dated like the first attestation of sequence 1: no attestedAt goes back.
+    items = [...items, await item(15, { sequence: 1, attestedAt: attestedAtOf(1) })];
+    const proven = await provenCount(4);
+    expect(proven).to.have.length(4);
+    expect([Number(proven[3].faultCode), Number(proven[3].detail)]).to.deep.equal([5, 0]);
+    expect(validator.store.proofs().map((p) => p.faultCode)).to.deep.equal([
+      "EQUIVOCATION",
+      "BAD_SIGNATURE",
+      "MALFORMED",
+      "EQUIVOCATION",
+    ]);
     expect(kinds()).to.include("sequence");
   });
 
   it("a feed that lost its history and signs a sequence again is read from the start: EQUIVOCATION", async function () {
     // The node "restarted without its data": position 1 now carries a new message with sequence 2.
-    items = [await item(1, { sequence: 2 })];
-    const proven = await world.waitFor("a second FaultProven", async () => {
-      const logs = await world.provider.getLogs({
-        address: world.deployment.contracts.Slashing.address,
-        fromBlock: world.startBlock,
-        toBlock: "latest",
-        topics: [SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash],
-      });
-      return logs.length > 1 ? logs : undefined;
-    });
-    expect(proven.map((l) => Number(SLASHING_INTERFACE.parseLog(l)!.args.faultCode))).to.deep.equal([5, 5]);
+    items = [await item(1, { sequence: 2, attestedAt: attestedAtOf(2) })];
+    const proven = await provenCount(5);
+    expect(proven.map((l) => Number(l.faultCode))).to.deep.equal([5, 4, 1, 5, 5]);
     expect(kinds()).to.include("rewound");
-    expect(cursor(), "the cursor does not move back").to.equal(12n);
+    expect(cursor(), "the cursor does not move back").to.equal(15n);
   });
 });

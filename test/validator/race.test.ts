@@ -8,9 +8,9 @@ import { SLASHING_INTERFACE } from "../../src/validator/abi";
 
 /**
  * Two validators race for the same offence. Automine is off, so both see the offence unconsumed, both
- * simulate successfully and both broadcast; the block holds both transactions: one slashes, the other
- * reverts with SlashingOffenceConsumed and its validator records the proof as consumed, never as a
- * failure, and never sends again.
+ * commit (each its own commitment, with its own salt), both simulate successfully and both broadcast their
+ * proof; the block holds both: one slashes, the other reverts with SlashingOffenceConsumed and its
+ * validator records the proof as consumed, never as a failure, and never sends again.
  */
 describe("validator: two validators race for one offence", function () {
   let world: World;
@@ -73,11 +73,12 @@ describe("validator: two validators race for one offence", function () {
       const txs = sentBy.get(addr) ?? [];
       if (addr === winner) {
         expect(row.state).to.equal("mined");
-        expect(txs).to.deep.equal([row.txHash]);
+        expect(txs).to.deep.equal([row.commitTxHash, row.txHash]);
       } else {
         expect(row.state, "the loser records consumed, not a failure").to.equal("consumed");
-        expect(txs.length, "the loser never retries").to.be.at.most(1);
-        for (const h of txs) expect((await world.provider.getTransactionReceipt(h))!.status).to.equal(0);
+        const proofs = txs.filter((h) => h !== row.commitTxHash);
+        expect(proofs.length, "the loser never retries").to.be.at.most(1);
+        for (const h of proofs) expect((await world.provider.getTransactionReceipt(h))!.status).to.equal(0);
         expect(v.metrics.proofs.get({ state: "rejected" })).to.equal(0);
       }
     }

@@ -79,12 +79,17 @@ describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
     expect(after).to.have.length(1);
     expect(after[0].tx).to.equal(final.txHash);
     const log = validator.store.proofLog(final.offenceId).map((l) => l.to);
+    // The reorg removed the commitment too: committed again, then proven again.
     expect(log).to.include.ordered.members([
       "found",
+      "committing",
+      "committed",
       "simulated",
       "sent",
       "mined",
       "found",
+      "committing",
+      "committed",
       "simulated",
       "sent",
       "mined",

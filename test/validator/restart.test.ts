@@ -11,10 +11,13 @@ import { SLASHING_INTERFACE } from "../../src/validator/abi";
 
 /**
  * The validator as a child process (`npx hardhat validator:run --network localhost`), killed with SIGKILL
- * at the most delicate points (right after a page's proofs committed, after a signed transaction was
- * persisted but before it was broadcast, after the broadcast before the receipt) and at an arbitrary
- * moment, then restarted on the same data directory. Every fault is still proven exactly once, and the
- * validator's account sent exactly one transaction per offence, all successful.
+ * at the most delicate points of commit-reveal (right after a page's proofs and their salts committed to
+ * SQLite; after a signed commitProof was persisted but before it was broadcast; after that broadcast;
+ * between the commitment's receipt and the proof; after a signed proof was persisted but before it was
+ * broadcast; after the broadcast before the receipt) and at an arbitrary moment, then restarted on the same
+ * data directory. Every fault is still proven exactly once with the validator as reporter (the reward is
+ * not lost), and the validator's account sent exactly two transactions per offence, one commitment and
+ * one proof, all successful: a restart never commits twice.
  */
 describe("validator: SIGKILL mid-run and restart (child process)", function () {
   let world: World;
@@ -29,7 +32,7 @@ describe("validator: SIGKILL mid-run and restart (child process)", function () {
     await world?.stop();
   });
 
-  it("proves every fault once, with one transaction per offence, across five SIGKILLs", async function () {
+  it("proves every fault once, with one commitment and one proof per offence, across eight SIGKILLs", async function () {
     // Faults first: a slashed node is jailed and attests nothing more.
     const malformed = await world.pushNode("MALFORMED");
     const badSig = await world.pushNode("BAD_SIGNATURE");
@@ -82,23 +85,33 @@ describe("validator: SIGKILL mid-run and restart (child process)", function () {
     let c = run("page-committed:1");
     expect((await c.exited).signal).to.equal("SIGKILL");
     expect(c.output()).to.match(/SIGKILL at page-committed/);
-    // 2: dies after persisting its second signed transaction, before broadcasting it.
-    c = run("sent-persisted:2");
-    expect((await c.exited).signal).to.equal("SIGKILL");
-    expect(c.output()).to.match(/SIGKILL at sent-persisted/);
-    // 3: dies after its second broadcast, before the receipt.
-    c = run("broadcast:2");
-    expect((await c.exited).signal).to.equal("SIGKILL");
-    expect(c.output()).to.match(/SIGKILL at broadcast/);
-    expect(runs[2].output(), "run 3 re-broadcasts the transaction run 2 persisted").to.match(
+    const killedAt = async (crash: string) => {
+      const child = run(crash);
+      expect((await child.exited).signal).to.equal("SIGKILL");
+      expect(child.output()).to.include(`SIGKILL at ${crash.split(":")[0]}`);
+    };
+    // 2: dies after persisting its first signed commitProof, before broadcasting it.
+    await killedAt("commit-persisted:1");
+    // 3: re-broadcasts that very commitment, then dies after broadcasting its second one.
+    await killedAt("commit-broadcast:2");
+    expect(runs[2].output(), "run 3 re-broadcasts the commitment run 2 persisted").to.match(
+      /re-broadcasting the same signed commitment/,
+    );
+    // 4: dies between a commitment's receipt and its proof.
+    await killedAt("committed:1");
+    // 5: dies after persisting its second signed proof, before broadcasting it.
+    await killedAt("sent-persisted:2");
+    // 6: dies after its second proof broadcast, before the receipt.
+    await killedAt("broadcast:2");
+    expect(runs[5].output(), "run 6 re-broadcasts the proof run 5 persisted").to.match(
       /re-broadcasting the same signed transaction/,
     );
-    // 4: killed from outside as soon as it sends something.
+    // 7: killed from outside as soon as it sends something.
     c = run();
-    await c.waitForLine(/"msg":"proof sent"|"msg":"re-broadcasting/);
+    await c.waitForLine(/"msg":"(proof sent|commitment sent|re-broadcasting)/);
     c.kill("SIGKILL");
     expect((await c.exited).signal).to.equal("SIGKILL");
-    // 5: runs to the end.
+    // 8: runs to the end.
     c = run();
     await world.waitFor(
       "every offence proven",
@@ -143,22 +156,34 @@ describe("validator: SIGKILL mid-run and restart (child process)", function () {
     const byCode = (code: number) => proven.filter((p) => Number(p.args.faultCode) === code).length;
     expect([byCode(1), byCode(4), byCode(5)]).to.deep.equal([3, 2, 2]);
 
-    // Every transaction the validator's account ever sent: one per offence, all successful.
+    // Every transaction the validator's account ever sent: a commitment and a proof per offence, all
+    // successful, each proof in a later block than its commitment.
     const head = await world.provider.getBlockNumber();
+    const commits: string[] = [];
     const sent: string[] = [];
     for (let b = world.startBlock; b <= head; b++) {
       const block = await world.provider.getBlock(b, true);
-      for (const tx of block!.prefetchedTransactions) if (tx.from === validatorAddress) sent.push(tx.hash);
+      for (const tx of block!.prefetchedTransactions) {
+        if (tx.from !== validatorAddress) continue;
+        const name = SLASHING_INTERFACE.parseTransaction({ data: tx.data })!.name;
+        (name === "commitProof" ? commits : sent).push(tx.hash);
+      }
     }
-    expect(sent).to.have.length(expectedOffences);
-    for (const h of sent) expect((await world.provider.getTransactionReceipt(h))!.status).to.equal(1);
+    expect(commits, "one commitment per offence").to.have.length(expectedOffences);
+    expect(sent, "one proof per offence").to.have.length(expectedOffences);
+    for (const h of [...commits, ...sent])
+      expect((await world.provider.getTransactionReceipt(h))!.status).to.equal(1);
 
     const s = ValidatorStore.open(dataDir, VALIDATOR_DB_FILE);
     try {
       const rows = s.proofs();
       expect(rows.map((r) => r.state)).to.deep.equal(Array(expectedOffences).fill("mined"));
       expect(new Set(rows.map((r) => r.txHash))).to.deep.equal(new Set(sent));
-      // The killed runs left traces: a re-broadcast of a persisted transaction (same hash), never a new one.
+      expect(new Set(rows.map((r) => r.commitTxHash))).to.deep.equal(new Set(commits));
+      for (const r of rows)
+        expect(r.commitBlockNumber!, "proof after its commitment").to.be.lessThan(r.blockNumber!);
+      // The killed runs left traces: re-broadcasts of persisted transactions (same hash), never new ones.
+      expect(s.commitTransactions().sort()).to.deep.equal([...commits].sort());
       expect(s.sentTransactions().sort()).to.deep.equal([...sent].sort());
     } finally {
       s.close();

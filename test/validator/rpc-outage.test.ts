@@ -102,7 +102,7 @@ describe("validator: RPC outages (flaky proxy)", function () {
     expect((await health(v)).status).to.equal(200);
   });
 
-  it("a broadcast swallowed by the RPC is re-broadcast with the same hash", async function () {
+  it("broadcasts swallowed by the RPC are re-broadcast with the same hash: one commitment, one proof", async function () {
     const proxy = await FlakyProxy.start(world.chain.url);
     proxies.push(proxy);
     let swallow = true;
@@ -114,12 +114,30 @@ describe("validator: RPC outages (flaky proxy)", function () {
     const alice = await world.user();
     const bob = await world.user(false);
     await world.submit(node, await world.compose(alice, bob, { contentType: 78 }));
+    // The commitment first: signed, stored, its broadcast swallowed again and again.
+    const committing = await world.waitFor("a commitment in flight", async () => {
+      const p = v.store.proofs().find((x) => x.node === node.signer.address);
+      return p?.state === "committing" ? p : undefined;
+    });
+    await world.waitFor("a few swallowed broadcasts", async () =>
+      proxy.count("eth_sendRawTransaction", "drop") >= 2 ? true : undefined,
+    );
+    expect(await world.provider.getTransaction(committing.commitTxHash!)).to.equal(null);
+    swallow = false;
+    const committed = await world.waitFor(
+      "the commitment mined",
+      async () => (await world.provider.getTransactionReceipt(committing.commitTxHash!)) ?? undefined,
+    );
+    expect(committed.status).to.equal(1);
+    // Then the proof: swallowed too, until let through.
+    swallow = true;
+    const before = proxy.count("eth_sendRawTransaction", "drop");
     const sent = await world.waitFor("a sent proof", async () => {
       const p = v.store.proofs().find((x) => x.node === node.signer.address);
       return p?.state === "sent" ? p : undefined;
     });
-    await world.waitFor("a few swallowed broadcasts", async () =>
-      proxy.count("eth_sendRawTransaction", "drop") >= 2 ? true : undefined,
+    await world.waitFor("a few more swallowed broadcasts", async () =>
+      proxy.count("eth_sendRawTransaction", "drop") >= before + 2 ? true : undefined,
     );
     expect(await proven(node.signer.address)).to.deep.equal([]);
     swallow = false;
@@ -130,6 +148,7 @@ describe("validator: RPC outages (flaky proxy)", function () {
     );
     expect(await proven(node.signer.address)).to.deep.equal([sent.txHash]);
     await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
+    expect(v.store.commitTransactions()).to.deep.equal([committing.commitTxHash]);
     expect(v.store.sentTransactions()).to.deep.equal([sent.txHash]);
   });
 
@@ -148,7 +167,8 @@ describe("validator: RPC outages (flaky proxy)", function () {
       60_000,
     );
     const receipt = await world.provider.getTransactionReceipt((await proven(node.signer.address))[0]);
-    expect(receipt!.blockNumber).to.be.at.most(block + 2 + 2);
+    // commitment within confirmations + 2 blocks, the proof within confirmations + 2 blocks after it
+    expect(receipt!.blockNumber).to.be.at.most(block + 2 * (2 + 2));
     expect(v.rpc.stats().failovers).to.be.greaterThan(0);
   });
 });

@@ -24,6 +24,9 @@ describe("validator: SQLite state", function () {
     digest: "0x" + "ab".repeat(32),
     sequence: 7n,
     reason: "MALFORMED (VERSION)",
+    reporter: node,
+    salt: "0x" + "5a".repeat(32),
+    commitment: "0x" + "c0".repeat(32),
     visibleAt: 1,
   });
   const att = (
@@ -38,6 +41,7 @@ describe("validator: SQLite state", function () {
     structHash: hash,
     digest: "0x" + "01".repeat(32),
     signatureHash: "0x" + "02".repeat(32),
+    signatureSize: 173,
     attestedAt,
     signature: "0x" + "03".repeat(65),
     verdict: "valid",
@@ -95,6 +99,58 @@ describe("validator: SQLite state", function () {
       expect(s.firstPositionAttestedSince(node, 0n)).to.equal(1n);
       expect(s.firstPositionAttestedSince(node, 1000n)).to.equal(null);
       expect(s.attestationCount(node)).to.equal(3);
+    } finally {
+      s.close();
+    }
+  });
+
+  it("keeps the claim from the first record, and the commitment transaction across reopening", function () {
+    const dir = tmp();
+    let s = ValidatorStore.open(dir);
+    expect(s.addProof(proof("0x07"))).to.equal(true);
+    expect(s.addProof({ ...proof("0x07"), salt: "0x" + "99".repeat(32) }), "found again").to.equal(false);
+    s.updateProof("0x07", "committing", { commitTxHash: "0xc1", commitNonce: 4, commitRawTx: "0xrawc" });
+    s.close();
+    s = ValidatorStore.open(dir);
+    try {
+      const p = s.proof("0x07")!;
+      expect([p.state, p.salt, p.reporter, p.commitment]).to.deep.equal([
+        "committing",
+        "0x" + "5a".repeat(32),
+        node,
+        "0x" + "c0".repeat(32),
+      ]);
+      expect([p.commitTxHash, p.commitNonce, p.commitRawTx]).to.deep.equal(["0xc1", 4, "0xrawc"]);
+      s.updateProof("0x07", "committed", { commitBlockNumber: 12 });
+      s.updateProof("0x07", "simulated");
+      s.updateProof("0x07", "sent", { txHash: "0xaa", nonce: 5, rawTx: "0xraw" });
+      expect(s.commitTransactions()).to.deep.equal(["0xc1"]);
+      expect(s.sentTransactions()).to.deep.equal(["0xaa"]);
+      expect(s.proof("0x07")!.commitBlockNumber).to.equal(12);
+      expect(s.proofLog("0x07").map((l) => [l.to, l.txHash])).to.deep.equal([
+        ["found", null],
+        ["committing", "0xc1"],
+        ["committed", null],
+        ["simulated", null],
+        ["sent", "0xaa"],
+      ]);
+    } finally {
+      s.close();
+    }
+  });
+
+  it("finds an attestation that breaks the monotonic attestedAt, on either side", function () {
+    const s = ValidatorStore.open(tmp());
+    try {
+      s.addAttestation(att(1n, "0xa1", 1n, 100n));
+      s.addAttestation(att(2n, "0xa2", 2n, 100n)); // equal time: fine
+      s.addAttestation(att(5n, "0xa5", 5n, 300n));
+      expect(s.outOfOrderWith(node, 3n, 350n)?.sequence, "a later sequence attested earlier").to.equal(5n);
+      expect(s.outOfOrderWith(node, 6n, 99n)?.sequence, "an earlier sequence attested later").to.equal(1n);
+      expect(s.outOfOrderWith(node, 6n, 300n)).to.equal(undefined);
+      expect(s.outOfOrderWith(node, 3n, 200n)).to.equal(undefined);
+      expect(s.outOfOrderWith(node, 4n, 300n)).to.equal(undefined);
+      expect(s.outOfOrderWith("0x" + "00".repeat(20), 6n, 1n)).to.equal(undefined);
     } finally {
       s.close();
     }

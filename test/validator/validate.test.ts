@@ -86,6 +86,7 @@ describe("validator: validation of feed items", function () {
       {
         digest: a.digest,
         signatureHash: a.signatureHash,
+        signatureSize: a.signatureSize,
         sequence: BigInt(a.sequence),
         attestedAt: BigInt(a.attestedAt),
       },
@@ -238,6 +239,7 @@ describe("validator: attestation signer recovery", function () {
             {
               digest: contentHashOf(digest),
               signatureHash: contentHashOf(digest),
+              signatureSize: Number(sequence % 4097n),
               sequence,
               attestedAt: sequence,
             },
@@ -264,6 +266,7 @@ describe("validator: attestation signer recovery", function () {
       {
         digest: contentHashOf(new Uint8Array(1)),
         signatureHash: contentHashOf(new Uint8Array(2)),
+        signatureSize: 2,
         sequence: 1n,
         attestedAt: 2n,
       },
