@@ -319,7 +319,7 @@ describe("pushnode: the Push Node over HTTP", function () {
   it("never lets attestedAt go back along its feed, even restarted with its clock set back", async function () {
     const dir = tmp();
     const signer = newSigner();
-    await registerNode(p, signer.address, "http://127.0.0.1:3", 9);
+    await registerNode(p, signer, "http://127.0.0.1:3", 9);
     await mine(p, 1);
     // The clock stays within the state lag of the chain's time (else the node would not be ready) and within
     // the allowed clock skew of the messages' timestamps (chain time).
