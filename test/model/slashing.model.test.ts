@@ -83,8 +83,16 @@ interface Model {
   consumed: Set<string>;
   disputes: { node: number; open: boolean; decideBy: bigint; offenceId: string }[];
   slashingPaused: boolean;
+  /** The vault's exposure clock as the model sees it: seconds of ended pauses, start of the ongoing one. */
+  pausedTotal: bigint;
+  pausedSince: bigint;
   sequence: bigint;
   nonce: number;
+}
+
+/** Seconds fault proofs were paused up to `t` (the model of `StakingVault.pausedDuration`). */
+function pausedAt(m: Model, t: bigint): bigint {
+  return m.pausedTotal + (m.slashingPaused ? t - m.pausedSince : 0n);
 }
 
 const STATS = new Map<string, number>();
@@ -258,6 +266,8 @@ describe("Slashing model (fast-check, invariants 3, 5, 7)", function () {
           consumed: new Set(),
           disputes: [],
           slashingPaused: false,
+          pausedTotal: 0n,
+          pausedSince: 0n,
           sequence: 0n,
           nonce: 0,
         };
@@ -459,16 +469,30 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
       if (!m.registered.has(a.node)) return;
       const addr = r.nodes[a.node].address;
       const [bonded] = await w.registry.stakeOf(addr);
+      // Invariant 4 with the pause rule: an entry matures after the unbonding period of *unpaused* time.
+      const entries = a.t === "withdraw" ? await w.vault.unbondingEntries(addr) : [];
+      const shownAt = await now();
+      let withdrawnAt: bigint | undefined;
       try {
         if (a.t === "unstake" && bonded > 0n)
           await (
             await w.registry.connect(w.operator).requestUnstake(addr, a.all ? bonded : bonded / 3n + 1n)
           ).wait();
         if (a.t === "exit") await (await w.registry.connect(w.operator).exit(addr)).wait();
-        if (a.t === "withdraw") await (await w.vault.connect(w.operator).withdraw(addr)).wait();
+        if (a.t === "withdraw") {
+          const receipt = (await (await w.vault.connect(w.operator).withdraw(addr)).wait())!;
+          withdrawnAt = BigInt((await ethers.provider.getBlock(receipt.blockNumber))!.timestamp);
+        }
         stat(`staking ${a.t}`);
       } catch {
         stat(`staking ${a.t} refused`);
+      }
+      if (withdrawnAt !== undefined) {
+        const exposureRelease = entries[0].releaseAt - pausedAt(m, shownAt);
+        expect(exposureRelease, `${ctx}: invariant 4 (exposure clock)`).to.be.lessThanOrEqual(
+          withdrawnAt - pausedAt(m, withdrawnAt),
+        );
+        if (m.slashingPaused) stat("withdraw while paused (entry matured before the pause)");
       }
       return;
     }
@@ -483,7 +507,14 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
         a.on === m.slashingPaused ? (a.on ? "SlashingPaused" : "SlashingNotPaused") : null,
         ctx,
       );
-      if (ok) m.slashingPaused = a.on;
+      if (ok) {
+        const t = await now();
+        if (a.on) m.pausedSince = t;
+        else m.pausedTotal += t - m.pausedSince;
+        m.slashingPaused = a.on;
+      }
+      // The vault's exposure clock follows every pause and unpause of the provers.
+      expect(await w.vault.pausedDuration(), `${ctx}: pause clock`).to.equal(pausedAt(m, await now()));
       return;
     }
     case "prove": {
