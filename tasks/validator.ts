@@ -142,6 +142,15 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
       throw new TaskError((e as Error).message);
     }
     const dataDir = args.dataDir ?? path.join(".data", "validator", hre.network.name);
+    // One validator per data directory on this machine (docs/process-locks.md).
+    const { LockHeldError, lockDataDir } = await import("../src/util/process-lock");
+    let lock;
+    try {
+      lock = lockDataDir(dataDir, "validator:run");
+    } catch (e) {
+      if (e instanceof LockHeldError) throw new TaskError(e.message);
+      throw e;
+    }
     let service;
     try {
       service = await ValidatorService.create({
@@ -170,6 +179,7 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
         logger,
       });
     } catch (e) {
+      lock.release();
       if (e instanceof TaskError) throw e;
       throw new TaskError(`The validator could not start: ${(e as Error).message}`);
     }
@@ -185,4 +195,5 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
     });
     console.log("Stopping the validator...");
     await service.stop();
+    lock.release();
   });
