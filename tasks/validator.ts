@@ -197,3 +197,41 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
     await service.stop();
     lock.release();
   });
+
+task(
+  "validator:export",
+  "Writes the proofs a validator found as proof files for fault:prove --file, one JSON file per fault",
+)
+  .addOptionalParam(
+    "dataDir",
+    "Directory of the validator's SQLite state (default: .data/validator/<network>)",
+  )
+  .addParam("out", "Directory to write the proof files to (created if missing)")
+  .addOptionalParam("node", "Only the proofs against this node signer address")
+  .addFlag("all", "Also export proofs the validator already got on chain (mined or consumed)")
+  .setAction(async (args: { dataDir?: string; out: string; node?: string; all: boolean }, hre) => {
+    const { exportProofs, ProofExportError } = await import("../src/validator/proof-export");
+    const { isAddress } = await import("ethers");
+    if (args.node !== undefined && !isAddress(args.node))
+      throw new TaskError(`--node "${args.node}" is not an address.`);
+    const dataDir = args.dataDir ?? path.join(".data", "validator", hre.network.name);
+    let written;
+    try {
+      written = exportProofs(dataDir, args.out, { includeProven: args.all, node: args.node });
+    } catch (e) {
+      if (e instanceof ProofExportError) throw new TaskError(e.message);
+      throw e;
+    }
+    if (written.length === 0) {
+      console.log(
+        `No proof to export from ${path.resolve(dataDir)}${args.all ? "" : " (proofs already on chain are left out: pass --all)"}.`,
+      );
+      return [];
+    }
+    for (const w of written) console.log(`${w.proof.fault} by node ${w.proof.node} (${w.state}): ${w.file}`);
+    console.log(
+      `Wrote ${written.length} proof file(s) to ${path.resolve(args.out)}; submit one with ` +
+        `\`npx hardhat fault:prove --file <file> --network ${hre.network.name}\`.`,
+    );
+    return written.map((w) => w.file);
+  });
