@@ -53,7 +53,7 @@ task("node:serve", "Runs a Push Node: validates, attests, stores and serves mess
     // One process per data directory and per signer on this machine (docs/process-locks.md).
     const { LockHeldError, lockDataDir, lockSigner } = await import("../src/util/process-lock");
     const { computeAddress } = await import("ethers");
-    const locks: Array<{ release(): void }> = [];
+    const locks: import("../src/util/process-lock").HeldLock[] = [];
     try {
       locks.push(lockDataDir(opts.dataDir, "node:serve"));
       locks.push(lockSigner(computeAddress(opts.signerKey), "node:serve"));
@@ -62,6 +62,9 @@ task("node:serve", "Runs a Push Node: validates, attests, stores and serves mess
       if (e instanceof LockHeldError) throw new TaskError(e.message);
       throw e;
     }
+    for (const l of locks)
+      if (l.tookOver)
+        console.log(`Took over ${l.file} from PID ${l.tookOver.pid}, which is no longer running.`);
     const { startPushNode } = await import("../src/node/push-node");
     let running;
     try {

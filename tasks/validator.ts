@@ -151,6 +151,8 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
       if (e instanceof LockHeldError) throw new TaskError(e.message);
       throw e;
     }
+    if (lock.tookOver)
+      console.log(`Took over ${lock.file} from PID ${lock.tookOver.pid}, which is no longer running.`);
     let service;
     try {
       service = await ValidatorService.create({
