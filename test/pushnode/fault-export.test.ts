@@ -89,6 +89,7 @@ describe("pushnode: msg:send --fault, validator:export and fault:prove --file", 
     );
     procs.push(t);
     await t.waitFor(/ready to attest/);
+    await t.waitFor(/FAULT INJECTION: accepting [A-Z_, ]+ messages/);
     expect(t.output()).to.include(`FAULT INJECTION: accepting ${accept.split(",").join(", ")} messages`);
     return { signer, url };
   }
