@@ -225,7 +225,8 @@ task(
         console.log(`Digest ${r.digest}; content CID ${r.response.cid} (${r.envelope.contentSize} bytes).`);
         if (fault !== undefined)
           console.log(
-            `The node attested it: a watcher (validator:run) proves it; validator:export writes the proof file for fault:prove.`,
+            `The node accepted it as ${r.response.acceptedFault ?? "valid"}: a watcher (validator:run) proves it; ` +
+              "validator:export writes the proof file for fault:prove.",
           );
         return { digest: r.digest, attestation: r.response.attestation, cid: r.response.cid };
       } catch (e) {

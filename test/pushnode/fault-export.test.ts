@@ -140,7 +140,9 @@ describe("pushnode: msg:send --fault, validator:export and fault:prove --file", 
       expect(r.code, r.out).to.equal(0);
       expect(r.out).to.include(`FAULT INJECTION: sent a ${fault} message`);
       expect(r.out).to.include(`Attested by node ${all.signer.address}`);
-      expect(r.out).to.include("validator:export writes the proof file for fault:prove");
+      expect(r.out).to.include(
+        `The node accepted it as ${fault}: a watcher (validator:run) proves it; validator:export writes the proof file for fault:prove.`,
+      );
     }
     expect((await new NodeClient(all.url).feed(0n)).items).to.have.length(4);
   });
