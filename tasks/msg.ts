@@ -123,9 +123,14 @@ task(
     `File whose first line is the key file's passphrase (default: the ${ENV_KEY_PASSPHRASE} environment variable)`,
   )
   .addOptionalParam("deployment", "Deployment file to use instead of deployments/<network>.json")
+  .addOptionalParam(
+    "fault",
+    "Testing only: send a deliberately faulty message, MALFORMED, UNAUTHORIZED_SENDER, WRONG_ENCRYPTION or BAD_SIGNATURE, to a node started with --accept (refused on chains 1 and 137; docs/testing-faults.md)",
+  )
   .setAction(
     async (
       args: CommonArgs & {
+        fault?: string;
         to: string;
         key: string;
         from?: string;
@@ -154,6 +159,17 @@ task(
             throw new TaskError(`Cannot read ${args.file}.`);
           }
         } else content = new TextEncoder().encode(args.message as string);
+        const faults = await import("../src/client/fault-injection");
+        let fault: import("../src/client/fault-injection").MessageFault | undefined;
+        try {
+          if (args.fault !== undefined) {
+            fault = faults.parseMessageFault(args.fault);
+            faults.assertFaultySendAllowed((await hre.ethers.provider.getNetwork()).chainId, fault);
+          }
+        } catch (e) {
+          if (e instanceof faults.FaultyMessageError) throw new TaskError(e.message);
+          throw e;
+        }
         const d = await deploymentOf(hre, args.deployment);
         const { key, keyHash, address: keyAddress } = await loadKey(args.key, args.passphraseFile);
         const from = address(hre, "from", args.from, keyAddress);
@@ -161,24 +177,42 @@ task(
         const target = await nodeOf(hre, d, args.node);
         const { sendMessage } = await import("../src/client/messaging");
         const { NodeClient } = await import("../src/node/api");
-        const r = await sendMessage({
-          chain: {
-            provider: hre.ethers.provider,
-            chainId: BigInt(d.chainId),
-            keyRegistry: need(d, "KeyRegistry"),
-            slashing: need(d, "Slashing"),
-            fromBlock: d.deployBlock,
-          },
-          from,
-          to,
-          content,
-          contentType,
-          previous: args.previous?.toLowerCase(),
-          privateKey: key,
-          senderKeyHash: keyHash,
-          node: new NodeClient(target.url),
-          nodeAddress: target.address,
-        });
+        let r;
+        try {
+          r = await sendMessage({
+            chain: {
+              provider: hre.ethers.provider,
+              chainId: BigInt(d.chainId),
+              keyRegistry: need(d, "KeyRegistry"),
+              slashing: need(d, "Slashing"),
+              fromBlock: d.deployBlock,
+            },
+            from,
+            to,
+            content,
+            contentType,
+            previous: args.previous?.toLowerCase(),
+            privateKey: key,
+            senderKeyHash: keyHash,
+            node: new NodeClient(target.url),
+            nodeAddress: target.address,
+            fault,
+          });
+        } catch (e) {
+          if (
+            fault !== undefined &&
+            (e as Error).name === "NodeApiError" &&
+            (e as { status?: number }).status === 422
+          )
+            throw new TaskError(
+              `${(e as Error).message} (the node refused the faulty message: start it with --accept ${fault}).`,
+            );
+          throw e;
+        }
+        if (fault !== undefined)
+          console.log(
+            `FAULT INJECTION: sent a ${fault} message (${faults.MESSAGE_FAULT_RECIPES[fault]}); from ${r.envelope.from}.`,
+          );
         console.log(
           r.encrypted
             ? `Encrypted to ${to}'s key ${r.recipientKey?.keyHash} and to your key ${r.senderKey.keyHash}.`
@@ -189,6 +223,11 @@ task(
             `sequence ${r.attestation.sequence}, position ${r.response.position}, attestedAt ${r.attestation.attestedAt}.`,
         );
         console.log(`Digest ${r.digest}; content CID ${r.response.cid} (${r.envelope.contentSize} bytes).`);
+        if (fault !== undefined)
+          console.log(
+            `The node accepted it as ${r.response.acceptedFault ?? "valid"}: a watcher (validator:run) proves it; ` +
+              "validator:export writes the proof file for fault:prove.",
+          );
         return { digest: r.digest, attestation: r.response.attestation, cid: r.response.cid };
       } catch (e) {
         explain(e);

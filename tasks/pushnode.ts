@@ -50,11 +50,27 @@ task("node:serve", "Runs a Push Node: validates, attests, stores and serves mess
       if (e instanceof ConfigError || e instanceof FaultInjectionError) throw new TaskError(e.message);
       throw e;
     }
+    // One process per data directory and per signer on this machine (docs/process-locks.md).
+    const { LockHeldError, lockDataDir, lockSigner } = await import("../src/util/process-lock");
+    const { computeAddress } = await import("ethers");
+    const locks: import("../src/util/process-lock").HeldLock[] = [];
+    try {
+      locks.push(lockDataDir(opts.dataDir, "node:serve"));
+      locks.push(lockSigner(computeAddress(opts.signerKey), "node:serve"));
+    } catch (e) {
+      for (const l of locks) l.release();
+      if (e instanceof LockHeldError) throw new TaskError(e.message);
+      throw e;
+    }
+    for (const l of locks)
+      if (l.tookOver)
+        console.log(`Took over ${l.file} from PID ${l.tookOver.pid}, which is no longer running.`);
     const { startPushNode } = await import("../src/node/push-node");
     let running;
     try {
       running = await startPushNode({ ...opts, logger: createLogger({ fields: { service: "push-node" } }) });
     } catch (e) {
+      for (const l of locks) l.release();
       throw new TaskError(`The Push Node did not start: ${(e as Error).message}`);
     }
     const h = running.node.health();
@@ -78,4 +94,5 @@ task("node:serve", "Runs a Push Node: validates, attests, stores and serves mess
       process.once("SIGTERM", () => stop("SIGTERM"));
     });
     await running.close();
+    for (const l of locks) l.release();
   });

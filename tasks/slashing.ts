@@ -130,6 +130,22 @@ export interface ProveResult {
   reward: bigint;
 }
 
+/** A deployment file given by path, checked against the connected chain. */
+async function deploymentFile(hre: HardhatRuntimeEnvironment, file: string): Promise<DeploymentFile> {
+  const { readDeploymentFile, ConfigError } = await import("../src/node/config");
+  let d: DeploymentFile;
+  try {
+    d = readDeploymentFile(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new TaskError(e.message);
+    throw e;
+  }
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  if (BigInt(d.chainId) !== chainId)
+    throw new TaskError(`${file} is for chainId ${d.chainId}, but the connected chain is ${chainId}.`);
+  return d;
+}
+
 task(
   "fault:prove",
   "Submits a fault proof (a JSON file the validator or a person wrote) to the Slashing contract",
@@ -148,12 +164,23 @@ task(
     "Reporter account (earns the reward): an index among the network's accounts or an address (default: the first)",
   )
   .addOptionalParam("keystore", KEYSTORE_HELP)
+  .addOptionalParam("deployment", "Deployment file to use instead of deployments/<network>.json")
   .setAction(
     async (
-      args: { file: string; dryRun: boolean; claimFile?: string; from?: string; keystore?: string },
+      args: {
+        file: string;
+        dryRun: boolean;
+        claimFile?: string;
+        from?: string;
+        keystore?: string;
+        deployment?: string;
+      },
       hre,
     ): Promise<ProveResult | { simulated: true; offenceId: string; node: string }> => {
-      const d = await loadDeployment(hre);
+      const d =
+        args.deployment === undefined
+          ? await loadDeployment(hre)
+          : await deploymentFile(hre, args.deployment);
       if (!fs.existsSync(args.file)) throw new TaskError(`--file ${args.file} does not exist.`);
       let json: unknown;
       try {

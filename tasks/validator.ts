@@ -142,6 +142,17 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
       throw new TaskError((e as Error).message);
     }
     const dataDir = args.dataDir ?? path.join(".data", "validator", hre.network.name);
+    // One validator per data directory on this machine (docs/process-locks.md).
+    const { LockHeldError, lockDataDir } = await import("../src/util/process-lock");
+    let lock;
+    try {
+      lock = lockDataDir(dataDir, "validator:run");
+    } catch (e) {
+      if (e instanceof LockHeldError) throw new TaskError(e.message);
+      throw e;
+    }
+    if (lock.tookOver)
+      console.log(`Took over ${lock.file} from PID ${lock.tookOver.pid}, which is no longer running.`);
     let service;
     try {
       service = await ValidatorService.create({
@@ -170,6 +181,7 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
         logger,
       });
     } catch (e) {
+      lock.release();
       if (e instanceof TaskError) throw e;
       throw new TaskError(`The validator could not start: ${(e as Error).message}`);
     }
@@ -185,4 +197,43 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
     });
     console.log("Stopping the validator...");
     await service.stop();
+    lock.release();
+  });
+
+task(
+  "validator:export",
+  "Writes the proofs a validator found as proof files for fault:prove --file, one JSON file per fault",
+)
+  .addOptionalParam(
+    "dataDir",
+    "Directory of the validator's SQLite state (default: .data/validator/<network>)",
+  )
+  .addParam("out", "Directory to write the proof files to (created if missing)")
+  .addOptionalParam("node", "Only the proofs against this node signer address")
+  .addFlag("all", "Also export proofs the validator already got on chain (mined or consumed)")
+  .setAction(async (args: { dataDir?: string; out: string; node?: string; all: boolean }, hre) => {
+    const { exportProofs, ProofExportError } = await import("../src/validator/proof-export");
+    const { isAddress } = await import("ethers");
+    if (args.node !== undefined && !isAddress(args.node))
+      throw new TaskError(`--node "${args.node}" is not an address.`);
+    const dataDir = args.dataDir ?? path.join(".data", "validator", hre.network.name);
+    let written;
+    try {
+      written = exportProofs(dataDir, args.out, { includeProven: args.all, node: args.node });
+    } catch (e) {
+      if (e instanceof ProofExportError) throw new TaskError(e.message);
+      throw e;
+    }
+    if (written.length === 0) {
+      console.log(
+        `No proof to export from ${path.resolve(dataDir)}${args.all ? "" : " (proofs already on chain are left out: pass --all)"}.`,
+      );
+      return [];
+    }
+    for (const w of written) console.log(`${w.proof.fault} by node ${w.proof.node} (${w.state}): ${w.file}`);
+    console.log(
+      `Wrote ${written.length} proof file(s) to ${path.resolve(args.out)}; submit one with ` +
+        `\`npx hardhat fault:prove --file <file> --network ${hre.network.name}\`.`,
+    );
+    return written.map((w) => w.file);
   });

@@ -31,6 +31,8 @@ import type { AttestationDomain, CheckParams, CheckResult, Envelope, SignedAttes
 import { NodeClient } from "../node/api";
 import type { SubmitResponse } from "../node/api";
 import { fetchChainKeys, isActiveAt, keyViewOf } from "./chain-lookup";
+import { composeFaultyEnvelope } from "./fault-injection";
+import type { MessageFault } from "./fault-injection";
 import type { ChainKey } from "./chain-lookup";
 
 export class MessagingError extends Error {
@@ -91,6 +93,8 @@ export interface SendInput {
   /** The node's signer address, when known: the returned attestation must be signed by it. */
   nodeAddress?: string;
   timestamp?: bigint;
+  /** Testing only: compose a message with this fault (src/client/fault-injection.ts). */
+  fault?: MessageFault;
 }
 
 export interface SendResult {
@@ -126,7 +130,7 @@ export async function sendMessage(input: SendInput): Promise<SendResult> {
     throw new MessagingError(`The key ${senderKey.keyHash} of ${from} is revoked: use an active key.`);
   const active = recipientKeys.filter((k) => isActiveAt(k, timestamp) && k.publicKey !== undefined);
   const recipientKey = active.sort((a, b) => (a.addedAt > b.addedAt ? -1 : a.addedAt < b.addedAt ? 1 : 0))[0];
-  const envelope = await composeEnvelope({
+  const composeInput = {
     from,
     to,
     content: input.content,
@@ -136,7 +140,11 @@ export async function sendMessage(input: SendInput): Promise<SendResult> {
     senderPrivateKey: input.privateKey,
     senderPublicKey: senderKey.publicKey,
     recipientPublicKey: recipientKey?.publicKey,
-  });
+  };
+  const envelope =
+    input.fault === undefined
+      ? await composeEnvelope(composeInput)
+      : await composeFaultyEnvelope(input.fault, composeInput);
   const response = await input.node.submit(encodeEnvelope(envelope));
   const attestation = decodeSignedAttestation(response.attestation);
   const digest = messageDigest(envelope);
