@@ -11,7 +11,7 @@ import { writeDeployment } from "../../src/deployments";
 import type { DeploymentFile } from "../../src/deployments";
 import { explainError } from "../../src/errors";
 import { StakingClient } from "../../src/staking-client";
-import { PERMIT_TYPES } from "../../src/token-approval";
+import { PERMIT_TYPES, permitDomains, signPermit } from "../../src/token-approval";
 import type { SentTx } from "../../src/tasks-util";
 import { parsePush } from "../../src/units";
 import type { CompoundStylePush, IStakingVault } from "../../typechain-types";
@@ -193,6 +193,29 @@ describe("token detection and the Compound-style test token", () => {
       const shape = domain === null ? null : domain.version === undefined ? "version-less" : "versioned";
       expect(shape, kind).to.equal(expected[kind]);
     }
+  });
+
+  it("uses a permit only after an eth_call of permit() accepted it, trying the domains in turn", async () => {
+    const w = await setup("CompoundStylePush");
+    const token = await w.token.getAddress();
+    const vault = await w.vault.getAddress();
+    const { chainId } = await hre.ethers.provider.getNetwork();
+    const name = "Ethereum Push Notification Service";
+    const versioned = { name, version: "1", chainId, verifyingContract: token };
+    const versionless = { name, chainId, verifyingContract: token };
+    expect(await permitDomains(hre.ethers.provider, token, w.op.address)).to.deep.equal([versionless]);
+    const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+    const args = { signer: w.op, token, spender: vault, amount: 5n, now };
+    expect(await signPermit({ ...args, domains: [versioned] })).to.equal(undefined);
+    const found = await signPermit({ ...args, domains: [versioned, versionless] });
+    expect(found?.domain).to.deep.equal(versionless);
+    // checked, not sent
+    expect(await allowance(w, w.op.address, vault)).to.equal(0n);
+    // a token without nonces() (Polygon's) has no permit domain at all
+    const polygon = await hre.ethers.deployContract("PolygonBridgedPush");
+    expect(await permitDomains(hre.ethers.provider, await polygon.getAddress(), w.op.address)).to.deep.equal(
+      [],
+    );
   });
 
   it("has the real token's semantics: uint96 infinite allowance, string reverts, version-less permit", async () => {
