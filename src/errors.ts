@@ -55,7 +55,15 @@ export function explainError(err: unknown, interfaces: Interface[], contractName
     const std = new Interface(["error Error(string)", "error Panic(uint256)"]);
     try {
       const desc = std.parseError(data);
-      if (desc?.name === "Error") return `Reverted: ${String(desc.args[0])}.`;
+      if (desc?.name === "Error") {
+        const reason = String(desc.args[0]);
+        const refusal = tokenRefusalOfReason(reason);
+        if (refusal === "balance")
+          return `The token refused the transfer: the sender's balance is too low ("${reason}").`;
+        if (refusal === "allowance")
+          return `The token refused the transfer: the allowance is too low, approval or permit missing ("${reason}").`;
+        return `Reverted: ${reason}.`;
+      }
       if (desc?.name === "Panic") return `Reverted with panic code ${formatArg(desc.args[0])}.`;
     } catch {
       /* not a standard error */
@@ -77,4 +85,26 @@ export function explainError(err: unknown, interfaces: Interface[], contractName
   if (isError(err, "NETWORK_ERROR")) return "Cannot reach the network's JSON-RPC endpoint.";
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split("\n")[0];
+}
+
+/** What a token's string revert (OpenZeppelin 3/4, Compound-style PUSH, Polygon's child ERC-20) means. */
+export type TokenRefusal = "allowance" | "balance";
+
+/** Classifies a token's revert string; undefined when it is neither a balance nor an allowance refusal. */
+export function tokenRefusalOfReason(reason: string): TokenRefusal | undefined {
+  if (/allowance/i.test(reason)) return "allowance";
+  if (/exceeds balance|insufficient balance/i.test(reason)) return "balance";
+  return undefined;
+}
+
+/** The token refusal inside an error (a revert with a reason string), if any. */
+export function tokenRefusal(err: unknown): TokenRefusal | undefined {
+  const data = revertData(err);
+  if (!data) return undefined;
+  try {
+    const desc = new Interface(["error Error(string)"]).parseError(data);
+    return desc?.name === "Error" ? tokenRefusalOfReason(String(desc.args[0])) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@
 // transaction, token approval (EIP-2612 permit when the token supports it, else an exact approve), the
 // transactions themselves, and the status of nodes (endpoints come from events). Used by the node:* tasks,
 // the demo, and node / validator code.
-import { Interface, Signature, TypedDataEncoder, Wallet, getAddress, isAddress } from "ethers";
+import { Interface, Wallet, getAddress, isAddress } from "ethers";
 import type { ErrorDescription } from "ethers";
 import { explainError, revertData } from "./errors";
 import type { Signer, TypedDataDomain } from "ethers";
@@ -17,6 +17,8 @@ import type { NodeStatusName } from "./staking";
 import { TaskError, loadDeployment, sendTx } from "./tasks-util";
 import type { SentTx } from "./tasks-util";
 import { formatTable } from "./table";
+import { permitDomains, signPermit, tokenRefusal } from "./token-approval";
+import type { TokenRefusal } from "./token-approval";
 import { signerFor } from "./signer";
 import type { Column } from "./table";
 
@@ -200,7 +202,9 @@ export interface StakingClientOptions {
 export class StakingClient {
   readonly log: (line: string) => void;
   readonly logChunk: number;
-  private permitDomainCache: TypedDataDomain | null | undefined;
+  private permitDomainCache: TypedDataDomain[] | undefined;
+  /** PUSH the transaction being sent moves, for {@link refusalSentence}. */
+  private needed: bigint | undefined;
 
   constructor(
     readonly deployment: DeploymentFile,
@@ -279,8 +283,14 @@ export class StakingClient {
     return sendTx(what, () => method(...args), this.interfaces, CONTRACT_NAMES, this.log);
   }
 
-  /** One sentence for a revert: the common staking errors in operator terms (PUSH, dates), else decoded. */
-  async explain(err: unknown): Promise<string> {
+  /**
+   * One sentence for a revert: the common staking errors in operator terms (PUSH, dates), else decoded. A
+   * token's string revert (mainnet PUSH, Polygon's PUSH) gives the sentence of the matching OpenZeppelin
+   * error, with `needed` (default: what the transaction being sent moves) as the PUSH needed.
+   */
+  async explain(err: unknown, needed: bigint | undefined = this.needed): Promise<string> {
+    const refusal = tokenRefusal(err);
+    if (refusal) return this.refusalSentence(refusal, needed);
     const data = revertData(err);
     let desc: ErrorDescription | null = null;
     for (const iface of data ? this.interfaces : []) {
@@ -322,6 +332,34 @@ export class StakingClient {
         return `the vault may take only ${formatPush(a![1])} of the ${formatPush(a![2])} PUSH needed (approval or permit missing).`;
       default:
         return explainError(err, this.interfaces, CONTRACT_NAMES);
+    }
+  }
+
+  /**
+   * A token's string revert (mainnet PUSH, Polygon's PUSH, OpenZeppelin 3/4) as the sentence its custom
+   * error would give, with the operator's balance or the vault's allowance read from the chain.
+   */
+  private async refusalSentence(refusal: TokenRefusal, needed: bigint | undefined): Promise<string> {
+    const me = await this.operatorAddress();
+    if (refusal === "balance") {
+      const balance = formatPush(await this.token.balanceOf(me));
+      return needed === undefined
+        ? `${me} holds ${balance} PUSH, less than needed.`
+        : `${me} holds ${balance} PUSH, less than the ${formatPush(needed)} PUSH needed.`;
+    }
+    const allowance = formatPush(await this.token.allowance(me, await this.vault.getAddress()));
+    return needed === undefined
+      ? `the vault may take only ${allowance} PUSH from ${me} (approval or permit missing).`
+      : `the vault may take only ${allowance} of the ${formatPush(needed)} PUSH needed (approval or permit missing).`;
+  }
+
+  /** Runs `f` with `amount` as the PUSH a transaction moves (for the token refusal sentences). */
+  private async moving<T>(amount: bigint, f: () => Promise<T>): Promise<T> {
+    this.needed = amount;
+    try {
+      return await f();
+    } finally {
+      this.needed = undefined;
     }
   }
 
@@ -397,71 +435,53 @@ export class StakingClient {
   // ---------------------------------------------------------------------------------------- approval
 
   /**
-   * The token's EIP-712 domain when it supports EIP-2612 permit (has `nonces` and a `DOMAIN_SEPARATOR`
-   * that one of the candidate domains hashes to), else null.
+   * The token's EIP-712 permit domain when it has a permit (EIP-2612 with DOMAIN_SEPARATOR(), or Compound
+   * style like mainnet PUSH: no version, no DOMAIN_SEPARATOR(), a DOMAIN_TYPEHASH() constant), else null
+   * (Polygon's bridged PUSH: approve). When the getters leave a choice, the first domain whose permit an
+   * eth_call accepts (see {@link approveFor}).
    */
   async permitDomain(): Promise<TypedDataDomain | null> {
-    if (this.permitDomainCache !== undefined) return this.permitDomainCache;
-    let domain: TypedDataDomain | null = null;
-    try {
-      const tokenAddress = await this.token.getAddress();
-      const [separator] = await Promise.all([
-        this.token.DOMAIN_SEPARATOR(),
-        this.token.nonces(await this.operatorAddress()),
-      ]);
-      const { chainId } = await this.operator.provider!.getNetwork();
-      const candidates: TypedDataDomain[] = [];
-      try {
-        const d = await this.token.eip712Domain();
-        candidates.push({
-          name: d.name,
-          version: d.version,
-          chainId: d.chainId,
-          verifyingContract: d.verifyingContract,
-        });
-      } catch {
-        /* no EIP-5267: try the usual shapes */
-      }
-      const name = await this.token.name();
-      candidates.push({ name, version: "1", chainId, verifyingContract: tokenAddress });
-      candidates.push({ name, chainId, verifyingContract: tokenAddress });
-      domain = candidates.find((c) => TypedDataEncoder.hashDomain(c) === separator) ?? null;
-    } catch {
-      domain = null;
+    const domains = await this.permitDomainCandidates();
+    return domains[0] ?? null;
+  }
+
+  private async permitDomainCandidates(): Promise<TypedDataDomain[]> {
+    if (this.permitDomainCache === undefined) {
+      this.permitDomainCache = await permitDomains(
+        this.operator.provider!,
+        await this.token.getAddress(),
+        await this.operatorAddress(),
+      );
     }
-    this.permitDomainCache = domain;
-    return domain;
+    return this.permitDomainCache;
   }
 
   /**
    * Makes `amount` spendable by the vault from the operator: nothing when the allowance already covers it;
-   * else an EIP-2612 permit for exactly `amount` (signed, not sent: the ...WithPermit call carries it);
-   * else an `approve` of exactly `amount`.
+   * else a permit for exactly `amount` (signed, checked with an eth_call of permit(), not sent: the
+   * ...WithPermit call carries it); else an `approve` of exactly `amount`. The vault's transfer consumes
+   * it, so no allowance is left behind.
    */
   async approveFor(amount: bigint): Promise<Approval> {
     const me = await this.operatorAddress();
     const spender = await this.vault.getAddress();
     if ((await this.token.allowance(me, spender)) >= amount) return { kind: "allowance" };
-    const domain = await this.permitDomain();
-    if (domain) {
-      const deadline = BigInt((await this.chainTime()) + 3600);
-      const nonce = await this.token.nonces(me);
-      const signature = await this.operator.signTypedData(
-        domain,
-        {
-          Permit: [
-            { name: "owner", type: "address" },
-            { name: "spender", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
-        { owner: me, spender, value: amount, nonce, deadline },
-      );
-      const { v, r, s } = Signature.from(signature);
-      this.log(`Signed a permit for the vault to take exactly ${formatPush(amount)} PUSH.`);
-      return { kind: "permit", deadline, v, r, s };
+    const domains = await this.permitDomainCandidates();
+    if (domains.length > 0) {
+      const signed = await signPermit({
+        signer: this.operator,
+        token: await this.token.getAddress(),
+        spender,
+        amount,
+        domains,
+        now: await this.chainTime(),
+      });
+      if (signed) {
+        this.permitDomainCache = [signed.domain];
+        this.log(`Signed a permit for the vault to take exactly ${formatPush(amount)} PUSH.`);
+        return { kind: "permit", ...signed.permit };
+      }
+      this.log("The token did not accept a permit signature (checked by eth_call): approving instead.");
     }
     const tx = await this.send(
       `approve ${formatPush(amount)} PUSH to the vault`,
@@ -507,25 +527,27 @@ export class StakingClient {
       );
     await this.requireNotPaused();
     await this.requireBalance(amount);
-    const approval = await this.approveFor(amount);
-    const what = `register ${roleName(role)} node ${signer} with ${formatPush(amount)} PUSH`;
-    if (approval.kind === "permit") {
-      const { deadline, v, r, s } = approval;
-      return this.send(
-        what,
-        this.registry.registerNodeWithPermit,
-        signer,
-        role,
-        endpoint,
-        amount,
-        consent,
-        deadline,
-        v,
-        r,
-        s,
-      );
-    }
-    return this.send(what, this.registry.registerNode, signer, role, endpoint, amount, consent);
+    return this.moving(amount, async () => {
+      const approval = await this.approveFor(amount);
+      const what = `register ${roleName(role)} node ${signer} with ${formatPush(amount)} PUSH`;
+      if (approval.kind === "permit") {
+        const { deadline, v, r, s } = approval;
+        return this.send(
+          what,
+          this.registry.registerNodeWithPermit,
+          signer,
+          role,
+          endpoint,
+          amount,
+          consent,
+          deadline,
+          v,
+          r,
+          s,
+        );
+      }
+      return this.send(what, this.registry.registerNode, signer, role, endpoint, amount, consent);
+    });
   }
 
   /** Adds `amount` wei to the bonded stake of `node`. */
@@ -535,13 +557,15 @@ export class StakingClient {
     this.requireStatus(node, record, ["Active", "Jailed"], "stake on");
     await this.requireNotPaused();
     await this.requireBalance(amount);
-    const approval = await this.approveFor(amount);
-    const what = `stake ${formatPush(amount)} PUSH on node ${node}`;
-    if (approval.kind === "permit") {
-      const { deadline, v, r, s } = approval;
-      return this.send(what, this.vault.stakeWithPermit, node, amount, deadline, v, r, s);
-    }
-    return this.send(what, this.vault.stake, node, amount);
+    return this.moving(amount, async () => {
+      const approval = await this.approveFor(amount);
+      const what = `stake ${formatPush(amount)} PUSH on node ${node}`;
+      if (approval.kind === "permit") {
+        const { deadline, v, r, s } = approval;
+        return this.send(what, this.vault.stakeWithPermit, node, amount, deadline, v, r, s);
+      }
+      return this.send(what, this.vault.stake, node, amount);
+    });
   }
 
   /** Starts unbonding `amount` wei of `node`'s bonded stake. */

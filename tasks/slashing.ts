@@ -4,16 +4,7 @@
 import fs from "node:fs";
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import {
-  Contract,
-  Interface,
-  MaxUint256,
-  ZeroHash,
-  getAddress,
-  isAddress,
-  keccak256,
-  toUtf8Bytes,
-} from "ethers";
+import { Contract, Interface, ZeroHash, getAddress, isAddress, keccak256, toUtf8Bytes } from "ethers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import type { DeploymentFile } from "../src/deployments";
 import { explainError, revertData } from "../src/errors";
@@ -560,30 +551,47 @@ async function openDispute(
     throw new TaskError(
       `${node} is not a node with stake (bonded or unbonding): nothing to dispute; nothing was sent.`,
     );
-  const allowance = (await token.getFunction("allowance")(me, await court.getAddress())) as bigint;
-  if (allowance < p.disputeBond) {
+  // The bond's allowance is exactly the bond, consumed by the opening: no allowance is left to the court
+  // (an approve of type(uint256).max would be an allowance that never decreases on mainnet PUSH).
+  const courtAddress = await court.getAddress();
+  const allowance = (await token.getFunction("allowance")(me, courtAddress)) as bigint;
+  const approving = allowance < p.disputeBond;
+  if (approving) {
     await sendTx(
-      `approve the court for the bond of ${formatPush(p.disputeBond)} PUSH`,
-      () => token.getFunction("approve")(court.getAddress(), MaxUint256),
+      `approve the court for exactly the bond of ${formatPush(p.disputeBond)} PUSH`,
+      () => token.getFunction("approve")(courtAddress, p.disputeBond),
       ifaces,
       CONTRACT_NAMES,
     );
   }
-  // Commit-reveal: the commitment binds the sender, so that a copy of the opening sent by someone else fails.
-  console.log(`Dispute commitment ${plan.commitment} (salt ${plan.salt}).`);
-  const committed = await sendTx(
-    `commit to a ${fault} dispute against ${node}`,
-    () => court.commitDispute(plan.commitment),
-    ifaces,
-    CONTRACT_NAMES,
-  );
-  await nextBlock(hre, committed.blockNumber);
-  const tx = await sendTx(
-    `open a ${fault} dispute against ${node}`,
-    () => court.openDispute(node, plan.faultCode, occurredAt, plan.digest, evidence, plan.salt),
-    ifaces,
-    CONTRACT_NAMES,
-  );
+  let tx: SentTx;
+  try {
+    // Commit-reveal: the commitment binds the sender, so that a copy of the opening sent by someone else fails.
+    console.log(`Dispute commitment ${plan.commitment} (salt ${plan.salt}).`);
+    const committed = await sendTx(
+      `commit to a ${fault} dispute against ${node}`,
+      () => court.commitDispute(plan.commitment),
+      ifaces,
+      CONTRACT_NAMES,
+    );
+    await nextBlock(hre, committed.blockNumber);
+    tx = await sendTx(
+      `open a ${fault} dispute against ${node}`,
+      () => court.openDispute(node, plan.faultCode, occurredAt, plan.digest, evidence, plan.salt),
+      ifaces,
+      CONTRACT_NAMES,
+    );
+  } catch (e) {
+    // Give back the allowance this task made, so that a failed opening leaves none behind.
+    if (approving)
+      await sendTx(
+        `restore the court's allowance to ${formatPush(allowance)} PUSH`,
+        () => token.getFunction("approve")(courtAddress, allowance),
+        ifaces,
+        CONTRACT_NAMES,
+      ).catch(() => console.log(`Could not restore the court's allowance; check it with your wallet.`));
+    throw e;
+  }
   const disputeId = await court.disputeCount();
   const dispute = await court.dispute(disputeId);
   console.log(
