@@ -198,7 +198,10 @@ export class PushNode {
     const skew = this.params?.maxClockSkew;
     const off =
       this.clockSource === "wall" &&
-      !this.opts.clock && diff !== null && skew !== undefined && (diff > skew || -diff > skew);
+      !this.opts.clock &&
+      diff !== null &&
+      skew !== undefined &&
+      (diff > skew || -diff > skew);
     return {
       source: this.clockSource,
       now: this.now().toString(),
