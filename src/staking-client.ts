@@ -568,8 +568,11 @@ export class StakingClient {
     });
   }
 
-  /** Starts unbonding `amount` wei of `node`'s bonded stake. */
-  async requestUnstake(node: string, amount: bigint): Promise<SentTx> {
+  /**
+   * Starts unbonding `amount` wei of `node`'s bonded stake. An unstake that leaves an Active node below its
+   * role minimum jails it: refused before sending unless `allowJail`.
+   */
+  async requestUnstake(node: string, amount: bigint, opts: { allowJail?: boolean } = {}): Promise<SentTx> {
     if (amount <= 0n) throw new TaskError("--amount must be more than 0 PUSH.");
     const record = await this.requireOwnNode(node);
     this.requireStatus(node, record, ["Active", "Jailed"], "unstake from");
@@ -580,6 +583,19 @@ export class StakingClient {
       );
     await this.requireNotPaused();
     const min = await this.minStake(Number(record.role));
+    const jails = statusName(record.status) === "Active" && bonded - amount < min;
+    if (jails) {
+      const room = bonded > min ? bonded - min : 0n;
+      const warning =
+        `Unstaking ${formatPush(amount)} PUSH leaves node ${node} with ${formatPush(bonded - amount)} PUSH bonded, ` +
+        `below the ${roleName(record.role)} minimum of ${formatPush(min)} PUSH: the node would be Jailed and stop attesting ` +
+        `until topped up (node:stake) and unjailed (node:unjail)`;
+      if (!opts.allowJail)
+        throw new TaskError(
+          `${warning}; pass --allow-jail to do it anyway${room > 0n ? `, or unstake at most ${formatPush(room)} PUSH` : ""}; nothing was sent.`,
+        );
+      this.log(`${warning}; --allow-jail was given.`);
+    }
     const sent = await this.send(
       `request unstake of ${formatPush(amount)} PUSH from node ${node}`,
       this.registry.requestUnstake,
@@ -588,11 +604,22 @@ export class StakingClient {
     );
     const period = await this.registry.unbondingPeriod();
     this.log(`The ${formatPush(amount)} PUSH becomes withdrawable in ${formatDuration(Number(period))}.`);
-    if (statusName(record.status) === "Active" && bonded - amount < min)
+    if (jails)
       this.log(
-        `Bonded stake is now below the ${roleName(record.role)} minimum of ${formatPush(min)} PUSH: the node is Jailed until topped up and unjailed.`,
+        `Node ${node} is now Jailed: bonded stake is below the ${roleName(record.role)} minimum of ${formatPush(min)} PUSH until topped up and unjailed.`,
       );
     return sent;
+  }
+
+  /** What a Jailed node still needs after a top-up (one sentence), or undefined when it is not Jailed. */
+  async jailedAdvice(node: string): Promise<string | undefined> {
+    const record = await this.registry.nodeOf(node);
+    if (statusName(record.status) !== "Jailed") return undefined;
+    const [bonded] = await this.registry.stakeOf(node);
+    const min = await this.minStake(Number(record.role));
+    if (bonded < min)
+      return `Node ${node} is still Jailed: stake ${formatPush(min - bonded)} PUSH more to reach the ${roleName(record.role)} minimum of ${formatPush(min)} PUSH, then run node:unjail --node ${node}.`;
+    return `Node ${node} is still Jailed: its stake is back at the minimum, so run node:unjail --node ${node} to make it Active again.`;
   }
 
   /** Withdraws every matured unbonding entry of `node` to the operator. */

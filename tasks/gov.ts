@@ -9,11 +9,15 @@ import { PARAM_SPECS, boundsViolation, formatParam, paramSpec, parseParamValue }
 import { readParam, sameValue } from "../src/params/read";
 import { govOptions, withGovOptions } from "../src/gov/options";
 import type { GovTaskArgs } from "../src/gov/options";
+import fs from "node:fs";
+import path from "node:path";
 import {
+  CANCELLER_ROLE,
   OPERATION_STATES,
   TIMELOCK_INTERFACE,
   makeCall,
   runGovAction,
+  safeBatch,
   timelockOf,
 } from "../src/gov/timelock";
 import type { GovCall, GovResult } from "../src/gov/timelock";
@@ -260,6 +264,78 @@ withGovOptions(
     );
   },
 );
+
+task(
+  "gov:cancel",
+  "Cancels a scheduled timelock operation that is not executed yet (waiting or ready), from a canceller of the timelock",
+)
+  .addParam("id", "Operation id (bytes32), as gov:status lists it")
+  .addOptionalParam(
+    "safe",
+    "Write a Safe Transaction Builder file (<path>-cancel.json) instead of sending (default when the sender is not a canceller: deployments/gov/<network>-<id>)",
+  )
+  .addOptionalParam(
+    "from",
+    "Canceller account: an index among the network's accounts or an address (default: the first)",
+  )
+  .addOptionalParam("keystore", KEYSTORE_HELP)
+  .setAction(
+    async (
+      args: { id: string; safe?: string; from?: string; keystore?: string },
+      hre,
+    ): Promise<{ id: string; state: string; cancelled?: SentTx; safeFile?: string }> => {
+      if (!hre.ethers.isHexString(args.id, 32))
+        throw new TaskError(`--id must be an operation id (0x and 64 hex digits), not "${args.id}".`);
+      const { timelock } = await timelockOf(hre);
+      const timelockAddress = await timelock.getAddress();
+      const state = OPERATION_STATES[Number(await timelock.getFunction("getOperationState")(args.id))];
+      if (state === "Unset")
+        throw new TaskError(
+          `Operation ${args.id} is not scheduled on the timelock ${timelockAddress} (never scheduled, or already cancelled).`,
+        );
+      if (state === "Done")
+        throw new TaskError(`Operation ${args.id} was already executed: it cannot be cancelled.`);
+      const signer = await signerFor(hre, { from: args.from, keystore: args.keystore });
+      const me = await signer.getAddress();
+      const isCanceller = (await timelock.getFunction("hasRole")(CANCELLER_ROLE, me)) as boolean;
+      if (args.safe !== undefined || !isCanceller) {
+        const { chainId } = await hre.ethers.provider.getNetwork();
+        const stem = (
+          args.safe ?? path.join("deployments", "gov", `${hre.network.name}-${args.id.slice(2, 10)}`)
+        ).replace(/\.json$/, "");
+        const file = `${stem}-cancel.json`;
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(
+          file,
+          JSON.stringify(
+            safeBatch(
+              chainId,
+              timelockAddress,
+              "cancel",
+              [args.id],
+              `Cancel ${args.id}`,
+              `Cancel timelock operation ${args.id}`,
+            ),
+            null,
+            2,
+          ) + "\n",
+        );
+        console.log(
+          `${isCanceller ? "" : `${me} is not a canceller of the timelock ${timelockAddress}: `}wrote the Safe Transaction Builder file ${file} (cancel operation ${args.id}).`,
+        );
+        return { id: args.id, state, safeFile: file };
+      }
+      const connected = timelock.connect(signer) as Contract;
+      const cancelled = await sendTx(
+        `cancel operation ${args.id}`,
+        () => connected.getFunction("cancel")(args.id),
+        [TIMELOCK_INTERFACE],
+        ["Timelock"],
+      );
+      console.log(`Operation ${args.id} is cancelled (it was ${state}).`);
+      return { id: args.id, state: "Cancelled", cancelled };
+    },
+  );
 
 export interface PendingOperation {
   id: string;

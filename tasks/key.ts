@@ -182,6 +182,28 @@ function printKey(v: ValidatedKey): void {
   for (const w of v.warnings) console.log(`  warning: ${w}`);
 }
 
+/**
+ * The owner a key names for this chain (its CAIP-10 user ID, which key:generate writes), when it is one of
+ * the network's accounts; undefined when the key names no wallet on this chain. Refuses with one sentence
+ * when it names another wallet or several.
+ */
+async function ownerNamedByKey(hre: HardhatRuntimeEnvironment, v: ValidatedKey): Promise<string | undefined> {
+  const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
+  const named = [...new Set(v.wallets.filter((w) => w.chainId === chainId).map((w) => w.address))];
+  if (named.length === 0) return undefined;
+  if (named.length > 1)
+    throw new TaskError(
+      `The key names several wallets on chain ${chainId} (${named.join(", ")}): pass --from to say which one owns it; nothing was sent.`,
+    );
+  const [owner] = named;
+  const accounts = (await hre.ethers.getSigners()).map((s) => s.address);
+  if (!accounts.includes(owner))
+    throw new TaskError(
+      `The key belongs to ${owner}, which is not an account configured for "${hre.network.name}": send from it with --keystore, or pass --from to register the key for another owner; nothing was sent.`,
+    );
+  return owner;
+}
+
 /** Warns when the key names wallets in CAIP-10 user IDs but not this owner on this chain. */
 function warnIfOtherWallet(v: ValidatedKey, owner: string, chainId: bigint): void {
   if (v.wallets.length === 0) return;
@@ -290,7 +312,9 @@ task(
         console.log(`  keyHash      ${key.keyHash}`);
         console.log(`  fingerprint  ${formatFingerprint(key.fingerprint)}`);
         console.log(`  algorithm    ${key.algorithm} (${key.algorithmName})`);
-        console.log(`Register it with: npx hardhat key:register --key ${file} --network ${hre.network.name}`);
+        console.log(
+          `Register it (for ${address}, the wallet in the key) with: npx hardhat key:register --key ${file} --network ${hre.network.name}`,
+        );
         return {
           file,
           keyHash: key.keyHash,
@@ -320,7 +344,7 @@ task(
   )
   .addOptionalParam(
     "from",
-    "Account that owns the key and sends the transaction (default: the first account)",
+    "Account that owns the key and sends the transaction (default: the wallet the key names for this chain, else the first account)",
   )
   .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("registry", "KeyRegistry address (default: from deployments/<network>.json)")
@@ -331,7 +355,9 @@ task(
     ): Promise<TxResult> =>
       guarded(async () => {
         const key = await validatedKeyFrom(args.key);
-        const signer = await signerFor(hre, args.from, args.keystore);
+        const told = (args.from !== undefined && args.from !== "") || (args.keystore ?? "") !== "";
+        const from = told ? args.from : await ownerNamedByKey(hre, key);
+        const signer = await signerFor(hre, from, args.keystore);
         const owner = await signer.getAddress();
         const { registry } = await registryFor(hre, args.registry, signer);
         const { chainId } = await hre.ethers.provider.getNetwork();

@@ -140,6 +140,8 @@ task("node:stake", "Tops up a node's bonded stake from its operator (a call to t
     const sent = await c.stake(node, amount);
     const [bonded] = await c.registry.stakeOf(node);
     c.log(`Node ${node} now has ${formatPush(bonded)} PUSH bonded.`);
+    const advice = await c.jailedAdvice(node);
+    if (advice) c.log(advice);
     return sent;
   });
 
@@ -149,13 +151,17 @@ task(
 )
   .addParam("node", NODE)
   .addParam("amount", AMOUNT_PUSH)
+  .addFlag(
+    "allowJail",
+    "Unstake even when it leaves an Active node below its role minimum, which jails it (it stops attesting)",
+  )
   .addOptionalParam("from", FROM)
   .addOptionalParam("keystore", KEYSTORE_HELP)
-  .setAction(async (args: AmountArgs, hre): Promise<SentTx> => {
+  .setAction(async (args: AmountArgs & { allowJail: boolean }, hre): Promise<SentTx> => {
     const node = parseAddress("node", args.node);
     const amount = parseAmount("amount", args.amount);
     const c = await client(hre, args);
-    return c.requestUnstake(node, amount);
+    return c.requestUnstake(node, amount, { allowJail: args.allowJail });
   });
 
 task("node:withdraw", "Sends a node's matured unbonding stake to its operator (a call to the StakingVault)")

@@ -284,7 +284,7 @@ task(
       const why = detailName(call.fault, detail);
       console.log(
         `Slashed ${formatPush(slashed)} PUSH of node ${call.node}${why ? ` (${why})` : ""}; ` +
-          `${formatPush(reward)} PUSH credited to ${reporter} in the vault (claimRewards).`,
+          `${formatPush(reward)} PUSH credited to ${reporter} in the vault (rewards:claim pays it out).`,
       );
       return { commitTx, tx, offenceId: call.offenceId, node: call.node, slashed, reward };
     },

@@ -12,6 +12,7 @@ export interface GovTaskArgs {
   predecessor?: string;
   delay?: string;
   execute: boolean;
+  skipChecks: boolean;
   safe?: string;
   from?: string;
   keystore?: string;
@@ -33,6 +34,10 @@ export function withGovOptions(t: ConfigurableTaskDefinition): ConfigurableTaskD
     .addFlag(
       "execute",
       "hardhat/localhost only: schedule, advance the chain's time to the ETA and execute, in one go",
+    )
+    .addFlag(
+      "skipChecks",
+      "Schedule without checking the function against the target's ABI and simulating the call as the timelock",
     )
     .addOptionalParam(
       "safe",
@@ -58,6 +63,7 @@ export async function govOptions(hre: HardhatRuntimeEnvironment, args: GovTaskAr
     delay,
     execute: args.execute,
     safe: args.safe,
+    skipChecks: args.skipChecks,
     signer: await signerFor(hre, { from: args.from, keystore: args.keystore }),
   };
 }

@@ -8,10 +8,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AbiCoder, Contract, Interface, ZeroHash, id, isHexString, keccak256 } from "ethers";
-import type { FunctionFragment, Signer } from "ethers";
+import { isError } from "ethers";
+import type { ContractTransactionResponse, FunctionFragment, Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { DeploymentFile } from "../deployments";
 import { isLocalNetwork } from "../deploy/network";
+import { explainError, revertData } from "../errors";
 import { TaskError, loadDeployment, sendTx } from "../tasks-util";
 import type { SentTx } from "../tasks-util";
 
@@ -26,6 +28,7 @@ export const TIMELOCK_ABI = [
   "function getTimestamp(bytes32 id) view returns (uint256)",
   "function getOperationState(bytes32 id) view returns (uint8)",
   "function hasRole(bytes32 role, address account) view returns (bool)",
+  "function cancel(bytes32 id)",
   "event CallScheduled(bytes32 indexed id, uint256 indexed index, address target, uint256 value, bytes data, bytes32 predecessor, uint256 delay)",
   "event CallExecuted(bytes32 indexed id, uint256 indexed index, address target, uint256 value, bytes data)",
   "event Cancelled(bytes32 indexed id)",
@@ -35,10 +38,16 @@ export const TIMELOCK_ABI = [
   "error TimelockUnexecutedPredecessor(bytes32 predecessorId)",
   "error TimelockUnauthorizedCaller(address caller)",
   "error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)",
+  // OpenZeppelin 5 Address/Errors: a call that reverted without data (no such function, or a bare revert).
+  "error FailedCall()",
+  "error TimelockFailedCall()",
 ];
 export const TIMELOCK_INTERFACE = new Interface(TIMELOCK_ABI);
 export const PROPOSER_ROLE = id("PROPOSER_ROLE");
 export const EXECUTOR_ROLE = id("EXECUTOR_ROLE");
+export const CANCELLER_ROLE = id("CANCELLER_ROLE");
+/** Selector of OpenZeppelin's FailedCall(): the timelock's call reverted without revert data. */
+export const FAILED_CALL_SELECTOR = "0xd6bda275";
 export const OPERATION_STATES = ["Unset", "Waiting", "Ready", "Done"] as const;
 export type OperationState = (typeof OPERATION_STATES)[number];
 
@@ -230,6 +239,8 @@ export interface GovOptions {
   safe?: string;
   /** Sender of schedule / execute transactions. */
   signer: Signer;
+  /** Schedule without checking the calls against the targets' ABIs and simulating them as the timelock. */
+  skipChecks?: boolean;
   log?: (line: string) => void;
 }
 
@@ -259,6 +270,78 @@ function isoTime(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 }
 
+/** A deployed contract's ABI from this checkout's artifacts, by its name in the deployment file. */
+export interface KnownTarget {
+  name: string;
+  iface: Interface;
+}
+
+/** The deployed contracts whose artifact exists, by lower-case address. */
+export async function knownTargets(
+  hre: HardhatRuntimeEnvironment,
+  d: DeploymentFile,
+): Promise<Map<string, KnownTarget>> {
+  const out = new Map<string, KnownTarget>();
+  for (const [name, c] of Object.entries(d.contracts))
+    if (await hre.artifacts.artifactExists(name))
+      out.set(c.address.toLowerCase(), {
+        name,
+        iface: new Interface((await hre.artifacts.readArtifact(name)).abi),
+      });
+  return out;
+}
+
+/** Why a call reverted, as a sentence; a revert without data is said plainly (it is what FailedCall wraps). */
+export function explainCallFailure(e: unknown, interfaces: Interface[], names: string[]): string {
+  const data = revertData(e);
+  const bare = data === undefined && isError(e, "CALL_EXCEPTION");
+  if (bare || data?.toLowerCase() === FAILED_CALL_SELECTOR)
+    return "it reverted without a reason (FailedCall: the target has no such function, or a bare revert).";
+  return explainError(e, [...interfaces, TIMELOCK_INTERFACE], names);
+}
+
+/**
+ * Checks each call before it is scheduled: the function must be in the target's ABI (when the target is a
+ * contract of the deployment with an artifact), and the call must succeed now when the timelock makes it
+ * (eth_call from the timelock). Throws one sentence otherwise.
+ */
+export async function checkCalls(
+  hre: HardhatRuntimeEnvironment,
+  d: DeploymentFile,
+  timelock: string,
+  calls: GovCall[],
+): Promise<void> {
+  const known = await knownTargets(hre, d);
+  for (const c of calls) {
+    const t = known.get(c.target.toLowerCase());
+    const sighash = c.fragment.format("sighash");
+    if (t && !t.iface.getFunction(c.fragment.selector)) {
+      const same = t.iface.fragments
+        .filter(
+          (f): f is FunctionFragment =>
+            f.type === "function" && (f as FunctionFragment).name === c.fragment.name,
+        )
+        .map((f) => f.format("sighash"));
+      throw new TaskError(
+        same.length > 0
+          ? `${t.name} has no function ${sighash}: it has ${same.join(", ")}; nothing was scheduled.`
+          : `${t.name} has no function named ${c.fragment.name}; nothing was scheduled.`,
+      );
+    }
+    const code = await hre.ethers.provider.getCode(c.target);
+    if (code === "0x")
+      throw new TaskError(`${c.targetName} (${c.target}) is not a contract; nothing was scheduled.`);
+    try {
+      await hre.ethers.provider.call({ from: timelock, to: c.target, data: c.data, value: c.value });
+    } catch (e) {
+      const why = explainCallFailure(e, t ? [t.iface] : [], t ? [t.name] : []);
+      throw new TaskError(
+        `${describeCall(c)} would fail when the timelock makes it now: ${why.replace(/\.$/, "")}; nothing was scheduled (--skip-checks schedules it anyway).`,
+      );
+    }
+  }
+}
+
 /** Runs the next step of the operation `calls` (see the file comment). */
 export async function runGovAction(
   hre: HardhatRuntimeEnvironment,
@@ -272,7 +355,7 @@ export async function runGovAction(
     throw new TaskError(
       `--execute advances the chain's time, which only hardhat and localhost allow: on "${hre.network.name}" run the command again once the operation is ripe.`,
     );
-  const { timelock } = await timelockOf(hre);
+  const { deployment, timelock } = await timelockOf(hre);
   const timelockAddress = await timelock.getAddress();
   const minDelay = (await timelock.getFunction("getMinDelay")()) as bigint;
   const delay = opts.delay ?? minDelay;
@@ -288,8 +371,31 @@ export async function runGovAction(
   const stateOf = async (): Promise<OperationState> =>
     OPERATION_STATES[Number(await timelock.getFunction("getOperationState")(op.id))];
   const etaOf = async (): Promise<number> => Number(await timelock.getFunction("getTimestamp")(op.id));
-  const send = (label: string, method: string, args: unknown[]): Promise<SentTx> =>
-    sendTx(label, () => connected.getFunction(method)(...args), [TIMELOCK_INTERFACE], ["Timelock"], log);
+  const known = [...(await knownTargets(hre, deployment)).values()];
+  const ifaces = [TIMELOCK_INTERFACE, ...known.map((k) => k.iface)];
+  const names = ["Timelock", ...known.map((k) => k.name)];
+  const send = async (label: string, method: string, args: unknown[]): Promise<SentTx> => {
+    let failure: unknown;
+    try {
+      return await sendTx(
+        label,
+        async () => {
+          try {
+            return (await connected.getFunction(method)(...args)) as ContractTransactionResponse;
+          } catch (e) {
+            failure = e;
+            throw e;
+          }
+        },
+        ifaces,
+        names,
+        log,
+      );
+    } catch (e) {
+      if (failure === undefined) throw e;
+      throw new TaskError(`${label} failed: ${explainCallFailure(failure, ifaces, names)}`);
+    }
+  };
 
   log(`${what}`);
   for (const c of calls) log(`  call: ${describeCall(c)} -> ${c.target}`);
@@ -302,6 +408,7 @@ export async function runGovAction(
   }
 
   if (result.state === "Unset") {
+    if (!opts.skipChecks) await checkCalls(hre, deployment, timelockAddress, calls);
     const isProposer = (await timelock.getFunction("hasRole")(PROPOSER_ROLE, sender)) as boolean;
     if (opts.safe !== undefined || !isProposer) {
       const { chainId } = await hre.ethers.provider.getNetwork();
@@ -362,6 +469,14 @@ export async function runGovAction(
     });
     await hre.network.provider.request({ method: "evm_mine", params: [] });
     log(`Advanced the local chain's time to the ETA ${isoTime(eta)}.`);
+  }
+  try {
+    await connected.getFunction(tl.execute.method).staticCall(...tl.execute.args);
+  } catch (e) {
+    const why = explainCallFailure(e, ifaces, names).replace(/\.$/, "");
+    throw new TaskError(
+      `execute ${what} would fail: ${why}; nothing was sent (the operation stays Ready: gov:cancel --id ${op.id} removes it).`,
+    );
   }
   result.executed = await send(`execute ${what}`, tl.execute.method, tl.execute.args);
   result.state = await stateOf();

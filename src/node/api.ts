@@ -72,7 +72,25 @@ export interface HealthJson {
     /** Seconds since the oldest chain change the index may not have seen. */
     unseenSeconds: string | null;
   };
+  /** The clock the node dates attestations with, and how it compares with the chain's time. */
+  clock: ClockJson;
   params: { maxContentSize: number; maxClockSkew: string; stateLag: string } | null;
+}
+
+/** The clock state in /v1/health (unix seconds as decimal strings). */
+export interface ClockJson {
+  /** "chain": the later of the wall clock and the latest block's time (development chains); "wall": the system clock. */
+  source: "chain" | "wall";
+  /** The node's clock: what a new message's timestamp is checked against and attestedAt carries. */
+  now: string;
+  wall: string;
+  /** Timestamp and number of the latest block the node has seen (null before the first read). */
+  chainTime: string | null;
+  chainBlock: number | null;
+  wallMinusChain: string | null;
+  /** False when the node uses the wall clock and it is more than maxClockSkew from chain time. */
+  ok: boolean;
+  reason?: string;
 }
 
 export interface FeedItem {

@@ -29,7 +29,7 @@ import {
   signatureHashOf,
 } from "../message";
 import type { Attestation, AttestationDomain, CheckParams, Envelope, SignedAttestation } from "../message";
-import type { FeedPageJson, HealthJson, SubmitResponse } from "./api";
+import type { ClockJson, FeedPageJson, HealthJson, SubmitResponse } from "./api";
 import { assertFaultInjectionAllowed, faultClassList } from "./faults";
 import type { FaultClass } from "./faults";
 import { AttestedAtMovedError, NODE_MIGRATIONS, NodeStore } from "./store";
@@ -82,7 +82,24 @@ export interface PushNodeOptions {
   rpcTimeoutMs?: number;
   /** The node's clock in unix seconds (default: the system clock); tests set it back. */
   clock?: () => bigint;
+  /**
+   * Which clock dates attestations and checks message timestamps: "chain" (the later of the wall clock and
+   * the latest block's timestamp, read again before each message, so time travel on a development chain
+   * moves the node's clock with the chain's) or "wall" (the system clock; health fails when it is more than
+   * the maximum clock skew from the chain's time). Default: "chain" on development chains (31337, 1337),
+   * else "wall".
+   */
+  clockSource?: ClockSource;
   logger?: Logger;
+}
+
+export type ClockSource = "chain" | "wall";
+
+/** Development chains, where time travel (evm_increaseTime) is expected: the node follows chain time. */
+export const DEV_CHAIN_IDS: ReadonlySet<bigint> = new Set([31337n, 1337n]);
+
+export function defaultClockSource(chainId: bigint): ClockSource {
+  return DEV_CHAIN_IDS.has(chainId) ? "chain" : "wall";
 }
 
 export interface RunningPushNode {
@@ -104,6 +121,9 @@ export class PushNode {
   private params: CheckParams | undefined;
   private paramsError: string | undefined;
   private headActive: { value: boolean; at: number } | undefined;
+  /** The latest block seen: its number and timestamp (chain time). */
+  private chainHead: { number: number; timestamp: bigint } | undefined;
+  readonly clockSource: ClockSource;
   private readonly log: Logger;
   private readonly metrics = new MetricsRegistry();
   private readonly accepted;
@@ -128,6 +148,8 @@ export class PushNode {
     this.domain = { chainId: opts.chainId, verifyingContract: getAddress(opts.slashing) };
     this.log = (opts.logger ?? silentLogger).child({ component: "push-node", node: this.address });
     if (opts.params) this.params = { ...DEFAULT_CHECK_PARAMS, ...opts.params };
+    // A test clock (opts.clock) is the node's clock unless the chain clock is asked for.
+    this.clockSource = opts.clockSource ?? (opts.clock ? "wall" : defaultClockSource(opts.chainId));
     this.accepts = new Set(faultClassList(opts.accept));
     this.accepted = this.metrics.counter("pushnode_messages_accepted_total", "Messages attested", ["fault"]);
     this.refused = this.metrics.counter("pushnode_messages_refused_total", "Messages refused", ["reason"]);
@@ -138,9 +160,65 @@ export class PushNode {
     registerRpcMetrics(this.metrics, rpc, "pushnode_rpc");
   }
 
-  /** The node's clock, unix seconds. */
-  now(): bigint {
+  /** The system clock, unix seconds (or the test clock). The chain index's freshness is measured with it. */
+  wallNow(): bigint {
     return this.opts.clock ? this.opts.clock() : nowSec();
+  }
+
+  /**
+   * The node's clock, unix seconds: what attestedAt carries and message timestamps are checked against.
+   * With the "chain" clock, the later of the wall clock and the latest block's timestamp.
+   */
+  now(): bigint {
+    const wall = this.wallNow();
+    if (this.clockSource === "chain" && this.chainHead && this.chainHead.timestamp > wall)
+      return this.chainHead.timestamp;
+    return wall;
+  }
+
+  /** Reads the latest block's number and timestamp. Throws on RPC failure. */
+  async readChainHead(): Promise<void> {
+    const b = await this.rpc.request<{ number?: unknown; timestamp?: unknown } | null>(
+      "eth_getBlockByNumber",
+      ["latest", false],
+    );
+    if (b && typeof b.timestamp === "string" && typeof b.number === "string")
+      this.chainHead = { number: Number.parseInt(b.number, 16), timestamp: BigInt(b.timestamp) };
+  }
+
+  /**
+   * The clock state: which clock the node trusts, the wall clock, the chain's latest block time, and the
+   * difference. Not ok when the node uses the wall clock and it is more than the maximum clock skew from
+   * chain time (messages dated by clients that follow the chain would be refused, attestations misdated).
+   */
+  clockState(): ClockJson {
+    const wall = this.wallNow();
+    const head = this.chainHead;
+    const diff = head ? wall - head.timestamp : null;
+    const skew = this.params?.maxClockSkew;
+    const off =
+      this.clockSource === "wall" &&
+      !this.opts.clock &&
+      diff !== null &&
+      skew !== undefined &&
+      (diff > skew || -diff > skew);
+    return {
+      source: this.clockSource,
+      now: this.now().toString(),
+      wall: wall.toString(),
+      chainTime: head ? head.timestamp.toString() : null,
+      chainBlock: head ? head.number : null,
+      wallMinusChain: diff === null ? null : diff.toString(),
+      ok: !off,
+      ...(off
+        ? {
+            reason:
+              `The node's wall clock is ${diff! > 0n ? diff : -diff!} s ${diff! > 0n ? "ahead of" : "behind"} the chain's latest block time ` +
+              `(block ${head!.number}), more than the maximum clock skew of ${skew} s: fix the system clock (NTP) or the RPC endpoint; ` +
+              `on a development chain with time travel run the node with the chain clock.`,
+          }
+        : {}),
+    };
   }
 
   get metricsRegistry(): MetricsRegistry {
@@ -157,6 +235,7 @@ export class PushNode {
   /** One round: index poll, own status at head, Slashing parameters. Throws on RPC failure. */
   async refresh(): Promise<void> {
     await this.index.poll();
+    await this.readChainHead();
     const [active] = CALLS.decodeFunctionResult(
       "isActive",
       await this.rpc.request<string>("eth_call", [
@@ -208,7 +287,11 @@ export class PushNode {
         reason: `The node does not know the validation parameters yet (${this.paramsError ?? "not read yet"}).`,
       };
     }
-    const unseen = this.index.unseenSince(now) ?? 0n;
+    const clock = this.clockState();
+    if (!clock.ok) return { ok: false, status: 503, reason: clock.reason! };
+    // Freshness is measured on the clock the index's polls are timed with (the wall clock).
+    const unseen =
+      this.index.unseenSince(this.opts.clock || this.clockSource === "wall" ? now : this.wallNow()) ?? 0n;
     const margin = BigInt(this.opts.freshnessMarginSec ?? 15);
     if (unseen + margin >= this.params.stateLag) {
       return {
@@ -253,6 +336,16 @@ export class PushNode {
 
   /** Validates, attests and stores an envelope (JSON body). Throws HttpError with a sentence. */
   async submit(body: unknown): Promise<{ status: number; response: SubmitResponse }> {
+    if (this.clockSource === "chain") {
+      // The chain's time may have jumped since the last poll (time travel): read it now.
+      try {
+        await this.readChainHead();
+      } catch (e) {
+        this.log.warn("could not read the chain head's time; using the last one seen", {
+          error: errorText(e),
+        });
+      }
+    }
     const now = this.now();
     const ready = this.readiness(now);
     if (!ready.ok) {
@@ -418,8 +511,14 @@ export class PushNode {
         cursorBlock: f?.cursorBlock ?? null,
         head: f?.head ?? null,
         confirmations: this.opts.confirmations,
-        unseenSeconds: f ? (this.index.unseenSince(now) ?? 0n).toString() : null,
+        unseenSeconds: f
+          ? (
+              this.index.unseenSince(this.opts.clock || this.clockSource === "wall" ? now : this.wallNow()) ??
+              0n
+            ).toString()
+          : null,
       },
+      clock: this.clockState(),
       params: this.params
         ? {
             maxContentSize: this.params.maxContentSize,

@@ -151,4 +151,82 @@ describe("gov:* through the timelock", () => {
       result.implementation,
     );
   });
+
+  it("gov:call checks the function against the target's ABI and simulates it as the timelock", async () => {
+    const [deployer] = await hre.ethers.getSigners();
+    const { registry } = await fresh();
+    await expectRefused(
+      "gov:call",
+      { contract: "NodeRegistry", function: "setSlashesBeforeBan(uint256)", args: '["4"]' },
+      "NodeRegistry has no function setSlashesBeforeBan(uint256): it has setSlashesBeforeBan(uint8); nothing was scheduled.",
+      [deployer.address],
+    );
+    await expectRefused(
+      "gov:call",
+      { contract: "NodeRegistry", function: "bogus(uint256)", args: '["4"]' },
+      "NodeRegistry has no function named bogus; nothing was scheduled.",
+      [deployer.address],
+    );
+    const why = await expectRefused(
+      "gov:call",
+      { contract: "NodeRegistry", function: "setSlashesBeforeBan(uint8)", args: '["0"]' },
+      /^NodeRegistry\.setSlashesBeforeBan\(0\) would fail when the timelock makes it now: NodeRegistry: .+; nothing was scheduled \(--skip-checks schedules it anyway\)\.$/,
+      [deployer.address],
+    );
+    expect(why).to.not.match(/0x[0-9a-f]{8}\b(?!.)/);
+    const { result } = await runTask<GovResult>("gov:call", {
+      contract: "NodeRegistry",
+      function: "setSlashesBeforeBan(uint8)",
+      args: '["4"]',
+      execute: true,
+    });
+    expect(result.state).to.equal("Done");
+    expect(await registry.slashesBeforeBan()).to.equal(4n);
+  });
+
+  it("decodes a failed execution, and gov:cancel removes the dead operation", async () => {
+    const [deployer, other] = await hre.ethers.getSigners();
+    await fresh();
+    const args = { contract: "NodeRegistry", function: "bogus(uint256)", args: '["4"]', skipChecks: true };
+    const { result } = await runTask<GovResult>("gov:call", args);
+    expect(result.state).to.equal("Waiting");
+    await time.increaseTo(result.eta!);
+    const message = await expectRefused(
+      "gov:call",
+      args,
+      "execute call bogus(uint256) on NodeRegistry would fail: ",
+    );
+    expect(message).to.include("it reverted without a reason (FailedCall: the target has no such function");
+    expect(message).to.include(`gov:cancel --id ${result.id} removes it`);
+    expect(
+      (await runTask<{ id: string; state: string }[]>("gov:status")).result.map((o) => o.state),
+    ).to.deep.equal(["Ready"]);
+
+    await expectRefused(
+      "gov:cancel",
+      { id: "0x" + "11".repeat(32) },
+      `Operation 0x${"11".repeat(32)} is not scheduled on the timelock`,
+      [deployer.address],
+    );
+    const stem = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cancel-")), "dead");
+    const nonce = await hre.ethers.provider.getTransactionCount(other.address);
+    const viaSafe = await runTask<{ safeFile?: string }>("gov:cancel", {
+      id: result.id,
+      from: "1",
+      safe: stem,
+    });
+    expect(viaSafe.out).to.include(`${other.address} is not a canceller of the timelock`);
+    expect(viaSafe.result.safeFile).to.equal(`${stem}-cancel.json`);
+    const file = JSON.parse(fs.readFileSync(`${stem}-cancel.json`, "utf8")) as SafeBatchFile;
+    expect(file.transactions[0].contractMethod.name).to.equal("cancel");
+    expect(file.transactions[0].contractInputsValues).to.deep.equal({ id: result.id });
+    expect(await hre.ethers.provider.getTransactionCount(other.address)).to.equal(nonce);
+
+    const cancelled = await runTask<{ state: string }>("gov:cancel", { id: result.id });
+    expect(cancelled.out).to.include(`Operation ${result.id} is cancelled (it was Ready).`);
+    expect((await runTask<unknown[]>("gov:status")).result).to.deep.equal([]);
+    await expectRefused("gov:cancel", { id: result.id }, "(never scheduled, or already cancelled)", [
+      deployer.address,
+    ]);
+  });
 });

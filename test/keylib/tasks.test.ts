@@ -161,6 +161,33 @@ describe("keys: key:* tasks on the Hardhat network", () => {
     );
   });
 
+  it("key:register takes the owner from the key file, or refuses with a sentence when it is not an account", async () => {
+    const out = path.join(dir, "owner-from-key.json");
+    const owner = signers[5];
+    const gen = await run<GenerateResult>("key:generate", { address: owner.address, out });
+    expect(gen.lines.join("\n")).to.include(
+      `Register it (for ${owner.address}, the wallet in the key) with:`,
+    );
+    const before = await ethers.provider.getTransactionCount(signers[0].address);
+    const { result, lines } = await run<TxResult>("key:register", { key: out, registry: registryAddress });
+    expect(result.owner).to.equal(owner.address);
+    expect(lines.join("\n")).to.include(`Registering for ${owner.address}:`);
+    expect((await registry.keyOf(owner.address, gen.result.keyHash)).revokedAt).to.equal(0n);
+    expect(await ethers.provider.getTransactionCount(signers[0].address)).to.equal(before);
+
+    const stranger = ethers.Wallet.createRandom().address;
+    const foreign = path.join(dir, "foreign.json");
+    await run<GenerateResult>("key:generate", { address: stranger, out: foreign });
+    await expectRefused(
+      "key:register",
+      { key: foreign, registry: registryAddress },
+      new RegExp(
+        `^The key belongs to ${stranger}, which is not an account configured for "hardhat": send from it with --keystore, or pass --from to register the key for another owner; nothing was sent\\.$`,
+      ),
+      signers[0],
+    );
+  });
+
   it("key:register refuses every bad key class with one sentence, before any transaction", async () => {
     const write = async (name: string, data: string | Uint8Array) => {
       const file = path.join(dir, name);

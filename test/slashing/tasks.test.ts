@@ -301,4 +301,33 @@ describe("Slashing tasks", function () {
       ),
     );
   });
+
+  it("rewards:show and rewards:claim: the reporter's reward from fault:prove, paid to its wallet", async function () {
+    const [deployer] = await hre.ethers.getSigners();
+    const s = await setup();
+    await expectRefused(
+      "rewards:claim",
+      {},
+      new RegExp(
+        `^${deployer.address} has no reporter reward to claim in the StakingVault 0x[0-9a-fA-F]{40}; nothing was sent\\.$`,
+      ),
+      [deployer.address],
+    );
+    await runTask("fault:prove", { file: await s.proofFile({ version: 7 }) });
+    const wallet = await s.token.balanceOf(deployer.address);
+    const shown = await runTask<{ wallet: bigint; rewards: bigint }>("rewards:show", {});
+    expect(shown.result).to.include({ wallet, rewards: parsePush("5000") });
+    expect(shown.out).to.include(`PUSH of ${deployer.address} on "hardhat":`);
+    expect(shown.out).to.include("unclaimed reward  5,000 PUSH (rewards:claim pays it to the wallet)");
+    const operator = await runTask<{ bonded: bigint; nodes: number }>("rewards:show", { account: "1" });
+    expect(operator.result).to.include({ bonded: parsePush("90000"), nodes: 1 });
+
+    const { result, out } = await runTask<SentTx & { amount: bigint }>("rewards:claim", {});
+    expect(result.amount).to.equal(parsePush("5000"));
+    expect(out).to.include(`claim 5,000 PUSH of reporter rewards: tx ${result.hash}`);
+    expect(out).to.include(`Claimed 5,000 PUSH to ${deployer.address}`);
+    expect(await s.token.balanceOf(deployer.address)).to.equal(wallet + parsePush("5000"));
+    expect((await runTask<{ rewards: bigint }>("rewards:show", {})).result.rewards).to.equal(0n);
+    await expectRefused("rewards:claim", {}, "has no reporter reward to claim", [deployer.address]);
+  });
 });

@@ -458,14 +458,36 @@ describe("node:* tasks", () => {
       expect(await d.registry.stakeOf(node)).to.deep.equal([parsePush("50000"), 0n]);
     });
 
-    it("jails a node whose bonded stake falls below the role minimum, and says so", async () => {
+    it("refuses an unstake that would jail the node unless --allow-jail, then says node:unjail is still needed", async () => {
       const d = await deployed();
-      const node = await register(d, "delivery", "25000");
-      const { out } = await runTask("node:unstake", { node, amount: "1", from: "1" });
+      const node = await register(d, "storage", "65000");
+      await expectRefused(
+        "node:unstake",
+        { node, amount: "20000", from: "1" },
+        `Unstaking 20,000 PUSH leaves node ${node} with 45,000 PUSH bonded, below the storage minimum of 50,000 PUSH: ` +
+          `the node would be Jailed and stop attesting until topped up (node:stake) and unjailed (node:unjail); ` +
+          `pass --allow-jail to do it anyway, or unstake at most 15,000 PUSH; nothing was sent.`,
+        [d.operators[0].address],
+      );
+      expect((await d.registry.nodeOf(node)).status).to.equal(1n);
+      const { out } = await runTask("node:unstake", { node, amount: "20000", from: "1", allowJail: true });
+      expect(out).to.include("the node would be Jailed and stop attesting");
       expect(out).to.include(
-        "Bonded stake is now below the delivery minimum of 25,000 PUSH: the node is Jailed",
+        `Node ${node} is now Jailed: bonded stake is below the storage minimum of 50,000 PUSH`,
       );
       expect((await d.registry.nodeOf(node)).status).to.equal(2n);
+
+      const partial = await runTask("node:stake", { node, amount: "1000", from: "1" });
+      expect(partial.out).to.include(
+        `Node ${node} is still Jailed: stake 4,000 PUSH more to reach the storage minimum of 50,000 PUSH, then run node:unjail --node ${node}.`,
+      );
+      const full = await runTask("node:stake", { node, amount: "4000", from: "1" });
+      expect(full.out).to.include(
+        `Node ${node} is still Jailed: its stake is back at the minimum, so run node:unjail --node ${node} to make it Active again.`,
+      );
+      await runTask("node:unjail", { node, from: "1" });
+      const after = await runTask("node:stake", { node, amount: "1", from: "1" });
+      expect(after.out).to.not.include("Jailed");
     });
 
     it("refuses more than the bonded stake and someone else's node", async () => {
@@ -506,7 +528,7 @@ describe("node:* tasks", () => {
         `Cannot unjail node ${node}: it is Active (only Jailed nodes can).`,
         [d.operators[0].address],
       );
-      await runTask("node:unstake", { node, amount: "5000", from: "1" });
+      await runTask("node:unstake", { node, amount: "5000", from: "1", allowJail: true });
       expect((await d.registry.nodeOf(node)).status).to.equal(2n);
       await expectRefused(
         "node:unjail",
@@ -604,7 +626,7 @@ describe("node:* tasks", () => {
       const v = await register(d, "validator", "100000", 0);
       const s = await register(d, "storage", "70000", 1);
       await runTask("node:unstake", { node: s, amount: "20000", from: "2" });
-      await runTask("node:unstake", { node: s, amount: "1000", from: "2" });
+      await runTask("node:unstake", { node: s, amount: "1000", from: "2", allowJail: true });
       const { result: rows, out } = await runTask<NodeStatusRow[]>("node:status");
       expect(rows.map((r) => r.node)).to.deep.equal([v, s]);
       const sr = rows[1];
