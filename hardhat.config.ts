@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { extendProvider, subtask } from "hardhat/config";
+import { extendEnvironment, extendProvider, subtask, task } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
@@ -16,6 +16,7 @@ import {
   placeholderUrl,
   remoteNetwork,
 } from "./src/networks";
+import { wrapEntryTaskErrors } from "./src/cli-errors";
 
 // The compiler comes from the npm package `solc`, pinned exactly in package.json: no download is
 // possible on our machines. Keep SOLC_VERSION equal to that pin.
@@ -37,6 +38,17 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 const tasksDir = path.join(__dirname, "tasks");
 for (const f of fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir).sort() : []) {
   if (f.endsWith(".ts")) require(path.join(tasksDir, f));
+}
+
+// Expected failures of the task run from the command line print one sentence and exit 1 on every machine,
+// headless servers included; a real bug still shows its stack trace (src/cli-errors.ts).
+extendEnvironment((hre) => wrapEntryTaskErrors(hre));
+
+// A hidden task that fails with a plain Error, for the test that a real bug still shows its trace.
+if (process.env.PUSH_NODES_CRASH_TASK === "1") {
+  task("test:crash", "Fails with an unexpected error (tests only)").setAction(async () => {
+    throw new Error("deliberate internal error for the stack trace test");
+  });
 }
 
 // Remote networks: RPC URL and deployer key from configuration variables or the environment (src/networks.ts).
