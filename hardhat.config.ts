@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { extendEnvironment, extendProvider, subtask, task } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import {
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+  TASK_COMPILE_SOLIDITY_LOG_COMPILATION_ERRORS,
+} from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
@@ -17,6 +20,8 @@ import {
   remoteNetwork,
 } from "./src/networks";
 import { wrapEntryTaskErrors } from "./src/cli-errors";
+import { withoutKnownDependencyWarnings } from "./src/compiler-warnings";
+import type { SolcDiagnostic } from "./src/compiler-warnings";
 
 // The compiler comes from the npm package `solc`, pinned exactly in package.json: no download is
 // possible on our machines. Keep SOLC_VERSION equal to that pin.
@@ -32,6 +37,18 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     longVersion: SOLC_LONG_VERSION,
   };
 });
+
+// Known, reviewed warnings of our dependencies are not printed (OpenZeppelin's transient-storage warning of
+// ReentrancyGuardTransient, on every first compile); our own contracts' warnings and all errors still are.
+subtask(
+  TASK_COMPILE_SOLIDITY_LOG_COMPILATION_ERRORS,
+  async (args: { output?: { errors?: SolcDiagnostic[] }; quiet: boolean }, _hre, runSuper) => {
+    const output = args.output?.errors
+      ? { ...args.output, errors: withoutKnownDependencyWarnings(args.output.errors) }
+      : args.output;
+    return runSuper({ ...args, output });
+  },
+);
 
 // Every file in tasks/ registers its own tasks. Tasks import TypeChain types with `import type` only
 // (erased by ts-node), so they load before the first compile too.
