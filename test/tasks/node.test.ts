@@ -621,7 +621,19 @@ describe("node:* tasks", () => {
         entries.map((e) => ({ amount: e.amount, releaseAt: Number(e.releaseAt) })),
       );
       expect(rows[0]).to.include({ endpoint: "https://validator.example.org", status: "Active" });
-      // The printed table holds the same facts, in PUSH.
+      // The default table fits 100 columns; the endpoint and unbonding entries are on lines under the node.
+      expect(Math.max(...out.split("\n").map((l) => l.length))).to.be.at.most(100);
+      expect(out).to.not.include("operator");
+      expect(out).to.match(
+        new RegExp(
+          `${s}\\s+storage\\s+Jailed\\s+49,000\\s+21,000\\n {4}endpoint https://storage\\.example\\.org\\n {4}unbonding 20,000 at \\S+Z \\(in 21d\\)\\n {4}unbonding 1,000 at `,
+        ),
+      );
+      expect(out).to.match(
+        new RegExp(`${v}\\s+validator\\s+Active\\s+100,000\\s+0\\n {4}endpoint https://validator`),
+      );
+      // --wide: every column on one line per node, the operator included.
+      const wide = (await runTask<NodeStatusRow[]>("node:status", { wide: true })).out;
       for (const header of [
         "node (signer)",
         "operator",
@@ -632,14 +644,14 @@ describe("node:* tasks", () => {
         "unbonding entries",
         "endpoint",
       ])
-        expect(out).to.include(header);
-      expect(out).to.match(
+        expect(wide).to.include(header);
+      expect(wide).to.match(
         new RegExp(
           `${s}\\s+${d.operators[1].address}\\s+storage\\s+Jailed\\s+49,000\\s+21,000\\s+20,000 at \\S+Z \\(in 21d\\)`,
         ),
       );
-      expect(out).to.include("1,000 at ");
-      expect(out).to.include("https://storage.example.org");
+      expect(wide).to.include("1,000 at ");
+      expect(wide).to.include("https://storage.example.org");
 
       await time.increase(await d.registry.unbondingPeriod());
       const later = await runTask<NodeStatusRow[]>("node:status", { node: s });
