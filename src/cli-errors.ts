@@ -47,7 +47,9 @@ function wrapArgumentErrors(): void {
     try {
       return original.apply(this, a);
     } catch (e) {
-      const line = expectedFailureLine(e);
+      const traces =
+        process.argv.includes("--show-stack-traces") || process.env.HARDHAT_SHOW_STACK_TRACES === "true";
+      const line = traces ? undefined : expectedFailureLine(e);
       if (line === undefined) throw e;
       process.stderr.write(line + "\n");
       process.exit(1);
@@ -71,7 +73,8 @@ export function wrapEntryTaskErrors(hre: HardhatRuntimeEnvironment, cli: boolean
     try {
       return await run(...args);
     } catch (e) {
-      const line = entry ? expectedFailureLine(e) : undefined;
+      // --show-stack-traces (or HARDHAT_SHOW_STACK_TRACES) asks for Hardhat's full display.
+      const line = entry && !hre.hardhatArguments.showStackTraces ? expectedFailureLine(e) : undefined;
       if (line === undefined) throw e;
       process.stderr.write(line.replace(/\s*\n\s*/g, " ").trim() + "\n");
       // Hardhat's command line ends with process.exit(process.exitCode).

@@ -114,8 +114,15 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
     // Imported here so that loading the task (and --help) stays fast.
     const { ValidatorService } = await import("../src/validator/service");
     const { chooseLogFormat, parseLogLevel } = await import("../src/log");
+    const parseLevel = (v: string) => {
+      try {
+        return parseLogLevel(v);
+      } catch (e) {
+        throw new TaskError(`--log-level: ${(e as Error).message}`);
+      }
+    };
     const logger = createLogger({
-      ...(args.logLevel ? { level: parseLogLevel(args.logLevel) } : {}),
+      ...(args.logLevel ? { level: parseLevel(args.logLevel) } : {}),
       format: chooseLogFormat(args.json),
     });
     const d = loadDeployment(hre, args.deployment);

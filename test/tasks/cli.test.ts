@@ -9,6 +9,8 @@ import type { HardhatNode } from "../../src/testing/hardhat-node";
 import { expectedFailureLine } from "../../src/cli-errors";
 import { TaskError } from "../../src/tasks-util";
 
+const ZERO_ONE = "0x0000000000000000000000000000000000000001";
+
 export interface CliRun {
   code: number | null;
   stdout: string;
@@ -69,6 +71,22 @@ describe("command line errors (CI=true, no DISPLAY)", function () {
     expect(line).to.include("forgets everything when it exits");
     expect(line).to.include("--network localhost");
     expect(line).to.include("npx hardhat node");
+  });
+
+  it("token:mint without --network: one sentence about the embedded network, not an ethers dump", async () => {
+    const line = oneSentence(await runCli(["token:mint", "--to", ZERO_ONE, "--amount", "1"]));
+    expect(line).to.include('the embedded "hardhat" network');
+    expect(line).to.include("--network localhost");
+    expect(line).to.not.include("could not decode");
+  });
+
+  it("validator:run --log-level bogus: one sentence", async () => {
+    const line = oneSentence(
+      await runCli(["validator:run", "--network", "localhost", "--log-level", "bogus"], {
+        LOCALHOST_RPC_URL: chain.url,
+      }),
+    );
+    expect(line).to.equal('--log-level: Log level "bogus" is not one of debug, info, warn, error, silent.');
   });
 
   it("a missing or unknown parameter: one line, exit 1", async () => {
