@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import { extendProvider, subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { extendEnvironment, extendProvider, subtask, task } from "hardhat/config";
+import {
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+  TASK_COMPILE_SOLIDITY_LOG_COMPILATION_ERRORS,
+} from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
@@ -16,6 +19,9 @@ import {
   placeholderUrl,
   remoteNetwork,
 } from "./src/networks";
+import { wrapEntryTaskErrors } from "./src/cli-errors";
+import { withoutKnownDependencyWarnings } from "./src/compiler-warnings";
+import type { SolcDiagnostic } from "./src/compiler-warnings";
 
 // The compiler comes from the npm package `solc`, pinned exactly in package.json: no download is
 // possible on our machines. Keep SOLC_VERSION equal to that pin.
@@ -32,11 +38,34 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   };
 });
 
+// Known, reviewed warnings of our dependencies are not printed (OpenZeppelin's transient-storage warning of
+// ReentrancyGuardTransient, on every first compile); our own contracts' warnings and all errors still are.
+subtask(
+  TASK_COMPILE_SOLIDITY_LOG_COMPILATION_ERRORS,
+  async (args: { output?: { errors?: SolcDiagnostic[] }; quiet: boolean }, _hre, runSuper) => {
+    const output = args.output?.errors
+      ? { ...args.output, errors: withoutKnownDependencyWarnings(args.output.errors) }
+      : args.output;
+    return runSuper({ ...args, output });
+  },
+);
+
 // Every file in tasks/ registers its own tasks. Tasks import TypeChain types with `import type` only
 // (erased by ts-node), so they load before the first compile too.
 const tasksDir = path.join(__dirname, "tasks");
 for (const f of fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir).sort() : []) {
   if (f.endsWith(".ts")) require(path.join(tasksDir, f));
+}
+
+// Expected failures of the task run from the command line print one sentence and exit 1 on every machine,
+// headless servers included; a real bug still shows its stack trace (src/cli-errors.ts).
+extendEnvironment((hre) => wrapEntryTaskErrors(hre));
+
+// A hidden task that fails with a plain Error, for the test that a real bug still shows its trace.
+if (process.env.PUSH_NODES_CRASH_TASK === "1") {
+  task("test:crash", "Fails with an unexpected error (tests only)").setAction(async () => {
+    throw new Error("deliberate internal error for the stack trace test");
+  });
 }
 
 // Remote networks: RPC URL and deployer key from configuration variables or the environment (src/networks.ts).

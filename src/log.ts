@@ -1,5 +1,6 @@
 /**
- * Tiny structured logger: one JSON object per line, `{"ts","level","msg","fields"}`.
+ * Tiny structured logger: one JSON object per line, `{"ts","level","msg","fields"}`, or (format "text", for a
+ * person at a terminal) one readable line per record: `12:00:01 INFO  message  key=value ...`.
  *
  * The level comes from the `LOG_LEVEL` environment variable (debug, info, warn, error, silent; default
  * info) unless given. The sink (default: stderr, so stdout stays free for a program's own output) is
@@ -38,6 +39,38 @@ export interface LoggerOptions {
   fields?: LogFields;
   /** Clock, for tests. */
   now?: () => Date;
+  /** "json" (default): one JSON object per line; "text": one human-readable line per record. */
+  format?: LogFormat;
+}
+
+export type LogFormat = "json" | "text";
+
+/**
+ * The format a long-running task logs in: text for a person (stderr is a terminal), JSON with --json or when
+ * stderr is not a terminal (a file, a pipe, journald, a log collector).
+ */
+export function chooseLogFormat(json: boolean, stream: { isTTY?: boolean } = process.stderr): LogFormat {
+  return json || stream.isTTY !== true ? "json" : "text";
+}
+
+function textValue(v: unknown): string {
+  if (typeof v === "string") return /^[^\s"=]+$/.test(v) ? v : JSON.stringify(v);
+  if (typeof v === "bigint" || typeof v === "number" || typeof v === "boolean") return String(v);
+  try {
+    return JSON.stringify(v, replacer) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** One record as a readable line: time (UTC), level, message, then the fields as key=value. */
+export function formatTextRecord(r: LogRecord): string {
+  const time = r.ts.length >= 19 ? r.ts.slice(11, 19) : r.ts;
+  const fields = Object.entries(r.fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${textValue(v)}`)
+    .join(" ");
+  return `${time} ${r.level.toUpperCase().padEnd(5)} ${r.msg}${fields ? `  ${fields}` : ""}`;
 }
 
 const RANK: Record<LogLevelSetting, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -73,7 +106,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const record: LogRecord = { ts: now().toISOString(), level: lvl, msg, fields: { ...base, ...fields } };
       let line: string;
       try {
-        line = JSON.stringify(record, replacer);
+        line = options.format === "text" ? formatTextRecord(record) : JSON.stringify(record, replacer);
       } catch {
         // Circular or otherwise unserialisable fields: keep the message, say what happened.
         line = JSON.stringify({ ...record, fields: { unserialisableFields: Object.keys(record.fields) } });

@@ -126,5 +126,9 @@ export async function signerFor(hre: HardhatRuntimeEnvironment, choice: SignerCh
 }
 
 /** Help text of the --keystore option, the same in every task. */
+/** Help text of every task's --from: the one parser above takes an index or an address everywhere. */
+export const FROM_HELP =
+  "an index among the network's accounts (0, 1, ...) or an address (default: the first, or the --keystore account)";
+
 export const KEYSTORE_HELP =
   "Encrypted JSON keystore file to send from instead of a configured account; passphrase prompted, or from KEYSTORE_PASSWORD";

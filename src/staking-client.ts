@@ -148,23 +148,50 @@ export function describeEntry(e: UnbondingRow, now: number): string {
   return `${formatPush(e.amount)} at ${formatTime(e.releaseAt)} (${when})`;
 }
 
+export interface StatusTableOptions {
+  /**
+   * One wide line per node with every column (operator and unbonding entries included; about 190 columns).
+   * Default: a table that fits about 100 columns, with the endpoint and unbonding entries on indented lines
+   * under each node.
+   */
+  wide?: boolean;
+}
+
 /** The node status table as text; `now` (chain time) decides which entries are withdrawable. */
-export function formatStatusTable(rows: NodeStatusRow[], now: number): string {
+export function formatStatusTable(
+  rows: NodeStatusRow[],
+  now: number,
+  options: StatusTableOptions = {},
+): string {
   if (rows.length === 0) return "No nodes registered.";
-  const columns: Column<NodeStatusRow>[] = [
+  const main: Column<NodeStatusRow>[] = [
     { header: "node (signer)", value: (r) => r.node },
-    { header: "operator", value: (r) => r.operator },
     { header: "role", value: (r) => r.role },
     { header: "status", value: (r) => r.status },
     { header: "bonded PUSH", value: (r) => formatPush(r.bonded), align: "right" },
     { header: "unbonding PUSH", value: (r) => formatPush(r.unbonding), align: "right" },
-    {
-      header: "unbonding entries",
-      value: (r) => (r.entries.length ? r.entries.map((e) => describeEntry(e, now)).join("\n") : "-"),
-    },
-    { header: "endpoint", value: (r) => r.endpoint || "-" },
   ];
-  return formatTable(columns, rows);
+  if (options.wide) {
+    const columns: Column<NodeStatusRow>[] = [
+      main[0],
+      { header: "operator", value: (r) => r.operator },
+      ...main.slice(1),
+      {
+        header: "unbonding entries",
+        value: (r) => (r.entries.length ? r.entries.map((e) => describeEntry(e, now)).join("\n") : "-"),
+      },
+      { header: "endpoint", value: (r) => r.endpoint || "-" },
+    ];
+    return formatTable(columns, rows);
+  }
+  // Every main cell is one line: the table is a header, a rule, then exactly one line per row.
+  const [header, rule, ...lines] = formatTable(main, rows).split("\n");
+  const out = [header, rule];
+  rows.forEach((r, i) => {
+    out.push(lines[i], `    endpoint ${r.endpoint || "-"}`);
+    for (const e of r.entries) out.push(`    unbonding ${describeEntry(e, now)}`);
+  });
+  return out.join("\n");
 }
 
 // ------------------------------------------------------------------------------------------------ client

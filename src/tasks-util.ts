@@ -2,7 +2,9 @@ import type { ContractTransactionResponse, Interface } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
 import { explainError } from "./errors";
-import { requireDeployment } from "./deployments";
+import { readDeployment, requireDeployment } from "./deployments";
+import { isLocalNetwork } from "./deploy/network";
+import { staleReason } from "./deploy/stale";
 import type { DeploymentFile } from "./deployments";
 
 /** Outcome of a sent transaction, as tasks print it. */
@@ -52,14 +54,42 @@ export async function sendTx(
   return { hash: receipt.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber };
 }
 
-/** The deployment of the network hre is connected to, checked against the chain's real chainId. */
+/**
+ * What to say on the embedded `hardhat` network, which starts empty in every command and forgets everything
+ * when the command exits: a deployment made there is gone by the next command.
+ */
+export const EMBEDDED_NETWORK_ADVICE =
+  'the embedded "hardhat" network (used when --network is not given) starts empty in every command and forgets everything when it exits: start `npx hardhat node` in another terminal and pass --network localhost to every command (or try `npm run demo`)';
+
+/**
+ * The deployment of the network hre is connected to, checked against the chain's real chainId and, on local
+ * chains (which restart empty), against the chain itself: a stale file is one sentence, not a call that
+ * fails to decode.
+ */
 export async function loadDeployment(hre: HardhatRuntimeEnvironment): Promise<DeploymentFile> {
   const { chainId } = await hre.ethers.provider.getNetwork();
+  const network = hre.network.name;
+  let d: DeploymentFile;
   try {
-    return requireDeployment(hre.network.name, Number(chainId));
+    d = requireDeployment(network, Number(chainId));
   } catch (e) {
+    if (network === "hardhat" && readDeployment(network) === undefined)
+      throw new TaskError(`No deployment: ${EMBEDDED_NETWORK_ADVICE}.`);
     throw new TaskError((e as Error).message);
   }
+  if (isLocalNetwork(hre)) {
+    const reason = await staleReason(hre, d);
+    if (reason !== undefined) {
+      const advice =
+        network === "hardhat"
+          ? ` (${EMBEDDED_NETWORK_ADVICE})`
+          : ` (\`npx hardhat deploy:protocol --network ${network}\`)`;
+      throw new TaskError(
+        `deployments/${network}.json does not match the chain (${reason}): the chain was reset; run deploy:protocol again${advice}.`,
+      );
+    }
+  }
+  return d;
 }
 
 /** Parses an address parameter or throws one sentence naming the parameter. */

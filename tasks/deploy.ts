@@ -3,7 +3,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { DeployError, deployProtocol } from "../src/deploy/protocol";
 import { verifyDeployment } from "../src/deploy/verify";
 import { KEYSTORE_HELP, signerFor } from "../src/signer";
-import { TaskError, loadDeployment } from "../src/tasks-util";
+import { EMBEDDED_NETWORK_ADVICE, TaskError, loadDeployment } from "../src/tasks-util";
+import { isHardhatCli } from "../src/cli-errors";
 
 interface DeployArgs {
   proposer?: string;
@@ -70,6 +71,8 @@ task(
         fresh: args.fresh,
         signer,
       });
+      if (hre.network.name === "hardhat" && !args.rehearsal && isHardhatCli())
+        console.warn(`Note: this deployment is already gone: ${EMBEDDED_NETWORK_ADVICE}.`);
       return result.deployment;
     } catch (e) {
       if (e instanceof DeployError) throw new TaskError(e.message);

@@ -10,7 +10,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import type { KeyRegistry } from "../typechain-types";
 import { TaskError, loadDeployment, sendTx } from "../src/tasks-util";
-import { KEYSTORE_HELP, signerFor as sharedSignerFor } from "../src/signer";
+import { FROM_HELP, KEYSTORE_HELP, signerFor as sharedSignerFor } from "../src/signer";
 import { contractAddress } from "../src/deployments";
 import { KEY_ALGORITHM_CHOICES, generateWalletKey, type KeyAlgorithmChoice } from "../src/keys/generate";
 import { KeyFileError, KeyValidationError } from "../src/keys/errors";
@@ -57,13 +57,12 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function signerFor(
+/** The account a key:* task signs or sends from: the parser every task shares (an index or an address). */
+function signerFor(
   hre: HardhatRuntimeEnvironment,
   from: string | undefined,
   keystore?: string,
 ): Promise<Signer> {
-  if (from !== undefined && from !== "" && !hre.ethers.isAddress(from))
-    throw new TaskError(`--from "${from}" is not an Ethereum address.`);
   return sharedSignerFor(hre, { from, keystore });
 }
 
@@ -344,7 +343,7 @@ task(
   )
   .addOptionalParam(
     "from",
-    "Account that owns the key and sends the transaction (default: the wallet the key names for this chain, else the first account)",
+    `Account that owns the key and sends the transaction (default: the wallet the key names for this chain, else the first account): ${FROM_HELP}`,
   )
   .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("registry", "KeyRegistry address (default: from deployments/<network>.json)")
@@ -387,7 +386,7 @@ task(
   .addOptionalParam("key", "Key file or public key file (add: the key to add; revoke: the key to revoke)")
   .addOptionalParam("keyHash", "keyHash to revoke (with --revoke, instead of --key)")
   .addFlag("revoke", "Sign a RevokeKey request instead of an AddKey request")
-  .addOptionalParam("from", "Owner account that signs (default: the first account)")
+  .addOptionalParam("from", `Owner account that signs: ${FROM_HELP}`)
   .addOptionalParam(
     "owner",
     "Contract wallet (ERC-1271) that owns the key, when --from is a signer it accepts (default: --from itself)",
@@ -522,7 +521,7 @@ task(
   "Submits an owner's signed key request (addKeyFor / revokeKeyFor) from any account, after checking it",
 )
   .addParam("request", "Request file written by key:sign-request", undefined, types.string)
-  .addOptionalParam("from", "Relaying account that pays the gas (default: the first account)")
+  .addOptionalParam("from", `Relaying account that pays the gas: ${FROM_HELP}`)
   .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("registry", "KeyRegistry address (default: from deployments/<network>.json)")
   .setAction(
@@ -584,10 +583,7 @@ task(
 )
   .addOptionalParam("keyHash", "keyHash of the key to revoke")
   .addOptionalParam("key", "Key file or public key file of the key to revoke (instead of --key-hash)")
-  .addOptionalParam(
-    "from",
-    "Account that owns the key and sends the transaction (default: the first account)",
-  )
+  .addOptionalParam("from", `Account that owns the key and sends the transaction: ${FROM_HELP}`)
   .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("registry", "KeyRegistry address (default: from deployments/<network>.json)")
   .setAction(
@@ -616,7 +612,7 @@ task(
   "key:cancel-request",
   "Cancels your next unused request nonce (useNonce): a signed request carrying it becomes void",
 )
-  .addOptionalParam("from", "Owner account (default: the first account)")
+  .addOptionalParam("from", `Owner account: ${FROM_HELP}`)
   .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("registry", "KeyRegistry address (default: from deployments/<network>.json)")
   .setAction(

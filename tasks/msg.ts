@@ -306,6 +306,8 @@ task(
         );
       }
       if (problems > 0) console.log(`${problems} message(s) failed verification.`);
+      const { findEquivocations, equivocationWarning } = await import("../src/client/equivocation");
+      for (const q of findEquivocations(entries)) console.warn(equivocationWarning(node, q));
       return entries.map((e) => ({
         position: e.position.toString(),
         digest: e.digest,

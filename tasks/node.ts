@@ -215,12 +215,16 @@ task(
   "Shows one node or every node: role, status, bonded and unbonding stake (with when each entry becomes withdrawable), endpoint, signer and operator",
 )
   .addOptionalParam("node", "Show only this node (its signer address); default: every registered node")
-  .setAction(async (args: { node?: string }, hre): Promise<NodeStatusRow[]> => {
+  .addFlag(
+    "wide",
+    "One wide line per node with every column, operator and unbonding entries included (about 190 columns)",
+  )
+  .setAction(async (args: { node?: string; wide: boolean }, hre): Promise<NodeStatusRow[]> => {
     const node = args.node === undefined ? undefined : parseAddress("node", args.node);
     const c = await client(hre);
     const rows = node ? [await c.status(node)] : await c.statusAll();
     const now = await c.chainTime();
     c.log(`Nodes on "${hre.network.name}" (chain time ${new Date(now * 1000).toISOString()}):`);
-    c.log(formatStatusTable(rows, now));
+    c.log(formatStatusTable(rows, now, { wide: args.wide }));
     return rows;
   });

@@ -37,6 +37,7 @@ interface RunArgs {
   dryRun: boolean;
   allowPrivateEndpoints: boolean;
   logLevel?: string;
+  json: boolean;
 }
 
 function networkUrl(hre: HardhatRuntimeEnvironment): string | undefined {
@@ -105,11 +106,25 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
     "Fetch feeds from loopback, private and link-local addresses too (default: only on local development chains)",
   )
   .addOptionalParam("logLevel", "debug, info, warn, error or silent (default: LOG_LEVEL or info)")
+  .addFlag(
+    "json",
+    "Log one JSON object per line on stderr (the default when stderr is not a terminal); on a terminal the default is one readable line per event",
+  )
   .setAction(async (args: RunArgs, hre) => {
     // Imported here so that loading the task (and --help) stays fast.
     const { ValidatorService } = await import("../src/validator/service");
-    const { parseLogLevel } = await import("../src/log");
-    const logger = createLogger(args.logLevel ? { level: parseLogLevel(args.logLevel) } : {});
+    const { chooseLogFormat, parseLogLevel } = await import("../src/log");
+    const parseLevel = (v: string) => {
+      try {
+        return parseLogLevel(v);
+      } catch (e) {
+        throw new TaskError(`--log-level: ${(e as Error).message}`);
+      }
+    };
+    const logger = createLogger({
+      ...(args.logLevel ? { level: parseLevel(args.logLevel) } : {}),
+      format: chooseLogFormat(args.json),
+    });
     const d = loadDeployment(hre, args.deployment);
     const chainId = BigInt(d.chainId);
     const rpcUrls = splitList(args.rpc);

@@ -485,6 +485,49 @@ describe("keys: key:* tasks on the Hardhat network", () => {
     expect(lines.join("\n")).to.match(/revoked\n[\s\S]*revoked\s+\d{4}-/);
   });
 
+  it("--from takes an account index, as in every other task: key:register and key:revoke with --from 5", async () => {
+    const carol = signers[5];
+    const out = path.join(dir, "carol.json");
+    const { result: key } = await run<GenerateResult>("key:generate", { address: carol.address, out });
+    const { result } = await run<TxResult>("key:register", {
+      key: out,
+      from: "5",
+      registry: registryAddress,
+    });
+    expect(result.keyHash).to.equal(key.keyHash);
+    expect((await registry.keyOf(carol.address, key.keyHash)).algorithm).to.equal(19n);
+    await run<TxResult>("key:revoke", { keyHash: key.keyHash, from: "5", registry: registryAddress });
+    expect((await registry.keyOf(carol.address, key.keyHash)).revokedAt).to.not.equal(0n);
+    await expectRefused(
+      "key:register",
+      { key: out, from: "999", registry: registryAddress },
+      /^--from 999: there are only \d+ accounts/,
+      carol,
+    );
+    await expectRefused(
+      "key:register",
+      { key: out, from: "carol", registry: registryAddress },
+      /^--from "carol" is neither an account index nor an address\.$/,
+      carol,
+    );
+  });
+
+  it("key:sign-request --from 6 signs as account 6, key:relay --from 1 relays", async () => {
+    const dave = signers[6];
+    const out = path.join(dir, "dave.json");
+    const { result: key } = await run<GenerateResult>("key:generate", { address: dave.address, out });
+    const request = path.join(dir, "dave-request.json");
+    const { result } = await run<SignRequestResult>("key:sign-request", {
+      key: out,
+      from: "6",
+      out: request,
+      registry: registryAddress,
+    });
+    expect(result.file).to.equal(request);
+    await run<TxResult>("key:relay", { request, from: "1", registry: registryAddress });
+    expect((await registry.keyOf(dave.address, key.keyHash)).algorithm).to.equal(19n);
+  });
+
   it("finds the KeyRegistry through deployments/<network>.json when --registry is not given", async () => {
     const file = deploymentPath("hardhat");
     const previous = await fs.readFile(file, "utf8").catch(() => undefined);

@@ -105,7 +105,7 @@ describe("deploy:protocol", () => {
     writeDeployment({ ...stale, deployBlockHash: "0x" + "11".repeat(32) });
     const { out } = await runTask("deploy:protocol");
     expect(out).to.match(
-      /is stale \(block \d+ is not the one deployed in \(the chain was reset\)\): deploying anew\./,
+      /is stale \(the chain was reset: block \d+ is not the block it was deployed in\): deploying anew\./,
     );
     expect(out).to.include("- StakingVault + NodeRegistry: deploying...");
 

@@ -643,7 +643,19 @@ describe("node:* tasks", () => {
         entries.map((e) => ({ amount: e.amount, releaseAt: Number(e.releaseAt) })),
       );
       expect(rows[0]).to.include({ endpoint: "https://validator.example.org", status: "Active" });
-      // The printed table holds the same facts, in PUSH.
+      // The default table fits 100 columns; the endpoint and unbonding entries are on lines under the node.
+      expect(Math.max(...out.split("\n").map((l) => l.length))).to.be.at.most(100);
+      expect(out).to.not.include("operator");
+      expect(out).to.match(
+        new RegExp(
+          `${s}\\s+storage\\s+Jailed\\s+49,000\\s+21,000\\n {4}endpoint https://storage\\.example\\.org\\n {4}unbonding 20,000 at \\S+Z \\(in 21d\\)\\n {4}unbonding 1,000 at `,
+        ),
+      );
+      expect(out).to.match(
+        new RegExp(`${v}\\s+validator\\s+Active\\s+100,000\\s+0\\n {4}endpoint https://validator`),
+      );
+      // --wide: every column on one line per node, the operator included.
+      const wide = (await runTask<NodeStatusRow[]>("node:status", { wide: true })).out;
       for (const header of [
         "node (signer)",
         "operator",
@@ -654,14 +666,14 @@ describe("node:* tasks", () => {
         "unbonding entries",
         "endpoint",
       ])
-        expect(out).to.include(header);
-      expect(out).to.match(
+        expect(wide).to.include(header);
+      expect(wide).to.match(
         new RegExp(
           `${s}\\s+${d.operators[1].address}\\s+storage\\s+Jailed\\s+49,000\\s+21,000\\s+20,000 at \\S+Z \\(in 21d\\)`,
         ),
       );
-      expect(out).to.include("1,000 at ");
-      expect(out).to.include("https://storage.example.org");
+      expect(wide).to.include("1,000 at ");
+      expect(wide).to.include("https://storage.example.org");
 
       await time.increase(await d.registry.unbondingPeriod());
       const later = await runTask<NodeStatusRow[]>("node:status", { node: s });
@@ -700,10 +712,11 @@ describe("node:* tasks", () => {
       await expectRefused(
         "node:stake",
         { node: newSigner(), amount: "1", from: "1" },
-        'No deployment for network "hardhat": run `npx hardhat deploy:protocol --network hardhat` first.',
+        // Not "deploy to --network hardhat": that deployment would vanish with the command.
+        /^No deployment: the embedded "hardhat" network \(used when --network is not given\) starts empty in every command and forgets everything when it exits: start `npx hardhat node` in another terminal and pass --network localhost to every command \(or try `npm run demo`\)\.$/,
         [d.operators[0].address],
       );
-      await expectRefused("node:status", {}, "No deployment for network");
+      await expectRefused("node:status", {}, "No deployment: the embedded");
     });
 
     it("a file for another chainId: one sentence, nothing sent", async () => {
@@ -725,7 +738,7 @@ describe("node:* tasks", () => {
       await expectRefused(
         "node:unjail",
         { node: newSigner(), from: "1" },
-        "the chain was reset; run deploy:protocol again.",
+        /^deployments\/hardhat\.json does not match the chain \(no code at NodeRegistry 0x[0-9a-fA-F]{40}\): the chain was reset; run deploy:protocol again \(the embedded "hardhat" network .* --network localhost .*\)\.$/,
         [d.operators[0].address],
       );
     });
