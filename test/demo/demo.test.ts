@@ -31,7 +31,7 @@ describe("npm run demo", function () {
   it("runs every step and prints the summary", function () {
     expect(out).to.match(/== 1\. Deploy the protocol/);
     expect(out).to.match(/Demo finished in [\d.]+ s\./);
-    expect(out).to.match(/node \(signer\)\s+operator\s+role\s+status\s+bonded PUSH\s+unbonding PUSH/);
+    expect(out).to.match(/node \(signer\)\s+role\s+status\s+bonded PUSH\s+unbonding PUSH\n/);
     expect(out).to.include("Faults found: 2 (BAD_SIGNATURE, UNAUTHORIZED_SENDER)");
     expect(out).to.match(/to the reporter 0x[0-9a-fA-F]{40}: [\d,.]+ PUSH/);
   });
