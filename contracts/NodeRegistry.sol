@@ -277,6 +277,14 @@ contract NodeRegistry is
         _s().vault.notePause(msg.sender, paused_);
     }
 
+    /// @dev A slasher that loses its role (revoked or renounced) can no longer report its unpause, so its noted
+    ///      pause ends with the role: otherwise the vault's exposure clock would stand still forever and no
+    ///      unbonding entry of any node would ever mature (audit of wave 2, test/audit/slasher-revocation).
+    function _revokeRole(bytes32 role, address account) internal override returns (bool revoked) {
+        revoked = super._revokeRole(role, account);
+        if (revoked && role == SLASHER_ROLE) _s().vault.notePause(account, false);
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Governance and guardian
     // ------------------------------------------------------------------------------------------------

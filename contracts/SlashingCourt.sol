@@ -165,7 +165,7 @@ contract SlashingCourt is
             revert SlashingCourtQuorumNotReached(signedStake, required);
         }
         $.consumed[offenceId] = true;
-        slashed = _slashForFault(report.node, stake, report.reporter);
+        slashed = _slashForFault(report.node, stake, report.reporter, 0);
         emit QuorumReportAccepted(
             offenceId,
             report.node,
@@ -235,7 +235,9 @@ contract SlashingCourt is
         $.registry.unlockWithdrawals(node, d.locked);
         (uint256 bonded, uint256 unbonding) = $.registry.stakeOf(node);
         uint256 stake = bonded + unbonding;
-        if (stake != 0) slashed = _slashForFault(node, stake, disputer);
+        // At least the amount the dispute's lock held: a node that withdrew the rest while the dispute was open
+        // still loses what accepting it would have slashed at opening (audit of wave 2).
+        if (stake != 0) slashed = _slashForFault(node, stake, disputer, d.locked);
         emit DisputeAccepted(disputeId, offenceId, slashed);
         $.token.safeTransfer(disputer, bond);
     }
@@ -497,21 +499,23 @@ contract SlashingCourt is
         if (_s().consumed[offenceId]) revert SlashingCourtOffenceConsumed(offenceId);
     }
 
-    /// Slashes `messageFaultSlashBps` of `stake` (at least 1) from `node`, crediting `reporter` the reward;
-    /// both shares are the fault-proof contract's parameters. Validator stake the slash takes out of active
-    /// stake (the slash, and the rest when the node is jailed or banned) is recorded in `removedStake`, so that
-    /// it stays in the stake a report needs for a fault window.
-    function _slashForFault(address node, uint256 stake, address reporter) private returns (uint256 slashed) {
+    /// Slashes `messageFaultSlashBps` of `stake` (at least 1, and at least `floor`) from `node`, crediting
+    /// `reporter` the reward; both shares are the fault-proof contract's parameters. Validator stake the slash
+    /// takes out of active stake (the slash, and the rest when the node is jailed or banned) is recorded in
+    /// `removedStake`, so that it stays in the stake a report needs for a fault window.
+    function _slashForFault(
+        address node,
+        uint256 stake,
+        address reporter,
+        uint256 floor
+    ) private returns (uint256 slashed) {
         CourtStorage storage $ = _s();
         ISlashing.Params memory sp = $.slashing.params();
         IStakingVault vault = $.registry.vault();
         uint256 activeBefore = vault.activeStake(VALIDATOR_ROLE_ID);
-        slashed = $.registry.slash(
-            node,
-            _share(stake, sp.messageFaultSlashBps),
-            reporter,
-            sp.reporterRewardBps
-        );
+        uint256 amount = _share(stake, sp.messageFaultSlashBps);
+        if (amount < floor) amount = floor;
+        slashed = $.registry.slash(node, amount, reporter, sp.reporterRewardBps);
         uint256 activeAfter = vault.activeStake(VALIDATOR_ROLE_ID);
         if (activeAfter < activeBefore) {
             Checkpoints.Trace208 storage removed = $.removedStake;

@@ -295,6 +295,7 @@ async function slashingCall(
   send: () => Promise<unknown>,
   error: string | null,
   ctx: string,
+  floor = 0n,
 ): Promise<boolean> {
   const before = await stakeOf(r, i);
   const rewardBefore = await r.w.vault.rewardsOf(reporter);
@@ -306,8 +307,10 @@ async function slashingCall(
   const after = await stakeOf(r, i);
   const slashed = before - after;
   const share = (before * bps) / 10_000n;
-  // at least 1 from a node with stake; nothing from a node without (an accepted dispute against it)
-  const expected = before === 0n ? 0n : share === 0n ? 1n : share;
+  // at least 1 from a node with stake; nothing from a node without (an accepted dispute against it); an
+  // accepted dispute at least the amount its lock held (audit of wave 2)
+  const least = share === 0n ? 1n : share;
+  const expected = before === 0n ? 0n : least < floor ? floor : least;
   // invariant 3: never more than the stake; exactly the share (the registry caps it at the stake)
   expect(slashed, `${ctx}: slashed`).to.equal(expected < before ? expected : before);
   expect(slashed <= before, `${ctx}: slash within stake`).to.equal(true);
@@ -653,6 +656,7 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
       const before = await w.token.balanceOf(bondHolder);
       let ok: boolean;
       if (a.how === "accept") {
+        const locked = BigInt((await w.court.dispute(id)).locked);
         ok = await slashingCall(
           r,
           d.node,
@@ -661,6 +665,7 @@ async function apply(r: Real, m: Model, sent: Sent[], a: Action, ctx: string): P
           () => w.court.connect(w.governor).acceptDispute(id),
           error,
           ctx,
+          locked,
         );
         if (ok) {
           expect(m.consumed.has(d.offenceId), `${ctx}: invariant 5`).to.equal(false);
