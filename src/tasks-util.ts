@@ -62,6 +62,29 @@ export const EMBEDDED_NETWORK_ADVICE =
   'the embedded "hardhat" network (used when --network is not given) starts empty in every command and forgets everything when it exits: start `npx hardhat node` in another terminal and pass --network localhost to every command (or try `npm run demo`)';
 
 /**
+ * The deployment file at `file` (a path given with --deployment), checked against the connected chain; without
+ * a path, the network's own deployments/<network>.json ({@link loadDeployment}).
+ */
+export async function deploymentFromFile(
+  hre: HardhatRuntimeEnvironment,
+  file: string | undefined,
+): Promise<DeploymentFile> {
+  if (file === undefined) return loadDeployment(hre);
+  const { readDeploymentFile, ConfigError } = await import("./node/config");
+  let d: DeploymentFile;
+  try {
+    d = readDeploymentFile(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new TaskError(e.message);
+    throw e;
+  }
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  if (BigInt(d.chainId) !== chainId)
+    throw new TaskError(`${file} is for chainId ${d.chainId}, but the connected chain is ${chainId}.`);
+  return d;
+}
+
+/**
  * The deployment of the network hre is connected to, checked against the chain's real chainId and, on local
  * chains (which restart empty), against the chain itself: a stale file is one sentence, not a call that
  * fails to decode.

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { TaskError, loadDeployment } from "../src/tasks-util";
+import { TaskError, deploymentFromFile } from "../src/tasks-util";
 import type { DeploymentFile } from "../src/deployments";
 
 // Heavy modules (openpgp, the message library) are imported inside the actions so that loading the
@@ -16,25 +16,6 @@ interface CommonArgs {
   key?: string;
   passphraseFile?: string;
   deployment?: string;
-}
-
-async function deploymentOf(
-  hre: HardhatRuntimeEnvironment,
-  file: string | undefined,
-): Promise<DeploymentFile> {
-  if (file === undefined) return loadDeployment(hre);
-  const { readDeploymentFile, ConfigError } = await import("../src/node/config");
-  let d: DeploymentFile;
-  try {
-    d = readDeploymentFile(file);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new TaskError(e.message);
-    throw e;
-  }
-  const { chainId } = await hre.ethers.provider.getNetwork();
-  if (BigInt(d.chainId) !== chainId)
-    throw new TaskError(`${file} is for chainId ${d.chainId}, but the connected chain is ${chainId}.`);
-  return d;
 }
 
 function need(d: DeploymentFile, name: string): string {
@@ -170,7 +151,7 @@ task(
           if (e instanceof faults.FaultyMessageError) throw new TaskError(e.message);
           throw e;
         }
-        const d = await deploymentOf(hre, args.deployment);
+        const d = await deploymentFromFile(hre, args.deployment);
         const { key, keyHash, address: keyAddress } = await loadKey(args.key, args.passphraseFile);
         const from = address(hre, "from", args.from, keyAddress);
         const to = address(hre, "to", args.to);
@@ -253,7 +234,7 @@ task(
     try {
       if (!/^(0|[1-9][0-9]{0,19})$/.test(args.after))
         throw new TaskError(`--after must be a feed position (a non-negative integer), got "${args.after}".`);
-      const d = await deploymentOf(hre, args.deployment);
+      const d = await deploymentFromFile(hre, args.deployment);
       const loaded = args.key !== undefined ? await loadKey(args.key, args.passphraseFile) : undefined;
       const me = address(hre, "me", args.me, loaded?.address);
       const other = args.with !== undefined ? address(hre, "with", args.with) : undefined;

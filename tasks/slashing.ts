@@ -16,7 +16,7 @@ import { KEYSTORE_HELP, signerFor } from "../src/signer";
 import { claimFileOf, loadOrNewClaim, saveClaim } from "../src/slashing/claim-file";
 import { FAULT_CODES, ProofFileError, newClaim, proofCall } from "../src/slashing/proof-file";
 import { disputeOffenceId, planDispute } from "../src/slashing/court";
-import { TaskError, loadDeployment, sendTx } from "../src/tasks-util";
+import { TaskError, deploymentFromFile, loadDeployment, sendTx } from "../src/tasks-util";
 import type { SentTx } from "../src/tasks-util";
 import { formatPush, parsePush } from "../src/units";
 import type { Slashing, SlashingCourt } from "../typechain-types";
@@ -121,22 +121,6 @@ export interface ProveResult {
   reward: bigint;
 }
 
-/** A deployment file given by path, checked against the connected chain. */
-async function deploymentFile(hre: HardhatRuntimeEnvironment, file: string): Promise<DeploymentFile> {
-  const { readDeploymentFile, ConfigError } = await import("../src/node/config");
-  let d: DeploymentFile;
-  try {
-    d = readDeploymentFile(file);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new TaskError(e.message);
-    throw e;
-  }
-  const { chainId } = await hre.ethers.provider.getNetwork();
-  if (BigInt(d.chainId) !== chainId)
-    throw new TaskError(`${file} is for chainId ${d.chainId}, but the connected chain is ${chainId}.`);
-  return d;
-}
-
 task(
   "fault:prove",
   "Submits a fault proof (a JSON file the validator or a person wrote) to the Slashing contract",
@@ -171,7 +155,7 @@ task(
       const d =
         args.deployment === undefined
           ? await loadDeployment(hre)
-          : await deploymentFile(hre, args.deployment);
+          : await deploymentFromFile(hre, args.deployment);
       if (!fs.existsSync(args.file)) throw new TaskError(`--file ${args.file} does not exist.`);
       let json: unknown;
       try {

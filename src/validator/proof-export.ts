@@ -12,6 +12,7 @@ import { getAddress, hexlify } from "ethers";
 import type { Result } from "ethers";
 import { SLASHING_INTERFACE } from "./abi";
 import type { ProofState } from "./store";
+import type { EnvelopeJson } from "../message";
 
 export interface ProofJsonAttestation {
   digest: string;
@@ -22,19 +23,8 @@ export interface ProofJsonAttestation {
   signature: string;
 }
 
-export interface ProofJsonMessage {
-  version: number;
-  from: string;
-  to: string;
-  timestamp: string;
-  contentType: number;
-  encryption: number;
-  contentHash: string;
-  contentSize: number;
-  senderKey: string;
-  recipientKey: string;
-  previous: string;
-}
+/** The message of a proof file: an envelope's fields without its content and signature. */
+export type ProofJsonMessage = Omit<EnvelopeJson, "content" | "signature">;
 
 /** A proof file: what `fault:prove --file` reads. */
 export type ProofJson =

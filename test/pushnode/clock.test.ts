@@ -1,14 +1,12 @@
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { JsonRpcSigner, Wallet } from "ethers";
 import { freePort, startHardhatNode } from "../../src/testing/hardhat-node";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
-import { generateWalletKey, writeKeyFile } from "../../src/keys";
 import { NodeClient } from "../../src/node/api";
 import { startPushNode } from "../../src/node/push-node";
-import { deployProtocol, mine, newSigner, registerNode, writeDeploymentFile } from "./fixture";
+import { mine, newSigner, registerNode, taskWorld } from "./fixture";
 import type { Protocol } from "./fixture";
 import { runTask } from "./task-process";
 
@@ -33,23 +31,8 @@ describe("pushnode: clocks and time travel (chain:time)", function () {
   const localhost = () => ({ LOCALHOST_RPC_URL: chain.url, PUSH_KEY_PASSPHRASE: PASSPHRASE });
 
   before(async function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "clock-"));
-    chain = await startHardhatNode(); // its own chain: time travel must not leak into other tests
-    p = await deployProtocol(chain);
-    deployment = writeDeploymentFile(p, dir);
-    [alice, bob] = await Promise.all([5, 6].map((i) => p.provider.getSigner(i)));
-    for (const [who, s] of [
-      ["alice", alice],
-      ["bob", bob],
-    ] as const) {
-      const k = await generateWalletKey({
-        address: s.address,
-        chainId: chain.chainId,
-        passphrase: PASSPHRASE,
-      });
-      await writeKeyFile(keyFile(who), k.privateKey, { address: s.address, chainId: chain.chainId });
-      await (await p.keyRegistry.connect(s).addKey(k.publicKey)).wait();
-    }
+    chain = await startHardhatNode();
+    ({ p, dir, deployment, alice, bob } = await taskWorld(chain, "clock-", PASSPHRASE));
     nodeSigner = newSigner();
     port = await freePort();
     await registerNode(p, nodeSigner, `http://127.0.0.1:${port}`);

@@ -1,11 +1,9 @@
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { JsonRpcSigner, Wallet } from "ethers";
 import { freePort } from "../../src/testing/hardhat-node";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
-import { generateWalletKey, writeKeyFile } from "../../src/keys";
 import { NodeClient } from "../../src/node/api";
 import { exportProofs } from "../../src/validator/proof-export";
 import {
@@ -14,7 +12,7 @@ import {
   parseMessageFault,
 } from "../../src/client/fault-injection";
 import { sharedChain } from "./shared-chain";
-import { deployProtocol, newSigner, registerNode, writeDeploymentFile } from "./fixture";
+import { newSigner, registerNode, taskWorld } from "./fixture";
 import type { Protocol } from "./fixture";
 import { runTask } from "./task-process";
 import type { TaskProcess } from "./task-process";
@@ -39,23 +37,8 @@ describe("pushnode: msg:send --fault, validator:export and fault:prove --file", 
   const net = () => ["--network", "localhost", "--deployment", deployment];
 
   before(async function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pushnode-faults-"));
     chain = await sharedChain();
-    p = await deployProtocol(chain);
-    deployment = writeDeploymentFile(p, dir);
-    [alice, bob] = await Promise.all([5, 6].map((i) => p.provider.getSigner(i)));
-    for (const [who, s] of [
-      ["alice", alice],
-      ["bob", bob],
-    ] as const) {
-      const k = await generateWalletKey({
-        address: s.address,
-        chainId: chain.chainId,
-        passphrase: PASSPHRASE,
-      });
-      await writeKeyFile(keyFile(who), k.privateKey, { address: s.address, chainId: chain.chainId });
-      await (await p.keyRegistry.connect(s).addKey(k.publicKey)).wait();
-    }
+    ({ p, dir, deployment, alice, bob } = await taskWorld(chain, "pushnode-faults-", PASSPHRASE));
   });
 
   after(async function () {

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { Contract, Wallet, getCreateAddress, parseUnits, toBeHex } from "ethers";
@@ -9,6 +10,7 @@ import type { HardhatNode } from "../../src/testing/hardhat-node";
 import type { DeploymentFile } from "../../src/deployments";
 import type { KeyRegistry, NodeRegistry, StakingVault, TestPush } from "../../typechain-types";
 import { signerConsent } from "../../src/testing/consent";
+import { generateWalletKey, writeKeyFile } from "../../src/keys";
 import { deployUupsProxy } from "./external-deploy";
 
 export const PUSH = parseUnits("1", 18);
@@ -146,4 +148,36 @@ export function writeDeploymentFile(p: Protocol, dir: string): string {
 
 export function newSigner(): Wallet {
   return Wallet.createRandom() as unknown as Wallet;
+}
+
+/** What the task-level tests share: the protocol on `chain`, a deployment file and key files in a temp dir. */
+export interface TaskWorld {
+  p: Protocol;
+  dir: string;
+  deployment: string;
+  alice: JsonRpcSigner;
+  bob: JsonRpcSigner;
+  /** The key file of "alice" or "bob" (encrypted with `passphrase`; each key registered for its wallet). */
+  keyFile: (who: string) => string;
+}
+
+/**
+ * Deploys the protocol on `chain`, writes its deployment file into a new temp dir (`prefix`), and gives
+ * accounts 5 (alice) and 6 (bob) a registered key each, in key files encrypted with `passphrase`.
+ */
+export async function taskWorld(chain: HardhatNode, prefix: string, passphrase: string): Promise<TaskWorld> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const p = await deployProtocol(chain);
+  const deployment = writeDeploymentFile(p, dir);
+  const [alice, bob] = await Promise.all([5, 6].map((i) => p.provider.getSigner(i)));
+  const keyFile = (who: string) => path.join(dir, `${who}.json`);
+  for (const [who, s] of [
+    ["alice", alice],
+    ["bob", bob],
+  ] as const) {
+    const k = await generateWalletKey({ address: s.address, chainId: chain.chainId, passphrase });
+    await writeKeyFile(keyFile(who), k.privateKey, { address: s.address, chainId: chain.chainId });
+    await (await p.keyRegistry.connect(s).addKey(k.publicKey)).wait();
+  }
+  return { p, dir, deployment, alice, bob, keyFile };
 }

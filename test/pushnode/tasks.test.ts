@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { JsonRpcSigner, Wallet } from "ethers";
 import { freePort, startHardhatNode } from "../../src/testing/hardhat-node";
@@ -10,7 +9,7 @@ import { decryptKeyFile, generateWalletKey, readKeyFile, writeKeyFile } from "..
 import { MessagingError, sendMessage } from "../../src/client/messaging";
 import { NodeClient } from "../../src/node/api";
 import { ConfigError, resolveServeOptions } from "../../src/node/config";
-import { deployProtocol, mine, newSigner, registerNode, writeDeploymentFile } from "./fixture";
+import { deployProtocol, mine, newSigner, registerNode, taskWorld, writeDeploymentFile } from "./fixture";
 import type { Protocol } from "./fixture";
 import { runTask } from "./task-process";
 
@@ -32,23 +31,8 @@ describe("pushnode: node:serve, msg:send and msg:read as processes", function ()
   const keyFile = (who: string) => path.join(dir, `${who}.json`);
 
   before(async function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pushnode-tasks-"));
     chain = await sharedChain();
-    p = await deployProtocol(chain);
-    deployment = writeDeploymentFile(p, dir);
-    [alice, bob] = await Promise.all([5, 6].map((i) => p.provider.getSigner(i)));
-    for (const [who, s] of [
-      ["alice", alice],
-      ["bob", bob],
-    ] as const) {
-      const k = await generateWalletKey({
-        address: s.address,
-        chainId: chain.chainId,
-        passphrase: PASSPHRASE,
-      });
-      await writeKeyFile(keyFile(who), k.privateKey, { address: s.address, chainId: chain.chainId });
-      await (await p.keyRegistry.connect(s).addKey(k.publicKey)).wait();
-    }
+    ({ p, dir, deployment, alice, bob } = await taskWorld(chain, "pushnode-tasks-", PASSPHRASE));
     nodeSigner = newSigner();
     port = await freePort();
     await registerNode(p, nodeSigner, `http://127.0.0.1:${port}`);
