@@ -82,8 +82,6 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     struct SlashingStorage {
         Config config;
         mapping(bytes32 offenceId => bool) consumed;
-        uint64 pausedSince; // when the ongoing pause began (0 when not paused)
-        uint64 pausedTotal; // seconds of the pauses that ended
         // wave 2 (appended)
         mapping(bytes32 commitment => uint256 blockNumber) commitments; // {commitProof}; deleted when used
         LimitsCheckpoint[] limitsHistory; // append-only, `since` strictly increasing; entry 0 since 0
@@ -356,7 +354,6 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         Config storage c = _s().config;
         if (c.paused) revert SlashingPaused();
         c.paused = true;
-        _s().pausedSince = uint64(block.timestamp);
         emit Paused(msg.sender);
         // Stops the vault's unbonding clock: a pause never shortens a node's exposure.
         _registry.notePause(true);
@@ -367,9 +364,6 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         Config storage c = _s().config;
         if (!c.paused) revert SlashingNotPaused();
         c.paused = false;
-        SlashingStorage storage $ = _s();
-        $.pausedTotal += uint64(block.timestamp) - $.pausedSince;
-        $.pausedSince = 0;
         emit Unpaused(msg.sender);
         _registry.notePause(false);
     }
@@ -430,13 +424,6 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     /// @inheritdoc ISlashing
     function messageOffenceId(address node, bytes32 digest) external pure returns (bytes32) {
         return keccak256(abi.encode(node, digest));
-    }
-
-    /// @inheritdoc ISlashing
-    function pausedDuration() external view returns (uint256) {
-        SlashingStorage storage $ = _s();
-        uint256 since = $.pausedSince;
-        return $.pausedTotal + (since == 0 ? 0 : block.timestamp - since);
     }
 
     /// @inheritdoc ISlashing

@@ -69,8 +69,6 @@ contract SlashingCourt is
         uint256 disputeCount;
         mapping(bytes32 offenceId => bool) consumed;
         mapping(uint256 disputeId => Dispute) disputes;
-        uint64 pausedSince; // when the ongoing pause began (0 when not paused)
-        uint64 pausedTotal; // seconds of the pauses that ended
         // Appended in wave 2 (reporter binding, one ledger, quorum, disputes):
         mapping(bytes32 commitment => uint256 blockNumber) commitments;
         mapping(address node => uint256) openDisputes;
@@ -337,26 +335,14 @@ contract SlashingCourt is
     /// @inheritdoc ISlashingCourt
     function pause() external onlyRole(GUARDIAN_ROLE) {
         _pause();
-        CourtStorage storage $ = _s();
-        $.pausedSince = uint64(block.timestamp);
         // Stops the vault's unbonding clock: a pause never shortens a node's exposure.
-        $.registry.notePause(true);
+        _s().registry.notePause(true);
     }
 
     /// @inheritdoc ISlashingCourt
     function unpause() external onlyRole(GOVERNOR_ROLE) {
         _unpause();
-        CourtStorage storage $ = _s();
-        $.pausedTotal += uint64(block.timestamp) - $.pausedSince;
-        $.pausedSince = 0;
-        $.registry.notePause(false);
-    }
-
-    /// @inheritdoc ISlashingCourt
-    function pausedDuration() external view returns (uint256) {
-        CourtStorage storage $ = _s();
-        uint256 since = $.pausedSince;
-        return $.pausedTotal + (since == 0 ? 0 : block.timestamp - since);
+        _s().registry.notePause(false);
     }
 
     // ================================================================================================

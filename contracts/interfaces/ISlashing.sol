@@ -355,11 +355,6 @@ interface ISlashing {
     ///         proves it and whichever contract (this one or the court) decides it.
     function messageOffenceId(address node, bytes32 digest) external pure returns (bytes32);
 
-    /// @notice Total seconds fault proofs have been paused, the ongoing pause included (grows every second
-    ///         while paused). The staking vault adds it to unbonding periods, so that a pause never shortens
-    ///         the time a node's stake stays slashable.
-    function pausedDuration() external view returns (uint256);
-
     // ------------------------------------------------------------------------------------------------
     // The court (COURT_ROLE)
     // ------------------------------------------------------------------------------------------------

@@ -354,8 +354,4 @@ interface ISlashingCourt {
 
     /// @notice Where forfeited dispute bonds go.
     function treasury() external view returns (address);
-
-    /// @notice Total seconds the court has been paused, the ongoing pause included (grows every second while
-    ///         paused). The staking vault adds it to unbonding periods (see `ISlashing.pausedDuration`).
-    function pausedDuration() external view returns (uint256);
 }
