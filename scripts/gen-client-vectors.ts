@@ -704,26 +704,30 @@ async function genGpg(): Promise<ClientVectorFile> {
           }
         }
       }
-      // The section-3 command as a user types it: -u with the key's fingerprint, gpg picks the signer.
-      const digestIndex = file.signatures.length % DIGESTS.length;
-      const command = `printf %s "$DIGEST" > digest.txt && gpg --detach-sign -u "$KEY" digest.txt`;
-      fs.rmSync(path.join(work, "digest.txt.sig"), { force: true });
-      execSync(command.replace(/\bgpg /, `${batchText} `), {
-        cwd: work,
-        env: { ...env, DIGEST: DIGESTS[digestIndex], KEY: fpr },
-        stdio: ["ignore", "pipe", "pipe"],
-        shell: "/bin/bash",
-      });
-      file.signatures.push(
-        await buildSignature(file, key, {
-          command: `KEY=${fpr}; ${command}`,
-          signature: new Uint8Array(fs.readFileSync(path.join(work, "digest.txt.sig"))),
-          armored: false,
-          hashOption: "default",
-          dataForm: "hex",
-          digestIndex,
-        }),
-      );
+      // The section-3 command as a user types it, gpg picking the signer: -u the key's fingerprint, and
+      // -u its e-mail address (then gpg adds a signer's user ID subpacket, 28, to the hashed area).
+      const email = uid.replace(/^.*<(.*)>$/, "$1");
+      for (const who of [fpr, email]) {
+        const digestIndex = file.signatures.length % DIGESTS.length;
+        const command = `printf %s "$DIGEST" > digest.txt && gpg --detach-sign -u "$KEY" digest.txt`;
+        fs.rmSync(path.join(work, "digest.txt.sig"), { force: true });
+        execSync(command.replace(/\bgpg /, `${batchText} `), {
+          cwd: work,
+          env: { ...env, DIGEST: DIGESTS[digestIndex], KEY: who },
+          stdio: ["ignore", "pipe", "pipe"],
+          shell: "/bin/bash",
+        });
+        file.signatures.push(
+          await buildSignature(file, key, {
+            command: `KEY=${who}; ${command}`,
+            signature: new Uint8Array(fs.readFileSync(path.join(work, "digest.txt.sig"))),
+            armored: false,
+            hashOption: "default",
+            dataForm: "hex",
+            digestIndex,
+          }),
+        );
+      }
     }
   } finally {
     try {
@@ -1040,6 +1044,12 @@ const JS5_KEYS: JsKeyPlan[] = [
   },
 ];
 
+/** The part of the Push Chat SDK's PGPHelper used here. */
+interface PushSdkPgp {
+  generateKeyPair(): Promise<{ privateKeyArmored: string; publicKeyArmored: string }>;
+  sign(o: { message: string; signingKey: string }): Promise<string>;
+}
+
 async function genOpenpgp5(): Promise<ClientVectorFile> {
   const version = openpgp5.config.versionString.replace(/^OpenPGP\.js v?/, "");
   const file = newFile("openpgpjs5", version);
@@ -1105,6 +1115,36 @@ async function genOpenpgp5(): Promise<ClientVectorFile> {
         );
       }
     }
+  }
+  // The Push Chat SDK itself (@pushprotocol/restapi 1.7.32, its own openpgp 5.11.3): PGPHelper's key pair
+  // and its `sign`, the signature of every pgpv3 message (over the 64-hex-character hash).
+  const sdk = (require("@pushprotocol/restapi/src/lib/chat/helpers/pgp") as { PGPHelper: PushSdkPgp })
+    .PGPHelper;
+  const pair = await sdk.generateKeyPair();
+  const sdkKey = makeKey(
+    "openpgpjs5",
+    version,
+    "openpgpjs5/push-sdk-helper",
+    "rsa2048 + rsa2048 encryption subkey (the SDK's own PGPHelper.generateKeyPair)",
+    [
+      "PGPHelper.generateKeyPair()  // @pushprotocol/restapi/src/lib/chat/helpers/pgp; publicKeyArmored de-armored",
+    ],
+    (await openpgp5.unarmor(pair.publicKeyArmored)).data as Uint8Array,
+  );
+  file.keys.push(sdkKey);
+  for (let i = 0; i < 2; i++) {
+    const digestIndex = file.signatures.length % DIGESTS.length;
+    const armored = await sdk.sign({ message: DIGESTS[digestIndex], signingKey: pair.privateKeyArmored });
+    file.signatures.push(
+      await buildSignature(file, sdkKey, {
+        command: "PGPHelper.sign({message: hex, signingKey: privateKeyArmored})  # armored; de-armored here",
+        signature: (await openpgp5.unarmor(armored)).data as Uint8Array,
+        armored: true,
+        hashOption: "default",
+        dataForm: "hex",
+        digestIndex,
+      }),
+    );
   }
   return file;
 }

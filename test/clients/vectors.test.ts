@@ -195,17 +195,22 @@ describe("clients: committed real-tool vectors (test/fixtures/clients)", functio
       for (const s of files.gpg.signatures) expect(s.headerFormat, s.id).to.equal("old");
     });
 
-    it("gpg: section 3's command (-u the key's fingerprint) signs with the primary or the signing subkey", () => {
+    it("gpg: section 3's command (-u the key's fingerprint or e-mail) signs with the primary or the signing subkey", () => {
       for (const k of files.gpg.keys) {
         const s = sigsOf("gpg", k.id).filter((x) => x.command.startsWith("KEY="));
-        expect(s.length, k.id).to.equal(1);
-        expect(s[0].command).to.contain(
-          `printf %s "$DIGEST" > digest.txt && gpg --detach-sign -u "$KEY" digest.txt`,
-        );
-        expect([s[0].signatureType, s[0].dataForm, s[0].openpgpjs6Valid]).to.deep.equal([0, "hex", true]);
-        expect(s[0].signer, k.id).to.equal(
-          k.primary.keyFlags === 0x01 || k.subkeys.some((x) => x.signing) ? "subkey" : "primary",
-        );
+        expect(
+          s.map((x) => /^KEY=[^;]*@example\.org;/.test(x.command)),
+          k.id,
+        ).to.deep.equal([false, true]);
+        for (const x of s) {
+          expect(x.command).to.contain(
+            `printf %s "$DIGEST" > digest.txt && gpg --detach-sign -u "$KEY" digest.txt`,
+          );
+          expect([x.signatureType, x.dataForm, x.openpgpjs6Valid]).to.deep.equal([0, "hex", true]);
+          expect(x.signer, k.id).to.equal(k.subkeys.some((y) => y.signing) ? "subkey" : "primary");
+        }
+        // -u an e-mail address: gpg adds the signer's user ID (28) to the hashed area, not critical.
+        expect([has(s[0].hashed, 28), has(s[1].hashed, 28, false)], k.id).to.deep.equal([false, true]);
       }
     });
 
@@ -318,6 +323,20 @@ describe("clients: committed real-tool vectors (test/fixtures/clients)", functio
       ).to.deep.equal([["hex", "SHA256", 1, 4, true]]);
       for (const id of ["openpgpjs5/push-sdk-rsa2048", "openpgpjs5/default"])
         expectMatrix("openpgpjs5", id, "primary");
+      // The SDK's own PGPHelper: the same key type and the same signature, made by its code.
+      const helper = key("openpgpjs5", "openpgpjs5/push-sdk-helper");
+      expect([helper.primary.algorithm, helper.primary.size]).to.deep.equal([1, 2048]);
+      const helperSigs = sigsOf("openpgpjs5", helper.id);
+      expect(helperSigs.length).to.equal(2);
+      for (const s of helperSigs)
+        expect([
+          s.signatureType,
+          s.dataForm,
+          s.hash,
+          s.publicKeyAlgorithm,
+          s.armored,
+          s.openpgpjs6Valid,
+        ]).to.deep.equal([1, "hex", "SHA256", 1, true, true]);
       expect(key("openpgpjs5", "openpgpjs5/default").primary.algorithm).to.equal(22);
       for (const hash of ["SHA256", "SHA384", "SHA512"])
         expect(
