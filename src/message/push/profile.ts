@@ -16,8 +16,8 @@ import type { PushProfileBody } from "./types";
  *
  * Rules, in order (the first broken one is reported):
  *   MALFORMED       the body is not the SDK's shape (PushDecodeError's message);
- *   CAIP10          caip10 is not `eip155:0x<40 hex>` with a valid (lowercase or checksummed) address;
  *   DID_MISMATCH    did differs from caip10 (the SDK writes the same string in both);
+ *   CAIP10          caip10 is not `eip155:0x<40 hex>` with a valid (lowercase or checksummed) address;
  *   PROOF_TYPE      verificationProof is not `eip191v2:...` (eip191 v1 and eip712v2 profiles are refused);
  *   PROOF_FORMAT    the signature is not 0x + 65 bytes, or not a canonical (low-s) ECDSA signature;
  *   WRONG_WALLET    the EIP-191 signer of pushProfileSignedHex(body) is not the caip10 wallet. A proof
@@ -30,8 +30,8 @@ import type { PushProfileBody } from "./types";
 
 export type PushProfileRule =
   | "MALFORMED"
-  | "CAIP10"
   | "DID_MISMATCH"
+  | "CAIP10"
   | "PROOF_TYPE"
   | "PROOF_FORMAT"
   | "WRONG_WALLET"
@@ -98,6 +98,7 @@ export async function verifyPushProfile(json: unknown): Promise<PushProfileResul
     if (e instanceof PushDecodeError) return fail("MALFORMED", e.message);
     throw e;
   }
+  if (body.did !== body.caip10) return fail("DID_MISMATCH", "did differs from caip10");
   const m = CAIP10_EOA.exec(body.caip10);
   let address: string;
   try {
@@ -109,7 +110,6 @@ export async function verifyPushProfile(json: unknown): Promise<PushProfileResul
       `caip10 "${body.caip10.slice(0, 60)}" is not an eip155 wallet: ${(e as Error).message.split(" (")[0]}`,
     );
   }
-  if (body.did !== body.caip10) return fail("DID_MISMATCH", "did differs from caip10");
   const parts = body.verificationProof.split(":");
   if (parts[0] !== "eip191v2") {
     return fail("PROOF_TYPE", `verificationProof type "${parts[0].slice(0, 16)}" is not eip191v2`);
