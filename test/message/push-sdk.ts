@@ -15,7 +15,6 @@ import type { Wallet } from "ethers";
  * never collide with another process on port 4000). Either way every SDK function runs as published.
  */
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const SDK_DIR = path.dirname(require.resolve("@pushprotocol/restapi/package.json"));
 const sdkRequire = (rel: string): unknown => require(path.join(SDK_DIR, "src/lib", rel));
 
