@@ -187,7 +187,7 @@ describe("Push SDK differential (generated contents, SDK-signed)", function () {
     expect(r.ok ? "ok" : `${r.code} ${r.rule}`).to.equal("MALFORMED PREIMAGE_SIZE");
   });
 
-  it("the body limit: a body of exactly maxBodySize bytes passes, one byte less of limit is MALFORMED BODY_SIZE", async () => {
+  it("the body limit: a body of exactly maxBodySize bytes passes, a limit one byte lower is MALFORMED BODY_SIZE", async () => {
     const body = await sdkSend(backend, sender, bob.address, "body size");
     const size = Buffer.byteLength(JSON.stringify(body), "utf8");
     const at = await validatePushMessage(body, { keys: lookup, params: { maxBodySize: size } });
