@@ -92,3 +92,4 @@ export {
 export type { CraftOptions } from "./pgp-craft";
 export { MemoryKeyView } from "./memory-key-view";
 export type { KeyRecord } from "./memory-key-view";
+export * from "./push";
