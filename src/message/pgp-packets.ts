@@ -4,26 +4,31 @@
  * SignatureProfileError with a stable `code`.
  */
 
-/** Stable codes for profile violations (tests and the slashing contract's errors map onto these). */
+/**
+ * Stable codes for profile violations (docs/client-profile.md section 2), in the order of
+ * `OpenPgpSignature.Status` (whose value 0 is Valid): EMPTY = 1 .. BAD_SIGNATURE = 18. KEY is off-chain
+ * only (the key bytes are outside the key profile; the chain refuses such keys at registration).
+ */
 export type ProfileViolationCode =
   | "EMPTY" // no bytes
-  | "PACKET_TAG" // not a new-format signature packet (0xC2)
-  | "PACKET_LENGTH" // partial, truncated or non-minimal length
+  | "PACKET_TAG" // not one signature packet (C2, or old format 88, 89, 8A)
+  | "PACKET_LENGTH" // partial, indeterminate or truncated length, body past the end or shorter than 6
   | "TRAILING_DATA" // bytes after the packet (e.g. a second packet)
   | "VERSION" // signature version is not 4
-  | "SIGNATURE_TYPE" // not 0x00 (binary document)
-  | "PUBLIC_KEY_ALGORITHM" // not RSA (1), ECDSA (19) or Ed25519 (27)
-  | "HASH_ALGORITHM" // not SHA-256 (8)
-  | "SUBPACKETS" // malformed subpacket area
-  | "SUBPACKET_NOT_ALLOWED" // a subpacket type or critical bit the profile does not allow
+  | "SIGNATURE_TYPE" // not 0x00 (binary) or 0x01 (canonical text)
+  | "PUBLIC_KEY_ALGORITHM" // not RSA (1), ECDSA (19), EdDSA legacy (22) or Ed25519 (27)
+  | "HASH_ALGORITHM" // not SHA-256 (8), SHA-384 (9) or SHA-512 (10)
+  | "SUBPACKETS" // malformed subpacket area, or an interpreted subpacket of the wrong size
+  | "SUBPACKET_NOT_ALLOWED" // a critical subpacket other than 2, 3, 16, 33
   | "CREATION_TIME" // not exactly one signature creation time in the hashed area
-  | "ISSUER_MISSING" // no issuer fingerprint or key ID in the hashed area
-  | "ISSUER_MISMATCH" // an issuer subpacket that is not the primary key
-  | "MPI" // malformed, non-canonical or out-of-range signature values
-  | "ALGORITHM_MISMATCH" // signature algorithm differs from the primary key's
-  | "KEY_NEWER_THAN_SIGNATURE" // signature creation time before the key creation time
-  | "SIGNED_HASH_MISMATCH" // left 16 bits differ: the signature is not over these 32 digest bytes
-  | "KEY"; // the public key bytes are outside the profile (first packet, algorithm, size)
+  | "ISSUER_MISSING" // no issuer subpacket (16 or 33) in either area
+  | "ISSUER_MISMATCH" // the issuer subpackets do not all name the same signing key (or not the primary)
+  | "MPI" // malformed or out-of-range signature values, or left-over bytes
+  | "ALGORITHM_MISMATCH" // signature algorithm differs from the signer's
+  | "KEY_NEWER_THAN_SIGNATURE" // signature creation time before the signer's creation time
+  | "SIGNED_HASH_MISMATCH" // left 16 bits match no allowed form of the signed data
+  | "BAD_SIGNATURE" // the arithmetic fails under the signer
+  | "KEY"; // the public key bytes are outside the key profile
 
 export class SignatureProfileError extends Error {
   constructor(
