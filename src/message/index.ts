@@ -98,11 +98,13 @@ export { composeEnvelope } from "./compose";
 export type { ComposeInput } from "./compose";
 export {
   craftSignature,
+  craftKeyWithBinding,
+  toOldFormat,
   creationTimeSubpacket,
   issuerKeyIdSubpacket,
   issuerFingerprintSubpacket,
   notationSubpacket,
 } from "./pgp-craft";
-export type { CraftOptions } from "./pgp-craft";
+export type { BindingOptions, CraftOptions } from "./pgp-craft";
 export { MemoryKeyView } from "./memory-key-view";
 export type { KeyRecord } from "./memory-key-view";
