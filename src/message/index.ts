@@ -108,3 +108,4 @@ export {
 export type { BindingOptions, CraftOptions } from "./pgp-craft";
 export { MemoryKeyView } from "./memory-key-view";
 export type { KeyRecord } from "./memory-key-view";
+export { readDetachedSignature, NotASignatureError } from "./pgp-armor";
