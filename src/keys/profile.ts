@@ -29,7 +29,6 @@ import {
 import {
   PROFILE_HASHES,
   isCanonicalEd25519Point,
-  profileHash,
   readSignatureValues,
   verifyValues,
   type KeyMaterial,
@@ -562,8 +561,7 @@ function signatureHolds(sig: SignatureBody, type: number, signer: SigningKeyInfo
   if (values.kind === "rsa" && m.kind === "rsa" && values.s.length > m.n.length) return false;
   const n = sig.hashedPart.length;
   const trailer = Uint8Array.of(0x04, 0xff, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
-  const h = profileHash(sig.hashAlgorithm, Buffer.concat([prefix, sig.hashedPart, trailer]));
-  return verifyValues(sig.hashAlgorithm, h, values, m);
+  return verifyValues(sig.hashAlgorithm, Buffer.concat([prefix, sig.hashedPart, trailer]), values, m);
 }
 
 /**

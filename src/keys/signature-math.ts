@@ -8,7 +8,8 @@
  * Pure and synchronous. Every function returns false / null on bad input; none throws on attacker bytes.
  */
 
-import { createHash } from "node:crypto";
+import { createHash, createPublicKey, verify as cryptoVerify } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519";
 import { p256 } from "@noble/curves/p256";
 
@@ -167,8 +168,33 @@ export function rsaPkcs1Verify(
   return false;
 }
 
-/** ECDSA P-256 over the leftmost 256 bits of h; (r, s) and (r, N - s) equally valid. */
-export function p256Verify(h: Uint8Array, r: Uint8Array, s: Uint8Array, x: Uint8Array, y: Uint8Array): boolean {
+/**
+ * ECDSA P-256 over the leftmost 256 bits of h = H(signed); (r, s) and (r, N - s) equally valid. Done by
+ * node:crypto (OpenSSL truncates SHA-384/512 to the order's 256 bits, FIPS 186, and accepts both s):
+ * `hashAlgorithm` and the signed bytes, not h, are its input.
+ */
+export function p256Verify(
+  hashAlgorithm: number,
+  signed: Uint8Array,
+  r: Uint8Array,
+  s: Uint8Array,
+  key: { x: Uint8Array; y: Uint8Array },
+): boolean {
+  const name = PROFILE_HASHES[hashAlgorithm];
+  if (name === undefined) return false;
+  const ri = big(r);
+  const si = big(s);
+  if (ri === 0n || si === 0n || ri >= P256_N || si >= P256_N) return false;
+  try {
+    const rs = Buffer.concat([bytesOf(ri, 32), bytesOf(si, 32)]);
+    return cryptoVerify(name, signed, { key: p256KeyObject(key), dsaEncoding: "ieee-p1363" }, rs);
+  } catch {
+    return false;
+  }
+}
+
+/** The same check with @noble/curves over h (independent of OpenSSL; for tests). */
+export function p256VerifyHash(h: Uint8Array, r: Uint8Array, s: Uint8Array, x: Uint8Array, y: Uint8Array): boolean {
   try {
     const ri = big(r);
     const si = big(s);
@@ -181,6 +207,27 @@ export function p256Verify(h: Uint8Array, r: Uint8Array, s: Uint8Array, x: Uint8
   } catch {
     return false;
   }
+}
+
+const keyObjects = new WeakMap<object, KeyObject>();
+
+function p256KeyObject(key: { x: Uint8Array; y: Uint8Array }): KeyObject {
+  let k = keyObjects.get(key);
+  if (k === undefined) {
+    const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64url");
+    k = createPublicKey({ key: { kty: "EC", crv: "P-256", x: b64(key.x), y: b64(key.y) }, format: "jwk" });
+    keyObjects.set(key, k);
+  }
+  return k;
+}
+
+function ed25519KeyObject(key: { a: Uint8Array }): KeyObject {
+  let k = keyObjects.get(key);
+  if (k === undefined) {
+    k = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(key.a).toString("base64url") }, format: "jwk" });
+    keyObjects.set(key, k);
+  }
+  return k;
 }
 
 type EdPoint = InstanceType<typeof ed25519.ExtendedPoint>;
@@ -226,15 +273,29 @@ export function ed25519Verify(a: Uint8Array, signature: Uint8Array, m: Uint8Arra
   return sb.subtract(R).subtract(ka).multiplyUnsafe(8n).equals(ed25519.ExtendedPoint.ZERO);
 }
 
-/** The arithmetic of rule 11 for values `v` over the signed hash `h` (hash algorithm `hashAlgorithm`). */
+/**
+ * The arithmetic of rule 11 for values `v` over the signed bytes `signed` (data || hashed part || trailer)
+ * with hash algorithm `hashAlgorithm` (h = H(signed)).
+ */
 export function verifyValues(
   hashAlgorithm: number,
-  h: Uint8Array,
+  signed: Uint8Array,
   v: SignatureValues,
   key: KeyMaterial,
 ): boolean {
+  if (PROFILE_HASHES[hashAlgorithm] === undefined) return false;
+  if (v.kind === "ecdsa" && key.kind === "p256") return p256Verify(hashAlgorithm, signed, v.r, v.s, key);
+  const h = profileHash(hashAlgorithm, signed);
   if (v.kind === "rsa" && key.kind === "rsa") return rsaPkcs1Verify(hashAlgorithm, h, v.s, key.n, key.e);
-  if (v.kind === "ecdsa" && key.kind === "p256") return p256Verify(h, v.r, v.s, key.x, key.y);
-  if (v.kind === "ed25519" && key.kind === "ed25519") return ed25519Verify(key.a, v.signature, h);
+  if (v.kind === "ed25519" && key.kind === "ed25519") {
+    // Fast path: OpenSSL's check (cofactorless, S < L, R compared as encoded) accepts only signatures the
+    // cofactored equation accepts; what it refuses is decided by the cofactored equation itself.
+    try {
+      if (cryptoVerify(null, h, ed25519KeyObject(key), v.signature)) return true;
+    } catch {
+      // fall through
+    }
+    return ed25519Verify(key.a, v.signature, h);
+  }
   return false;
 }

@@ -327,7 +327,7 @@ export function checkSignatureAgainstKey(
     fail("SIGNED_HASH_MISMATCH", "left 16 bits do not match: the signature is not over this digest");
   }
   // 11.
-  const good = matching.find((f) => verifyValues(sig.hashAlgorithm, signedHash(f.data, sig), sig.values, signer.params));
+  const good = matching.find((f) => verifyValues(sig.hashAlgorithm, signedData(f.data, sig), sig.values, signer.params));
   if (good === undefined) {
     fail("BAD_SIGNATURE", `the signature does not verify under the ${signer.subkey ? "signing subkey" : "primary key"} ${signer.fingerprint}`);
   }

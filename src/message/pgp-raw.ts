@@ -1,5 +1,5 @@
 import type { SigningKey } from "./pgp-key";
-import { P256_N, dataForms, signedHash } from "./pgp-profile";
+import { P256_N, dataForms, signedData } from "./pgp-profile";
 import type { ParsedSignature } from "./pgp-profile";
 import { toHex } from "./pgp-packets";
 import { verifyValues } from "../keys/signature-math";
@@ -13,7 +13,7 @@ import { verifyValues } from "../keys/signature-math";
 export function verifyRawSignature(sig: ParsedSignature, key: SigningKey, digest: Uint8Array): boolean {
   try {
     return dataForms(digest, sig).some((f) =>
-      verifyValues(sig.hashAlgorithm, signedHash(f.data, sig), sig.values, key.params),
+      verifyValues(sig.hashAlgorithm, signedData(f.data, sig), sig.values, key.params),
     );
   } catch {
     return false;
