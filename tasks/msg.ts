@@ -137,7 +137,8 @@ task(
     ) => {
       try {
         if (args.signature !== undefined || args.envelope !== undefined) return await sendSigned(hre, args);
-        if (args.key === undefined) throw new TaskError("--key is required (or --envelope with --signature).");
+        if (args.key === undefined)
+          throw new TaskError("--key is required (or --envelope with --signature).");
         if (args.to === undefined) throw new TaskError("--to is required.");
         if ((args.message === undefined) === (args.file === undefined))
           throw new TaskError("Pass exactly one of --message and --file.");
@@ -235,12 +236,23 @@ task(
 /** `msg:send --envelope <file> --signature <file>`: sends a message signed by an external tool. */
 async function sendSigned(
   hre: HardhatRuntimeEnvironment,
-  args: CommonArgs & { envelope?: string; signature?: string; to?: string; key?: string; fault?: string; message?: string; file?: string },
+  args: CommonArgs & {
+    envelope?: string;
+    signature?: string;
+    to?: string;
+    key?: string;
+    fault?: string;
+    message?: string;
+    file?: string;
+  },
 ) {
   if (args.envelope === undefined || args.signature === undefined)
-    throw new TaskError("--signature and --envelope go together: msg:digest writes the envelope whose digest you sign.");
+    throw new TaskError(
+      "--signature and --envelope go together: msg:digest writes the envelope whose digest you sign.",
+    );
   for (const name of ["key", "to", "message", "file", "fault"] as const)
-    if (args[name] !== undefined) throw new TaskError(`--${name} is not used with --signature (the envelope holds the message).`);
+    if (args[name] !== undefined)
+      throw new TaskError(`--${name} is not used with --signature (the envelope holds the message).`);
   const M = await import("../src/message");
   let envelope;
   try {
@@ -271,9 +283,9 @@ async function sendSigned(
     fromBlock: d.deployBlock,
   };
   const { fetchChainKeys } = await import("../src/client/chain-lookup");
-  const senderKey = (await fetchChainKeys(chain.provider, chain.keyRegistry, envelope.from, chain.fromBlock)).find(
-    (k) => k.keyHash === envelope.senderKey.toLowerCase() && k.publicKey !== undefined,
-  );
+  const senderKey = (
+    await fetchChainKeys(chain.provider, chain.keyRegistry, envelope.from, chain.fromBlock)
+  ).find((k) => k.keyHash === envelope.senderKey.toLowerCase() && k.publicKey !== undefined);
   if (senderKey === undefined)
     throw new TaskError(`The key ${envelope.senderKey} is not registered for ${envelope.from}.`);
   const digest = M.messageDigest(envelope);
@@ -305,7 +317,10 @@ task(
 )
   .addParam("to", "Recipient address")
   .addParam("from", "Your address")
-  .addParam("senderKey", "Your registered key: its keyHash (0x + 64 hex) or its public key file (armored or binary)")
+  .addParam(
+    "senderKey",
+    "Your registered key: its keyHash (0x + 64 hex) or its public key file (armored or binary)",
+  )
   .addParam("out", "File to write the unsigned envelope to (give it to msg:send --envelope)")
   .addOptionalParam("message", "The text to send")
   .addOptionalParam("file", "Send the bytes of this file instead of --message")
@@ -353,7 +368,9 @@ task(
           try {
             bytes = new Uint8Array(fs.readFileSync(args.senderKey));
           } catch {
-            throw new TaskError(`--sender-key is neither a keyHash nor a readable key file: ${args.senderKey}.`);
+            throw new TaskError(
+              `--sender-key is neither a keyHash nor a readable key file: ${args.senderKey}.`,
+            );
           }
           try {
             senderKeyHash = (await canonicalPublicKey(bytes)).keyHash;
@@ -382,7 +399,9 @@ task(
         });
         fs.writeFileSync(args.out, stringifyEnvelope(r.envelope) + "\n");
         const hex = r.digest.slice(2);
-        console.log(`Digest ${r.digest} (timestamp ${r.envelope.timestamp}: send within the node's clock skew, 15 minutes).`);
+        console.log(
+          `Digest ${r.digest} (timestamp ${r.envelope.timestamp}: send within the node's clock skew, 15 minutes).`,
+        );
         console.log(`Unsigned envelope written to ${args.out}. Sign the 64 hex characters, for example:`);
         console.log(`  printf %s ${hex} > digest.txt && gpg --detach-sign -u <your key> digest.txt`);
         console.log(`then: msg:send --node <node> --envelope ${args.out} --signature digest.txt.sig`);

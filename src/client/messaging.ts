@@ -173,7 +173,14 @@ export async function sendMessage(input: SendInput): Promise<SendResult> {
     input.fault === undefined
       ? await composeEnvelope(composeInput)
       : await composeFaultyEnvelope(input.fault, composeInput);
-  return submitEnvelope({ chain, node: input.node, nodeAddress: input.nodeAddress, envelope, senderKey, recipientKey });
+  return submitEnvelope({
+    chain,
+    node: input.node,
+    nodeAddress: input.nodeAddress,
+    envelope,
+    senderKey,
+    recipientKey,
+  });
 }
 
 export interface PrepareInput {
@@ -221,7 +228,12 @@ export async function prepareMessage(
     recipientKey: encrypted ? recipientKey.keyHash : ZERO_BYTES32,
     previous: (input.previous ?? ZERO_BYTES32).toLowerCase(),
   };
-  return { envelope: { ...message, content, signature: new Uint8Array() }, digest: messageDigest(message), senderKey, recipientKey };
+  return {
+    envelope: { ...message, content, signature: new Uint8Array() },
+    digest: messageDigest(message),
+    senderKey,
+    recipientKey,
+  };
 }
 
 /**

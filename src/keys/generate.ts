@@ -77,12 +77,14 @@ export async function generateWalletKey(options: GenerateWalletKeyOptions): Prom
   const validated = await validatePublicKey(publicKey.write(), { date });
   // The key must be able to send: our signer's signature passes the profile and openpgp.js under it.
   const probe = new Uint8Array(32).fill(0x5a);
-  const verdict = await verifyDigestSignature(probe, await signDigest(probe, decrypted, { date }), validated.bytes);
+  const verdict = await verifyDigestSignature(
+    probe,
+    await signDigest(probe, decrypted, { date }),
+    validated.bytes,
+  );
   if (!verdict.ok) throw new Error(`The generated key cannot sign messages: ${verdict.reason}`);
   const privateKey =
-    passphrase !== undefined
-      ? await openpgp.encryptKey({ privateKey: decrypted, passphrase })
-      : decrypted;
+    passphrase !== undefined ? await openpgp.encryptKey({ privateKey: decrypted, passphrase }) : decrypted;
   return {
     privateKey: privateKey.armor(),
     encrypted: passphrase !== undefined,

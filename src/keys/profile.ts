@@ -173,7 +173,7 @@ export function checkKeyProfile(bytes: Uint8Array): ProfileKey {
     if (subkey?.key !== undefined) signingKeys.push(subkey.key);
     subkey = undefined;
   };
-  for (let p = first.end; p < bytes.length; ) {
+  for (let p = first.end; p < bytes.length;) {
     const h = header(bytes, p);
     if (h.tag === 6) {
       refuse("OpenPgpKeyMultipleKeys", [BigInt(p)], `a second public key packet at byte ${p}: give one key`);
@@ -541,7 +541,9 @@ function isSignBinding(bytes: Uint8Array, start: number, end: number): boolean {
   const hashed = subpackets(body.subarray(6, hashedEnd));
   return (
     hashed !== null &&
-    hashed.some((s) => s.type === SUBPACKET_KEY_FLAGS && s.body.length > 0 && (s.body[0] & KEY_FLAG_SIGN) !== 0)
+    hashed.some(
+      (s) => s.type === SUBPACKET_KEY_FLAGS && s.body.length > 0 && (s.body[0] & KEY_FLAG_SIGN) !== 0,
+    )
   );
 }
 
@@ -552,7 +554,12 @@ function keyPrefix(bytes: Uint8Array, key: SigningKeyInfo): Uint8Array {
 }
 
 /** The signature `sig` of type `type` by `signer` verifies over `prefix || hashed part || 04 FF || len`. */
-function signatureHolds(sig: SignatureBody, type: number, signer: SigningKeyInfo, prefix: Uint8Array): boolean {
+function signatureHolds(
+  sig: SignatureBody,
+  type: number,
+  signer: SigningKeyInfo,
+  prefix: Uint8Array,
+): boolean {
   if (sig.type !== type || PROFILE_HASHES[sig.hashAlgorithm] === undefined) return false;
   if (sig.publicKeyAlgorithm !== signer.algorithm) return false;
   const values = readSignatureValues(sig.publicKeyAlgorithm, sig.body, sig.valuesOffset);

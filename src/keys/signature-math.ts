@@ -84,7 +84,11 @@ export function readLooseMpi(body: Uint8Array, offset: number): { value: Uint8Ar
  * RSA: one MPI (value with leading zeros stripped); ECDSA: two MPIs with 0 < r, s < N; EdDSA legacy: two
  * MPIs of at most 32 significant octets each, left-padded to R || S; Ed25519: 64 octets. Null otherwise.
  */
-export function readSignatureValues(algorithm: number, body: Uint8Array, offset: number): SignatureValues | null {
+export function readSignatureValues(
+  algorithm: number,
+  body: Uint8Array,
+  offset: number,
+): SignatureValues | null {
   let values: SignatureValues;
   let next: number;
   if (algorithm === PK_RSA) {
@@ -194,7 +198,13 @@ export function p256Verify(
 }
 
 /** The same check with @noble/curves over h (independent of OpenSSL; for tests). */
-export function p256VerifyHash(h: Uint8Array, r: Uint8Array, s: Uint8Array, x: Uint8Array, y: Uint8Array): boolean {
+export function p256VerifyHash(
+  h: Uint8Array,
+  r: Uint8Array,
+  s: Uint8Array,
+  x: Uint8Array,
+  y: Uint8Array,
+): boolean {
   try {
     const ri = big(r);
     const si = big(s);
@@ -224,7 +234,10 @@ function p256KeyObject(key: { x: Uint8Array; y: Uint8Array }): KeyObject {
 function ed25519KeyObject(key: { a: Uint8Array }): KeyObject {
   let k = keyObjects.get(key);
   if (k === undefined) {
-    k = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(key.a).toString("base64url") }, format: "jwk" });
+    k = createPublicKey({
+      key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(key.a).toString("base64url") },
+      format: "jwk",
+    });
     keyObjects.set(key, k);
   }
   return k;
@@ -267,7 +280,8 @@ export function ed25519Verify(a: Uint8Array, signature: Uint8Array, m: Uint8Arra
   const S = littleEndian(signature.subarray(32, 64));
   if (S >= ED25519_L) return false;
   const k =
-    littleEndian(new Uint8Array(createHash("sha512").update(rBytes).update(a).update(m).digest())) % ED25519_L;
+    littleEndian(new Uint8Array(createHash("sha512").update(rBytes).update(a).update(m).digest())) %
+    ED25519_L;
   const sb = ed25519.ExtendedPoint.BASE.multiplyUnsafe(S);
   const ka = A.multiplyUnsafe(k);
   return sb.subtract(R).subtract(ka).multiplyUnsafe(8n).equals(ed25519.ExtendedPoint.ZERO);

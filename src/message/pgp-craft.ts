@@ -312,7 +312,8 @@ export function craftKeyWithBinding(
     keyPacketPrefix(key.keyPacket as unknown as { writePublicKey(): Uint8Array }),
     keyPacketPrefix(subPacket),
   ]);
-  const created = options.created ?? Math.floor(key.getSubkeys()[subkeyIndex].getCreationTime().getTime() / 1000);
+  const created =
+    options.created ?? Math.floor(key.getSubkeys()[subkeyIndex].getCreationTime().getTime() / 1000);
   const hashAlgorithm = options.hashAlgorithm ?? HASH_SHA256;
   const issuerOf = (kp: KeyPacketLike) => [
     issuerKeyIdSubpacket("0x" + kp.getKeyID().toHex()),

@@ -1,4 +1,12 @@
-import { HASH_SHA256, HASH_SHA384, HASH_SHA512, PK_ECDSA, PK_ED25519, PK_EDDSA_LEGACY, PK_RSA } from "./pgp-key";
+import {
+  HASH_SHA256,
+  HASH_SHA384,
+  HASH_SHA512,
+  PK_ECDSA,
+  PK_ED25519,
+  PK_EDDSA_LEGACY,
+  PK_RSA,
+} from "./pgp-key";
 import type { PrimaryKey, SigningKey } from "./pgp-key";
 import {
   PACKET_TAG_SIGNATURE,
@@ -62,9 +70,7 @@ const CRITICAL_ALLOWED = new Set([
 
 /** An issuer subpacket: a key ID, a v4 fingerprint, or a type 33 that names no v4 key. */
 export type Issuer =
-  | { kind: "keyId"; keyId: string }
-  | { kind: "fingerprint"; fingerprint: string }
-  | { kind: "none" };
+  { kind: "keyId"; keyId: string } | { kind: "fingerprint"; fingerprint: string } | { kind: "none" };
 
 export interface ParsedSignature {
   /** The whole packet (header + body), exactly the input bytes. */
@@ -229,7 +235,10 @@ export function parseSignaturePacket(bytes: Uint8Array): ParsedSignature {
   // 6.
   const values = readSignatureValues(publicKeyAlgorithm, body, unhashedEnd + 2);
   if (values === null) {
-    fail("MPI", `the signature values of algorithm ${publicKeyAlgorithm} are malformed, out of range or followed by other bytes`);
+    fail(
+      "MPI",
+      `the signature values of algorithm ${publicKeyAlgorithm} are malformed, out of range or followed by other bytes`,
+    );
   }
   const hashedPart = body.subarray(0, hashedEnd);
   return {
@@ -268,7 +277,10 @@ export function digestHexText(digest: Uint8Array): Uint8Array {
 }
 
 /** Rule 10's data forms, in the order tried: type 0x00 raw then hex; type 0x01 hex. */
-export function dataForms(digest: Uint8Array, sig: ParsedSignature): Array<{ form: DataForm; data: Uint8Array }> {
+export function dataForms(
+  digest: Uint8Array,
+  sig: ParsedSignature,
+): Array<{ form: DataForm; data: Uint8Array }> {
   const hexForm = { form: "hex" as const, data: digestHexText(digest) };
   return sig.signatureType === SIGNATURE_TYPE_TEXT ? [hexForm] : [{ form: "raw", data: digest }, hexForm];
 }
@@ -318,18 +330,29 @@ export function checkSignatureAgainstKey(
       `signature made at ${sig.created}, before the signing key was created (${signer.created})`,
     );
   }
-  if (sig.values.kind === "rsa" && signer.params.kind === "rsa" && sig.values.s.length > signer.params.n.length) {
+  if (
+    sig.values.kind === "rsa" &&
+    signer.params.kind === "rsa" &&
+    sig.values.s.length > signer.params.n.length
+  ) {
     fail("MPI", "RSA s is longer than the modulus");
   }
   // 10.
-  const matching = dataForms(digest, sig).filter((f) => equalBytes(signedHash(f.data, sig).subarray(0, 2), sig.left16));
+  const matching = dataForms(digest, sig).filter((f) =>
+    equalBytes(signedHash(f.data, sig).subarray(0, 2), sig.left16),
+  );
   if (matching.length === 0) {
     fail("SIGNED_HASH_MISMATCH", "left 16 bits do not match: the signature is not over this digest");
   }
   // 11.
-  const good = matching.find((f) => verifyValues(sig.hashAlgorithm, signedData(f.data, sig), sig.values, signer.params));
+  const good = matching.find((f) =>
+    verifyValues(sig.hashAlgorithm, signedData(f.data, sig), sig.values, signer.params),
+  );
   if (good === undefined) {
-    fail("BAD_SIGNATURE", `the signature does not verify under the ${signer.subkey ? "signing subkey" : "primary key"} ${signer.fingerprint}`);
+    fail(
+      "BAD_SIGNATURE",
+      `the signature does not verify under the ${signer.subkey ? "signing subkey" : "primary key"} ${signer.fingerprint}`,
+    );
   }
   // 7, without signing subkeys: the issuer last.
   if (!withSubkeys) {
@@ -346,6 +369,10 @@ export function checkSignatureAgainstKey(
 }
 
 /** Rules 1-11 in order: the signer and data form, or SignatureProfileError. */
-export function checkDigestSignature(digest: Uint8Array, signature: Uint8Array, key: PrimaryKey): SignatureMatch {
+export function checkDigestSignature(
+  digest: Uint8Array,
+  signature: Uint8Array,
+  key: PrimaryKey,
+): SignatureMatch {
   return checkSignatureAgainstKey(parseSignaturePacket(signature), key, digest);
 }

@@ -41,9 +41,10 @@ export async function signDigest(
   options: SignDigestOptions = {},
 ): Promise<Uint8Array> {
   const data = digestBytes(digest);
-  const primaryCanSign = await privateKey
-    .getSigningKey(privateKey.getKeyID(), options.date)
-    .then(() => true, () => false);
+  const primaryCanSign = await privateKey.getSigningKey(privateKey.getKeyID(), options.date).then(
+    () => true,
+    () => false,
+  );
   const message = await openpgp.createMessage({ binary: data });
   const signature = await openpgp.sign({
     message,

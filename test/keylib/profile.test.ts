@@ -56,10 +56,16 @@ describe("key profile (checkKeyProfile): client profile rules", () => {
       const second = listPackets(old)[1].offset;
       const indeterminate = Uint8Array.from(old);
       indeterminate[second] |= 0x03;
-      expect(refusal(indeterminate)).to.deep.equal({ error: "OpenPgpKeyIndeterminateLength", args: [BigInt(second)] });
+      expect(refusal(indeterminate)).to.deep.equal({
+        error: "OpenPgpKeyIndeterminateLength",
+        args: [BigInt(second)],
+      });
       const notAPacket = Uint8Array.from(old);
       notAPacket[second] = 0x7f;
-      expect(refusal(notAPacket)).to.deep.equal({ error: "OpenPgpKeyNotAPacket", args: [BigInt(second), 0x7fn] });
+      expect(refusal(notAPacket)).to.deep.equal({
+        error: "OpenPgpKeyNotAPacket",
+        args: [BigInt(second), 0x7fn],
+      });
       expect(refusal(Uint8Array.of(0x04, 0x00)).error).to.equal("OpenPgpKeyNotAPacket");
     });
 
@@ -71,7 +77,10 @@ describe("key profile (checkKeyProfile): client profile rules", () => {
         args: [BigInt(bytes.length), 12n],
       });
       const big = concatBytes(bytes, Uint8Array.of(0xcd, 0xff, 0, 0, 0x20, 0), new Uint8Array(0x2000));
-      expect(refusal(big)).to.deep.equal({ error: "KeyRegistryKeyTooLarge", args: [BigInt(big.length), 8192n] });
+      expect(refusal(big)).to.deep.equal({
+        error: "KeyRegistryKeyTooLarge",
+        args: [BigInt(big.length), 8192n],
+      });
     });
   });
 
@@ -89,7 +98,8 @@ describe("key profile (checkKeyProfile): client profile rules", () => {
       const modern = (await makeKey({ type: "curve25519" })).publicKey.write();
       const legacy = (await makeKey({ type: "ecc", curve: "ed25519Legacy" })).publicKey.write();
       const p = (1n << 255n) - 19n;
-      const le = (n: bigint) => Uint8Array.from(Buffer.from(n.toString(16).padStart(64, "0"), "hex").reverse());
+      const le = (n: bigint) =>
+        Uint8Array.from(Buffer.from(n.toString(16).padStart(64, "0"), "hex").reverse());
       const points = [
         le(p), // y = p: not canonical (it is y = 0)
         le(p + 1n), // y = 1 + p
@@ -132,7 +142,9 @@ describe("key profile (checkKeyProfile): client profile rules", () => {
     it("an encryption subkey is not interpreted; a sign-flagged one is a signing key", () => {
       const k = checkKeyProfile(withSigningSubkey.toPublic().write());
       expect(k.signingKeys.length).to.equal(2);
-      expect(k.signingKeys[1].fingerprint).to.equal("0x" + withSigningSubkey.getSubkeys()[1].getFingerprint());
+      expect(k.signingKeys[1].fingerprint).to.equal(
+        "0x" + withSigningSubkey.getSubkeys()[1].getFingerprint(),
+      );
       expect(k.signingKeys[1].created).to.equal(
         Math.floor(withSigningSubkey.getSubkeys()[1].getCreationTime().getTime() / 1000),
       );
@@ -159,7 +171,10 @@ describe("key profile (checkKeyProfile): client profile rules", () => {
         const bytes = craftKeyWithBinding(withSigningSubkey, 1, options);
         const at = listPackets(bytes).findIndex((p) => p.offset === packetOffset(bytes, 14, 1));
         const binding = listPackets(bytes)[at + 1];
-        expect(refusal(bytes)).to.deep.equal({ error: "OpenPgpKeyBadSubkeyBinding", args: [BigInt(binding.offset)] });
+        expect(refusal(bytes)).to.deep.equal({
+          error: "OpenPgpKeyBadSubkeyBinding",
+          args: [BigInt(binding.offset)],
+        });
       });
     }
 

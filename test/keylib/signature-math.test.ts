@@ -1,5 +1,11 @@
 import { expect } from "chai";
-import { createHash, createPublicKey, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+} from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519";
 import {
   ED25519_L,
@@ -16,7 +22,8 @@ import {
 
 const hex = (b: Uint8Array | Buffer) => Buffer.from(b).toString("hex");
 const big = (b: Uint8Array) => BigInt("0x" + hex(b));
-const bytes = (n: bigint, len: number) => Uint8Array.from(Buffer.from(n.toString(16).padStart(len * 2, "0"), "hex"));
+const bytes = (n: bigint, len: number) =>
+  Uint8Array.from(Buffer.from(n.toString(16).padStart(len * 2, "0"), "hex"));
 const le = (n: bigint) => bytes(n, 32).reverse();
 
 function modPow(b: bigint, e: bigint, m: bigint): bigint {
@@ -60,7 +67,10 @@ describe("signature arithmetic (src/keys/signature-math.ts)", () => {
   describe("ECDSA P-256: leftmost 256 bits of h, both s, OpenSSL and @noble/curves agree", () => {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const jwk = publicKey.export({ format: "jwk" });
-    const key = { x: Buffer.from(jwk.x as string, "base64url"), y: Buffer.from(jwk.y as string, "base64url") };
+    const key = {
+      x: Buffer.from(jwk.x as string, "base64url"),
+      y: Buffer.from(jwk.y as string, "base64url"),
+    };
     for (const [alg, name] of [
       [8, "sha256"],
       [9, "sha384"],
@@ -93,9 +103,9 @@ describe("signature arithmetic (src/keys/signature-math.ts)", () => {
     it("accepts a valid signature over all of h (64 octets here)", () => {
       expect(ed25519Verify(a, sig, m)).to.equal(true);
       expect(ed25519Verify(a, sig, m.subarray(0, 32))).to.equal(false);
-      expect(verifyValues(10, Buffer.from("x"), { kind: "ed25519", signature: sig }, { kind: "ed25519", a })).to.equal(
-        ed25519Verify(a, sig, createHash("sha512").update("x").digest()),
-      );
+      expect(
+        verifyValues(10, Buffer.from("x"), { kind: "ed25519", signature: sig }, { kind: "ed25519", a }),
+      ).to.equal(ed25519Verify(a, sig, createHash("sha512").update("x").digest()));
     });
 
     it("refuses S >= L (S + L would satisfy the equation) and a non-canonical R", () => {
@@ -120,18 +130,23 @@ describe("signature arithmetic (src/keys/signature-math.ts)", () => {
       const R = ed25519.ExtendedPoint.BASE.multiply(r);
       const T = ed25519.ExtendedPoint.fromAffine({ x: 0n, y: (1n << 255n) - 19n - 1n });
       const Rp = R.add(T).toRawBytes();
-      const k = BigInt("0x" + hex(createHash("sha512").update(Rp).update(a).update(m).digest().reverse())) % ED25519_L;
+      const k =
+        BigInt("0x" + hex(createHash("sha512").update(Rp).update(a).update(m).digest().reverse())) %
+        ED25519_L;
       const S = (r + k * a0) % ED25519_L;
       const torsioned = new Uint8Array(64);
       torsioned.set(Rp, 0);
       torsioned.set(le(S), 32);
       expect(ed25519Verify(a, torsioned, m)).to.equal(true);
       // OpenSSL's cofactorless check refuses it (so verifyValues falls back to the equation)
-      const spki = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(a).toString("base64url") }, format: "jwk" });
+      const spki = createPublicKey({
+        key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(a).toString("base64url") },
+        format: "jwk",
+      });
       expect(cryptoVerify(null, m, spki, torsioned)).to.equal(false);
-      expect(verifyValues(8, new Uint8Array(), { kind: "ed25519", signature: torsioned }, { kind: "ed25519", a })).to.equal(
-        ed25519Verify(a, torsioned, createHash("sha256").digest()),
-      );
+      expect(
+        verifyValues(8, new Uint8Array(), { kind: "ed25519", signature: torsioned }, { kind: "ed25519", a }),
+      ).to.equal(ed25519Verify(a, torsioned, createHash("sha256").digest()));
     });
   });
 });

@@ -54,10 +54,14 @@ describe("keys: strict validation", () => {
       expect(modern.algorithm).to.equal(27);
       expect(modern.algorithmName).to.equal("Ed25519");
       expect(modern.warnings).to.deep.equal([]);
-      const legacy = await validatePublicKey((await makeKey({ type: "ecc", curve: "ed25519Legacy" })).publicKey.write());
+      const legacy = await validatePublicKey(
+        (await makeKey({ type: "ecc", curve: "ed25519Legacy" })).publicKey.write(),
+      );
       expect(legacy.algorithm).to.equal(22);
       expect(legacy.algorithmName).to.equal("EdDSA Ed25519 (legacy)");
-      const byDefault = await validatePublicKey((await openpgp.generateKey({ userIDs: [{ name: "d" }] })).publicKey);
+      const byDefault = await validatePublicKey(
+        (await openpgp.generateKey({ userIDs: [{ name: "d" }] })).publicKey,
+      );
       expect(byDefault.algorithm).to.equal(22);
       expect(byDefault.canEncrypt).to.equal(true);
     });

@@ -27,9 +27,13 @@ describe("signatures made by GnuPG and Sequoia with their defaults", function ()
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const gpg = (...args: string[]) =>
-    execFileSync("gpg", ["--homedir", dir, "--batch", "--yes", "--passphrase", "", "--pinentry-mode", "loopback", ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    execFileSync(
+      "gpg",
+      ["--homedir", dir, "--batch", "--yes", "--passphrase", "", "--pinentry-mode", "loopback", ...args],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
 
   for (const [algo, usage] of [
     ["default", "default"],
@@ -60,7 +64,9 @@ describe("signatures made by GnuPG and Sequoia with their defaults", function ()
 
   it("sq key generate (defaults: certify-only EdDSA primary, signing subkey) and sq sign --detached", async () => {
     const secret = path.join(dir, "sq-key.pgp");
-    execFileSync("sq", ["key", "generate", "--userid", "<sq@example.org>", "--export", secret], { stdio: "pipe" });
+    execFileSync("sq", ["key", "generate", "--userid", "<sq@example.org>", "--export", secret], {
+      stdio: "pipe",
+    });
     const cert = execFileSync("sq", ["key", "extract-cert", secret], { stdio: ["ignore", "pipe", "pipe"] });
     const key = await decodeKeyInput(cert.toString("utf8"));
     const profile = checkKeyProfile(key);
@@ -80,7 +86,9 @@ describe("signatures made by GnuPG and Sequoia with their defaults", function ()
   it("readDetachedSignature: one sentence for a file that is not a signature", async () => {
     for (const bytes of [
       new TextEncoder().encode("hello"),
-      new TextEncoder().encode("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxsBNBGV=\n-----END PGP PUBLIC KEY BLOCK-----\n"),
+      new TextEncoder().encode(
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxsBNBGV=\n-----END PGP PUBLIC KEY BLOCK-----\n",
+      ),
       Uint8Array.of(0xc6, 0x01, 0x04),
       new Uint8Array(),
     ]) {

@@ -77,7 +77,9 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
 
       it("is refused over another digest (SIGNED_HASH_MISMATCH), under another key and corrupted (BAD_SIGNATURE)", async () => {
         const sig = await signDigest(digest, key.privateKey);
-        const otherDigest = failure(await verifyDigestSignature(getBytes(keccak256("0x99")), sig, key.publicKey));
+        const otherDigest = failure(
+          await verifyDigestSignature(getBytes(keccak256("0x99")), sig, key.publicKey),
+        );
         expect([otherDigest.stage, otherDigest.code]).to.deep.equal(["profile", "SIGNED_HASH_MISMATCH"]);
         // no signing subkey: the arithmetic comes before the issuer check
         const wrongKey = failure(await verifyDigestSignature(digest, sig, other.publicKey));
@@ -114,7 +116,10 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
         for (const header of kind === "rsa2048" ? ([1, 2] as const) : ([0, 1, 2] as const)) {
           const sig = craftSignature(digest, key.privateKey, { header });
           expect(sig[0]).to.equal(0x88 + header);
-          expect((await verifyDigestSignature(digest, sig, key.publicKey)).ok, `length type ${header}`).to.equal(true);
+          expect(
+            (await verifyDigestSignature(digest, sig, key.publicKey)).ok,
+            `length type ${header}`,
+          ).to.equal(true);
         }
         if (kind !== "ed25519") {
           // The profile reads MPIs with extra leading zero octets; openpgp.js 6 refuses an MPI longer than
@@ -126,7 +131,9 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
           expect(v.stage).to.equal("openpgp");
         }
         const two = Uint8Array.from([...craftSignature(digest, key.privateKey), 0x00]);
-        expect(failure(await verifyDigestSignature(digest, two, key.publicKey)).code).to.equal("TRAILING_DATA");
+        expect(failure(await verifyDigestSignature(digest, two, key.publicKey)).code).to.equal(
+          "TRAILING_DATA",
+        );
       });
     });
   }
@@ -155,7 +162,12 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
       }
       const good = parseSignaturePacket(craftSignature(digest, legacy));
       const body = good.packet.subarray(good.bodyOffset);
-      const valuesAt = good.hashedPart.length + 2 + body[good.hashedPart.length] * 256 + body[good.hashedPart.length + 1] + 2;
+      const valuesAt =
+        good.hashedPart.length +
+        2 +
+        body[good.hashedPart.length] * 256 +
+        body[good.hashedPart.length + 1] +
+        2;
       // r of 33 significant octets
       const long = concatBytes([
         body.subarray(0, valuesAt),
@@ -170,7 +182,9 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
     it("a 27 signature against a 22 key is ALGORITHM_MISMATCH, and the other way round", async () => {
       const modern = await generate("ed25519");
       const sig27 = craftSignature(digest, modern.privateKey);
-      expect(failure(await verifyDigestSignature(digest, sig27, legacyPublic)).code).to.equal("ALGORITHM_MISMATCH");
+      expect(failure(await verifyDigestSignature(digest, sig27, legacyPublic)).code).to.equal(
+        "ALGORITHM_MISMATCH",
+      );
       const sig22 = craftSignature(digest, legacy);
       expect(failure(await verifyDigestSignature(digest, sig22, modern.publicKey)).code).to.equal(
         "ALGORITHM_MISMATCH",
@@ -222,24 +236,58 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
     });
 
     it("rule 2: VERSION, SIGNATURE_TYPE, PUBLIC_KEY_ALGORITHM, HASH_ALGORITHM, in that order", async () => {
-      await expectCode(craftSignature(digest, k.privateKey, { created, version: 3, signatureType: 2 }), "VERSION");
-      await expectCode(craftSignature(digest, k.privateKey, { created, signatureType: 2, hashAlgorithm: 11 }), "SIGNATURE_TYPE");
-      await expectCode(craftSignature(digest, k.privateKey, { created, publicKeyAlgorithm: 17, hashAlgorithm: 11 }), "PUBLIC_KEY_ALGORITHM");
-      await expectCode(craftSignature(digest, k.privateKey, { created, hashAlgorithm: 11 }), "HASH_ALGORITHM");
+      await expectCode(
+        craftSignature(digest, k.privateKey, { created, version: 3, signatureType: 2 }),
+        "VERSION",
+      );
+      await expectCode(
+        craftSignature(digest, k.privateKey, { created, signatureType: 2, hashAlgorithm: 11 }),
+        "SIGNATURE_TYPE",
+      );
+      await expectCode(
+        craftSignature(digest, k.privateKey, { created, publicKeyAlgorithm: 17, hashAlgorithm: 11 }),
+        "PUBLIC_KEY_ALGORITHM",
+      );
+      await expectCode(
+        craftSignature(digest, k.privateKey, { created, hashAlgorithm: 11 }),
+        "HASH_ALGORITHM",
+      );
       await expectCode(craftSignature(digest, k.privateKey, { created, hashAlgorithm: 2 }), "HASH_ALGORITHM");
     });
 
     it("rule 3: framing and sizes are SUBPACKETS, critical bits SUBPACKET_NOT_ALLOWED (first in order)", async () => {
-      const hashed = (list: Subpacket[]) => craftSignature(digest, k.privateKey, { created, hashedSubpackets: list });
+      const hashed = (list: Subpacket[]) =>
+        craftSignature(digest, k.privateKey, { created, hashedSubpackets: list });
       await expectCode(hashed([...std(), sp(2, Uint8Array.of(1, 2, 3))]), "SUBPACKETS");
       await expectCode(hashed([...std(), sp(16, new Uint8Array(7))]), "SUBPACKETS");
       await expectCode(hashed([...std(), sp(20, Uint8Array.of(0x80), true)]), "SUBPACKET_NOT_ALLOWED");
       // the first bad subpacket names the verdict
-      await expectCode(hashed([...std(), sp(20, Uint8Array.of(0x80), true), sp(16, new Uint8Array(7))]), "SUBPACKET_NOT_ALLOWED");
-      await expectCode(hashed([...std(), sp(16, new Uint8Array(7)), sp(20, Uint8Array.of(0x80), true)]), "SUBPACKETS");
+      await expectCode(
+        hashed([...std(), sp(20, Uint8Array.of(0x80), true), sp(16, new Uint8Array(7))]),
+        "SUBPACKET_NOT_ALLOWED",
+      );
+      await expectCode(
+        hashed([...std(), sp(16, new Uint8Array(7)), sp(20, Uint8Array.of(0x80), true)]),
+        "SUBPACKETS",
+      );
       // any non-critical type, critical 2, 3, 16, 33
-      await expectCode(hashed([...std(), sp(3, uint32be(3600), true), notationSubpacket("salt@x", new Uint8Array(16)), sp(27, Uint8Array.of(3)), sp(99, new Uint8Array(0))]), "OK");
-      await expectCode(hashed([{ ...creationTimeSubpacket(created), critical: true }, { ...issuerFingerprintSubpacket(primary.fingerprint), critical: true }]), "OK");
+      await expectCode(
+        hashed([
+          ...std(),
+          sp(3, uint32be(3600), true),
+          notationSubpacket("salt@x", new Uint8Array(16)),
+          sp(27, Uint8Array.of(3)),
+          sp(99, new Uint8Array(0)),
+        ]),
+        "OK",
+      );
+      await expectCode(
+        hashed([
+          { ...creationTimeSubpacket(created), critical: true },
+          { ...issuerFingerprintSubpacket(primary.fingerprint), critical: true },
+        ]),
+        "OK",
+      );
       // unhashed area: same critical rule, an unhashed creation time is ignored (any size)
       const unhashed = (list: Subpacket[]) =>
         craftSignature(digest, k.privateKey, { created, unhashedSubpackets: list });
@@ -255,14 +303,27 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
 
     it("rules 4 and 5: CREATION_TIME (hashed, exactly one), ISSUER_MISSING (either area)", async () => {
       const hashed = (list: Subpacket[], unhashed: Subpacket[] = []) =>
-        craftSignature(digest, k.privateKey, { created, hashedSubpackets: list, unhashedSubpackets: unhashed });
+        craftSignature(digest, k.privateKey, {
+          created,
+          hashedSubpackets: list,
+          unhashedSubpackets: unhashed,
+        });
       await expectCode(hashed([issuerKeyIdSubpacket(primary.keyId)]), "CREATION_TIME");
-      await expectCode(hashed([issuerKeyIdSubpacket(primary.keyId)], [creationTimeSubpacket(created)]), "CREATION_TIME");
-      await expectCode(hashed([creationTimeSubpacket(created), creationTimeSubpacket(created)]), "CREATION_TIME");
+      await expectCode(
+        hashed([issuerKeyIdSubpacket(primary.keyId)], [creationTimeSubpacket(created)]),
+        "CREATION_TIME",
+      );
+      await expectCode(
+        hashed([creationTimeSubpacket(created), creationTimeSubpacket(created)]),
+        "CREATION_TIME",
+      );
       await expectCode(hashed([creationTimeSubpacket(created)]), "ISSUER_MISSING");
       await expectCode(hashed([creationTimeSubpacket(created)], [issuerKeyIdSubpacket(primary.keyId)]), "OK");
       // a type 33 that names no v4 key is an issuer (rule 5) that names no key (rule 7, last here)
-      await expectCode(hashed([creationTimeSubpacket(created), sp(33, Uint8Array.of(5, 1, 2))]), "ISSUER_MISMATCH");
+      await expectCode(
+        hashed([creationTimeSubpacket(created), sp(33, Uint8Array.of(5, 1, 2))]),
+        "ISSUER_MISMATCH",
+      );
     });
 
     it("rule 6: MPI (ECDSA range, left-over bytes), RSA s longer than the modulus", async () => {
@@ -270,18 +331,31 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
       await expectCode(Uint8Array.from([sig[0], sig[1] + 1, ...sig.subarray(2), 0]), "MPI");
       const p = parseSignaturePacket(sig);
       const valuesAt = p.packet.length - (sig.length - (2 + p.hashedPart.length + 2 + 0 + 2));
-      const zeroR = concatBytes([sig.subarray(0, valuesAt), Uint8Array.of(0, 0), sig.subarray(valuesAt + 2 + 32)]);
+      const zeroR = concatBytes([
+        sig.subarray(0, valuesAt),
+        Uint8Array.of(0, 0),
+        sig.subarray(valuesAt + 2 + 32),
+      ]);
       zeroR[1] = zeroR.length - 2;
       await expectCode(zeroR, "MPI");
       const n = Buffer.from(P256_N.toString(16), "hex");
-      const bigR = concatBytes([sig.subarray(0, valuesAt), Uint8Array.of(1, 0), n, sig.subarray(valuesAt + 2 + 32)]);
+      const bigR = concatBytes([
+        sig.subarray(0, valuesAt),
+        Uint8Array.of(1, 0),
+        n,
+        sig.subarray(valuesAt + 2 + 32),
+      ]);
       bigR[1] = bigR.length - 2;
       await expectCode(bigR, "MPI");
       const rsa = await vectorKey("rsa2048");
       const rsaSig = craftSignature(digest, rsa.privateKey);
       const rp = parseSignaturePacket(rsaSig);
       const at = rsaSig.length - 258;
-      const longS = concatBytes([rsaSig.subarray(0, at), Uint8Array.of(0x08, 0x08, 1), rsaSig.subarray(at + 2)]);
+      const longS = concatBytes([
+        rsaSig.subarray(0, at),
+        Uint8Array.of(0x08, 0x08, 1),
+        rsaSig.subarray(at + 2),
+      ]);
       const hdr = packetHeader(2, longS.length - rp.bodyOffset);
       const longPacket = concatBytes([hdr, longS.subarray(rp.bodyOffset)]);
       await expectCode(longPacket, "MPI", rsa.publicKey);
@@ -289,22 +363,35 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
 
     it("rules 8-11 and the issuer last: ALGORITHM_MISMATCH, KEY_NEWER_THAN_SIGNATURE, SIGNED_HASH_MISMATCH, BAD_SIGNATURE, ISSUER_MISMATCH", async () => {
       const rsa = await vectorKey("rsa2048");
-      await expectCode(craftSignature(digest, k.privateKey, { created }), "ALGORITHM_MISMATCH", rsa.publicKey);
+      await expectCode(
+        craftSignature(digest, k.privateKey, { created }),
+        "ALGORITHM_MISMATCH",
+        rsa.publicKey,
+      );
       const early = primary.created - 1;
       await expectCode(craftSignature(digest, k.privateKey, { created: early }), "KEY_NEWER_THAN_SIGNATURE");
-      await expectCode(craftSignature(digest, k.privateKey, { created, left16: Uint8Array.of(0, 0) }), "SIGNED_HASH_MISMATCH");
+      await expectCode(
+        craftSignature(digest, k.privateKey, { created, left16: Uint8Array.of(0, 0) }),
+        "SIGNED_HASH_MISMATCH",
+      );
       const sig = craftSignature(digest, k.privateKey, { created });
       const bad = Uint8Array.from(sig);
       bad[bad.length - 1] ^= 1;
       await expectCode(bad, "BAD_SIGNATURE");
       const otherIssuer = [creationTimeSubpacket(created), issuerKeyIdSubpacket("0x0102030405060708")];
-      await expectCode(craftSignature(digest, k.privateKey, { created, hashedSubpackets: otherIssuer }), "ISSUER_MISMATCH");
+      await expectCode(
+        craftSignature(digest, k.privateKey, { created, hashedSubpackets: otherIssuer }),
+        "ISSUER_MISMATCH",
+      );
       // the issuer comes last: a bad signature naming another key is BAD_SIGNATURE, an early one KEY_NEWER
       const badOther = craftSignature(digest, k.privateKey, { created, hashedSubpackets: otherIssuer });
       badOther[badOther.length - 1] ^= 1;
       await expectCode(badOther, "BAD_SIGNATURE");
       const earlyOther = [creationTimeSubpacket(early), issuerKeyIdSubpacket("0x0102030405060708")];
-      await expectCode(craftSignature(digest, k.privateKey, { created: early, hashedSubpackets: earlyOther }), "KEY_NEWER_THAN_SIGNATURE");
+      await expectCode(
+        craftSignature(digest, k.privateKey, { created: early, hashedSubpackets: earlyOther }),
+        "KEY_NEWER_THAN_SIGNATURE",
+      );
     });
   });
 
@@ -382,9 +469,14 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
       const sig = craftSignature(digest, key, {
         subkeyIndex: 1,
         created: sub.created - 1,
-        hashedSubpackets: [creationTimeSubpacket(sub.created - 1), issuerFingerprintSubpacket(sub.fingerprint)],
+        hashedSubpackets: [
+          creationTimeSubpacket(sub.created - 1),
+          issuerFingerprintSubpacket(sub.fingerprint),
+        ],
       });
-      expect(failure(await verifyDigestSignature(digest, sig, pub)).code).to.equal("KEY_NEWER_THAN_SIGNATURE");
+      expect(failure(await verifyDigestSignature(digest, sig, pub)).code).to.equal(
+        "KEY_NEWER_THAN_SIGNATURE",
+      );
       const bad = craftSignature(digest, key, { subkeyIndex: 1 });
       bad[bad.length - 1] ^= 1;
       expect(failure(await verifyDigestSignature(digest, bad, pub)).code).to.equal("BAD_SIGNATURE");
@@ -392,12 +484,16 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
 
     it("a signature by a subkey whose binding is broken is refused with the key (KEY stage)", async () => {
       const broken = craftKeyWithBinding(key, 1, { corruptBackSignature: true });
-      const v = failure(await verifyDigestSignature(digest, craftSignature(digest, key, { subkeyIndex: 1 }), broken));
+      const v = failure(
+        await verifyDigestSignature(digest, craftSignature(digest, key, { subkeyIndex: 1 }), broken),
+      );
       expect(v.stage).to.equal("key");
       expect(v.reason).to.match(/OpenPgpKeyBadSubkeyBinding/);
       // a subkey bound without the sign flag is no candidate
       const encOnly = craftKeyWithBinding(key, 1, { keyFlags: 0x0c });
-      const w = failure(await verifyDigestSignature(digest, craftSignature(digest, key, { subkeyIndex: 1 }), encOnly));
+      const w = failure(
+        await verifyDigestSignature(digest, craftSignature(digest, key, { subkeyIndex: 1 }), encOnly),
+      );
       expect([w.stage, w.code]).to.deep.equal(["crypto", "BAD_SIGNATURE"]);
     });
   });
@@ -565,7 +661,14 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
       "rsa2048-non-canonical-mpi": { ok: true },
     };
     for (const v of signatures.signatures) {
-      const want = WAVE2[v.name] ?? (v.expect.ok ? { ok: true as const } : { stage: v.expect.stage as string, code: (v.expect.code ?? "BAD_SIGNATURE") as ProfileViolationCode });
+      const want =
+        WAVE2[v.name] ??
+        (v.expect.ok
+          ? { ok: true as const }
+          : {
+              stage: v.expect.stage as string,
+              code: (v.expect.code ?? "BAD_SIGNATURE") as ProfileViolationCode,
+            });
       it(`${v.name}: ${"ok" in want ? "valid" : `${want.stage} ${want.code}`}`, async () => {
         const key = keys.keys[v.key as KeyName];
         const sig = getBytes(v.signature);
