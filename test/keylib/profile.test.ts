@@ -138,6 +138,30 @@ describe("key profile (checkKeyProfile): client profile rules", () => {
     });
   });
 
+  it("throws nothing but KeyProfileError, whatever byte of a key with a signing subkey is flipped", () => {
+    for (const bytes of [
+      craftKeyWithBinding(withSigningSubkey, 1),
+      toOldFormat(craftKeyWithBinding(withSigningSubkey, 1, { hashAlgorithm: 10 })),
+    ]) {
+      for (let i = 0; i < bytes.length; i++) {
+        for (const mask of [0x01, 0xff]) {
+          const bad = Uint8Array.from(bytes);
+          bad[i] ^= mask;
+          try {
+            checkKeyProfile(bad);
+          } catch (e) {
+            expect(e, `byte ${i} mask ${mask}: ${String(e)}`).to.be.instanceOf(KeyProfileError);
+          }
+        }
+        try {
+          checkKeyProfile(bytes.subarray(0, i));
+        } catch (e) {
+          expect(e, `truncated at ${i}`).to.be.instanceOf(KeyProfileError);
+        }
+      }
+    }
+  });
+
   describe("signing subkeys and their bindings", () => {
     it("an encryption subkey is not interpreted; a sign-flagged one is a signing key", () => {
       const k = checkKeyProfile(withSigningSubkey.toPublic().write());
