@@ -5,7 +5,7 @@ import { armorPublicKey } from "./canonical";
 import { validatePublicKey } from "./validate";
 import { signDigest, verifyDigestSignature } from "../message/pgp-sign";
 
-/** Key types the tooling generates. P-256 is the default: its message signatures can be checked on chain. */
+/** Key types the tooling generates (P-256 by default); the chain verifies the message signatures of each. */
 export type KeyAlgorithmChoice = "p256" | "rsa3072" | "ed25519";
 
 export const KEY_ALGORITHM_CHOICES: readonly KeyAlgorithmChoice[] = ["p256", "rsa3072", "ed25519"];
