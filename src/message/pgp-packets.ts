@@ -1,7 +1,7 @@
 /**
- * Byte-level OpenPGP primitives used by the strict profile (DESIGN section 9): new-format packet
- * headers, signature subpackets, MPIs. Everything refuses what the profile does not allow and throws
- * SignatureProfileError with a stable `code`.
+ * Byte-level OpenPGP primitives of the signature profile (docs/client-profile.md section 2): the verdict
+ * codes, signature subpacket areas, and writers of headers, subpackets and MPIs (for pgp-craft.ts).
+ * Readers refuse what the profile does not allow and throw SignatureProfileError with a stable `code`.
  */
 
 /**
@@ -42,61 +42,6 @@ export class SignatureProfileError extends Error {
 
 export const PACKET_TAG_SIGNATURE = 2;
 export const PACKET_TAG_PUBLIC_KEY = 6;
-
-export interface PacketHeader {
-  tag: number;
-  /** Bytes taken by the tag octet and the length octets. */
-  headerLength: number;
-  bodyLength: number;
-}
-
-/**
- * Reads a new-format packet header at `offset` (DESIGN section 9): one-octet length (< 192), two-octet
- * length (first octet 192..223) or 0xFF plus four octets. Partial body lengths (224..254) are refused,
- * and so is a non-minimal length encoding, so that each packet has exactly one byte form.
- */
-export function readPacketHeader(
-  bytes: Uint8Array,
-  offset: number,
-  code: ProfileViolationCode,
-): PacketHeader {
-  if (offset >= bytes.length) throw new SignatureProfileError("EMPTY", "no packet");
-  const t = bytes[offset];
-  if ((t & 0xc0) !== 0xc0) {
-    throw new SignatureProfileError(code, `tag octet 0x${hex2(t)} is not a new-format packet`);
-  }
-  const tag = t & 0x3f;
-  const a = bytes[offset + 1];
-  if (a === undefined) throw new SignatureProfileError("PACKET_LENGTH", "packet header truncated");
-  let headerLength: number;
-  let bodyLength: number;
-  if (a < 192) {
-    headerLength = 2;
-    bodyLength = a;
-  } else if (a <= 223) {
-    const b = bytes[offset + 2];
-    if (b === undefined) throw new SignatureProfileError("PACKET_LENGTH", "packet header truncated");
-    headerLength = 3;
-    bodyLength = ((a - 192) << 8) + b + 192;
-  } else if (a === 255) {
-    if (offset + 6 > bytes.length)
-      throw new SignatureProfileError("PACKET_LENGTH", "packet header truncated");
-    headerLength = 6;
-    bodyLength = readUint32(bytes, offset + 2);
-    if (bodyLength < 8384) {
-      throw new SignatureProfileError("PACKET_LENGTH", `non-minimal five-octet length ${bodyLength}`);
-    }
-  } else {
-    throw new SignatureProfileError("PACKET_LENGTH", "partial body length is not allowed");
-  }
-  if (offset + headerLength + bodyLength > bytes.length) {
-    throw new SignatureProfileError(
-      "PACKET_LENGTH",
-      `packet body of ${bodyLength} bytes runs past the end of the ${bytes.length}-byte input`,
-    );
-  }
-  return { tag, headerLength, bodyLength };
-}
 
 /** The minimal new-format header for a packet body of `length` bytes. */
 export function packetHeader(tag: number, length: number): Uint8Array {
@@ -171,28 +116,6 @@ export function bitLength(bytes: Uint8Array): number {
   while (i < bytes.length && bytes[i] === 0) i++;
   if (i === bytes.length) return 0;
   return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]));
-}
-
-/**
- * Reads an MPI (2-byte big-endian bit count, then the bytes) at `offset`. The profile wants it canonical:
- * non-zero and with the exact bit count (no leading zero bits), as openpgp.js writes it.
- */
-export function readMpi(
-  bytes: Uint8Array,
-  offset: number,
-  code: ProfileViolationCode,
-  name: string,
-): { value: Uint8Array; next: number } {
-  if (offset + 2 > bytes.length) throw new SignatureProfileError(code, `MPI ${name} missing`);
-  const bits = (bytes[offset] << 8) | bytes[offset + 1];
-  const len = (bits + 7) >> 3;
-  if (offset + 2 + len > bytes.length) throw new SignatureProfileError(code, `MPI ${name} truncated`);
-  const value = bytes.subarray(offset + 2, offset + 2 + len);
-  if (bits === 0) throw new SignatureProfileError(code, `MPI ${name} is zero`);
-  if (bitLength(value) !== bits) {
-    throw new SignatureProfileError(code, `MPI ${name} bit count ${bits} is not canonical`);
-  }
-  return { value, next: offset + 2 + len };
 }
 
 /** Encodes a canonical MPI (leading zero bytes stripped). */
