@@ -7,12 +7,13 @@
  * order, and each refusal names the contract's custom error with its arguments, so a differential test
  * can compare the two outcome for outcome.
  *
- * Order: size cap; then the packets one by one, in key order: the header (form, length, body within the
- * key, no secret key packet), the tag (first 6, no second 6, others 2, 13, 14, 17), and for the primary key
- * its fields. A signature packet directly after a public subkey (tag 14) that is a v4 subkey binding (type
- * 0x18) with the sign flag in a hashed key-flags subpacket makes the subkey a signing subkey: at that
- * packet the subkey's fields are checked (once, with the primary key's errors) and the binding and its
- * back signature verified (`OpenPgpKeyBadSubkeyBinding(offset of the binding)`).
+ * Order: size cap; the first packet's header, tag (6) and fields (the primary key); every later packet's
+ * header (form, length, body within the key, no secret key packet) and tag (no second 6; 2, 13, 14, 17),
+ * in key order; then the subkeys in key order: a public subkey (tag 14) with, among the signature packets
+ * directly after it, a v4 subkey binding (type 0x18) with the sign flag in a hashed key-flags subpacket
+ * is a signing subkey: its fields are checked (with the primary key's errors), then each of its
+ * sign-flagged bindings, in order, must verify with its back signature
+ * (`OpenPgpKeyBadSubkeyBinding(offset of the binding)`). Same order as `OpenPgpKey.signers`.
  *
  * Pure and synchronous; no openpgp.js (the node imports it for every key it reads).
  */
@@ -135,14 +136,6 @@ interface Header {
   end: number;
 }
 
-/** A public subkey being read, with the signature packets directly after it. */
-interface OpenSubkey {
-  offset: number;
-  bodyStart: number;
-  end: number;
-  key?: SigningKeyInfo;
-}
-
 /**
  * Checks `bytes` against the key profile exactly as `KeyRegistry.addKey` does (size cap, then every
  * packet in order, with the subkey bindings); returns what it learnt, or throws KeyProfileError naming
@@ -166,13 +159,9 @@ export function checkKeyProfile(bytes: Uint8Array): ProfileKey {
     );
   }
   const primary = keyFields(bytes, 0, first.bodyStart, first.end, false);
+  // Every later packet's header and tag first, then the subkeys.
   const tags = [6];
-  const signingKeys: SigningKeyInfo[] = [primary.key];
-  let subkey: OpenSubkey | undefined;
-  const close = () => {
-    if (subkey?.key !== undefined) signingKeys.push(subkey.key);
-    subkey = undefined;
-  };
+  const packets: Array<Header & { offset: number }> = [];
   for (let p = first.end; p < bytes.length;) {
     const h = header(bytes, p);
     if (h.tag === 6) {
@@ -186,26 +175,30 @@ export function checkKeyProfile(bytes: Uint8Array): ProfileKey {
       );
     }
     tags.push(h.tag);
-    if (h.tag === 14) {
-      close();
-      subkey = { offset: p, bodyStart: h.bodyStart, end: h.end };
-    } else if (h.tag === 2) {
-      if (subkey !== undefined && isSignBinding(bytes, h.bodyStart, h.end)) {
-        subkey.key ??= keyFields(bytes, subkey.offset, subkey.bodyStart, subkey.end, true).key;
-        if (!bindingHolds(bytes, h.bodyStart, h.end, primary.key, subkey.key)) {
-          refuse(
-            "OpenPgpKeyBadSubkeyBinding",
-            [BigInt(p)],
-            `the signing subkey binding signature at byte ${p} or its back signature does not verify`,
-          );
-        }
-      }
-    } else {
-      close();
-    }
+    packets.push({ ...h, offset: p });
     p = h.end;
   }
-  close();
+  const signingKeys: SigningKeyInfo[] = [primary.key];
+  for (let i = 0; i < packets.length; i++) {
+    const sub = packets[i];
+    if (sub.tag !== 14) continue;
+    // The signature packets directly after the subkey; the sign-flagged bindings among them.
+    let j = i + 1;
+    while (j < packets.length && packets[j].tag === 2) j++;
+    const bindings = packets.slice(i + 1, j).filter((q) => isSignBinding(bytes, q.bodyStart, q.end));
+    if (bindings.length === 0) continue;
+    const key = keyFields(bytes, sub.offset, sub.bodyStart, sub.end, true).key;
+    for (const q of bindings) {
+      if (!bindingHolds(bytes, q.bodyStart, q.end, primary.key, key)) {
+        refuse(
+          "OpenPgpKeyBadSubkeyBinding",
+          [BigInt(q.offset)],
+          `the signing subkey binding signature at byte ${q.offset} or its back signature does not verify`,
+        );
+      }
+    }
+    signingKeys.push(key);
+  }
   const { key, rsaBits } = primary;
   return {
     algorithm: key.algorithm,

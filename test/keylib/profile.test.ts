@@ -202,6 +202,17 @@ describe("key profile (checkKeyProfile): client profile rules", () => {
       });
     }
 
+    it("every packet's header and tag are checked before any subkey binding (OpenPgpKey.signers' order)", () => {
+      const bad = craftKeyWithBinding(withSigningSubkey, 1, { corruptBinding: true });
+      const trust = concatBytes(bad, Uint8Array.of(0xcc, 0x02, 0x00, 0x00));
+      expect(refusal(trust)).to.deep.equal({
+        error: "OpenPgpKeyPacketNotAllowed",
+        args: [BigInt(bad.length), 12n],
+      });
+      const truncated = concatBytes(bad, Uint8Array.of(0xcd, 0x05, 0x00));
+      expect(refusal(truncated).error).to.equal("OpenPgpKeyTruncated");
+    });
+
     it("a binding without the sign flag is not read: a broken one passes, and the subkey is no signing key", () => {
       const bytes = craftKeyWithBinding(withSigningSubkey, 1, { keyFlags: 0x0c, corruptBinding: true });
       expect(checkKeyProfile(bytes).signingKeys.length).to.equal(1);
