@@ -40,16 +40,16 @@ library Sha512 {
             ptr := add(data, 32)
             len := mload(data)
         }
-        bytes32 l;
-        (hi, l) = _hash(ptr, len, true);
-        lo = bytes16(l);
+        bytes32 last;
+        (hi, last) = _hash(ptr, len, true);
+        lo = bytes16(last);
     }
 
     /// @notice SHA-384 of the `len` bytes of memory at `ptr`, without copying them (same rule as sha512At).
     function sha384At(uint256 ptr, uint256 len) internal pure returns (bytes32 hi, bytes16 lo) {
-        bytes32 l;
-        (hi, l) = _hash(ptr, len, true);
-        lo = bytes16(l);
+        bytes32 last;
+        (hi, last) = _hash(ptr, len, true);
+        lo = bytes16(last);
     }
 
     /// @dev The SHA-512 family core: `is384` picks SHA-384's initial values; the caller truncates.

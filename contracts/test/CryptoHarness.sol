@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {Ed25519} from "../libraries/Ed25519.sol";
 import {Sha512} from "../libraries/Sha512.sol";
 
 /// @notice Exposes the Sha512 and Ed25519 libraries for tests, with the gas each call used.
@@ -30,5 +31,29 @@ contract CryptoHarness {
         uint256 before = gasleft();
         Sha512.sha512(data);
         gasUsed = before - gasleft();
+    }
+
+    function ed25519Verify(
+        bytes32 publicKey,
+        bytes32 r,
+        bytes32 s,
+        bytes memory message
+    ) external view returns (bool) {
+        return Ed25519.verify(publicKey, r, s, message);
+    }
+
+    function ed25519VerifyGas(
+        bytes32 publicKey,
+        bytes32 r,
+        bytes32 s,
+        bytes memory message
+    ) external view returns (bool valid, uint256 gasUsed) {
+        uint256 before = gasleft();
+        valid = Ed25519.verify(publicKey, r, s, message);
+        gasUsed = before - gasleft();
+    }
+
+    function ed25519IsCanonicalPoint(bytes32 encoded) external view returns (bool) {
+        return Ed25519.isCanonicalPoint(encoded);
     }
 }
