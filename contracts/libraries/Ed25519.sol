@@ -17,7 +17,8 @@ import {Sha512} from "./Sha512.sol";
 ///      Cost: about 330,000 to 385,000 gas for a 32- to 64-byte message (measured in
 ///      test/crypto/Ed25519.test.ts): two square roots through the MODEXP precompile (0x05), SHA-512 of
 ///      64 + message bytes, and a Straus double-scalar multiplication [S]B + [L - k]A in extended twisted
-///      Edwards coordinates. Uses memory past the free memory pointer as scratch without allocating it.
+///      Edwards coordinates. isCanonicalPoint costs about 5,500 gas. Uses memory past the free memory
+///      pointer as scratch without allocating it.
 library Ed25519 {
     /// @notice The MODEXP precompile (0x05) failed (out of gas or absent): never a verdict.
     error Ed25519PrecompileFailed();

@@ -205,6 +205,14 @@ describe("Ed25519 library", () => {
     );
   });
 
+  it("isCanonicalPoint costs under 10,000 gas", async () => {
+    const { publicKey } = generateKeyPairSync("ed25519");
+    const [ok, used] = await h.ed25519IsCanonicalPointGas(hex(rawPublicKey(publicKey)));
+    expect(ok).to.equal(true);
+    console.log(`      isCanonicalPoint gas: ${used}`);
+    expect(used).to.be.lessThan(10_000n);
+  });
+
   it("agrees with the reference on isCanonicalPoint for random encodings", async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), async (enc) => {
