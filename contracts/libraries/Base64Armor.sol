@@ -7,7 +7,9 @@ pragma solidity ^0.8.24;
 ///         `-----BEGIN <label>-----` NL, NL (an empty line: armor headers such as `Version:` are refused),
 ///         one or more base64 lines (each at least one character of `A-Z a-z 0-9 + /`; the last may end in one or
 ///         two `=`), the checksum line `=` and four base64 characters (the CRC-24 of the decoded bytes, init
-///         0xB704CE, polynomial 0x864CFB, big-endian), `-----END <label>-----` NL, and nothing after.
+///         0xB704CE, polynomial 0x864CFB, big-endian; openpgp.js 5 and the Push SDK always write it; it may be
+///         absent, as openpgp.js 6 and RFC 9580 omit it, and is checked when present), `-----END <label>-----` NL,
+///         and nothing after.
 ///         NL is the line feed (0x0A), or, for armor that sits JSON-escaped inside a JSON string (the Push Chat SDK's
 ///         `{"key":"...","signature":"DEPRECATED"}`), the two characters `\n`. CR is not accepted. The base64 text is
 ///         read as one stream across lines (any line length); the total, padding included, must be a multiple of
@@ -100,20 +102,25 @@ library Base64Armor {
         uint256 pad;
         (status, values, pad) = _lines(text, c, data);
         if (status != Status.Ok) return (status, c.p, _empty());
-        // Checksum line ('=' and four base64 characters), END line, nothing after.
-        (bool crcOk, uint256 expected) = _crcLine(text, c.p + 1, end);
-        if (!crcOk) return (Status.BadArmor, c.p, _empty());
-        c.p += 5;
-        if (!_nl(text, c) || !_frame(text, c, "-----END ", label) || c.p != end) {
-            return (Status.BadArmor, c.p, _empty());
+        // Optional checksum line ('=' and four base64 characters), END line, nothing after.
+        bool hasCrc = c.p < end && _byteAt(text, c.p) == 0x3d;
+        uint256 expected;
+        uint256 crcAt = c.p;
+        if (hasCrc) {
+            bool crcOk;
+            (crcOk, expected) = _crcLine(text, c.p + 1, end);
+            if (!crcOk) return (Status.BadArmor, c.p, _empty());
+            c.p += 5;
+            if (!_nl(text, c)) return (Status.BadArmor, c.p, _empty());
         }
+        if (!_frame(text, c, "-----END ", label) || c.p != end) return (Status.BadArmor, c.p, _empty());
         _pack(data, values, pad);
-        if (crc24(data) != expected) return (Status.BadCrc, c.p, _empty());
+        if (hasCrc && crc24(data) != expected) return (Status.BadCrc, crcAt, _empty());
         return (Status.Ok, 0, data);
     }
 
     /// Reads the base64 lines from `c.p` into `data` as 6-bit values; returns the number of values and of padding
-    /// characters, with `c.p` at the checksum line's `=` (or at the first byte that breaks a rule).
+    /// characters, with `c.p` at the checksum line or the END line (or at the first byte that breaks a rule).
     function _lines(
         bytes memory text,
         Cursor memory c,
@@ -128,7 +135,8 @@ library Base64Armor {
         while (true) {
             uint256 p = c.p;
             if (p >= end) return (Status.BadArmor, 0, 0);
-            if (_byteAt(text, p) == 0x3d) break; // '=' at a line start: the checksum line
+            uint256 first = _byteAt(text, p);
+            if (first == 0x3d || first == 0x2d) break; // '=' or '-' at a line start: the checksum or END line
             (p, q) = _gather(text, p, end, q);
             bool empty = p == c.p;
             c.p = p;
@@ -149,7 +157,6 @@ library Base64Armor {
                 c.p += 1;
             }
             if (!_nl(text, c)) return (Status.BadBase64, 0, 0);
-            if (c.p >= end || _byteAt(text, c.p) != 0x3d) return (Status.BadArmor, 0, 0);
             break;
         }
         values = q - qStart;
