@@ -70,7 +70,7 @@ contract PushProfileGateway is IPushProfileGateway {
         string calldata did,
         string calldata publicKey,
         string calldata encryptedPrivateKey
-    ) external pure returns (bytes32) {
+    ) external view returns (bytes32) {
         return _digest(caip10, did, bytes(publicKey), encryptedPrivateKey);
     }
 
@@ -99,7 +99,7 @@ contract PushProfileGateway is IPushProfileGateway {
         string calldata did,
         bytes memory pk,
         string calldata encryptedPrivateKey
-    ) private pure returns (bytes32) {
+    ) private view returns (bytes32) {
         bytes memory c = bytes(caip10);
         bytes memory d = bytes(did);
         bytes memory e = bytes(encryptedPrivateKey);
@@ -113,7 +113,7 @@ contract PushProfileGateway is IPushProfileGateway {
         p = PushJson.writeLiteral(p, ',"encryptedPrivateKey":', 23);
         p = PushJson.writeQuoted(p, e);
         p = PushJson.writeLiteral(p, "}", 1);
-        return sha256(PushJson.finish(start, p));
+        return PushJson.sha256Of(PushJson.finish(start, p));
     }
 
     /// The address in `eip155:0x<40 hex digits>` (any case).

@@ -27,6 +27,10 @@ library PushJson {
     uint256 private constant _B22 = 0x2222222222222222222222222222222222222222222222222222222222222222;
     uint256 private constant _B5C = 0x5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c;
     uint256 private constant _BED = 0xedededededededededededededededededededededededededededededededed;
+    uint256 private constant _B6D = 0x6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d;
+    /// @notice The SHA-256 precompile call failed (out of gas).
+    error PushJsonSha256Failed();
+
     /// @notice Start of a sequence of writes: the free memory pointer plus one word (room for the length).
     function begin() internal pure returns (uint256 dst) {
         assembly {
@@ -89,8 +93,9 @@ library PushJson {
             function hexDigit(d) -> c {
                 c := add(d, add(0x30, mul(gt(d, 9), 0x27)))
             }
-            let len := mload(s)
             let src := add(s, 32)
+            let len := mload(s)
+            let srcEnd := add(src, len)
             let i := 0
             end := dst
             for {
@@ -98,6 +103,94 @@ library PushJson {
             } lt(i, len) {
 
             } {
+                // Fast run: whole words without a special byte are copied as they are.
+                {
+                    let p := add(src, i)
+                    let delta := sub(end, p)
+                    // Two words per step while 64 bytes are left, then one.
+                    let lim2 := sub(srcEnd, 63)
+                    for {
+
+                    } lt(p, lim2) {
+                        p := add(p, 64)
+                    } {
+                        let w := mload(p)
+                        let w2 := mload(add(p, 32))
+                        let x7 := and(w, _L7)
+                        let z7 := and(w2, _L7)
+                        if iszero(
+                            eq(
+                                and(
+                                    and(
+                                        and(
+                                            or(
+                                                and(
+                                                    and(add(x7, _B60), add(xor(x7, _B22), _L7)),
+                                                    add(xor(x7, _B5C), _L7)
+                                                ),
+                                                w
+                                            ),
+                                            or(add(xor(x7, _B6D), _L7), not(w))
+                                        ),
+                                        and(
+                                            or(
+                                                and(
+                                                    and(add(z7, _B60), add(xor(z7, _B22), _L7)),
+                                                    add(xor(z7, _B5C), _L7)
+                                                ),
+                                                w2
+                                            ),
+                                            or(add(xor(z7, _B6D), _L7), not(w2))
+                                        )
+                                    ),
+                                    _H
+                                ),
+                                _H
+                            )
+                        ) {
+                            break
+                        }
+                        let o := add(p, delta)
+                        mstore(o, w)
+                        mstore(add(o, 32), w2)
+                    }
+                    let lim := sub(srcEnd, 31)
+                    for {
+
+                    } lt(p, lim) {
+                        p := add(p, 32)
+                    } {
+                        let w := mload(p)
+                        let x7 := and(w, _L7)
+                        // bit 7 per byte: (>= 0x20 and != 0x22 and != 0x5C, or >= 0x80) and (!= 0xED)
+                        if iszero(
+                            eq(
+                                and(
+                                    and(
+                                        or(
+                                            and(
+                                                and(add(x7, _B60), add(xor(x7, _B22), _L7)),
+                                                add(xor(x7, _B5C), _L7)
+                                            ),
+                                            w
+                                        ),
+                                        or(add(xor(x7, _B6D), _L7), not(w))
+                                    ),
+                                    _H
+                                ),
+                                _H
+                            )
+                        ) {
+                            break
+                        }
+                        mstore(add(p, delta), w)
+                    }
+                    end := add(p, delta)
+                    i := sub(p, src)
+                }
+                if iszero(lt(i, len)) {
+                    break
+                }
                 let w := mload(add(src, i))
                 // Per byte, bit 7 set when the byte is NOT special: >= 0x20, != 0x22, != 0x5C, != 0xED.
                 let ok := or(add(and(w, _L7), _B60), w)
@@ -114,13 +207,10 @@ library PushJson {
                 }
                 mstore(end, w)
                 if iszero(m) {
-                    let step := 32
-                    if lt(rem, 32) {
-                        step := rem
-                    }
-                    end := add(end, step)
-                    i := add(i, step)
-                    continue
+                    // Only a partial last word gets here.
+                    end := add(end, rem)
+                    i := len
+                    break
                 }
                 // k = number of leading bytes before the first special one.
                 let k := 0
@@ -236,8 +326,19 @@ library PushJson {
     }
 
     /// @notice `hex64(sha256(data))`: the text the Push Chat SDK signs for the JSON preimage `data`.
-    function sha256Hex(bytes memory data) internal pure returns (bytes memory) {
-        return hex64(sha256(data));
+    function sha256Hex(bytes memory data) internal view returns (bytes memory) {
+        return hex64(sha256Of(data));
+    }
+
+    /// @notice SHA-256 of `data`, hashed where it lies (the `sha256` builtin copies its argument first). Reverts with
+    ///         {PushJsonSha256Failed} if the precompile call fails (out of gas): never a wrong digest.
+    function sha256Of(bytes memory data) internal view returns (bytes32 digest) {
+        bool ok;
+        assembly {
+            ok := staticcall(gas(), 0x02, add(data, 32), mload(data), 0x00, 0x20)
+            digest := mload(0x00)
+        }
+        if (!ok) revert PushJsonSha256Failed();
     }
 
     /// 16 bytes -> 32 lowercase hex characters (most significant nibble first).

@@ -23,7 +23,7 @@ import {PushJson} from "./PushJson.sol";
 ///           depends on JavaScript number formatting and on the order JavaScript gives integer-like keys, which no
 ///           contract can check at a bounded cost. A proof that uses `Raw` must take the bytes from data the
 ///           accused node committed to (its attestation binds the serialized `messageObj`), never from the prover.
-/// @dev Pure; the preimage is built in one pass in fresh memory (`PushJson.begin`/`finish`).
+/// @dev View (the SHA-256 precompile); the preimage is built in one pass in fresh memory (`PushJson.begin`/`finish`).
 library PushPreimage {
     /// @notice How a {Value} is written (see the library notice).
     enum Kind {
@@ -53,12 +53,12 @@ library PushPreimage {
     }
 
     /// @notice The 64 lowercase hex characters a `pgpv3` signature signs for `m`.
-    function pgpv3Hex(Message memory m) internal pure returns (bytes memory hex64) {
+    function pgpv3Hex(Message memory m) internal view returns (bytes memory hex64) {
         return PushJson.sha256Hex(preimage(m, true));
     }
 
     /// @notice The 64 lowercase hex characters a `pgpv2` signature signs for `m` (`sessionKey` is ignored).
-    function pgpv2Hex(Message memory m) internal pure returns (bytes memory hex64) {
+    function pgpv2Hex(Message memory m) internal view returns (bytes memory hex64) {
         return PushJson.sha256Hex(preimage(m, false));
     }
 
