@@ -712,7 +712,9 @@ async function readPushProfile(file: string): Promise<PushProfileFields> {
   try {
     parsed = JSON.parse(await fs.readFile(file, "utf8"));
   } catch {
-    throw new TaskError(`Cannot read ${file} as JSON: give the profile the Push Chat SDK posted to /v2/users/.`);
+    throw new TaskError(
+      `Cannot read ${file} as JSON: give the profile the Push Chat SDK posted to /v2/users/.`,
+    );
   }
   const o = (parsed ?? {}) as Record<string, unknown>;
   const caip10 = o.caip10 ?? (typeof o.wallets === "string" ? o.wallets.split(",")[0] : undefined);
@@ -721,14 +723,22 @@ async function readPushProfile(file: string): Promise<PushProfileFields> {
     if (typeof v !== "string" || v === "")
       throw new TaskError(`${file} has no "${name}" string: it is not a Push profile with keys.`);
   }
-  return { ...(fields as Omit<PushProfileFields, "verificationProof">), verificationProof: o.verificationProof as string };
+  return {
+    ...(fields as Omit<PushProfileFields, "verificationProof">),
+    verificationProof: o.verificationProof as string,
+  };
 }
 
 task(
   "key:import-push-profile",
   "Registers the OpenPGP key of a Push Chat SDK profile for its wallet through the PushProfileGateway (any account pays)",
 )
-  .addParam("profile", "JSON file: the profile the SDK posted to /v2/users/ (or its user record)", undefined, types.string)
+  .addParam(
+    "profile",
+    "JSON file: the profile the SDK posted to /v2/users/ (or its user record)",
+    undefined,
+    types.string,
+  )
   .addOptionalParam("from", `Account that sends the transaction and pays the gas: ${FROM_HELP}`)
   .addOptionalParam("keystore", KEYSTORE_HELP)
   .addOptionalParam("gateway", "PushProfileGateway address (default: from deployments/<network>.json)")
@@ -741,7 +751,10 @@ task(
         const p = await readPushProfile(args.profile);
         // The checks the gateway makes first, off chain, for a clear sentence before any transaction.
         const m = /^eip155:(0x[0-9a-fA-F]{40})$/.exec(p.caip10);
-        if (!m) throw new TaskError(`caip10 "${p.caip10}" is not eip155:0x<address>: only wallet profiles register.`);
+        if (!m)
+          throw new TaskError(
+            `caip10 "${p.caip10}" is not eip155:0x<address>: only wallet profiles register.`,
+          );
         if (p.did !== p.caip10) throw new TaskError(`did "${p.did}" differs from caip10 "${p.caip10}".`);
         const wallet = hre.ethers.getAddress(m[1].toLowerCase());
         const proof = /^eip191v2:(0x[0-9a-fA-F]{130})$/.exec(p.verificationProof);
@@ -760,7 +773,9 @@ task(
           throw new TaskError("verificationProof's signature is malformed.");
         }
         if (signer !== wallet)
-          throw new TaskError(`The profile is signed by ${signer}, not by its wallet ${wallet}: it would revert.`);
+          throw new TaskError(
+            `The profile is signed by ${signer}, not by its wallet ${wallet}: it would revert.`,
+          );
 
         let address = args.gateway;
         if (address === undefined || address === "") {

@@ -202,11 +202,7 @@ library Base64Armor {
             function gather(base, p_, end_, q_) -> p2, q2 {
                 p2 := p_
                 q2 := q_
-                for {
-
-                } 1 {
-
-                } {
+                for {} 1 {} {
                     let w := mload(add(base, p2))
                     let x7 := and(w, _L7)
                     // Bit 7 of each byte: byte >= k (bytes >= 0x80 count as >= every k).
@@ -226,7 +222,10 @@ library Base64Armor {
                     mstore(
                         q2,
                         add(
-                            sub(w, or(and(mul(shr(7, upper), 0xff), _B41), and(mul(shr(7, lower), 0xff), _B47))),
+                            sub(
+                                w,
+                                or(and(mul(shr(7, upper), 0xff), _B41), and(mul(shr(7, lower), 0xff), _B47))
+                            ),
                             or(
                                 and(mul(shr(7, digit), 0xff), _B04),
                                 or(and(mul(shr(7, plus), 0xff), _B13), and(mul(shr(7, slash), 0xff), _B10))
@@ -277,11 +276,7 @@ library Base64Armor {
             let base := add(text, 32)
             let nlLen := add(1, json)
             q := add(data, 32)
-            for {
-
-            } 1 {
-
-            } {
+            for {} 1 {} {
                 if iszero(lt(p, end)) {
                     code := 1
                     break
@@ -423,9 +418,7 @@ library Base64Armor {
                     xor(mload(add(t1, shl(2, byte(30, x)))), mload(add(t0, shl(2, and(x, 0xff)))))
                 )
             }
-            for {
-
-            } lt(p, e) {
+            for {} lt(p, e) {
                 p := add(p, 1)
             } {
                 crc := xor(shl(8, crc), mload(add(t0, shl(2, xor(byte(29, crc), byte(0, mload(p)))))))
@@ -436,7 +429,11 @@ library Base64Armor {
 
     /// Reads the four base64 characters of the checksum line at `text[p..p+4)`: (true, the 24-bit value), or
     /// (false, 0) when they are not four base64 characters.
-    function _crcLine(bytes memory text, uint256 p, uint256 end) private pure returns (bool ok, uint256 value) {
+    function _crcLine(
+        bytes memory text,
+        uint256 p,
+        uint256 end
+    ) private pure returns (bool ok, uint256 value) {
         if (p + 4 > end) return (false, 0);
         for (uint256 i = 0; i < 4; ++i) {
             uint256 c = _byteAt(text, p + i);

@@ -98,20 +98,14 @@ library PushJson {
             let srcEnd := add(src, len)
             let i := 0
             end := dst
-            for {
-
-            } lt(i, len) {
-
-            } {
+            for {} lt(i, len) {} {
                 // Fast run: whole words without a special byte are copied as they are.
                 {
                     let p := add(src, i)
                     let delta := sub(end, p)
                     // Two words per step while 64 bytes are left, then one.
                     let lim2 := sub(srcEnd, 63)
-                    for {
-
-                    } lt(p, lim2) {
+                    for {} lt(p, lim2) {
                         p := add(p, 64)
                     } {
                         let w := mload(p)
@@ -155,9 +149,7 @@ library PushJson {
                         mstore(add(o, 32), w2)
                     }
                     let lim := sub(srcEnd, 31)
-                    for {
-
-                    } lt(p, lim) {
+                    for {} lt(p, lim) {
                         p := add(p, 32)
                     } {
                         let w := mload(p)
@@ -349,8 +341,9 @@ library PushJson {
         x = (x | (x << 8)) & 0x00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff;
         x = (x | (x << 4)) & 0x0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f;
         // nibble n -> '0' + n, plus 0x27 ('a' - '0' - 10) where n >= 10.
-        uint256 ge10 = ((x + 0x0606060606060606060606060606060606060606060606060606060606060606) &
-            0x1010101010101010101010101010101010101010101010101010101010101010) >> 4;
+        uint256 ge10 =
+            ((x + 0x0606060606060606060606060606060606060606060606060606060606060606) &
+                0x1010101010101010101010101010101010101010101010101010101010101010) >> 4;
         r = x + 0x3030303030303030303030303030303030303030303030303030303030303030 + ge10 * 0x27;
     }
 }

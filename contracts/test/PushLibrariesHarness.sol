@@ -27,7 +27,10 @@ contract PushLibrariesHarness {
         return Base64Armor.crc24(data);
     }
 
-    function preimage(PushPreimage.Message calldata m, bool withSessionKey) external pure returns (bytes memory) {
+    function preimage(
+        PushPreimage.Message calldata m,
+        bool withSessionKey
+    ) external pure returns (bytes memory) {
         return PushPreimage.preimage(m, withSessionKey);
     }
 

@@ -16,7 +16,17 @@ const STATUS = { Ok: 0n, BadArmor: 1n, BadBase64: 2n, BadCrc: 3n } as const;
 /** Strings rich in what JSON escaping must get right. */
 const piece = fc.oneof(
   fc.constantFrom('"', "\\", "\n", "\r", "\t", "\b", "\f", "\u0000", "\u001f", "\u007f", "/", "</script>"),
-  fc.constantFrom("\u2028", "\u2029", "\ud800", "\udbff", "\udc00", "\udfff", "\ud83d\ude00", "\u00e9", "\ud55c"),
+  fc.constantFrom(
+    "\u2028",
+    "\u2029",
+    "\ud800",
+    "\udbff",
+    "\udc00",
+    "\udfff",
+    "\ud83d\ude00",
+    "\u00e9",
+    "\ud55c",
+  ),
   fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)),
   fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
   fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)),
@@ -71,7 +81,9 @@ describe("PushJson and Base64Armor", () => {
     });
 
     it("bytes that are no JavaScript string's (invalid UTF-8) are copied raw, special bytes still escaped", async () => {
-      expect(await h.quote("0xff22ed5c80")).to.equal(hexlify(Uint8Array.from([0x22, 0xff, 0x5c, 0x22, 0xed, 0x5c, 0x5c, 0x80, 0x22])));
+      expect(await h.quote("0xff22ed5c80")).to.equal(
+        hexlify(Uint8Array.from([0x22, 0xff, 0x5c, 0x22, 0xed, 0x5c, 0x5c, 0x80, 0x22])),
+      );
       // A truncated surrogate sequence at the end stays raw.
       expect(await h.quote("0x41eda0")).to.equal("0x2241eda022");
     });

@@ -22,7 +22,9 @@ const sdkCrypto = require("@pushprotocol/restapi/src/lib/chat/helpers/crypto") a
   ): Promise<unknown>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const sdkPgp = require("@pushprotocol/restapi/src/lib/chat/helpers/pgp") as { PGPHelper: Record<string, unknown> };
+const sdkPgp = require("@pushprotocol/restapi/src/lib/chat/helpers/pgp") as {
+  PGPHelper: Record<string, unknown>;
+};
 
 const KIND = { Undefined: 0, Null: 1, String: 2, ContentObject: 3, Raw: 4 } as const;
 const PER_KIND = Number(process.env.PUSH_MESSAGES ?? 40);
@@ -67,7 +69,13 @@ async function sdkPgpv2Hex(body: Record<string, unknown>, user: SdkUser): Promis
     },
   };
   await sdkCrypto
-    .decryptAndVerifyMessage({ ...body, verificationProof: "pgpv2:x" }, user.armoredPublicKey, user.armoredPrivateKey, "local", helper)
+    .decryptAndVerifyMessage(
+      { ...body, verificationProof: "pgpv2:x" },
+      user.armoredPublicKey,
+      user.armoredPrivateKey,
+      "local",
+      helper,
+    )
     .catch(() => undefined);
   if (!seen) throw new Error("the SDK hashed nothing");
   return seen;
@@ -75,10 +83,24 @@ async function sdkPgpv2Hex(body: Record<string, unknown>, user: SdkUser): Promis
 
 const content = fc.oneof(
   fc.string({ unit: "binary", maxLength: 60 }),
-  fc.array(
-    fc.constantFrom('"', "\\", "\n", "\u0000", "\u001f", "</script>", "\u2028", "\ud83d\ude00", "\u00e9", "a", " "),
-    { maxLength: 40 },
-  ).map((a) => a.join("")),
+  fc
+    .array(
+      fc.constantFrom(
+        '"',
+        "\\",
+        "\n",
+        "\u0000",
+        "\u001f",
+        "</script>",
+        "\u2028",
+        "\ud83d\ude00",
+        "\u00e9",
+        "a",
+        " ",
+      ),
+      { maxLength: 40 },
+    )
+    .map((a) => a.join("")),
   fc.constant(""),
   fc.constant("x".repeat(1024)),
 );
@@ -124,7 +146,9 @@ describe("PushPreimage", () => {
         // A twin with one changed field hashes differently on both sides.
         const twin = { ...body, toCAIP10: (body.toCAIP10 as string).toLowerCase() + "0" };
         const twinHex = sha256(toUtf8Bytes(JSON.stringify({ ...signed, toCAIP10: twin.toCAIP10 }))).slice(2);
-        expect(ethers.toUtf8String(await h.pgpv3Hex(fields(twin)))).to.equal(twinHex).and.not.equal(signedHex);
+        expect(ethers.toUtf8String(await h.pgpv3Hex(fields(twin))))
+          .to.equal(twinHex)
+          .and.not.equal(signedHex);
         checked++;
       }
     }
@@ -140,10 +164,18 @@ describe("PushPreimage", () => {
       encType: "PlainText",
     };
     const cases: Record<string, unknown>[] = [
-      { ...base, messageObj: { content: { messageType: "Text", messageObj: { content: "hi" } }, reference: "bafy" } },
+      {
+        ...base,
+        messageObj: { content: { messageType: "Text", messageObj: { content: "hi" } }, reference: "bafy" },
+      },
       { ...base, messageObj: undefined, sessionKey: undefined, encryptedSecret: undefined },
       { ...base, messageObj: null, sessionKey: null, encryptedSecret: null },
-      { ...base, messageObj: "U2FsdGVkX1+abc", sessionKey: "sk\u2028", encryptedSecret: "-----BEGIN PGP MESSAGE-----\n" },
+      {
+        ...base,
+        messageObj: "U2FsdGVkX1+abc",
+        sessionKey: "sk\u2028",
+        encryptedSecret: "-----BEGIN PGP MESSAGE-----\n",
+      },
       { ...base, messageObj: { content: "" }, sessionKey: null, encryptedSecret: "" },
     ];
     for (const body of cases) {
@@ -163,7 +195,9 @@ describe("PushPreimage", () => {
       const m = fields(body);
       expect(await h.preimage(m, true)).to.equal(ethers.hexlify(toUtf8Bytes(JSON.stringify(v3))));
       expect(await h.preimage(m, false)).to.equal(ethers.hexlify(toUtf8Bytes(JSON.stringify(v2))));
-      expect(ethers.toUtf8String(await h.pgpv2Hex(m))).to.equal(sha256(toUtf8Bytes(JSON.stringify(v2))).slice(2));
+      expect(ethers.toUtf8String(await h.pgpv2Hex(m))).to.equal(
+        sha256(toUtf8Bytes(JSON.stringify(v2))).slice(2),
+      );
     }
   });
 
@@ -172,6 +206,8 @@ describe("PushPreimage", () => {
     const m = fields(body);
     expect(ethers.toUtf8String(await h.pgpv3Hex(m))).to.equal(signedHex);
     const gas = await h.pgpv3Hex.estimateGas(m);
-    console.log(`      pgpv3Hex, encrypted 1 KiB message (${(body.messageObj as string).length} + ${(body.encryptedSecret as string).length} bytes): ${gas} gas (call, calldata included)`);
+    console.log(
+      `      pgpv3Hex, encrypted 1 KiB message (${(body.messageObj as string).length} + ${(body.encryptedSecret as string).length} bytes): ${gas} gas (call, calldata included)`,
+    );
   });
 });

@@ -134,14 +134,24 @@ export async function sdkMessage(
   const record =
     typeof receiver === "string"
       ? null
-      : { ...receiver.profile, wallets: receiver.profile.caip10, profile: {}, msgSent: 0, maxMsgPersisted: 0 };
+      : {
+          ...receiver.profile,
+          wallets: receiver.profile.caip10,
+          profile: {},
+          msgSent: 0,
+          maxMsgPersisted: 0,
+        };
   const body = await offline(
     (url) => (url.includes("/v2/users/") ? record : null),
     (url, data) => ({ ...(data as object), wallets: to, profile: {} }),
     () =>
       payloads.sendMessagePayloadCore(
         to,
-        { wallets: sender.profile.caip10, publicKey: sender.armoredPublicKey, privateKey: sender.armoredPrivateKey },
+        {
+          wallets: sender.profile.caip10,
+          publicKey: sender.armoredPublicKey,
+          privateKey: sender.armoredPrivateKey,
+        },
         { content },
         content,
         messageType,

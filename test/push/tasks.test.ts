@@ -50,7 +50,7 @@ describe("PushProfileGateway: deployment and key:import-push-profile", () => {
     expect(await registry.activeKeyCount(alice.wallet.address)).to.equal(1);
 
     // A user record (wallets instead of caip10) works too; twice is the registry's error, decoded.
-    const record = { did: bob.profile.did, wallets: bob.profile.caip10, ...bob.profile, caip10: undefined };
+    const record = { ...bob.profile, wallets: bob.profile.caip10, caip10: undefined };
     await runTask("key:import-push-profile", { profile: profileFile("bob", record) });
     const twice = await runTask("key:import-push-profile", { profile: profileFile("bob", record) }).then(
       () => "",
@@ -76,6 +76,10 @@ describe("PushProfileGateway: deployment and key:import-push-profile", () => {
       { profile: profileFile("keyless", { ...bob.profile, publicKey: "" }) },
       'no "publicKey" string',
     );
-    await expectRefused("key:import-push-profile", { profile: path.join(dir, "missing.json") }, "Cannot read");
+    await expectRefused(
+      "key:import-push-profile",
+      { profile: path.join(dir, "missing.json") },
+      "Cannot read",
+    );
   });
 });

@@ -24,7 +24,9 @@ export const pushProfileGatewayStep: DeployStep = {
     const gateway = await ctx.hre.ethers.deployContract(PUSH_PROFILE_GATEWAY, [registry], ctx.signer);
     await gateway.waitForDeployment();
     return {
-      contracts: { [PUSH_PROFILE_GATEWAY]: { address: await gateway.getAddress(), constructorArgs: [registry] } },
+      contracts: {
+        [PUSH_PROFILE_GATEWAY]: { address: await gateway.getAddress(), constructorArgs: [registry] },
+      },
     };
   },
 };
