@@ -103,51 +103,6 @@ library PushJson {
                 {
                     let p := add(src, i)
                     let delta := sub(end, p)
-                    // Two words per step while 64 bytes are left, then one.
-                    let lim2 := sub(srcEnd, 63)
-                    for {} lt(p, lim2) {
-                        p := add(p, 64)
-                    } {
-                        let w := mload(p)
-                        let w2 := mload(add(p, 32))
-                        let x7 := and(w, _L7)
-                        let z7 := and(w2, _L7)
-                        if iszero(
-                            eq(
-                                and(
-                                    and(
-                                        and(
-                                            or(
-                                                and(
-                                                    and(add(x7, _B60), add(xor(x7, _B22), _L7)),
-                                                    add(xor(x7, _B5C), _L7)
-                                                ),
-                                                w
-                                            ),
-                                            or(add(xor(x7, _B6D), _L7), not(w))
-                                        ),
-                                        and(
-                                            or(
-                                                and(
-                                                    and(add(z7, _B60), add(xor(z7, _B22), _L7)),
-                                                    add(xor(z7, _B5C), _L7)
-                                                ),
-                                                w2
-                                            ),
-                                            or(add(xor(z7, _B6D), _L7), not(w2))
-                                        )
-                                    ),
-                                    _H
-                                ),
-                                _H
-                            )
-                        ) {
-                            break
-                        }
-                        let o := add(p, delta)
-                        mstore(o, w)
-                        mstore(add(o, 32), w2)
-                    }
                     let lim := sub(srcEnd, 31)
                     for {} lt(p, lim) {
                         p := add(p, 32)
@@ -197,78 +152,59 @@ library PushJson {
                 if lt(rem, 32) {
                     m := and(m, not(shr(mul(rem, 8), not(0))))
                 }
-                mstore(end, w)
-                if iszero(m) {
-                    // Only a partial last word gets here.
-                    end := add(end, rem)
-                    i := len
-                    break
+                // Every special byte of this word, from the one mask: copy the clean bytes before it, escape it.
+                let n := 32
+                if lt(rem, 32) {
+                    n := rem
                 }
-                // k = number of leading bytes before the first special one.
-                let k := 0
-                if iszero(shr(128, m)) {
-                    k := 16
-                    m := shl(128, m)
-                }
-                if iszero(shr(192, m)) {
-                    k := add(k, 8)
-                    m := shl(64, m)
-                }
-                if iszero(shr(224, m)) {
-                    k := add(k, 4)
-                    m := shl(32, m)
-                }
-                if iszero(shr(240, m)) {
-                    k := add(k, 2)
-                    m := shl(16, m)
-                }
-                if iszero(shr(248, m)) {
-                    k := add(k, 1)
-                }
-                end := add(end, k)
-                i := add(i, k)
-                let t := mload(add(src, i))
-                let b := byte(0, t)
-                switch b
-                case 0x22 {
-                    mstore(end, shl(240, 0x5c22))
-                    end := add(end, 2)
-                    i := add(i, 1)
-                }
-                case 0x5c {
-                    mstore(end, shl(240, 0x5c5c))
-                    end := add(end, 2)
-                    i := add(i, 1)
-                }
-                case 0xed {
-                    // A lone surrogate in WTF-8: ED A0..BF 80..BF.
-                    let b1 := byte(1, t)
-                    let b2 := byte(2, t)
-                    let isSurrogate := and(
-                        lt(add(i, 2), len),
-                        and(and(gt(b1, 0x9f), lt(b1, 0xc0)), and(gt(b2, 0x7f), lt(b2, 0xc0)))
-                    )
-                    switch isSurrogate
-                    case 0 {
-                        mstore8(end, 0xed)
-                        end := add(end, 1)
-                        i := add(i, 1)
+                let pos := 0
+                for {} 1 {} {
+                    let sh := shl(3, pos)
+                    let mm := shl(sh, m)
+                    mstore(end, shl(sh, w))
+                    if iszero(mm) {
+                        end := add(end, sub(n, pos))
+                        pos := n
+                        break
                     }
-                    default {
-                        // \udXYZ with XYZ = the low 12 bits of the code unit, lowercase.
-                        let u := or(shl(6, and(b1, 0x3f)), and(b2, 0x3f))
-                        mstore(end, shl(232, 0x5c7564))
-                        mstore8(add(end, 3), hexDigit(shr(8, u)))
-                        mstore8(add(end, 4), hexDigit(and(shr(4, u), 15)))
-                        mstore8(add(end, 5), hexDigit(and(u, 15)))
-                        end := add(end, 6)
-                        i := add(i, 3)
+                    // k = number of clean bytes before the next special one.
+                    let k := 0
+                    if iszero(shr(128, mm)) {
+                        k := 16
+                        mm := shl(128, mm)
                     }
-                }
-                default {
-                    // A control character (< 0x20).
-                    i := add(i, 1)
+                    if iszero(shr(192, mm)) {
+                        k := add(k, 8)
+                        mm := shl(64, mm)
+                    }
+                    if iszero(shr(224, mm)) {
+                        k := add(k, 4)
+                        mm := shl(32, mm)
+                    }
+                    if iszero(shr(240, mm)) {
+                        k := add(k, 2)
+                        mm := shl(16, mm)
+                    }
+                    if iszero(shr(248, mm)) {
+                        k := add(k, 1)
+                    }
+                    end := add(end, k)
+                    pos := add(pos, k)
+                    let b := byte(pos, w)
+                    // 0xED reads the bytes after it, maybe in the next word: handled below.
+                    if eq(b, 0xed) {
+                        break
+                    }
+                    pos := add(pos, 1)
                     switch b
+                    case 0x22 {
+                        mstore(end, shl(240, 0x5c22))
+                        end := add(end, 2)
+                    }
+                    case 0x5c {
+                        mstore(end, shl(240, 0x5c5c))
+                        end := add(end, 2)
+                    }
                     case 0x08 {
                         mstore(end, shl(240, 0x5c62))
                         end := add(end, 2)
@@ -290,10 +226,43 @@ library PushJson {
                         end := add(end, 2)
                     }
                     default {
+                        // Another control character (< 0x20): \u00XY, lowercase.
                         mstore(end, shl(224, 0x5c753030))
                         mstore8(add(end, 4), add(0x30, shr(4, b)))
                         mstore8(add(end, 5), hexDigit(and(b, 15)))
                         end := add(end, 6)
+                    }
+                    if iszero(lt(pos, n)) {
+                        break
+                    }
+                }
+                i := add(i, pos)
+                if lt(i, len) {
+                    let t := mload(add(src, i))
+                    if eq(byte(0, t), 0xed) {
+                        // A lone surrogate in WTF-8: ED A0..BF 80..BF.
+                        let b1 := byte(1, t)
+                        let b2 := byte(2, t)
+                        let isSurrogate := and(
+                            lt(add(i, 2), len),
+                            and(and(gt(b1, 0x9f), lt(b1, 0xc0)), and(gt(b2, 0x7f), lt(b2, 0xc0)))
+                        )
+                        switch isSurrogate
+                        case 0 {
+                            mstore8(end, 0xed)
+                            end := add(end, 1)
+                            i := add(i, 1)
+                        }
+                        default {
+                            // \udXYZ with XYZ = the low 12 bits of the code unit, lowercase.
+                            let u := or(shl(6, and(b1, 0x3f)), and(b2, 0x3f))
+                            mstore(end, shl(232, 0x5c7564))
+                            mstore8(add(end, 3), hexDigit(shr(8, u)))
+                            mstore8(add(end, 4), hexDigit(and(shr(4, u), 15)))
+                            mstore8(add(end, 5), hexDigit(and(u, 15)))
+                            end := add(end, 6)
+                            i := add(i, 3)
+                        }
                     }
                 }
             }
