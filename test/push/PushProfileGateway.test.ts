@@ -121,9 +121,9 @@ describe("PushProfileGateway", () => {
         `${tokens} tokens: intrinsic 21000 + ${4 * tokens}; execution ~${Number(receipt!.gasUsed) - standardCalldata}; ` +
         `EIP-7623 floor ${floor}`,
     );
-    // Issue 13's goal is 450,000; this build measures about 521,500 (see the gateway's report): a ceiling against
-    // regressions until the armor and CRC loops get cheaper.
-    expect(receipt!.gasUsed).to.be.lessThanOrEqual(530_000n);
+    // Issue 13's goal is 450,000; this build measures about 513,100 (calldata 170,280 of it, the registry's own
+    // addition about 93,000): a ceiling against regressions until the armor and CRC loops get cheaper.
+    expect(receipt!.gasUsed).to.be.lessThanOrEqual(520_000n);
     expect(receipt!.gasUsed).to.be.greaterThanOrEqual(BigInt(floor));
 
     // Once only: the same profile again is the registry's own error.
