@@ -61,4 +61,12 @@ contract PushLibrariesHarness {
         PushJson.sha256Hex(q);
         shaGas = g - gasleft();
     }
+
+    /// Gas `PushPreimage.pgpv3Hex` uses on `m` once it is in memory (no calldata, no ABI encoding).
+    function pgpv3HexGas(PushPreimage.Message calldata m) external view returns (uint256 gasUsed) {
+        PushPreimage.Message memory mm = m;
+        uint256 g = gasleft();
+        PushPreimage.pgpv3Hex(mm);
+        gasUsed = g - gasleft();
+    }
 }
