@@ -13,6 +13,7 @@ import { keyRegistryStep } from "./steps/key-registry";
 import { stakingStep } from "./steps/staking";
 import { TIMELOCK, timelockStep } from "./steps/timelock";
 import { slashingStep } from "./steps/slashing";
+import { grantGatewayRole, pushProfileGatewayStep } from "./steps/push-profile-gateway";
 import { loadParams, PRODUCTION_CHAIN_IDS } from "./params";
 import type { DeployParams } from "./params";
 import { applySlashingParams, grantSlasherRoles, handOver, linkFaultWindow } from "./wiring";
@@ -34,6 +35,7 @@ export const STEPS: readonly DeployStep[] = [
   stakingStep,
   keyRegistryStep,
   slashingStep,
+  pushProfileGatewayStep,
 ];
 
 function sameAddress(a: string, b: string): boolean {
@@ -210,6 +212,7 @@ export async function deployProtocol(
     (await applySlashingParams(ctx)) +
     (await grantSlasherRoles(ctx)) +
     (await linkFaultWindow(ctx)) +
+    (await grantGatewayRole(ctx)) +
     (await handOver(ctx));
   params.governor = deployment.contracts[TIMELOCK].address;
   if (wired > 0 || deployedSteps.length > 0) {
