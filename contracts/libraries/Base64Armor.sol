@@ -46,6 +46,7 @@ library Base64Armor {
     uint256 private constant _B04 = 0x0404040404040404040404040404040404040404040404040404040404040404;
     uint256 private constant _B13 = 0x1313131313131313131313131313131313131313131313131313131313131313;
     uint256 private constant _B10 = 0x1010101010101010101010101010101010101010101010101010101010101010;
+    uint256 private constant _B01 = 0x0101010101010101010101010101010101010101010101010101010101010101;
 
     /// CRC-24 tables for four bytes at a time: table k (1,024 bytes at offset 1,024 k), entry v (4 bytes,
     /// big-endian): the register after feeding byte v and then k zero bytes to a zero register.
@@ -165,7 +166,7 @@ library Base64Armor {
         data = new bytes(end - c.p + 32);
         uint256 values;
         uint256 pad;
-        (status, values, pad) = _lines(text, c, data);
+        (status, values, pad) = _body(text, c, data);
         if (status != Status.Ok) return (status, c.p, _empty());
         // Optional checksum line ('=' and four base64 characters), END line, nothing after.
         bool hasCrc = c.p < end && _byteAt(text, c.p) == 0x3d;
@@ -184,12 +185,166 @@ library Base64Armor {
         return (Status.Ok, 0, data);
     }
 
-    /// Reads the base64 lines from `c.p` into `data` as 6-bit values; returns the number of values and of padding
-    /// characters, with `c.p` at the checksum line or the END line (or at the first byte that breaks a rule).
-    function _lines(
+    /// {_lines}, through {_fullLines} first: the same result, cheaper when the lines before the last have one length.
+    function _body(
         bytes memory text,
         Cursor memory c,
         bytes memory data
+    ) private pure returns (Status status, uint256 values, uint256 pad) {
+        uint256 first = c.p;
+        (bool fast, uint256 p2, uint256 q2) = _fullLines(text, first, c.end, c.json, data);
+        status = Status.BadArmor;
+        if (fast) {
+            c.p = p2;
+            (status, values, pad) = _lines(text, c, data, q2);
+        }
+        if (status != Status.Ok) {
+            c.p = first;
+            (status, values, pad) = _lines(text, c, data, 0);
+        }
+    }
+
+    /// Fast path for the lines before the last: when the first line from `p` has L (4..160) base64 characters,
+    /// copies every following line that is L characters and a line end to `data` (from its start), then maps the
+    /// copied characters to 6-bit values in place. Returns (true, the position of the first line that is not such
+    /// a line, the number of values written), or (false, _, _) if a copied character is not base64; {_lines} then reads
+    /// the text from `p` itself. Whatever it accepts, {_lines} would read the same way (same values, same end).
+    function _fullLines(
+        bytes memory text,
+        uint256 p,
+        uint256 end,
+        bool json,
+        bytes memory data
+    ) private pure returns (bool ok, uint256 p2, uint256 q2) {
+        assembly {
+            let base := add(text, 32)
+            let nlLen := add(1, json)
+            let nlByte := 0x0a
+            if json {
+                nlByte := 0x5c
+            }
+            // L = distance to the first line-end byte, found one word at a time.
+            let len := 0
+            {
+                let bnl := mul(nlByte, _B01)
+                for {
+                    let i := 0
+                } lt(i, 160) {
+                    i := add(i, 32)
+                } {
+                    let y := xor(mload(add(base, add(p, i))), bnl)
+                    let z := and(not(or(add(and(y, _L7), _L7), y)), _H)
+                    if z {
+                        let k := 0
+                        if iszero(shr(128, z)) {
+                            k := 16
+                            z := shl(128, z)
+                        }
+                        if iszero(shr(192, z)) {
+                            k := add(k, 8)
+                            z := shl(64, z)
+                        }
+                        if iszero(shr(224, z)) {
+                            k := add(k, 4)
+                            z := shl(32, z)
+                        }
+                        if iszero(shr(240, z)) {
+                            k := add(k, 2)
+                            z := shl(16, z)
+                        }
+                        if iszero(shr(248, z)) {
+                            k := add(k, 1)
+                        }
+                        len := add(i, k)
+                        break
+                    }
+                }
+            }
+            let q0 := add(data, 32)
+            let q := q0
+            p2 := p
+            ok := 1
+            if gt(len, 3) {
+                let json_ := json
+                for {} 1 {} {
+                    let e := add(p2, len)
+                    if gt(add(e, nlLen), end) {
+                        break
+                    }
+                    let t := mload(add(base, e))
+                    switch json_
+                    case 0 {
+                        if iszero(eq(byte(0, t), 0x0a)) {
+                            break
+                        }
+                    }
+                    default {
+                        if iszero(eq(shr(240, t), 0x5c6e)) {
+                            break
+                        }
+                    }
+                    let from := add(base, p2)
+                    for {
+                        let i := 0
+                    } lt(i, len) {
+                        i := add(i, 32)
+                    } {
+                        mstore(add(q, i), mload(add(from, i)))
+                    }
+                    q := add(q, len)
+                    p2 := add(e, nlLen)
+                }
+                // Characters -> 6-bit values, in place; any other byte: not this path.
+                for {
+                    let r := q0
+                } lt(r, q) {
+                    r := add(r, 32)
+                } {
+                    let w := mload(r)
+                    let x7 := and(w, _L7)
+                    let upper := and(and(or(add(x7, _G41), w), not(or(add(x7, _G5B), w))), _H)
+                    let lower := and(and(or(add(x7, _G61), w), not(or(add(x7, _G7B), w))), _H)
+                    let digit := and(and(or(add(x7, _G30), w), not(or(add(x7, _G3A), w))), _H)
+                    let y := xor(w, _B2B)
+                    let plus := and(not(or(add(and(y, _L7), _L7), y)), _H)
+                    y := xor(w, _B2F)
+                    let slash := and(not(or(add(and(y, _L7), _L7), y)), _H)
+                    let inv := xor(or(or(upper, lower), or(digit, or(plus, slash))), _H)
+                    let rem := sub(q, r)
+                    if lt(rem, 32) {
+                        inv := and(inv, not(shr(shl(3, rem), not(0))))
+                    }
+                    if inv {
+                        ok := 0
+                        break
+                    }
+                    mstore(
+                        r,
+                        add(
+                            sub(
+                                w,
+                                or(and(mul(shr(7, upper), 0xff), _B41), and(mul(shr(7, lower), 0xff), _B47))
+                            ),
+                            or(
+                                and(mul(shr(7, digit), 0xff), _B04),
+                                or(and(mul(shr(7, plus), 0xff), _B13), and(mul(shr(7, slash), 0xff), _B10))
+                            )
+                        )
+                    )
+                }
+            }
+            q2 := sub(q, q0)
+        }
+    }
+
+    /// Reads the base64 lines from `c.p` into `data` as 6-bit values, after the `q0` values already there; returns
+    /// the number of values (`q0` included) and of padding characters, with `c.p` at the checksum line or the END
+    /// line (or at the first byte that breaks a rule).
+    function _lines(
+        bytes memory text,
+        Cursor memory c,
+        bytes memory data,
+        uint256 q0
     ) private pure returns (Status, uint256 values, uint256 pad) {
         uint256 p = c.p;
         uint256 end = c.end;
@@ -275,7 +430,7 @@ library Base64Armor {
             }
             let base := add(text, 32)
             let nlLen := add(1, json)
-            q := add(data, 32)
+            q := add(add(data, 32), q0)
             for {} 1 {} {
                 if iszero(lt(p, end)) {
                     code := 1
