@@ -87,10 +87,9 @@ library PushJson {
     }
 
     /// @notice Writes the bytes of `s` JSON-escaped (no quotes) at `dst`, per the rules of this library's notice.
-    /// @dev Scans four words at a time with a word-level test that never misses a special byte (it may flag a
-    ///      word with `]` or a byte >= 0x80 that needs nothing: the exact per-byte test below then decides). Runs
-    ///      of bytes that need no escape are copied with `mcopy`; each special byte is found by counting the
-    ///      leading zero bytes of an exact per-byte mask.
+    /// @dev Scans a word at a time with a test that never misses a special byte (it may flag a word holding `]`
+    ///      or a byte >= 0x80 that needs nothing: the exact per-byte mask then decides). Runs of bytes that need no
+    ///      escape are copied with `mcopy`; `"` and `\` get a `\` written before them and start the next run.
     function writeEscaped(uint256 dst, bytes memory s) internal pure returns (uint256 end) {
         assembly {
             function hexDigit(d) -> c {
@@ -104,42 +103,45 @@ library PushJson {
             let p := src // first byte not yet scanned
             end := dst
             for {} 1 {} {
+                // Bit 7 of some byte of `or(or(w - 0x20.., w), or(y - 0x01.., y + 0x02..))`, y = w ^ 0x22.., is set
+                // when a word may hold a byte < 0x20, `"`, `\` or >= 0x80, and always when it does (a borrow or
+                // carry starts only at such a byte, so the lowest one is flagged exactly).
                 for {} lt(p, lim128) {
                     p := add(p, 128)
                 } {
-                    // Bit 7 of some byte is set when a word may hold a byte < 0x20, `"`, `\` or >= 0x80, and always
-                    // when it does (a borrow or carry starts only at such a byte: the lowest one is flagged exactly).
-                    let w0 := mload(p)
-                    let w1 := mload(add(p, 32))
-                    let w2 := mload(add(p, 64))
-                    let w3 := mload(add(p, 96))
-                    let y0 := xor(w0, _B22)
-                    let y1 := xor(w1, _B22)
-                    let y2 := xor(w2, _B22)
-                    let y3 := xor(w3, _B22)
-                    if and(
-                        or(
-                            or(
-                                or(or(sub(w0, _B20), sub(w1, _B20)), or(sub(w2, _B20), sub(w3, _B20))),
-                                or(or(w0, w1), or(w2, w3))
-                            ),
-                            or(
-                                or(or(sub(y0, _B01), sub(y1, _B01)), or(sub(y2, _B01), sub(y3, _B01))),
-                                or(or(add(y0, _B02), add(y1, _B02)), or(add(y2, _B02), add(y3, _B02)))
-                            )
-                        ),
-                        _H
-                    ) {
+                    let w := mload(p)
+                    let y := xor(w, _B22)
+                    if and(or(or(sub(w, _B20), w), or(sub(y, _B01), add(y, _B02))), _H) {
+                        break
+                    }
+                    w := mload(add(p, 32))
+                    y := xor(w, _B22)
+                    if and(or(or(sub(w, _B20), w), or(sub(y, _B01), add(y, _B02))), _H) {
+                        p := add(p, 32)
+                        break
+                    }
+                    w := mload(add(p, 64))
+                    y := xor(w, _B22)
+                    if and(or(or(sub(w, _B20), w), or(sub(y, _B01), add(y, _B02))), _H) {
+                        p := add(p, 64)
+                        break
+                    }
+                    w := mload(add(p, 96))
+                    y := xor(w, _B22)
+                    if and(or(or(sub(w, _B20), w), or(sub(y, _B01), add(y, _B02))), _H) {
+                        p := add(p, 96)
                         break
                     }
                 }
-                for {} lt(p, lim32) {
-                    p := add(p, 32)
-                } {
-                    let w0 := mload(p)
-                    let y0 := xor(w0, _B22)
-                    if and(or(or(sub(w0, _B20), w0), or(sub(y0, _B01), add(y0, _B02))), _H) {
-                        break
+                if iszero(lt(p, lim128)) {
+                    for {} lt(p, lim32) {
+                        p := add(p, 32)
+                    } {
+                        let w := mload(p)
+                        let y := xor(w, _B22)
+                        if and(or(or(sub(w, _B20), w), or(sub(y, _B01), add(y, _B02))), _H) {
+                            break
+                        }
                     }
                 }
                 if iszero(lt(p, srcEnd)) {
@@ -155,41 +157,45 @@ library PushJson {
                 y := xor(w, _BED)
                 ok := and(ok, or(add(and(y, _L7), _L7), y))
                 let m := and(not(ok), _H)
-                let rem := sub(srcEnd, p)
-                if lt(rem, 32) {
-                    m := and(m, not(shr(shl(3, rem), not(0))))
+                if lt(sub(srcEnd, p), 32) {
+                    m := and(m, not(shr(shl(3, sub(srcEnd, p)), not(0))))
                 }
                 if iszero(m) {
                     // A false alarm (or the clean tail): nothing to escape in this word.
                     p := add(p, 32)
-                    if iszero(lt(p, srcEnd)) {
-                        break
-                    }
                     continue
                 }
-                // k = number of clean bytes before the first special one.
-                let k := 0
-                if iszero(shr(128, m)) {
-                    k := 16
-                    m := shl(128, m)
-                }
-                if iszero(shr(192, m)) {
-                    k := add(k, 8)
-                    m := shl(64, m)
-                }
-                if iszero(shr(224, m)) {
-                    k := add(k, 4)
-                    m := shl(32, m)
-                }
-                if iszero(shr(240, m)) {
-                    k := add(k, 2)
-                    m := shl(16, m)
-                }
-                if iszero(shr(248, m)) {
-                    k := add(k, 1)
-                }
+                // k = number of clean bytes before the first special one: flag every byte from it to the end of
+                // the word, count the flags (their sum lands in the top byte of the product).
+                m := or(m, shr(8, m))
+                m := or(m, shr(16, m))
+                m := or(m, shr(32, m))
+                m := or(m, shr(64, m))
+                m := or(m, shr(128, m))
+                let k := sub(32, shr(248, mul(shr(7, m), _B01)))
                 p := add(p, k)
                 let b := byte(k, w)
+                let n := sub(p, run)
+                if lt(b, 0x20) {
+                    mcopy(end, run, n)
+                    end := add(end, n)
+                    // \b \t \n \f \r, or \u00XY (lowercase) for the other control characters.
+                    let c := byte(b, 0x000000000000000062746e006672000000000000000000000000000000000000)
+                    switch c
+                    case 0 {
+                        mstore(end, shl(224, 0x5c753030))
+                        mstore8(add(end, 4), add(0x30, shr(4, b)))
+                        mstore8(add(end, 5), hexDigit(and(b, 15)))
+                        end := add(end, 6)
+                    }
+                    default {
+                        mstore(end, shl(240, or(0x5c00, c)))
+                        end := add(end, 2)
+                    }
+                    p := add(p, 1)
+                    run := p
+                    continue
+                }
                 if eq(b, 0xed) {
                     // A lone surrogate in WTF-8 (ED A0..BF 80..BF) becomes \udXYZ; any other 0xED stays raw.
                     let t := mload(p)
@@ -204,8 +210,8 @@ library PushJson {
                         p := add(p, 1)
                         continue
                     }
-                    mcopy(end, run, sub(p, run))
-                    end := add(end, sub(p, run))
+                    mcopy(end, run, n)
+                    end := add(end, n)
                     // XYZ = the low 12 bits of the code unit, lowercase.
                     let u := or(shl(6, and(b1, 0x3f)), and(b2, 0x3f))
                     mstore(end, shl(232, 0x5c7564))
@@ -217,46 +223,13 @@ library PushJson {
                     run := p
                     continue
                 }
-                mcopy(end, run, sub(p, run))
-                end := add(end, sub(p, run))
-                p := add(p, 1)
+                // `"` or `\`: a backslash, then the byte itself as the first of the next run.
+                mcopy(end, run, n)
+                end := add(end, n)
+                mstore8(end, 0x5c)
+                end := add(end, 1)
                 run := p
-                switch b
-                case 0x22 {
-                    mstore(end, shl(240, 0x5c22))
-                    end := add(end, 2)
-                }
-                case 0x5c {
-                    mstore(end, shl(240, 0x5c5c))
-                    end := add(end, 2)
-                }
-                case 0x0a {
-                    mstore(end, shl(240, 0x5c6e))
-                    end := add(end, 2)
-                }
-                case 0x08 {
-                    mstore(end, shl(240, 0x5c62))
-                    end := add(end, 2)
-                }
-                case 0x09 {
-                    mstore(end, shl(240, 0x5c74))
-                    end := add(end, 2)
-                }
-                case 0x0c {
-                    mstore(end, shl(240, 0x5c66))
-                    end := add(end, 2)
-                }
-                case 0x0d {
-                    mstore(end, shl(240, 0x5c72))
-                    end := add(end, 2)
-                }
-                default {
-                    // Another control character (< 0x20): \u00XY, lowercase.
-                    mstore(end, shl(224, 0x5c753030))
-                    mstore8(add(end, 4), add(0x30, shr(4, b)))
-                    mstore8(add(end, 5), hexDigit(and(b, 15)))
-                    end := add(end, 6)
-                }
+                p := add(p, 1)
             }
             mcopy(end, run, sub(srcEnd, run))
             end := add(end, sub(srcEnd, run))
