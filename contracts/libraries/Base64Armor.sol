@@ -37,6 +37,7 @@ library Base64Armor {
     uint256 private constant _G5B = 0x2525252525252525252525252525252525252525252525252525252525252525;
     uint256 private constant _G61 = 0x1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f;
     uint256 private constant _G7B = 0x0505050505050505050505050505050505050505050505050505050505050505;
+    uint256 private constant _G2F = 0x5151515151515151515151515151515151515151515151515151515151515151;
     uint256 private constant _G30 = 0x5050505050505050505050505050505050505050505050505050505050505050;
     uint256 private constant _G3A = 0x4646464646464646464646464646464646464646464646464646464646464646;
     uint256 private constant _B2B = 0x2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b;
@@ -290,8 +291,8 @@ library Base64Armor {
     }
 
     /// Fast path for the lines before the last: when the first line from `p` has L (4..160) base64 characters,
-    /// copies every following line that is L characters and a line end to `data` (from its start), then maps the
-    /// copied characters to 6-bit values in place. Returns (true, the position of the first line that is not such
+    /// maps the characters of every following line that is L characters and a line end to 6-bit values in `data`
+    /// (from its start). Returns (true, the position of the first line that is not such
     /// a line, the number of values written), or (false, _, _) if a copied character is not base64; {_lines} then reads
     /// the text from `p` itself. Whatever it accepts, {_lines} would read the same way (same values, same end).
     function _fullLines(
@@ -302,6 +303,26 @@ library Base64Armor {
         bytes memory data
     ) private pure returns (bool ok, uint256 p2, uint256 q2) {
         assembly {
+            // Per byte of w: its 6-bit value, and bit 7 of inv set when it is not a base64 character.
+            // value = x + 19 - 3 [x >= '/'] - 12 [x >= '0'] - 69 [x >= 'A'] - 6 [x >= 'a'] never borrows (for
+            // any x < 0x80), and bit 7 of `x + C` is [x >= 0x80 - C].
+            function sixBits(w) -> val, inv {
+                let x7 := and(w, _L7)
+                let a := add(x7, _G2F)
+                let valid := and(a, not(add(x7, _G3A)))
+                let v := mul(shr(7, and(a, _H)), 3)
+                v := add(v, mul(shr(7, and(add(x7, _G30), _H)), 12))
+                a := add(x7, _G41)
+                valid := or(valid, and(a, not(add(x7, _G5B))))
+                v := add(v, mul(shr(7, and(a, _H)), 69))
+                a := add(x7, _G61)
+                valid := or(valid, and(a, not(add(x7, _G7B))))
+                v := add(v, mul(shr(7, and(a, _H)), 6))
+                let y := xor(w, _B2B)
+                valid := or(valid, not(or(add(and(y, _L7), _L7), y)))
+                inv := and(or(not(valid), w), _H)
+                val := sub(add(x7, _B13), v)
+            }
             let base := add(text, 32)
             let nlLen := add(1, json)
             let nlByte := 0x0a
@@ -368,54 +389,31 @@ library Base64Armor {
                             break
                         }
                     }
+                    // The line's characters -> 6-bit values at q; any other byte: not this path. Per byte,
+                    // value = x + 19 - 3 [x >= '/'] - 12 [x >= '0'] - 69 [x >= 'A'] - 6 [x >= 'a'] (no borrow
+                    // for a base64 character), and bit 7 of `a + C` is [x >= 0x80 - C] for x < 0x80.
                     let from := add(base, p2)
                     for {
                         let i := 0
                     } lt(i, len) {
                         i := add(i, 32)
                     } {
-                        mstore(add(q, i), mload(add(from, i)))
+                        let val, inv := sixBits(mload(add(from, i)))
+                        let rem := sub(len, i)
+                        if lt(rem, 32) {
+                            inv := and(inv, not(shr(shl(3, rem), not(0))))
+                        }
+                        if inv {
+                            ok := 0
+                            break
+                        }
+                        mstore(add(q, i), val)
+                    }
+                    if iszero(ok) {
+                        break
                     }
                     q := add(q, len)
                     p2 := add(e, nlLen)
-                }
-                // Characters -> 6-bit values, in place; any other byte: not this path.
-                for {
-                    let r := q0
-                } lt(r, q) {
-                    r := add(r, 32)
-                } {
-                    let w := mload(r)
-                    let x7 := and(w, _L7)
-                    let upper := and(and(or(add(x7, _G41), w), not(or(add(x7, _G5B), w))), _H)
-                    let lower := and(and(or(add(x7, _G61), w), not(or(add(x7, _G7B), w))), _H)
-                    let digit := and(and(or(add(x7, _G30), w), not(or(add(x7, _G3A), w))), _H)
-                    let y := xor(w, _B2B)
-                    let plus := and(not(or(add(and(y, _L7), _L7), y)), _H)
-                    y := xor(w, _B2F)
-                    let slash := and(not(or(add(and(y, _L7), _L7), y)), _H)
-                    let inv := xor(or(or(upper, lower), or(digit, or(plus, slash))), _H)
-                    let rem := sub(q, r)
-                    if lt(rem, 32) {
-                        inv := and(inv, not(shr(shl(3, rem), not(0))))
-                    }
-                    if inv {
-                        ok := 0
-                        break
-                    }
-                    mstore(
-                        r,
-                        add(
-                            sub(
-                                w,
-                                or(and(mul(shr(7, upper), 0xff), _B41), and(mul(shr(7, lower), 0xff), _B47))
-                            ),
-                            or(
-                                and(mul(shr(7, digit), 0xff), _B04),
-                                or(and(mul(shr(7, plus), 0xff), _B13), and(mul(shr(7, slash), 0xff), _B10))
-                            )
-                        )
-                    )
                 }
             }
             q2 := sub(q, q0)
