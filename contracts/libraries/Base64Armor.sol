@@ -224,11 +224,20 @@ library Base64Armor {
         hex"0072fc1c0087f7b3001ea7b900ebac1600f32de700062648009f7642006a7ded002b9aad00de91020047c10800b2caa7"
         hex"00c40f880031042700a8542d005d5f82001cb8c200e9b36d0070e3670085e8c8";
 
-    /// Where {decode} is in the text.
+    /// @notice Lines {decodeLines} read on its fast path: `text[start..end)` is whole lines, each `len` base64
+    ///         characters and a line end (LF, or `\n` in JSON-escaped armor). Empty (start == end) when none.
+    struct Lines {
+        uint256 start;
+        uint256 end;
+        uint256 len;
+    }
+
+    /// Where {decode} is in the text, and the lines its fast path read.
     struct Cursor {
         uint256 p;
         uint256 end;
         bool json;
+        Lines lines;
     }
 
     /// @notice Decodes the armored block `text[start:end)` whose label is `label` (e.g. `PGP PUBLIC KEY BLOCK`).
@@ -243,8 +252,31 @@ library Base64Armor {
         bytes memory label,
         bool jsonEscaped
     ) internal pure returns (Status status, uint256 offset, bytes memory data) {
+        (status, offset, data, ) = decodeLines(text, start, end, label, jsonEscaped);
+    }
+
+    /// @notice {decode}, and the run of whole lines of one length it read on its fast path (whatever the status):
+    ///         they hold only base64 characters and line ends, so a caller may copy or escape them by their shape.
+    function decodeLines(
+        bytes memory text,
+        uint256 start,
+        uint256 end,
+        bytes memory label,
+        bool jsonEscaped
+    ) internal pure returns (Status status, uint256 offset, bytes memory data, Lines memory lines) {
+        Cursor memory c = Cursor(start, end, jsonEscaped, Lines(0, 0, 0));
+        (status, offset, data) = _decode(text, c, label);
+        lines = c.lines;
+    }
+
+    function _decode(
+        bytes memory text,
+        Cursor memory c,
+        bytes memory label
+    ) private pure returns (Status status, uint256 offset, bytes memory data) {
+        uint256 start = c.p;
+        uint256 end = c.end;
         if (end > text.length || start > end) return (Status.BadArmor, start, data);
-        Cursor memory c = Cursor(start, end, jsonEscaped);
         // BEGIN line and the empty line after it.
         if (!_frame(text, c, "-----BEGIN ", label) || !_nl(text, c)) return (Status.BadArmor, c.p, data);
         // Base64 lines: their characters, mapped to 6-bit values, are gathered in `data` (long enough: fewer values
@@ -281,6 +313,11 @@ library Base64Armor {
         (bool fast, uint256 p2, uint256 q2) = _fullLines(text, first, c.end, c.json, data);
         status = Status.BadArmor;
         if (fast) {
+            if (p2 > first) {
+                // n lines of L characters and a line end: p2 - first = n (L + nl), q2 = n L.
+                uint256 n = (p2 - first - q2) / (c.json ? 2 : 1);
+                c.lines = Lines(first, p2, q2 / n);
+            }
             c.p = p2;
             (status, values, pad) = _lines(text, c, data, q2);
         }

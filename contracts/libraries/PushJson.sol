@@ -91,12 +91,22 @@ library PushJson {
     ///      or a byte >= 0x80 that needs nothing: the exact per-byte mask then decides). Runs of bytes that need no
     ///      escape are copied with `mcopy`; `"` and `\` get a `\` written before them and start the next run.
     function writeEscaped(uint256 dst, bytes memory s) internal pure returns (uint256 end) {
+        uint256 src;
+        uint256 len;
+        assembly {
+            src := add(s, 32)
+            len := mload(s)
+        }
+        return writeEscapedAt(dst, src, len);
+    }
+
+    /// @notice {writeEscaped} of the `len` bytes at memory `src`.
+    function writeEscapedAt(uint256 dst, uint256 src, uint256 len) internal pure returns (uint256 end) {
         assembly {
             function hexDigit(d) -> c {
                 c := add(d, add(0x30, mul(gt(d, 9), 0x27)))
             }
-            let src := add(s, 32)
-            let srcEnd := add(src, mload(s))
+            let srcEnd := add(src, len)
             let lim128 := sub(srcEnd, 127)
             let lim32 := sub(srcEnd, 31)
             let run := src // first byte not yet written
