@@ -60,8 +60,9 @@ contract PushProfileGateway is IPushProfileGateway {
             revert PushProfileGatewayTooLarge(bytes(encryptedPrivateKey).length, MAX_FIELD_SIZE);
         // The armor is read first (its lines make the preimage cheaper to write), but its faults revert only after
         // the proof is checked, as a profile that is not the wallet's is that fault first.
-        Armor memory a = _key(bytes(publicKey));
-        bytes32 digest = _digest(caip10, did, bytes(publicKey), encryptedPrivateKey, a);
+        bytes memory pk = bytes(publicKey);
+        Armor memory a = _key(pk);
+        bytes32 digest = _digest(caip10, did, pk, encryptedPrivateKey, a);
         address wallet = _signer(caip10, did, verificationProof, digest);
         _armorFaults(a);
         keyHash = keccak256(a.key);

@@ -175,38 +175,57 @@ library PushJson {
                     p := add(p, 32)
                     continue
                 }
-                // k = number of clean bytes before the first special one: flag every byte from it to the end of
-                // the word, count the flags (their sum lands in the top byte of the product).
-                m := or(m, shr(8, m))
-                m := or(m, shr(16, m))
-                m := or(m, shr(32, m))
-                m := or(m, shr(64, m))
-                m := or(m, shr(128, m))
-                let k := sub(32, shr(248, mul(shr(7, m), _B01)))
-                p := add(p, k)
-                let b := byte(k, w)
-                let n := sub(p, run)
-                if lt(b, 0x20) {
-                    mcopy(end, run, n)
-                    end := add(end, n)
-                    // \b \t \n \f \r, or \u00XY (lowercase) for the other control characters.
-                    let c := byte(b, 0x000000000000000062746e006672000000000000000000000000000000000000)
-                    switch c
+                // Every special byte of this word, from the one mask (a lone surrogate ends the word's turn).
+                let isEd := 0
+                for {} 1 {} {
+                    // k = number of bytes before the first special one left: flag every byte from it to the end
+                    // of the word, count the flags (their sum lands in the top byte of the product).
+                    let k := or(m, shr(8, m))
+                    k := or(k, shr(16, k))
+                    k := or(k, shr(32, k))
+                    k := or(k, shr(64, k))
+                    k := or(k, shr(128, k))
+                    k := sub(32, shr(248, mul(shr(7, k), _B01)))
+                    let b := byte(k, w)
+                    k := add(p, k)
+                    if eq(b, 0xed) {
+                        isEd := 1
+                        p := k
+                        break
+                    }
+                    mcopy(end, run, sub(k, run))
+                    end := add(end, sub(k, run))
+                    switch lt(b, 0x20)
                     case 0 {
-                        mstore(end, shl(224, 0x5c753030))
-                        mstore8(add(end, 4), add(0x30, shr(4, b)))
-                        mstore8(add(end, 5), hexDigit(and(b, 15)))
-                        end := add(end, 6)
+                        // `"` or `\`: a backslash, then the byte itself as the first of the next run.
+                        mstore8(end, 0x5c)
+                        end := add(end, 1)
+                        run := k
                     }
                     default {
-                        mstore(end, shl(240, or(0x5c00, c)))
-                        end := add(end, 2)
+                        // \b \t \n \f \r, or \u00XY (lowercase) for the other control characters.
+                        let c := byte(b, 0x000000000000000062746e006672000000000000000000000000000000000000)
+                        switch c
+                        case 0 {
+                            mstore(end, shl(224, 0x5c753030))
+                            mstore8(add(end, 4), add(0x30, shr(4, b)))
+                            mstore8(add(end, 5), hexDigit(and(b, 15)))
+                            end := add(end, 6)
+                        }
+                        default {
+                            mstore(end, shl(240, or(0x5c00, c)))
+                            end := add(end, 2)
+                        }
+                        run := add(k, 1)
                     }
-                    p := add(p, 1)
-                    run := p
-                    continue
+                    // Clear the flags up to and including this byte.
+                    m := and(m, shr(shl(3, add(sub(k, p), 1)), not(0)))
+                    if iszero(m) {
+                        p := add(k, 1)
+                        break
+                    }
                 }
-                if eq(b, 0xed) {
+                if isEd {
                     // A lone surrogate in WTF-8 (ED A0..BF 80..BF) becomes \udXYZ; any other 0xED stays raw.
                     let t := mload(p)
                     let b1 := byte(1, t)
@@ -220,8 +239,8 @@ library PushJson {
                         p := add(p, 1)
                         continue
                     }
-                    mcopy(end, run, n)
-                    end := add(end, n)
+                    mcopy(end, run, sub(p, run))
+                    end := add(end, sub(p, run))
                     // XYZ = the low 12 bits of the code unit, lowercase.
                     let u := or(shl(6, and(b1, 0x3f)), and(b2, 0x3f))
                     mstore(end, shl(232, 0x5c7564))
@@ -231,15 +250,7 @@ library PushJson {
                     end := add(end, 6)
                     p := add(p, 3)
                     run := p
-                    continue
                 }
-                // `"` or `\`: a backslash, then the byte itself as the first of the next run.
-                mcopy(end, run, n)
-                end := add(end, n)
-                mstore8(end, 0x5c)
-                end := add(end, 1)
-                run := p
-                p := add(p, 1)
             }
             mcopy(end, run, sub(srcEnd, run))
             end := add(end, sub(srcEnd, run))
