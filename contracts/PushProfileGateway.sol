@@ -136,21 +136,20 @@ contract PushProfileGateway is IPushProfileGateway {
         assembly {
             base := add(pk, 32)
         }
-        uint256 n = pk.length;
         Base64Armor.Lines memory l = a.lines;
-        if (a.json) {
-            // `"{\"key\":\"` + escaped armor + `\",\"signature\":\"DEPRECATED\"}"`.
-            p = PushJson.writeLiteral(dst, "\x22{\x5c\x22key\x5c\x22:\x5c\x22", 12);
-            p = PushJson.writeEscapedAt(p, base + _JSON_HEAD_LEN, l.start - _JSON_HEAD_LEN);
-            p = _writeLines(p, base + l.start, base + l.end, l.len, true);
-            p = PushJson.writeEscapedAt(p, base + l.end, n - _JSON_TAIL_LEN - l.end);
+        bool json = a.json;
+        // The SDK's JSON: `"{\"key\":\"` + escaped armor + `\",\"signature\":\"DEPRECATED\"}"`; a bare armored
+        // key: `"` + escaped armor + `"`.
+        uint256 head = json ? _JSON_HEAD_LEN : 0;
+        uint256 tail = json ? _JSON_TAIL_LEN : 0;
+        p = PushJson.writeLiteral(dst, "\x22{\x5c\x22key\x5c\x22:\x5c\x22", json ? 12 : 1);
+        p = PushJson.writeEscapedAt(p, base + head, l.start - head);
+        p = _writeLines(p, base + l.start, base + l.end, l.len, json);
+        p = PushJson.writeEscapedAt(p, base + l.end, pk.length - tail - l.end);
+        if (json) {
             p = PushJson.writeLiteral(p, "\x5c\x22,\x5c\x22signature\x5c\x22:\x5c\x22", 19);
             p = PushJson.writeLiteral(p, "DEPRECATED\x5c\x22}\x22", 14);
         } else {
-            p = PushJson.writeLiteral(dst, "\x22", 1);
-            p = PushJson.writeEscapedAt(p, base, l.start);
-            p = _writeLines(p, base + l.start, base + l.end, l.len, false);
-            p = PushJson.writeEscapedAt(p, base + l.end, n - l.end);
             p = PushJson.writeLiteral(p, "\x22", 1);
         }
     }
