@@ -136,16 +136,16 @@ contract PushProfileGateway is IPushProfileGateway {
         assembly {
             base := add(pk, 32)
         }
-        Base64Armor.Lines memory l = a.lines;
+        Base64Armor.Lines memory lines = a.lines;
         bool json = a.json;
         // The SDK's JSON: `"{\"key\":\"` + escaped armor + `\",\"signature\":\"DEPRECATED\"}"`; a bare armored
         // key: `"` + escaped armor + `"`.
         uint256 head = json ? _JSON_HEAD_LEN : 0;
         uint256 tail = json ? _JSON_TAIL_LEN : 0;
         p = PushJson.writeLiteral(dst, "\x22{\x5c\x22key\x5c\x22:\x5c\x22", json ? 12 : 1);
-        p = PushJson.writeEscapedAt(p, base + head, l.start - head);
-        p = _writeLines(p, base + l.start, base + l.end, l.len, json);
-        p = PushJson.writeEscapedAt(p, base + l.end, pk.length - tail - l.end);
+        p = PushJson.writeEscapedAt(p, base + head, lines.start - head);
+        p = _writeLines(p, base + lines.start, base + lines.end, lines.len, json);
+        p = PushJson.writeEscapedAt(p, base + lines.end, pk.length - tail - lines.end);
         if (json) {
             p = PushJson.writeLiteral(p, "\x5c\x22,\x5c\x22signature\x5c\x22:\x5c\x22", 19);
             p = PushJson.writeLiteral(p, "DEPRECATED\x5c\x22}\x22", 14);
@@ -270,7 +270,13 @@ contract PushProfileGateway is IPushProfileGateway {
         if (n >= head + tail && _at(pk, 0, _JSON_HEAD) && _at(pk, n - tail, _JSON_TAIL)) {
             a.shapeOk = true;
             a.json = true;
-            (a.status, a.offset, a.key, a.lines) = Base64Armor.decodeLines(pk, head, n - tail, _KEY_LABEL, true);
+            (a.status, a.offset, a.key, a.lines) = Base64Armor.decodeLines(
+                pk,
+                head,
+                n - tail,
+                _KEY_LABEL,
+                true
+            );
         } else if (_at(pk, 0, "-----BEGIN ")) {
             a.shapeOk = true;
             (a.status, a.offset, a.key, a.lines) = Base64Armor.decodeLines(pk, 0, n, _KEY_LABEL, false);
