@@ -109,7 +109,11 @@ contract PushProfileGateway is IPushProfileGateway {
         bytes memory pk,
         string calldata encryptedPrivateKey,
         Armor memory a
-    ) private view returns (bytes32) {
+    ) private view returns (bytes32 digest) {
+        uint256 mark;
+        assembly {
+            mark := mload(0x40)
+        }
         bytes memory c = bytes(caip10);
         bytes memory d = bytes(did);
         bytes memory e = bytes(encryptedPrivateKey);
@@ -127,7 +131,11 @@ contract PushProfileGateway is IPushProfileGateway {
         p = PushJson.writeLiteral(p, ",\x22encryptedPrivateKey\x22:", 23);
         p = PushJson.writeQuoted(p, e);
         p = PushJson.writeLiteral(p, "}", 1);
-        return PushJson.sha256Of(PushJson.finish(start, p));
+        digest = PushJson.sha256Of(PushJson.finish(start, p));
+        // Nothing written here is read again: the memory is free for what follows (the registry call).
+        assembly {
+            mstore(0x40, mark)
+        }
     }
 
     /// `pk` as a quoted JSON string at `dst`, given its armor's whole lines `a.lines` (non-empty).

@@ -711,6 +711,8 @@ library Base64Armor {
                 crc := xor(shl(8, crc), mload(add(t0, shl(2, xor(byte(29, crc), byte(0, mload(p)))))))
             }
             crc := and(crc, 0xffffff)
+            // The tables were the last allocation and nothing keeps them: their memory is free again.
+            mstore(0x40, tables)
         }
     }
 
