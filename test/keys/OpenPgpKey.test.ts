@@ -67,7 +67,8 @@ describe("OpenPgpKey (primary key packet parser)", () => {
   let rsa1024: Uint8Array;
 
   before(async () => {
-    lib = await ethers.deployContract("OpenPgpKeyHarness");
+    const ed = await ethers.deployContract("Ed25519Verifier");
+    lib = await ethers.deployContract("OpenPgpKeyHarness", [await ed.getAddress()]);
     p256 = (await generate("p256")).publicKey;
     ed25519 = (await generate("ed25519")).publicKey;
     ed25519Legacy = (await generate("ed25519Legacy")).publicKey;

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
+import { deployVerifier } from "../../src/deploy/verifier";
 import { createHash, randomBytes } from "node:crypto";
 import type { OpenPgpVerifier, SlashingLibrariesHarness } from "../../typechain-types";
 import signaturesJson from "../vectors/signatures.json";
@@ -13,7 +14,7 @@ describe("OpenPgpVerifier: committed signature vectors", function () {
   let harness: SlashingLibrariesHarness;
 
   before(async function () {
-    verifier = (await ethers.deployContract("OpenPgpVerifier")) as unknown as OpenPgpVerifier;
+    ({ verifier } = await deployVerifier(hre));
     harness = (await ethers.deployContract(
       "SlashingLibrariesHarness",
     )) as unknown as SlashingLibrariesHarness;
