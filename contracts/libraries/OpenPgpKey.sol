@@ -118,31 +118,26 @@ library OpenPgpKey {
             (uint256 tag, uint256 bodyStart, uint256 end) = _header(key, 0);
             if (tag != _PUBLIC_KEY) revert OpenPgpKeyNotPublicKeyPacket(uint8(tag));
             OpenPgpSignature.Signer memory primary = _fields(key, bodyStart, end, env);
-            // Every later packet's header and tag; count the subkeys.
+            // Every later packet's header and tag; count the signing subkeys.
             uint256 len = key.length;
             uint256 subkeys;
-            uint256 p = end;
-            while (p < len) {
-                (tag, , end) = _header(key, p);
-                if (tag == _PUBLIC_KEY) revert OpenPgpKeyMultipleKeys(p);
-                if ((_ALLOWED_TAGS >> tag) & 1 == 0) revert OpenPgpKeyPacketNotAllowed(p, uint8(tag));
-                if (tag == _PUBLIC_SUBKEY) ++subkeys;
-                p = end;
-            }
+            (bodyStart, subkeys) = _packets(key, end);
             out = new OpenPgpSignature.Signer[](1 + subkeys);
             out[0] = primary;
             uint256 count = 1;
-            p = primary.bodyEnd;
+            uint256 p = bodyStart; // the first signing subkey
             while (subkeys != 0 && p < len) {
-                (tag, , end) = _header(key, p);
+                (tag, bodyStart, end) = _header(key, p);
                 if (tag != _PUBLIC_SUBKEY) {
                     p = end;
                     continue;
                 }
-                --subkeys;
                 bool signing;
-                (signing, out[count], p) = _subkey(key, primary, p, verifyBindings, env);
-                if (signing) ++count;
+                (signing, out[count], p) = _subkey(key, primary, (bodyStart << 128) | end, verifyBindings, env);
+                if (signing) {
+                    ++count;
+                    --subkeys;
+                }
             }
             assembly ("memory-safe") {
                 mstore(out, count)
@@ -150,18 +145,43 @@ library OpenPgpKey {
         }
     }
 
-    /// The subkey packet at `p`: whether it is a signing subkey (a sign-flagged binding
+    /// The packets from `p` on: each header well formed, no second primary key, only allowed tags. Returns the
+    /// offset of the first signing subkey (a subkey with a sign-flagged binding among the signature packets
+    /// directly after it) and the number of signing subkeys.
+    function _packets(bytes memory key, uint256 p) private pure returns (uint256 first, uint256 signing) {
+        unchecked {
+            uint256 len = key.length;
+            uint256 subkey; // offset of the current subkey + 1 while its signatures are read, 0 otherwise
+            while (p < len) {
+                (uint256 tag, uint256 bodyStart, uint256 end) = _header(key, p);
+                if (tag == _PUBLIC_KEY) revert OpenPgpKeyMultipleKeys(p);
+                if ((_ALLOWED_TAGS >> tag) & 1 == 0) revert OpenPgpKeyPacketNotAllowed(p, uint8(tag));
+                if (tag == _PUBLIC_SUBKEY) {
+                    subkey = p + 1;
+                } else if (tag != _SIGNATURE) {
+                    subkey = 0;
+                } else if (subkey != 0 && _signFlagged(key, bodyStart, end)) {
+                    if (signing++ == 0) first = subkey - 1;
+                    subkey = 0; // counted once
+                }
+                p = end;
+            }
+        }
+    }
+
+    /// The subkey packet whose body is `key[bounds >> 128 : uint128(bounds))`: whether it is a signing subkey (a sign-flagged binding
     /// among the signature packets directly after it), its fields if so (checked, and its bindings verified
     /// with `verifyBindings`), and where the packets after its signatures start.
     function _subkey(
         bytes memory key,
         OpenPgpSignature.Signer memory primary,
-        uint256 p,
+        uint256 bounds,
         bool verifyBindings,
         OpenPgpSignature.Env memory env
     ) private view returns (bool signing, OpenPgpSignature.Signer memory sub, uint256 next) {
         uint256 len = key.length;
-        (, uint256 bodyStart, uint256 end) = _header(key, p);
+        uint256 bodyStart = bounds >> 128;
+        uint256 end = bounds & type(uint128).max;
         next = end;
         while (next < len) {
             (uint256 t, uint256 sb, uint256 se) = _header(key, next);
@@ -350,15 +370,8 @@ library OpenPgpKey {
             uint256 w = _b(key, start);
             if (w >> 248 != 4 || (w >> 240) & 0xff != 0x18) return false;
             uint256 hashedEnd = start + 6 + ((w >> 208) & 0xffff);
-            if (hashedEnd > end || !OpenPgpSignature.framed(key, start + 6, hashedEnd)) return false;
-            uint256 i = start + 6;
-            while (i < hashedEnd) {
-                (uint256 at, uint256 next, ) = OpenPgpSignature.subpacketAt(key, i, hashedEnd);
-                uint256 sw = _b(key, at);
-                if ((sw >> 248) & 0x7f == 27 && next > at + 1 && (sw >> 240) & 0x02 != 0) return true;
-                i = next;
-            }
-            return false;
+            if (hashedEnd > end) return false;
+            return OpenPgpSignature.signFlag(key, start + 6, hashedEnd);
         }
     }
 
