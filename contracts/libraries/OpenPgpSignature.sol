@@ -149,12 +149,15 @@ library OpenPgpSignature {
         bool issuerLast = signers.length == 1;
         if (!issuerLast) {
             if (l.issuers & 4 != 0) return (Status.IssuerMismatch, algorithm);
-            uint256 i;
-            for (; i < signers.length; ++i) {
-                if (_names(l, fingerprint(key, signers[i]))) break;
+            // The subkeys are tried before the primary key: the candidate named is the same whatever the order
+            // (equal fingerprints are equal key bodies), and a subkey signature then costs one SHA-1, not two.
+            uint256 n = signers.length;
+            uint256 i = 1;
+            for (; i <= n; ++i) {
+                if (_names(l, fingerprint(key, signers[i % n]))) break;
             }
-            if (i == signers.length) return (Status.IssuerMismatch, algorithm);
-            signer = signers[i];
+            if (i > n) return (Status.IssuerMismatch, algorithm);
+            signer = signers[i % n];
             algorithm = signer.algorithm;
         }
         // Rules 8 and 9, then the RSA value's length.
