@@ -179,10 +179,15 @@ describe("KeyRegistry: administration", () => {
     });
 
     it("hardhat-upgrades validates the implementation and refuses an incompatible storage layout", async () => {
-      const { address } = await loadFixture(deployRegistry);
-      await upgrades.validateImplementation(await ethers.getContractFactory("KeyRegistry"), { kind: "uups" });
+      const { address, registry } = await loadFixture(deployRegistry);
+      const constructorArgs = [await registry.VERIFIER()];
+      await upgrades.validateImplementation(await ethers.getContractFactory("KeyRegistry"), {
+        kind: "uups",
+        constructorArgs,
+      });
       await upgrades.validateUpgrade(address, await ethers.getContractFactory("KeyRegistryV2"), {
         kind: "uups",
+        constructorArgs,
       });
       let message = "";
       try {
