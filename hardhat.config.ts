@@ -120,7 +120,11 @@ const config: HardhatUserConfig = {
           file,
           {
             version: SOLC_VERSION,
-            settings: { optimizer: { enabled: true, runs: Number(runs) }, evmVersion: "cancun", viaIR: false },
+            settings: {
+              optimizer: { enabled: true, runs: Number(runs) },
+              evmVersion: "cancun",
+              viaIR: false,
+            },
           },
         ]),
       ),

@@ -133,7 +133,13 @@ library OpenPgpKey {
                     continue;
                 }
                 bool signing;
-                (signing, out[count], p) = _subkey(key, primary, (bodyStart << 128) | end, verifyBindings, env);
+                (signing, out[count], p) = _subkey(
+                    key,
+                    primary,
+                    (bodyStart << 128) | end,
+                    verifyBindings,
+                    env
+                );
                 if (signing) {
                     ++count;
                     --subkeys;
@@ -169,7 +175,8 @@ library OpenPgpKey {
         }
     }
 
-    /// The subkey packet whose body is `key[bounds >> 128 : uint128(bounds))`: whether it is a signing subkey (a sign-flagged binding
+    /// The subkey packet whose body is `key[bounds >> 128 : uint128(bounds))`: whether it is a signing subkey
+    /// (a sign-flagged binding
     /// among the signature packets directly after it), its fields if so (checked, and its bindings verified
     /// with `verifyBindings`), and where the packets after its signatures start.
     function _subkey(
@@ -321,7 +328,8 @@ library OpenPgpKey {
                 w = _b(key, p);
                 if (w >> 240 != 515) revert OpenPgpKeyMalformedMpi(p);
                 if ((w >> 232) & 0xff != 0x04) revert OpenPgpKeyInvalidPoint();
-                if (!P256.isValidPublicKey(_b32(key, p + 3), _b32(key, p + 35))) revert OpenPgpKeyInvalidPoint();
+                if (!P256.isValidPublicKey(_b32(key, p + 3), _b32(key, p + 35)))
+                    revert OpenPgpKeyInvalidPoint();
             } else if (alg == RSA) {
                 (uint256 nEnd, uint256 nBits) = _mpi(key, f, end);
                 if (nBits < MIN_RSA_BITS) revert OpenPgpKeyRsaModulusTooSmall(nBits);
@@ -409,15 +417,15 @@ library OpenPgpKey {
         uint256 end,
         OpenPgpSignature.Env memory env
     ) private view returns (bool) {
-        (OpenPgpSignature.Status st, OpenPgpSignature.Layout memory l) = OpenPgpSignature.parseBody(
+        (OpenPgpSignature.Status st, OpenPgpSignature.Layout memory sl) = OpenPgpSignature.parseBody(
             key,
             start,
             end,
             false
         );
-        if (st != OpenPgpSignature.Status.Valid || l.alg != primary.algorithm) return false;
-        if (!_verifies(key, prefix, primary, l, env)) return false;
-        return _hasBackSignature(key, prefix, sub, l, env);
+        if (st != OpenPgpSignature.Status.Valid || sl.alg != primary.algorithm) return false;
+        if (!_verifies(key, prefix, primary, sl, env)) return false;
+        return _hasBackSignature(key, prefix, sub, sl, env);
     }
 
     /// A valid back signature by `sub` in an embedded signature subpacket (32) of the binding `l`, hashed area
@@ -426,19 +434,24 @@ library OpenPgpKey {
         bytes memory key,
         bytes memory prefix,
         OpenPgpSignature.Signer memory sub,
-        OpenPgpSignature.Layout memory l,
+        OpenPgpSignature.Layout memory sl,
         OpenPgpSignature.Env memory env
     ) private view returns (bool) {
-        uint256 hashedEnd = l.bodyStart + l.hashedLength;
-        uint256 unhashedEnd = l.valuesStart - 2;
-        uint256 i = l.bodyStart + 6;
+        uint256 hashedEnd = sl.bodyStart + sl.hashedLength;
+        uint256 unhashedEnd = sl.valuesStart - 2;
+        uint256 i = sl.bodyStart + 6;
         while (i < unhashedEnd) {
             if (i == hashedEnd) {
                 i += 2;
                 continue;
             }
-            (uint256 at, uint256 next, ) = OpenPgpSignature.subpacketAt(key, i, i < hashedEnd ? hashedEnd : unhashedEnd);
-            if ((_b(key, at) >> 248) & 0x7f == 32 && _backSignature(key, prefix, sub, at + 1, next, env)) return true;
+            (uint256 at, uint256 next, ) = OpenPgpSignature.subpacketAt(
+                key,
+                i,
+                i < hashedEnd ? hashedEnd : unhashedEnd
+            );
+            if ((_b(key, at) >> 248) & 0x7f == 32 && _backSignature(key, prefix, sub, at + 1, next, env))
+                return true;
             i = next;
         }
         return false;
@@ -453,25 +466,26 @@ library OpenPgpKey {
         uint256 end,
         OpenPgpSignature.Env memory env
     ) private view returns (bool) {
-        (OpenPgpSignature.Status st, OpenPgpSignature.Layout memory l) = OpenPgpSignature.parseBody(
+        (OpenPgpSignature.Status st, OpenPgpSignature.Layout memory sl) = OpenPgpSignature.parseBody(
             key,
             start,
             end,
             false
         );
-        if (st != OpenPgpSignature.Status.Valid || l.sigType != 0x19 || l.alg != sub.algorithm) return false;
-        return _verifies(key, prefix, sub, l, env);
+        if (st != OpenPgpSignature.Status.Valid || sl.sigType != 0x19 || sl.alg != sub.algorithm)
+            return false;
+        return _verifies(key, prefix, sub, sl, env);
     }
 
     function _verifies(
         bytes memory key,
         bytes memory prefix,
         OpenPgpSignature.Signer memory signer,
-        OpenPgpSignature.Layout memory l,
+        OpenPgpSignature.Layout memory sl,
         OpenPgpSignature.Env memory env
     ) private view returns (bool) {
-        (bytes32 hi, bytes32 lo) = OpenPgpSignature.signedHash(prefix, key, l, env);
-        return OpenPgpSignature.verifyHash(key, signer, hi, lo, key, l, env);
+        (bytes32 hi, bytes32 lo) = OpenPgpSignature.signedHash(prefix, key, sl, env);
+        return OpenPgpSignature.verifyHash(key, signer, hi, lo, key, sl, env);
     }
 
     // ------------------------------------------------------------------ private readers

@@ -140,34 +140,34 @@ library OpenPgpSignature {
         Env memory env
     ) internal view returns (Status st, uint8 algorithm) {
         algorithm = signers[0].algorithm;
-        Layout memory l;
-        (st, l) = parse(sig);
+        Layout memory sl;
+        (st, sl) = parse(sig);
         if (st != Status.Valid) return (st, algorithm);
 
         // Rule 7: the signer.
         Signer memory signer = signers[0];
         bool issuerLast = signers.length == 1;
         if (!issuerLast) {
-            if (l.issuers & 4 != 0) return (Status.IssuerMismatch, algorithm);
+            if (sl.issuers & 4 != 0) return (Status.IssuerMismatch, algorithm);
             // The subkeys are tried before the primary key: the candidate named is the same whatever the order
             // (equal fingerprints are equal key bodies), and a subkey signature then costs one SHA-1, not two.
             uint256 n = signers.length;
             uint256 i = 1;
             for (; i <= n; ++i) {
-                if (_names(l, fingerprint(key, signers[i % n]))) break;
+                if (_names(sl, fingerprint(key, signers[i % n]))) break;
             }
             if (i > n) return (Status.IssuerMismatch, algorithm);
             signer = signers[i % n];
             algorithm = signer.algorithm;
         }
         // Rules 8 and 9, then the RSA value's length.
-        if (l.alg != signer.algorithm) return (Status.AlgorithmMismatch, algorithm);
-        if (l.created < signer.created) return (Status.KeyNewerThanSignature, algorithm);
-        if (l.alg == RSA_ALGORITHM && l.v1Len > _modulusLength(key, signer)) return (Status.Mpi, algorithm);
+        if (sl.alg != signer.algorithm) return (Status.AlgorithmMismatch, algorithm);
+        if (sl.created < signer.created) return (Status.KeyNewerThanSignature, algorithm);
+        if (sl.alg == RSA_ALGORITHM && sl.v1Len > _modulusLength(key, signer)) return (Status.Mpi, algorithm);
 
-        st = _signed(digest, sig, l, key, signer, env);
+        st = _signed(digest, sig, sl, key, signer, env);
         if (st != Status.Valid) return (st, algorithm);
-        if (issuerLast && (l.issuers & 4 != 0 || !_names(l, fingerprint(key, signer)))) {
+        if (issuerLast && (sl.issuers & 4 != 0 || !_names(sl, fingerprint(key, signer)))) {
             return (Status.IssuerMismatch, algorithm);
         }
         return (Status.Valid, algorithm);
@@ -177,24 +177,24 @@ library OpenPgpSignature {
     function _signed(
         bytes32 digest,
         bytes memory sig,
-        Layout memory l,
+        Layout memory sl,
         bytes memory key,
         Signer memory signer,
         Env memory env
     ) private view returns (Status) {
         // Rules 10 and 11: the raw digest first (binary signatures), then its hex characters. One buffer:
         // [64 octets of data][hashed part][04 FF len]; the raw form is its last 32 data octets.
-        bytes memory m = _signedData(sig, l);
+        bytes memory m = _signedData(sig, sl);
         bool matched;
         bool valid;
-        if (l.sigType == 0) {
+        if (sl.sigType == 0) {
             bytes memory raw;
             assembly ("memory-safe") {
                 raw := add(m, 0x20)
                 mstore(raw, sub(mload(m), 32))
                 mstore(add(raw, 0x20), digest)
             }
-            (matched, valid) = _form(raw, sig, l, key, signer, env);
+            (matched, valid) = _form(raw, sig, sl, key, signer, env);
         }
         if (!valid) {
             bytes32 hexHi = _hex16(uint128(uint256(digest) >> 128));
@@ -203,7 +203,7 @@ library OpenPgpSignature {
                 mstore(add(m, 0x20), hexHi)
                 mstore(add(m, 0x40), hexLo)
             }
-            (bool m2, bool v2) = _form(m, sig, l, key, signer, env);
+            (bool m2, bool v2) = _form(m, sig, sl, key, signer, env);
             matched = matched || m2;
             valid = v2;
         }
@@ -278,53 +278,58 @@ library OpenPgpSignature {
         uint256 start,
         uint256 end,
         bool strict
-    ) internal pure returns (Status, Layout memory l) {
+    ) internal pure returns (Status, Layout memory sl) {
         unchecked {
-            l.bodyStart = start;
-            l.bodyEnd = end;
-            if (end < start + 6) return (Status.PacketLength, l);
+            sl.bodyStart = start;
+            sl.bodyEnd = end;
+            if (end < start + 6) return (Status.PacketLength, sl);
             uint256 head = _w(b, start) >> 208;
-            if (head >> 40 != 4) return (Status.Version, l);
-            l.sigType = (head >> 32) & 0xff;
-            if (strict && l.sigType > 1) return (Status.SignatureType, l);
+            if (head >> 40 != 4) return (Status.Version, sl);
+            sl.sigType = (head >> 32) & 0xff;
+            if (strict && sl.sigType > 1) return (Status.SignatureType, sl);
             uint256 alg = (head >> 24) & 0xff;
-            if (alg != RSA_ALGORITHM && alg != ECDSA_ALGORITHM && alg != EDDSA_LEGACY_ALGORITHM && alg != ED25519_ALGORITHM) {
-                return (Status.PublicKeyAlgorithm, l);
+            if (
+                alg != RSA_ALGORITHM &&
+                alg != ECDSA_ALGORITHM &&
+                alg != EDDSA_LEGACY_ALGORITHM &&
+                alg != ED25519_ALGORITHM
+            ) {
+                return (Status.PublicKeyAlgorithm, sl);
             }
-            l.alg = alg;
+            sl.alg = alg;
             uint256 hashAlg = (head >> 16) & 0xff;
-            if (hashAlg < 8 || hashAlg > 10) return (Status.HashAlgorithm, l);
-            l.hashAlg = hashAlg;
+            if (hashAlg < 8 || hashAlg > 10) return (Status.HashAlgorithm, sl);
+            sl.hashAlg = hashAlg;
 
             // Rule 3: the areas within the body and framed (both before any subpacket rule), then the subpackets.
-            l.hashedLength = 6 + (head & 0xffff);
-            uint256 hashedEnd = start + l.hashedLength;
-            if (hashedEnd + 2 > end) return (Status.Subpackets, l);
+            sl.hashedLength = 6 + (head & 0xffff);
+            uint256 hashedEnd = start + sl.hashedLength;
+            if (hashedEnd + 2 > end) return (Status.Subpackets, sl);
             uint256 hashedCode;
             uint256 creations;
             if (strict) {
-                (hashedCode, creations) = _subpackets(b, start + 6, hashedEnd, false, l, 0);
-                if (hashedCode == 99) return (Status.Subpackets, l);
+                (hashedCode, creations) = _subpackets(b, start + 6, hashedEnd, false, sl, 0);
+                if (hashedCode == 99) return (Status.Subpackets, sl);
             } else if (!framed(b, start + 6, hashedEnd)) {
-                return (Status.Subpackets, l);
+                return (Status.Subpackets, sl);
             }
             uint256 unhashedEnd = hashedEnd + 2 + (_w(b, hashedEnd) >> 240);
-            if (unhashedEnd + 2 > end) return (Status.Subpackets, l);
+            if (unhashedEnd + 2 > end) return (Status.Subpackets, sl);
             if (strict) {
                 uint256 unhashedCode;
-                (unhashedCode, creations) = _subpackets(b, hashedEnd + 2, unhashedEnd, true, l, creations);
-                if (unhashedCode == 99) return (Status.Subpackets, l);
-                if (hashedCode != 0) return (Status(hashedCode), l);
-                if (unhashedCode != 0) return (Status(unhashedCode), l);
+                (unhashedCode, creations) = _subpackets(b, hashedEnd + 2, unhashedEnd, true, sl, creations);
+                if (unhashedCode == 99) return (Status.Subpackets, sl);
+                if (hashedCode != 0) return (Status(hashedCode), sl);
+                if (unhashedCode != 0) return (Status(unhashedCode), sl);
                 // Rules 4 and 5.
-                if (creations != 1) return (Status.CreationTime, l);
-                if (l.issuers & 1 == 0) return (Status.IssuerMissing, l);
+                if (creations != 1) return (Status.CreationTime, sl);
+                if (sl.issuers & 1 == 0) return (Status.IssuerMissing, sl);
             } else if (!framed(b, hashedEnd + 2, unhashedEnd)) {
-                return (Status.Subpackets, l);
+                return (Status.Subpackets, sl);
             }
-            l.left16 = _w(b, unhashedEnd) >> 240;
-            l.valuesStart = unhashedEnd + 2;
-            return (_values(b, l), l);
+            sl.left16 = _w(b, unhashedEnd) >> 240;
+            sl.valuesStart = unhashedEnd + 2;
+            return (_values(b, sl), sl);
         }
     }
 
@@ -458,7 +463,7 @@ library OpenPgpSignature {
         uint256 i,
         uint256 end,
         bool unhashed,
-        Layout memory l,
+        Layout memory sl,
         uint256 creations
     ) private pure returns (uint256 code, uint256) {
         assembly ("memory-safe") {
@@ -565,7 +570,7 @@ library OpenPgpSignature {
             }
 
             let framedOk
-            framedOk, code, creations := walk(add(b, 0x20), i, end, unhashed, l, creations)
+            framedOk, code, creations := walk(add(b, 0x20), i, end, unhashed, sl, creations)
             if iszero(framedOk) {
                 code := 99
             }
@@ -574,33 +579,33 @@ library OpenPgpSignature {
     }
 
     /// Whether the (agreeing) issuers name the key of fingerprint `fp`.
-    function _names(Layout memory l, bytes20 fp) private pure returns (bool) {
-        if (l.issuers & 2 != 0) return l.issuerFingerprint == fp;
-        return l.issuerKeyId == bytes8(uint64(uint160(fp)));
+    function _names(Layout memory sl, bytes20 fp) private pure returns (bool) {
+        if (sl.issuers & 2 != 0) return sl.issuerFingerprint == fp;
+        return sl.issuerKeyId == bytes8(uint64(uint160(fp)));
     }
 
     /// Rule 6: the values for the signature's algorithm fill the rest of the body exactly.
-    function _values(bytes memory b, Layout memory l) private pure returns (Status) {
+    function _values(bytes memory b, Layout memory sl) private pure returns (Status) {
         unchecked {
-            uint256 p = l.valuesStart;
-            uint256 end = l.bodyEnd;
-            uint256 alg = l.alg;
+            uint256 p = sl.valuesStart;
+            uint256 end = sl.bodyEnd;
+            uint256 alg = sl.alg;
             bool ok;
             if (alg == ED25519_ALGORITHM) {
-                l.v1 = p;
-                l.v1Len = 32;
-                l.v2 = p + 32;
-                l.v2Len = 32;
+                sl.v1 = p;
+                sl.v1Len = 32;
+                sl.v2 = p + 32;
+                sl.v2Len = 32;
                 return p + 64 == end ? Status.Valid : Status.Mpi;
             }
-            (ok, p, l.v1, l.v1Len) = _mpi(b, p, end);
+            (ok, p, sl.v1, sl.v1Len) = _mpi(b, p, end);
             if (!ok) return Status.Mpi;
             if (alg != RSA_ALGORITHM) {
-                (ok, p, l.v2, l.v2Len) = _mpi(b, p, end);
-                if (!ok || l.v1Len > 32 || l.v2Len > 32) return Status.Mpi;
+                (ok, p, sl.v2, sl.v2Len) = _mpi(b, p, end);
+                if (!ok || sl.v1Len > 32 || sl.v2Len > 32) return Status.Mpi;
                 if (alg == ECDSA_ALGORITHM) {
-                    uint256 r = _num(b, l.v1, l.v1Len);
-                    uint256 s = _num(b, l.v2, l.v2Len);
+                    uint256 r = _num(b, sl.v1, sl.v1Len);
+                    uint256 s = _num(b, sl.v2, sl.v2Len);
                     if (r == 0 || s == 0 || r >= _P256_N || s >= _P256_N) return Status.Mpi;
                 }
             }
@@ -631,20 +636,20 @@ library OpenPgpSignature {
     function _form(
         bytes memory m,
         bytes memory sig,
-        Layout memory l,
+        Layout memory sl,
         bytes memory key,
         Signer memory signer,
         Env memory env
     ) private view returns (bool matched, bool valid) {
-        (bytes32 hi, bytes32 lo) = _digest(m, l.hashAlg, env);
-        if (uint256(hi) >> 240 != l.left16) return (false, false);
-        return (true, verifyHash(key, signer, hi, lo, sig, l, env));
+        (bytes32 hi, bytes32 lo) = _digest(m, sl.hashAlg, env);
+        if (uint256(hi) >> 240 != sl.left16) return (false, false);
+        return (true, verifyHash(key, signer, hi, lo, sig, sl, env));
     }
 
     /// [64 octets left for the data][body[0 : hashed length]][04 FF uint32be(hashed length)].
-    function _signedData(bytes memory b, Layout memory l) private pure returns (bytes memory m) {
-        uint256 n = l.hashedLength;
-        uint256 start = l.bodyStart;
+    function _signedData(bytes memory b, Layout memory sl) private pure returns (bytes memory m) {
+        uint256 n = sl.hashedLength;
+        uint256 start = sl.bodyStart;
         m = new bytes(64 + n + 6);
         assembly ("memory-safe") {
             let dst := add(m, 0x60)
@@ -659,12 +664,12 @@ library OpenPgpSignature {
     function signedHash(
         bytes memory prefix,
         bytes memory b,
-        Layout memory l,
+        Layout memory sl,
         Env memory env
     ) internal view returns (bytes32 hi, bytes32 lo) {
         uint256 pl = prefix.length;
-        uint256 n = l.hashedLength;
-        uint256 start = l.bodyStart;
+        uint256 n = sl.hashedLength;
+        uint256 start = sl.bodyStart;
         bytes memory m = new bytes(pl + n + 6);
         assembly ("memory-safe") {
             let dst := add(m, 0x20)
@@ -673,11 +678,15 @@ library OpenPgpSignature {
             let t := add(add(dst, pl), n)
             mstore(t, or(or(shl(248, 0x04), shl(240, 0xff)), shl(208, n)))
         }
-        return _digest(m, l.hashAlg, env);
+        return _digest(m, sl.hashAlg, env);
     }
 
     /// H(m) for the hash `hashAlg` (8, 9, 10), as (octets 0..31, octets 32..63 or 32..47 left-aligned).
-    function _digest(bytes memory m, uint256 hashAlg, Env memory env) private view returns (bytes32 hi, bytes32 lo) {
+    function _digest(
+        bytes memory m,
+        uint256 hashAlg,
+        Env memory env
+    ) private view returns (bytes32 hi, bytes32 lo) {
         if (hashAlg == 8) {
             bool ok;
             assembly ("memory-safe") {
@@ -704,13 +713,14 @@ library OpenPgpSignature {
         bytes32 hi,
         bytes32 lo,
         bytes memory sig,
-        Layout memory l,
+        Layout memory sl,
         Env memory env
     ) internal view returns (bool) {
         uint256 alg = signer.algorithm;
-        if (alg == RSA_ALGORITHM) return _rsa(key, signer.fieldsStart, hi, lo, l.hashAlg, sig, l.v1, l.v1Len);
-        if (alg == ECDSA_ALGORITHM) return _ecdsa(key, signer.fieldsStart, hi, sig, l, env.p256Precompile);
-        return _eddsa(key, signer, hi, lo, sig, l, env.ed25519);
+        if (alg == RSA_ALGORITHM)
+            return _rsa(key, signer.fieldsStart, hi, lo, sl.hashAlg, sig, sl.v1, sl.v1Len);
+        if (alg == ECDSA_ALGORITHM) return _ecdsa(key, signer.fieldsStart, hi, sig, sl, env.p256Precompile);
+        return _eddsa(key, signer, hi, lo, sig, sl, env.ed25519);
     }
 
     /// ECDSA P-256 over the leftmost 256 bits of h (FIPS 186-4 truncation for SHA-384/512); s or N - s.
@@ -719,11 +729,11 @@ library OpenPgpSignature {
         uint256 f,
         bytes32 hi,
         bytes memory sig,
-        Layout memory l,
+        Layout memory sl,
         bool precompile
     ) private view returns (bool) {
-        uint256 r = _num(sig, l.v1, l.v1Len);
-        uint256 s = _num(sig, l.v2, l.v2Len);
+        uint256 r = _num(sig, sl.v1, sl.v1Len);
+        uint256 s = _num(sig, sl.v2, sl.v2Len);
         if (s > _P256_HALF_N) s = _P256_N - s;
         return _p256(hi, r, s, bytes32(_w(key, f + 12)), bytes32(_w(key, f + 44)), precompile);
     }
@@ -736,14 +746,14 @@ library OpenPgpSignature {
         bytes32 hi,
         bytes32 lo,
         bytes memory sig,
-        Layout memory l,
+        Layout memory sl,
         IEd25519Verifier ed
     ) private view returns (bool) {
         uint256 f = signer.fieldsStart;
         bytes32 a = bytes32(_w(key, signer.algorithm == EDDSA_LEGACY_ALGORITHM ? f + 13 : f));
-        bytes32 rr = bytes32(_num(sig, l.v1, l.v1Len));
-        bytes32 ss = bytes32(_num(sig, l.v2, l.v2Len));
-        uint256 hl = l.hashAlg == 8 ? 32 : (l.hashAlg == 9 ? 48 : 64);
+        bytes32 rr = bytes32(_num(sig, sl.v1, sl.v1Len));
+        bytes32 ss = bytes32(_num(sig, sl.v2, sl.v2Len));
+        uint256 hl = sl.hashAlg == 8 ? 32 : (sl.hashAlg == 9 ? 48 : 64);
         bytes memory m = new bytes(hl);
         assembly ("memory-safe") {
             mstore(add(m, 0x20), hi)
@@ -916,7 +926,8 @@ library OpenPgpSignature {
     // ------------------------------------------------------------------ readers
 
     /// The 32 lowercase hex characters of the 16 octets `x`: each octet's two nibbles spread to two octets
-    /// (bytes moved left by 64, 32, 16 and 8 bits as their index asks), then each nibble v mapped to '0' + v, plus 39 when
+    /// (bytes moved left by 64, 32, 16 and 8 bits as their index asks), then each nibble v mapped to '0' + v,
+    /// plus 39 when
     /// v > 9 ('a' is '0' + 49).
     function _hex16(uint128 x) private pure returns (bytes32) {
         uint256 v = uint256(x);
@@ -934,8 +945,9 @@ library OpenPgpSignature {
             ((v & 0xf000f000f000f000f000f000f000f000f000f000f000f000f000f000f000f0) << 4) |
             (v & 0x0f000f000f000f000f000f000f000f000f000f000f000f000f000f000f000f);
         // v now holds one nibble per octet, most significant first.
-        uint256 letters = ((v + 0x0606060606060606060606060606060606060606060606060606060606060606) >> 4) &
-            0x0101010101010101010101010101010101010101010101010101010101010101;
+        uint256 letters =
+            ((v + 0x0606060606060606060606060606060606060606060606060606060606060606) >> 4) &
+                0x0101010101010101010101010101010101010101010101010101010101010101;
         return bytes32(v + 0x3030303030303030303030303030303030303030303030303030303030303030 + letters * 39);
     }
 

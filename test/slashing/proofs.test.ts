@@ -515,7 +515,9 @@ describe("Slashing: fault proofs", function () {
       const bad = corrupt(sig);
       const badProof = await w.attest(node, { message: m.message, signature: bad }, 2n);
       await expect(
-        w.slashing.connect(w.reporter).proveBadSignature(...args(badProof), bad, key.publicKey, badProof.claim),
+        w.slashing
+          .connect(w.reporter)
+          .proveBadSignature(...args(badProof), bad, key.publicKey, badProof.claim),
       )
         .to.emit(w.slashing, "FaultProven")
         .withArgs(
@@ -540,7 +542,9 @@ describe("Slashing: fault proofs", function () {
       ).to.be.revertedWithCustomError(w.slashing, "SlashingNoFault");
       const proof = await w.attest(node, { message: m.message, signature: corrupt(m.signature) }, 2n);
       await expect(
-        w.slashing.connect(w.reporter).proveBadSignature(...args(proof), proof.signature, key.publicKey, proof.claim),
+        w.slashing
+          .connect(w.reporter)
+          .proveBadSignature(...args(proof), proof.signature, key.publicKey, proof.claim),
       )
         .to.emit(w.slashing, "FaultProven")
         .withArgs(

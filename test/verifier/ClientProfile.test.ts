@@ -46,7 +46,12 @@ function corrupt(sig: Uint8Array): Uint8Array {
   return s;
 }
 
-async function statusOf(v: OpenPgpVerifier, sig: Uint8Array, key: Uint8Array, digest = DIGEST): Promise<string> {
+async function statusOf(
+  v: OpenPgpVerifier,
+  sig: Uint8Array,
+  key: Uint8Array,
+  digest = DIGEST,
+): Promise<string> {
   const [, status] = await v.check(digest, sig, key);
   return STATUS_CODES[Number(status)];
 }
@@ -97,24 +102,27 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
         concat(Uint8Array.of(0x8a), be(body.length, 4)),
         concat(Uint8Array.of(0xc2, 0xff), be(body.length, 4)),
       ]) {
-        expect(await statusOf(verifier, concat(header, body), p256.publicKey), ethers.hexlify(header)).to.equal(
-          "VALID",
-        );
+        expect(
+          await statusOf(verifier, concat(header, body), p256.publicKey),
+          ethers.hexlify(header),
+        ).to.equal("VALID");
       }
     });
 
     it("an indeterminate old-format length is PACKET_LENGTH; another tag or a non-packet octet is PACKET_TAG", async () => {
       const body = bodyOf(craftSignature(DIGEST_BYTES, p256.privateKey, { created: CREATED }));
-      expect(await statusOf(verifier, concat(Uint8Array.of(0x8b), body), p256.publicKey)).to.equal("PACKET_LENGTH");
-      for (const first of [0x84, 0xc4, 0x02, 0x8c]) {
-        expect(await statusOf(verifier, concat(Uint8Array.of(first, body.length), body), p256.publicKey)).to.equal(
-          "PACKET_TAG",
-        );
-      }
-      // An old-format header that claims more than there is.
-      expect(await statusOf(verifier, concat(Uint8Array.of(0x88, body.length + 1), body), p256.publicKey)).to.equal(
+      expect(await statusOf(verifier, concat(Uint8Array.of(0x8b), body), p256.publicKey)).to.equal(
         "PACKET_LENGTH",
       );
+      for (const first of [0x84, 0xc4, 0x02, 0x8c]) {
+        expect(
+          await statusOf(verifier, concat(Uint8Array.of(first, body.length), body), p256.publicKey),
+        ).to.equal("PACKET_TAG");
+      }
+      // An old-format header that claims more than there is.
+      expect(
+        await statusOf(verifier, concat(Uint8Array.of(0x88, body.length + 1), body), p256.publicKey),
+      ).to.equal("PACKET_LENGTH");
     });
   });
 
@@ -162,18 +170,21 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
   describe("rules 3 to 6: subpackets and values", () => {
     const issuers = (key: UserKey): ReturnType<typeof issuerKeyIdSubpacket>[] => {
       const kp = key.privateKey.keyPacket;
-      return [issuerKeyIdSubpacket("0x" + kp.getKeyID().toHex()), issuerFingerprintSubpacket(kp.getFingerprintBytes())];
+      return [
+        issuerKeyIdSubpacket("0x" + kp.getKeyID().toHex()),
+        issuerFingerprintSubpacket(kp.getFingerprintBytes()!),
+      ];
     };
 
     it("a critical subpacket of another type is SUBPACKET_NOT_ALLOWED; a critical expiration is allowed", async () => {
       const [id] = issuers(p256);
-      const crit = { type: 0x80 | 24, body: ethers.toUtf8Bytes("https://example.org") };
+      const crit = { type: 24, critical: true, body: ethers.toUtf8Bytes("https://example.org") };
       const sig = craftSignature(DIGEST_BYTES, p256.privateKey, {
         created: CREATED,
         hashedSubpackets: [creationTimeSubpacket(CREATED), id, crit],
       });
       expect(await statusOf(verifier, sig, p256.publicKey)).to.equal("SUBPACKET_NOT_ALLOWED");
-      const expiration = { type: 0x80 | 3, body: be(3600, 4) };
+      const expiration = { type: 3, critical: true, body: be(3600, 4) };
       const ok = craftSignature(DIGEST_BYTES, p256.privateKey, {
         created: CREATED,
         hashedSubpackets: [creationTimeSubpacket(CREATED), id, expiration],
@@ -184,13 +195,20 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
     it("an issuer key ID not of 8 octets is SUBPACKETS; a fingerprint that is not v4 names no key (ISSUER_MISMATCH)", async () => {
       const short = craftSignature(DIGEST_BYTES, p256.privateKey, {
         created: CREATED,
-        hashedSubpackets: [creationTimeSubpacket(CREATED), { type: 16, body: new Uint8Array(7) }],
+        hashedSubpackets: [
+          creationTimeSubpacket(CREATED),
+          { type: 16, critical: false, body: new Uint8Array(7) },
+        ],
       });
       expect(await statusOf(verifier, short, p256.publicKey)).to.equal("SUBPACKETS");
       const [id] = issuers(p256);
       const v5 = craftSignature(DIGEST_BYTES, p256.privateKey, {
         created: CREATED,
-        hashedSubpackets: [creationTimeSubpacket(CREATED), id, { type: 33, body: concat(Uint8Array.of(5), new Uint8Array(32)) }],
+        hashedSubpackets: [
+          creationTimeSubpacket(CREATED),
+          id,
+          { type: 33, critical: false, body: concat(Uint8Array.of(5), new Uint8Array(32)) },
+        ],
       });
       expect(await statusOf(verifier, v5, p256.publicKey)).to.equal("ISSUER_MISMATCH");
     });
@@ -221,7 +239,10 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
         Uint8Array.of(0),
         body.subarray(valuesAt + 2),
       );
-      const header = concat(Uint8Array.of(0xc2), Uint8Array.of(((padded.length - 192) >> 8) + 192, (padded.length - 192) & 0xff));
+      const header = concat(
+        Uint8Array.of(0xc2),
+        Uint8Array.of(((padded.length - 192) >> 8) + 192, (padded.length - 192) & 0xff),
+      );
       expect(await statusOf(verifier, concat(header, padded), rsa.publicKey)).to.equal("VALID");
     });
   });
@@ -267,11 +288,15 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
 
     it("issuers naming two different candidates, or no candidate, are ISSUER_MISMATCH (before the arithmetic)", async () => {
       const primaryId = "0x" + sub.privateKey.keyPacket.getKeyID().toHex();
-      const subkeyFp = sub.privateKey.subkeys[0].keyPacket.getFingerprintBytes();
+      const subkeyFp = sub.privateKey.subkeys[0].keyPacket.getFingerprintBytes()!;
       const both = craftSignature(DIGEST_BYTES, sub.privateKey, {
         subkeyIndex: 0,
         created: CREATED,
-        hashedSubpackets: [creationTimeSubpacket(CREATED), issuerKeyIdSubpacket(primaryId), issuerFingerprintSubpacket(subkeyFp)],
+        hashedSubpackets: [
+          creationTimeSubpacket(CREATED),
+          issuerKeyIdSubpacket(primaryId),
+          issuerFingerprintSubpacket(subkeyFp),
+        ],
       });
       expect(await statusOf(verifier, both, sub.publicKey)).to.equal("ISSUER_MISMATCH");
       const nobody = craftSignature(DIGEST_BYTES, sub.privateKey, {
@@ -287,7 +312,10 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
       const kp = p256.privateKey.keyPacket;
       const sig = craftSignature(DIGEST_BYTES, other.privateKey, {
         created: CREATED,
-        hashedSubpackets: [creationTimeSubpacket(CREATED), issuerFingerprintSubpacket(kp.getFingerprintBytes())],
+        hashedSubpackets: [
+          creationTimeSubpacket(CREATED),
+          issuerFingerprintSubpacket(kp.getFingerprintBytes()!),
+        ],
       });
       expect(await statusOf(verifier, sig, p256.publicKey)).to.equal("BAD_SIGNATURE");
     });
@@ -360,7 +388,10 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
         craftSignature(d, rsa.privateKey, {
           hashAlgorithm: 10,
           created: CREATED,
-          hashedSubpackets: [creationTimeSubpacket(CREATED), issuerFingerprintSubpacket(kp.getFingerprintBytes())],
+          hashedSubpackets: [
+            creationTimeSubpacket(CREATED),
+            issuerFingerprintSubpacket(kp.getFingerprintBytes()!),
+          ],
           unhashedSubpackets: [issuerKeyIdSubpacket("0x" + kp.getKeyID().toHex())],
         }),
       );
@@ -384,7 +415,9 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
         keyHash: ethers.keccak256(sub.publicKey),
         privateKey: sub.privateKey,
       };
-      const g = await prove(w, key, (d) => craftSignature(d, sub.privateKey, { subkeyIndex: 0, created: CREATED }));
+      const g = await prove(w, key, (d) =>
+        craftSignature(d, sub.privateKey, { subkeyIndex: 0, created: CREATED }),
+      );
       measured.proveBadSignatureSubkeyP256 = g;
       expect(g).to.be.within(21_000, GAS.proveBadSignatureSubkeyP256);
     });
@@ -401,7 +434,10 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
       expect(privateKey.subkeys.length).to.equal(1);
       const receipt = await (await w.keys.connect(w.carol).addKey(key)).wait();
       measured.addKeyRsa3072WithEncryptionSubkey = Number(receipt!.gasUsed);
-      expect(measured.addKeyRsa3072WithEncryptionSubkey).to.be.within(21_000, GAS.addKeyRsa3072WithEncryptionSubkey);
+      expect(measured.addKeyRsa3072WithEncryptionSubkey).to.be.within(
+        21_000,
+        GAS.addKeyRsa3072WithEncryptionSubkey,
+      );
     });
   });
 });
