@@ -352,15 +352,14 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
   });
 
   describe("gas of the proofs (issue 12's bounds)", () => {
-    // Issue 12's goals are 300,000 (RSA-2048 SHA-512), 2,000,000 (Ed25519), 260,000 (P-256 subkey) and 200,000
-    // (addKey). Two are not met yet and are held at the measured figure here (rounded up), so that they cannot
-    // grow unnoticed: RSA-2048 SHA-512 hashes the signed data twice when the raw form's left 16 bits match but
-    // its arithmetic fails (rule 11 tries the hex form too), at about 40,000 gas per SHA-512 block; a subkey
-    // signature needs the subkey's SHA-1 fingerprint (two blocks, about 70,000 gas) before the arithmetic.
+    // Issue 12's goals: 300,000 (RSA-2048 SHA-512), 2,000,000 (Ed25519), 260,000 (P-256 subkey), 200,000 (addKey).
+    // RSA-2048 with SHA-512 is held at 310,000, about 6,000 over its goal: a bad signature whose raw-form left
+    // 16 bits match needs the hex form's hash as well (rule 11), two SHA-512 computations of about 43,000 gas
+    // each in the external Ed25519Verifier (inlined, SHA-512 makes OpenPgpVerifier exceed 24,576 bytes).
     const GAS = {
-      proveBadSignatureRsa2048Sha512: 345_000,
+      proveBadSignatureRsa2048Sha512: 310_000,
       proveBadSignatureEd25519: 2_000_000,
-      proveBadSignatureSubkeyP256: 290_000,
+      proveBadSignatureSubkeyP256: 260_000,
       addKeyRsa3072WithEncryptionSubkey: 200_000,
     };
     const measured: Record<string, number> = {};
@@ -372,7 +371,11 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
       return proveOnce(w, key, sign);
     }
 
-    async function proveOnce(w: World, key: UserKey, sign: (digest: Uint8Array) => Uint8Array): Promise<number> {
+    async function proveOnce(
+      w: World,
+      key: UserKey,
+      sign: (digest: Uint8Array) => Uint8Array,
+    ): Promise<number> {
       const node = await w.registerNode();
       const m = await w.message(w.alice.address, w.bob.address, key);
       const signature = corrupt(sign(ethers.getBytes(messageDigest(m.message))));
