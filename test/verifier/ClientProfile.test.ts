@@ -277,6 +277,40 @@ describe("OpenPgpVerifier: the wave-2 client profile", function () {
       expect(await statusOf(verifier, sig, key)).to.equal("VALID");
     });
 
+    it("a signing subkey outside the key table is refused by the primary key's errors (before its binding is read)", async () => {
+      const bounds = packetBounds(sub.publicKey);
+      const subkeyAt = bounds.findIndex(([start]) => sub.publicKey[start] === 0xce);
+      const [start] = bounds[subkeyAt];
+      const key = Uint8Array.from(sub.publicKey);
+      key[start + 2 + 5] = 17; // DSA
+      await expect(verifier.checkKey(key))
+        .to.be.revertedWithCustomError(verifier, "OpenPgpKeyUnsupportedAlgorithm")
+        .withArgs(17);
+      // check() re-reads the key the same way (without verifying the binding).
+      await expect(
+        verifier.check(DIGEST, craftSignature(DIGEST_BYTES, sub.privateKey, { created: CREATED }), key),
+      )
+        .to.be.revertedWithCustomError(verifier, "OpenPgpKeyUnsupportedAlgorithm")
+        .withArgs(17);
+      const v6 = Uint8Array.from(sub.publicKey);
+      v6[start + 2] = 6;
+      await expect(verifier.checkKey(v6))
+        .to.be.revertedWithCustomError(verifier, "OpenPgpKeyUnsupportedVersion")
+        .withArgs(6);
+    });
+
+    it("KeyRegistry.addKey registers a key with a signing subkey and refuses a bad binding by the verifier's error", async () => {
+      const w = await loadFixture(deployWorld);
+      await expect(w.keys.connect(w.carol).addKey(sub.publicKey)).to.emit(w.keys, "KeyAdded");
+      const bounds = packetBounds(sub.publicKey);
+      const [bindingAt, bindingEnd] = bounds[bounds.length - 1];
+      const bad = Uint8Array.from(sub.publicKey);
+      bad[bindingEnd - 1] ^= 1;
+      await expect(w.keys.connect(w.dave).addKey(bad))
+        .to.be.revertedWithCustomError(w.keys, "OpenPgpKeyBadSubkeyBinding")
+        .withArgs(bindingAt);
+    });
+
     it("the issuers choose the signer: the subkey or the primary key; the signer's algorithm is returned", async () => {
       const bySub = craftSignature(DIGEST_BYTES, sub.privateKey, { subkeyIndex: 0, created: CREATED });
       const [alg, status] = await verifier.check(DIGEST, bySub, sub.publicKey);
