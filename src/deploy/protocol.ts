@@ -14,6 +14,7 @@ import { stakingStep } from "./steps/staking";
 import { TIMELOCK, timelockStep } from "./steps/timelock";
 import { slashingStep } from "./steps/slashing";
 import { verifierStep } from "./steps/verifier";
+import { grantGatewayRole, pushProfileGatewayStep } from "./steps/push-profile-gateway";
 import { loadParams, PRODUCTION_CHAIN_IDS } from "./params";
 import type { DeployParams } from "./params";
 import { applySlashingParams, grantSlasherRoles, handOver, linkFaultWindow } from "./wiring";
@@ -36,6 +37,7 @@ export const STEPS: readonly DeployStep[] = [
   verifierStep,
   keyRegistryStep,
   slashingStep,
+  pushProfileGatewayStep,
 ];
 
 function sameAddress(a: string, b: string): boolean {
@@ -212,6 +214,7 @@ export async function deployProtocol(
     (await applySlashingParams(ctx)) +
     (await grantSlasherRoles(ctx)) +
     (await linkFaultWindow(ctx)) +
+    (await grantGatewayRole(ctx)) +
     (await handOver(ctx));
   params.governor = deployment.contracts[TIMELOCK].address;
   if (wired > 0 || deployedSteps.length > 0) {

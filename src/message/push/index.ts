@@ -1,0 +1,39 @@
+/**
+ * The Push Chat SDK's payload format (issue 13), beside the EIP-712 envelope: message and profile
+ * bodies, their signed preimages, and their validation.
+ */
+export * from "./types";
+export { PushDecodeError } from "./errors";
+export { decodePushMessage, decodePushProfile } from "./decode";
+export { jsonString } from "./json";
+export {
+  pushPreimage,
+  pushSignedHex,
+  pushProfilePreimage,
+  pushProfileSignedHex,
+  sha256Hex,
+  parseVerificationProof,
+  PushProofError,
+} from "./preimage";
+export type { ParsedVerificationProof } from "./preimage";
+export {
+  checkPushSignatureProfile,
+  verifyPushSignature,
+  signatureIssuerKeyIds,
+  keyHasKeyId,
+  SIGNATURE_CLOCK_TOLERANCE_MS,
+} from "./signature";
+export type { PushProfileRefusal } from "./signature";
+export { verifyPushProfile, armoredKeyOfProfile, dearmorPublicKey } from "./profile";
+export type { PushProfileResult, PushProfileRule } from "./profile";
+export { validatePushMessage, addressOfDid, DEFAULT_PUSH_CHECK_PARAMS } from "./validate";
+export type {
+  PushCheckParams,
+  PushFault,
+  PushFaultRule,
+  PushKeyLookup,
+  PushValidateContext,
+  PushValidateResult,
+  RegisteredPushKey,
+} from "./validate";
+export { pushKeyLookupOf } from "./keys";

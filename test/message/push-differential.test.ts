@@ -1,0 +1,198 @@
+import * as path from "node:path";
+import { expect } from "chai";
+import fc from "fast-check";
+import { Wallet, getBytes } from "ethers";
+import {
+  decodePushMessage,
+  jsonString,
+  parseVerificationProof,
+  pushPreimage,
+  pushSignedHex,
+  validatePushMessage,
+  verifyPushSignature,
+} from "../../src/message/push";
+import { copyBody, keylessWallets, profile, profileVectors, pushLookup, twinsOf } from "./push-fixtures";
+import { PushBackendStub, sdkSend, sdkVerifies } from "./push-sdk";
+import type { SdkProfile } from "./push-sdk";
+
+/**
+ * Differential test against the unmodified SDK: it builds and signs messages with generated contents
+ * (Unicode outside the BMP, quotes, backslashes, control characters, `</script>`, empty, sizes around
+ * the preimage limit); src/message/push must rebuild the SDK's preimage byte for byte (the string the
+ * SDK hashed, captured from its crypto-js) and agree with the SDK's verification on the message and on
+ * a twin with one changed field.
+ */
+
+const RUNS = Math.max(200, Number(process.env.FUZZ_RUNS ?? 0));
+/** A small preimage limit, so that generated contents fall on both sides of it. */
+const LIMIT = 2048;
+
+// The SDK's crypto-js instance: every SHA256 input is recorded (the SDK's own preimage strings).
+const sdkDir = path.dirname(require.resolve("@pushprotocol/restapi/package.json"));
+const cryptoJs = require(
+  require.resolve("crypto-js", { paths: [path.join(sdkDir, "src/lib/chat/helpers")] }),
+) as {
+  SHA256: (input: unknown) => unknown;
+};
+
+const alice = profile("alice");
+const bob = profile("bob");
+const carol = profile("carol");
+const dave = keylessWallets[0];
+const aliceKey = getBytes(alice.publicKey);
+
+const special = fc.constantFrom(
+  '"',
+  "\\",
+  "\\u0022",
+  "</script>",
+  "\u0000",
+  "\u0001",
+  "\b",
+  "\t",
+  "\n",
+  "\f",
+  "\r",
+  "\u001f",
+  "\u007f",
+  "\u2028",
+  "\u2029",
+  "\u{1F600}",
+  "\u{1D11E}",
+  "\u{10FFFF}",
+  "\ud800",
+  "\udfff",
+  "'",
+  "",
+);
+const mixed = fc
+  .array(fc.oneof(special, fc.string({ unit: "binary", maxLength: 16 }), fc.string({ maxLength: 24 })), {
+    maxLength: 12,
+  })
+  .map((parts) => parts.join(""));
+const content = fc.oneof(
+  { arbitrary: mixed, weight: 4 },
+  {
+    arbitrary: fc.tuple(mixed, fc.integer({ min: 900, max: 2100 })).map(([s, n]) => s + "z".repeat(n)),
+    weight: 1,
+  },
+);
+/** Contents the SDK can encrypt (its crypto-js UTF-8 encoder throws on a lone surrogate). */
+const wellFormed = (s: string) =>
+  !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+
+describe("Push SDK differential (generated contents, SDK-signed)", function () {
+  this.timeout(1_200_000);
+  const backend = new PushBackendStub();
+  const lookup = pushLookup();
+  let restore: () => void;
+  let originalSha256: (input: unknown) => unknown;
+  const hashed: string[] = [];
+  let sender: SdkProfile;
+  let warn: typeof console.warn;
+
+  before(() => {
+    restore = backend.installAxiosAdapter();
+    for (const p of profileVectors) backend.handle("POST", "/apis/v2/users/", p.body);
+    originalSha256 = cryptoJs.SHA256;
+    cryptoJs.SHA256 = (input: unknown) => {
+      if (typeof input === "string") hashed.push(input);
+      return originalSha256(input);
+    };
+    sender = {
+      wallet: new Wallet(alice.walletPrivateKey),
+      address: alice.address,
+      body: alice.body,
+      publicKeyArmored: alice.publicKeyArmored,
+      privateKeyArmored: alice.privateKeyArmored,
+    };
+    warn = console.warn;
+    console.warn = () => undefined; // the SDK warns on every keyless placeholder it posts
+  });
+  after(() => {
+    cryptoJs.SHA256 = originalSha256;
+    restore();
+    console.warn = warn;
+  });
+
+  /** The last message preimage the SDK hashed since `from`. */
+  const sdkPreimage = (from: number) => {
+    const p = hashed.slice(from).filter((s) => s.startsWith('{"fromDID":'));
+    expect(p, "the SDK hashed one message preimage").to.have.length(1);
+    return p[0];
+  };
+
+  const ourSignatureOk = async (body: unknown) => {
+    const m = decodePushMessage(body);
+    const proof = await parseVerificationProof(m.verificationProof);
+    return (await verifyPushSignature(pushSignedHex(m, proof.version), proof.signature, aliceKey)).ok;
+  };
+
+  it(`${RUNS} SDK messages: same preimage byte for byte, same verdict on the message and a twin`, async () => {
+    let plaintexts = 0;
+    let overLimit = 0;
+    await fc.assert(
+      fc.asyncProperty(content, fc.boolean(), fc.nat(), async (text, toKeyed, twinIndex) => {
+        const keyed = toKeyed && wellFormed(text);
+        const to = keyed ? bob.address : dave.address;
+        const from = hashed.length;
+        const body = await sdkSend(backend, sender, to, text);
+        expect(body.encType).to.equal(keyed ? "pgp" : "PlainText");
+        if (!keyed) plaintexts++;
+        const preimage = pushPreimage(decodePushMessage(body), "pgpv3");
+        expect(preimage).to.equal(sdkPreimage(from));
+        if (!keyed) expect(preimage).to.contain(`"messageObj":{"content":${jsonString(text)}}`);
+
+        const reader = keyed ? bob.privateKeyArmored : alice.privateKeyArmored;
+        expect(await sdkVerifies(body, alice.publicKeyArmored, reader)).to.equal(true);
+        const size = Buffer.byteLength(preimage, "utf8");
+        const r = await validatePushMessage(body, { keys: lookup, params: { maxPreimageSize: LIMIT } });
+        if (size <= LIMIT) {
+          if (!r.ok) expect.fail(`${r.code} ${r.rule}: ${r.reason}`);
+        } else {
+          overLimit++;
+          expect(r.ok ? "ok" : r.rule).to.equal("PREIMAGE_SIZE");
+        }
+
+        const twins = twinsOf(copyBody(body), "pgpv3", `eip155:${carol.address}`);
+        const twin = twins[twinIndex % twins.length];
+        expect(
+          await sdkVerifies(twin.body, alice.publicKeyArmored, reader),
+          `${twin.field}: the SDK`,
+        ).to.equal(twin.signatureOk);
+        expect(await ourSignatureOk(twin.body), `${twin.field}: ours`).to.equal(twin.signatureOk);
+        const t = await validatePushMessage(twin.body, { keys: lookup, params: { maxPreimageSize: LIMIT } });
+        const twinSize = Buffer.byteLength(pushPreimage(decodePushMessage(twin.body), "pgpv3"), "utf8");
+        const sizeFirst = twinSize > LIMIT && !("code" in twin.expect && twin.expect.code === "MALFORMED");
+        const want = sizeFirst ? { code: "MALFORMED", rule: "PREIMAGE_SIZE" } : twin.expect;
+        expect(t.ok ? { ok: true } : { code: t.code, rule: t.rule }, twin.field).to.deep.equal(want);
+      }),
+      { numRuns: RUNS },
+    );
+    // The generator really reached both encryptions and both sides of the limit.
+    expect(plaintexts).to.be.within(1, RUNS - 1);
+    expect(overLimit).to.be.within(1, RUNS - 1);
+  });
+
+  it("the default preimage limit (64 KiB): an SDK message exactly at it passes, one byte more is MALFORMED", async () => {
+    const empty = await sdkSend(backend, sender, dave.address, "");
+    const overhead = Buffer.byteLength(pushPreimage(decodePushMessage(empty), "pgpv3"), "utf8");
+    const at = await sdkSend(backend, sender, dave.address, "a".repeat(65536 - overhead));
+    expect(Buffer.byteLength(pushPreimage(decodePushMessage(at), "pgpv3"), "utf8")).to.equal(65536);
+    const ok = await validatePushMessage(at, { keys: lookup });
+    expect(ok.ok, ok.ok ? "" : ok.reason).to.equal(true);
+    const over = await sdkSend(backend, sender, dave.address, "a".repeat(65537 - overhead));
+    expect(await sdkVerifies(over, alice.publicKeyArmored, alice.privateKeyArmored)).to.equal(true);
+    const r = await validatePushMessage(over, { keys: lookup });
+    expect(r.ok ? "ok" : `${r.code} ${r.rule}`).to.equal("MALFORMED PREIMAGE_SIZE");
+  });
+
+  it("the body limit: a body of exactly maxBodySize bytes passes, a limit one byte lower is MALFORMED BODY_SIZE", async () => {
+    const body = await sdkSend(backend, sender, bob.address, "body size");
+    const size = Buffer.byteLength(JSON.stringify(body), "utf8");
+    const at = await validatePushMessage(body, { keys: lookup, params: { maxBodySize: size } });
+    expect(at.ok, at.ok ? "" : at.reason).to.equal(true);
+    const r = await validatePushMessage(body, { keys: lookup, params: { maxBodySize: size - 1 } });
+    expect(r.ok ? "ok" : `${r.code} ${r.rule}`).to.equal("MALFORMED BODY_SIZE");
+  });
+});
