@@ -13,6 +13,7 @@ import { keyRegistryStep } from "./steps/key-registry";
 import { stakingStep } from "./steps/staking";
 import { TIMELOCK, timelockStep } from "./steps/timelock";
 import { slashingStep } from "./steps/slashing";
+import { verifierStep } from "./steps/verifier";
 import { grantGatewayRole, pushProfileGatewayStep } from "./steps/push-profile-gateway";
 import { loadParams, PRODUCTION_CHAIN_IDS } from "./params";
 import type { DeployParams } from "./params";
@@ -33,6 +34,7 @@ export const STEPS: readonly DeployStep[] = [
   tokenStep,
   timelockStep,
   stakingStep,
+  verifierStep,
   keyRegistryStep,
   slashingStep,
   pushProfileGatewayStep,

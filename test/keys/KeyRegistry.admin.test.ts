@@ -37,10 +37,9 @@ describe("KeyRegistry: administration", () => {
       [ethers.ZeroAddress, r],
       [r, ethers.ZeroAddress],
     ]) {
-      await expect(upgrades.deployProxy(factory, args, { kind: "uups" })).to.be.revertedWithCustomError(
-        registry,
-        "KeyRegistryZeroAddress",
-      );
+      await expect(
+        upgrades.deployProxy(factory, args, { kind: "uups", constructorArgs: [await registry.VERIFIER()] }),
+      ).to.be.revertedWithCustomError(registry, "KeyRegistryZeroAddress");
     }
   });
 
@@ -137,7 +136,11 @@ describe("KeyRegistry: administration", () => {
       const before = await registry.keyOf(a, keyHashOf(p256));
 
       const v2Factory = await ethers.getContractFactory("KeyRegistryV2");
-      const v2Impl = (await upgrades.prepareUpgrade(address, v2Factory, { kind: "uups" })) as string;
+      const constructorArgs = [await registry.VERIFIER()];
+      const v2Impl = (await upgrades.prepareUpgrade(address, v2Factory, {
+        kind: "uups",
+        constructorArgs,
+      })) as string;
       for (const who of [guardian, relayer, alice]) {
         await expect(registry.connect(who).upgradeToAndCall(v2Impl, "0x"))
           .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
@@ -146,6 +149,7 @@ describe("KeyRegistry: administration", () => {
 
       const upgraded = (await upgrades.upgradeProxy(address, v2Factory.connect(governor), {
         kind: "uups",
+        constructorArgs,
       })) as unknown as KeyRegistryV2;
       expect(await upgrades.erc1967.getImplementationAddress(address)).to.equal(v2Impl);
       expect(await upgraded.version()).to.equal("2");
@@ -175,11 +179,12 @@ describe("KeyRegistry: administration", () => {
     });
 
     it("hardhat-upgrades validates the implementation and refuses an incompatible storage layout", async () => {
-      const { address } = await loadFixture(deployRegistry);
-      await upgrades.validateImplementation(await ethers.getContractFactory("KeyRegistry"), { kind: "uups" });
-      await upgrades.validateUpgrade(address, await ethers.getContractFactory("KeyRegistryV2"), {
-        kind: "uups",
-      });
+      const { address, registry } = await loadFixture(deployRegistry);
+      // The implementation takes the verifier as constructor argument (hardhat-upgrades reads it at run time,
+      // its types do not list it for validation).
+      const opts = { kind: "uups", constructorArgs: [await registry.VERIFIER()] } as { kind: "uups" };
+      await upgrades.validateImplementation(await ethers.getContractFactory("KeyRegistry"), opts);
+      await upgrades.validateUpgrade(address, await ethers.getContractFactory("KeyRegistryV2"), opts);
       let message = "";
       try {
         await upgrades.validateUpgrade(address, await ethers.getContractFactory("KeyRegistryBadLayout"), {
