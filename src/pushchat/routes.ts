@@ -4,7 +4,7 @@
  * naming it. Errors are `{error: "<sentence>", ...details}`.
  */
 import { HttpError } from "../http/server";
-import type { RequestContext, Route } from "../http/server";
+import type { Handler, RequestContext, Route } from "../http/server";
 import { isMessageCid } from "./cid";
 import type { PushChatService } from "./service";
 
@@ -32,8 +32,36 @@ function intQuery(ctx: RequestContext, name: string, dflt: number, min: number, 
   return Number(raw);
 }
 
+/**
+ * Errors in Push's own format beside ours: `{error, status, errorCode, message, details, timestamp}`.
+ * The SDK's handleError surfaces `message` (our sentence) and `status` only when all five Push fields are
+ * present; `error` is the sentence as every other route of the node answers it.
+ */
+function pushErrors(handler: Handler): Handler {
+  return async (ctx) => {
+    try {
+      return await handler(ctx);
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e;
+      const rule = e.details?.rule;
+      throw new HttpError(e.status, e.message, {
+        ...e.details,
+        status: e.status,
+        errorCode: typeof rule === "string" ? rule : `HTTP-${e.status}`,
+        message: e.message,
+        details: e.message,
+        timestamp: new Date().toISOString(),
+      });
+    }
+  };
+}
+
 /** The routes of the Push Chat API, then the 501 fallback for every other `/apis/...` call. */
 export function pushChatRoutes(service: PushChatService): Route[] {
+  return routesOf(service).map((r) => ({ ...r, handler: pushErrors(r.handler) }));
+}
+
+function routesOf(service: PushChatService): Route[] {
   const p = PUSH_API_PREFIX;
   const routes: Route[] = [
     {

@@ -183,7 +183,7 @@ export class PushChatService {
   getUser(caip10: string | null): PushUserRecord | null {
     if (caip10 === null || caip10 === "")
       throw new HttpError(400, 'The query parameter "caip10" is required (eip155:0x<address>).');
-    if (!isWalletDid(caip10))
+    if (!caip10.startsWith("eip155:"))
       throw new HttpError(
         501,
         `Only eip155 wallet users are served by this node, not "${caip10.slice(0, 60)}".`,

@@ -60,15 +60,16 @@ interface PushApiStatic {
 const { PushAPI } = require("@pushprotocol/restapi") as { PushAPI: PushApiStatic };
 
 const did = (w: Wallet) => `eip155:${w.address}`;
+const newWallet = () => new Wallet(Wallet.createRandom().privateKey);
 
 describe("Push Chat SDK against our Push Chat API (real HTTP)", function () {
   this.timeout(600_000);
   let api: TestApi;
   let restore: () => void;
-  const aliceW = Wallet.createRandom();
-  const bobW = Wallet.createRandom();
-  const carolW = Wallet.createRandom();
-  const daveW = Wallet.createRandom();
+  const aliceW = newWallet();
+  const bobW = newWallet();
+  const carolW = newWallet();
+  const daveW = newWallet();
   let alice: SdkUser;
   let bob: SdkUser;
 
@@ -230,14 +231,19 @@ describe("Push Chat SDK against our Push Chat API (real HTTP)", function () {
   });
 
   it("a tampered SDK message is refused with 4xx; a replayed one too; nothing is stored", async () => {
-    const [latest] = await call(api.url, "GET", `/apis/v1/chat/conversationhash/${
-      (await alice.chat.latest(bobW.address))[0].cid
-    }?fetchLimit=1`).then((r) => r.json as Record<string, unknown>[]);
+    const [latest] = await call(
+      api.url,
+      "GET",
+      `/apis/v1/chat/conversationhash/${(await alice.chat.latest(bobW.address))[0].cid}?fetchLimit=1`,
+    ).then((r) => r.json as Record<string, unknown>[]);
     const body: Record<string, unknown> = { ...latest };
     for (const k of ["cid", "timestamp", "link"]) delete body[k];
     const before = await bob.chat.history(aliceW.address, { limit: 30 });
 
-    const tampered = { ...body, messageObj: (body.messageObj as string).replace(/.$/, (c) => (c === "A" ? "B" : "A")) };
+    const tampered = {
+      ...body,
+      messageObj: (body.messageObj as string).replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+    };
     const r1 = await call(api.url, "POST", "/apis/v1/chat/message", tampered);
     expect(r1.status).to.equal(422);
     expect(errorOf(r1)).to.match(/BAD_SIGNATURE/);
