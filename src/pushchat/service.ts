@@ -402,8 +402,6 @@ export class PushChatService {
     const a = decodeAccept(body);
     const approver = this.keyedUser(a.approver, "accept");
     const conv = this.pendingFor(a.requester, a.approver, "accept");
-    const requester = this.store.user(a.requester);
-    if (requester) this.refuseBlocked(requester, approver);
     const proof = await checkControlProof(
       a.verificationProof,
       ["pgp"],
@@ -412,6 +410,9 @@ export class PushChatService {
       "accept",
     );
     if (!proof.ok) throw new HttpError(proof.status, proof.reason);
+    // Synchronous from here (a block may have landed during the verification).
+    const requester = this.store.user(a.requester);
+    if (requester) this.refuseBlocked(requester, this.store.user(a.approver) as UserRow);
     this.refuseUsedSignature(proof.signatureHash, "accept");
     try {
       this.store.accept(conv.chat_id, a.toDID, a.verificationProof, proof.signatureHash, a.approver);
