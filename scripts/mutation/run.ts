@@ -93,8 +93,9 @@ function isCompileError(out: string): boolean {
 }
 
 function firstFailure(out: string): string | undefined {
-  const m = out.match(/\n\s+1\) ([^\n]+)\n(?:\s+([^\n]+)\n)?/);
-  return m ? [m[1], m[2]].filter(Boolean).join(" / ").trim() : undefined;
+  const tail = out.slice(out.search(/\d+ failing/));
+  const m = tail.match(/\n\s+1\) ([^\n]+)\n\s+([^\n]+?):?\n\s+([^\n]+)/);
+  return m ? `${m[1].trim()} / ${m[2].trim()}: ${m[3].trim()}`.slice(0, 300) : undefined;
 }
 
 function summarise(results: Result[]) {
