@@ -11,6 +11,8 @@ const VERIFIER_TESTS = [
   "test/keys/KeyProfile.differential.test.ts",
   "test/slashing/differential.test.ts",
   "test/keys/VerifierGas.test.ts",
+  "test/verifier/ClientProfile.test.ts",
+  "test/clients/verdicts.test.ts",
 ];
 
 export const TARGETS: Target[] = [
