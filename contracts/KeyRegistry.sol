@@ -118,6 +118,19 @@ contract KeyRegistry is
         _add(owner, keyHash, key);
     }
 
+    /// @notice May add keys for any owner through {addKeyFromGateway}: a contract that checked the owner's
+    ///         consent by other means (the Push profile gateway checks the SDK's `eip191v2` profile proof).
+    bytes32 public constant GATEWAY_ROLE = keccak256("GATEWAY_ROLE");
+
+    /// @inheritdoc IKeyRegistry
+    function addKeyFromGateway(
+        address owner,
+        bytes calldata publicKey
+    ) external whenNotPaused onlyRole(GATEWAY_ROLE) {
+        bytes memory key = publicKey;
+        _add(owner, keccak256(key), key);
+    }
+
     /// @inheritdoc IKeyRegistry
     /// @dev Not pausable: a compromised key must always be revocable, relayed or not.
     function revokeKeyFor(

@@ -92,6 +92,13 @@ interface IKeyRegistry {
         bytes calldata signature
     ) external;
 
+    /// @notice Adds `publicKey` to `owner`'s keys on the word of a gateway contract holding GATEWAY_ROLE (granted
+    ///         by governance), which checked `owner`'s consent itself (the Push profile gateway: the wallet's
+    ///         `eip191v2` signature over the Push Chat SDK's profile). Same checks, record, event ({KeyAdded})
+    ///         and errors as {addKey}; no nonce is used. Pausable. Reverts with OpenZeppelin's
+    ///         `AccessControlUnauthorizedAccount` for a caller without GATEWAY_ROLE.
+    function addKeyFromGateway(address owner, bytes calldata publicKey) external;
+
     /// @notice Revokes `owner`'s key `keyHash` with `owner`'s EIP-712 signature over
     ///         `RevokeKey(address owner,bytes32 keyHash,uint256 nonce,uint256 deadline)`. Consumes the nonce.
     ///         Works while the registry is paused, like {revokeKey}.
