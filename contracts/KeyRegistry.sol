@@ -9,13 +9,13 @@ import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/crypt
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {IKeyRegistry} from "./interfaces/IKeyRegistry.sol";
-import {OpenPgpKey} from "./libraries/OpenPgpKey.sol";
+import {IOpenPgpVerifier} from "./interfaces/IOpenPgpVerifier.sol";
 
 /// @title KeyRegistry
 /// @notice The OpenPGP public keys of chat wallets (see {IKeyRegistry}). Owners add and revoke their keys
 ///         themselves or sign an EIP-712 request that any account may relay. The guardian can pause
 ///         additions (not revocations: a compromised key must always be revocable); only the governor
-///         unpauses and upgrades. Every key is checked against the key profile of {OpenPgpKey}, all packets.
+///         unpauses and upgrades. Every key is checked against the key profile by the {VERIFIER} (`OpenPgpVerifier.checkKey`), all packets.
 /// @dev Storage: per (owner, keyHash) one slot (the {KeyRecord}); per owner one slot holding the counters
 ///      and the EIP-712 nonce, and one slot per key for the order of addition. Records are never deleted.
 ///      Nonces are kept here rather than in OpenZeppelin's NoncesUpgradeable so that a relayed first
@@ -43,7 +43,7 @@ contract KeyRegistry is
     );
 
     /// @inheritdoc IKeyRegistry
-    uint256 public constant MAX_KEY_SIZE = 4096;
+    uint256 public constant MAX_KEY_SIZE = 8192;
     /// @inheritdoc IKeyRegistry
     uint256 public constant MAX_ACTIVE_KEYS = 32;
 
@@ -75,8 +75,15 @@ contract KeyRegistry is
         }
     }
 
+    /// @notice The key profile checker (`OpenPgpVerifier`), an immutable of the implementation: a new verifier
+    ///         comes with a governance upgrade.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IOpenPgpVerifier public immutable VERIFIER;
+
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(IOpenPgpVerifier verifier) {
+        if (address(verifier) == address(0)) revert KeyRegistryZeroAddress();
+        VERIFIER = verifier;
         _disableInitializers();
     }
 
@@ -213,7 +220,7 @@ contract KeyRegistry is
 
     function _add(address owner, bytes32 keyHash, bytes memory key) private {
         if (key.length > MAX_KEY_SIZE) revert KeyRegistryKeyTooLarge(key.length, MAX_KEY_SIZE);
-        uint8 alg = OpenPgpKey.algorithm(key);
+        uint8 alg = VERIFIER.checkKey(key);
 
         KeyRegistryStorage storage $ = _s();
         KeyRecord storage r = $.records[owner][keyHash];

@@ -2,20 +2,27 @@
 pragma solidity ^0.8.24;
 
 import {IOpenPgpVerifier} from "./interfaces/IOpenPgpVerifier.sol";
+import {IEd25519Verifier} from "./interfaces/IEd25519Verifier.sol";
 import {OpenPgpKey} from "./libraries/OpenPgpKey.sol";
 import {OpenPgpSignature} from "./libraries/OpenPgpSignature.sol";
 
 /// @title OpenPgpVerifier
-/// @notice Stateless checker of detached OpenPGP signatures under the Push strict profile (see
-///         {OpenPgpSignature}), used by the slashing contract to prove BAD_SIGNATURE and open to anyone (the
-///         validator can `eth_call` it before sending a proof). Kept apart from the slashing contract so that
-///         the latter stays under the contract size limit.
+/// @notice Stateless checker of OpenPGP keys and detached signatures under the wave-2 client profile
+///         (docs/client-profile.md): the key registry calls {checkKey} at registration, the slashing contract
+///         calls {check} to prove BAD_SIGNATURE, and anyone may call both (the validator `eth_call`s {check}
+///         before sending a proof). Ed25519 and SHA-384/512, which have no precompile, are computed by the
+///         stateless {ED25519} contract, kept apart so that this one stays under the contract size limit.
 contract OpenPgpVerifier is IOpenPgpVerifier {
     /// @notice Whether this chain has the P-256 verification precompile at 0x100 (EIP-7951 on Ethereum since
     ///         Fusaka, RIP-7212 on Polygon PoS), found at deployment by verifying a known-valid signature.
     bool public immutable P256_PRECOMPILE;
+    /// @notice The Ed25519 and SHA-384/512 computations (a stateless contract; a failed call reverts).
+    IEd25519Verifier public immutable ED25519;
 
-    constructor() {
+    /// @notice `ed25519` is the stateless Ed25519/SHA-512 contract; the zero address reverts.
+    constructor(IEd25519Verifier ed25519) {
+        if (address(ed25519) == address(0)) revert OpenPgpVerifierZeroAddress();
+        ED25519 = ed25519;
         // Wycheproof ecdsa_secp256r1_sha256_p1363 vector with small r and s (as OpenZeppelin's P256 uses).
         (bool ok, bytes memory out) = address(0x100).staticcall(
             abi.encode(
@@ -30,55 +37,25 @@ contract OpenPgpVerifier is IOpenPgpVerifier {
     }
 
     /// @inheritdoc IOpenPgpVerifier
+    function checkKey(bytes calldata publicKey) external view returns (uint8 algorithm) {
+        return OpenPgpKey.signers(publicKey, true, _env())[0].algorithm;
+    }
+
+    /// @inheritdoc IOpenPgpVerifier
     function check(
         bytes32 digest,
         bytes calldata signature,
         bytes calldata publicKey
     ) external view returns (uint8 algorithm, uint8 status) {
-        OpenPgpSignature.Key memory key;
-        key.p256Precompile = P256_PRECOMPILE;
-        key.keyBytes = publicKey;
-        OpenPgpKey.PrimaryKey memory pk = OpenPgpKey.primaryKey(key.keyBytes);
-        algorithm = pk.algorithm;
-        key.algorithm = algorithm;
-        key.created = pk.creationTime;
-        key.bodyStart = pk.fieldsStart - 6;
-        key.bodyEnd = pk.packetEnd;
-        if (algorithm == OpenPgpKey.ECDSA) {
-            (key.x, key.y) = _p256Key(key.keyBytes, pk.fieldsStart);
-        } else if (algorithm == OpenPgpKey.RSA) {
-            (key.n, key.e) = _rsaKey(key.keyBytes, pk.fieldsStart);
-        }
-        status = uint8(OpenPgpSignature.check(digest, signature, key));
+        OpenPgpSignature.Env memory env = _env();
+        bytes memory key = publicKey;
+        OpenPgpSignature.Signer[] memory signers = OpenPgpKey.signers(key, false, env);
+        OpenPgpSignature.Status st;
+        (st, algorithm) = OpenPgpSignature.check(digest, signature, key, signers, env);
+        status = uint8(st);
     }
 
-    /// The point of a P-256 key already checked by `OpenPgpKey.primaryKey` (as `OpenPgpKey.p256Key` reads it,
-    /// without parsing the key a second time): after the OID length and OID (9 bytes), the MPI bit count and the
-    /// `04` prefix (3 bytes).
-    function _p256Key(bytes memory key, uint256 p) private pure returns (bytes32 x, bytes32 y) {
-        assembly ("memory-safe") {
-            let at := add(add(key, 0x20), add(p, 12))
-            x := mload(at)
-            y := mload(add(at, 0x20))
-        }
-    }
-
-    /// The modulus and exponent MPIs at `p` of an RSA key already checked by `OpenPgpKey.primaryKey` (the same
-    /// as `OpenPgpKey.rsaKey` without parsing the packet a second time).
-    function _rsaKey(bytes memory key, uint256 p) private pure returns (bytes memory n, bytes memory e) {
-        (n, p) = _mpi(key, p);
-        (e, ) = _mpi(key, p);
-    }
-
-    function _mpi(bytes memory key, uint256 p) private pure returns (bytes memory value, uint256 next) {
-        uint256 len;
-        assembly ("memory-safe") {
-            len := shr(3, add(shr(240, mload(add(add(key, 0x20), p))), 7))
-        }
-        value = new bytes(len);
-        assembly ("memory-safe") {
-            mcopy(add(value, 0x20), add(add(key, 0x22), p), len)
-        }
-        next = p + 2 + len;
+    function _env() private view returns (OpenPgpSignature.Env memory) {
+        return OpenPgpSignature.Env(P256_PRECOMPILE, ED25519);
     }
 }

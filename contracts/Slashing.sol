@@ -266,21 +266,16 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
             revert SlashingSenderKeyMismatch(message.senderKey, keyHash);
         }
 
-        uint8 algorithm;
         uint8 status;
-        try _verifier.check(digest, signature, publicKey) returns (uint8 algorithm_, uint8 status_) {
-            (algorithm, status) = (algorithm_, status_);
+        try _verifier.check(digest, signature, publicKey) returns (uint8, uint8 status_) {
+            status = status_;
         } catch (bytes memory reason) {
-            // Key bytes outside the profile: the verifier's error, unless the node has no stake (checked first).
+            // Key bytes outside the profile, or a failed computation: the verifier's error, unless the node has
+            // no stake (checked first).
             _requireStake(node);
             assembly ("memory-safe") {
                 revert(add(reason, 0x20), mload(reason))
             }
-        }
-        // EdDSA keys go to a dispute (DESIGN section 5), whatever the verifier says of the profile.
-        if (algorithm != OpenPgpSignature.RSA_ALGORITHM && algorithm != OpenPgpSignature.ECDSA_ALGORITHM) {
-            _requireStake(node);
-            revert SlashingEd25519NeedsDispute(keyHash);
         }
         if (status == uint8(OpenPgpSignature.Status.Valid)) _noFault(node, FaultCode.BadSignature);
         slashed = _slash(offenceId, node, FaultCode.BadSignature, digest, status, claim);

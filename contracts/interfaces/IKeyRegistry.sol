@@ -4,16 +4,17 @@ pragma solidity ^0.8.24;
 /// @title IKeyRegistry
 /// @notice Per address, a set of OpenPGP public keys that a chat wallet uses to sign and receive messages.
 ///         A key is named by `keyHash = keccak256(publicKey)`, where `publicKey` is the canonical binary
-///         transferable public key (it starts with the primary public-key packet, new-format tag 0xC6).
+///         transferable public key (it starts with the primary public-key packet, tag 6, in either header form).
 ///         The key bytes are emitted in {KeyAdded} and not stored. A record is created by the owner, or by
 ///         anyone holding the owner's EIP-712 signature, and never deleted: an owner never re-adds a key it
 ///         revoked, so `isActiveAt` answers for any past time. A pause (guardian) stops additions only:
 ///         revocations, direct or relayed, are never paused, so a compromised key can always be revoked.
-///         Keys are checked against the key profile (`OpenPgpKey`, docs/key-profile.md): every packet is read.
+///         Keys are checked against the key profile (`OpenPgpVerifier.checkKey`, docs/client-profile.md section
+///         1): every packet is read, and the binding of every signing subkey is verified.
 interface IKeyRegistry {
     /// @notice The record of one key of one owner. All fields are zero for a key the owner never added.
     /// @param algorithm OpenPGP public-key algorithm of the primary key: 1 RSA, 19 ECDSA (NIST P-256),
-    ///        27 Ed25519 (keys added before the profile of docs/key-profile.md may also hold 22, EdDSA legacy).
+    ///        22 EdDSA legacy (Ed25519), 27 Ed25519.
     /// @param addedAt block timestamp of the addition.
     /// @param revokedAt block timestamp of the revocation, 0 while the key is active.
     struct KeyRecord {
@@ -27,15 +28,18 @@ interface IKeyRegistry {
     /// @notice `owner` added the key `keyHash`, active from this block's timestamp on.
     /// @dev Emitted once per (owner, keyHash), ever. Off-chain code may rely on: `keyHash ==
     ///      keccak256(publicKey)`; `publicKey` is exactly the bytes the owner (or its signature) submitted, at
-    ///      most 4096 of them; it is a sequence of new-format packets with minimal lengths that fill it exactly;
-    ///      the first is a version-4 public key of `algorithm` within the key profile (RSA with a 2048- to
-    ///      4096-bit modulus and e = 65537, a NIST P-256 point on the curve, or Ed25519 (27)); no other packet
-    ///      is a public key, secret key or secret subkey, and the others are signatures, user IDs, public
-    ///      subkeys or user attributes (tags 2, 13, 14, 17). What those packets say (user IDs, self-signatures,
-    ///      subkey algorithms, expiry) is NOT checked on chain.
+    ///      most 8192 of them; it is a sequence of packets (new-format headers with minimal lengths, or old-format
+    ///      headers of one, two or four length octets) that fill it exactly; the first is a version-4 public key
+    ///      of `algorithm` within the key profile (RSA with a 2048- to 4096-bit modulus and e = 65537, a NIST
+    ///      P-256 point on the curve, or a canonical Ed25519 point, as EdDSA legacy (22) or Ed25519 (27)); no
+    ///      other packet is a public key, secret key or secret subkey, and the others are signatures, user IDs,
+    ///      public subkeys or user attributes (tags 2, 13, 14, 17). Every signing subkey (a subkey with a
+    ///      sign-flagged binding signature) is within the same profile and each of its sign-flagged bindings and
+    ///      back signatures verifies. What the other packets say (user IDs, self-signatures, other subkeys,
+    ///      revocations, expiry) is NOT checked on chain.
     /// @param owner the address the key belongs to.
     /// @param keyHash keccak256 of `publicKey`.
-    /// @param algorithm OpenPGP algorithm id of the primary key (1, 19 or 27).
+    /// @param algorithm OpenPGP algorithm id of the primary key (1, 19, 22 or 27).
     /// @param publicKey the canonical binary transferable public key.
     event KeyAdded(address indexed owner, bytes32 indexed keyHash, uint8 algorithm, bytes publicKey);
 
@@ -49,7 +53,7 @@ interface IKeyRegistry {
 
     // ---------------------------------------------------------------- errors
 
-    /// @notice `initialize` was given the zero address for a role.
+    /// @notice `initialize` was given the zero address for a role, or the constructor for the verifier.
     error KeyRegistryZeroAddress();
     /// @notice The key bytes are longer than the size cap.
     error KeyRegistryKeyTooLarge(uint256 size, uint256 max);

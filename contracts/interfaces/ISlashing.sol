@@ -143,9 +143,6 @@ interface ISlashing {
     ///         state lag before `attestedAt` (and not after the message timestamp): a node is not punished for
     ///         chain-state lag.
     error SlashingStateLag(address owner, bytes32 keyHash, uint64 changedAt, uint64 attestedAt);
-    /// @notice The sender key is EdDSA (Ed25519): its signatures are not judged on chain; open a dispute in the
-    ///         court (fault BAD_SIGNATURE) instead.
-    error SlashingEd25519NeedsDispute(bytes32 senderKey);
     /// @notice This offence was already slashed, whoever sent it.
     error SlashingOffenceConsumed(bytes32 offenceId);
     /// @notice The two attestations are identical: not an equivocation.
@@ -254,11 +251,11 @@ interface ISlashing {
 
     /// @notice Proves BAD_SIGNATURE: `signature` hashes to the attested signatureHash and either its length differs
     ///         from the attested `signatureSize` (`detail` = `SIGNATURE_SIZE_MISMATCH`, 255; `publicKey` is then
-    ///         not read), or it is outside the strict profile, or does not verify over the digest under the
-    ///         primary key of `publicKey` (hashing to `senderKey`; RSA >= 2048 bits or NIST P-256; `detail` is the
-    ///         broken rule, an `OpenPgpSignature.Status`). An EdDSA key reverts with
-    ///         {SlashingEd25519NeedsDispute}; a key the verifier cannot read reverts with the verifier's `OpenPgpKey`
-    ///         error. A node that serves a signature hashing to neither the attested hash nor proving anything here
+    ///         not read), or it is outside the signature profile, or does not verify over the digest under its
+    ///         signer among the signing keys of `publicKey` (hashing to `senderKey`; RSA, NIST P-256, EdDSA legacy
+    ///         or Ed25519; `detail` is the broken rule, an `OpenPgpSignature.Status`). A key the verifier cannot
+    ///         read reverts with the verifier's `OpenPgpKey` error, a failed computation with its
+    ///         `OpenPgpSignaturePrecompileFailed`. A node that serves a signature hashing to neither the attested hash nor proving anything here
     ///         is not serving what it attested: UNAVAILABLE, for the court.
     function proveBadSignature(
         Message calldata message,

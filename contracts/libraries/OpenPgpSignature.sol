@@ -2,70 +2,72 @@
 pragma solidity ^0.8.24;
 
 import {P256} from "@openzeppelin/contracts/utils/cryptography/P256.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IEd25519Verifier} from "../interfaces/IEd25519Verifier.sol";
 import {Sha1} from "./Sha1.sol";
 
 /// @title OpenPgpSignature
-/// @notice Checks a detached OpenPGP signature over a 32-byte message digest under the strict signature
-///         profile of the Push network (DESIGN sections 4 and 9), reading it straight from calldata. Every
-///         deviation of the signature is reported as a {Status}, never a revert: under the profile, a
-///         signature outside it is itself the fault. A precompile call that fails (SHA-256 at 0x02, MODEXP at
-///         0x05, P-256 at 0x100: out of gas, or inputs the chain refuses) is never a verdict: it reverts with
-///         {OpenPgpSignaturePrecompileFailed}, so that no gas limit chosen by a caller can turn an honest
+/// @notice Checks a detached OpenPGP signature over a 32-byte message digest under the wave-2 signature profile
+///         (docs/client-profile.md section 2), and verifies OpenPGP v4 signatures under a key (used for the
+///         message signature and for subkey binding signatures). Every deviation of the message signature is
+///         reported as a {Status}, never a revert: under the profile, a signature outside it is itself the
+///         fault. A computation that fails (SHA-256 at 0x02, MODEXP at 0x05, P-256 at 0x100, or the external
+///         Ed25519/SHA-512 verifier: out of gas, or inputs the chain refuses) is never a verdict: it reverts
+///         with {OpenPgpSignaturePrecompileFailed}, so that no gas limit chosen by a caller can turn an honest
 ///         signature into a BadSignature.
-/// @dev The profile is the one the message library enforces (`src/message/pgp-profile.ts`), rule by rule:
-///      1. exactly one packet: first octet `C2`; body length in one octet (< 192), two octets (first octet
-///         192..223) or `FF` + four octets (only for lengths >= 8384: minimal encoding); no partial length;
-///         nothing after the packet;
-///      2. version 4, signature type 0x00, public-key algorithm 1, 19 or 27, hash algorithm 8;
-///      3. both subpacket areas lie within the body and are filled exactly by whole subpackets (length of one
-///         octet < 192, two octets 192..254, or `FF` + four; at least one octet, the type, each); hashed
-///         subpackets only of types 2 (creation time, 4 bytes, exactly one), 16 (issuer key ID, 8 bytes),
-///         33 (issuer fingerprint, `04` + 20 bytes) - these three critical or not - and 20 (notation data,
-///         well formed, not critical); unhashed subpackets only 16 and 33, not critical;
-///      4. an issuer subpacket (16 or 33) in the hashed area; all issuer subpackets name one key, the
-///         primary key (fingerprint = SHA-1(0x99 || uint16be(body length) || primary key packet body), key ID
-///         = its low 8 bytes);
-///      5. signature creation time >= key creation time;
-///      6. the left 16 bits equal the first two bytes of
-///         h = SHA-256(digest || body[0 : 6 + hashed length] || 04 FF || uint32be(6 + hashed length));
-///      7. signature values filling the rest of the body exactly: RSA one canonical MPI (exact bit count,
-///         non-zero) no longer than the modulus; ECDSA two canonical MPIs 0 < r, s < n; Ed25519 64 octets;
-///      and the arithmetic: RSASSA-PKCS1-v1_5 with SHA-256 over the same bytes (s left-padded to the
-///      modulus length; OpenZeppelin `RSA.pkcs1Sha256`'s rules, padding compared by words), or ECDSA P-256
-///      over h, where (r, s) and (r, n - s) are equally valid (openpgp.js makes high s half of the time;
-///      OpenZeppelin `P256` wants low s, so s is normalised first). Ed25519 arithmetic is not checked on chain.
-///      The message library additionally runs openpgp.js; a signature it refuses while every rule and the
-///      arithmetic hold (e.g. a key whose own self-signatures expired it) is not a fault here.
-///      Cost: the issuer rule needs the SHA-1 key fingerprint, so it is checked last, only when everything
-///      else holds (an honest signature or a well-made forgery): a typical bad signature costs no SHA-1.
+/// @dev The rules, in the order in which the first broken one names the verdict (TypeScript:
+///      `src/message/pgp-profile.ts`):
+///      1. one packet with tag 2: new-format header `C2` (length in one octet < 192, two octets 192..223, or
+///         `FF` + four octets, any value) or old-format `88`/`89`/`8A` (one, two, four length octets); `8B`
+///         (indeterminate), partial lengths, a body past the end or shorter than 6: PacketLength; any other
+///         first octet: PacketTag; bytes after the packet: TrailingData;
+///      2. version 4; type 0x00 or 0x01; public-key algorithm 1, 19, 22 or 27; hash 8, 9 or 10;
+///      3. both subpacket areas within the body, filled exactly by whole subpackets of at least one octet
+///         (Subpackets), checked for both areas before any subpacket is read; then, subpacket by subpacket
+///         (hashed area, then unhashed): a critical subpacket of a type other than 2, 3, 16, 33 is
+///         SubpacketNotAllowed; a hashed creation time (2) not of 4 octets, or an issuer key ID (16, either
+///         area) not of 8 octets, is Subpackets; an issuer fingerprint (33) that is not `04` + 20 octets is an
+///         issuer naming no key;
+///      4. exactly one creation time in the hashed area (an unhashed one is ignored);
+///      5. at least one issuer subpacket (16 or 33) in either area;
+///      6. the values fill the rest of the body exactly (MPIs: bit count and ceil(bits / 8) octets, leading
+///         zeros allowed): RSA one MPI; ECDSA two MPIs with 0 < r, s < N; EdDSA legacy two MPIs of at most
+///         32 significant octets; Ed25519 64 octets;
+///      7. the signer: with no signing subkey the primary key (issuers checked last, after the arithmetic);
+///         else every issuer subpacket must name the same candidate (IssuerMismatch);
+///      8. signature algorithm = signer's; 9. creation time >= signer's; then, RSA, s no longer than n (Mpi);
+///      10. left 16 bits = first two octets of h for some allowed data (raw digest first for type 0x00, then
+///          its 64 lowercase hex characters; type 0x01: only the hex characters);
+///      11. the arithmetic under the signer (BadSignature unless it holds for a data form whose left 16 bits
+///          match).
 library OpenPgpSignature {
     /// @notice Verdict of a check. Everything but `Valid` is a BAD_SIGNATURE fault. The names follow the
-    ///         message library's `ProfileViolationCode`s; `BadSignature` is its "crypto" stage.
+    ///         message library's `ProfileViolationCode`s; `BadSignature` is its "crypto" stage. Numbers are
+    ///         unchanged since wave 1.
     enum Status {
-        Valid, // 0: within the profile and the arithmetic holds (EdDSA: within the profile; arithmetic unchecked)
+        Valid, // 0: within the profile and the arithmetic holds under the signer
         Empty, // 1: no bytes
-        PacketTag, // 2: not a new-format signature packet (C2)
-        PacketLength, // 3: partial, truncated or non-minimal packet length
+        PacketTag, // 2: not a signature packet (C2, 88, 89, 8A, 8B)
+        PacketLength, // 3: partial, indeterminate or truncated packet length, or a body shorter than 6
         TrailingData, // 4: bytes after the packet
         Version, // 5: version != 4
-        SignatureType, // 6: type != 0x00
-        PublicKeyAlgorithm, // 7: algorithm not 1, 19 or 27
-        HashAlgorithm, // 8: hash != 8 (SHA-256)
-        Subpackets, // 9: malformed subpacket area or subpacket
-        SubpacketNotAllowed, // 10: a subpacket type or critical bit the profile does not allow
-        CreationTime, // 11: not exactly one creation time
-        IssuerMissing, // 12: no issuer subpacket in the hashed area
-        IssuerMismatch, // 13: issuer subpackets naming different keys, or not the primary key
-        Mpi, // 14: malformed, non-canonical or out-of-range signature values
-        AlgorithmMismatch, // 15: signature algorithm != primary key algorithm
-        KeyNewerThanSignature, // 16: signature created before the key
-        SignedHashMismatch, // 17: left 16 bits differ from the hash
-        BadSignature // 18: the arithmetic fails under the primary key
+        SignatureType, // 6: type not 0x00 or 0x01
+        PublicKeyAlgorithm, // 7: algorithm not 1, 19, 22 or 27
+        HashAlgorithm, // 8: hash not 8, 9 or 10 (SHA-256, SHA-384, SHA-512)
+        Subpackets, // 9: malformed subpacket area, or an interpreted subpacket of the wrong size
+        SubpacketNotAllowed, // 10: a critical subpacket of a type other than 2, 3, 16, 33
+        CreationTime, // 11: not exactly one creation time in the hashed area
+        IssuerMissing, // 12: no issuer subpacket (16 or 33) in either area
+        IssuerMismatch, // 13: issuer subpackets naming no signing key of the key, or different ones
+        Mpi, // 14: malformed, left-over or out-of-range signature values
+        AlgorithmMismatch, // 15: signature algorithm != signer's algorithm
+        KeyNewerThanSignature, // 16: signature created before the signer
+        SignedHashMismatch, // 17: left 16 bits match no allowed signed data
+        BadSignature // 18: the arithmetic fails under the signer
     }
 
-    /// @notice The precompile at `precompile` (0x02 SHA-256, 0x05 MODEXP, 0x100 P-256) failed: it ran out of gas
-    ///         or refused its input. No verdict is possible; the caller may retry with more gas.
+    /// @notice The computation at `precompile` (0x02 SHA-256, 0x05 MODEXP, 0x100 P-256, or the Ed25519
+    ///         verifier contract) failed: it ran out of gas or refused its input. No verdict is possible; the
+    ///         caller may retry with more gas.
     error OpenPgpSignaturePrecompileFailed(address precompile);
 
     uint8 internal constant RSA_ALGORITHM = 1;
@@ -73,390 +75,589 @@ library OpenPgpSignature {
     uint8 internal constant EDDSA_LEGACY_ALGORITHM = 22;
     uint8 internal constant ED25519_ALGORITHM = 27;
 
-    /// @notice What the check needs of the primary key. `keyBytes[bodyStart:bodyEnd]` is the primary key
-    ///         packet body (for the fingerprint); `x`, `y` are set for P-256 keys, `n`, `e` for RSA keys.
-    ///         `p256Precompile`: the chain has the P-256 verification precompile at 0x100 (EIP-7951 /
-    ///         RIP-7212); otherwise OpenZeppelin's Solidity implementation is used.
-    struct Key {
-        bool p256Precompile;
+    /// @notice A signing key of a transferable public key: its packet body is `key[bodyStart:bodyEnd]`, its
+    ///         algorithm fields start at `fieldsStart` (checked by `OpenPgpKey`).
+    struct Signer {
         uint8 algorithm;
         uint32 created;
-        bytes32 x;
-        bytes32 y;
-        bytes n;
-        bytes e;
-        bytes keyBytes;
         uint256 bodyStart;
         uint256 bodyEnd;
+        uint256 fieldsStart;
     }
 
-    /// @notice Where the parts of a signature packet are (offsets into the signature bytes) and what its
+    /// @notice What the check needs beyond the key: whether the chain has the P-256 precompile at 0x100
+    ///         (else OpenZeppelin's Solidity P-256), and the Ed25519/SHA-512 verifier contract.
+    struct Env {
+        bool p256Precompile;
+        IEd25519Verifier ed25519;
+    }
+
+    /// @notice Where the parts of a signature packet body are (offsets into its bytes) and what its
     ///         subpackets say.
     struct Layout {
         uint256 bodyStart;
-        uint256 hashedLength; // 6 + hashed subpacket area length
+        uint256 bodyEnd;
+        uint256 sigType;
+        uint256 alg;
+        uint256 hashAlg;
+        uint256 hashedLength; // 6 + hashed area length
         uint256 left16;
         uint256 valuesStart;
         uint256 created;
-        bytes8 issuerKeyId;
+        uint256 v1; // first value's significant octets (RSA s, ECDSA r, EdDSA R): offset and length
+        uint256 v1Len;
+        uint256 v2; // second value (ECDSA s, EdDSA S)
+        uint256 v2Len;
         bytes20 issuerFingerprint;
-        bool hasFingerprint;
+        bytes8 issuerKeyId;
+        uint256 issuers; // bit 0: an issuer seen; bit 1: a fingerprint seen; bit 2: issuers disagree or name no key
     }
 
-    /// 00 || DigestInfo prefix of SHA-256 with NULL parameters (20 bytes), and without them (18 bytes).
-    uint256 private constant _DIGEST_INFO_NULL = 0x0000_3031_300d_0609_608648016503040201_0500_0420;
-    uint256 private constant _DIGEST_INFO_NO_NULL = 0x00_302f_300b_0609_608648016503040201_0420;
     uint256 private constant _P256_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551;
     uint256 private constant _P256_HALF_N =
         0x7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF4279DCE5617E3192A8;
 
-    /// @notice Checks `signature` over `digest` under the primary key `key`: rules 1-7, then the arithmetic
-    ///         (RSA and P-256 only), then the issuer against the key fingerprint.
+    // 00 || DigestInfo prefix (up to and including the digest's OCTET STRING header), with NULL parameters
+    // (20 octets) and without (18 octets), per hash.
+    uint256 private constant _DI256_NULL = 0x0000_3031300d060960864801650304020105000420;
+    uint256 private constant _DI256 = 0x0000_302f300b06096086480165030402010420;
+    uint256 private constant _DI384_NULL = 0x0000_3041300d060960864801650304020205000430;
+    uint256 private constant _DI384 = 0x0000_303f300b06096086480165030402020430;
+    uint256 private constant _DI512_NULL = 0x0000_3051300d060960864801650304020305000440;
+    uint256 private constant _DI512 = 0x0000_304f300b06096086480165030402030440;
+
+    // ------------------------------------------------------------------ the message signature
+
+    /// @notice Checks `sig` over `digest` under the key `key` whose signing keys are `signers` (primary first,
+    ///         then the signing subkeys in key order, as `OpenPgpKey.signers` returns them).
+    /// @return st the verdict.
+    /// @return algorithm the signer's algorithm once the signer is known, else the primary key's.
     function check(
         bytes32 digest,
-        bytes calldata signature,
-        Key memory key
-    ) internal view returns (Status st) {
-        Layout memory layout;
-        (st, layout) = parse(signature);
-        if (st != Status.Valid) return st;
-        if (_u8(signature, layout.bodyStart + 2) != key.algorithm) return Status.AlgorithmMismatch;
-        if (layout.created < key.created) return Status.KeyNewerThanSignature;
-        bytes32 h = signedHash(digest, signature, layout);
-        uint256 alg = key.algorithm;
-        if (alg == RSA_ALGORITHM) {
-            (uint256 sLen, uint256 sStart) = _mpiBytes(signature, layout.valuesStart);
-            if (sLen > key.n.length) return Status.Mpi;
-            if (uint256(h) >> 240 != layout.left16) return Status.SignedHashMismatch;
-            if (!_rsaValid(h, signature, sStart, sLen, key)) return Status.BadSignature;
-        } else if (alg == ECDSA_ALGORITHM) {
-            if (uint256(h) >> 240 != layout.left16) return Status.SignedHashMismatch;
-            (uint256 r, uint256 s) = _ecdsaValues(signature, layout.valuesStart);
-            if (s > _P256_HALF_N) s = _P256_N - s;
-            if (!_p256Valid(h, r, s, key)) return Status.BadSignature;
-        } else if (uint256(h) >> 240 != layout.left16) {
-            return Status.SignedHashMismatch;
+        bytes memory sig,
+        bytes memory key,
+        Signer[] memory signers,
+        Env memory env
+    ) internal view returns (Status st, uint8 algorithm) {
+        algorithm = signers[0].algorithm;
+        Layout memory l;
+        (st, l) = parse(sig);
+        if (st != Status.Valid) return (st, algorithm);
+
+        // Rule 7: the signer.
+        Signer memory signer = signers[0];
+        bool issuerLast = signers.length == 1;
+        if (!issuerLast) {
+            if (l.issuers & 4 != 0) return (Status.IssuerMismatch, algorithm);
+            uint256 i;
+            for (; i < signers.length; ++i) {
+                if (_names(l, fingerprint(key, signers[i]))) break;
+            }
+            if (i == signers.length) return (Status.IssuerMismatch, algorithm);
+            signer = signers[i];
+            algorithm = signer.algorithm;
         }
-        if (!_issuerIsPrimary(layout, key)) return Status.IssuerMismatch;
-        return Status.Valid;
+        // Rules 8 and 9, then the RSA value's length.
+        if (l.alg != signer.algorithm) return (Status.AlgorithmMismatch, algorithm);
+        if (l.created < signer.created) return (Status.KeyNewerThanSignature, algorithm);
+        if (l.alg == RSA_ALGORITHM && l.v1Len > _modulusLength(key, signer)) return (Status.Mpi, algorithm);
+
+        // Rules 10 and 11: the raw digest first (binary signatures), then its hex characters.
+        bool matched;
+        bool valid;
+        if (l.sigType == 0) {
+            bytes memory raw = new bytes(32);
+            assembly ("memory-safe") {
+                mstore(add(raw, 0x20), digest)
+            }
+            (matched, valid) = _try(raw, sig, l, key, signer, env);
+        }
+        if (!valid) {
+            (bool m, bool v) = _try(_hex(digest), sig, l, key, signer, env);
+            matched = matched || m;
+            valid = v;
+        }
+        if (!matched) return (Status.SignedHashMismatch, algorithm);
+        if (!valid) return (Status.BadSignature, algorithm);
+        if (issuerLast && (l.issuers & 4 != 0 || !_names(l, fingerprint(key, signer)))) {
+            return (Status.IssuerMismatch, algorithm);
+        }
+        return (Status.Valid, algorithm);
     }
 
-    /// @notice Checks the key-independent rules (1-3, 4 but the primary-key part, 7 but the RSA length) and
-    ///         locates the fields.
-    function parse(bytes calldata signature) internal pure returns (Status, Layout memory layout) {
-        uint256 len = signature.length;
-        if (len == 0) return (Status.Empty, layout);
-        if (_u8(signature, 0) != 0xC2) return (Status.PacketTag, layout);
-        if (len < 2) return (Status.PacketLength, layout);
-        uint256 a = _u8(signature, 1);
+    /// @notice Rules 1-6 on a whole signature packet (key-independent); locates the fields.
+    function parse(bytes memory sig) internal pure returns (Status, Layout memory l) {
+        uint256 len = sig.length;
+        if (len == 0) return (Status.Empty, l);
+        uint256 w = _w(sig, 0);
+        uint256 t = w >> 248;
+        uint256 bodyStart;
         uint256 bodyLen;
-        if (a < 192) {
-            layout.bodyStart = 2;
-            bodyLen = a;
-        } else if (a < 224) {
-            if (len < 3) return (Status.PacketLength, layout);
-            layout.bodyStart = 3;
-            bodyLen = ((a - 192) << 8) + _u8(signature, 2) + 192;
-        } else if (a == 255) {
-            if (len < 6) return (Status.PacketLength, layout);
-            layout.bodyStart = 6;
-            bodyLen = _u32(signature, 2);
-            if (bodyLen < 8384) return (Status.PacketLength, layout);
+        if (t == 0xC2) {
+            if (len < 2) return (Status.PacketLength, l);
+            uint256 a = (w >> 240) & 0xff;
+            if (a < 192) {
+                bodyStart = 2;
+                bodyLen = a;
+            } else if (a < 224) {
+                if (len < 3) return (Status.PacketLength, l);
+                bodyStart = 3;
+                bodyLen = ((a - 192) << 8) + ((w >> 232) & 0xff) + 192;
+            } else if (a == 255) {
+                if (len < 6) return (Status.PacketLength, l);
+                bodyStart = 6;
+                bodyLen = (w >> 208) & 0xffffffff;
+            } else {
+                return (Status.PacketLength, l); // partial body length
+            }
+        } else if (t == 0x88) {
+            if (len < 2) return (Status.PacketLength, l);
+            bodyStart = 2;
+            bodyLen = (w >> 240) & 0xff;
+        } else if (t == 0x89) {
+            if (len < 3) return (Status.PacketLength, l);
+            bodyStart = 3;
+            bodyLen = (w >> 232) & 0xffff;
+        } else if (t == 0x8A) {
+            if (len < 5) return (Status.PacketLength, l);
+            bodyStart = 5;
+            bodyLen = (w >> 216) & 0xffffffff;
+        } else if (t == 0x8B) {
+            return (Status.PacketLength, l); // indeterminate length
         } else {
-            return (Status.PacketLength, layout); // partial body length
+            return (Status.PacketTag, l);
         }
-        if (layout.bodyStart + bodyLen > len) return (Status.PacketLength, layout);
-        if (layout.bodyStart + bodyLen != len) return (Status.TrailingData, layout);
-        if (bodyLen < 6) return (Status.PacketLength, layout);
-
-        uint256 p = layout.bodyStart;
-        // version, type, public-key algorithm, hash algorithm, hashed area length: one read.
-        uint256 head = uint256(_b32(signature, p)) >> 208;
-        if (head >> 40 != 4) return (Status.Version, layout);
-        if ((head >> 32) & 0xff != 0) return (Status.SignatureType, layout);
-        uint256 alg = (head >> 24) & 0xff;
-        if (alg != RSA_ALGORITHM && alg != ECDSA_ALGORITHM && alg != ED25519_ALGORITHM) {
-            return (Status.PublicKeyAlgorithm, layout);
-        }
-        if ((head >> 16) & 0xff != 8) return (Status.HashAlgorithm, layout);
-
-        layout.hashedLength = 6 + (head & 0xffff);
-        Status st = _subpacketAreas(signature, layout);
-        if (st != Status.Valid) return (st, layout);
-        return (_checkValues(signature, alg, layout.valuesStart), layout);
+        if (bodyStart + bodyLen > len) return (Status.PacketLength, l);
+        if (bodyStart + bodyLen != len) return (Status.TrailingData, l);
+        if (bodyLen < 6) return (Status.PacketLength, l);
+        Status st;
+        (st, l) = parseBody(sig, bodyStart, len, true);
+        return (st, l);
     }
 
-    /// @notice SHA-256(digest || hashed part || 04 FF || uint32be(hashed part length)): the hash signed.
+    /// @notice Rules 2-6 on the signature packet body `b[start:end)` (at least 6 octets). With `strict`
+    ///         false (binding and back signatures, docs/client-profile.md section 1) the type is not checked
+    ///         (the caller does), and subpackets are only framed: any type and critical bit, no creation time
+    ///         or issuer required.
+    function parseBody(
+        bytes memory b,
+        uint256 start,
+        uint256 end,
+        bool strict
+    ) internal pure returns (Status, Layout memory l) {
+        unchecked {
+            l.bodyStart = start;
+            l.bodyEnd = end;
+            if (end < start + 6) return (Status.PacketLength, l);
+            uint256 head = _w(b, start) >> 208;
+            if (head >> 40 != 4) return (Status.Version, l);
+            l.sigType = (head >> 32) & 0xff;
+            if (strict && l.sigType > 1) return (Status.SignatureType, l);
+            uint256 alg = (head >> 24) & 0xff;
+            if (alg != RSA_ALGORITHM && alg != ECDSA_ALGORITHM && alg != EDDSA_LEGACY_ALGORITHM && alg != ED25519_ALGORITHM) {
+                return (Status.PublicKeyAlgorithm, l);
+            }
+            l.alg = alg;
+            uint256 hashAlg = (head >> 16) & 0xff;
+            if (hashAlg < 8 || hashAlg > 10) return (Status.HashAlgorithm, l);
+            l.hashAlg = hashAlg;
+
+            // Rule 3: the areas, framed.
+            l.hashedLength = 6 + (head & 0xffff);
+            uint256 hashedEnd = start + l.hashedLength;
+            if (hashedEnd + 2 > end || !framed(b, start + 6, hashedEnd)) return (Status.Subpackets, l);
+            uint256 unhashedEnd = hashedEnd + 2 + (_w(b, hashedEnd) >> 240);
+            if (unhashedEnd + 2 > end || !framed(b, hashedEnd + 2, unhashedEnd)) return (Status.Subpackets, l);
+            l.left16 = _w(b, unhashedEnd) >> 240;
+            l.valuesStart = unhashedEnd + 2;
+
+            if (strict) {
+                // Rule 3 (types, critical bits, sizes), then rules 4 and 5.
+                uint256 creations;
+                Status st;
+                (st, creations) = _subpackets(b, start + 6, hashedEnd, false, l, 0);
+                if (st != Status.Valid) return (st, l);
+                (st, creations) = _subpackets(b, hashedEnd + 2, unhashedEnd, true, l, creations);
+                if (st != Status.Valid) return (st, l);
+                if (creations != 1) return (Status.CreationTime, l);
+                if (l.issuers & 1 == 0) return (Status.IssuerMissing, l);
+            }
+            return (_values(b, l), l);
+        }
+    }
+
+    /// @notice True when whole subpackets of at least one octet (the type) fill `b[start:end)` exactly.
+    function framed(bytes memory b, uint256 start, uint256 end) internal pure returns (bool) {
+        unchecked {
+            uint256 i = start;
+            while (i < end) {
+                (, uint256 bodyEnd, bool ok) = subpacketAt(b, i, end);
+                if (!ok) return false;
+                i = bodyEnd;
+            }
+            return true;
+        }
+    }
+
+    /// @notice The subpacket at `i` of an area ending at `end`: where its type octet is (`typeAt`), where it
+    ///         ends, and whether it is whole (length octets and at least the type octet within the area).
+    function subpacketAt(
+        bytes memory b,
+        uint256 i,
+        uint256 end
+    ) internal pure returns (uint256 typeAt, uint256 next, bool ok) {
+        unchecked {
+            uint256 w = _w(b, i);
+            uint256 a = w >> 248;
+            uint256 n;
+            if (a < 192) {
+                n = a;
+                typeAt = i + 1;
+            } else if (a < 255) {
+                if (i + 2 > end) return (0, 0, false);
+                n = ((a - 192) << 8) + ((w >> 240) & 0xff) + 192;
+                typeAt = i + 2;
+            } else {
+                if (i + 5 > end) return (0, 0, false);
+                n = (w >> 216) & 0xffffffff;
+                typeAt = i + 5;
+            }
+            next = typeAt + n;
+            ok = n != 0 && next <= end;
+        }
+    }
+
+    /// Rule 3's per-subpacket checks over a framed area; counts hashed creation times and records the issuers.
+    function _subpackets(
+        bytes memory b,
+        uint256 i,
+        uint256 end,
+        bool unhashed,
+        Layout memory l,
+        uint256 creations
+    ) private pure returns (Status, uint256) {
+        unchecked {
+            while (i < end) {
+                (uint256 at, uint256 next, ) = subpacketAt(b, i, end);
+                uint256 w = _w(b, at);
+                uint256 t = w >> 248;
+                uint256 n = next - at - 1; // body length
+                uint256 typ = t & 0x7f;
+                if (t > 0x7f && typ != 2 && typ != 3 && typ != 16 && typ != 33) {
+                    return (Status.SubpacketNotAllowed, creations);
+                }
+                if (typ == 2) {
+                    if (!unhashed) {
+                        if (n != 4) return (Status.Subpackets, creations);
+                        l.created = (w >> 216) & 0xffffffff;
+                        ++creations;
+                    }
+                } else if (typ == 16) {
+                    if (n != 8) return (Status.Subpackets, creations);
+                    _issuer(l, bytes8(bytes32(w << 8)), false, 0);
+                } else if (typ == 33) {
+                    if (n != 21 || (w >> 240) & 0xff != 4) {
+                        l.issuers |= 5; // an issuer naming no (v4) key
+                    } else {
+                        bytes20 fp = bytes20(bytes32(w << 16));
+                        _issuer(l, bytes8(uint64(uint160(fp))), true, fp);
+                    }
+                }
+                i = next;
+            }
+            return (Status.Valid, creations);
+        }
+    }
+
+    function _issuer(Layout memory l, bytes8 id, bool hasFp, bytes20 fp) private pure {
+        uint256 f = l.issuers;
+        if (f & 1 != 0 && id != l.issuerKeyId) f |= 4;
+        l.issuerKeyId = id;
+        if (hasFp) {
+            if (f & 2 != 0 && fp != l.issuerFingerprint) f |= 4;
+            l.issuerFingerprint = fp;
+            f |= 2;
+        }
+        l.issuers = f | 1;
+    }
+
+    /// Whether the (agreeing) issuers name the key of fingerprint `fp`.
+    function _names(Layout memory l, bytes20 fp) private pure returns (bool) {
+        if (l.issuers & 2 != 0) return l.issuerFingerprint == fp;
+        return l.issuerKeyId == bytes8(uint64(uint160(fp)));
+    }
+
+    /// Rule 6: the values for the signature's algorithm fill the rest of the body exactly.
+    function _values(bytes memory b, Layout memory l) private pure returns (Status) {
+        unchecked {
+            uint256 p = l.valuesStart;
+            uint256 end = l.bodyEnd;
+            uint256 alg = l.alg;
+            bool ok;
+            if (alg == ED25519_ALGORITHM) {
+                l.v1 = p;
+                l.v1Len = 32;
+                l.v2 = p + 32;
+                l.v2Len = 32;
+                return p + 64 == end ? Status.Valid : Status.Mpi;
+            }
+            (ok, p, l.v1, l.v1Len) = _mpi(b, p, end);
+            if (!ok) return Status.Mpi;
+            if (alg != RSA_ALGORITHM) {
+                (ok, p, l.v2, l.v2Len) = _mpi(b, p, end);
+                if (!ok || l.v1Len > 32 || l.v2Len > 32) return Status.Mpi;
+                if (alg == ECDSA_ALGORITHM) {
+                    uint256 r = _num(b, l.v1, l.v1Len);
+                    uint256 s = _num(b, l.v2, l.v2Len);
+                    if (r == 0 || s == 0 || r >= _P256_N || s >= _P256_N) return Status.Mpi;
+                }
+            }
+            return p == end ? Status.Valid : Status.Mpi;
+        }
+    }
+
+    /// An MPI at `p` ending by `end`: the offset after it, and its value's octets with leading zero octets
+    /// stripped (offset, length).
+    function _mpi(
+        bytes memory b,
+        uint256 p,
+        uint256 end
+    ) private pure returns (bool ok, uint256 next, uint256 v, uint256 vLen) {
+        unchecked {
+            if (p + 2 > end) return (false, 0, 0, 0);
+            next = p + 2 + ((_w(b, p) >> 240) + 7) / 8;
+            if (next > end) return (false, 0, 0, 0);
+            v = p + 2;
+            while (v < next && _w(b, v) >> 248 == 0) ++v;
+            return (true, next, v, next - v);
+        }
+    }
+
+    // ------------------------------------------------------------------ hashing and arithmetic
+
+    /// Left 16 bits and arithmetic for one data form: (left 16 bits match, signature valid).
+    function _try(
+        bytes memory data,
+        bytes memory sig,
+        Layout memory l,
+        bytes memory key,
+        Signer memory signer,
+        Env memory env
+    ) private view returns (bool matched, bool valid) {
+        (bytes32 hi, bytes32 lo) = signedHash(data, sig, l, env);
+        if (uint256(hi) >> 240 != l.left16) return (false, false);
+        return (true, verifyHash(key, signer, hi, lo, sig, l, env));
+    }
+
+    /// @notice h = H(prefix || body[0 : hashed length] || 04 FF || uint32be(hashed length)), H the signature's
+    ///         hash: (hi, lo) = the digest's octets 0..31 and 32..63 (lo zero for SHA-256; for SHA-384 its
+    ///         octets 32..47 left-aligned).
     function signedHash(
-        bytes32 digest,
-        bytes calldata signature,
-        Layout memory layout
-    ) internal view returns (bytes32 h) {
-        uint256 start = layout.bodyStart;
-        uint256 n = layout.hashedLength; // < 2^17, fits the 4-byte trailer
+        bytes memory prefix,
+        bytes memory b,
+        Layout memory l,
+        Env memory env
+    ) internal view returns (bytes32 hi, bytes32 lo) {
+        uint256 pl = prefix.length;
+        uint256 n = l.hashedLength;
+        uint256 start = l.bodyStart;
+        bytes memory m = new bytes(pl + n + 6);
+        assembly ("memory-safe") {
+            let dst := add(m, 0x20)
+            mcopy(dst, add(prefix, 0x20), pl)
+            mcopy(add(dst, pl), add(add(b, 0x20), start), n)
+            let t := add(add(dst, pl), n)
+            mstore(t, or(or(shl(248, 0x04), shl(240, 0xff)), shl(208, n)))
+        }
+        uint256 hashAlg = l.hashAlg;
+        if (hashAlg == 8) {
+            bool ok;
+            assembly ("memory-safe") {
+                ok := staticcall(gas(), 0x02, add(m, 0x20), mload(m), 0x00, 0x20)
+                hi := mload(0x00)
+            }
+            if (!ok) revert OpenPgpSignaturePrecompileFailed(address(0x02));
+        } else {
+            IEd25519Verifier ed = env.ed25519;
+            try ed.sha512(m, hashAlg == 9) returns (bytes32 h, bytes32 h2) {
+                (hi, lo) = (h, h2);
+            } catch {
+                revert OpenPgpSignaturePrecompileFailed(address(ed));
+            }
+        }
+    }
+
+    /// @notice Whether the signature whose values `l` locates in `sig` is valid under `signer` (a key of
+    ///         `key`, same algorithm as the signature) for the hash (hi, lo) of `l.hashAlg`. Reverts when a
+    ///         computation fails.
+    function verifyHash(
+        bytes memory key,
+        Signer memory signer,
+        bytes32 hi,
+        bytes32 lo,
+        bytes memory sig,
+        Layout memory l,
+        Env memory env
+    ) internal view returns (bool) {
+        uint256 alg = signer.algorithm;
+        if (alg == RSA_ALGORITHM) return _rsa(key, signer.fieldsStart, hi, lo, l.hashAlg, sig, l.v1, l.v1Len);
+        if (alg == ECDSA_ALGORITHM) return _ecdsa(key, signer.fieldsStart, hi, sig, l, env.p256Precompile);
+        return _eddsa(key, signer, hi, lo, sig, l, env.ed25519);
+    }
+
+    /// ECDSA P-256 over the leftmost 256 bits of h (FIPS 186-4 truncation for SHA-384/512); s or N - s.
+    function _ecdsa(
+        bytes memory key,
+        uint256 f,
+        bytes32 hi,
+        bytes memory sig,
+        Layout memory l,
+        bool precompile
+    ) private view returns (bool) {
+        uint256 r = _num(sig, l.v1, l.v1Len);
+        uint256 s = _num(sig, l.v2, l.v2Len);
+        if (s > _P256_HALF_N) s = _P256_N - s;
+        return _p256(hi, r, s, bytes32(_w(key, f + 12)), bytes32(_w(key, f + 44)), precompile);
+    }
+
+    /// Ed25519, legacy (A after the OID and the MPI's 40 prefix) or RFC 9580 (32 raw octets); the message is
+    /// the whole hash (32, 48 or 64 octets).
+    function _eddsa(
+        bytes memory key,
+        Signer memory signer,
+        bytes32 hi,
+        bytes32 lo,
+        bytes memory sig,
+        Layout memory l,
+        IEd25519Verifier ed
+    ) private view returns (bool) {
+        uint256 f = signer.fieldsStart;
+        bytes32 a = bytes32(_w(key, signer.algorithm == EDDSA_LEGACY_ALGORITHM ? f + 13 : f));
+        bytes32 rr = bytes32(_num(sig, l.v1, l.v1Len));
+        bytes32 ss = bytes32(_num(sig, l.v2, l.v2Len));
+        uint256 hl = l.hashAlg == 8 ? 32 : (l.hashAlg == 9 ? 48 : 64);
+        bytes memory m = new bytes(hl);
+        assembly ("memory-safe") {
+            mstore(add(m, 0x20), hi)
+            if gt(hl, 32) {
+                mstore(add(m, 0x40), lo)
+            }
+        }
+        try ed.verify(a, rr, ss, m) returns (bool v) {
+            return v;
+        } catch {
+            revert OpenPgpSignaturePrecompileFailed(address(ed));
+        }
+    }
+
+    /// RSASSA-PKCS1-v1_5 (RFC 8017 section 8.2.2) with the modulus MPI at `f` of `key` and e = 65537 (the
+    /// profile's only exponent): s (left-padded) < n, and s^e mod n = 00 01 FF..FF 00 || DigestInfo || h with
+    /// the DigestInfo's NULL parameters present or absent.
+    function _rsa(
+        bytes memory key,
+        uint256 f,
+        bytes32 hi,
+        bytes32 lo,
+        uint256 hashAlg,
+        bytes memory sig,
+        uint256 v,
+        uint256 vLen
+    ) private view returns (bool) {
+        unchecked {
+            uint256 k = ((_w(key, f) >> 240) + 7) >> 3;
+            if (vLen > k) return false;
+            // s < n, s as the modulus length (n's first octet is non-zero: OpenPgpKey wants a minimal MPI).
+            if (vLen == k) {
+                for (uint256 i = 0; i < k; i += 32) {
+                    uint256 p = i + 32 > k ? k - 32 : i;
+                    uint256 sp = _w(sig, v + p);
+                    uint256 np = _w(key, f + 2 + p);
+                    if (sp < np) break;
+                    if (sp > np || p == k - 32) return false;
+                }
+            }
+            return _emValid(_modexp(key, f, k, sig, v, vLen), k, hi, lo, hashAlg);
+        }
+    }
+
+    /// s^65537 mod n, n the `k`-octet modulus MPI at `f` of `key`, s the `vLen` octets at `v` of `sig`.
+    function _modexp(
+        bytes memory key,
+        uint256 f,
+        uint256 k,
+        bytes memory sig,
+        uint256 v,
+        uint256 vLen
+    ) private view returns (bytes memory em) {
+        // MODEXP input: lengths (k, 3, k), s left-padded, 010001, n. Output k octets.
+        em = new bytes(k);
         bool ok;
         assembly ("memory-safe") {
             let ptr := mload(0x40)
-            mstore(ptr, digest)
-            calldatacopy(add(ptr, 0x20), add(signature.offset, start), n)
-            mstore(add(add(ptr, 0x20), n), or(shl(248, 0x04), or(shl(240, 0xff), shl(208, n))))
-            ok := staticcall(gas(), 0x02, ptr, add(n, 38), 0x00, 0x20)
-            h := mload(0x00)
+            mstore(ptr, k)
+            mstore(add(ptr, 0x20), 3)
+            mstore(add(ptr, 0x40), k)
+            let sp := add(ptr, 0x60)
+            mcopy(sp, add(em, 0x20), sub(k, vLen)) // zeros (fresh memory)
+            mcopy(add(sp, sub(k, vLen)), add(add(sig, 0x20), v), vLen)
+            let ep := add(sp, k)
+            mstore(ep, shl(232, 0x010001))
+            mcopy(add(ep, 3), add(add(key, 0x22), f), k)
+            ok := staticcall(gas(), 0x05, ptr, add(add(0x63, k), k), add(em, 0x20), k)
         }
-        if (!ok) revert OpenPgpSignaturePrecompileFailed(address(0x02));
+        if (!ok) revert OpenPgpSignaturePrecompileFailed(address(0x05));
     }
 
-    // ------------------------------------------------------------------ private checks
-
-    /// Rule 3 (areas within the body, well formed), then the subpackets; sets the left 16 bits and where the
-    /// values start.
-    function _subpacketAreas(bytes calldata b, Layout memory layout) private pure returns (Status) {
-        uint256 len = b.length;
-        uint256 base;
-        assembly ("memory-safe") {
-            base := b.offset
-        }
-        uint256 hashedEnd = layout.bodyStart + layout.hashedLength;
-        if (hashedEnd + 2 > len) return Status.Subpackets;
-        if (!_wellFormed(base, layout.bodyStart + 6, hashedEnd)) return Status.Subpackets;
-        uint256 unhashedEnd = hashedEnd + 2 + _u16(b, hashedEnd);
-        if (unhashedEnd + 2 > len) return Status.Subpackets;
-        if (!_wellFormed(base, hashedEnd + 2, unhashedEnd)) return Status.Subpackets;
-        layout.left16 = _u16(b, unhashedEnd);
-        layout.valuesStart = unhashedEnd + 2;
-        return _readSubpackets(base, layout.bodyStart + 6, hashedEnd, unhashedEnd, layout);
-    }
-
-    /// True when whole subpackets of at least one octet fill [start, end) of the calldata at `base` exactly.
-    function _wellFormed(uint256 base, uint256 start, uint256 end) private pure returns (bool ok) {
-        assembly ("memory-safe") {
-            ok := 1
-            for {
-                let i := start
-            } lt(i, end) {} {
-                let w := calldataload(add(base, i))
-                let a := byte(0, w)
-                let n
-                switch lt(a, 192)
-                case 1 {
-                    n := a
-                    i := add(i, 1)
-                }
-                default {
-                    switch lt(a, 255)
-                    case 1 {
-                        if gt(add(i, 2), end) {
-                            ok := 0
-                            break
-                        }
-                        n := add(add(shl(8, sub(a, 192)), byte(1, w)), 192)
-                        i := add(i, 2)
-                    }
-                    default {
-                        if gt(add(i, 5), end) {
-                            ok := 0
-                            break
-                        }
-                        n := shr(224, shl(8, w))
-                        i := add(i, 5)
-                    }
-                }
-                i := add(i, n)
-                if or(iszero(n), gt(i, end)) {
-                    ok := 0
-                    break
-                }
+    /// Whether the `k`-octet `em` is 00 01 FF..FF 00 || DigestInfo || h for the hash `hashAlg` = (hi, lo).
+    function _emValid(
+        bytes memory em,
+        uint256 k,
+        bytes32 hi,
+        bytes32 lo,
+        uint256 hashAlg
+    ) private pure returns (bool) {
+        unchecked {
+            // h at the end.
+            uint256 hl = hashAlg == 8 ? 32 : (hashAlg == 9 ? 48 : 64);
+            uint256 hp = k - hl;
+            if (bytes32(_w(em, hp)) != hi) return false;
+            if (hl == 48 && bytes16(bytes32(_w(em, hp + 32))) != bytes16(lo)) return false;
+            if (hl == 64 && bytes32(_w(em, hp + 32)) != lo) return false;
+            // 00 || DigestInfo before it, with NULL (20 octets) or without (18).
+            (uint256 withNull, uint256 without) = hashAlg == 8
+                ? (_DI256_NULL, _DI256)
+                : (hashAlg == 9 ? (_DI384_NULL, _DI384) : (_DI512_NULL, _DI512));
+            uint256 paddingEnd;
+            if (_w(em, hp - 20) >> 96 == withNull) {
+                paddingEnd = hp - 20;
+            } else if (_w(em, hp - 18) >> 112 == without) {
+                paddingEnd = hp - 18;
+            } else {
+                return false;
             }
+            if (_w(em, 0) >> 240 != 0x0001) return false;
+            // PS: octets 2 .. paddingEnd are all FF.
+            uint256 q = 2;
+            for (; q + 32 <= paddingEnd; q += 32) {
+                if (_w(em, q) != type(uint256).max) return false;
+            }
+            uint256 rest = paddingEnd - q; // < 32
+            if (rest != 0 && _w(em, q) >> (256 - 8 * rest) != (1 << (8 * rest)) - 1) return false;
+            return true;
         }
     }
 
-    /// Rules 3 (types, critical bits, sizes) and 4 (issuer present and consistent) over well-formed areas:
-    /// the hashed one is [hashedStart, hashedEnd), the unhashed one [hashedEnd + 2, unhashedEnd). Writes the
-    /// creation time and the issuer into `layout` (fields at 0x80 created, 0xa0 issuerKeyId, 0xc0
-    /// issuerFingerprint, 0xe0 hasFingerprint).
-    function _readSubpackets(
-        uint256 base,
-        uint256 hashedStart,
-        uint256 hashedEnd,
-        uint256 unhashedEnd,
-        Layout memory layout
-    ) private pure returns (Status) {
-        uint256 st;
-        // flags, bits: 0 issuer in the hashed area, 1 an issuer seen, 2 issuers differ, 3 unhashed area;
-        // from bit 8 up: the number of creation time subpackets
-        uint256 flags;
-        assembly ("memory-safe") {
-            // One subpacket: type octet at `i`, then `bodyLen` octets. `f` carries the flags (bit 3: this is
-            // the unhashed area). Returns a Status (0 = fine) and the flags.
-            function subpacket(cd, i, bodyLen, lay, fl) -> status, f {
-                f := fl
-                let unhashed := and(shr(3, f), 1)
-                let t := byte(0, calldataload(add(cd, i)))
-                let critical := gt(t, 0x7f)
-                t := and(t, 0x7f)
-                i := add(cd, add(i, 1)) // now the body
-                switch t
-                case 2 {
-                    if unhashed {
-                        status := 10 // SubpacketNotAllowed
-                        leave
-                    }
-                    if iszero(eq(bodyLen, 4)) {
-                        status := 11 // CreationTime
-                        leave
-                    }
-                    mstore(add(lay, 0x80), shr(224, calldataload(i)))
-                    f := add(f, 0x100)
-                }
-                case 20 {
-                    if or(unhashed, critical) {
-                        status := 10
-                        leave
-                    }
-                    let nw := calldataload(add(i, 4))
-                    if or(
-                        lt(bodyLen, 8),
-                        iszero(eq(bodyLen, add(8, add(shr(240, nw), and(shr(224, nw), 0xffff)))))
-                    ) {
-                        status := 9 // Subpackets
-                        leave
-                    }
-                }
-                default {
-                    if iszero(or(eq(t, 16), eq(t, 33))) {
-                        status := 10
-                        leave
-                    }
-                    if and(unhashed, critical) {
-                        status := 10
-                        leave
-                    }
-                    let id
-                    switch t
-                    case 16 {
-                        if iszero(eq(bodyLen, 8)) {
-                            status := 9
-                            leave
-                        }
-                        id := shl(192, shr(192, calldataload(i)))
-                    }
-                    default {
-                        if or(iszero(eq(bodyLen, 21)), iszero(eq(byte(0, calldataload(i)), 4))) {
-                            status := 9
-                            leave
-                        }
-                        let fp := shl(96, shr(96, calldataload(add(i, 1))))
-                        if and(mload(add(lay, 0xe0)), iszero(eq(fp, mload(add(lay, 0xc0))))) {
-                            f := or(f, 4)
-                        }
-                        mstore(add(lay, 0xc0), fp)
-                        mstore(add(lay, 0xe0), 1)
-                        id := shl(192, and(shr(96, fp), 0xffffffffffffffff))
-                    }
-                    if and(shr(1, and(f, 2)), iszero(eq(id, mload(add(lay, 0xa0))))) {
-                        f := or(f, 4)
-                    }
-                    mstore(add(lay, 0xa0), id)
-                    f := or(f, or(2, iszero(unhashed)))
-                }
-            }
-
-            // All subpackets of the area [i, end) (well formed: lengths already checked by _wellFormed).
-            function walk(cd, i, end, lay, fl) -> status, f {
-                f := fl
-                for {} lt(i, end) {} {
-                    let w := calldataload(add(cd, i))
-                    let a := byte(0, w)
-                    let n
-                    switch lt(a, 192)
-                    case 1 {
-                        n := a
-                        i := add(i, 1)
-                    }
-                    default {
-                        switch lt(a, 255)
-                        case 1 {
-                            n := add(add(shl(8, sub(a, 192)), byte(1, w)), 192)
-                            i := add(i, 2)
-                        }
-                        default {
-                            n := shr(224, shl(8, w))
-                            i := add(i, 5)
-                        }
-                    }
-                    status, f := subpacket(cd, i, sub(n, 1), lay, f)
-                    if status {
-                        leave
-                    }
-                    i := add(i, n)
-                }
-            }
-
-            st, flags := walk(base, hashedStart, hashedEnd, layout, 0)
-            if iszero(st) {
-                st, flags := walk(base, add(hashedEnd, 2), unhashedEnd, layout, or(flags, 8))
-            }
-        }
-        if (st != 0) return Status(st);
-        if (flags >> 8 != 1) return Status.CreationTime;
-        if (flags & 1 == 0) return Status.IssuerMissing;
-        if (flags & 4 != 0) return Status.IssuerMismatch;
-        return Status.Valid;
-    }
-
-    /// Rule 7 for `alg`: canonical MPIs (or 64 Ed25519 octets) filling the body exactly.
-    function _checkValues(bytes calldata b, uint256 alg, uint256 p) private pure returns (Status) {
-        uint256 end;
-        if (alg == RSA_ALGORITHM) {
-            bool ok;
-            (ok, end) = _canonicalMpi(b, p);
-            if (!ok) return Status.Mpi;
-        } else if (alg == ECDSA_ALGORITHM) {
-            bool ok;
-            (ok, end) = _canonicalMpi(b, p);
-            if (!ok || end - p > 34) return Status.Mpi;
-            uint256 rEnd = end;
-            (ok, end) = _canonicalMpi(b, rEnd);
-            if (!ok || end - rEnd > 34) return Status.Mpi;
-            (uint256 r, uint256 s) = _ecdsaValues(b, p);
-            if (r >= _P256_N || s >= _P256_N) return Status.Mpi;
-        } else {
-            end = p + 64;
-        }
-        return end == b.length ? Status.Valid : Status.Mpi;
-    }
-
-    /// Whether a canonical MPI (non-zero, exact bit count) starts at `p` within the bytes; the offset after it.
-    function _canonicalMpi(bytes calldata b, uint256 p) private pure returns (bool, uint256) {
-        if (p + 2 > b.length) return (false, 0);
-        uint256 bits = _u16(b, p);
-        uint256 n = (bits + 7) >> 3;
-        uint256 end = p + 2 + n;
-        if (bits == 0 || end > b.length) return (false, 0);
-        // The top byte holds exactly the top (bits - 8 * (n - 1)) bits, its highest one set.
-        return (_u8(b, p + 2) >> (bits - ((n - 1) << 3) - 1) == 1, end);
-    }
-
-    /// Byte length and start of the MPI at `p` (checked by {parse}).
-    function _mpiBytes(bytes calldata b, uint256 p) private pure returns (uint256 len, uint256 start) {
-        return ((_u16(b, p) + 7) >> 3, p + 2);
-    }
-
-    /// The two ECDSA MPIs at `p` as numbers (each at most 32 bytes, checked by {parse}).
-    function _ecdsaValues(bytes calldata b, uint256 p) private pure returns (uint256 r, uint256 s) {
-        (uint256 rLen, uint256 rStart) = _mpiBytes(b, p);
-        (uint256 sLen, uint256 sStart) = _mpiBytes(b, rStart + rLen);
-        r = uint256(_b32(b, rStart)) >> ((32 - rLen) << 3);
-        s = uint256(_b32(b, sStart)) >> ((32 - sLen) << 3);
-    }
-
-    /// ECDSA P-256 over `h` with 0 < r < n and 0 < s <= n / 2 (checked and normalised by the caller) under a
-    /// key on the curve (checked by `OpenPgpKey`). With the precompile, one call (OpenZeppelin's `P256.verify`
-    /// would call it twice for a bad signature, to tell a bad signature from a missing precompile).
-    function _p256Valid(bytes32 h, uint256 r, uint256 s, Key memory key) private view returns (bool valid) {
-        if (!key.p256Precompile) return P256.verifySolidity(h, bytes32(r), bytes32(s), key.x, key.y);
-        bytes32 x = key.x;
-        bytes32 y = key.y;
+    /// ECDSA P-256 over `h` with 0 < r < N and 0 < s <= N / 2 (checked and normalised by the caller) under a
+    /// point on the curve (checked by `OpenPgpKey`). With the precompile, one call.
+    function _p256(
+        bytes32 h,
+        uint256 r,
+        uint256 s,
+        bytes32 x,
+        bytes32 y,
+        bool precompile
+    ) private view returns (bool valid) {
+        if (!precompile) return P256.verifySolidity(h, bytes32(r), bytes32(s), x, y);
         bool ok;
         assembly ("memory-safe") {
             let ptr := mload(0x40)
@@ -473,119 +674,68 @@ library OpenPgpSignature {
         if (!ok) revert OpenPgpSignaturePrecompileFailed(address(0x100));
     }
 
-    function _rsaValid(
-        bytes32 h,
-        bytes calldata signature,
-        uint256 sStart,
-        uint256 sLen,
-        Key memory key
-    ) private view returns (bool) {
-        // s, left-padded with zeros to the modulus length.
-        bytes memory s = new bytes(key.n.length);
-        assembly ("memory-safe") {
-            calldatacopy(add(add(s, 0x20), sub(mload(s), sLen)), add(signature.offset, sStart), sLen)
-        }
-        return _pkcs1Sha256(h, s, key.e, key.n);
-    }
+    // ------------------------------------------------------------------ keys
 
-    /// RSASSA-PKCS1-v1_5 verification with SHA-256 (RFC 8017 section 8.2.2), as OpenZeppelin's
-    /// `RSA.pkcs1Sha256` decides it - s < n, and s^e mod n = 00 01 FF..FF 00 || DigestInfo(SHA-256) || h with
-    /// the DigestInfo's NULL parameters present or absent - but with the padding compared 32 bytes at a time
-    /// (OpenZeppelin checks it byte by byte: about 7,000 gas more for a 2048-bit key). OpenSSL, hence
-    /// openpgp.js, accepts only the form with NULL, so this never calls bad a signature openpgp.js accepts.
-    /// `s` has the modulus length; the modulus is at least 256 bytes (`OpenPgpKey` wants 2048 bits or more).
-    function _pkcs1Sha256(
-        bytes32 h,
-        bytes memory s,
-        bytes memory e,
-        bytes memory n
-    ) private view returns (bool) {
-        uint256 k = n.length;
-        if (k < 256 || s.length != k) return false;
-        // s < n: compare from the most significant end, 32 bytes at a time (the last window may overlap).
-        for (uint256 i = 0; i < k; i += 32) {
-            uint256 p = i + 32 > k ? k - 32 : i;
-            uint256 sp = uint256(_mword(s, p));
-            uint256 np = uint256(_mword(n, p));
-            if (sp < np) break;
-            if (sp > np || p == k - 32) return false;
-        }
-        (bool ok, bytes memory em) = Math.tryModExp(s, e, n);
-        // A failed MODEXP (out of gas, or inputs the chain refuses: EIP-7823) says nothing of the signature.
-        if (!ok) revert OpenPgpSignaturePrecompileFailed(address(0x05));
-        if (em.length != k) return false;
-        if (uint256(_mword(em, 0)) >> 240 != 0x0001) return false;
-        if (_mword(em, k - 32) != h) return false;
-        // 00 || DigestInfo prefix, with NULL parameters (20 bytes) or without (18 bytes).
-        uint256 paddingEnd;
-        if (uint256(_mword(em, k - 50)) >> 248 == 0x31) {
-            paddingEnd = k - 52;
-            if (uint256(_mword(em, paddingEnd)) >> 96 != _DIGEST_INFO_NULL) return false;
-        } else if (uint256(_mword(em, k - 48)) >> 248 == 0x2f) {
-            paddingEnd = k - 50;
-            if (uint256(_mword(em, paddingEnd)) >> 112 != _DIGEST_INFO_NO_NULL) return false;
-        } else {
-            return false;
-        }
-        // PS: bytes 2 .. paddingEnd are all FF.
-        uint256 q = 2;
-        for (; q + 32 <= paddingEnd; q += 32) {
-            if (uint256(_mword(em, q)) != type(uint256).max) return false;
-        }
-        uint256 rest = paddingEnd - q; // < 32
-        if (rest != 0 && uint256(_mword(em, q)) >> (256 - 8 * rest) != (1 << (8 * rest)) - 1) return false;
-        return true;
-    }
-
-    /// The 32 bytes of `b` from offset `p` (within `b` for every use above).
-    function _mword(bytes memory b, uint256 p) private pure returns (bytes32 w) {
-        assembly ("memory-safe") {
-            w := mload(add(add(b, 0x20), p))
-        }
-    }
-
-    /// Rule 4's primary-key part: the issuer fingerprint (if any) or key ID is the primary key's.
-    function _issuerIsPrimary(Layout memory layout, Key memory key) private pure returns (bool) {
-        bytes20 fp = fingerprint(key);
-        if (layout.hasFingerprint) return layout.issuerFingerprint == fp;
-        return layout.issuerKeyId == bytes8(uint64(uint160(fp)));
-    }
-
-    /// @notice The version-4 fingerprint of `key`: SHA-1(0x99 || uint16be(body length) || body).
-    function fingerprint(Key memory key) internal pure returns (bytes20) {
-        uint256 bodyLen = key.bodyEnd - key.bodyStart;
-        bytes memory pre = new bytes(3 + bodyLen);
-        bytes memory kb = key.keyBytes;
-        uint256 start = key.bodyStart;
+    /// @notice The version-4 fingerprint of `signer`: SHA-1(0x99 || uint16be(body length) || body).
+    function fingerprint(bytes memory key, Signer memory signer) internal pure returns (bytes20) {
+        bytes memory pre = keyPrefix(key, signer);
         uint256 ptr;
         assembly ("memory-safe") {
             ptr := add(pre, 0x20)
+        }
+        return Sha1.hash(ptr, pre.length);
+    }
+
+    /// @notice 0x99 || uint16be(body length) || body: how a v4 key packet is hashed.
+    function keyPrefix(bytes memory key, Signer memory signer) internal pure returns (bytes memory pre) {
+        uint256 start = signer.bodyStart;
+        uint256 bodyLen = signer.bodyEnd - start;
+        pre = new bytes(3 + bodyLen);
+        assembly ("memory-safe") {
+            let ptr := add(pre, 0x20)
             mstore8(ptr, 0x99)
             mstore8(add(ptr, 1), shr(8, bodyLen))
             mstore8(add(ptr, 2), and(bodyLen, 0xff))
-            mcopy(add(ptr, 3), add(add(kb, 0x20), start), bodyLen)
+            mcopy(add(ptr, 3), add(add(key, 0x20), start), bodyLen)
         }
-        return Sha1.hash(ptr, 3 + bodyLen);
     }
 
-    // ------------------------------------------------------------------ private readers
+    /// The modulus length in octets of an RSA signer.
+    function _modulusLength(bytes memory key, Signer memory signer) private pure returns (uint256) {
+        return ((_w(key, signer.fieldsStart) >> 240) + 7) >> 3;
+    }
 
-    /// The 32 bytes of `b` from `i` (calldata past `b` reads as whatever follows; callers bound-check).
-    function _b32(bytes calldata b, uint256 i) private pure returns (bytes32 r) {
+    // ------------------------------------------------------------------ readers
+
+    /// The 64 lowercase hex characters of `d`.
+    function _hex(bytes32 d) private pure returns (bytes memory out) {
+        out = new bytes(64);
         assembly ("memory-safe") {
-            r := calldataload(add(b.offset, i))
+            let p := add(out, 0x20)
+            for {
+                let i := 0
+            } lt(i, 32) {
+                i := add(i, 1)
+            } {
+                let c := byte(i, d)
+                let hiNib := shr(4, c)
+                let loNib := and(c, 0x0f)
+                mstore8(add(p, mul(i, 2)), add(hiNib, add(48, mul(gt(hiNib, 9), 39))))
+                mstore8(add(p, add(mul(i, 2), 1)), add(loNib, add(48, mul(gt(loNib, 9), 39))))
+            }
         }
     }
 
-    function _u8(bytes calldata b, uint256 i) private pure returns (uint256) {
-        return uint256(_b32(b, i)) >> 248;
+    /// The number held by the `len` (<= 32) octets of `b` at `p`.
+    function _num(bytes memory b, uint256 p, uint256 len) private pure returns (uint256) {
+        if (len == 0) return 0;
+        return _w(b, p) >> ((32 - len) << 3);
     }
 
-    function _u16(bytes calldata b, uint256 i) private pure returns (uint256) {
-        return uint256(_b32(b, i)) >> 240;
-    }
-
-    function _u32(bytes calldata b, uint256 i) private pure returns (uint256) {
-        return uint256(_b32(b, i)) >> 224;
+    /// The 32 octets of `b` from `i` (memory past `b` reads as whatever it holds: callers bound-check).
+    function _w(bytes memory b, uint256 i) private pure returns (uint256 r) {
+        assembly ("memory-safe") {
+            r := mload(add(add(b, 0x20), i))
+        }
     }
 }

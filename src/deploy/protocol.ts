@@ -13,6 +13,7 @@ import { keyRegistryStep } from "./steps/key-registry";
 import { stakingStep } from "./steps/staking";
 import { TIMELOCK, timelockStep } from "./steps/timelock";
 import { slashingStep } from "./steps/slashing";
+import { verifierStep } from "./steps/verifier";
 import { loadParams, PRODUCTION_CHAIN_IDS } from "./params";
 import type { DeployParams } from "./params";
 import { applySlashingParams, grantSlasherRoles, handOver, linkFaultWindow } from "./wiring";
@@ -32,6 +33,7 @@ export const STEPS: readonly DeployStep[] = [
   tokenStep,
   timelockStep,
   stakingStep,
+  verifierStep,
   keyRegistryStep,
   slashingStep,
 ];

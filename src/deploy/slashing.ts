@@ -1,12 +1,15 @@
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { NodeRegistry, OpenPgpVerifier, Slashing, SlashingCourt } from "../../typechain-types";
+import { deployVerifier } from "./verifier";
 
 export interface DeploySlashingOptions {
   /** The NodeRegistry proxy (the staking layer must exist). */
   registry: string;
   /** The KeyRegistry proxy. */
   keyRegistry: string;
+  /** The OpenPgpVerifier the KeyRegistry was built with (its `VERIFIER`); deployed anew when absent. */
+  verifier?: string;
   /** Gets DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE on both contracts (the timelock in production). */
   governor: string;
   /** Gets GUARDIAN_ROLE (pause only). */
@@ -40,7 +43,7 @@ export interface SlashingDeployment {
 }
 
 /**
- * Deploys the fault-proof layer: the stateless OpenPgpVerifier, then Slashing and SlashingCourt as UUPS
+ * Deploys the fault-proof layer: the stateless OpenPgpVerifier (unless given), then Slashing and SlashingCourt as UUPS
  * proxies (validated by the OpenZeppelin upgrades plugin). Both need the registry's SLASHER_ROLE.
  */
 export async function deploySlashing(
@@ -48,9 +51,7 @@ export async function deploySlashing(
   opts: DeploySlashingOptions,
 ): Promise<SlashingDeployment> {
   const deployer = opts.deployer ?? (await hre.ethers.getSigners())[0];
-  const verifier = await hre.ethers.deployContract("OpenPgpVerifier", deployer);
-  await verifier.waitForDeployment();
-  const verifierAddress = await verifier.getAddress();
+  const verifierAddress = opts.verifier ?? (await deployVerifier(hre, deployer)).address;
 
   // The registries and the verifier are immutables of the Slashing implementation: upgrades pass
   // `constructorArgs: [registry, keyRegistry, verifier]` (a new verifier is deployed by such an upgrade).

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { KeyRegistry } from "../../typechain-types";
+import { deployVerifier } from "../../src/deploy/verifier";
 import {
   KeyRequestError,
   KeyStateError,
@@ -34,8 +35,10 @@ describe("keys: KeyRegistry client (src/keys/registry.ts)", () => {
     const signers = await ethers.getSigners();
     [, owner, other] = signers;
     const factory = await ethers.getContractFactory("KeyRegistry");
+    const { address: verifier } = await deployVerifier(hre, signers[0]);
     registry = (await upgrades.deployProxy(factory, [signers[0].address, signers[0].address], {
       kind: "uups",
+      constructorArgs: [verifier],
     })) as unknown as KeyRegistry;
     contract = await registry.getAddress();
     chainId = (await ethers.provider.getNetwork()).chainId;

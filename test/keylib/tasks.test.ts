@@ -8,6 +8,7 @@ import * as openpgp from "openpgp";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { KeyRegistry } from "../../typechain-types";
 import { TaskError } from "../../src/tasks-util";
+import { deployVerifier } from "../../src/deploy/verifier";
 import { deploymentPath, writeDeployment } from "../../src/deployments";
 import { readKeyFile, type KeyRequest, type RegisteredKey } from "../../src/keys";
 import type { GenerateResult, SignRequestResult, TxResult } from "../../tasks/key";
@@ -50,7 +51,11 @@ async function expectRefused(
 
 async function deployRegistry(admin: HardhatEthersSigner): Promise<KeyRegistry> {
   const factory = await ethers.getContractFactory("KeyRegistry");
-  const proxy = await upgrades.deployProxy(factory, [admin.address, admin.address], { kind: "uups" });
+  const { address: verifier } = await deployVerifier(hre, admin);
+  const proxy = await upgrades.deployProxy(factory, [admin.address, admin.address], {
+    kind: "uups",
+    constructorArgs: [verifier],
+  });
   await proxy.waitForDeployment();
   return proxy as unknown as KeyRegistry;
 }

@@ -37,7 +37,9 @@ describe("KeyRegistry: administration", () => {
       [ethers.ZeroAddress, r],
       [r, ethers.ZeroAddress],
     ]) {
-      await expect(upgrades.deployProxy(factory, args, { kind: "uups" })).to.be.revertedWithCustomError(
+      await expect(
+        upgrades.deployProxy(factory, args, { kind: "uups", constructorArgs: [await registry.VERIFIER()] }),
+      ).to.be.revertedWithCustomError(
         registry,
         "KeyRegistryZeroAddress",
       );
@@ -137,7 +139,8 @@ describe("KeyRegistry: administration", () => {
       const before = await registry.keyOf(a, keyHashOf(p256));
 
       const v2Factory = await ethers.getContractFactory("KeyRegistryV2");
-      const v2Impl = (await upgrades.prepareUpgrade(address, v2Factory, { kind: "uups" })) as string;
+      const constructorArgs = [await registry.VERIFIER()];
+      const v2Impl = (await upgrades.prepareUpgrade(address, v2Factory, { kind: "uups", constructorArgs })) as string;
       for (const who of [guardian, relayer, alice]) {
         await expect(registry.connect(who).upgradeToAndCall(v2Impl, "0x"))
           .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
@@ -146,6 +149,7 @@ describe("KeyRegistry: administration", () => {
 
       const upgraded = (await upgrades.upgradeProxy(address, v2Factory.connect(governor), {
         kind: "uups",
+        constructorArgs,
       })) as unknown as KeyRegistryV2;
       expect(await upgrades.erc1967.getImplementationAddress(address)).to.equal(v2Impl);
       expect(await upgraded.version()).to.equal("2");

@@ -75,64 +75,66 @@ describe("KeyRegistry: own keys", () => {
     expect(await registry.keyCount(a)).to.equal(4n);
   });
 
-  it("refuses EdDSA legacy (22) keys: outside the key profile, like the node (no SHA-256 signature possible)", async () => {
+  it("admits EdDSA legacy (22) keys, what openpgp.js 6 makes by default (Ed25519 signatures are proven on chain)", async () => {
     const { registry, alice, a } = await deployed();
     await expect(registry.connect(alice).addKey(ed25519Legacy))
-      .to.be.revertedWithCustomError(registry, "OpenPgpKeyUnsupportedAlgorithm")
-      .withArgs(ALG.EDDSA_LEGACY);
-    expect(await registry.keyCount(a)).to.equal(0n);
+      .to.emit(registry, "KeyAdded")
+      .withArgs(a, keyHashOf(ed25519Legacy), ALG.EDDSA_LEGACY, ethers.hexlify(ed25519Legacy));
+    expect((await registry.keyOf(a, keyHashOf(ed25519Legacy))).algorithm).to.equal(ALG.EDDSA_LEGACY);
   });
 
-  it("refuses keys outside the allowed set with the parser's named error, changing nothing", async () => {
+  it("refuses keys outside the allowed set with the verifier's named error, changing nothing", async () => {
     const { registry, alice, a } = await deployed();
+    // The key profile is OpenPgpVerifier.checkKey's: its errors come through the registry unchanged.
+    const verifier = await ethers.getContractAt("OpenPgpVerifier", await registry.VERIFIER());
     const { privateKey } = await generate("p256");
     const p384 = (await generate("p384")).publicKey;
     await expect(registry.connect(alice).addKey(rsa1024))
-      .to.be.revertedWithCustomError(registry, "OpenPgpKeyRsaModulusTooSmall")
+      .to.be.revertedWithCustomError(verifier, "OpenPgpKeyRsaModulusTooSmall")
       .withArgs(1024);
     await expect(registry.connect(alice).addKey(p384)).to.be.revertedWithCustomError(
-      registry,
+      verifier,
       "OpenPgpKeyUnsupportedCurve",
     );
     await expect(registry.connect(alice).addKey(privateKey))
-      .to.be.revertedWithCustomError(registry, "OpenPgpKeySecretKeyPacket")
+      .to.be.revertedWithCustomError(verifier, "OpenPgpKeySecretKeyPacket")
       .withArgs(0, 5);
     await expect(registry.connect(alice).addKey("0x")).to.be.revertedWithCustomError(
-      registry,
+      verifier,
       "OpenPgpKeyTruncated",
     );
     await expect(registry.connect(alice).addKey(p256.slice(0, 40))).to.be.revertedWithCustomError(
-      registry,
+      verifier,
       "OpenPgpKeyTruncated",
     );
     expect(await registry.keyCount(a)).to.equal(0n);
   });
 
-  it("size cap: 4096 bytes accepted, 4097 refused; a real key with many user IDs refused", async () => {
+  it("size cap: 8192 bytes accepted, 8193 refused; a real key with many user IDs refused", async () => {
     const { registry, alice, bob } = await deployed();
-    expect(await registry.MAX_KEY_SIZE()).to.equal(4096n);
+    expect(await registry.MAX_KEY_SIZE()).to.equal(8192n);
     // a user ID packet (tag 13, two-octet length) pads the key to exactly n bytes
     const pad = (n: number): Uint8Array => {
       const body = n - p256.length - 3;
       const header = Uint8Array.of(0xcd, ((body - 192) >> 8) + 192, (body - 192) & 0xff);
       return ethers.getBytes(ethers.concat([p256, header, new Uint8Array(body).fill(0x61)]));
     };
-    await expect(registry.connect(alice).addKey(pad(4096))).to.emit(registry, "KeyAdded");
-    await expect(registry.connect(alice).addKey(pad(4097)))
+    await expect(registry.connect(alice).addKey(pad(8192))).to.emit(registry, "KeyAdded");
+    await expect(registry.connect(alice).addKey(pad(8193)))
       .to.be.revertedWithCustomError(registry, "KeyRegistryKeyTooLarge")
-      .withArgs(4097, 4096);
+      .withArgs(8193, 8192);
 
     const { privateKey } = await openpgp.generateKey({
       type: "ecc",
       curve: "nistP256",
-      userIDs: Array.from({ length: 30 }, (_, i) => ({ name: `user ${i}`, email: `user${i}@example.org` })),
+      userIDs: Array.from({ length: 60 }, (_, i) => ({ name: `user ${i}`, email: `user${i}@example.org` })),
       format: "binary",
     });
     const big = await canonical(privateKey);
-    expect(big.length).to.be.greaterThan(4096);
+    expect(big.length).to.be.greaterThan(8192);
     await expect(registry.connect(bob).addKey(big))
       .to.be.revertedWithCustomError(registry, "KeyRegistryKeyTooLarge")
-      .withArgs(big.length, 4096);
+      .withArgs(big.length, 8192);
   });
 
   it("re-adding an active key: KeyRegistryKeyAlreadyActive", async () => {

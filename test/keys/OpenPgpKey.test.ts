@@ -67,7 +67,8 @@ describe("OpenPgpKey (primary key packet parser)", () => {
   let rsa1024: Uint8Array;
 
   before(async () => {
-    lib = await ethers.deployContract("OpenPgpKeyHarness");
+    const ed = await ethers.deployContract("Ed25519Verifier");
+    lib = await ethers.deployContract("OpenPgpKeyHarness", [await ed.getAddress()]);
     p256 = (await generate("p256")).publicKey;
     ed25519 = (await generate("ed25519")).publicKey;
     ed25519Legacy = (await generate("ed25519Legacy")).publicKey;
@@ -215,15 +216,54 @@ describe("OpenPgpKey (primary key packet parser)", () => {
         .withArgs(ALG.ECDSA, "0x2b2403030208010107");
     });
 
-    it("EdDSA legacy (22), what openpgp.js 6 makes for curve 'ed25519Legacy': unsupported algorithm", async () => {
-      // outside the key profile: openpgp.js 6 signs with it only with SHA-512, and the node refuses it
-      expect((await paramsOf(ed25519Legacy)).algorithm).to.equal(ALG.EDDSA_LEGACY);
-      await expect(lib.algorithm(ed25519Legacy))
-        .to.be.revertedWithCustomError(lib, "OpenPgpKeyUnsupportedAlgorithm")
-        .withArgs(ALG.EDDSA_LEGACY);
-      await expect(lib.ed25519Key(ed25519Legacy))
-        .to.be.revertedWithCustomError(lib, "OpenPgpKeyUnsupportedAlgorithm")
-        .withArgs(ALG.EDDSA_LEGACY);
+    it("EdDSA legacy (22), what openpgp.js 6 makes by default: admitted, A as openpgp.js reads it (Q = 40 || A)", async () => {
+      const { params, algorithm } = await paramsOf(ed25519Legacy);
+      expect(algorithm).to.equal(ALG.EDDSA_LEGACY);
+      expect(await lib.algorithm(ed25519Legacy)).to.equal(ALG.EDDSA_LEGACY);
+      expect(params.Q![0]).to.equal(0x40);
+      expect(await lib.ed25519Key(ed25519Legacy)).to.equal(hex(params.Q!.slice(1)));
+    });
+
+    it("EdDSA legacy: another OID is an unsupported curve, a bad MPI size malformed, a bad prefix or a non-canonical A an invalid point", async () => {
+      const body = primaryBody(ed25519Legacy);
+      // version, time, algorithm (6), OID length + OID (10), MPI bit count (2), 40, A (32)
+      expect(body.length).to.equal(6 + 10 + 2 + 33);
+      const curve = body.slice();
+      curve[6 + 9] ^= 1;
+      await expect(lib.algorithm(withPrimaryBody(ed25519Legacy, curve)))
+        .to.be.revertedWithCustomError(lib, "OpenPgpKeyUnsupportedCurve")
+        .withArgs(ALG.EDDSA_LEGACY, hex(curve.slice(7, 16)));
+      const bits = body.slice();
+      bits[6 + 10 + 1] = 0x08; // 264 bits
+      await expect(lib.algorithm(withPrimaryBody(ed25519Legacy, bits))).to.be.revertedWithCustomError(
+        lib,
+        "OpenPgpKeyMalformedMpi",
+      );
+      const prefix = body.slice();
+      prefix[6 + 12] = 0x41;
+      await expect(lib.algorithm(withPrimaryBody(ed25519Legacy, prefix))).to.be.revertedWithCustomError(
+        lib,
+        "OpenPgpKeyInvalidPoint",
+      );
+      // y = p (little-endian ed ff .. ff 7f) is not canonical
+      const nonCanonical = body.slice();
+      nonCanonical.set(ethers.getBytes("0xed" + "ff".repeat(30) + "7f"), 6 + 13);
+      await expect(lib.algorithm(withPrimaryBody(ed25519Legacy, nonCanonical))).to.be.revertedWithCustomError(
+        lib,
+        "OpenPgpKeyInvalidPoint",
+      );
+    });
+
+    it("Ed25519 (27): a non-canonical A (y >= p, or x = 0 with the sign bit) is an invalid point", async () => {
+      const body = primaryBody(ed25519);
+      for (const a of ["0xed" + "ff".repeat(30) + "7f", "0x01" + "00".repeat(30) + "80"]) {
+        const bad = body.slice();
+        bad.set(ethers.getBytes(a), 6);
+        await expect(lib.algorithm(withPrimaryBody(ed25519, bad))).to.be.revertedWithCustomError(
+          lib,
+          "OpenPgpKeyInvalidPoint",
+        );
+      }
     });
 
     it("a P-256 point off the curve, or not uncompressed: invalid point", async () => {
@@ -273,7 +313,7 @@ describe("OpenPgpKey (primary key packet parser)", () => {
       }
     });
 
-    it("a secret key, a subkey packet, an old-format packet: refused by name", async () => {
+    it("a secret key, a subkey packet, an indeterminate length, bytes that are not a packet: refused by name", async () => {
       const { privateKey } = await generate("p256");
       await expect(lib.algorithm(privateKey))
         .to.be.revertedWithCustomError(lib, "OpenPgpKeySecretKeyPacket")
@@ -283,14 +323,14 @@ describe("OpenPgpKey (primary key packet parser)", () => {
       await expect(lib.algorithm(subkey))
         .to.be.revertedWithCustomError(lib, "OpenPgpKeyNotPublicKeyPacket")
         .withArgs(14);
-      // old format, tag 6, two-octet length: 0x99
-      const old = ethers.getBytes(ethers.concat([Uint8Array.of(0x99, 0, body.length), body]));
-      await expect(lib.algorithm(old))
-        .to.be.revertedWithCustomError(lib, "OpenPgpKeyNotNewFormat")
-        .withArgs(0, 0x99);
+      // old format, tag 6, indeterminate length: 0x9B
+      const indeterminate = ethers.getBytes(ethers.concat([Uint8Array.of(0x9b, 0, body.length), body]));
+      await expect(lib.algorithm(indeterminate))
+        .to.be.revertedWithCustomError(lib, "OpenPgpKeyIndeterminateLength")
+        .withArgs(0);
       const armored = ethers.toUtf8Bytes((await openpgp.readKey({ binaryKey: p256 })).armor().slice(0, 200));
       await expect(lib.algorithm(armored))
-        .to.be.revertedWithCustomError(lib, "OpenPgpKeyNotNewFormat")
+        .to.be.revertedWithCustomError(lib, "OpenPgpKeyNotAPacket")
         .withArgs(0, 0x2d); // "-"
     });
 

@@ -2,7 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import * as openpgp from "openpgp";
-import { ethers, upgrades } from "hardhat";
+import hre, { ethers, upgrades } from "hardhat";
+import { deployVerifier } from "../../src/deploy/verifier";
 import type { Signer, TypedDataDomain } from "ethers";
 import type { KeyRegistry } from "../../typechain-types";
 
@@ -97,7 +98,11 @@ export interface Deployed {
 export async function deployRegistry(): Promise<Deployed> {
   const [governor, guardian, relayer, ...users] = await ethers.getSigners();
   const factory = await ethers.getContractFactory("KeyRegistry");
-  const proxy = await upgrades.deployProxy(factory, [governor.address, guardian.address], { kind: "uups" });
+  const { address: verifier } = await deployVerifier(hre, governor);
+  const proxy = await upgrades.deployProxy(factory, [governor.address, guardian.address], {
+    kind: "uups",
+    constructorArgs: [verifier],
+  });
   await proxy.waitForDeployment();
   const registry = proxy as unknown as KeyRegistry;
   return { registry, address: await registry.getAddress(), governor, guardian, relayer, users };

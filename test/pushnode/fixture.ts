@@ -62,9 +62,13 @@ export async function deployProtocol(node: HardhatNode): Promise<Protocol> {
     [[PUSH, PUSH, PUSH, PUSH], 30n * 60n, 3],
   ]);
   if (registry.address !== predictedRegistry) throw new Error("registry deployed at an unexpected address");
-  const keys = await deployUupsProxy("KeyRegistry", deployer, [from, from]);
-  const verifier = await (await hre.ethers.getContractFactory("OpenPgpVerifier", deployer)).deploy();
+  const ed25519 = await (await hre.ethers.getContractFactory("Ed25519Verifier", deployer)).deploy();
+  await ed25519.waitForDeployment();
+  const verifier = await (
+    await hre.ethers.getContractFactory("OpenPgpVerifier", deployer)
+  ).deploy(await ed25519.getAddress());
   await verifier.waitForDeployment();
+  const keys = await deployUupsProxy("KeyRegistry", deployer, [from, from], [await verifier.getAddress()]);
   const slashingProxy = await deployUupsProxy(
     "Slashing",
     deployer,

@@ -4,7 +4,8 @@
 // valid (with and without the salt notation), corrupted (one random byte), wrong key, wrong hash algorithm,
 // wrong signature type. Deterministic (seeded), so a failure is reproducible.
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
+import { deployVerifier } from "../../src/deploy/verifier";
 import { getBytes, hexlify } from "ethers";
 import {
   craftSignature,
@@ -49,7 +50,7 @@ describe("Differential: message library (openpgp.js) vs contract verdicts", func
   let verifier: OpenPgpVerifier;
 
   before(async function () {
-    verifier = (await ethers.deployContract("OpenPgpVerifier")) as unknown as OpenPgpVerifier;
+    ({ verifier } = await deployVerifier(hre));
     const next = rng(0x5eed);
     const digest = (): string => hexlify(Uint8Array.from({ length: 32 }, () => next() & 0xff));
     const other: Record<string, VectorKeyName> = { p256: "p256b", rsa2048: "rsa3072", rsa3072: "rsa2048" };

@@ -7,6 +7,7 @@ import { AbiCoder, MaxUint256, Wallet, getBytes, hexlify, keccak256, randomBytes
 import * as openpgp from "openpgp";
 import { deployStaking } from "../../src/deploy/staking";
 import { deploySlashing } from "../../src/deploy/slashing";
+import { deployVerifier } from "../../src/deploy/verifier";
 import { Role } from "../../src/staking";
 import { signerConsent } from "../../src/testing/consent";
 import {
@@ -205,14 +206,16 @@ export async function deployWorld(): Promise<World> {
   });
   const { token, vault, registry } = staking;
 
+  const { address: verifierAddress } = await deployVerifier(hre, governor);
   const keys = (await upgrades.deployProxy(
     await ethers.getContractFactory("KeyRegistry"),
     [governor.address, guardian.address],
-    { kind: "uups" },
+    { kind: "uups", constructorArgs: [verifierAddress] },
   )) as unknown as KeyRegistry;
   const { verifier, slashing, court } = await deploySlashing(hre, {
     registry: await registry.getAddress(),
     keyRegistry: await keys.getAddress(),
+    verifier: verifierAddress,
     governor: governor.address,
     guardian: guardian.address,
     treasury: treasury.address,

@@ -145,7 +145,7 @@ describe("Slashing and SlashingCourt: governance", function () {
       w.court,
       "SlashingCourtZeroAddress",
     );
-    const v2 = await ethers.deployContract("OpenPgpVerifier");
+    const v2 = await ethers.deployContract("OpenPgpVerifier", [await w.verifier.ED25519()]);
     const upgraded = await upgrades.upgradeProxy(
       await w.slashing.getAddress(),
       await ethers.getContractFactory("Slashing", w.governor),

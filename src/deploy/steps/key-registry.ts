@@ -5,9 +5,16 @@ import { deployUupsProxy } from "./uups";
 export const keyRegistryStep: DeployStep = {
   name: "KeyRegistry",
   produces: ["KeyRegistry"],
-  applies: (ctx) => ctx.hre.artifacts.artifactExists("KeyRegistry"),
+  applies: async (ctx) =>
+    (await ctx.hre.artifacts.artifactExists("KeyRegistry")) && ctx.contracts.OpenPgpVerifier !== undefined,
   async deploy(ctx) {
-    const KeyRegistry = await deployUupsProxy(ctx, "KeyRegistry", [ctx.roles.governor, ctx.roles.guardian]);
+    // The verifier (key profile) is an immutable of the implementation: upgrades pass it as constructor argument.
+    const KeyRegistry = await deployUupsProxy(
+      ctx,
+      "KeyRegistry",
+      [ctx.roles.governor, ctx.roles.guardian],
+      [ctx.contracts.OpenPgpVerifier.address],
+    );
     return { contracts: { KeyRegistry } };
   },
 };
