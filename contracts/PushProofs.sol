@@ -24,23 +24,22 @@ contract PushProofs is IPushProofs {
     bytes32 public constant PUSH_VALUE_TYPEHASH = keccak256("PushValue(uint8 kind,bytes data)");
 
     /// @notice The EIP-712 type hash of `PushSigned` (with `PushValue` appended).
-    bytes32 public constant PUSH_SIGNED_TYPEHASH =
-        keccak256(
-            "PushSigned(bytes fromDID,bytes fromCAIP10,bytes toCAIP10,PushValue messageObj,bytes messageType,"
-            "bytes encType,PushValue sessionKey,PushValue encryptedSecret)PushValue(uint8 kind,bytes data)"
-        );
+    bytes32 public constant PUSH_SIGNED_TYPEHASH = keccak256(
+        "PushSigned(bytes fromDID,bytes fromCAIP10,bytes toCAIP10,PushValue messageObj,bytes messageType,"
+        "bytes encType,PushValue sessionKey,PushValue encryptedSecret)PushValue(uint8 kind,bytes data)"
+    );
 
     /// @notice The EIP-712 type hash of `PushMessage` (with `PushSigned` and `PushValue` appended).
-    bytes32 public constant PUSH_MESSAGE_TYPEHASH =
-        keccak256(
-            "PushMessage(uint8 sigType,address from,address to,uint64 timestamp,bytes32 senderKey,"
-            "bytes32 recipientKey,uint32 preimageSize,bytes toDID,PushSigned body)"
-            "PushSigned(bytes fromDID,bytes fromCAIP10,bytes toCAIP10,PushValue messageObj,bytes messageType,"
-            "bytes encType,PushValue sessionKey,PushValue encryptedSecret)PushValue(uint8 kind,bytes data)"
-        );
+    bytes32 public constant PUSH_MESSAGE_TYPEHASH = keccak256(
+        "PushMessage(uint8 sigType,address from,address to,uint64 timestamp,bytes32 senderKey,"
+        "bytes32 recipientKey,uint32 preimageSize,bytes toDID,PushSigned body)"
+        "PushSigned(bytes fromDID,bytes fromCAIP10,bytes toCAIP10,PushValue messageObj,bytes messageType,"
+        "bytes encType,PushValue sessionKey,PushValue encryptedSecret)PushValue(uint8 kind,bytes data)"
+    );
 
-    bytes32 private constant _DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant _DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
     bytes32 private constant _PGP = keccak256("pgp");
     bytes32 private constant _PLAINTEXT = keccak256("PlainText");
 
@@ -117,7 +116,13 @@ contract PushProofs is IPushProofs {
             revert PushProofsNoFault(uint8(ISlashing.FaultCode.UnauthorizedSender));
         }
         return
-            slashing.slashPushFault(attestation, nodeSignature, ISlashing.FaultCode.UnauthorizedSender, 0, claim);
+            slashing.slashPushFault(
+                attestation,
+                nodeSignature,
+                ISlashing.FaultCode.UnauthorizedSender,
+                0,
+                claim
+            );
     }
 
     /// @inheritdoc IPushProofs
@@ -133,13 +138,31 @@ contract PushProofs is IPushProofs {
         bool fault;
         if (hashes.encType == _PGP) {
             // Encrypted: the key it is encrypted to must be one of the recipient's, active then.
-            fault = !slashing.keyActiveAt(header.to, header.recipientKey, header.timestamp, attestation.attestedAt);
+            fault =
+                !slashing.keyActiveAt(
+                    header.to,
+                    header.recipientKey,
+                    header.timestamp,
+                    attestation.attestedAt
+                );
         } else if (hashes.encType == _PLAINTEXT) {
             // Plaintext is only for recipients without an active key.
-            fault = slashing.keyActiveAt(header.to, recipientActiveKey, header.timestamp, attestation.attestedAt);
+            fault = slashing.keyActiveAt(
+                header.to,
+                recipientActiveKey,
+                header.timestamp,
+                attestation.attestedAt
+            );
         }
         if (!fault) revert PushProofsNoFault(uint8(ISlashing.FaultCode.WrongEncryption));
-        return slashing.slashPushFault(attestation, nodeSignature, ISlashing.FaultCode.WrongEncryption, 0, claim);
+        return
+            slashing.slashPushFault(
+                attestation,
+                nodeSignature,
+                ISlashing.FaultCode.WrongEncryption,
+                0,
+                claim
+            );
     }
 
     /// @inheritdoc IPushProofs
@@ -160,9 +183,16 @@ contract PushProofs is IPushProofs {
         }
         uint8 detail = SIGNATURE_SIZE_MISMATCH;
         // The attested signature, but not of the attested size: a fault whatever the signature says.
-        if (signature.length == attestation.signatureSize) detail = _signatureVerdict(header, m, signature, publicKey);
+        if (signature.length == attestation.signatureSize)
+            detail = _signatureVerdict(header, m, signature, publicKey);
         return
-            slashing.slashPushFault(attestation, nodeSignature, ISlashing.FaultCode.BadSignature, detail, claim);
+            slashing.slashPushFault(
+                attestation,
+                nodeSignature,
+                ISlashing.FaultCode.BadSignature,
+                detail,
+                claim
+            );
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -191,7 +221,10 @@ contract PushProofs is IPushProofs {
     }
 
     /// @inheritdoc IPushProofs
-    function preimage(PushPreimage.Message calldata body, uint8 sigType) external pure returns (bytes memory) {
+    function preimage(
+        PushPreimage.Message calldata body,
+        uint8 sigType
+    ) external pure returns (bytes memory) {
         return PushPreimage.preimage(body, sigType == 3);
     }
 
@@ -271,17 +304,13 @@ contract PushProofs is IPushProofs {
         if (sigType != 2 && sigType != 3) revert PushProofsSigType(sigType);
         bytes32 signed = sha256(PushPreimage.preimage(m, sigType == 3));
         IOpenPgpVerifier v = slashing.verifier();
-        uint8 algorithm;
-        try v.check(signed, signature, publicKey) returns (uint8 algorithm_, uint8 status_) {
-            (algorithm, status) = (algorithm_, status_);
+        try v.check(signed, signature, publicKey) returns (uint8, uint8 status_) {
+            status = status_;
         } catch (bytes memory reason) {
-            // A key outside the profile, a failed precompile call, out of gas: no verdict.
+            // A key outside the profile, a failed computation, out of gas: no verdict.
             assembly ("memory-safe") {
                 revert(add(reason, 0x20), mload(reason))
             }
-        }
-        if (algorithm != OpenPgpSignature.RSA_ALGORITHM && algorithm != OpenPgpSignature.ECDSA_ALGORITHM) {
-            revert PushProofsEd25519NeedsDispute(keyHash);
         }
         if (status == uint8(OpenPgpSignature.Status.Valid)) {
             revert PushProofsNoFault(uint8(ISlashing.FaultCode.BadSignature));
@@ -298,7 +327,8 @@ contract PushProofs is IPushProofs {
         uint64 attestedAt = a.attestedAt;
         (, uint256 maxContentSize, uint256 maxClockSkew) = slashing.effectiveLimits(attestedAt);
         uint64 t = h.timestamp;
-        if ((t > attestedAt ? t - attestedAt : attestedAt - t) > maxClockSkew) return MalformedReason.ClockSkew;
+        if ((t > attestedAt ? t - attestedAt : attestedAt - t) > maxClockSkew)
+            return MalformedReason.ClockSkew;
         if (h.preimageSize > maxContentSize) return MalformedReason.PreimageTooLarge;
         if (a.signatureSize > MAX_SIGNATURE_SIZE) return MalformedReason.SignatureTooLarge;
         return MalformedReason.None;
@@ -320,7 +350,11 @@ contract PushProofs is IPushProofs {
         if (keccak256(m.toCAIP10) != h.toDID) return MalformedReason.ToCaip10Mismatch;
         if (!_isDidOf(m.toCAIP10, h.to)) return MalformedReason.ToDid;
         bytes32 messageType = keccak256(m.messageType);
-        if (m.messageType.length == 0 || messageType == keccak256("Meta") || messageType == keccak256("UserActivity")) {
+        if (
+            m.messageType.length == 0 ||
+            messageType == keccak256("Meta") ||
+            messageType == keccak256("UserActivity")
+        ) {
             return MalformedReason.MessageType;
         }
         if (m.sessionKey.kind != PushPreimage.Kind.Null) return MalformedReason.SessionKey;
@@ -336,11 +370,15 @@ contract PushProofs is IPushProofs {
                 secret.kind != PushPreimage.Kind.Null &&
                 (secret.kind != PushPreimage.Kind.String || secret.data.length != 0)
             ) return MalformedReason.EncryptedSecret;
-            if (obj.kind == PushPreimage.Kind.Null || (obj.kind == PushPreimage.Kind.Raw && !_isObjectText(obj.data))) {
+            if (
+                obj.kind == PushPreimage.Kind.Null ||
+                (obj.kind == PushPreimage.Kind.Raw && !_isObjectText(obj.data))
+            ) {
                 return MalformedReason.MessageObj;
             }
         }
-        if (PushPreimage.preimage(m, h.sigType == 3).length != h.preimageSize) return MalformedReason.PreimageSize;
+        if (PushPreimage.preimage(m, h.sigType == 3).length != h.preimageSize)
+            return MalformedReason.PreimageSize;
         return MalformedReason.None;
     }
 

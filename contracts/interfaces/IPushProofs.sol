@@ -88,9 +88,6 @@ interface IPushProofs {
     error PushProofsSenderKeyMismatch(bytes32 senderKey, bytes32 computed);
     /// @notice BAD_SIGNATURE of a message whose sigType is not 2 or 3: it is MALFORMED ({provePushMalformedHashed}).
     error PushProofsSigType(uint8 sigType);
-    /// @notice The sender key is EdDSA (Ed25519): its signatures are not judged on chain; open a dispute in the
-    ///         court (BAD_SIGNATURE, the attested digest) instead.
-    error PushProofsEd25519NeedsDispute(bytes32 senderKey);
 
     /// @notice Proves MALFORMED by every rule of {MalformedReason}, from the full signed fields.
     /// @return offenceId {ISlashing.messageOffenceId}(node, digest), now consumed.
@@ -140,8 +137,8 @@ interface IPushProofs {
     ///         under the strict profile, as a text-mode (type 0x01) signature over the 64 lowercase hex characters
     ///         of SHA-256 of the rebuilt preimage (pgpv3 or pgpv2 by `sigType`) under the primary key of
     ///         `publicKey` (hashing to `senderKey`): the verifier's `check(sha256(preimage), signature, publicKey)`,
-    ///         `detail` its `OpenPgpSignature.Status`. EdDSA keys revert with {PushProofsEd25519NeedsDispute}; a key
-    ///         the verifier cannot read, or a failed precompile call, reverts with the verifier's error.
+    ///         `detail` its `OpenPgpSignature.Status`. A key the verifier cannot read, or a failed computation,
+    ///         reverts with the verifier's error (never a verdict).
     function provePushBadSignature(
         PushHeader calldata header,
         PushPreimage.Message calldata body,

@@ -14,6 +14,7 @@ import { stakingStep } from "./steps/staking";
 import { TIMELOCK, timelockStep } from "./steps/timelock";
 import { slashingStep } from "./steps/slashing";
 import { verifierStep } from "./steps/verifier";
+import { pushProofsStep } from "./steps/push-proofs";
 import { loadParams, PRODUCTION_CHAIN_IDS } from "./params";
 import type { DeployParams } from "./params";
 import { applySlashingParams, grantSlasherRoles, handOver, linkFaultWindow } from "./wiring";
@@ -36,6 +37,7 @@ export const STEPS: readonly DeployStep[] = [
   verifierStep,
   keyRegistryStep,
   slashingStep,
+  pushProofsStep,
 ];
 
 function sameAddress(a: string, b: string): boolean {

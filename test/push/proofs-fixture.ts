@@ -4,11 +4,7 @@
 import { ethers } from "hardhat";
 import { Wallet, getBytes } from "ethers";
 import { decodePushMessage } from "../../src/message/push";
-import {
-  pushAttestedMessageOf,
-  pushFieldHashes,
-  pushMessageDigest,
-} from "../../src/message/push";
+import { pushAttestedMessageOf, pushFieldHashes, pushMessageDigest } from "../../src/message/push";
 import type { PushAttestedMessage, PushMessageBody, PushSigVersion } from "../../src/message/push";
 import { signAttestation, signatureHashOf } from "../../src/message";
 import type { Attestation } from "../../src/message";
@@ -50,14 +46,21 @@ export async function deployPushWorld(): Promise<PushWorld> {
   )) as unknown as PushProofs;
   await proofs.waitForDeployment();
   await (
-    await w.slashing.connect(w.governor).grantRole(await w.slashing.PUSH_PROVER_ROLE(), await proofs.getAddress())
+    await w.slashing
+      .connect(w.governor)
+      .grantRole(await w.slashing.PUSH_PROVER_ROLE(), await proofs.getAddress())
   ).wait();
   const users = {} as Record<"alice" | "bob" | "carol", SdkWallet>;
   for (const p of profilesJson.profiles) {
     const wallet = new Wallet(p.walletPrivateKey, ethers.provider);
     await ethers.provider.send("hardhat_setBalance", [wallet.address, "0x56BC75E2D63100000"]);
     await (await w.keys.connect(wallet).addKey(p.publicKey)).wait();
-    users[p.name as "alice" | "bob" | "carol"] = { name: p.name, wallet, keyHash: p.keyHash, publicKey: p.publicKey };
+    users[p.name as "alice" | "bob" | "carol"] = {
+      name: p.name,
+      wallet,
+      keyHash: p.keyHash,
+      publicKey: p.publicKey,
+    };
   }
   await increaseTime(DAY);
   const keyless = new Wallet(profilesJson.keyless[0].walletPrivateKey, ethers.provider);
