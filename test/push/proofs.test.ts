@@ -502,3 +502,34 @@ describe("PushProofs: one message, one slash; the reward to the committed report
     );
   });
 });
+
+describe("PushProofs: gas ceilings (issue 13)", function () {
+  it("provePushBadSignature <= 320,000 for an encrypted 1.3 KiB SDK message (full RSA-2048 check); provePushUnauthorizedSender <= 180,000", async function () {
+    const w = await loadFixture(deployPushWorld);
+    const enc = vector("pgpv3-pgp-ascii");
+    // A first proof credits the reporter (the figures are a repeat reporter's, as scripts/bench/slashing.ts).
+    const m0 = await attestedOf(w, enc);
+    m0.header.senderKey = w.users.carol.keyHash;
+    const p0 = await attestPush(w, await w.registerNode(), m0, signatureOf(enc));
+    await (await w.proofs.provePushUnauthorizedSender(...hashedArgs(p0), p0.claim)).wait();
+
+    const corrupt = getBytes(enc.signature);
+    corrupt[corrupt.length - 1] ^= 1;
+    const p1 = await attestPush(w, await w.registerNode(), await attestedOf(w, enc), corrupt);
+    const r1 = await (
+      await w.proofs.provePushBadSignature(
+        ...fullArgs(p1),
+        hexlify(corrupt),
+        w.users.alice.publicKey,
+        p1.claim,
+      )
+    ).wait();
+    expect(r1!.gasUsed).to.be.lessThanOrEqual(320_000n);
+
+    const m2 = await attestedOf(w, enc);
+    m2.header.senderKey = w.users.carol.keyHash;
+    const p2 = await attestPush(w, await w.registerNode(), m2, signatureOf(enc));
+    const r2 = await (await w.proofs.provePushUnauthorizedSender(...hashedArgs(p2), p2.claim)).wait();
+    expect(r2!.gasUsed).to.be.lessThanOrEqual(180_000n);
+  });
+});
