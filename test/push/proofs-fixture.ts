@@ -4,7 +4,12 @@
 import { ethers } from "hardhat";
 import { Wallet, getBytes } from "ethers";
 import { decodePushMessage } from "../../src/message/push";
-import { pushAttestedMessageOf, pushFieldHashes, pushMessageDigest } from "../../src/message/push";
+import {
+  attestPushMessage,
+  pushAttestedMessageOf,
+  pushFieldHashes,
+  pushMessageDigest,
+} from "../../src/message/push";
 import type { PushAttestedMessage, PushMessageBody, PushSigVersion } from "../../src/message/push";
 import { signAttestation, signatureHashOf } from "../../src/message";
 import type { Attestation } from "../../src/message";
@@ -114,7 +119,18 @@ export async function attestPush(
     attestedAt: opts.attestedAt ?? m.header.timestamp,
     ...opts.overrides,
   };
-  const signed = await signAttestation(node, a, w.domain);
+  // The node's own path (src/message/push/attest.ts) when nothing is overridden, else the plain signer.
+  const signed =
+    opts.overrides === undefined
+      ? await attestPushMessage(
+          node,
+          m,
+          signature,
+          { sequence: a.sequence, attestedAt: a.attestedAt },
+          w.domain,
+        )
+      : await signAttestation(node, a, w.domain);
+  if (signed.digest !== a.digest) throw new Error("attestPushMessage signed another digest");
   const offenceId = messageOffenceId(node.address, a.digest);
   const claim = await w.commit(offenceId);
   return { m, attestation: a, nodeSignature: signed.signature, signature, claim, offenceId };
