@@ -33,9 +33,10 @@ contract PushProfileGateway is IPushProfileGateway {
     uint256 private constant _B57 = 0x5757575757575757575757575757575757575757575757575757575757575757;
 
     bytes private constant _KEY_LABEL = "PGP PUBLIC KEY BLOCK";
-    /// `{"key":"` and `","signature":"DEPRECATED"}`: the SDK's JSON around the (JSON-escaped) armored key.
-    bytes private constant _JSON_HEAD = '{"key":"';
-    bytes private constant _JSON_TAIL = '","signature":"DEPRECATED"}';
+    /// `{"key":"` and `","signature":"DEPRECATED"}`: the SDK's JSON around the (JSON-escaped) armored key
+    /// (`\x22` is `"`).
+    bytes private constant _JSON_HEAD = "{\x22key\x22:\x22";
+    bytes private constant _JSON_TAIL = "\x22,\x22signature\x22:\x22DEPRECATED\x22}";
 
     constructor(IKeyRegistry registry) {
         if (address(registry) == address(0)) revert PushProfileGatewayZeroAddress();
@@ -70,7 +71,7 @@ contract PushProfileGateway is IPushProfileGateway {
         string calldata did,
         string calldata publicKey,
         string calldata encryptedPrivateKey
-    ) external pure returns (bytes32) {
+    ) external view returns (bytes32) {
         return _digest(caip10, did, bytes(publicKey), encryptedPrivateKey);
     }
 
@@ -99,21 +100,21 @@ contract PushProfileGateway is IPushProfileGateway {
         string calldata did,
         bytes memory pk,
         string calldata encryptedPrivateKey
-    ) private pure returns (bytes32) {
+    ) private view returns (bytes32) {
         bytes memory c = bytes(caip10);
         bytes memory d = bytes(did);
         bytes memory e = bytes(encryptedPrivateKey);
         uint256 start = PushJson.begin();
-        uint256 p = PushJson.writeLiteral(start, '{"caip10":', 10);
+        uint256 p = PushJson.writeLiteral(start, "{\x22caip10\x22:", 10);
         p = PushJson.writeQuoted(p, c);
-        p = PushJson.writeLiteral(p, ',"did":', 7);
+        p = PushJson.writeLiteral(p, ",\x22did\x22:", 7);
         p = PushJson.writeQuoted(p, d);
-        p = PushJson.writeLiteral(p, ',"publicKey":', 13);
+        p = PushJson.writeLiteral(p, ",\x22publicKey\x22:", 13);
         p = PushJson.writeQuoted(p, pk);
-        p = PushJson.writeLiteral(p, ',"encryptedPrivateKey":', 23);
+        p = PushJson.writeLiteral(p, ",\x22encryptedPrivateKey\x22:", 23);
         p = PushJson.writeQuoted(p, e);
         p = PushJson.writeLiteral(p, "}", 1);
-        return sha256(PushJson.finish(start, p));
+        return PushJson.sha256Of(PushJson.finish(start, p));
     }
 
     /// The address in `eip155:0x<40 hex digits>` (any case).

@@ -694,3 +694,131 @@ task(
         return keys;
       }),
   );
+
+// ------------------------------------------------------------------ key:import-push-profile (issue 13)
+
+/** The five fields of a Push Chat SDK profile as `POST /v2/users/` carries them (or a user record). */
+interface PushProfileFields {
+  caip10: string;
+  did: string;
+  publicKey: string;
+  encryptedPrivateKey: string;
+  verificationProof: string;
+}
+
+/** Reads a profile file: the SDK's POST body, or the user record of `GET /v2/users/` (`wallets` for `caip10`). */
+async function readPushProfile(file: string): Promise<PushProfileFields> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(file, "utf8"));
+  } catch {
+    throw new TaskError(
+      `Cannot read ${file} as JSON: give the profile the Push Chat SDK posted to /v2/users/.`,
+    );
+  }
+  const o = (parsed ?? {}) as Record<string, unknown>;
+  const caip10 = o.caip10 ?? (typeof o.wallets === "string" ? o.wallets.split(",")[0] : undefined);
+  const fields = { caip10, did: o.did, publicKey: o.publicKey, encryptedPrivateKey: o.encryptedPrivateKey };
+  for (const [name, v] of Object.entries({ ...fields, verificationProof: o.verificationProof })) {
+    if (typeof v !== "string" || v === "")
+      throw new TaskError(`${file} has no "${name}" string: it is not a Push profile with keys.`);
+  }
+  return {
+    ...(fields as Omit<PushProfileFields, "verificationProof">),
+    verificationProof: o.verificationProof as string,
+  };
+}
+
+task(
+  "key:import-push-profile",
+  "Registers the OpenPGP key of a Push Chat SDK profile for its wallet through the PushProfileGateway (any account pays)",
+)
+  .addParam(
+    "profile",
+    "JSON file: the profile the SDK posted to /v2/users/ (or its user record)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("from", `Account that sends the transaction and pays the gas: ${FROM_HELP}`)
+  .addOptionalParam("keystore", KEYSTORE_HELP)
+  .addOptionalParam("gateway", "PushProfileGateway address (default: from deployments/<network>.json)")
+  .setAction(
+    async (
+      args: { profile: string; from?: string; keystore?: string; gateway?: string },
+      hre,
+    ): Promise<{ wallet: string; keyHash: string; txHash: string; gasUsed: bigint }> =>
+      guarded(async () => {
+        const p = await readPushProfile(args.profile);
+        // The checks the gateway makes first, off chain, for a clear sentence before any transaction.
+        const m = /^eip155:(0x[0-9a-fA-F]{40})$/.exec(p.caip10);
+        if (!m)
+          throw new TaskError(
+            `caip10 "${p.caip10}" is not eip155:0x<address>: only wallet profiles register.`,
+          );
+        if (p.did !== p.caip10) throw new TaskError(`did "${p.did}" differs from caip10 "${p.caip10}".`);
+        const wallet = hre.ethers.getAddress(m[1].toLowerCase());
+        const proof = /^eip191v2:(0x[0-9a-fA-F]{130})$/.exec(p.verificationProof);
+        if (!proof) throw new TaskError(`verificationProof is not "eip191v2:0x<65-byte signature>".`);
+        const preimage = JSON.stringify({
+          caip10: p.caip10,
+          did: p.did,
+          publicKey: p.publicKey,
+          encryptedPrivateKey: p.encryptedPrivateKey,
+        });
+        const hex = hre.ethers.sha256(hre.ethers.toUtf8Bytes(preimage)).slice(2);
+        let signer: string;
+        try {
+          signer = hre.ethers.verifyMessage(hex, proof[1]);
+        } catch {
+          throw new TaskError("verificationProof's signature is malformed.");
+        }
+        if (signer !== wallet)
+          throw new TaskError(
+            `The profile is signed by ${signer}, not by its wallet ${wallet}: it would revert.`,
+          );
+
+        let address = args.gateway;
+        if (address === undefined || address === "") {
+          const d = await loadDeployment(hre);
+          try {
+            address = contractAddress(d, "PushProfileGateway");
+          } catch (e) {
+            throw new TaskError((e as Error).message);
+          }
+        } else if (!hre.ethers.isAddress(address)) {
+          throw new TaskError(`--gateway "${address}" is not an Ethereum address.`);
+        }
+        if ((await hre.ethers.provider.getCode(address)) === "0x")
+          throw new TaskError(`There is no contract at ${address} on "${hre.network.name}".`);
+        const sender = await signerFor(hre, args.from, args.keystore);
+        const gateway = await hre.ethers.getContractAt("PushProfileGateway", address, sender);
+        const registryInterface = (await hre.ethers.getContractFactory("KeyRegistry")).interface;
+        console.log(`Registering the Push profile key of ${wallet} through the gateway ${address}`);
+        const tx = await sendTx(
+          "registerPushProfile",
+          () =>
+            gateway.getFunction("registerPushProfile")(
+              p.caip10,
+              p.did,
+              p.publicKey,
+              p.encryptedPrivateKey,
+              p.verificationProof,
+            ),
+          [gateway.interface, registryInterface],
+          ["PushProfileGateway", "KeyRegistry"],
+        );
+        const receipt = await hre.ethers.provider.getTransactionReceipt(tx.hash);
+        const event = receipt?.logs
+          .map((l) => {
+            try {
+              return gateway.interface.parseLog(l);
+            } catch {
+              return null;
+            }
+          })
+          .find((e) => e?.name === "PushProfileRegistered");
+        const keyHash = event ? (event.args[1] as string) : "";
+        console.log(`Registered key ${keyHash} for ${wallet} (tx ${tx.hash}, ${tx.gasUsed} gas)`);
+        return { wallet, keyHash, txHash: tx.hash, gasUsed: tx.gasUsed };
+      }),
+  );

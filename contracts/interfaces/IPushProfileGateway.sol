@@ -76,7 +76,7 @@ interface IPushProfileGateway {
         string calldata did,
         string calldata publicKey,
         string calldata encryptedPrivateKey
-    ) external pure returns (bytes32);
+    ) external view returns (bytes32);
 
     /// @notice The key registry the gateway adds keys to (it needs the registry's GATEWAY_ROLE).
     function keyRegistry() external view returns (IKeyRegistry);

@@ -47,8 +47,9 @@ library Base64Armor {
     uint256 private constant _B13 = 0x1313131313131313131313131313131313131313131313131313131313131313;
     uint256 private constant _B10 = 0x1010101010101010101010101010101010101010101010101010101010101010;
 
-    /// CRC-24 table: entry i (4 bytes, big-endian) is the register after shifting byte i through a zero register.
-    bytes private constant _CRC_TABLE =
+    /// CRC-24 tables for four bytes at a time: table k (1,024 bytes at offset 1,024 k), entry v (4 bytes,
+    /// big-endian): the register after feeding byte v and then k zero bytes to a zero register.
+    bytes private constant _CRC_TABLES =
         hex"0000000000864cfb008ad50d000c99f60093e6e10015aa1a001933ec009f7f1700a181390027cdc2002b543400ad18cf"
         hex"003267d800b42b2300b8b2d5003efe2e00c54e8900430272004f9b8400c9d77f0056a86800d0e49300dc7d65005a319e"
         hex"0064cfb000e2834b00ee1abd0068564600f72951007165aa007dfc5c00fbb0a7000cd1e9008a9d12008604e40000481f"
@@ -70,7 +71,71 @@ library Base64Armor {
         hex"004e2bc600c8673d00c4fecb0042b23000ddcd27005b81dc0057182a00d154d10026359f00a0796400ace092002aac69"
         hex"00b5d37e00339f85003f067300b94a880087b4a60001f85d000d61ab008b2d500014524700921ebc009e874a0018cbb1"
         hex"00e37b16006537ed0069ae1b00efe2e000709df700f6d10c00fa48fa007c04010042fa2f00c4b6d400c82f22004e63d9"
-        hex"00d11cce00575035005bc9c300dd8538";
+        hex"00d11cce00575035005bc9c300dd85380000000000668f4800cd1e9000ab91d8001c71db007afe9300d16f4b00b7e003"
+        hex"0038e3b6005e6cfe00f5fd260093726e0024926d00421d2500e98cfd008f03b50071c76c0017482400bcd9fc00da56b4"
+        hex"006db6b7000b39ff00a0a82700c6276f004924da002fab9200843a4a00e2b502005555010033da4900984b9100fec4d9"
+        hex"00e38ed800850190002e904800481f0000ffff030099704b0032e19300546edb00db6d6e00bde226001673fe0070fcb6"
+        hex"00c71cb500a193fd000a0225006c8d6d009249b400f4c6fc005f57240039d86c008e386f00e8b727004326ff0025a9b7"
+        hex"00aaaa0200cc254a0067b49200013bda00b6dbd900d05491007bc549001d4a010041514b0027de03008c4fdb00eac093"
+        hex"005d2090003bafd800903e0000f6b1480079b2fd001f3db500b4ac6d00d223250065c32600034c6e00a8ddb600ce52fe"
+        hex"003096270056196f00fd88b7009b07ff002ce7fc004a68b400e1f96c0087762400087591006efad900c56b0100a3e449"
+        hex"0014044a00728b0200d91ada00bf959200a2df9300c450db006fc10300094e4b00beae4800d821000073b0d800153f90"
+        hex"009a3c2500fcb36d005722b50031adfd00864dfe00e0c2b6004b536e002ddc2600d318ff00b597b7001e066f00788927"
+        hex"00cf692400a9e66c000277b40064f8fc00ebfb49008d74010026e5d900406a9100f78a92009105da003a9402005c1b4a"
+        hex"0082a29600e42dde004fbc060029334e009ed34d00f85c050053cddd0035429500ba412000dcce6800775fb00011d0f8"
+        hex"00a630fb00c0bfb3006b2e6b000da12300f365fa0095eab2003e7b6a0058f42200ef142100899b6900220ab1004485f9"
+        hex"00cb864c00ad0904000698dc0060179400d7f79700b178df001ae907007c664f00612c4e0007a30600ac32de00cabd96"
+        hex"007d5d95001bd2dd00b0430500d6cc4d0059cff8003f40b00094d16800f25e200045be230023316b0088a0b300ee2ffb"
+        hex"0010eb220076646a00ddf5b200bb7afa000c9af9006a15b100c1846900a70b2100280894004e87dc00e516040083994c"
+        hex"0034794f0052f60700f967df009fe89700c3f3dd00a57c95000eed4d0068620500df820600b90d4e00129c96007413de"
+        hex"00fb106b009d9f2300360efb005081b300e761b00081eef8002a7f20004cf06800b234b100d4bbf9007f2a210019a569"
+        hex"00ae456a00c8ca2200635bfa0005d4b2008ad70700ec584f0047c997002146df0096a6dc00f02994005bb84c003d3704"
+        hex"00207d050046f24d00ed6395008becdd003c0cde005a839600f1124e00979d0600189eb3007e11fb00d5802300b30f6b"
+        hex"0004ef680062602000c9f1f800af7eb00051ba6900373521009ca4f900fa2bb1004dcbb2002b44fa0080d52200e65a6a"
+        hex"006959df000fd69700a4474f00c2c807007528040013a74c00b8369400deb9dc00000000008309d700805f5500035682"
+        hex"0086f2510005fb860006ad040085a4d3008ba8590008a18e000bf70c0088fedb000d5a08008e53df008d055d000e0c8a"
+        hex"00911c490012159e0011431c00924acb0017ee180094e7cf0097b14d0014b89a001ab4100099bdc7009aeb450019e292"
+        hex"009c4641001f4f96001c1914009f10c300a4746900277dbe00242b3c00a722eb0022863800a18fef00a2d96d0021d0ba"
+        hex"002fdc3000acd5e700af8365002c8ab200a92e61002a27b60029713400aa78e30035682000b661f700b5377500363ea2"
+        hex"00b39a71003093a60033c52400b0ccf300bec079003dc9ae003e9f2c00bd96fb0038322800bb3bff00b86d7d003b64aa"
+        hex"00cea429004dadfe004efb7c00cdf2ab0048567800cb5faf00c8092d004b00fa00450c7000c605a700c5532500465af2"
+        hex"00c3fe210040f7f60043a17400c0a8a3005fb86000dcb1b700dfe735005ceee200d94a31005a43e60059156400da1cb3"
+        hex"00d41039005719ee00544f6c00d746bb0052e26800d1ebbf00d2bd3d0051b4ea006ad04000e9d99700ea8f15006986c2"
+        hex"00ec2211006f2bc6006c7d4400ef749300e17819006271ce0061274c00e22e9b00678a4800e4839f00e7d51d0064dcca"
+        hex"00fbcc090078c5de007b935c00f89a8b007d3e5800fe378f00fd610d007e68da0070645000f36d8700f03b05007332d2"
+        hex"00f6960100759fd60076c95400f5c083001b04a900980d7e009b5bfc0018522b009df6f8001eff2f001da9ad009ea07a"
+        hex"0090acf00013a5270010f3a50093fa7200165ea100955776009601f400150823008a18e000091137000a47b500894e62"
+        hex"000ceab1008fe366008cb5e4000fbc330001b0b90082b96e0081efec0002e63b008742e800044b3f00071dbd0084146a"
+        hex"00bf70c0003c7917003f2f9500bc26420039829100ba8b4600b9ddc4003ad4130034d89900b7d14e00b487cc00378e1b"
+        hex"00b22ac80031231f0032759d00b17c4a002e6c8900ad655e00ae33dc002d3a0b00a89ed8002b970f0028c18d00abc85a"
+        hex"00a5c4d00026cd0700259b8500a692520023368100a03f5600a369d40020600300d5a0800056a9570055ffd500d6f602"
+        hex"005352d100d05b0600d30d8400500453005e08d900dd010e00de578c005d5e5b00d8fa88005bf35f0058a5dd00dbac0a"
+        hex"0044bcc900c7b51e00c4e39c0047ea4b00c24e980041474f004211cd00c1181a00cf1490004c1d47004f4bc500cc4212"
+        hex"0049e6c100caef1600c9b994004ab0430071d4e900f2dd3e00f18bbc0072826b00f726b800742f6f007779ed00f4703a"
+        hex"00fa7cb000797567007a23e500f92a32007c8ee100ff873600fcd1b4007fd86300e0c8a00063c177006097f500e39e22"
+        hex"00663af100e5332600e665a400656c73006b60f900e8692e00eb3fac0068367b00ed92a8006e9b7f006dcdfd00eec42a"
+        hex"0000000000360952006c12a4005a1bf600d8254800ee2c1a00b437ec00823ebe0036066b00000f39005a14cf006c1d9d"
+        hex"00ee232300d82a710082318700b438d5006c0cd6005a058400001e720036172000b4299e008220cc00d83b3a00ee3268"
+        hex"005a0abd006c03ef003618190000114b00822ff500b426a700ee3d5100d8340300d819ac00ee10fe00b40b080082025a"
+        hex"00003ce4003635b6006c2e40005a271200ee1fc700d8169500820d6300b4043100363a8f000033dd005a282b006c2179"
+        hex"00b4157a00821c2800d807de00ee0e8c006c3032005a39600000229600362bc40082131100b41a4300ee01b500d808e7"
+        hex"005a3659006c3f0b003624fd00002daf00367fa3000076f1005a6d07006c645500ee5aeb00d853b90082484f00b4411d"
+        hex"000079c80036709a006c6b6c005a623e00d85c8000ee55d200b44e2400824776005a7375006c7a27003661d100006883"
+        hex"0082563d00b45f6f00ee449900d84dcb006c751e005a7c4c000067ba00366ee800b450560082590400d842f200ee4ba0"
+        hex"00ee660f00d86f5d008274ab00b47df90036434700004a15005a51e3006c58b100d8606400ee693600b472c000827b92"
+        hex"0000452c00364c7e006c5788005a5eda00826ad900b4638b00ee787d00d8712f005a4f91006c46c300365d3500005467"
+        hex"00b46cb2008265e000d87e1600ee7744006c49fa005a40a800005b5e0036520c006cff46005af6140000ede20036e4b0"
+        hex"00b4da0e0082d35c00d8c8aa00eec1f8005af92d006cf07f0036eb890000e2db0082dc6500b4d53700eecec100d8c793"
+        hex"0000f3900036fac2006ce134005ae86600d8d6d800eedf8a00b4c47c0082cd2e0036f5fb0000fca9005ae75f006cee0d"
+        hex"00eed0b300d8d9e10082c21700b4cb4500b4e6ea0082efb800d8f44e00eefd1c006cc3a2005acaf00000d1060036d854"
+        hex"0082e08100b4e9d300eef22500d8fb77005ac5c9006ccc9b0036d76d0000de3f00d8ea3c00eee36e00b4f8980082f1ca"
+        hex"0000cf740036c626006cddd0005ad48200eeec5700d8e5050082fef300b4f7a10036c91f0000c04d005adbbb006cd2e9"
+        hex"005a80e5006c89b70036924100009b130082a5ad00b4acff00eeb70900d8be5b006c868e005a8fdc0000942a00369d78"
+        hex"00b4a3c60082aa9400d8b16200eeb83000368c3300008561005a9e97006c97c500eea97b00d8a0290082bbdf00b4b28d"
+        hex"00008a580036830a006c98fc005a91ae00d8af1000eea64200b4bdb40082b4e60082994900b4901b00ee8bed00d882bf"
+        hex"005abc01006cb5530036aea50000a7f700b49f220082967000d88d8600ee84d4006cba6a005ab3380000a8ce0036a19c"
+        hex"00ee959f00d89ccd0082873b00b48e690036b0d70000b985005aa273006cab2100d893f400ee9aa600b4815000828802"
+        hex"0000b6bc0036bfee006ca418005aad4a";
 
     /// Where {decode} is in the text.
     struct Cursor {
@@ -126,38 +191,141 @@ library Base64Armor {
         Cursor memory c,
         bytes memory data
     ) private pure returns (Status, uint256 values, uint256 pad) {
+        uint256 p = c.p;
+        uint256 end = c.end;
+        bool json = c.json;
+        uint256 q;
+        uint256 code; // 0 fine, 1 BadArmor, 2 BadBase64
+        assembly {
+            // Copies the run of base64 characters at p (up to the first other byte, or end), mapped to their 6-bit
+            // values, to q; returns the positions after it.
+            function gather(base, p_, end_, q_) -> p2, q2 {
+                p2 := p_
+                q2 := q_
+                for {} 1 {} {
+                    let w := mload(add(base, p2))
+                    let x7 := and(w, _L7)
+                    // Bit 7 of each byte: byte >= k (bytes >= 0x80 count as >= every k).
+                    let upper := and(and(or(add(x7, _G41), w), not(or(add(x7, _G5B), w))), _H)
+                    let lower := and(and(or(add(x7, _G61), w), not(or(add(x7, _G7B), w))), _H)
+                    let digit := and(and(or(add(x7, _G30), w), not(or(add(x7, _G3A), w))), _H)
+                    let y := xor(w, _B2B)
+                    let plus := and(not(or(add(and(y, _L7), _L7), y)), _H)
+                    y := xor(w, _B2F)
+                    let slash := and(not(or(add(and(y, _L7), _L7), y)), _H)
+                    let inv := xor(or(or(upper, lower), or(digit, or(plus, slash))), _H)
+                    let rem := sub(end_, p2)
+                    if lt(rem, 32) {
+                        inv := or(inv, and(shr(mul(rem, 8), not(0)), _H))
+                    }
+                    // value = byte - S + A per byte, without borrow or carry across bytes.
+                    mstore(
+                        q2,
+                        add(
+                            sub(
+                                w,
+                                or(and(mul(shr(7, upper), 0xff), _B41), and(mul(shr(7, lower), 0xff), _B47))
+                            ),
+                            or(
+                                and(mul(shr(7, digit), 0xff), _B04),
+                                or(and(mul(shr(7, plus), 0xff), _B13), and(mul(shr(7, slash), 0xff), _B10))
+                            )
+                        )
+                    )
+                    if iszero(inv) {
+                        p2 := add(p2, 32)
+                        q2 := add(q2, 32)
+                        continue
+                    }
+                    let k := 0
+                    if iszero(shr(128, inv)) {
+                        k := 16
+                        inv := shl(128, inv)
+                    }
+                    if iszero(shr(192, inv)) {
+                        k := add(k, 8)
+                        inv := shl(64, inv)
+                    }
+                    if iszero(shr(224, inv)) {
+                        k := add(k, 4)
+                        inv := shl(32, inv)
+                    }
+                    if iszero(shr(240, inv)) {
+                        k := add(k, 2)
+                        inv := shl(16, inv)
+                    }
+                    if iszero(shr(248, inv)) {
+                        k := add(k, 1)
+                    }
+                    p2 := add(p2, k)
+                    q2 := add(q2, k)
+                    break
+                }
+            }
+            // True when a line end is at p: LF, or the two characters `\n` in JSON-escaped armor.
+            function isNl(base, p_, end_, json_) -> r {
+                let t := mload(add(base, p_))
+                switch json_
+                case 0 {
+                    r := and(lt(p_, end_), eq(byte(0, t), 0x0a))
+                }
+                default {
+                    r := and(lt(add(p_, 1), end_), and(eq(byte(0, t), 0x5c), eq(byte(1, t), 0x6e)))
+                }
+            }
+            let base := add(text, 32)
+            let nlLen := add(1, json)
+            q := add(data, 32)
+            for {} 1 {} {
+                if iszero(lt(p, end)) {
+                    code := 1
+                    break
+                }
+                let first := byte(0, mload(add(base, p)))
+                // '=' or '-' at a line start: the checksum or END line.
+                if or(eq(first, 0x3d), eq(first, 0x2d)) {
+                    break
+                }
+                let lineStart := p
+                p, q := gather(base, p, end, q)
+                if iszero(lt(p, end)) {
+                    code := 1
+                    break
+                }
+                if isNl(base, p, end, json) {
+                    if eq(p, lineStart) {
+                        code := 1
+                        break
+                    }
+                    p := add(p, nlLen)
+                    continue
+                }
+                let t := mload(add(base, p))
+                if or(eq(p, lineStart), iszero(eq(byte(0, t), 0x3d))) {
+                    code := 2
+                    break
+                }
+                // Padding at the end of the last line, then a line end.
+                pad := 1
+                p := add(p, 1)
+                if and(lt(p, end), eq(byte(1, t), 0x3d)) {
+                    pad := 2
+                    p := add(p, 1)
+                }
+                if iszero(isNl(base, p, end, json)) {
+                    code := 2
+                    break
+                }
+                p := add(p, nlLen)
+                break
+            }
+        }
+        c.p = p;
+        if (code == 1) return (Status.BadArmor, 0, 0);
+        if (code == 2) return (Status.BadBase64, 0, 0);
         uint256 qStart;
         assembly {
             qStart := add(data, 32)
-        }
-        uint256 q = qStart;
-        uint256 end = c.end;
-        while (true) {
-            uint256 p = c.p;
-            if (p >= end) return (Status.BadArmor, 0, 0);
-            uint256 first = _byteAt(text, p);
-            if (first == 0x3d || first == 0x2d) break; // '=' or '-' at a line start: the checksum or END line
-            (p, q) = _gather(text, p, end, q);
-            bool empty = p == c.p;
-            c.p = p;
-            if (p >= end) return (Status.BadArmor, 0, 0);
-            if (_nl(text, c)) {
-                if (empty) {
-                    c.p = p;
-                    return (Status.BadArmor, 0, 0);
-                }
-                continue;
-            }
-            if (empty || _byteAt(text, p) != 0x3d) return (Status.BadBase64, 0, 0);
-            // Padding at the end of the last line, then the checksum line.
-            pad = 1;
-            c.p = p + 1;
-            if (c.p < end && _byteAt(text, c.p) == 0x3d) {
-                pad = 2;
-                c.p += 1;
-            }
-            if (!_nl(text, c)) return (Status.BadBase64, 0, 0);
-            break;
         }
         values = q - qStart;
         uint256 n = values + pad;
@@ -227,118 +395,45 @@ library Base64Armor {
 
     /// @notice The OpenPGP CRC-24 of `data` (RFC 4880 section 6.1).
     function crc24(bytes memory data) internal pure returns (uint256 crc) {
-        bytes memory table = _CRC_TABLE;
+        bytes memory tables = _CRC_TABLES;
         assembly {
-            // Entry i is the low 4 bytes of the word read at t + 4 i (bytes above it are ignored: only byte 29 of
-            // the register is read, and higher bits are shifted out).
-            let t := sub(add(table, 32), 28)
+            // Entry v of table k is the low 4 bytes of the word read at t0 + 1024 k + 4 v; the bytes above it are
+            // never read (only the low 32 bits of x are), and the register's high bits are cleared at the end.
+            let t0 := sub(add(tables, 32), 28)
+            let t1 := add(t0, 1024)
+            let t2 := add(t0, 2048)
+            let t3 := add(t0, 3072)
             crc := 0xb704ce
             let p := add(data, 32)
-            let e := add(p, mload(data))
+            let len := mload(data)
+            let e := add(p, len)
             for {
-                let e8 := sub(e, mod(mload(data), 8))
-            } lt(p, e8) {
-                p := add(p, 8)
+                let e4 := sub(e, mod(len, 4))
+            } lt(p, e4) {
+                p := add(p, 4)
             } {
-                let w := mload(p)
-                crc := xor(shl(8, crc), mload(add(t, shl(2, xor(byte(29, crc), byte(0, w))))))
-                crc := xor(shl(8, crc), mload(add(t, shl(2, xor(byte(29, crc), byte(1, w))))))
-                crc := xor(shl(8, crc), mload(add(t, shl(2, xor(byte(29, crc), byte(2, w))))))
-                crc := xor(shl(8, crc), mload(add(t, shl(2, xor(byte(29, crc), byte(3, w))))))
-                crc := xor(shl(8, crc), mload(add(t, shl(2, xor(byte(29, crc), byte(4, w))))))
-                crc := xor(shl(8, crc), mload(add(t, shl(2, xor(byte(29, crc), byte(5, w))))))
-                crc := xor(shl(8, crc), mload(add(t, shl(2, xor(byte(29, crc), byte(6, w))))))
-                crc := xor(shl(8, crc), mload(add(t, shl(2, xor(byte(29, crc), byte(7, w))))))
+                let x := xor(shl(8, crc), shr(224, mload(p)))
+                crc := xor(
+                    xor(mload(add(t3, shl(2, byte(28, x)))), mload(add(t2, shl(2, byte(29, x))))),
+                    xor(mload(add(t1, shl(2, byte(30, x)))), mload(add(t0, shl(2, and(x, 0xff)))))
+                )
             }
-            for {
-
-            } lt(p, e) {
+            for {} lt(p, e) {
                 p := add(p, 1)
             } {
-                crc := xor(shl(8, crc), mload(add(t, shl(2, xor(byte(29, crc), byte(0, mload(p)))))))
+                crc := xor(shl(8, crc), mload(add(t0, shl(2, xor(byte(29, crc), byte(0, mload(p)))))))
             }
             crc := and(crc, 0xffffff)
         }
     }
 
-    /// Copies the run of base64 characters at `text[p..)` (stopping at the first other byte or at `end`), mapped
-    /// to their 6-bit values, to memory at `q`. Returns the positions after the run.
-    function _gather(
-        bytes memory text,
-        uint256 p,
-        uint256 end,
-        uint256 q
-    ) private pure returns (uint256, uint256) {
-        assembly {
-            let base := add(text, 32)
-            for {
-
-            } 1 {
-
-            } {
-                let w := mload(add(base, p))
-                let x7 := and(w, _L7)
-                // Bit 7 of each byte: byte >= k (bytes >= 0x80 count as >= every k).
-                let upper := and(or(add(x7, _G41), w), not(or(add(x7, _G5B), w)))
-                let lower := and(or(add(x7, _G61), w), not(or(add(x7, _G7B), w)))
-                let digit := and(or(add(x7, _G30), w), not(or(add(x7, _G3A), w)))
-                let y := xor(w, _B2B)
-                let plus := not(or(add(and(y, _L7), _L7), y))
-                y := xor(w, _B2F)
-                let slash := not(or(add(and(y, _L7), _L7), y))
-                upper := and(upper, _H)
-                lower := and(lower, _H)
-                digit := and(digit, _H)
-                plus := and(plus, _H)
-                slash := and(slash, _H)
-                let inv := xor(or(or(upper, lower), or(digit, or(plus, slash))), _H)
-                let rem := sub(end, p)
-                if lt(rem, 32) {
-                    inv := or(inv, and(shr(mul(rem, 8), not(0)), _H))
-                }
-                // value = byte - S + A per byte, without borrow or carry across bytes.
-                let s := or(and(mul(shr(7, upper), 0xff), _B41), and(mul(shr(7, lower), 0xff), _B47))
-                let a := or(
-                    and(mul(shr(7, digit), 0xff), _B04),
-                    or(and(mul(shr(7, plus), 0xff), _B13), and(mul(shr(7, slash), 0xff), _B10))
-                )
-                mstore(q, add(sub(w, s), a))
-                if iszero(inv) {
-                    p := add(p, 32)
-                    q := add(q, 32)
-                    continue
-                }
-                let k := 0
-                if iszero(shr(128, inv)) {
-                    k := 16
-                    inv := shl(128, inv)
-                }
-                if iszero(shr(192, inv)) {
-                    k := add(k, 8)
-                    inv := shl(64, inv)
-                }
-                if iszero(shr(224, inv)) {
-                    k := add(k, 4)
-                    inv := shl(32, inv)
-                }
-                if iszero(shr(240, inv)) {
-                    k := add(k, 2)
-                    inv := shl(16, inv)
-                }
-                if iszero(shr(248, inv)) {
-                    k := add(k, 1)
-                }
-                p := add(p, k)
-                q := add(q, k)
-                break
-            }
-        }
-        return (p, q);
-    }
-
     /// Reads the four base64 characters of the checksum line at `text[p..p+4)`: (true, the 24-bit value), or
     /// (false, 0) when they are not four base64 characters.
-    function _crcLine(bytes memory text, uint256 p, uint256 end) private pure returns (bool ok, uint256 value) {
+    function _crcLine(
+        bytes memory text,
+        uint256 p,
+        uint256 end
+    ) private pure returns (bool ok, uint256 value) {
         if (p + 4 > end) return (false, 0);
         for (uint256 i = 0; i < 4; ++i) {
             uint256 c = _byteAt(text, p + i);

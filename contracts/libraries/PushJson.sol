@@ -27,6 +27,10 @@ library PushJson {
     uint256 private constant _B22 = 0x2222222222222222222222222222222222222222222222222222222222222222;
     uint256 private constant _B5C = 0x5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c;
     uint256 private constant _BED = 0xedededededededededededededededededededededededededededededededed;
+    uint256 private constant _B6D = 0x6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d;
+    /// @notice The SHA-256 precompile call failed (out of gas).
+    error PushJsonSha256Failed();
+
     /// @notice Start of a sequence of writes: the free memory pointer plus one word (room for the length).
     function begin() internal pure returns (uint256 dst) {
         assembly {
@@ -89,15 +93,51 @@ library PushJson {
             function hexDigit(d) -> c {
                 c := add(d, add(0x30, mul(gt(d, 9), 0x27)))
             }
-            let len := mload(s)
             let src := add(s, 32)
+            let len := mload(s)
+            let srcEnd := add(src, len)
             let i := 0
             end := dst
-            for {
-
-            } lt(i, len) {
-
-            } {
+            for {} lt(i, len) {} {
+                // Fast run: whole words without a special byte are copied as they are.
+                {
+                    let p := add(src, i)
+                    let delta := sub(end, p)
+                    let lim := sub(srcEnd, 31)
+                    for {} lt(p, lim) {
+                        p := add(p, 32)
+                    } {
+                        let w := mload(p)
+                        let x7 := and(w, _L7)
+                        // bit 7 per byte: (>= 0x20 and != 0x22 and != 0x5C, or >= 0x80) and (!= 0xED)
+                        if iszero(
+                            eq(
+                                and(
+                                    and(
+                                        or(
+                                            and(
+                                                and(add(x7, _B60), add(xor(x7, _B22), _L7)),
+                                                add(xor(x7, _B5C), _L7)
+                                            ),
+                                            w
+                                        ),
+                                        or(add(xor(x7, _B6D), _L7), not(w))
+                                    ),
+                                    _H
+                                ),
+                                _H
+                            )
+                        ) {
+                            break
+                        }
+                        mstore(add(p, delta), w)
+                    }
+                    end := add(p, delta)
+                    i := sub(p, src)
+                }
+                if iszero(lt(i, len)) {
+                    break
+                }
                 let w := mload(add(src, i))
                 // Per byte, bit 7 set when the byte is NOT special: >= 0x20, != 0x22, != 0x5C, != 0xED.
                 let ok := or(add(and(w, _L7), _B60), w)
@@ -112,81 +152,59 @@ library PushJson {
                 if lt(rem, 32) {
                     m := and(m, not(shr(mul(rem, 8), not(0))))
                 }
-                mstore(end, w)
-                if iszero(m) {
-                    let step := 32
-                    if lt(rem, 32) {
-                        step := rem
+                // Every special byte of this word, from the one mask: copy the clean bytes before it, escape it.
+                let n := 32
+                if lt(rem, 32) {
+                    n := rem
+                }
+                let pos := 0
+                for {} 1 {} {
+                    let sh := shl(3, pos)
+                    let mm := shl(sh, m)
+                    mstore(end, shl(sh, w))
+                    if iszero(mm) {
+                        end := add(end, sub(n, pos))
+                        pos := n
+                        break
                     }
-                    end := add(end, step)
-                    i := add(i, step)
-                    continue
-                }
-                // k = number of leading bytes before the first special one.
-                let k := 0
-                if iszero(shr(128, m)) {
-                    k := 16
-                    m := shl(128, m)
-                }
-                if iszero(shr(192, m)) {
-                    k := add(k, 8)
-                    m := shl(64, m)
-                }
-                if iszero(shr(224, m)) {
-                    k := add(k, 4)
-                    m := shl(32, m)
-                }
-                if iszero(shr(240, m)) {
-                    k := add(k, 2)
-                    m := shl(16, m)
-                }
-                if iszero(shr(248, m)) {
-                    k := add(k, 1)
-                }
-                end := add(end, k)
-                i := add(i, k)
-                let t := mload(add(src, i))
-                let b := byte(0, t)
-                switch b
-                case 0x22 {
-                    mstore(end, shl(240, 0x5c22))
-                    end := add(end, 2)
-                    i := add(i, 1)
-                }
-                case 0x5c {
-                    mstore(end, shl(240, 0x5c5c))
-                    end := add(end, 2)
-                    i := add(i, 1)
-                }
-                case 0xed {
-                    // A lone surrogate in WTF-8: ED A0..BF 80..BF.
-                    let b1 := byte(1, t)
-                    let b2 := byte(2, t)
-                    let isSurrogate := and(
-                        lt(add(i, 2), len),
-                        and(and(gt(b1, 0x9f), lt(b1, 0xc0)), and(gt(b2, 0x7f), lt(b2, 0xc0)))
-                    )
-                    switch isSurrogate
-                    case 0 {
-                        mstore8(end, 0xed)
-                        end := add(end, 1)
-                        i := add(i, 1)
+                    // k = number of clean bytes before the next special one.
+                    let k := 0
+                    if iszero(shr(128, mm)) {
+                        k := 16
+                        mm := shl(128, mm)
                     }
-                    default {
-                        // \udXYZ with XYZ = the low 12 bits of the code unit, lowercase.
-                        let u := or(shl(6, and(b1, 0x3f)), and(b2, 0x3f))
-                        mstore(end, shl(232, 0x5c7564))
-                        mstore8(add(end, 3), hexDigit(shr(8, u)))
-                        mstore8(add(end, 4), hexDigit(and(shr(4, u), 15)))
-                        mstore8(add(end, 5), hexDigit(and(u, 15)))
-                        end := add(end, 6)
-                        i := add(i, 3)
+                    if iszero(shr(192, mm)) {
+                        k := add(k, 8)
+                        mm := shl(64, mm)
                     }
-                }
-                default {
-                    // A control character (< 0x20).
-                    i := add(i, 1)
+                    if iszero(shr(224, mm)) {
+                        k := add(k, 4)
+                        mm := shl(32, mm)
+                    }
+                    if iszero(shr(240, mm)) {
+                        k := add(k, 2)
+                        mm := shl(16, mm)
+                    }
+                    if iszero(shr(248, mm)) {
+                        k := add(k, 1)
+                    }
+                    end := add(end, k)
+                    pos := add(pos, k)
+                    let b := byte(pos, w)
+                    // 0xED reads the bytes after it, maybe in the next word: handled below.
+                    if eq(b, 0xed) {
+                        break
+                    }
+                    pos := add(pos, 1)
                     switch b
+                    case 0x22 {
+                        mstore(end, shl(240, 0x5c22))
+                        end := add(end, 2)
+                    }
+                    case 0x5c {
+                        mstore(end, shl(240, 0x5c5c))
+                        end := add(end, 2)
+                    }
                     case 0x08 {
                         mstore(end, shl(240, 0x5c62))
                         end := add(end, 2)
@@ -208,10 +226,43 @@ library PushJson {
                         end := add(end, 2)
                     }
                     default {
+                        // Another control character (< 0x20): \u00XY, lowercase.
                         mstore(end, shl(224, 0x5c753030))
                         mstore8(add(end, 4), add(0x30, shr(4, b)))
                         mstore8(add(end, 5), hexDigit(and(b, 15)))
                         end := add(end, 6)
+                    }
+                    if iszero(lt(pos, n)) {
+                        break
+                    }
+                }
+                i := add(i, pos)
+                if lt(i, len) {
+                    let t := mload(add(src, i))
+                    if eq(byte(0, t), 0xed) {
+                        // A lone surrogate in WTF-8: ED A0..BF 80..BF.
+                        let b1 := byte(1, t)
+                        let b2 := byte(2, t)
+                        let isSurrogate := and(
+                            lt(add(i, 2), len),
+                            and(and(gt(b1, 0x9f), lt(b1, 0xc0)), and(gt(b2, 0x7f), lt(b2, 0xc0)))
+                        )
+                        switch isSurrogate
+                        case 0 {
+                            mstore8(end, 0xed)
+                            end := add(end, 1)
+                            i := add(i, 1)
+                        }
+                        default {
+                            // \udXYZ with XYZ = the low 12 bits of the code unit, lowercase.
+                            let u := or(shl(6, and(b1, 0x3f)), and(b2, 0x3f))
+                            mstore(end, shl(232, 0x5c7564))
+                            mstore8(add(end, 3), hexDigit(shr(8, u)))
+                            mstore8(add(end, 4), hexDigit(and(shr(4, u), 15)))
+                            mstore8(add(end, 5), hexDigit(and(u, 15)))
+                            end := add(end, 6)
+                            i := add(i, 3)
+                        }
                     }
                 }
             }
@@ -236,8 +287,19 @@ library PushJson {
     }
 
     /// @notice `hex64(sha256(data))`: the text the Push Chat SDK signs for the JSON preimage `data`.
-    function sha256Hex(bytes memory data) internal pure returns (bytes memory) {
-        return hex64(sha256(data));
+    function sha256Hex(bytes memory data) internal view returns (bytes memory) {
+        return hex64(sha256Of(data));
+    }
+
+    /// @notice SHA-256 of `data`, hashed where it lies (the `sha256` builtin copies its argument first). Reverts with
+    ///         {PushJsonSha256Failed} if the precompile call fails (out of gas): never a wrong digest.
+    function sha256Of(bytes memory data) internal view returns (bytes32 digest) {
+        bool ok;
+        assembly {
+            ok := staticcall(gas(), 0x02, add(data, 32), mload(data), 0x00, 0x20)
+            digest := mload(0x00)
+        }
+        if (!ok) revert PushJsonSha256Failed();
     }
 
     /// 16 bytes -> 32 lowercase hex characters (most significant nibble first).
@@ -248,8 +310,9 @@ library PushJson {
         x = (x | (x << 8)) & 0x00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff;
         x = (x | (x << 4)) & 0x0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f;
         // nibble n -> '0' + n, plus 0x27 ('a' - '0' - 10) where n >= 10.
-        uint256 ge10 = ((x + 0x0606060606060606060606060606060606060606060606060606060606060606) &
-            0x1010101010101010101010101010101010101010101010101010101010101010) >> 4;
+        uint256 ge10 =
+            ((x + 0x0606060606060606060606060606060606060606060606060606060606060606) &
+                0x1010101010101010101010101010101010101010101010101010101010101010) >> 4;
         r = x + 0x3030303030303030303030303030303030303030303030303030303030303030 + ge10 * 0x27;
     }
 }

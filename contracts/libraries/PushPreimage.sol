@@ -23,7 +23,8 @@ import {PushJson} from "./PushJson.sol";
 ///           depends on JavaScript number formatting and on the order JavaScript gives integer-like keys, which no
 ///           contract can check at a bounded cost. A proof that uses `Raw` must take the bytes from data the
 ///           accused node committed to (its attestation binds the serialized `messageObj`), never from the prover.
-/// @dev Pure; the preimage is built in one pass in fresh memory (`PushJson.begin`/`finish`).
+/// @dev View (the SHA-256 precompile). In the literals below, `\x22` is `"`. The preimage is built in one pass in
+///      fresh memory (`PushJson.begin`/`finish`).
 library PushPreimage {
     /// @notice How a {Value} is written (see the library notice).
     enum Kind {
@@ -53,45 +54,51 @@ library PushPreimage {
     }
 
     /// @notice The 64 lowercase hex characters a `pgpv3` signature signs for `m`.
-    function pgpv3Hex(Message memory m) internal pure returns (bytes memory hex64) {
+    function pgpv3Hex(Message memory m) internal view returns (bytes memory hex64) {
         return PushJson.sha256Hex(preimage(m, true));
     }
 
     /// @notice The 64 lowercase hex characters a `pgpv2` signature signs for `m` (`sessionKey` is ignored).
-    function pgpv2Hex(Message memory m) internal pure returns (bytes memory hex64) {
+    function pgpv2Hex(Message memory m) internal view returns (bytes memory hex64) {
         return PushJson.sha256Hex(preimage(m, false));
     }
 
-    /// @notice The UTF-8 `JSON.stringify` text of the signed object; with `sessionKey` for `pgpv3`, without for `pgpv2`.
+    /// @notice The UTF-8 `JSON.stringify` text of the signed object: with `sessionKey` for `pgpv3`, without for
+    ///         `pgpv2`.
     function preimage(Message memory m, bool withSessionKey) internal pure returns (bytes memory) {
         uint256 start = PushJson.begin();
-        uint256 p = PushJson.writeLiteral(start, '{"fromDID":', 11);
+        uint256 p = PushJson.writeLiteral(start, "{\x22fromDID\x22:", 11);
         p = PushJson.writeQuoted(p, m.fromDID);
-        p = PushJson.writeLiteral(p, ',"toDID":', 9);
+        p = PushJson.writeLiteral(p, ",\x22toDID\x22:", 9);
         p = PushJson.writeQuoted(p, m.fromDID);
-        p = PushJson.writeLiteral(p, ',"fromCAIP10":', 14);
+        p = PushJson.writeLiteral(p, ",\x22fromCAIP10\x22:", 14);
         p = PushJson.writeQuoted(p, m.fromCAIP10);
-        p = PushJson.writeLiteral(p, ',"toCAIP10":', 12);
+        p = PushJson.writeLiteral(p, ",\x22toCAIP10\x22:", 12);
         p = PushJson.writeQuoted(p, m.toCAIP10);
-        p = _writeValue(p, ',"messageObj":', 14, m.messageObj);
-        p = PushJson.writeLiteral(p, ',"messageType":', 15);
+        p = _writeValue(p, ",\x22messageObj\x22:", 14, m.messageObj);
+        p = PushJson.writeLiteral(p, ",\x22messageType\x22:", 15);
         p = PushJson.writeQuoted(p, m.messageType);
-        p = PushJson.writeLiteral(p, ',"encType":', 11);
+        p = PushJson.writeLiteral(p, ",\x22encType\x22:", 11);
         p = PushJson.writeQuoted(p, m.encType);
-        if (withSessionKey) p = _writeValue(p, ',"sessionKey":', 14, m.sessionKey);
-        p = _writeValue(p, ',"encryptedSecret":', 19, m.encryptedSecret);
+        if (withSessionKey) p = _writeValue(p, ",\x22sessionKey\x22:", 14, m.sessionKey);
+        p = _writeValue(p, ",\x22encryptedSecret\x22:", 19, m.encryptedSecret);
         p = PushJson.writeLiteral(p, "}", 1);
         return PushJson.finish(start, p);
     }
 
     /// Writes `name` (`,"key":`, `nameLen` bytes) and the value, or nothing for `Undefined`.
-    function _writeValue(uint256 p, bytes32 name, uint256 nameLen, Value memory v) private pure returns (uint256) {
+    function _writeValue(
+        uint256 p,
+        bytes32 name,
+        uint256 nameLen,
+        Value memory v
+    ) private pure returns (uint256) {
         if (v.kind == Kind.Undefined) return p;
         p = PushJson.writeLiteral(p, name, nameLen);
         if (v.kind == Kind.Null) return PushJson.writeLiteral(p, "null", 4);
         if (v.kind == Kind.String) return PushJson.writeQuoted(p, v.data);
         if (v.kind == Kind.ContentObject) {
-            p = PushJson.writeLiteral(p, '{"content":', 11);
+            p = PushJson.writeLiteral(p, "{\x22content\x22:", 11);
             p = PushJson.writeQuoted(p, v.data);
             return PushJson.writeLiteral(p, "}", 1);
         }

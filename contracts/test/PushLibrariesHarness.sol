@@ -27,15 +27,46 @@ contract PushLibrariesHarness {
         return Base64Armor.crc24(data);
     }
 
-    function preimage(PushPreimage.Message calldata m, bool withSessionKey) external pure returns (bytes memory) {
+    function preimage(
+        PushPreimage.Message calldata m,
+        bool withSessionKey
+    ) external pure returns (bytes memory) {
         return PushPreimage.preimage(m, withSessionKey);
     }
 
-    function pgpv3Hex(PushPreimage.Message calldata m) external pure returns (bytes memory) {
+    function pgpv3Hex(PushPreimage.Message calldata m) external view returns (bytes memory) {
         return PushPreimage.pgpv3Hex(m);
     }
 
-    function pgpv2Hex(PushPreimage.Message calldata m) external pure returns (bytes memory) {
+    function pgpv2Hex(PushPreimage.Message calldata m) external view returns (bytes memory) {
         return PushPreimage.pgpv2Hex(m);
+    }
+
+    /// Gas used by each step on `s` (the libraries only: no calldata, no ABI encoding of results).
+    function gasOf(
+        bytes calldata s,
+        bytes calldata label
+    ) external view returns (uint256 quoteGas, uint256 armorGas, uint256 crcGas, uint256 shaGas) {
+        bytes memory m = s;
+        uint256 g = gasleft();
+        bytes memory q = PushJson.quote(m);
+        quoteGas = g - gasleft();
+        g = gasleft();
+        (, , bytes memory data) = Base64Armor.decode(m, 0, m.length, label, false);
+        armorGas = g - gasleft();
+        g = gasleft();
+        Base64Armor.crc24(data);
+        crcGas = g - gasleft();
+        g = gasleft();
+        PushJson.sha256Hex(q);
+        shaGas = g - gasleft();
+    }
+
+    /// Gas `PushPreimage.pgpv3Hex` uses on `m` once it is in memory (no calldata, no ABI encoding).
+    function pgpv3HexGas(PushPreimage.Message calldata m) external view returns (uint256 gasUsed) {
+        PushPreimage.Message memory mm = m;
+        uint256 g = gasleft();
+        PushPreimage.pgpv3Hex(mm);
+        gasUsed = g - gasleft();
     }
 }

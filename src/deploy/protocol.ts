@@ -15,6 +15,7 @@ import { TIMELOCK, timelockStep } from "./steps/timelock";
 import { slashingStep } from "./steps/slashing";
 import { verifierStep } from "./steps/verifier";
 import { pushProofsStep } from "./steps/push-proofs";
+import { grantGatewayRole, pushProfileGatewayStep } from "./steps/push-profile-gateway";
 import { loadParams, PRODUCTION_CHAIN_IDS } from "./params";
 import type { DeployParams } from "./params";
 import { applySlashingParams, grantSlasherRoles, handOver, linkFaultWindow } from "./wiring";
@@ -38,6 +39,7 @@ export const STEPS: readonly DeployStep[] = [
   keyRegistryStep,
   slashingStep,
   pushProofsStep,
+  pushProfileGatewayStep,
 ];
 
 function sameAddress(a: string, b: string): boolean {
@@ -214,6 +216,7 @@ export async function deployProtocol(
     (await applySlashingParams(ctx)) +
     (await grantSlasherRoles(ctx)) +
     (await linkFaultWindow(ctx)) +
+    (await grantGatewayRole(ctx)) +
     (await handOver(ctx));
   params.governor = deployment.contracts[TIMELOCK].address;
   if (wired > 0 || deployedSteps.length > 0) {
