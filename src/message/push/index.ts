@@ -63,3 +63,12 @@ export type {
   PushAttestedMessage,
   PushAttestationMeta,
 } from "./attest";
+export {
+  PushMalformedReason,
+  escapedLength,
+  pushPreimageLength,
+  isDidOf,
+  pushHeaderReason,
+  pushMalformedReason,
+} from "./judge";
+export type { PushProofLimits } from "./judge";
