@@ -110,19 +110,31 @@ const config: HardhatUserConfig = {
     // Fewer optimizer runs keep these under the 24,576-byte code size limit of EIP-170: the court is not on a
     // hot path (its report loop is measured in docs/court.md); the vault (and its test V2) costs a few hundred
     // gas per call more than with 10,000 runs (reports/gas.json).
-    overrides: Object.fromEntries(
-      [
-        ["contracts/StakingVault.sol", 1_000],
-        ["contracts/test/StakingVaultV2.sol", 1_000],
-        ["contracts/SlashingCourt.sol", 200],
-      ].map(([file, runs]) => [
-        file,
-        {
-          version: SOLC_VERSION,
-          settings: { optimizer: { enabled: true, runs: Number(runs) }, evmVersion: "cancun", viaIR: false },
-        },
-      ]),
-    ),
+    overrides: {
+      ...Object.fromEntries(
+        [
+          ["contracts/StakingVault.sol", 1_000],
+          ["contracts/test/StakingVaultV2.sol", 1_000],
+          ["contracts/SlashingCourt.sol", 200],
+        ].map(([file, runs]) => [
+          file,
+          {
+            version: SOLC_VERSION,
+            settings: {
+              optimizer: { enabled: true, runs: Number(runs) },
+              evmVersion: "cancun",
+              viaIR: false,
+            },
+          },
+        ]),
+      ),
+      // The OpenPGP profile checker (key and signature profile, docs/client-profile.md) is compiled through the
+      // IR pipeline: its parsers are many small functions that the IR optimizer inlines.
+      "contracts/OpenPgpVerifier.sol": {
+        version: SOLC_VERSION,
+        settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun", viaIR: true },
+      },
+    },
   },
   networks,
   // Etherscan API v2: one key for every chain (Ethereum, Polygon and their testnets); deploy:verify uses it.

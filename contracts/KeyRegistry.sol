@@ -15,7 +15,8 @@ import {IOpenPgpVerifier} from "./interfaces/IOpenPgpVerifier.sol";
 /// @notice The OpenPGP public keys of chat wallets (see {IKeyRegistry}). Owners add and revoke their keys
 ///         themselves or sign an EIP-712 request that any account may relay. The guardian can pause
 ///         additions (not revocations: a compromised key must always be revocable); only the governor
-///         unpauses and upgrades. Every key is checked against the key profile by the {VERIFIER} (`OpenPgpVerifier.checkKey`), all packets.
+///         unpauses and upgrades. Every key is checked against the key profile by the {VERIFIER}
+///         (`OpenPgpVerifier.checkKey`), all packets.
 /// @dev Storage: per (owner, keyHash) one slot (the {KeyRecord}); per owner one slot holding the counters
 ///      and the EIP-712 nonce, and one slot per key for the order of addition. Records are never deleted.
 ///      Nonces are kept here rather than in OpenZeppelin's NoncesUpgradeable so that a relayed first

@@ -10,7 +10,12 @@ interface IEd25519Verifier {
     ///         (all as RFC 8032 octet strings, in order): A and R decoded strictly (canonical encodings), S < L,
     ///         and [8]([S]B - R - [k]A) the identity with k = SHA-512(R || A || message) mod L (the cofactored
     ///         equation: it accepts every signature RFC 8032's cofactorless check accepts).
-    function verify(bytes32 publicKey, bytes32 r, bytes32 s, bytes calldata message) external view returns (bool);
+    function verify(
+        bytes32 publicKey,
+        bytes32 r,
+        bytes32 s,
+        bytes calldata message
+    ) external view returns (bool);
 
     /// @notice Whether `a` is a canonical Ed25519 point encoding: y (little-endian, top bit cleared) < p, a
     ///         point of the curve, and not x = 0 with the sign bit set.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IOpenPgpKeyErrors} from "./IOpenPgpKeyErrors.sol";
+
 /// @title IKeyRegistry
 /// @notice Per address, a set of OpenPGP public keys that a chat wallet uses to sign and receive messages.
 ///         A key is named by `keyHash = keccak256(publicKey)`, where `publicKey` is the canonical binary
@@ -11,7 +13,7 @@ pragma solidity ^0.8.24;
 ///         revocations, direct or relayed, are never paused, so a compromised key can always be revoked.
 ///         Keys are checked against the key profile (`OpenPgpVerifier.checkKey`, docs/client-profile.md section
 ///         1): every packet is read, and the binding of every signing subkey is verified.
-interface IKeyRegistry {
+interface IKeyRegistry is IOpenPgpKeyErrors {
     /// @notice The record of one key of one owner. All fields are zero for a key the owner never added.
     /// @param algorithm OpenPGP public-key algorithm of the primary key: 1 RSA, 19 ECDSA (NIST P-256),
     ///        22 EdDSA legacy (Ed25519), 27 Ed25519.

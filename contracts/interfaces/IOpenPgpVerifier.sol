@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IOpenPgpKeyErrors} from "./IOpenPgpKeyErrors.sol";
+
 /// @title IOpenPgpVerifier
 /// @notice Checks OpenPGP transferable public keys against the key profile and detached OpenPGP signatures over
 ///         a 32-byte digest against the signature profile (docs/client-profile.md; rules in `OpenPgpKey` and
 ///         `OpenPgpSignature`, the same rule for rule as `src/keys/profile.ts` and `src/message/pgp-profile.ts`).
-interface IOpenPgpVerifier {
+interface IOpenPgpVerifier is IOpenPgpKeyErrors {
     /// @notice The constructor was given the zero address for the Ed25519 verifier.
     error OpenPgpVerifierZeroAddress();
 

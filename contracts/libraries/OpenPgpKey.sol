@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {P256} from "@openzeppelin/contracts/utils/cryptography/P256.sol";
 import {OpenPgpSignature} from "./OpenPgpSignature.sol";
+import {IOpenPgpKeyErrors} from "../interfaces/IOpenPgpKeyErrors.sol";
 
 /// @title OpenPgpKey
 /// @notice Checks a binary OpenPGP transferable public key against the wave-2 key profile
@@ -49,50 +50,6 @@ library OpenPgpKey {
     /// attribute 17.
     uint256 private constant _ALLOWED_TAGS = (1 << 2) | (1 << 13) | (1 << 14) | (1 << 17);
 
-    /// @notice The bytes end before a packet or one of a key's fields does (or there are none).
-    error OpenPgpKeyTruncated();
-    /// @notice The octet `octet` at byte `offset`, where a packet starts, has bit 7 clear: not a packet.
-    error OpenPgpKeyNotAPacket(uint256 offset, uint8 octet);
-    /// @notice The old-format packet at byte `offset` has an indeterminate length (length type 3).
-    error OpenPgpKeyIndeterminateLength(uint256 offset);
-    /// @notice A new-format packet length uses a partial body length (first octet 224..254), not allowed for keys.
-    error OpenPgpKeyPartialLength(uint8 lengthOctet);
-    /// @notice The new-format packet at byte `offset` encodes its body length `length` in five octets where fewer do.
-    error OpenPgpKeyNonMinimalLength(uint256 offset, uint256 length);
-    /// @notice The packet at byte `offset` is a secret key (5) or secret subkey (7) packet: private key
-    ///         material must never be published.
-    error OpenPgpKeySecretKeyPacket(uint256 offset, uint8 tag);
-    /// @notice The first packet has tag `tag`, not 6 (public key).
-    error OpenPgpKeyNotPublicKeyPacket(uint8 tag);
-    /// @notice The packet at byte `offset` is a second primary public key packet: one key per input.
-    error OpenPgpKeyMultipleKeys(uint256 offset);
-    /// @notice The packet at byte `offset` has tag `tag`, which a transferable public key does not hold.
-    error OpenPgpKeyPacketNotAllowed(uint256 offset, uint8 tag);
-    /// @notice The key packet version (primary key or signing subkey) is not 4.
-    error OpenPgpKeyUnsupportedVersion(uint8 version);
-    /// @notice The algorithm of the primary key or of a signing subkey is not 1, 19, 22 or 27.
-    error OpenPgpKeyUnsupportedAlgorithm(uint8 algorithm);
-    /// @notice The curve OID is not the one of the algorithm (P-256 for 19, Ed25519 for 22); `oid` is the OID found.
-    error OpenPgpKeyUnsupportedCurve(uint8 algorithm, bytes oid);
-    /// @notice The RSA modulus has `bits` bits, fewer than 2048.
-    error OpenPgpKeyRsaModulusTooSmall(uint256 bits);
-    /// @notice The RSA modulus has `bits` bits, more than 4096.
-    error OpenPgpKeyRsaModulusTooLarge(uint256 bits);
-    /// @notice The RSA public exponent is `exponent` (big-endian), not 65537.
-    error OpenPgpKeyRsaExponentNotAllowed(bytes exponent);
-    /// @notice The MPI starting at byte `offset` of the key is not minimal or has the wrong size.
-    error OpenPgpKeyMalformedMpi(uint256 offset);
-    /// @notice The P-256 point is not on the curve (or not uncompressed), or the Ed25519 point encoding is not
-    ///         canonical (or the legacy MPI's prefix is not 40).
-    error OpenPgpKeyInvalidPoint();
-    /// @notice The algorithm fields end at `fieldsEnd` but the packet body ends at `packetEnd`.
-    error OpenPgpKeyPacketLengthMismatch(uint256 packetEnd, uint256 fieldsEnd);
-    /// @notice The key is a valid key of algorithm `actual`, but the caller asked for `expected`.
-    error OpenPgpKeyWrongAlgorithm(uint8 expected, uint8 actual);
-    /// @notice The sign-flagged subkey binding signature at byte `offset` does not verify (binding or back
-    ///         signature), or is not a readable v4 binding of the primary key's algorithm.
-    error OpenPgpKeyBadSubkeyBinding(uint256 offset);
-
     /// @notice Where the parts of the primary key packet are.
     /// @param algorithm OpenPGP public-key algorithm (1, 19, 22 or 27).
     /// @param creationTime the key's creation time (seconds since 1970).
@@ -116,33 +73,34 @@ library OpenPgpKey {
     ) internal view returns (OpenPgpSignature.Signer[] memory out) {
         unchecked {
             (uint256 tag, uint256 bodyStart, uint256 end) = _header(key, 0);
-            if (tag != _PUBLIC_KEY) revert OpenPgpKeyNotPublicKeyPacket(uint8(tag));
+            if (tag != _PUBLIC_KEY) revert IOpenPgpKeyErrors.OpenPgpKeyNotPublicKeyPacket(uint8(tag));
             OpenPgpSignature.Signer memory primary = _fields(key, bodyStart, end, env);
-            // Every later packet's header and tag; count the subkeys.
+            // Every later packet's header and tag; count the signing subkeys.
             uint256 len = key.length;
             uint256 subkeys;
-            uint256 p = end;
-            while (p < len) {
-                (tag, , end) = _header(key, p);
-                if (tag == _PUBLIC_KEY) revert OpenPgpKeyMultipleKeys(p);
-                if ((_ALLOWED_TAGS >> tag) & 1 == 0) revert OpenPgpKeyPacketNotAllowed(p, uint8(tag));
-                if (tag == _PUBLIC_SUBKEY) ++subkeys;
-                p = end;
-            }
+            (bodyStart, subkeys) = _packets(key, end);
             out = new OpenPgpSignature.Signer[](1 + subkeys);
             out[0] = primary;
             uint256 count = 1;
-            p = primary.bodyEnd;
+            uint256 p = bodyStart; // the first signing subkey
             while (subkeys != 0 && p < len) {
-                (tag, , end) = _header(key, p);
+                (tag, bodyStart, end) = _header(key, p);
                 if (tag != _PUBLIC_SUBKEY) {
                     p = end;
                     continue;
                 }
-                --subkeys;
                 bool signing;
-                (signing, out[count], p) = _subkey(key, primary, p, verifyBindings, env);
-                if (signing) ++count;
+                (signing, out[count], p) = _subkey(
+                    key,
+                    primary,
+                    (bodyStart << 128) | end,
+                    verifyBindings,
+                    env
+                );
+                if (signing) {
+                    ++count;
+                    --subkeys;
+                }
             }
             assembly ("memory-safe") {
                 mstore(out, count)
@@ -150,18 +108,45 @@ library OpenPgpKey {
         }
     }
 
-    /// The subkey packet at `p`: whether it is a signing subkey (a sign-flagged binding
+    /// The packets from `p` on: each header well formed, no second primary key, only allowed tags. Returns the
+    /// offset of the first signing subkey (a subkey with a sign-flagged binding among the signature packets
+    /// directly after it) and the number of signing subkeys.
+    function _packets(bytes memory key, uint256 p) private pure returns (uint256 first, uint256 signing) {
+        unchecked {
+            uint256 len = key.length;
+            uint256 subkey; // offset of the current subkey + 1 while its signatures are read, 0 otherwise
+            while (p < len) {
+                (uint256 tag, uint256 bodyStart, uint256 end) = _header(key, p);
+                if (tag == _PUBLIC_KEY) revert IOpenPgpKeyErrors.OpenPgpKeyMultipleKeys(p);
+                if ((_ALLOWED_TAGS >> tag) & 1 == 0)
+                    revert IOpenPgpKeyErrors.OpenPgpKeyPacketNotAllowed(p, uint8(tag));
+                if (tag == _PUBLIC_SUBKEY) {
+                    subkey = p + 1;
+                } else if (tag != _SIGNATURE) {
+                    subkey = 0;
+                } else if (subkey != 0 && _signFlagged(key, bodyStart, end)) {
+                    if (signing++ == 0) first = subkey - 1;
+                    subkey = 0; // counted once
+                }
+                p = end;
+            }
+        }
+    }
+
+    /// The subkey packet whose body is `key[bounds >> 128 : uint128(bounds))`: whether it is a signing subkey
+    /// (a sign-flagged binding
     /// among the signature packets directly after it), its fields if so (checked, and its bindings verified
     /// with `verifyBindings`), and where the packets after its signatures start.
     function _subkey(
         bytes memory key,
         OpenPgpSignature.Signer memory primary,
-        uint256 p,
+        uint256 bounds,
         bool verifyBindings,
         OpenPgpSignature.Env memory env
     ) private view returns (bool signing, OpenPgpSignature.Signer memory sub, uint256 next) {
         uint256 len = key.length;
-        (, uint256 bodyStart, uint256 end) = _header(key, p);
+        uint256 bodyStart = bounds >> 128;
+        uint256 end = bounds & type(uint128).max;
         next = end;
         while (next < len) {
             (uint256 t, uint256 sb, uint256 se) = _header(key, next);
@@ -191,7 +176,7 @@ library OpenPgpKey {
         OpenPgpSignature.Env memory env
     ) internal view returns (bytes memory n, bytes memory e) {
         PrimaryKey memory pk = primaryKey(key, env);
-        if (pk.algorithm != RSA) revert OpenPgpKeyWrongAlgorithm(RSA, pk.algorithm);
+        if (pk.algorithm != RSA) revert IOpenPgpKeyErrors.OpenPgpKeyWrongAlgorithm(RSA, pk.algorithm);
         uint256 p = pk.fieldsStart;
         uint256 nLen = (_u16(key, p) + 7) >> 3;
         n = _slice(key, p + 2, nLen);
@@ -205,7 +190,7 @@ library OpenPgpKey {
         OpenPgpSignature.Env memory env
     ) internal view returns (bytes32 x, bytes32 y) {
         PrimaryKey memory pk = primaryKey(key, env);
-        if (pk.algorithm != ECDSA) revert OpenPgpKeyWrongAlgorithm(ECDSA, pk.algorithm);
+        if (pk.algorithm != ECDSA) revert IOpenPgpKeyErrors.OpenPgpKeyWrongAlgorithm(ECDSA, pk.algorithm);
         uint256 p = pk.fieldsStart + 9 + 3; // OID length + OID, then MPI bit count and the 04 prefix
         x = _b32(key, p);
         y = _b32(key, p + 32);
@@ -216,7 +201,7 @@ library OpenPgpKey {
         PrimaryKey memory pk = primaryKey(key, env);
         if (pk.algorithm == ED25519) return _b32(key, pk.fieldsStart);
         if (pk.algorithm == EDDSA_LEGACY) return _b32(key, pk.fieldsStart + 13);
-        revert OpenPgpKeyWrongAlgorithm(ED25519, pk.algorithm);
+        revert IOpenPgpKeyErrors.OpenPgpKeyWrongAlgorithm(ED25519, pk.algorithm);
     }
 
     /// Reads the packet header at `p`: checks the tag octet's form, the length encoding and that the body ends
@@ -227,10 +212,10 @@ library OpenPgpKey {
     ) private pure returns (uint256 tag, uint256 bodyStart, uint256 end) {
         unchecked {
             uint256 len = key.length;
-            if (p + 2 > len) revert OpenPgpKeyTruncated();
+            if (p + 2 > len) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
             uint256 w = _b(key, p);
             uint256 t = w >> 248;
-            if (t & 0x80 == 0) revert OpenPgpKeyNotAPacket(p, uint8(t));
+            if (t & 0x80 == 0) revert IOpenPgpKeyErrors.OpenPgpKeyNotAPacket(p, uint8(t));
             uint256 a = (w >> 240) & 0xff;
             uint256 bodyLen;
             if (t & 0x40 != 0) {
@@ -239,16 +224,16 @@ library OpenPgpKey {
                     bodyStart = p + 2;
                     bodyLen = a;
                 } else if (a < 224) {
-                    if (p + 3 > len) revert OpenPgpKeyTruncated();
+                    if (p + 3 > len) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
                     bodyStart = p + 3;
                     bodyLen = ((a - 192) << 8) + ((w >> 232) & 0xff) + 192;
                 } else if (a == 255) {
-                    if (p + 6 > len) revert OpenPgpKeyTruncated();
+                    if (p + 6 > len) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
                     bodyStart = p + 6;
                     bodyLen = (w >> 208) & 0xffffffff;
-                    if (bodyLen < 8384) revert OpenPgpKeyNonMinimalLength(p, bodyLen);
+                    if (bodyLen < 8384) revert IOpenPgpKeyErrors.OpenPgpKeyNonMinimalLength(p, bodyLen);
                 } else {
-                    revert OpenPgpKeyPartialLength(uint8(a));
+                    revert IOpenPgpKeyErrors.OpenPgpKeyPartialLength(uint8(a));
                 }
             } else {
                 tag = (t >> 2) & 0x0f;
@@ -257,20 +242,20 @@ library OpenPgpKey {
                     bodyStart = p + 2;
                     bodyLen = a;
                 } else if (lengthType == 1) {
-                    if (p + 3 > len) revert OpenPgpKeyTruncated();
+                    if (p + 3 > len) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
                     bodyStart = p + 3;
                     bodyLen = (w >> 232) & 0xffff;
                 } else if (lengthType == 2) {
-                    if (p + 5 > len) revert OpenPgpKeyTruncated();
+                    if (p + 5 > len) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
                     bodyStart = p + 5;
                     bodyLen = (w >> 216) & 0xffffffff;
                 } else {
-                    revert OpenPgpKeyIndeterminateLength(p);
+                    revert IOpenPgpKeyErrors.OpenPgpKeyIndeterminateLength(p);
                 }
             }
             end = bodyStart + bodyLen;
-            if (end > len) revert OpenPgpKeyTruncated();
-            if (tag == 5 || tag == 7) revert OpenPgpKeySecretKeyPacket(p, uint8(tag));
+            if (end > len) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
+            if (tag == 5 || tag == 7) revert IOpenPgpKeyErrors.OpenPgpKeySecretKeyPacket(p, uint8(tag));
         }
     }
 
@@ -284,10 +269,10 @@ library OpenPgpKey {
         OpenPgpSignature.Env memory env
     ) private view returns (OpenPgpSignature.Signer memory s) {
         unchecked {
-            if (end - bodyStart < 6) revert OpenPgpKeyTruncated();
+            if (end - bodyStart < 6) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
             // body: version (1), creation time (4), algorithm (1), fields
             uint256 w = _b(key, bodyStart);
-            if (w >> 248 != _VERSION) revert OpenPgpKeyUnsupportedVersion(uint8(w >> 248));
+            if (w >> 248 != _VERSION) revert IOpenPgpKeyErrors.OpenPgpKeyUnsupportedVersion(uint8(w >> 248));
             uint256 alg = (w >> 208) & 0xff;
             uint256 f = bodyStart + 6;
             s = OpenPgpSignature.Signer(uint8(alg), uint32(w >> 216), bodyStart, end, f);
@@ -297,37 +282,40 @@ library OpenPgpKey {
                 // 08 <8-byte OID> 0203 04 <x> <y>
                 uint256 p = _oid(key, f, end, 8, bytes32(_OID_P256), ECDSA);
                 fieldsEnd = p + 67;
-                if (fieldsEnd > end) revert OpenPgpKeyTruncated();
+                if (fieldsEnd > end) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
                 w = _b(key, p);
-                if (w >> 240 != 515) revert OpenPgpKeyMalformedMpi(p);
-                if ((w >> 232) & 0xff != 0x04) revert OpenPgpKeyInvalidPoint();
-                if (!P256.isValidPublicKey(_b32(key, p + 3), _b32(key, p + 35))) revert OpenPgpKeyInvalidPoint();
+                if (w >> 240 != 515) revert IOpenPgpKeyErrors.OpenPgpKeyMalformedMpi(p);
+                if ((w >> 232) & 0xff != 0x04) revert IOpenPgpKeyErrors.OpenPgpKeyInvalidPoint();
+                if (!P256.isValidPublicKey(_b32(key, p + 3), _b32(key, p + 35)))
+                    revert IOpenPgpKeyErrors.OpenPgpKeyInvalidPoint();
             } else if (alg == RSA) {
                 (uint256 nEnd, uint256 nBits) = _mpi(key, f, end);
-                if (nBits < MIN_RSA_BITS) revert OpenPgpKeyRsaModulusTooSmall(nBits);
-                if (nBits > MAX_RSA_BITS) revert OpenPgpKeyRsaModulusTooLarge(nBits);
+                if (nBits < MIN_RSA_BITS) revert IOpenPgpKeyErrors.OpenPgpKeyRsaModulusTooSmall(nBits);
+                if (nBits > MAX_RSA_BITS) revert IOpenPgpKeyErrors.OpenPgpKeyRsaModulusTooLarge(nBits);
                 (fieldsEnd, ) = _mpi(key, nEnd, end);
                 // e = 65537: bit count 17, bytes 01 00 01.
                 if (_b(key, nEnd) >> 216 != (17 << 24) | RSA_EXPONENT) {
-                    revert OpenPgpKeyRsaExponentNotAllowed(_slice(key, nEnd + 2, fieldsEnd - nEnd - 2));
+                    revert IOpenPgpKeyErrors.OpenPgpKeyRsaExponentNotAllowed(
+                        _slice(key, nEnd + 2, fieldsEnd - nEnd - 2)
+                    );
                 }
             } else if (alg == EDDSA_LEGACY) {
                 // 09 <9-byte OID> 0107 40 <A>
                 uint256 p = _oid(key, f, end, 9, bytes32(_OID_ED25519), EDDSA_LEGACY);
                 fieldsEnd = p + 35;
-                if (fieldsEnd > end) revert OpenPgpKeyTruncated();
+                if (fieldsEnd > end) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
                 w = _b(key, p);
-                if (w >> 240 != 263) revert OpenPgpKeyMalformedMpi(p);
-                if ((w >> 232) & 0xff != 0x40) revert OpenPgpKeyInvalidPoint();
+                if (w >> 240 != 263) revert IOpenPgpKeyErrors.OpenPgpKeyMalformedMpi(p);
+                if ((w >> 232) & 0xff != 0x40) revert IOpenPgpKeyErrors.OpenPgpKeyInvalidPoint();
                 _canonical(_b32(key, p + 3), env);
             } else if (alg == ED25519) {
                 fieldsEnd = f + 32;
-                if (fieldsEnd > end) revert OpenPgpKeyTruncated();
+                if (fieldsEnd > end) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
                 _canonical(_b32(key, f), env);
             } else {
-                revert OpenPgpKeyUnsupportedAlgorithm(uint8(alg));
+                revert IOpenPgpKeyErrors.OpenPgpKeyUnsupportedAlgorithm(uint8(alg));
             }
-            if (fieldsEnd != end) revert OpenPgpKeyPacketLengthMismatch(end, fieldsEnd);
+            if (fieldsEnd != end) revert IOpenPgpKeyErrors.OpenPgpKeyPacketLengthMismatch(end, fieldsEnd);
         }
     }
 
@@ -339,7 +327,7 @@ library OpenPgpKey {
         } catch {
             revert OpenPgpSignature.OpenPgpSignaturePrecompileFailed(address(env.ed25519));
         }
-        if (!ok) revert OpenPgpKeyInvalidPoint();
+        if (!ok) revert IOpenPgpKeyErrors.OpenPgpKeyInvalidPoint();
     }
 
     /// Whether the signature packet body `key[start:end)` is a v4 subkey binding (0x18) whose hashed area,
@@ -350,15 +338,8 @@ library OpenPgpKey {
             uint256 w = _b(key, start);
             if (w >> 248 != 4 || (w >> 240) & 0xff != 0x18) return false;
             uint256 hashedEnd = start + 6 + ((w >> 208) & 0xffff);
-            if (hashedEnd > end || !OpenPgpSignature.framed(key, start + 6, hashedEnd)) return false;
-            uint256 i = start + 6;
-            while (i < hashedEnd) {
-                (uint256 at, uint256 next, ) = OpenPgpSignature.subpacketAt(key, i, hashedEnd);
-                uint256 sw = _b(key, at);
-                if ((sw >> 248) & 0x7f == 27 && next > at + 1 && (sw >> 240) & 0x02 != 0) return true;
-                i = next;
-            }
-            return false;
+            if (hashedEnd > end) return false;
+            return OpenPgpSignature.signFlag(key, start + 6, hashedEnd);
         }
     }
 
@@ -380,7 +361,7 @@ library OpenPgpKey {
         while (q < to) {
             (, uint256 sb, uint256 se) = _header(key, q);
             if (_signFlagged(key, sb, se) && !_bindingValid(key, prefix, primary, sub, sb, se, env)) {
-                revert OpenPgpKeyBadSubkeyBinding(q);
+                revert IOpenPgpKeyErrors.OpenPgpKeyBadSubkeyBinding(q);
             }
             q = se;
         }
@@ -396,15 +377,15 @@ library OpenPgpKey {
         uint256 end,
         OpenPgpSignature.Env memory env
     ) private view returns (bool) {
-        (OpenPgpSignature.Status st, OpenPgpSignature.Layout memory l) = OpenPgpSignature.parseBody(
+        (OpenPgpSignature.Status st, OpenPgpSignature.Layout memory sl) = OpenPgpSignature.parseBody(
             key,
             start,
             end,
             false
         );
-        if (st != OpenPgpSignature.Status.Valid || l.alg != primary.algorithm) return false;
-        if (!_verifies(key, prefix, primary, l, env)) return false;
-        return _hasBackSignature(key, prefix, sub, l, env);
+        if (st != OpenPgpSignature.Status.Valid || sl.alg != primary.algorithm) return false;
+        if (!_verifies(key, prefix, primary, sl, env)) return false;
+        return _hasBackSignature(key, prefix, sub, sl, env);
     }
 
     /// A valid back signature by `sub` in an embedded signature subpacket (32) of the binding `l`, hashed area
@@ -413,19 +394,24 @@ library OpenPgpKey {
         bytes memory key,
         bytes memory prefix,
         OpenPgpSignature.Signer memory sub,
-        OpenPgpSignature.Layout memory l,
+        OpenPgpSignature.Layout memory sl,
         OpenPgpSignature.Env memory env
     ) private view returns (bool) {
-        uint256 hashedEnd = l.bodyStart + l.hashedLength;
-        uint256 unhashedEnd = l.valuesStart - 2;
-        uint256 i = l.bodyStart + 6;
+        uint256 hashedEnd = sl.bodyStart + sl.hashedLength;
+        uint256 unhashedEnd = sl.valuesStart - 2;
+        uint256 i = sl.bodyStart + 6;
         while (i < unhashedEnd) {
             if (i == hashedEnd) {
                 i += 2;
                 continue;
             }
-            (uint256 at, uint256 next, ) = OpenPgpSignature.subpacketAt(key, i, i < hashedEnd ? hashedEnd : unhashedEnd);
-            if ((_b(key, at) >> 248) & 0x7f == 32 && _backSignature(key, prefix, sub, at + 1, next, env)) return true;
+            (uint256 at, uint256 next, ) = OpenPgpSignature.subpacketAt(
+                key,
+                i,
+                i < hashedEnd ? hashedEnd : unhashedEnd
+            );
+            if ((_b(key, at) >> 248) & 0x7f == 32 && _backSignature(key, prefix, sub, at + 1, next, env))
+                return true;
             i = next;
         }
         return false;
@@ -440,25 +426,26 @@ library OpenPgpKey {
         uint256 end,
         OpenPgpSignature.Env memory env
     ) private view returns (bool) {
-        (OpenPgpSignature.Status st, OpenPgpSignature.Layout memory l) = OpenPgpSignature.parseBody(
+        (OpenPgpSignature.Status st, OpenPgpSignature.Layout memory sl) = OpenPgpSignature.parseBody(
             key,
             start,
             end,
             false
         );
-        if (st != OpenPgpSignature.Status.Valid || l.sigType != 0x19 || l.alg != sub.algorithm) return false;
-        return _verifies(key, prefix, sub, l, env);
+        if (st != OpenPgpSignature.Status.Valid || sl.sigType != 0x19 || sl.alg != sub.algorithm)
+            return false;
+        return _verifies(key, prefix, sub, sl, env);
     }
 
     function _verifies(
         bytes memory key,
         bytes memory prefix,
         OpenPgpSignature.Signer memory signer,
-        OpenPgpSignature.Layout memory l,
+        OpenPgpSignature.Layout memory sl,
         OpenPgpSignature.Env memory env
     ) private view returns (bool) {
-        (bytes32 hi, bytes32 lo) = OpenPgpSignature.signedHash(prefix, key, l, env);
-        return OpenPgpSignature.verifyHash(key, signer, hi, lo, key, l, env);
+        (bytes32 hi, bytes32 lo) = OpenPgpSignature.signedHash(prefix, key, sl, env);
+        return OpenPgpSignature.verifyHash(key, signer, hi, lo, key, sl, env);
     }
 
     // ------------------------------------------------------------------ private readers
@@ -473,11 +460,11 @@ library OpenPgpKey {
         uint8 alg
     ) private pure returns (uint256) {
         unchecked {
-            if (p + 1 > end) revert OpenPgpKeyTruncated();
+            if (p + 1 > end) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
             uint256 found = _u8(key, p);
-            if (p + 1 + found > end) revert OpenPgpKeyTruncated();
+            if (p + 1 + found > end) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
             if (found != oidLen || _b32(key, p + 1) & _mask(found) != want) {
-                revert OpenPgpKeyUnsupportedCurve(alg, _slice(key, p + 1, found));
+                revert IOpenPgpKeyErrors.OpenPgpKeyUnsupportedCurve(alg, _slice(key, p + 1, found));
             }
             return p + 1 + found;
         }
@@ -490,16 +477,16 @@ library OpenPgpKey {
         uint256 end
     ) private pure returns (uint256 next, uint256 bits) {
         unchecked {
-            if (p + 2 > end) revert OpenPgpKeyTruncated();
+            if (p + 2 > end) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
             bits = _u16(key, p);
-            if (bits == 0) revert OpenPgpKeyMalformedMpi(p);
+            if (bits == 0) revert IOpenPgpKeyErrors.OpenPgpKeyMalformedMpi(p);
             uint256 n = (bits + 7) >> 3;
             next = p + 2 + n;
-            if (next > end) revert OpenPgpKeyTruncated();
+            if (next > end) revert IOpenPgpKeyErrors.OpenPgpKeyTruncated();
             // The top byte must hold exactly the top (bits - 8 * (n - 1)) bits, its highest one set.
             uint256 top = _u8(key, p + 2);
             uint256 topBits = bits - ((n - 1) << 3);
-            if (top >> (topBits - 1) != 1) revert OpenPgpKeyMalformedMpi(p);
+            if (top >> (topBits - 1) != 1) revert IOpenPgpKeyErrors.OpenPgpKeyMalformedMpi(p);
         }
     }
 

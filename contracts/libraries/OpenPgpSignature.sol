@@ -140,99 +140,133 @@ library OpenPgpSignature {
         Env memory env
     ) internal view returns (Status st, uint8 algorithm) {
         algorithm = signers[0].algorithm;
-        Layout memory l;
-        (st, l) = parse(sig);
+        Layout memory sl;
+        (st, sl) = parse(sig);
         if (st != Status.Valid) return (st, algorithm);
 
         // Rule 7: the signer.
         Signer memory signer = signers[0];
         bool issuerLast = signers.length == 1;
         if (!issuerLast) {
-            if (l.issuers & 4 != 0) return (Status.IssuerMismatch, algorithm);
-            uint256 i;
-            for (; i < signers.length; ++i) {
-                if (_names(l, fingerprint(key, signers[i]))) break;
+            if (sl.issuers & 4 != 0) return (Status.IssuerMismatch, algorithm);
+            // The subkeys are tried before the primary key: the candidate named is the same whatever the order
+            // (equal fingerprints are equal key bodies), and a subkey signature then costs one SHA-1, not two.
+            uint256 n = signers.length;
+            uint256 i = 1;
+            for (; i <= n; ++i) {
+                if (_names(sl, fingerprint(key, signers[i % n]))) break;
             }
-            if (i == signers.length) return (Status.IssuerMismatch, algorithm);
-            signer = signers[i];
+            if (i > n) return (Status.IssuerMismatch, algorithm);
+            signer = signers[i % n];
             algorithm = signer.algorithm;
         }
         // Rules 8 and 9, then the RSA value's length.
-        if (l.alg != signer.algorithm) return (Status.AlgorithmMismatch, algorithm);
-        if (l.created < signer.created) return (Status.KeyNewerThanSignature, algorithm);
-        if (l.alg == RSA_ALGORITHM && l.v1Len > _modulusLength(key, signer)) return (Status.Mpi, algorithm);
+        if (sl.alg != signer.algorithm) return (Status.AlgorithmMismatch, algorithm);
+        if (sl.created < signer.created) return (Status.KeyNewerThanSignature, algorithm);
+        if (sl.alg == RSA_ALGORITHM && sl.v1Len > _modulusLength(key, signer)) return (Status.Mpi, algorithm);
 
-        // Rules 10 and 11: the raw digest first (binary signatures), then its hex characters.
-        bool matched;
-        bool valid;
-        if (l.sigType == 0) {
-            bytes memory raw = new bytes(32);
-            assembly ("memory-safe") {
-                mstore(add(raw, 0x20), digest)
-            }
-            (matched, valid) = _try(raw, sig, l, key, signer, env);
-        }
-        if (!valid) {
-            (bool m, bool v) = _try(_hex(digest), sig, l, key, signer, env);
-            matched = matched || m;
-            valid = v;
-        }
-        if (!matched) return (Status.SignedHashMismatch, algorithm);
-        if (!valid) return (Status.BadSignature, algorithm);
-        if (issuerLast && (l.issuers & 4 != 0 || !_names(l, fingerprint(key, signer)))) {
+        st = _signed(digest, sig, sl, key, signer, env);
+        if (st != Status.Valid) return (st, algorithm);
+        if (issuerLast && (sl.issuers & 4 != 0 || !_names(sl, fingerprint(key, signer)))) {
             return (Status.IssuerMismatch, algorithm);
         }
         return (Status.Valid, algorithm);
     }
 
+    /// Rules 10 and 11: SignedHashMismatch, BadSignature or Valid (the arithmetic holds).
+    function _signed(
+        bytes32 digest,
+        bytes memory sig,
+        Layout memory sl,
+        bytes memory key,
+        Signer memory signer,
+        Env memory env
+    ) private view returns (Status) {
+        // Rules 10 and 11: the raw digest first (binary signatures), then its hex characters. One buffer:
+        // [64 octets of data][hashed part][04 FF len]; the raw form is its last 32 data octets.
+        bytes memory m = _signedData(sig, sl);
+        bool matched;
+        bool valid;
+        if (sl.sigType == 0) {
+            bytes memory raw;
+            assembly ("memory-safe") {
+                raw := add(m, 0x20)
+                mstore(raw, sub(mload(m), 32))
+                mstore(add(raw, 0x20), digest)
+            }
+            (matched, valid) = _form(raw, sig, sl, key, signer, env);
+        }
+        if (!valid) {
+            bytes32 hexHi = _hex16(uint128(uint256(digest) >> 128));
+            bytes32 hexLo = _hex16(uint128(uint256(digest)));
+            assembly ("memory-safe") {
+                mstore(add(m, 0x20), hexHi)
+                mstore(add(m, 0x40), hexLo)
+            }
+            (bool m2, bool v2) = _form(m, sig, sl, key, signer, env);
+            matched = matched || m2;
+            valid = v2;
+        }
+        if (!matched) return Status.SignedHashMismatch;
+        if (!valid) return Status.BadSignature;
+        return Status.Valid;
+    }
+
     /// @notice Rules 1-6 on a whole signature packet (key-independent); locates the fields.
-    function parse(bytes memory sig) internal pure returns (Status, Layout memory l) {
+    function parse(bytes memory sig) internal pure returns (Status, Layout memory) {
+        (Status st, uint256 bodyStart) = _packet(sig);
+        if (st != Status.Valid) {
+            Layout memory none;
+            return (st, none);
+        }
+        return parseBody(sig, bodyStart, sig.length, true);
+    }
+
+    /// Rule 1: the packet header; where the body starts (it ends at the end of `sig`).
+    function _packet(bytes memory sig) private pure returns (Status, uint256 bodyStart) {
         uint256 len = sig.length;
-        if (len == 0) return (Status.Empty, l);
+        if (len == 0) return (Status.Empty, 0);
         uint256 w = _w(sig, 0);
         uint256 t = w >> 248;
-        uint256 bodyStart;
         uint256 bodyLen;
         if (t == 0xC2) {
-            if (len < 2) return (Status.PacketLength, l);
+            if (len < 2) return (Status.PacketLength, 0);
             uint256 a = (w >> 240) & 0xff;
             if (a < 192) {
                 bodyStart = 2;
                 bodyLen = a;
             } else if (a < 224) {
-                if (len < 3) return (Status.PacketLength, l);
+                if (len < 3) return (Status.PacketLength, 0);
                 bodyStart = 3;
                 bodyLen = ((a - 192) << 8) + ((w >> 232) & 0xff) + 192;
             } else if (a == 255) {
-                if (len < 6) return (Status.PacketLength, l);
+                if (len < 6) return (Status.PacketLength, 0);
                 bodyStart = 6;
                 bodyLen = (w >> 208) & 0xffffffff;
             } else {
-                return (Status.PacketLength, l); // partial body length
+                return (Status.PacketLength, 0); // partial body length
             }
         } else if (t == 0x88) {
-            if (len < 2) return (Status.PacketLength, l);
+            if (len < 2) return (Status.PacketLength, 0);
             bodyStart = 2;
             bodyLen = (w >> 240) & 0xff;
         } else if (t == 0x89) {
-            if (len < 3) return (Status.PacketLength, l);
+            if (len < 3) return (Status.PacketLength, 0);
             bodyStart = 3;
             bodyLen = (w >> 232) & 0xffff;
         } else if (t == 0x8A) {
-            if (len < 5) return (Status.PacketLength, l);
+            if (len < 5) return (Status.PacketLength, 0);
             bodyStart = 5;
             bodyLen = (w >> 216) & 0xffffffff;
         } else if (t == 0x8B) {
-            return (Status.PacketLength, l); // indeterminate length
+            return (Status.PacketLength, 0); // indeterminate length
         } else {
-            return (Status.PacketTag, l);
+            return (Status.PacketTag, 0);
         }
-        if (bodyStart + bodyLen > len) return (Status.PacketLength, l);
-        if (bodyStart + bodyLen != len) return (Status.TrailingData, l);
-        if (bodyLen < 6) return (Status.PacketLength, l);
-        Status st;
-        (st, l) = parseBody(sig, bodyStart, len, true);
-        return (st, l);
+        if (bodyStart + bodyLen > len) return (Status.PacketLength, 0);
+        if (bodyStart + bodyLen != len) return (Status.TrailingData, 0);
+        if (bodyLen < 6) return (Status.PacketLength, 0);
+        return (Status.Valid, bodyStart);
     }
 
     /// @notice Rules 2-6 on the signature packet body `b[start:end)` (at least 6 octets). With `strict`
@@ -244,58 +278,152 @@ library OpenPgpSignature {
         uint256 start,
         uint256 end,
         bool strict
-    ) internal pure returns (Status, Layout memory l) {
+    ) internal pure returns (Status, Layout memory sl) {
         unchecked {
-            l.bodyStart = start;
-            l.bodyEnd = end;
-            if (end < start + 6) return (Status.PacketLength, l);
+            sl.bodyStart = start;
+            sl.bodyEnd = end;
+            if (end < start + 6) return (Status.PacketLength, sl);
             uint256 head = _w(b, start) >> 208;
-            if (head >> 40 != 4) return (Status.Version, l);
-            l.sigType = (head >> 32) & 0xff;
-            if (strict && l.sigType > 1) return (Status.SignatureType, l);
+            if (head >> 40 != 4) return (Status.Version, sl);
+            sl.sigType = (head >> 32) & 0xff;
+            if (strict && sl.sigType > 1) return (Status.SignatureType, sl);
             uint256 alg = (head >> 24) & 0xff;
-            if (alg != RSA_ALGORITHM && alg != ECDSA_ALGORITHM && alg != EDDSA_LEGACY_ALGORITHM && alg != ED25519_ALGORITHM) {
-                return (Status.PublicKeyAlgorithm, l);
+            if (
+                alg != RSA_ALGORITHM &&
+                alg != ECDSA_ALGORITHM &&
+                alg != EDDSA_LEGACY_ALGORITHM &&
+                alg != ED25519_ALGORITHM
+            ) {
+                return (Status.PublicKeyAlgorithm, sl);
             }
-            l.alg = alg;
+            sl.alg = alg;
             uint256 hashAlg = (head >> 16) & 0xff;
-            if (hashAlg < 8 || hashAlg > 10) return (Status.HashAlgorithm, l);
-            l.hashAlg = hashAlg;
+            if (hashAlg < 8 || hashAlg > 10) return (Status.HashAlgorithm, sl);
+            sl.hashAlg = hashAlg;
 
-            // Rule 3: the areas, framed.
-            l.hashedLength = 6 + (head & 0xffff);
-            uint256 hashedEnd = start + l.hashedLength;
-            if (hashedEnd + 2 > end || !framed(b, start + 6, hashedEnd)) return (Status.Subpackets, l);
-            uint256 unhashedEnd = hashedEnd + 2 + (_w(b, hashedEnd) >> 240);
-            if (unhashedEnd + 2 > end || !framed(b, hashedEnd + 2, unhashedEnd)) return (Status.Subpackets, l);
-            l.left16 = _w(b, unhashedEnd) >> 240;
-            l.valuesStart = unhashedEnd + 2;
-
+            // Rule 3: the areas within the body and framed (both before any subpacket rule), then the subpackets.
+            sl.hashedLength = 6 + (head & 0xffff);
+            uint256 hashedEnd = start + sl.hashedLength;
+            if (hashedEnd + 2 > end) return (Status.Subpackets, sl);
+            uint256 hashedCode;
+            uint256 creations;
             if (strict) {
-                // Rule 3 (types, critical bits, sizes), then rules 4 and 5.
-                uint256 creations;
-                Status st;
-                (st, creations) = _subpackets(b, start + 6, hashedEnd, false, l, 0);
-                if (st != Status.Valid) return (st, l);
-                (st, creations) = _subpackets(b, hashedEnd + 2, unhashedEnd, true, l, creations);
-                if (st != Status.Valid) return (st, l);
-                if (creations != 1) return (Status.CreationTime, l);
-                if (l.issuers & 1 == 0) return (Status.IssuerMissing, l);
+                (hashedCode, creations) = _subpackets(b, start + 6, hashedEnd, false, sl, 0);
+                if (hashedCode == 99) return (Status.Subpackets, sl);
+            } else if (!framed(b, start + 6, hashedEnd)) {
+                return (Status.Subpackets, sl);
             }
-            return (_values(b, l), l);
+            uint256 unhashedEnd = hashedEnd + 2 + (_w(b, hashedEnd) >> 240);
+            if (unhashedEnd + 2 > end) return (Status.Subpackets, sl);
+            if (strict) {
+                uint256 unhashedCode;
+                (unhashedCode, creations) = _subpackets(b, hashedEnd + 2, unhashedEnd, true, sl, creations);
+                if (unhashedCode == 99) return (Status.Subpackets, sl);
+                if (hashedCode != 0) return (Status(hashedCode), sl);
+                if (unhashedCode != 0) return (Status(unhashedCode), sl);
+                // Rules 4 and 5.
+                if (creations != 1) return (Status.CreationTime, sl);
+                if (sl.issuers & 1 == 0) return (Status.IssuerMissing, sl);
+            } else if (!framed(b, hashedEnd + 2, unhashedEnd)) {
+                return (Status.Subpackets, sl);
+            }
+            sl.left16 = _w(b, unhashedEnd) >> 240;
+            sl.valuesStart = unhashedEnd + 2;
+            return (_values(b, sl), sl);
         }
     }
 
     /// @notice True when whole subpackets of at least one octet (the type) fill `b[start:end)` exactly.
-    function framed(bytes memory b, uint256 start, uint256 end) internal pure returns (bool) {
-        unchecked {
-            uint256 i = start;
-            while (i < end) {
-                (, uint256 bodyEnd, bool ok) = subpacketAt(b, i, end);
-                if (!ok) return false;
-                i = bodyEnd;
+    function framed(bytes memory b, uint256 start, uint256 end) internal pure returns (bool ok) {
+        assembly ("memory-safe") {
+            let base := add(b, 0x20)
+            ok := 1
+            for {
+                let i := start
+            } lt(i, end) {} {
+                let w := mload(add(base, i))
+                let a := byte(0, w)
+                let n
+                switch lt(a, 192)
+                case 1 {
+                    n := a
+                    i := add(i, 1)
+                }
+                default {
+                    switch lt(a, 255)
+                    case 1 {
+                        if gt(add(i, 2), end) {
+                            ok := 0
+                            break
+                        }
+                        n := add(add(shl(8, sub(a, 192)), byte(1, w)), 192)
+                        i := add(i, 2)
+                    }
+                    default {
+                        if gt(add(i, 5), end) {
+                            ok := 0
+                            break
+                        }
+                        n := shr(224, shl(8, w))
+                        i := add(i, 5)
+                    }
+                }
+                i := add(i, n)
+                if or(iszero(n), gt(i, end)) {
+                    ok := 0
+                    break
+                }
             }
-            return true;
+        }
+    }
+
+    /// @notice Whether whole subpackets fill `b[start:end)` exactly and one of them is a key-flags subpacket
+    ///         (27, critical or not) with the sign bit (0x02) in its first octet.
+    function signFlag(bytes memory b, uint256 start, uint256 end) internal pure returns (bool sign) {
+        assembly ("memory-safe") {
+            let base := add(b, 0x20)
+            let ok := 1
+            for {
+                let i := start
+            } lt(i, end) {} {
+                let w := mload(add(base, i))
+                let a := byte(0, w)
+                let n
+                switch lt(a, 192)
+                case 1 {
+                    n := a
+                    i := add(i, 1)
+                }
+                default {
+                    switch lt(a, 255)
+                    case 1 {
+                        if gt(add(i, 2), end) {
+                            ok := 0
+                            break
+                        }
+                        n := add(add(shl(8, sub(a, 192)), byte(1, w)), 192)
+                        i := add(i, 2)
+                    }
+                    default {
+                        if gt(add(i, 5), end) {
+                            ok := 0
+                            break
+                        }
+                        n := shr(224, shl(8, w))
+                        i := add(i, 5)
+                    }
+                }
+                if or(iszero(n), gt(add(i, n), end)) {
+                    ok := 0
+                    break
+                }
+                let t := mload(add(base, i))
+                if and(and(eq(and(byte(0, t), 0x7f), 27), gt(n, 1)), and(shr(1, byte(1, t)), 1)) {
+                    sign := 1
+                }
+                i := add(i, n)
+            }
+            sign := and(sign, ok)
         }
     }
 
@@ -327,88 +455,157 @@ library OpenPgpSignature {
         }
     }
 
-    /// Rule 3's per-subpacket checks over a framed area; counts hashed creation times and records the issuers.
+    /// Rule 3 over one area: its framing (code 99 when whole subpackets do not fill it), and the first subpacket
+    /// rule broken (a Status), counting hashed creation times and recording the issuers
+    /// (Layout words: 0x100 created, 0x1a0 issuerFingerprint, 0x1c0 issuerKeyId, 0x1e0 issuers).
     function _subpackets(
         bytes memory b,
         uint256 i,
         uint256 end,
         bool unhashed,
-        Layout memory l,
+        Layout memory sl,
         uint256 creations
-    ) private pure returns (Status, uint256) {
-        unchecked {
-            while (i < end) {
-                (uint256 at, uint256 next, ) = subpacketAt(b, i, end);
-                uint256 w = _w(b, at);
-                uint256 t = w >> 248;
-                uint256 n = next - at - 1; // body length
-                uint256 typ = t & 0x7f;
-                if (t > 0x7f && typ != 2 && typ != 3 && typ != 16 && typ != 33) {
-                    return (Status.SubpacketNotAllowed, creations);
+    ) private pure returns (uint256 code, uint256) {
+        assembly ("memory-safe") {
+            // Records an issuer naming key ID `id` (left-aligned), with fingerprint `fp` when `hasFp`.
+            function issuer(lay, id, hasFp, fp) {
+                let f := mload(add(lay, 0x1e0))
+                if and(and(f, 1), iszero(eq(id, mload(add(lay, 0x1c0))))) {
+                    f := or(f, 4)
                 }
-                if (typ == 2) {
-                    if (!unhashed) {
-                        if (n != 4) return (Status.Subpackets, creations);
-                        l.created = (w >> 216) & 0xffffffff;
-                        ++creations;
+                mstore(add(lay, 0x1c0), id)
+                if hasFp {
+                    if and(and(shr(1, f), 1), iszero(eq(fp, mload(add(lay, 0x1a0))))) {
+                        f := or(f, 4)
                     }
-                } else if (typ == 16) {
-                    if (n != 8) return (Status.Subpackets, creations);
-                    _issuer(l, bytes8(bytes32(w << 8)), false, 0);
-                } else if (typ == 33) {
-                    if (n != 21 || (w >> 240) & 0xff != 4) {
-                        l.issuers |= 5; // an issuer naming no (v4) key
-                    } else {
-                        bytes20 fp = bytes20(bytes32(w << 16));
-                        _issuer(l, bytes8(uint64(uint160(fp))), true, fp);
-                    }
+                    mstore(add(lay, 0x1a0), fp)
+                    f := or(f, 2)
                 }
-                i = next;
+                mstore(add(lay, 0x1e0), or(f, 1))
             }
-            return (Status.Valid, creations);
-        }
-    }
 
-    function _issuer(Layout memory l, bytes8 id, bool hasFp, bytes20 fp) private pure {
-        uint256 f = l.issuers;
-        if (f & 1 != 0 && id != l.issuerKeyId) f |= 4;
-        l.issuerKeyId = id;
-        if (hasFp) {
-            if (f & 2 != 0 && fp != l.issuerFingerprint) f |= 4;
-            l.issuerFingerprint = fp;
-            f |= 2;
+            // The checks of one subpacket: type octet at `tp`, body of `bodyLen` octets after it.
+            function one(tp, bodyLen, unh, lay, cr) -> c, cr2 {
+                cr2 := cr
+                let t := byte(0, mload(tp))
+                let typ := and(t, 0x7f)
+                if gt(t, 0x7f) {
+                    if iszero(or(or(eq(typ, 2), eq(typ, 3)), or(eq(typ, 16), eq(typ, 33)))) {
+                        c := 10 // SubpacketNotAllowed
+                        leave
+                    }
+                }
+                switch typ
+                case 2 {
+                    if iszero(unh) {
+                        if iszero(eq(bodyLen, 4)) {
+                            c := 9 // Subpackets
+                            leave
+                        }
+                        mstore(add(lay, 0x100), shr(224, mload(add(tp, 1))))
+                        cr2 := add(cr, 1)
+                    }
+                }
+                case 16 {
+                    if iszero(eq(bodyLen, 8)) {
+                        c := 9
+                        leave
+                    }
+                    issuer(lay, shl(192, shr(192, mload(add(tp, 1)))), 0, 0)
+                }
+                case 33 {
+                    switch and(eq(bodyLen, 21), eq(byte(0, mload(add(tp, 1))), 4))
+                    case 1 {
+                        let fp := shl(96, shr(96, mload(add(tp, 2))))
+                        issuer(lay, shl(192, and(shr(96, fp), 0xffffffffffffffff)), 1, fp)
+                    }
+                    default {
+                        mstore(add(lay, 0x1e0), or(mload(add(lay, 0x1e0)), 5)) // an issuer naming no (v4) key
+                    }
+                }
+            }
+
+            // All subpackets of the area [p, areaEnd) of the bytes at `base`: ok = 0 when whole subpackets do
+            // not fill it exactly; c = the first subpacket rule broken (0: none).
+            function walk(base, p, areaEnd, unh, lay, cr) -> ok, c, cr2 {
+                ok := 1
+                cr2 := cr
+                for {} lt(p, areaEnd) {} {
+                    let w := mload(add(base, p))
+                    let a := byte(0, w)
+                    let n
+                    switch lt(a, 192)
+                    case 1 {
+                        n := a
+                        p := add(p, 1)
+                    }
+                    default {
+                        switch lt(a, 255)
+                        case 1 {
+                            if gt(add(p, 2), areaEnd) {
+                                ok := 0
+                                leave
+                            }
+                            n := add(add(shl(8, sub(a, 192)), byte(1, w)), 192)
+                            p := add(p, 2)
+                        }
+                        default {
+                            if gt(add(p, 5), areaEnd) {
+                                ok := 0
+                                leave
+                            }
+                            n := shr(224, shl(8, w))
+                            p := add(p, 5)
+                        }
+                    }
+                    if or(iszero(n), gt(add(p, n), areaEnd)) {
+                        ok := 0
+                        leave
+                    }
+                    if iszero(c) {
+                        c, cr2 := one(add(base, p), sub(n, 1), unh, lay, cr2)
+                    }
+                    p := add(p, n)
+                }
+            }
+
+            let framedOk
+            framedOk, code, creations := walk(add(b, 0x20), i, end, unhashed, sl, creations)
+            if iszero(framedOk) {
+                code := 99
+            }
         }
-        l.issuers = f | 1;
+        return (code, creations);
     }
 
     /// Whether the (agreeing) issuers name the key of fingerprint `fp`.
-    function _names(Layout memory l, bytes20 fp) private pure returns (bool) {
-        if (l.issuers & 2 != 0) return l.issuerFingerprint == fp;
-        return l.issuerKeyId == bytes8(uint64(uint160(fp)));
+    function _names(Layout memory sl, bytes20 fp) private pure returns (bool) {
+        if (sl.issuers & 2 != 0) return sl.issuerFingerprint == fp;
+        return sl.issuerKeyId == bytes8(uint64(uint160(fp)));
     }
 
     /// Rule 6: the values for the signature's algorithm fill the rest of the body exactly.
-    function _values(bytes memory b, Layout memory l) private pure returns (Status) {
+    function _values(bytes memory b, Layout memory sl) private pure returns (Status) {
         unchecked {
-            uint256 p = l.valuesStart;
-            uint256 end = l.bodyEnd;
-            uint256 alg = l.alg;
+            uint256 p = sl.valuesStart;
+            uint256 end = sl.bodyEnd;
+            uint256 alg = sl.alg;
             bool ok;
             if (alg == ED25519_ALGORITHM) {
-                l.v1 = p;
-                l.v1Len = 32;
-                l.v2 = p + 32;
-                l.v2Len = 32;
+                sl.v1 = p;
+                sl.v1Len = 32;
+                sl.v2 = p + 32;
+                sl.v2Len = 32;
                 return p + 64 == end ? Status.Valid : Status.Mpi;
             }
-            (ok, p, l.v1, l.v1Len) = _mpi(b, p, end);
+            (ok, p, sl.v1, sl.v1Len) = _mpi(b, p, end);
             if (!ok) return Status.Mpi;
             if (alg != RSA_ALGORITHM) {
-                (ok, p, l.v2, l.v2Len) = _mpi(b, p, end);
-                if (!ok || l.v1Len > 32 || l.v2Len > 32) return Status.Mpi;
+                (ok, p, sl.v2, sl.v2Len) = _mpi(b, p, end);
+                if (!ok || sl.v1Len > 32 || sl.v2Len > 32) return Status.Mpi;
                 if (alg == ECDSA_ALGORITHM) {
-                    uint256 r = _num(b, l.v1, l.v1Len);
-                    uint256 s = _num(b, l.v2, l.v2Len);
+                    uint256 r = _num(b, sl.v1, sl.v1Len);
+                    uint256 s = _num(b, sl.v2, sl.v2Len);
                     if (r == 0 || s == 0 || r >= _P256_N || s >= _P256_N) return Status.Mpi;
                 }
             }
@@ -435,18 +632,30 @@ library OpenPgpSignature {
 
     // ------------------------------------------------------------------ hashing and arithmetic
 
-    /// Left 16 bits and arithmetic for one data form: (left 16 bits match, signature valid).
-    function _try(
-        bytes memory data,
+    /// Left 16 bits and arithmetic for one data form, `m` the whole signed data: (left 16 bits match, valid).
+    function _form(
+        bytes memory m,
         bytes memory sig,
-        Layout memory l,
+        Layout memory sl,
         bytes memory key,
         Signer memory signer,
         Env memory env
     ) private view returns (bool matched, bool valid) {
-        (bytes32 hi, bytes32 lo) = signedHash(data, sig, l, env);
-        if (uint256(hi) >> 240 != l.left16) return (false, false);
-        return (true, verifyHash(key, signer, hi, lo, sig, l, env));
+        (bytes32 hi, bytes32 lo) = _digest(m, sl.hashAlg, env);
+        if (uint256(hi) >> 240 != sl.left16) return (false, false);
+        return (true, verifyHash(key, signer, hi, lo, sig, sl, env));
+    }
+
+    /// [64 octets left for the data][body[0 : hashed length]][04 FF uint32be(hashed length)].
+    function _signedData(bytes memory b, Layout memory sl) private pure returns (bytes memory m) {
+        uint256 n = sl.hashedLength;
+        uint256 start = sl.bodyStart;
+        m = new bytes(64 + n + 6);
+        assembly ("memory-safe") {
+            let dst := add(m, 0x60)
+            mcopy(dst, add(add(b, 0x20), start), n)
+            mstore(add(dst, n), or(or(shl(248, 0x04), shl(240, 0xff)), shl(208, n)))
+        }
     }
 
     /// @notice h = H(prefix || body[0 : hashed length] || 04 FF || uint32be(hashed length)), H the signature's
@@ -455,12 +664,12 @@ library OpenPgpSignature {
     function signedHash(
         bytes memory prefix,
         bytes memory b,
-        Layout memory l,
+        Layout memory sl,
         Env memory env
     ) internal view returns (bytes32 hi, bytes32 lo) {
         uint256 pl = prefix.length;
-        uint256 n = l.hashedLength;
-        uint256 start = l.bodyStart;
+        uint256 n = sl.hashedLength;
+        uint256 start = sl.bodyStart;
         bytes memory m = new bytes(pl + n + 6);
         assembly ("memory-safe") {
             let dst := add(m, 0x20)
@@ -469,7 +678,15 @@ library OpenPgpSignature {
             let t := add(add(dst, pl), n)
             mstore(t, or(or(shl(248, 0x04), shl(240, 0xff)), shl(208, n)))
         }
-        uint256 hashAlg = l.hashAlg;
+        return _digest(m, sl.hashAlg, env);
+    }
+
+    /// H(m) for the hash `hashAlg` (8, 9, 10), as (octets 0..31, octets 32..63 or 32..47 left-aligned).
+    function _digest(
+        bytes memory m,
+        uint256 hashAlg,
+        Env memory env
+    ) private view returns (bytes32 hi, bytes32 lo) {
         if (hashAlg == 8) {
             bool ok;
             assembly ("memory-safe") {
@@ -496,13 +713,14 @@ library OpenPgpSignature {
         bytes32 hi,
         bytes32 lo,
         bytes memory sig,
-        Layout memory l,
+        Layout memory sl,
         Env memory env
     ) internal view returns (bool) {
         uint256 alg = signer.algorithm;
-        if (alg == RSA_ALGORITHM) return _rsa(key, signer.fieldsStart, hi, lo, l.hashAlg, sig, l.v1, l.v1Len);
-        if (alg == ECDSA_ALGORITHM) return _ecdsa(key, signer.fieldsStart, hi, sig, l, env.p256Precompile);
-        return _eddsa(key, signer, hi, lo, sig, l, env.ed25519);
+        if (alg == RSA_ALGORITHM)
+            return _rsa(key, signer.fieldsStart, hi, lo, sl.hashAlg, sig, sl.v1, sl.v1Len);
+        if (alg == ECDSA_ALGORITHM) return _ecdsa(key, signer.fieldsStart, hi, sig, sl, env.p256Precompile);
+        return _eddsa(key, signer, hi, lo, sig, sl, env.ed25519);
     }
 
     /// ECDSA P-256 over the leftmost 256 bits of h (FIPS 186-4 truncation for SHA-384/512); s or N - s.
@@ -511,11 +729,11 @@ library OpenPgpSignature {
         uint256 f,
         bytes32 hi,
         bytes memory sig,
-        Layout memory l,
+        Layout memory sl,
         bool precompile
     ) private view returns (bool) {
-        uint256 r = _num(sig, l.v1, l.v1Len);
-        uint256 s = _num(sig, l.v2, l.v2Len);
+        uint256 r = _num(sig, sl.v1, sl.v1Len);
+        uint256 s = _num(sig, sl.v2, sl.v2Len);
         if (s > _P256_HALF_N) s = _P256_N - s;
         return _p256(hi, r, s, bytes32(_w(key, f + 12)), bytes32(_w(key, f + 44)), precompile);
     }
@@ -528,14 +746,14 @@ library OpenPgpSignature {
         bytes32 hi,
         bytes32 lo,
         bytes memory sig,
-        Layout memory l,
+        Layout memory sl,
         IEd25519Verifier ed
     ) private view returns (bool) {
         uint256 f = signer.fieldsStart;
         bytes32 a = bytes32(_w(key, signer.algorithm == EDDSA_LEGACY_ALGORITHM ? f + 13 : f));
-        bytes32 rr = bytes32(_num(sig, l.v1, l.v1Len));
-        bytes32 ss = bytes32(_num(sig, l.v2, l.v2Len));
-        uint256 hl = l.hashAlg == 8 ? 32 : (l.hashAlg == 9 ? 48 : 64);
+        bytes32 rr = bytes32(_num(sig, sl.v1, sl.v1Len));
+        bytes32 ss = bytes32(_num(sig, sl.v2, sl.v2Len));
+        uint256 hl = sl.hashAlg == 8 ? 32 : (sl.hashAlg == 9 ? 48 : 64);
         bytes memory m = new bytes(hl);
         assembly ("memory-safe") {
             mstore(add(m, 0x20), hi)
@@ -707,23 +925,30 @@ library OpenPgpSignature {
 
     // ------------------------------------------------------------------ readers
 
-    /// The 64 lowercase hex characters of `d`.
-    function _hex(bytes32 d) private pure returns (bytes memory out) {
-        out = new bytes(64);
-        assembly ("memory-safe") {
-            let p := add(out, 0x20)
-            for {
-                let i := 0
-            } lt(i, 32) {
-                i := add(i, 1)
-            } {
-                let c := byte(i, d)
-                let hiNib := shr(4, c)
-                let loNib := and(c, 0x0f)
-                mstore8(add(p, mul(i, 2)), add(hiNib, add(48, mul(gt(hiNib, 9), 39))))
-                mstore8(add(p, add(mul(i, 2), 1)), add(loNib, add(48, mul(gt(loNib, 9), 39))))
-            }
-        }
+    /// The 32 lowercase hex characters of the 16 octets `x`: each octet's two nibbles spread to two octets
+    /// (bytes moved left by 64, 32, 16 and 8 bits as their index asks), then each nibble v mapped to '0' + v,
+    /// plus 39 when
+    /// v > 9 ('a' is '0' + 49).
+    function _hex16(uint128 x) private pure returns (bytes32) {
+        uint256 v = uint256(x);
+        v = ((v & 0xffffffffffffffff0000000000000000) << 64) | (v & 0xffffffffffffffff);
+        v =
+            ((v & 0xffffffff000000000000000000000000ffffffff00000000) << 32) |
+            (v & 0x00ffffffff000000000000000000000000ffffffff);
+        v =
+            ((v & 0xffff000000000000ffff000000000000ffff000000000000ffff0000) << 16) |
+            (v & 0xffff000000000000ffff000000000000ffff000000000000ffff);
+        v =
+            ((v & 0xff000000ff000000ff000000ff000000ff000000ff000000ff000000ff00) << 8) |
+            (v & 0xff000000ff000000ff000000ff000000ff000000ff000000ff000000ff);
+        v =
+            ((v & 0xf000f000f000f000f000f000f000f000f000f000f000f000f000f000f000f0) << 4) |
+            (v & 0x0f000f000f000f000f000f000f000f000f000f000f000f000f000f000f000f);
+        // v now holds one nibble per octet, most significant first.
+        uint256 letters =
+            ((v + 0x0606060606060606060606060606060606060606060606060606060606060606) >> 4) &
+                0x0101010101010101010101010101010101010101010101010101010101010101;
+        return bytes32(v + 0x3030303030303030303030303030303030303030303030303030303030303030 + letters * 39);
     }
 
     /// The number held by the `len` (<= 32) octets of `b` at `p`.

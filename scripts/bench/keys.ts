@@ -2,6 +2,7 @@ import { generateWalletKey } from "../../src/keys";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer, TransactionResponse } from "ethers";
 import type { KeyRegistry } from "../../typechain-types";
+import { deployVerifier } from "../../src/deploy/verifier";
 
 // Gas of the key registry's operations, from receipts on the Hardhat network. Keys are made by the same
 // function as `key:generate` (src/keys generateWalletKey): user ID "eip155:<chainId>:<address>", canonical
@@ -24,8 +25,10 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
   const { ethers, upgrades } = hre;
   const [governor, guardian, relayer, alice, bob, carol] = await ethers.getSigners();
   const factory = await ethers.getContractFactory("KeyRegistry");
+  const { address: verifier } = await deployVerifier(hre, governor);
   const registry = (await upgrades.deployProxy(factory, [governor.address, guardian.address], {
     kind: "uups",
+    constructorArgs: [verifier],
   })) as unknown as KeyRegistry;
   const { chainId } = await ethers.provider.getNetwork();
   const domain = {

@@ -28,6 +28,7 @@ import { signerConsent } from "../../src/testing/consent";
 import { courtDomain, packSignatures, planDispute, signReport } from "../../src/slashing/court";
 import type { CourtReport } from "../../src/slashing/court";
 import type { KeyRegistry } from "../../typechain-types";
+import { deployVerifier } from "../../src/deploy/verifier";
 import keysJson from "../../test/vectors/keys.json";
 
 type KeyName = keyof typeof keysJson.keys;
@@ -52,14 +53,16 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
     guardian: guardian.address,
     shortTimeBounds: false,
   });
+  const { address: verifier } = await deployVerifier(hre, governor);
   const keys = (await upgrades.deployProxy(
     await ethers.getContractFactory("KeyRegistry"),
     [governor.address, guardian.address],
-    { kind: "uups" },
+    { kind: "uups", constructorArgs: [verifier] },
   )) as unknown as KeyRegistry;
   const { slashing, court } = await deploySlashing(hre, {
     registry: await staking.registry.getAddress(),
     keyRegistry: await keys.getAddress(),
+    verifier,
     governor: governor.address,
     guardian: guardian.address,
     treasury: treasury.address,

@@ -15,7 +15,10 @@ export interface VerifierDeployment {
  * (no proxy, no state): a new profile is a new verifier, handed to the KeyRegistry and Slashing
  * implementations by a governance upgrade.
  */
-export async function deployVerifier(hre: HardhatRuntimeEnvironment, deployer?: Signer): Promise<VerifierDeployment> {
+export async function deployVerifier(
+  hre: HardhatRuntimeEnvironment,
+  deployer?: Signer,
+): Promise<VerifierDeployment> {
   const from = deployer ?? (await hre.ethers.getSigners())[0];
   const ed = await hre.ethers.deployContract("Ed25519Verifier", from);
   await ed.waitForDeployment();
@@ -23,6 +26,10 @@ export async function deployVerifier(hre: HardhatRuntimeEnvironment, deployer?: 
   const v = await hre.ethers.deployContract("OpenPgpVerifier", [ed25519], from);
   await v.waitForDeployment();
   const address = await v.getAddress();
-  const verifier = (await hre.ethers.getContractAt("OpenPgpVerifier", address, from)) as unknown as OpenPgpVerifier;
+  const verifier = (await hre.ethers.getContractAt(
+    "OpenPgpVerifier",
+    address,
+    from,
+  )) as unknown as OpenPgpVerifier;
   return { verifier, address, ed25519 };
 }

@@ -100,7 +100,7 @@ describe("KeyRegistry: issue 10 regressions (key profile)", function () {
       expect(positions).to.be.greaterThan(8);
     });
 
-    it("a second public key, a foreign packet, an old-format or non-minimal header after the primary: refused by name", async () => {
+    it("a second public key, a foreign packet, a non-packet octet, an indeterminate or non-minimal header after the primary: refused by name; an old-format header is read", async () => {
       const { registry, users } = await loadFixture(deployRegistry);
       const { publicKey } = await generate("p256");
       const other = (await generate("ed25519")).publicKey;
@@ -112,9 +112,18 @@ describe("KeyRegistry: issue 10 regressions (key profile)", function () {
       await expect(u.addKey(concat(publicKey, packet(12, Uint8Array.of(0)))))
         .to.be.revertedWithCustomError(registry, "OpenPgpKeyPacketNotAllowed")
         .withArgs(end, 12);
-      await expect(u.addKey(concat(publicKey, packet(13, ethers.toUtf8Bytes("x"), "old"))))
-        .to.be.revertedWithCustomError(registry, "OpenPgpKeyNotNewFormat")
-        .withArgs(end, 0xb5);
+      // Wave 2 (docs/client-profile.md): old-format headers are read (gpg --export writes them); length type 3
+      // (indeterminate) is refused, and an octet with bit 7 clear is not a packet.
+      await expect(u.addKey(concat(publicKey, packet(13, ethers.toUtf8Bytes("x"), "old")))).to.emit(
+        registry,
+        "KeyAdded",
+      );
+      await expect(u.addKey(concat(publicKey, Uint8Array.of(0xb7, 1, 0x78))))
+        .to.be.revertedWithCustomError(registry, "OpenPgpKeyIndeterminateLength")
+        .withArgs(end);
+      await expect(u.addKey(concat(publicKey, Uint8Array.of(0x35, 1, 0x78))))
+        .to.be.revertedWithCustomError(registry, "OpenPgpKeyNotAPacket")
+        .withArgs(end, 0x35);
       await expect(u.addKey(concat(publicKey, packet(13, ethers.toUtf8Bytes("x"), "five"))))
         .to.be.revertedWithCustomError(registry, "OpenPgpKeyNonMinimalLength")
         .withArgs(end, 1);

@@ -39,10 +39,7 @@ describe("KeyRegistry: administration", () => {
     ]) {
       await expect(
         upgrades.deployProxy(factory, args, { kind: "uups", constructorArgs: [await registry.VERIFIER()] }),
-      ).to.be.revertedWithCustomError(
-        registry,
-        "KeyRegistryZeroAddress",
-      );
+      ).to.be.revertedWithCustomError(registry, "KeyRegistryZeroAddress");
     }
   });
 
@@ -140,7 +137,10 @@ describe("KeyRegistry: administration", () => {
 
       const v2Factory = await ethers.getContractFactory("KeyRegistryV2");
       const constructorArgs = [await registry.VERIFIER()];
-      const v2Impl = (await upgrades.prepareUpgrade(address, v2Factory, { kind: "uups", constructorArgs })) as string;
+      const v2Impl = (await upgrades.prepareUpgrade(address, v2Factory, {
+        kind: "uups",
+        constructorArgs,
+      })) as string;
       for (const who of [guardian, relayer, alice]) {
         await expect(registry.connect(who).upgradeToAndCall(v2Impl, "0x"))
           .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
@@ -179,11 +179,12 @@ describe("KeyRegistry: administration", () => {
     });
 
     it("hardhat-upgrades validates the implementation and refuses an incompatible storage layout", async () => {
-      const { address } = await loadFixture(deployRegistry);
-      await upgrades.validateImplementation(await ethers.getContractFactory("KeyRegistry"), { kind: "uups" });
-      await upgrades.validateUpgrade(address, await ethers.getContractFactory("KeyRegistryV2"), {
-        kind: "uups",
-      });
+      const { address, registry } = await loadFixture(deployRegistry);
+      // The implementation takes the verifier as constructor argument (hardhat-upgrades reads it at run time,
+      // its types do not list it for validation).
+      const opts = { kind: "uups", constructorArgs: [await registry.VERIFIER()] } as { kind: "uups" };
+      await upgrades.validateImplementation(await ethers.getContractFactory("KeyRegistry"), opts);
+      await upgrades.validateUpgrade(address, await ethers.getContractFactory("KeyRegistryV2"), opts);
       let message = "";
       try {
         await upgrades.validateUpgrade(address, await ethers.getContractFactory("KeyRegistryBadLayout"), {

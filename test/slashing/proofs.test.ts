@@ -499,7 +499,7 @@ describe("Slashing: fault proofs", function () {
       }
     });
 
-    it("a SHA-512 signature (openpgp.js's default for ECC) is outside the profile: slashed with detail 8", async function () {
+    it("a SHA-512 signature (openpgp.js's default for ECC) is in the wave-2 profile: no fault; its corruption is proven", async function () {
       const w = await loadFixture(world);
       const node = await w.registerNode();
       const key = await vectorKey("p256");
@@ -511,6 +511,40 @@ describe("Slashing: fault proofs", function () {
       const proof = await w.attest(node, { message: m.message, signature: sig });
       await expect(
         w.slashing.connect(w.reporter).proveBadSignature(...args(proof), sig, key.publicKey, proof.claim),
+      ).to.be.revertedWithCustomError(w.slashing, "SlashingNoFault");
+      const bad = corrupt(sig);
+      const badProof = await w.attest(node, { message: m.message, signature: bad }, 2n);
+      await expect(
+        w.slashing
+          .connect(w.reporter)
+          .proveBadSignature(...args(badProof), bad, key.publicKey, badProof.claim),
+      )
+        .to.emit(w.slashing, "FaultProven")
+        .withArgs(
+          (v: string) => v.length === 66,
+          node.address,
+          Fault.BadSignature,
+          w.reporter.address,
+          badProof.attestation.digest,
+          18,
+          VALIDATOR_MIN / 10n,
+        );
+    });
+
+    it("Ed25519 keys are proven on chain like RSA and P-256 (no dispute needed)", async function () {
+      const w = await loadFixture(world);
+      const node = await w.registerNode();
+      const key = await vectorKey("ed25519");
+      const m = await w.message(w.alice.address, w.bob.address, key);
+      const honest = await w.attest(node, m, 1n);
+      await expect(
+        w.slashing.proveBadSignature(...args(honest), m.signature, key.publicKey, honest.claim),
+      ).to.be.revertedWithCustomError(w.slashing, "SlashingNoFault");
+      const proof = await w.attest(node, { message: m.message, signature: corrupt(m.signature) }, 2n);
+      await expect(
+        w.slashing
+          .connect(w.reporter)
+          .proveBadSignature(...args(proof), proof.signature, key.publicKey, proof.claim),
       )
         .to.emit(w.slashing, "FaultProven")
         .withArgs(
@@ -519,20 +553,9 @@ describe("Slashing: fault proofs", function () {
           Fault.BadSignature,
           w.reporter.address,
           proof.attestation.digest,
-          8,
+          18,
           VALIDATOR_MIN / 10n,
         );
-    });
-
-    it("Ed25519 keys go to a dispute (SlashingEd25519NeedsDispute)", async function () {
-      const w = await loadFixture(world);
-      const node = await w.registerNode();
-      const key = await vectorKey("ed25519");
-      const m = await w.message(w.alice.address, w.bob.address, key);
-      const proof = await w.attest(node, { message: m.message, signature: corrupt(m.signature) });
-      await expect(w.slashing.proveBadSignature(...args(proof), proof.signature, key.publicKey, proof.claim))
-        .to.be.revertedWithCustomError(w.slashing, "SlashingEd25519NeedsDispute")
-        .withArgs(key.keyHash);
     });
 
     it("signature or key bytes that are not the attested ones revert with named errors", async function () {

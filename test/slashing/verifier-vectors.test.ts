@@ -57,7 +57,11 @@ describe("OpenPgpVerifier: committed signature vectors", function () {
 
   for (const v of signaturesJson.signatures) {
     const key = keysJson.keys[v.key as KeyName];
-    const wave1 = v.expect.ok ? "VALID" : v.expect.stage === "crypto" ? "BAD_SIGNATURE" : (v.expect.code ?? "");
+    const wave1 = v.expect.ok
+      ? "VALID"
+      : v.expect.stage === "crypto"
+        ? "BAD_SIGNATURE"
+        : (v.expect.code ?? "");
     const want = WAVE2[v.name] ?? wave1;
     it(`${v.name}: ${want}${v.name in WAVE2 ? ` (wave 1: ${wave1})` : ""}`, async function () {
       const [algorithm, status] = await verifier.check(v.digest, v.signature, key.publicKey);
