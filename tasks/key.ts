@@ -241,7 +241,7 @@ task(
   )
   .addOptionalParam(
     "algorithm",
-    `Key type: ${KEY_ALGORITHM_CHOICES.join(", ")} (p256 signatures can be proven bad on chain)`,
+    `Key type: ${KEY_ALGORITHM_CHOICES.join(", ")} (every type signs messages whose faults are provable on chain)`,
     "p256",
     types.string,
   )

@@ -91,9 +91,20 @@ task(
   "msg:send",
   "Sends a chat message through a Push Node: encrypts, signs with your key file, posts, checks the attestation",
 )
-  .addParam("to", "Recipient address")
+  .addOptionalParam("to", "Recipient address (not with --envelope)")
   .addParam("node", "The node: its http(s) URL, or its signer address (endpoint read from the chain)")
-  .addParam("key", "Your key file (from key:generate); its key must be registered for --from")
+  .addOptionalParam(
+    "key",
+    "Your key file (from key:generate); its key must be registered for --from (not with --signature)",
+  )
+  .addOptionalParam(
+    "envelope",
+    "With --signature: the unsigned message msg:digest wrote (its content, recipients and time are kept)",
+  )
+  .addOptionalParam(
+    "signature",
+    "A detached OpenPGP signature (armored or binary) of msg:digest's digest made with your own tool (gpg, sq, ...): sends --envelope with it",
+  )
   .addOptionalParam("from", "Your address (default: the address recorded in the key file)")
   .addOptionalParam("message", "The text to send")
   .addOptionalParam("file", "Send the bytes of this file instead of --message")
@@ -112,8 +123,10 @@ task(
     async (
       args: CommonArgs & {
         fault?: string;
-        to: string;
-        key: string;
+        to?: string;
+        key?: string;
+        envelope?: string;
+        signature?: string;
         from?: string;
         message?: string;
         file?: string;
@@ -123,6 +136,10 @@ task(
       hre,
     ) => {
       try {
+        if (args.signature !== undefined || args.envelope !== undefined) return await sendSigned(hre, args);
+        if (args.key === undefined)
+          throw new TaskError("--key is required (or --envelope with --signature).");
+        if (args.to === undefined) throw new TaskError("--to is required.");
         if ((args.message === undefined) === (args.file === undefined))
           throw new TaskError("Pass exactly one of --message and --file.");
         const contentType = CONTENT_TYPES[args.contentType.toLowerCase()];
@@ -210,6 +227,185 @@ task(
               "validator:export writes the proof file for fault:prove.",
           );
         return { digest: r.digest, attestation: r.response.attestation, cid: r.response.cid };
+      } catch (e) {
+        explain(e);
+      }
+    },
+  );
+
+/** `msg:send --envelope <file> --signature <file>`: sends a message signed by an external tool. */
+async function sendSigned(
+  hre: HardhatRuntimeEnvironment,
+  args: CommonArgs & {
+    envelope?: string;
+    signature?: string;
+    to?: string;
+    key?: string;
+    fault?: string;
+    message?: string;
+    file?: string;
+  },
+) {
+  if (args.envelope === undefined || args.signature === undefined)
+    throw new TaskError(
+      "--signature and --envelope go together: msg:digest writes the envelope whose digest you sign.",
+    );
+  for (const name of ["key", "to", "message", "file", "fault"] as const)
+    if (args[name] !== undefined)
+      throw new TaskError(`--${name} is not used with --signature (the envelope holds the message).`);
+  const M = await import("../src/message");
+  let envelope;
+  try {
+    envelope = M.parseEnvelope(fs.readFileSync(args.envelope, "utf8"));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new TaskError(`Cannot read ${args.envelope}.`);
+    throw new TaskError(`${args.envelope} is not a message envelope: ${(e as Error).message}`);
+  }
+  let raw: Uint8Array;
+  try {
+    raw = new Uint8Array(fs.readFileSync(args.signature));
+  } catch {
+    throw new TaskError(`Cannot read ${args.signature}.`);
+  }
+  let signature: Uint8Array;
+  try {
+    signature = await M.readDetachedSignature(raw, args.signature);
+  } catch (e) {
+    if (e instanceof M.NotASignatureError) throw new TaskError(e.message);
+    throw e;
+  }
+  const d = await deploymentFromFile(hre, args.deployment);
+  const chain = {
+    provider: hre.ethers.provider,
+    chainId: BigInt(d.chainId),
+    keyRegistry: need(d, "KeyRegistry"),
+    slashing: need(d, "Slashing"),
+    fromBlock: d.deployBlock,
+  };
+  const { fetchChainKeys } = await import("../src/client/chain-lookup");
+  const senderKey = (
+    await fetchChainKeys(chain.provider, chain.keyRegistry, envelope.from, chain.fromBlock)
+  ).find((k) => k.keyHash === envelope.senderKey.toLowerCase() && k.publicKey !== undefined);
+  if (senderKey === undefined)
+    throw new TaskError(`The key ${envelope.senderKey} is not registered for ${envelope.from}.`);
+  const digest = M.messageDigest(envelope);
+  const verdict = await M.verifyDigestSignature(digest, signature, senderKey.publicKey as Uint8Array);
+  if (!verdict.ok)
+    throw new TaskError(
+      `The signature does not sign this message's digest ${digest} under the key ${envelope.senderKey}: ${verdict.reason}.`,
+    );
+  const target = await nodeOf(hre, d, args.node);
+  const { submitEnvelope } = await import("../src/client/messaging");
+  const { NodeClient } = await import("../src/node/api");
+  const r = await submitEnvelope({
+    chain,
+    node: new NodeClient(target.url),
+    nodeAddress: target.address,
+    envelope: { ...envelope, signature },
+  });
+  console.log(
+    `${r.response.duplicate ? "Already held by" : "Attested by"} node ${r.attestedBy} at ${target.url}: ` +
+      `sequence ${r.attestation.sequence}, position ${r.response.position}, attestedAt ${r.attestation.attestedAt}.`,
+  );
+  console.log(`Digest ${r.digest}; content CID ${r.response.cid} (${r.envelope.contentSize} bytes).`);
+  return { digest: r.digest, attestation: r.response.attestation, cid: r.response.cid };
+}
+
+task(
+  "msg:digest",
+  "Prepares a message for signing with your own OpenPGP tool: writes the unsigned envelope and prints the digest to sign (docs/client-profile.md section 3)",
+)
+  .addParam("to", "Recipient address")
+  .addParam("from", "Your address")
+  .addParam(
+    "senderKey",
+    "Your registered key: its keyHash (0x + 64 hex) or its public key file (armored or binary)",
+  )
+  .addParam("out", "File to write the unsigned envelope to (give it to msg:send --envelope)")
+  .addOptionalParam("message", "The text to send")
+  .addOptionalParam("file", "Send the bytes of this file instead of --message")
+  .addOptionalParam("contentType", "text, image, file, reaction or meta", "text", types.string)
+  .addOptionalParam("previous", "Digest of the previous message of the thread (0x + 64 hex)")
+  .addOptionalParam("deployment", "Deployment file to use instead of deployments/<network>.json")
+  .setAction(
+    async (
+      args: {
+        to: string;
+        from: string;
+        senderKey: string;
+        out: string;
+        message?: string;
+        file?: string;
+        contentType: string;
+        previous?: string;
+        deployment?: string;
+      },
+      hre,
+    ) => {
+      try {
+        if ((args.message === undefined) === (args.file === undefined))
+          throw new TaskError("Pass exactly one of --message and --file.");
+        const contentType = CONTENT_TYPES[args.contentType.toLowerCase()];
+        if (contentType === undefined)
+          throw new TaskError(
+            `--content-type "${args.contentType}" is not one of ${Object.keys(CONTENT_TYPES).join(", ")}.`,
+          );
+        if (args.previous !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(args.previous))
+          throw new TaskError("--previous must be a message digest (0x + 64 hex digits).");
+        let content: Uint8Array;
+        if (args.file !== undefined) {
+          try {
+            content = new Uint8Array(fs.readFileSync(args.file));
+          } catch {
+            throw new TaskError(`Cannot read ${args.file}.`);
+          }
+        } else content = new TextEncoder().encode(args.message as string);
+        let senderKeyHash: string;
+        if (/^0x[0-9a-fA-F]{64}$/.test(args.senderKey)) senderKeyHash = args.senderKey.toLowerCase();
+        else {
+          const { canonicalPublicKey, KeyValidationError } = await import("../src/keys");
+          let bytes: Uint8Array;
+          try {
+            bytes = new Uint8Array(fs.readFileSync(args.senderKey));
+          } catch {
+            throw new TaskError(
+              `--sender-key is neither a keyHash nor a readable key file: ${args.senderKey}.`,
+            );
+          }
+          try {
+            senderKeyHash = (await canonicalPublicKey(bytes)).keyHash;
+          } catch (e) {
+            if (e instanceof KeyValidationError) throw new TaskError(`${args.senderKey}: ${e.message}`);
+            throw e;
+          }
+        }
+        const d = await deploymentFromFile(hre, args.deployment);
+        const { prepareMessage } = await import("../src/client/messaging");
+        const { stringifyEnvelope } = await import("../src/message");
+        const r = await prepareMessage({
+          chain: {
+            provider: hre.ethers.provider,
+            chainId: BigInt(d.chainId),
+            keyRegistry: need(d, "KeyRegistry"),
+            slashing: need(d, "Slashing"),
+            fromBlock: d.deployBlock,
+          },
+          from: address(hre, "from", args.from),
+          to: address(hre, "to", args.to),
+          content,
+          contentType,
+          previous: args.previous?.toLowerCase(),
+          senderKeyHash,
+        });
+        fs.writeFileSync(args.out, stringifyEnvelope(r.envelope) + "\n");
+        const hex = r.digest.slice(2);
+        console.log(
+          `Digest ${r.digest} (timestamp ${r.envelope.timestamp}: send within the node's clock skew, 15 minutes).`,
+        );
+        console.log(`Unsigned envelope written to ${args.out}. Sign the 64 hex characters, for example:`);
+        console.log(`  printf %s ${hex} > digest.txt && gpg --detach-sign -u <your key> digest.txt`);
+        console.log(`then: msg:send --node <node> --envelope ${args.out} --signature digest.txt.sig`);
+        return { digest: r.digest, envelope: args.out };
       } catch (e) {
         explain(e);
       }

@@ -388,7 +388,7 @@ library OpenPgpKey {
         return _hasBackSignature(key, prefix, sub, sl, env);
     }
 
-    /// A valid back signature by `sub` in an embedded signature subpacket (32) of the binding `l`, hashed area
+    /// A valid back signature by `sub` in an embedded signature subpacket (32) of the binding `sl`, hashed area
     /// first, then unhashed.
     function _hasBackSignature(
         bytes memory key,

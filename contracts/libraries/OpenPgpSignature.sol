@@ -33,7 +33,10 @@ import {Sha1} from "./Sha1.sol";
 ///         zeros allowed): RSA one MPI; ECDSA two MPIs with 0 < r, s < N; EdDSA legacy two MPIs of at most
 ///         32 significant octets; Ed25519 64 octets;
 ///      7. the signer: with no signing subkey the primary key (issuers checked last, after the arithmetic);
-///         else every issuer subpacket must name the same candidate (IssuerMismatch);
+///         else every issuer subpacket must name the same candidate (IssuerMismatch); candidates' SHA-1
+///         fingerprints are computed subkeys first, then the primary key, stopping at the first named (the same
+///         candidate as in the spec's order, primary first, unless two signing keys of one key share a 64-bit
+///         key ID and only key IDs name the signer);
 ///      8. signature algorithm = signer's; 9. creation time >= signer's; then, RSA, s no longer than n (Mpi);
 ///      10. left 16 bits = first two octets of h for some allowed data (raw digest first for type 0x00, then
 ///          its 64 lowercase hex characters; type 0x01: only the hex characters);
@@ -704,8 +707,8 @@ library OpenPgpSignature {
         }
     }
 
-    /// @notice Whether the signature whose values `l` locates in `sig` is valid under `signer` (a key of
-    ///         `key`, same algorithm as the signature) for the hash (hi, lo) of `l.hashAlg`. Reverts when a
+    /// @notice Whether the signature whose values `sl` locates in `sig` is valid under `signer` (a key of
+    ///         `key`, same algorithm as the signature) for the hash (hi, lo) of `sl.hashAlg`. Reverts when a
     ///         computation fails.
     function verifyHash(
         bytes memory key,

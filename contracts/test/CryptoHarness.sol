@@ -56,4 +56,10 @@ contract CryptoHarness {
     function ed25519IsCanonicalPoint(bytes32 encoded) external view returns (bool) {
         return Ed25519.isCanonicalPoint(encoded);
     }
+
+    function ed25519IsCanonicalPointGas(bytes32 encoded) external view returns (bool ok, uint256 gasUsed) {
+        uint256 before = gasleft();
+        ok = Ed25519.isCanonicalPoint(encoded);
+        gasUsed = before - gasleft();
+    }
 }

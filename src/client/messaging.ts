@@ -18,8 +18,12 @@ import {
   ContentType,
   DEFAULT_CHECK_PARAMS,
   Encryption,
+  MESSAGE_VERSION,
+  ZERO_BYTES32,
   checkMessage,
   composeEnvelope,
+  contentHashOf,
+  encryptContent,
   decryptContent,
   encodeEnvelope,
   messageDigest,
@@ -27,7 +31,14 @@ import {
   decodeSignedAttestation,
   signatureHashOf,
 } from "../message";
-import type { AttestationDomain, CheckParams, CheckResult, Envelope, SignedAttestation } from "../message";
+import type {
+  AttestationDomain,
+  CheckParams,
+  CheckResult,
+  Envelope,
+  Message,
+  SignedAttestation,
+} from "../message";
 import { NodeClient } from "../node/api";
 import type { SubmitResponse } from "../node/api";
 import { fetchChainKeys, isActiveAt, keyViewOf } from "./chain-lookup";
@@ -109,27 +120,44 @@ export interface SendResult {
   attestedBy: string;
 }
 
+/** The sender's and the recipient's keys for a message at `timestamp` (the sender's must be registered). */
+async function messageKeys(
+  chain: ChainContext,
+  from: string,
+  to: string,
+  timestamp: bigint,
+  sender: { keyHash?: string; privateKey?: openpgp.PrivateKey },
+): Promise<{ senderKey: ChainKey; recipientKey?: ChainKey }> {
+  const [senderKeys, recipientKeys] = await Promise.all([
+    fetchChainKeys(chain.provider, chain.keyRegistry, from, chain.fromBlock),
+    fetchChainKeys(chain.provider, chain.keyRegistry, to, chain.fromBlock),
+  ]);
+  const senderKey = sender.keyHash
+    ? senderKeys.find((k) => k.keyHash === sender.keyHash?.toLowerCase() && k.publicKey !== undefined)
+    : sender.privateKey
+      ? await registeredKeyOf(senderKeys, sender.privateKey)
+      : undefined;
+  if (!senderKey)
+    throw new MessagingError(
+      `The key ${sender.keyHash ?? sender.privateKey?.getFingerprint()} is not registered for ${from}: register it first (key:register).`,
+    );
+  if (!isActiveAt(senderKey, timestamp))
+    throw new MessagingError(`The key ${senderKey.keyHash} of ${from} is revoked: use an active key.`);
+  const active = recipientKeys.filter((k) => isActiveAt(k, timestamp) && k.publicKey !== undefined);
+  const recipientKey = active.sort((a, b) => (a.addedAt > b.addedAt ? -1 : a.addedAt < b.addedAt ? 1 : 0))[0];
+  return { senderKey, recipientKey };
+}
+
 export async function sendMessage(input: SendInput): Promise<SendResult> {
   const { chain } = input;
   const from = getAddress(input.from);
   const to = getAddress(input.to);
   if (from === to) throw new MessagingError("The sender and the recipient are the same address.");
   const timestamp = input.timestamp ?? (await messageTime(chain.provider));
-  const [senderKeys, recipientKeys] = await Promise.all([
-    fetchChainKeys(chain.provider, chain.keyRegistry, from, chain.fromBlock),
-    fetchChainKeys(chain.provider, chain.keyRegistry, to, chain.fromBlock),
-  ]);
-  const senderKey = input.senderKeyHash
-    ? senderKeys.find((k) => k.keyHash === input.senderKeyHash?.toLowerCase() && k.publicKey !== undefined)
-    : await registeredKeyOf(senderKeys, input.privateKey);
-  if (!senderKey)
-    throw new MessagingError(
-      `The key ${input.senderKeyHash ?? input.privateKey.getFingerprint()} is not registered for ${from}: register it first (key:register).`,
-    );
-  if (!isActiveAt(senderKey, timestamp))
-    throw new MessagingError(`The key ${senderKey.keyHash} of ${from} is revoked: use an active key.`);
-  const active = recipientKeys.filter((k) => isActiveAt(k, timestamp) && k.publicKey !== undefined);
-  const recipientKey = active.sort((a, b) => (a.addedAt > b.addedAt ? -1 : a.addedAt < b.addedAt ? 1 : 0))[0];
+  const { senderKey, recipientKey } = await messageKeys(chain, from, to, timestamp, {
+    keyHash: input.senderKeyHash,
+    privateKey: input.privateKey,
+  });
   const composeInput = {
     from,
     to,
@@ -145,6 +173,90 @@ export async function sendMessage(input: SendInput): Promise<SendResult> {
     input.fault === undefined
       ? await composeEnvelope(composeInput)
       : await composeFaultyEnvelope(input.fault, composeInput);
+  return submitEnvelope({
+    chain,
+    node: input.node,
+    nodeAddress: input.nodeAddress,
+    envelope,
+    senderKey,
+    recipientKey,
+  });
+}
+
+export interface PrepareInput {
+  chain: ChainContext;
+  from: string;
+  to: string;
+  content: Uint8Array;
+  contentType?: ContentType;
+  previous?: string;
+  /** keyHash of the sender's registered key that will sign (with an external tool). */
+  senderKeyHash: string;
+  timestamp?: bigint;
+}
+
+/**
+ * A message ready to be signed by an external OpenPGP tool (docs/client-profile.md section 3): composed
+ * (and encrypted) as sendMessage does, with an empty signature; sign `messageDigest(envelope)` and pass
+ * the envelope with the signature to `submitEnvelope`.
+ */
+export async function prepareMessage(
+  input: PrepareInput,
+): Promise<{ envelope: Envelope; digest: string; senderKey: ChainKey; recipientKey?: ChainKey }> {
+  const from = getAddress(input.from);
+  const to = getAddress(input.to);
+  if (from === to) throw new MessagingError("The sender and the recipient are the same address.");
+  const timestamp = input.timestamp ?? (await messageTime(input.chain.provider));
+  const { senderKey, recipientKey } = await messageKeys(input.chain, from, to, timestamp, {
+    keyHash: input.senderKeyHash,
+  });
+  const senderPublic = senderKey.publicKey as Uint8Array;
+  const encrypted = recipientKey?.publicKey !== undefined;
+  const content = encrypted
+    ? await encryptContent(input.content, recipientKey.publicKey as Uint8Array, senderPublic)
+    : input.content;
+  const message: Message = {
+    version: MESSAGE_VERSION,
+    from,
+    to,
+    timestamp,
+    contentType: input.contentType ?? ContentType.Text,
+    encryption: encrypted ? Encryption.PGP : Encryption.Plaintext,
+    contentHash: contentHashOf(content),
+    contentSize: content.length,
+    senderKey: senderKey.keyHash,
+    recipientKey: encrypted ? recipientKey.keyHash : ZERO_BYTES32,
+    previous: (input.previous ?? ZERO_BYTES32).toLowerCase(),
+  };
+  return {
+    envelope: { ...message, content, signature: new Uint8Array() },
+    digest: messageDigest(message),
+    senderKey,
+    recipientKey,
+  };
+}
+
+/**
+ * Posts a signed envelope to the node and checks the attestation it returns (digest, signature hash and
+ * size, signer). The sender's and recipient's keys default to the chain's records.
+ */
+export async function submitEnvelope(input: {
+  chain: ChainContext;
+  node: NodeClient;
+  nodeAddress?: string;
+  envelope: Envelope;
+  senderKey?: ChainKey;
+  recipientKey?: ChainKey;
+}): Promise<SendResult> {
+  const { chain, envelope } = input;
+  let { senderKey, recipientKey } = input;
+  if (senderKey === undefined) {
+    const keys = await messageKeys(chain, envelope.from, envelope.to, envelope.timestamp, {
+      keyHash: envelope.senderKey,
+    });
+    senderKey = keys.senderKey;
+    recipientKey = envelope.encryption === Encryption.PGP ? keys.recipientKey : undefined;
+  }
   const response = await input.node.submit(encodeEnvelope(envelope));
   const attestation = decodeSignedAttestation(response.attestation);
   const digest = messageDigest(envelope);

@@ -18,13 +18,12 @@ export const ALGORITHM = {
 } as const;
 
 /**
- * The algorithm ids a registered key's primary key may use (the key profile, docs/key-profile.md): RSA,
- * ECDSA on NIST P-256, Ed25519 (27). EdDSA legacy (22) is outside it: openpgp.js 6 cannot make the
- * profile's SHA-256 signatures with it, and the node refuses them.
+ * The algorithm ids a registered key's primary key (and its signing subkeys) may use (the client profile,
+ * docs/client-profile.md section 1): RSA, ECDSA on NIST P-256, EdDSA legacy on Ed25519 (22) and Ed25519 (27).
  */
-export type AllowedAlgorithmId = 1 | 19 | 27;
+export type AllowedAlgorithmId = 1 | 19 | 22 | 27;
 
-export const ALLOWED_ALGORITHMS: readonly AllowedAlgorithmId[] = [1, 19, 27];
+export const ALLOWED_ALGORITHMS: readonly AllowedAlgorithmId[] = [1, 19, 22, 27];
 
 /** Smallest accepted RSA modulus, in bits (the MPI bit count of n). */
 export const MIN_RSA_BITS = 2048;
@@ -35,8 +34,8 @@ export const MAX_RSA_BITS = 4096;
 /** The only accepted RSA public exponent. */
 export const RSA_EXPONENT = 65537;
 
-/** Largest accepted canonical key, in bytes (the on-chain cap). */
-export const MAX_KEY_BYTES = 4096;
+/** Largest accepted key, in bytes (the on-chain cap; `sq`'s default RSA keys are 4,734 and 6,014 bytes). */
+export const MAX_KEY_BYTES = 8192;
 
 /** Curve OIDs (without the length octet), lowercase hex. */
 export const CURVE_OID = {

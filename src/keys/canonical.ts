@@ -1,5 +1,6 @@
 import * as openpgp from "openpgp";
 import { getBytes, hexlify, keccak256 } from "ethers";
+import { MAX_KEY_BYTES } from "./algorithms";
 import { KeyValidationError } from "./errors";
 import { listPackets, PACKET_TAG, type RawPacket } from "./packets";
 
@@ -18,7 +19,7 @@ export interface CanonicalKey {
   key: openpgp.PublicKey;
 }
 
-/** Inputs larger than this are refused before parsing (the canonical limit itself is 4096 bytes). */
+/** Inputs larger than this are refused before parsing (the canonical limit itself is MAX_KEY_BYTES). */
 const MAX_INPUT_BYTES = 1 << 20;
 
 /** keccak256 of canonical key bytes: the keyHash the KeyRegistry uses. */
@@ -155,6 +156,6 @@ function privateKeyGiven(): KeyValidationError {
 function oversizeInput(length: number): KeyValidationError {
   return new KeyValidationError(
     "OVERSIZE",
-    `The input is ${length.toLocaleString("en-US")} bytes, far over the 4,096-byte key limit.`,
+    `The input is ${length.toLocaleString("en-US")} bytes, far over the ${MAX_KEY_BYTES.toLocaleString("en-US")}-byte key limit.`,
   );
 }

@@ -3,8 +3,9 @@ import type { AllowedAlgorithmId } from "./algorithms";
 import { caip10 } from "./caip10";
 import { armorPublicKey } from "./canonical";
 import { validatePublicKey } from "./validate";
+import { signDigest, verifyDigestSignature } from "../message/pgp-sign";
 
-/** Key types the tooling generates. P-256 is the default: its message signatures can be checked on chain. */
+/** Key types the tooling generates (P-256 by default); the chain verifies the message signatures of each. */
 export type KeyAlgorithmChoice = "p256" | "rsa3072" | "ed25519";
 
 export const KEY_ALGORITHM_CHOICES: readonly KeyAlgorithmChoice[] = ["p256", "rsa3072", "ed25519"];
@@ -50,7 +51,8 @@ const GENERATE_PARAMS: Record<KeyAlgorithmChoice, Pick<openpgp.KeyOptions, "type
 
 /**
  * Generates an OpenPGP key for a wallet: user ID = CAIP-10 account id, a signing primary key and an
- * encryption subkey, version 4, SHA-256 preferred. The result has passed validatePublicKey.
+ * encryption subkey, version 4, SHA-256 preferred. The result has passed validatePublicKey, and a
+ * signature of it over a probe digest has passed the signature profile (the key can send messages).
  */
 export async function generateWalletKey(options: GenerateWalletKeyOptions): Promise<GeneratedWalletKey> {
   const choice = options.algorithm ?? "p256";
@@ -64,18 +66,27 @@ export async function generateWalletKey(options: GenerateWalletKeyOptions): Prom
   const passphrase =
     options.passphrase !== undefined && options.passphrase !== "" ? options.passphrase : undefined;
   const date = options.date ?? new Date();
-  const { privateKey, publicKey } = await openpgp.generateKey({
+  const { privateKey: decrypted, publicKey } = await openpgp.generateKey({
     ...params,
     userIDs: [{ name: userID }],
-    ...(passphrase !== undefined ? { passphrase } : {}),
     keyExpirationTime: options.keyExpirationTime ?? 0,
     date,
-    format: "binary",
+    format: "object",
     config: { v6Keys: false, preferredHashAlgorithm: openpgp.enums.hash.sha256 },
   });
-  const validated = await validatePublicKey(publicKey, { date });
+  const validated = await validatePublicKey(publicKey.write(), { date });
+  // The key must be able to send: our signer's signature passes the profile and openpgp.js under it.
+  const probe = new Uint8Array(32).fill(0x5a);
+  const verdict = await verifyDigestSignature(
+    probe,
+    await signDigest(probe, decrypted, { date }),
+    validated.bytes,
+  );
+  if (!verdict.ok) throw new Error(`The generated key cannot sign messages: ${verdict.reason}`);
+  const privateKey =
+    passphrase !== undefined ? await openpgp.encryptKey({ privateKey: decrypted, passphrase }) : decrypted;
   return {
-    privateKey: openpgp.armor(openpgp.enums.armor.privateKey, privateKey),
+    privateKey: privateKey.armor(),
     encrypted: passphrase !== undefined,
     publicKey: validated.bytes,
     publicKeyArmored: armorPublicKey(validated.bytes),

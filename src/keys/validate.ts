@@ -2,6 +2,7 @@ import * as openpgp from "openpgp";
 import {
   ALLOWED_ALGORITHMS,
   CURVE_OID,
+  MAX_KEY_BYTES,
   MAX_RSA_BITS,
   MIN_RSA_BITS,
   RSA_EXPONENT,
@@ -25,9 +26,9 @@ export interface ValidatedKey {
   fingerprint: string;
   /** 16 lowercase hex digits. */
   keyId: string;
-  /** OpenPGP algorithm id of the primary key, as the contract records it: 1, 19 or 27. */
+  /** OpenPGP algorithm id of the primary key, as the contract records it: 1, 19, 22 or 27. */
   algorithm: AllowedAlgorithmId;
-  /** "ECDSA NIST P-256", "RSA-3072", "Ed25519". */
+  /** "ECDSA NIST P-256", "RSA-3072", "EdDSA Ed25519 (legacy)", "Ed25519". */
   algorithmName: string;
   /** RSA only: modulus size in bits. */
   rsaBits?: number;
@@ -39,6 +40,8 @@ export interface ValidatedKey {
   primaryUserID: string;
   /** CAIP-10 wallet addresses found in the user IDs (`eip155:<chainId>:<address>`). */
   wallets: WalletBinding[];
+  /** Fingerprints (40 hex digits) of the signing subkeys the key profile found (bindings verified). */
+  signingSubkeys: string[];
   /** Whether the key has a valid encryption (sub)key, i.e. can receive PGP-encrypted messages. */
   canEncrypt: boolean;
   /** Facts that do not make the key invalid but that its owner should know (one sentence each). */
@@ -56,7 +59,8 @@ export interface ValidateOptions {
  * Validates a public key against the registry's strict profile and returns it in canonical form.
  * Throws KeyValidationError with one sentence and a code: NOT_A_KEY, MULTIPLE_KEYS, PRIVATE_KEY,
  * UNSUPPORTED_VERSION, UNSUPPORTED_ALGORITHM, RSA_TOO_SHORT, RSA_TOO_LONG, RSA_EXPONENT, OVERSIZE,
- * NOT_YET_VALID, REVOKED, EXPIRED, BAD_SELF_SIGNATURE, PRIMARY_CANNOT_SIGN. Structure, algorithm and size
+ * NOT_YET_VALID, REVOKED, EXPIRED, BAD_SELF_SIGNATURE, PRIMARY_CANNOT_SIGN (no key openpgp.js accepts
+ * signatures from: neither a sign-flagged primary key nor a signing subkey). Structure, algorithm and size
  * are checked first: on the raw input for a precise reason, then the key profile (`checkKeyProfile`, the
  * contract's verdict) on the canonical bytes; then revocation, self-signature and expiry at `date`. An OpenPGP key revocation counts
  * at every date (as in openpgp.js): a key carrying a valid revocation signature is never accepted.
@@ -74,8 +78,9 @@ export async function validatePublicKey(
 
   // 2. Canonical form; the contract checks these bytes against the key profile, and so does this.
   const canonical = await canonicalPublicKey(raw);
+  let profile;
   try {
-    checkKeyProfile(canonical.bytes);
+    profile = checkKeyProfile(canonical.bytes);
   } catch (e) {
     throw profileRefusal(e, canonical.bytes.length);
   }
@@ -104,13 +109,16 @@ export async function validatePublicKey(
   } catch (e) {
     throw classifyVerifyError(e);
   }
+  // openpgp.js (which every node runs beside the profile) must accept signatures of one of its keys: the
+  // primary key with the sign flag, or a signing subkey (the profile's signing subkeys, bindings verified).
+  const profileSigners = new Set(profile.signingKeys.map((k) => k.fingerprint.slice(2)));
   try {
-    const signing = await key.getSigningKey(key.getKeyID(), date);
-    if (signing !== key) throw new Error("a subkey was returned");
+    const signing = await key.getSigningKey(undefined, date);
+    if (!profileSigners.has(signing.getFingerprint())) throw new Error("not a signing key of the profile");
   } catch (e) {
     throw new KeyValidationError(
       "PRIMARY_CANNOT_SIGN",
-      "The key's primary key is not certified for signing, but messages must be signed by the primary key.",
+      "Neither the key's primary key nor any of its subkeys is certified for signing, so no node would accept its messages.",
       { cause: e },
     );
   }
@@ -137,6 +145,7 @@ export async function validatePublicKey(
     userIDs,
     primaryUserID: primaryUser.user.userID?.userID ?? "",
     wallets: userIDs.flatMap((u) => parseCaip10(u) ?? []),
+    signingSubkeys: profile.signingKeys.filter((k) => k.subkey).map((k) => k.fingerprint.slice(2)),
     canEncrypt,
     warnings,
     key,
@@ -160,7 +169,7 @@ export function checkPrimaryPacket(
       `The key is an OpenPGP version ${p.version} key; only version 4 keys are supported.`,
     );
   }
-  const allowed = "RSA of 2048 to 4096 bits, ECDSA on NIST P-256, or Ed25519";
+  const allowed = "RSA of 2048 to 4096 bits, ECDSA on NIST P-256, or Ed25519 (EdDSA legacy or RFC 9580)";
   if (!(ALLOWED_ALGORITHMS as readonly number[]).includes(p.algorithm)) {
     throw new KeyValidationError(
       "UNSUPPORTED_ALGORITHM",
@@ -171,6 +180,12 @@ export function checkPrimaryPacket(
     throw new KeyValidationError(
       "UNSUPPORTED_ALGORITHM",
       `The key's algorithm ECDSA on ${curveName(p.curveOid ?? "")} is not supported; use ${allowed}.`,
+    );
+  }
+  if (p.algorithm === 22 && p.curveOid !== CURVE_OID.ed25519Legacy) {
+    throw new KeyValidationError(
+      "UNSUPPORTED_ALGORITHM",
+      `The key's algorithm EdDSA on ${curveName(p.curveOid ?? "")} is not supported; use ${allowed}.`,
     );
   }
   if (p.algorithm === 1 && (p.rsaBits ?? 0) < MIN_RSA_BITS) {
@@ -223,7 +238,7 @@ function profileRefusal(e: unknown, size: number): KeyValidationError {
   if (e.error === "KeyRegistryKeyTooLarge") {
     return new KeyValidationError(
       "OVERSIZE",
-      `The key is ${size.toLocaleString("en-US")} bytes in canonical form, over the 4,096-byte limit.`,
+      `The key is ${size.toLocaleString("en-US")} bytes in canonical form, over the ${MAX_KEY_BYTES.toLocaleString("en-US")}-byte limit.`,
       { cause: e },
     );
   }

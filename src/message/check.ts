@@ -32,9 +32,10 @@ import type { Attestation, Envelope } from "./types";
  *      timestamp), PLAINTEXT_TO_KEYED_RECIPIENT (plaintext, `to` had an active key at timestamp).
  *   4. BAD_SIGNATURE: SIGNATURE_SIZE_MISMATCH (with an attestation: the signature, whose bytes hash to the
  *      attested signatureHash, is not signatureSize bytes long; provable by revealing it, whatever the key),
- *      then SIGNATURE (verifyDigestSignature fails). Provable when the profile or the
- *      arithmetic fails and the sender key is RSA or P-256; Ed25519 and openpgp.js-only refusals go to
- *      a dispute.
+ *      then SIGNATURE (verifyDigestSignature fails: the client profile of docs/client-profile.md, rules
+ *      1-11, then openpgp.js; the node refuses what either refuses). Provable when a profile rule or the
+ *      arithmetic fails, for every key algorithm of the profile (RSA, P-256, EdDSA legacy, Ed25519);
+ *      openpgp.js-only refusals go to a dispute.
  *   5. Envelope consistency, not provable on chain (the content is not part of the typed struct):
  *      MALFORMED CONTENT_SIZE_MISMATCH, MALFORMED CONTENT_HASH_MISMATCH, MALFORMED PLAINTEXT_RECIPIENT_KEY
  *      (plaintext with a non-zero recipientKey), WRONG_ENCRYPTION NOT_ENCRYPTED_TO_RECIPIENT (PGP content

@@ -46,16 +46,30 @@ export {
 export type { EquivocationFault, NonMonotonicFault } from "./attestation";
 export { SignatureProfileError } from "./pgp-packets";
 export type { ProfileViolationCode, Subpacket } from "./pgp-packets";
-export { parsePrimaryKey, keyHashOf, PK_RSA, PK_ECDSA, PK_ED25519, HASH_SHA256 } from "./pgp-key";
-export type { PrimaryKey, PrimaryKeyParams } from "./pgp-key";
+export {
+  parsePrimaryKey,
+  keyHashOf,
+  PK_RSA,
+  PK_ECDSA,
+  PK_EDDSA_LEGACY,
+  PK_ED25519,
+  HASH_SHA256,
+  HASH_SHA384,
+  HASH_SHA512,
+} from "./pgp-key";
+export type { PrimaryKey, PrimaryKeyParams, SigningKey } from "./pgp-key";
 export {
   parseSignaturePacket,
   checkSignatureAgainstKey,
+  checkDigestSignature,
+  dataForms,
+  digestHexText,
+  issuerNames,
   signedData,
   signedHash,
   P256_N,
 } from "./pgp-profile";
-export type { ParsedSignature, SignatureValues } from "./pgp-profile";
+export type { DataForm, Issuer, ParsedSignature, SignatureMatch, SignatureValues } from "./pgp-profile";
 export { verifyRawSignature, isHighS, lowS } from "./pgp-raw";
 export { signDigest, verifyDigestSignature, provableOnChain } from "./pgp-sign";
 export type { DigestLike, SignDigestOptions, SignatureVerdict, VerdictStage } from "./pgp-sign";
@@ -84,12 +98,15 @@ export { composeEnvelope } from "./compose";
 export type { ComposeInput } from "./compose";
 export {
   craftSignature,
+  craftKeyWithBinding,
+  toOldFormat,
   creationTimeSubpacket,
   issuerKeyIdSubpacket,
   issuerFingerprintSubpacket,
   notationSubpacket,
 } from "./pgp-craft";
-export type { CraftOptions } from "./pgp-craft";
+export type { BindingOptions, CraftOptions } from "./pgp-craft";
 export { MemoryKeyView } from "./memory-key-view";
 export type { KeyRecord } from "./memory-key-view";
+export { readDetachedSignature, NotASignatureError } from "./pgp-armor";
 export * from "./push";

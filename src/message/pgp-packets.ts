@@ -1,29 +1,34 @@
 /**
- * Byte-level OpenPGP primitives used by the strict profile (DESIGN section 9): new-format packet
- * headers, signature subpackets, MPIs. Everything refuses what the profile does not allow and throws
- * SignatureProfileError with a stable `code`.
+ * Byte-level OpenPGP primitives of the signature profile (docs/client-profile.md section 2): the verdict
+ * codes, signature subpacket areas, and writers of headers, subpackets and MPIs (for pgp-craft.ts).
+ * Readers refuse what the profile does not allow and throw SignatureProfileError with a stable `code`.
  */
 
-/** Stable codes for profile violations (tests and the slashing contract's errors map onto these). */
+/**
+ * Stable codes for profile violations (docs/client-profile.md section 2), in the order of
+ * `OpenPgpSignature.Status` (whose value 0 is Valid): EMPTY = 1 .. BAD_SIGNATURE = 18. KEY is off-chain
+ * only (the key bytes are outside the key profile; the chain refuses such keys at registration).
+ */
 export type ProfileViolationCode =
   | "EMPTY" // no bytes
-  | "PACKET_TAG" // not a new-format signature packet (0xC2)
-  | "PACKET_LENGTH" // partial, truncated or non-minimal length
+  | "PACKET_TAG" // not one signature packet (C2, or old format 88, 89, 8A)
+  | "PACKET_LENGTH" // partial, indeterminate or truncated length, body past the end or shorter than 6
   | "TRAILING_DATA" // bytes after the packet (e.g. a second packet)
   | "VERSION" // signature version is not 4
-  | "SIGNATURE_TYPE" // not 0x00 (binary document)
-  | "PUBLIC_KEY_ALGORITHM" // not RSA (1), ECDSA (19) or Ed25519 (27)
-  | "HASH_ALGORITHM" // not SHA-256 (8)
-  | "SUBPACKETS" // malformed subpacket area
-  | "SUBPACKET_NOT_ALLOWED" // a subpacket type or critical bit the profile does not allow
+  | "SIGNATURE_TYPE" // not 0x00 (binary) or 0x01 (canonical text)
+  | "PUBLIC_KEY_ALGORITHM" // not RSA (1), ECDSA (19), EdDSA legacy (22) or Ed25519 (27)
+  | "HASH_ALGORITHM" // not SHA-256 (8), SHA-384 (9) or SHA-512 (10)
+  | "SUBPACKETS" // malformed subpacket area, or an interpreted subpacket of the wrong size
+  | "SUBPACKET_NOT_ALLOWED" // a critical subpacket other than 2, 3, 16, 33
   | "CREATION_TIME" // not exactly one signature creation time in the hashed area
-  | "ISSUER_MISSING" // no issuer fingerprint or key ID in the hashed area
-  | "ISSUER_MISMATCH" // an issuer subpacket that is not the primary key
-  | "MPI" // malformed, non-canonical or out-of-range signature values
-  | "ALGORITHM_MISMATCH" // signature algorithm differs from the primary key's
-  | "KEY_NEWER_THAN_SIGNATURE" // signature creation time before the key creation time
-  | "SIGNED_HASH_MISMATCH" // left 16 bits differ: the signature is not over these 32 digest bytes
-  | "KEY"; // the public key bytes are outside the profile (first packet, algorithm, size)
+  | "ISSUER_MISSING" // no issuer subpacket (16 or 33) in either area
+  | "ISSUER_MISMATCH" // the issuer subpackets do not all name the same signing key (or not the primary)
+  | "MPI" // malformed or out-of-range signature values, or left-over bytes
+  | "ALGORITHM_MISMATCH" // signature algorithm differs from the signer's
+  | "KEY_NEWER_THAN_SIGNATURE" // signature creation time before the signer's creation time
+  | "SIGNED_HASH_MISMATCH" // left 16 bits match no allowed form of the signed data
+  | "BAD_SIGNATURE" // the arithmetic fails under the signer
+  | "KEY"; // the public key bytes are outside the key profile
 
 export class SignatureProfileError extends Error {
   constructor(
@@ -37,61 +42,6 @@ export class SignatureProfileError extends Error {
 
 export const PACKET_TAG_SIGNATURE = 2;
 export const PACKET_TAG_PUBLIC_KEY = 6;
-
-export interface PacketHeader {
-  tag: number;
-  /** Bytes taken by the tag octet and the length octets. */
-  headerLength: number;
-  bodyLength: number;
-}
-
-/**
- * Reads a new-format packet header at `offset` (DESIGN section 9): one-octet length (< 192), two-octet
- * length (first octet 192..223) or 0xFF plus four octets. Partial body lengths (224..254) are refused,
- * and so is a non-minimal length encoding, so that each packet has exactly one byte form.
- */
-export function readPacketHeader(
-  bytes: Uint8Array,
-  offset: number,
-  code: ProfileViolationCode,
-): PacketHeader {
-  if (offset >= bytes.length) throw new SignatureProfileError("EMPTY", "no packet");
-  const t = bytes[offset];
-  if ((t & 0xc0) !== 0xc0) {
-    throw new SignatureProfileError(code, `tag octet 0x${hex2(t)} is not a new-format packet`);
-  }
-  const tag = t & 0x3f;
-  const a = bytes[offset + 1];
-  if (a === undefined) throw new SignatureProfileError("PACKET_LENGTH", "packet header truncated");
-  let headerLength: number;
-  let bodyLength: number;
-  if (a < 192) {
-    headerLength = 2;
-    bodyLength = a;
-  } else if (a <= 223) {
-    const b = bytes[offset + 2];
-    if (b === undefined) throw new SignatureProfileError("PACKET_LENGTH", "packet header truncated");
-    headerLength = 3;
-    bodyLength = ((a - 192) << 8) + b + 192;
-  } else if (a === 255) {
-    if (offset + 6 > bytes.length)
-      throw new SignatureProfileError("PACKET_LENGTH", "packet header truncated");
-    headerLength = 6;
-    bodyLength = readUint32(bytes, offset + 2);
-    if (bodyLength < 8384) {
-      throw new SignatureProfileError("PACKET_LENGTH", `non-minimal five-octet length ${bodyLength}`);
-    }
-  } else {
-    throw new SignatureProfileError("PACKET_LENGTH", "partial body length is not allowed");
-  }
-  if (offset + headerLength + bodyLength > bytes.length) {
-    throw new SignatureProfileError(
-      "PACKET_LENGTH",
-      `packet body of ${bodyLength} bytes runs past the end of the ${bytes.length}-byte input`,
-    );
-  }
-  return { tag, headerLength, bodyLength };
-}
 
 /** The minimal new-format header for a packet body of `length` bytes. */
 export function packetHeader(tag: number, length: number): Uint8Array {
@@ -166,28 +116,6 @@ export function bitLength(bytes: Uint8Array): number {
   while (i < bytes.length && bytes[i] === 0) i++;
   if (i === bytes.length) return 0;
   return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]));
-}
-
-/**
- * Reads an MPI (2-byte big-endian bit count, then the bytes) at `offset`. The profile wants it canonical:
- * non-zero and with the exact bit count (no leading zero bits), as openpgp.js writes it.
- */
-export function readMpi(
-  bytes: Uint8Array,
-  offset: number,
-  code: ProfileViolationCode,
-  name: string,
-): { value: Uint8Array; next: number } {
-  if (offset + 2 > bytes.length) throw new SignatureProfileError(code, `MPI ${name} missing`);
-  const bits = (bytes[offset] << 8) | bytes[offset + 1];
-  const len = (bits + 7) >> 3;
-  if (offset + 2 + len > bytes.length) throw new SignatureProfileError(code, `MPI ${name} truncated`);
-  const value = bytes.subarray(offset + 2, offset + 2 + len);
-  if (bits === 0) throw new SignatureProfileError(code, `MPI ${name} is zero`);
-  if (bitLength(value) !== bits) {
-    throw new SignatureProfileError(code, `MPI ${name} bit count ${bits} is not canonical`);
-  }
-  return { value, next: offset + 2 + len };
 }
 
 /** Encodes a canonical MPI (leading zero bytes stripped). */

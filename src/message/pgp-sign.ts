@@ -2,13 +2,13 @@ import * as openpgp from "openpgp";
 import { getBytes } from "ethers";
 import { parsedKey } from "./key-cache";
 import type { ParsedKey } from "./key-cache";
-import { parsePrimaryKey, PK_ECDSA, PK_RSA } from "./pgp-key";
-import type { PrimaryKey } from "./pgp-key";
-import { checkSignatureAgainstKey, parseSignaturePacket } from "./pgp-profile";
-import type { ParsedSignature } from "./pgp-profile";
+import { parsePrimaryKey, PK_ECDSA, PK_ED25519, PK_EDDSA_LEGACY, PK_RSA } from "./pgp-key";
+import type { PrimaryKey, SigningKey } from "./pgp-key";
+import { checkDigestSignature, checkSignatureAgainstKey, parseSignaturePacket } from "./pgp-profile";
+import type { DataForm, ParsedSignature } from "./pgp-profile";
 import { SignatureProfileError } from "./pgp-packets";
 import type { ProfileViolationCode } from "./pgp-packets";
-import { isHighS, verifyRawSignature } from "./pgp-raw";
+import { isHighS } from "./pgp-raw";
 
 /** A 32-byte digest as 0x hex or bytes. */
 export type DigestLike = string | Uint8Array;
@@ -30,10 +30,10 @@ function digestBytes(digest: DigestLike): Uint8Array {
 }
 
 /**
- * Signs the 32 digest bytes under the strict profile: binary data, detached, v4, SHA-256, by the PRIMARY
- * key (openpgp.js would otherwise pick the newest signing subkey). Returns the raw signature packet.
- * Throws if the key cannot make a profile signature (e.g. an EdDSA-legacy key, which openpgp.js signs
- * with SHA-512 regardless, or a primary key without the sign flag). `privateKey` must be decrypted.
+ * Signs the 32 digest bytes under the profile: binary data (type 0x00), detached, v4, SHA-256 preferred
+ * (openpgp.js may pick a stronger hash the key prefers), by the primary key when openpgp.js accepts it
+ * for signing, else by the signing subkey openpgp.js picks. Returns the raw signature packet, after
+ * checking it against the profile (rules 1-11). `privateKey` must be decrypted.
  */
 export async function signDigest(
   digest: DigestLike,
@@ -41,11 +41,15 @@ export async function signDigest(
   options: SignDigestOptions = {},
 ): Promise<Uint8Array> {
   const data = digestBytes(digest);
+  const primaryCanSign = await privateKey.getSigningKey(privateKey.getKeyID(), options.date).then(
+    () => true,
+    () => false,
+  );
   const message = await openpgp.createMessage({ binary: data });
   const signature = await openpgp.sign({
     message,
     signingKeys: privateKey,
-    signingKeyIDs: privateKey.getKeyID(),
+    ...(primaryCanSign ? { signingKeyIDs: privateKey.getKeyID() } : {}),
     detached: true,
     format: "binary",
     date: options.date,
@@ -56,9 +60,7 @@ export async function signDigest(
   });
   const bytes = signature as Uint8Array;
   // Self-check: what we hand out must pass the profile we enforce.
-  const key = parsePrimaryKey(privateKey.toPublic().write());
-  const parsed = parseSignaturePacket(bytes);
-  checkSignatureAgainstKey(parsed, key, data);
+  checkDigestSignature(data, bytes, parsePrimaryKey(privateKey.toPublic().write()));
   return bytes;
 }
 
@@ -68,20 +70,29 @@ export type VerdictStage =
   | "input"
   /** the key bytes are outside the profile (algorithm, size, packet form): no profile signature exists. */
   | "key"
-  /** the signature packet breaks the strict profile (provable on chain for RSA and P-256 keys). */
+  /** the signature breaks a profile rule 1-10 (provable on chain). */
   | "profile"
-  /** the profile holds but the arithmetic fails (provable on chain for RSA and P-256 keys). */
+  /** rules 1-10 hold but the arithmetic fails (rule 11, code BAD_SIGNATURE; provable on chain). */
   | "crypto"
-  /** arithmetic holds but openpgp.js refuses (e.g. a key expired or revoked by its own self-signatures):
-   *  honest nodes refuse it too, but the contract, which reads only the primary key packet, cannot tell. */
+  /** the profile holds but openpgp.js refuses (e.g. a key expired or revoked by its own self-signatures,
+   *  a primary key without the sign flag): honest nodes refuse it too, but the contract cannot tell. */
   | "openpgp";
 
 export type SignatureVerdict =
-  | { ok: true; key: PrimaryKey; signature: ParsedSignature; highS: boolean }
+  | {
+      ok: true;
+      key: PrimaryKey;
+      /** The key that made the signature: the primary key or a signing subkey. */
+      signer: SigningKey;
+      /** The signed data: the raw digest or its 64 hex characters. */
+      form: DataForm;
+      signature: ParsedSignature;
+      highS: boolean;
+    }
   | {
       ok: false;
       stage: VerdictStage;
-      /** The profile rule broken, for stages "key" and "profile". */
+      /** The profile rule broken, for stages "key", "profile" and "crypto" (BAD_SIGNATURE). */
       code?: ProfileViolationCode;
       reason: string;
       /** The primary key's algorithm when the key could be read. */
@@ -89,11 +100,10 @@ export type SignatureVerdict =
     };
 
 /**
- * The full check nodes and the validator apply: the strict profile (byte level), then openpgp.js
- * verification at the signature's own creation time (so a verdict never depends on the clock). When
- * openpgp.js refuses, the contract's arithmetic (verifyRawSignature) tells a "crypto" failure (provable)
- * from an openpgp.js-only refusal. Keys are parsed once and cached (key-cache.ts). Never throws: any
- * bad input gives {ok: false, stage, reason}.
+ * The full check nodes and the validator apply: the profile (rules 1-11, with the chain's arithmetic),
+ * then openpgp.js verification of the same data form at the signature's own creation time (so a verdict
+ * never depends on the clock): the node refuses what either refuses. Keys are parsed once and cached
+ * (key-cache.ts). Never throws: any bad input gives {ok: false, stage, reason}.
  */
 export async function verifyDigestSignature(
   digest: DigestLike,
@@ -114,17 +124,21 @@ export async function verifyDigestSignature(
   }
   const key = cached.primary;
   let parsed: ParsedSignature;
+  let match;
   try {
     parsed = parseSignaturePacket(signature);
-    checkSignatureAgainstKey(parsed, key, data);
+    match = checkSignatureAgainstKey(parsed, key, data);
   } catch (e) {
-    return { ...profileFailure("profile", e), keyAlgorithm: key.algorithm };
+    const crypto = e instanceof SignatureProfileError && e.code === "BAD_SIGNATURE";
+    return { ...profileFailure(crypto ? "crypto" : "profile", e), keyAlgorithm: key.algorithm };
   }
   try {
     const [pgpKey, pgpSignature, message] = await Promise.all([
       cached.openpgp(),
       openpgp.readSignature({ binarySignature: signature }),
-      openpgp.createMessage({ binary: data }),
+      parsed.signatureType === 0x01
+        ? openpgp.createMessage({ text: Buffer.from(match.data).toString("ascii") })
+        : openpgp.createMessage({ binary: match.data }),
     ]);
     const result = await openpgp.verify({
       message,
@@ -135,32 +149,34 @@ export async function verifyDigestSignature(
     if (result.signatures.length !== 1) throw new Error(`${result.signatures.length} signatures`);
     await result.signatures[0].verified;
   } catch (e) {
-    // Classify with the contract's arithmetic: did the math fail (provable), or only openpgp.js's
-    // key-level checks? (When openpgp.js accepts, the arithmetic holds too: the same equations, and
-    // (r, s) is valid iff (r, N - s) is; test vectors and the differential tests check it.)
-    const mathOk = verifyRawSignature(parsed, key, data);
     return {
       ok: false,
-      stage: mathOk ? "openpgp" : "crypto",
-      reason: mathOk
-        ? `openpgp.js refuses the signature: ${(e as Error).message}`
-        : "the signature does not verify under the primary key",
+      stage: "openpgp",
+      reason: `openpgp.js refuses the signature: ${(e as Error).message}`,
       keyAlgorithm: key.algorithm,
     };
   }
   const highS = parsed.values.kind === "ecdsa" && isHighS(parsed.values.s);
-  return { ok: true, key, signature: parsed, highS };
+  return { ok: true, key, signer: match.signer, form: match.form, signature: parsed, highS };
 }
 
 function profileFailure(
-  stage: "key" | "profile",
+  stage: "key" | "profile" | "crypto",
   e: unknown,
 ): { ok: false; stage: VerdictStage; code?: ProfileViolationCode; reason: string } {
   if (e instanceof SignatureProfileError) return { ok: false, stage, code: e.code, reason: e.message };
   return { ok: false, stage, reason: (e as Error)?.message ?? String(e) };
 }
 
-/** True when the contract can verify signatures of this key algorithm (RSA, ECDSA P-256). */
+/**
+ * True when the contract can verify signatures of keys of this primary-key algorithm: every algorithm of
+ * the profile (RSA, ECDSA P-256, EdDSA legacy and Ed25519) since the client profile.
+ */
 export function provableOnChain(keyAlgorithm: number | undefined): boolean {
-  return keyAlgorithm === PK_RSA || keyAlgorithm === PK_ECDSA;
+  return (
+    keyAlgorithm === PK_RSA ||
+    keyAlgorithm === PK_ECDSA ||
+    keyAlgorithm === PK_EDDSA_LEGACY ||
+    keyAlgorithm === PK_ED25519
+  );
 }

@@ -190,6 +190,29 @@ describe("Ed25519 library", () => {
     expect(await h.ed25519IsCanonicalPoint(hex(bigIntToLe32(1n << 255n)))).to.equal(true); // y = 0, x odd root
   });
 
+  it("agrees with the reference on random A, R, S and message bytes", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.bigInt({ min: 0n, max: L + 8n }),
+        fc.uint8Array({ minLength: 0, maxLength: 64 }),
+        async (a, r, s, msg) => {
+          await agree(a, concat(r, bigIntToLe32(s)), msg, `A ${hex(a)} R ${hex(r)} S ${s}`);
+        },
+      ),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 60) },
+    );
+  });
+
+  it("isCanonicalPoint costs under 10,000 gas", async () => {
+    const { publicKey } = generateKeyPairSync("ed25519");
+    const [ok, used] = await h.ed25519IsCanonicalPointGas(hex(rawPublicKey(publicKey)));
+    expect(ok).to.equal(true);
+    console.log(`      isCanonicalPoint gas: ${used}`);
+    expect(used).to.be.lessThan(10_000n);
+  });
+
   it("agrees with the reference on isCanonicalPoint for random encodings", async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), async (enc) => {

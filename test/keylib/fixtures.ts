@@ -66,9 +66,12 @@ export function tamperSelfSignature(bytes: Uint8Array, where: "value" | "hashed"
   return out;
 }
 
-/** A key whose only self-certification gives the primary key the certify flag but not the sign flag. */
-export async function keyWithoutSigningFlag(): Promise<Uint8Array> {
-  const { privateKey } = await makeKey();
+/**
+ * A key whose only self-certification gives the primary key the certify flag but not the sign flag; with
+ * `signingSubkey`, it also has an encryption subkey and a signing subkey (Sequoia's default layout).
+ */
+export async function keyWithoutSigningFlag(signingSubkey = false): Promise<Uint8Array> {
+  const { privateKey } = await makeKey(signingSubkey ? { subkeys: [{}, { sign: true }] } : {});
   const primary = privateKey.keyPacket as openpgp.SecretKeyPacket;
   const userID = privateKey.users[0].userID!;
   const sig = new openpgp.SignaturePacket();
@@ -84,6 +87,9 @@ export async function keyWithoutSigningFlag(): Promise<Uint8Array> {
   await sign.call(sig, primary, { userID, key: primary }, new Date(), false, openpgp.config);
   const list = new openpgp.PacketList<openpgp.AnyPacket>();
   list.push(privateKey.toPublic().keyPacket, userID, sig);
+  if (signingSubkey) {
+    for (const sub of privateKey.toPublic().subkeys) list.push(sub.keyPacket, ...sub.bindingSignatures);
+  }
   return list.write();
 }
 

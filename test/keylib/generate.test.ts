@@ -9,6 +9,7 @@ import {
   validatePublicKey,
   type GeneratedWalletKey,
 } from "../../src/keys";
+import { signDigest, verifyDigestSignature } from "../../src/message";
 import { ADDRESS, CHECKSUMMED } from "./fixtures";
 
 describe("keys: generateWalletKey", () => {
@@ -57,6 +58,20 @@ describe("keys: generateWalletKey", () => {
       const v = await validatePublicKey(g.publicKey);
       expect(v.userIDs).to.deep.equal([g.userID]);
       expect(v.wallets).to.deep.equal([{ chainId, address: CHECKSUMMED }]);
+    }
+  });
+
+  it("every generated key can send: its signature over a digest passes the profile and openpgp.js", async () => {
+    const digest = new Uint8Array(32).fill(0x31);
+    for (const [g, passphrase] of [
+      [p256, "p256 pass"],
+      [rsa, "rsa pass"],
+      [ed25519, undefined],
+    ] as const) {
+      let key = await openpgp.readPrivateKey({ armoredKey: g.privateKey });
+      if (passphrase !== undefined) key = await openpgp.decryptKey({ privateKey: key, passphrase });
+      const v = await verifyDigestSignature(digest, await signDigest(digest, key), g.publicKey);
+      if (!v.ok) expect.fail(`${g.algorithmName}: ${v.reason}`);
     }
   });
 

@@ -229,9 +229,9 @@ describe("keys: key:* tasks on the Hardhat network", () => {
       [
         "oversize.asc",
         (
-          await makeKey({ userIDs: Array.from({ length: 30 }, (_, i) => ({ name: `user id ${i}` })) })
+          await makeKey({ userIDs: Array.from({ length: 70 }, (_, i) => ({ name: `user id ${i}` })) })
         ).publicKey.armor(),
-        /over the 4,096-byte limit/,
+        /over the 8,192-byte limit/,
       ],
       ["garbage.bin", new Uint8Array(300).fill(0x42), /^The input is not an OpenPGP public key\.$/],
     ];

@@ -49,17 +49,21 @@ describe("keys: strict validation", () => {
       expect(v.warnings).to.deep.equal([]);
     });
 
-    it("Ed25519 (27); EdDSA Ed25519 legacy (22) refused, as the registry and the node refuse it", async () => {
+    it("Ed25519 (27) and EdDSA Ed25519 legacy (22, openpgp.js 6's default)", async () => {
       const modern = await validatePublicKey((await makeKey({ type: "curve25519" })).publicKey.write());
       expect(modern.algorithm).to.equal(27);
       expect(modern.algorithmName).to.equal("Ed25519");
       expect(modern.warnings).to.deep.equal([]);
-      const legacy = (await makeKey({ type: "ecc", curve: "ed25519Legacy" })).publicKey.write();
-      let err: unknown;
-      await validatePublicKey(legacy).catch((e: unknown) => (err = e));
-      expect(err).to.be.instanceOf(KeyValidationError);
-      expect((err as KeyValidationError).code).to.equal("UNSUPPORTED_ALGORITHM");
-      expect((err as KeyValidationError).message).to.match(/EdDSA Ed25519 \(legacy\) is not supported/);
+      const legacy = await validatePublicKey(
+        (await makeKey({ type: "ecc", curve: "ed25519Legacy" })).publicKey.write(),
+      );
+      expect(legacy.algorithm).to.equal(22);
+      expect(legacy.algorithmName).to.equal("EdDSA Ed25519 (legacy)");
+      const byDefault = await validatePublicKey(
+        (await openpgp.generateKey({ userIDs: [{ name: "d" }] })).publicKey,
+      );
+      expect(byDefault.algorithm).to.equal(22);
+      expect(byDefault.canEncrypt).to.equal(true);
     });
 
     it("RSA-2048 (1), with its modulus size", async () => {
@@ -160,7 +164,7 @@ describe("keys: strict validation", () => {
         await expectRefused(
           bytes,
           "UNSUPPORTED_ALGORITHM",
-          /use RSA of 2048 to 4096 bits, ECDSA on NIST P-256, or Ed25519\.$/,
+          /use RSA of 2048 to 4096 bits, ECDSA on NIST P-256, or Ed25519 \(EdDSA legacy or RFC 9580\)\.$/,
         );
       }
     });
@@ -170,22 +174,22 @@ describe("keys: strict validation", () => {
       await expectRefused(publicKey.write(), "UNSUPPORTED_VERSION", /version 6 key; only version 4 keys/);
     });
 
-    it("oversize (> 4096 bytes canonical)", async () => {
-      const userIDs = Array.from({ length: 30 }, (_, i) => ({ name: `user id number ${i}` }));
+    it("oversize (> 8192 bytes canonical)", async () => {
+      const userIDs = Array.from({ length: 60 }, (_, i) => ({ name: `user id number ${i}` }));
       const { publicKey } = await makeKey({ userIDs });
       const size = (await canonicalPublicKey(publicKey.write())).bytes.length;
-      expect(size).to.be.greaterThan(4096);
+      expect(size).to.be.greaterThan(8192);
       await expectRefused(
         publicKey.armor(),
         "OVERSIZE",
         new RegExp(
-          `^The key is ${size.toLocaleString("en-US")} bytes in canonical form, over the 4,096-byte limit\\.$`,
+          `^The key is ${size.toLocaleString("en-US")} bytes in canonical form, over the 8,192-byte limit\\.$`,
         ),
       );
       await expectRefused(
         new Uint8Array(2 << 20).fill(0x99),
         "OVERSIZE",
-        /far over the 4,096-byte key limit/,
+        /far over the 8,192-byte key limit/,
       );
     });
 
@@ -213,8 +217,20 @@ describe("keys: strict validation", () => {
       );
     });
 
-    it("a primary key not certified for signing (messages are signed by the primary key)", async () => {
-      await expectRefused(await keyWithoutSigningFlag(), "PRIMARY_CANNOT_SIGN", /not certified for signing/);
+    it("a key with no key certified for signing (neither the primary key nor a subkey)", async () => {
+      await expectRefused(
+        await keyWithoutSigningFlag(),
+        "PRIMARY_CANNOT_SIGN",
+        /^Neither the key's primary key nor any of its subkeys is certified for signing/,
+      );
+    });
+
+    it("admits a primary key that only certifies when a signing subkey is bound (Sequoia's layout)", async () => {
+      const bytes = await keyWithoutSigningFlag(true);
+      const v = await validatePublicKey(bytes);
+      const key = await openpgp.readKey({ binaryKey: bytes });
+      expect(v.signingSubkeys).to.deep.equal([key.subkeys[1].getFingerprint()]);
+      expect(v.canEncrypt).to.equal(true);
     });
   });
 });

@@ -159,7 +159,7 @@ describe("Key profile: src/keys, the node and KeyRegistry.addKey give the same v
     // ECC and EdDSA, as openpgp.js makes them.
     add("NIST P-256 (openpgp.js)", real.p256, true);
     add("Ed25519 (27, openpgp.js curve25519)", real.ed25519, true);
-    add("EdDSA legacy (22, openpgp.js ed25519Legacy)", real.ed25519Legacy, false);
+    add("EdDSA legacy (22, openpgp.js ed25519Legacy)", real.ed25519Legacy, true); // wave 2
     add("NIST P-384 (openpgp.js)", real.p384, false);
     const offCurve = primaryBody(real.p256).slice();
     offCurve[offCurve.length - 1] ^= 1;
@@ -168,14 +168,27 @@ describe("Key profile: src/keys, the node and KeyRegistry.addKey give the same v
     add("Ed25519 primary packet alone", packet(6, ed), true);
     add("Ed25519 with a 33-byte key", keyWithBody(concat(ed, Uint8Array.of(0))), false);
 
-    // Header forms: new format, minimal lengths only.
+    // Header forms: new format with minimal lengths, or old format (wave 2: what gpg --export writes).
     const p256Body = primaryBody(real.p256);
     add("P-256 primary with a 5-octet length", keyWithBody(p256Body, "five"), false);
-    add("P-256 primary with an old-format header", keyWithBody(p256Body, "old"), false);
+    add("P-256 primary with an old-format header", keyWithBody(p256Body, "old"), true);
     add("P-256 primary with a partial length", keyWithBody(p256Body, "partial"), false);
+    const dsa = p256Body.slice();
+    dsa[5] = 17;
+    add("a DSA (17) primary key", keyWithBody(dsa), false);
+    add(
+      "a user ID with an indeterminate old-format length",
+      concat(packet(6, p256Body), Uint8Array.of(0xb7, 1, 0x78)),
+      false,
+    );
+    add(
+      "an octet with bit 7 clear after the primary",
+      concat(packet(6, p256Body), Uint8Array.of(0x35, 1, 0x78)),
+      false,
+    );
     const uid = ethers.toUtf8Bytes("alice");
     add("a user ID with a 5-octet length", concat(packet(6, p256Body), packet(13, uid, "five")), false);
-    add("a user ID with an old-format header", concat(packet(6, p256Body), packet(13, uid, "old")), false);
+    add("a user ID with an old-format header", concat(packet(6, p256Body), packet(13, uid, "old")), true);
     add("a user ID with a partial length", concat(packet(6, p256Body), packet(13, uid, "partial")), false);
     add(
       "a 5-octet length of 8384 bytes (minimal, but over the size cap)",
@@ -237,13 +250,13 @@ describe("Key profile: src/keys, the node and KeyRegistry.addKey give the same v
     }
     add("P-256 key one byte short", real.p256.slice(0, real.p256.length - 1), false);
     add(
-      "P-256 key padded to 4097 bytes with a user ID",
-      concat(real.p256, packet(13, new Uint8Array(4097 - real.p256.length - 3).fill(0x61))),
+      "P-256 key padded to 8193 bytes with a user ID",
+      concat(real.p256, packet(13, new Uint8Array(8193 - real.p256.length - 3).fill(0x61))),
       false,
     );
     add(
-      "P-256 key padded to 4096 bytes with a user ID",
-      concat(real.p256, packet(13, new Uint8Array(4096 - real.p256.length - 3).fill(0x61))),
+      "P-256 key padded to 8192 bytes with a user ID (wave 2's cap)",
+      concat(real.p256, packet(13, new Uint8Array(8192 - real.p256.length - 3).fill(0x61))),
       true,
     );
   });
@@ -266,7 +279,8 @@ describe("Key profile: src/keys, the node and KeyRegistry.addKey give the same v
     for (const name of [
       "KeyRegistryKeyTooLarge",
       "OpenPgpKeyTruncated",
-      "OpenPgpKeyNotNewFormat",
+      "OpenPgpKeyNotAPacket",
+      "OpenPgpKeyIndeterminateLength",
       "OpenPgpKeyPartialLength",
       "OpenPgpKeyNonMinimalLength",
       "OpenPgpKeySecretKeyPacket",

@@ -256,7 +256,7 @@ describe("Push message decoding and rules (validatePushMessage)", function () {
       };
       const r = await validatePushMessage(body, { keys: pushLookup() });
       expect(r.ok ? "ok" : `${r.code} ${r.rule}`).to.equal("BAD_SIGNATURE SIGNATURE_PROFILE");
-      expect(r.ok ? "" : r.reason).to.match(/^TrailingData/);
+      expect(r.ok ? "" : r.reason).to.match(/^TRAILING_DATA/);
     });
 
     it("BAD_SIGNATURE SIGNATURE: a valid signature of alice's key over another text", async () => {

@@ -130,7 +130,7 @@ describe("Differential: message library (openpgp.js) vs contract verdicts", func
       tally[off.ok ? "valid" : "invalid"]++;
     }
     expect(tally.valid).to.be.at.least(30);
-    expect(tally.invalid).to.be.at.least(70);
+    expect(tally.invalid).to.be.at.least(60); // wave 2 admits more of the variants (SHA-512, text, old headers)
   });
 
   it("crafted subpacket areas (valid arithmetic): the same verdict and rule, issuer checks included", async function () {

@@ -1,4 +1,7 @@
 import * as openpgp from "openpgp";
+import { parsePrimaryKey } from "../pgp-key";
+import { SignatureProfileError } from "../pgp-packets";
+import { checkDigestSignature } from "../pgp-profile";
 
 /**
  * OpenPGP side of a Push message: the signature over the 64-hex text, checked with openpgp.js (6) and
@@ -12,59 +15,28 @@ export interface PushProfileRefusal {
 }
 
 /**
- * THE PLUG POINT for the widened signature profile (src/message/pgp-profile.ts, docs/client-profile.md
- * section 2): returns null when `signature` (binary, one packet) is inside the profile for the signer
- * key `publicKey` (binary) over the text `signedHex` (64 lowercase hex: text-mode 0x01 signatures sign
- * exactly these bytes), else the rule it breaks. validatePushMessage calls it before openpgp.js, and
- * reports a refusal as BAD_SIGNATURE SIGNATURE_PROFILE.
- *
- * Until the widened profile lands, this applies its rules 1 and 2 only (packet form and the version,
- * type, algorithm and hash octets); the profile checker replaces the body of this function, with the
- * same signature.
+ * The signature profile (src/message/pgp-profile.ts, docs/client-profile.md section 2) applied to a
+ * Push message: returns null when `signature` (binary, one packet) is inside the profile and its
+ * arithmetic holds for the signer key `publicKey` (binary) over the text `signedHex` (64 lowercase hex:
+ * the profile's "digest" is these 32 bytes, and a text-mode 0x01 signature signs their hex), else the
+ * rule it breaks, named by its ProfileViolationCode (BAD_SIGNATURE for failed arithmetic).
+ * validatePushMessage calls it before openpgp.js and reports a refusal as BAD_SIGNATURE
+ * SIGNATURE_PROFILE: the chain's verifier gives the same verdict for the same bytes.
  */
 export function checkPushSignatureProfile(
   signature: Uint8Array,
   publicKey: Uint8Array,
   signedHex: string,
 ): PushProfileRefusal | null {
-  void publicKey;
-  void signedHex;
-  const b = signature;
-  if (b.length < 2) return { code: "PacketLength", reason: "signature shorter than a packet header" };
-  let header: number;
-  let length: number;
-  if (b[0] === 0xc2) {
-    if (b[1] < 192) [header, length] = [2, b[1]];
-    else if (b[1] < 224) [header, length] = [3, ((b[1] - 192) << 8) + (b[2] ?? 0) + 192];
-    else if (b[1] === 0xff && b.length >= 6)
-      [header, length] = [6, ((b[2] << 24) | (b[3] << 16) | (b[4] << 8) | b[5]) >>> 0];
-    else return { code: "PacketLength", reason: "partial or truncated new-format length" };
-  } else if (b[0] === 0x88) [header, length] = [2, b[1]];
-  else if (b[0] === 0x89 && b.length >= 3) [header, length] = [3, (b[1] << 8) | b[2]];
-  else if (b[0] === 0x8a && b.length >= 5)
-    [header, length] = [5, ((b[1] << 24) | (b[2] << 16) | (b[3] << 8) | b[4]) >>> 0];
-  else
-    return {
-      code: "PacketTag",
-      reason: `first octet 0x${b[0].toString(16)} is not a signature packet header`,
-    };
-  if (header + length > b.length)
-    return { code: "PacketLength", reason: "signature packet body runs past the data" };
-  if (header + length < b.length)
-    return { code: "TrailingData", reason: `${b.length - header - length} bytes after the signature packet` };
-  if (length < 6) return { code: "PacketLength", reason: "signature packet body shorter than 6 octets" };
-  const [version, type, pk, hash] = b.subarray(header, header + 4);
-  if (version !== 4) return { code: "Version", reason: `signature version ${version}, the profile wants 4` };
-  if (type !== 0x00 && type !== 0x01)
-    return {
-      code: "SignatureType",
-      reason: `signature type 0x${type.toString(16)}, the profile wants 0x00 or 0x01`,
-    };
-  if (![1, 19, 22, 27].includes(pk))
-    return { code: "PublicKeyAlgorithm", reason: `public-key algorithm ${pk} is outside the profile` };
-  if (![8, 9, 10].includes(hash))
-    return { code: "HashAlgorithm", reason: `hash algorithm ${hash} is outside the profile` };
-  return null;
+  if (!/^[0-9a-f]{64}$/.test(signedHex))
+    throw new RangeError("signedHex must be 64 lowercase hex characters");
+  try {
+    checkDigestSignature(Buffer.from(signedHex, "hex"), signature, parsePrimaryKey(publicKey));
+    return null;
+  } catch (e) {
+    if (e instanceof SignatureProfileError) return { code: e.code, reason: e.detail };
+    throw e;
+  }
 }
 
 /** The key IDs (16 lowercase hex) the signature names as its issuer, or null when it cannot be read. */

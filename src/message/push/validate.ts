@@ -50,6 +50,7 @@ import type { PushMessageBody, PushSigVersion } from "./types";
  *     PLAINTEXT_TO_KEYED_RECIPIENT  PlainText to a recipient with an active key.
  *  4. BAD_SIGNATURE
  *     SIGNATURE_PROFILE  the signature is outside the signature profile (checkPushSignatureProfile);
+ *     SIGNATURE          the signature does not verify (the profile's arithmetic or openpgp.js);
  *     SIGNATURE       openpgp.js refuses it over the 64-hex text with the sender's key.
  *  5. WRONG_ENCRYPTION NOT_ENCRYPTED_TO_RECIPIENT  pgp whose encryptedSecret has no session key for any
  *     active key of the recipient (not signed-data-only: needs the recipient's key bytes).
@@ -268,8 +269,16 @@ export async function validatePushMessage(
   // 4. BAD_SIGNATURE
   const signedHex = sha256Hex(preimage);
   const refusal = checkPushSignatureProfile(proof.signature, signerKey.publicKey, signedHex);
-  if (refusal !== null)
-    return fault("BAD_SIGNATURE", "SIGNATURE_PROFILE", `${refusal.code}: ${refusal.reason}`);
+  if (refusal !== null) {
+    // the arithmetic (or the signed hash's left 16 bits) fails: the signature does not verify; any other
+    // refusal is a signature outside the profile
+    const arithmetic = refusal.code === "BAD_SIGNATURE" || refusal.code === "SIGNED_HASH_MISMATCH";
+    return fault(
+      "BAD_SIGNATURE",
+      arithmetic ? "SIGNATURE" : "SIGNATURE_PROFILE",
+      `${refusal.code}: ${refusal.reason}`,
+    );
+  }
   const verdict = await verifyPushSignature(signedHex, proof.signature, signerKey.publicKey, ctx.now);
   if (!verdict.ok)
     return fault(
