@@ -37,6 +37,9 @@ contract PushProfileGateway is IPushProfileGateway {
     /// (`\x22` is `"`).
     bytes private constant _JSON_HEAD = "{\x22key\x22:\x22";
     bytes private constant _JSON_TAIL = "\x22,\x22signature\x22:\x22DEPRECATED\x22}";
+    /// Their lengths (reading a `bytes` constant allocates memory, which the preimage writers must not see).
+    uint256 private constant _JSON_HEAD_LEN = 8;
+    uint256 private constant _JSON_TAIL_LEN = 27;
 
     constructor(IKeyRegistry registry) {
         if (address(registry) == address(0)) revert PushProfileGatewayZeroAddress();
@@ -55,13 +58,15 @@ contract PushProfileGateway is IPushProfileGateway {
             revert PushProfileGatewayTooLarge(bytes(publicKey).length, MAX_FIELD_SIZE);
         if (bytes(encryptedPrivateKey).length > MAX_FIELD_SIZE)
             revert PushProfileGatewayTooLarge(bytes(encryptedPrivateKey).length, MAX_FIELD_SIZE);
+        // The armor is read first (its lines make the preimage cheaper to write), but its faults revert only after
+        // the proof is checked, as a profile that is not the wallet's is that fault first.
         bytes memory pk = bytes(publicKey);
-        bytes32 digest = _digest(caip10, did, pk, encryptedPrivateKey);
+        Armor memory a = _key(pk);
+        bytes32 digest = _digest(caip10, did, pk, encryptedPrivateKey, a);
         address wallet = _signer(caip10, did, verificationProof, digest);
-
-        bytes memory key = _key(pk);
-        keyHash = keccak256(key);
-        keyRegistry.addKeyFromGateway(wallet, key);
+        _armorFaults(a);
+        keyHash = keccak256(a.key);
+        keyRegistry.addKeyFromGateway(wallet, a.key);
         emit PushProfileRegistered(wallet, keyHash, digest);
     }
 
@@ -72,7 +77,8 @@ contract PushProfileGateway is IPushProfileGateway {
         string calldata publicKey,
         string calldata encryptedPrivateKey
     ) external view returns (bytes32) {
-        return _digest(caip10, did, bytes(publicKey), encryptedPrivateKey);
+        Armor memory none;
+        return _digest(caip10, did, bytes(publicKey), encryptedPrivateKey, none);
     }
 
     // ------------------------------------------------------------------ internals
@@ -94,13 +100,20 @@ contract PushProfileGateway is IPushProfileGateway {
     }
 
     /// SHA-256 of `{"caip10":<caip10>,"did":<did>,"publicKey":<publicKey>,"encryptedPrivateKey":<...>}`, each value
-    /// a JSON string escaped as `JSON.stringify` does.
+    /// a JSON string escaped as `JSON.stringify` does. `a` (from {_key} on `publicKey`, or empty) only makes the
+    /// publicKey cheaper to escape: the SDK's JSON head and tail are written escaped as constants, and the armor's
+    /// whole lines by their shape; the text is the same.
     function _digest(
         string calldata caip10,
         string calldata did,
         bytes memory pk,
-        string calldata encryptedPrivateKey
-    ) private view returns (bytes32) {
+        string calldata encryptedPrivateKey,
+        Armor memory a
+    ) private view returns (bytes32 digest) {
+        uint256 mark;
+        assembly {
+            mark := mload(0x40)
+        }
         bytes memory c = bytes(caip10);
         bytes memory d = bytes(did);
         bytes memory e = bytes(encryptedPrivateKey);
@@ -110,11 +123,74 @@ contract PushProfileGateway is IPushProfileGateway {
         p = PushJson.writeLiteral(p, ",\x22did\x22:", 7);
         p = PushJson.writeQuoted(p, d);
         p = PushJson.writeLiteral(p, ",\x22publicKey\x22:", 13);
-        p = PushJson.writeQuoted(p, pk);
+        if (a.lines.len == 0) {
+            p = PushJson.writeQuoted(p, pk);
+        } else {
+            p = _writePublicKey(p, pk, a);
+        }
         p = PushJson.writeLiteral(p, ",\x22encryptedPrivateKey\x22:", 23);
         p = PushJson.writeQuoted(p, e);
         p = PushJson.writeLiteral(p, "}", 1);
-        return PushJson.sha256Of(PushJson.finish(start, p));
+        digest = PushJson.sha256Of(PushJson.finish(start, p));
+        // Nothing written here is read again: the memory is free for what follows (the registry call).
+        assembly {
+            mstore(0x40, mark)
+        }
+    }
+
+    /// `pk` as a quoted JSON string at `dst`, given its armor's whole lines `a.lines` (non-empty).
+    function _writePublicKey(uint256 dst, bytes memory pk, Armor memory a) private pure returns (uint256 p) {
+        uint256 base;
+        assembly {
+            base := add(pk, 32)
+        }
+        Base64Armor.Lines memory lines = a.lines;
+        bool json = a.json;
+        // The SDK's JSON: `"{\"key\":\"` + escaped armor + `\",\"signature\":\"DEPRECATED\"}"`; a bare armored
+        // key: `"` + escaped armor + `"`.
+        uint256 head = json ? _JSON_HEAD_LEN : 0;
+        uint256 tail = json ? _JSON_TAIL_LEN : 0;
+        p = PushJson.writeLiteral(dst, "\x22{\x5c\x22key\x5c\x22:\x5c\x22", json ? 12 : 1);
+        p = PushJson.writeEscapedAt(p, base + head, lines.start - head);
+        p = _writeLines(p, base + lines.start, base + lines.end, lines.len, json);
+        p = PushJson.writeEscapedAt(p, base + lines.end, pk.length - tail - lines.end);
+        if (json) {
+            p = PushJson.writeLiteral(p, "\x5c\x22,\x5c\x22signature\x5c\x22:\x5c\x22", 19);
+            p = PushJson.writeLiteral(p, "DEPRECATED\x5c\x22}\x22", 14);
+        } else {
+            p = PushJson.writeLiteral(p, "\x22", 1);
+        }
+    }
+
+    /// JSON-escapes the whole lines at memory [src, srcEnd) to `dst`: each is `len` base64 characters (copied) and a
+    /// line end, `\n` (written `\\n`) in JSON-escaped armor or LF (written `\n`).
+    function _writeLines(
+        uint256 dst,
+        uint256 src,
+        uint256 srcEnd,
+        uint256 len,
+        bool json
+    ) private pure returns (uint256 p) {
+        assembly {
+            let nl := 1
+            let escLen := 2
+            let esc := shl(240, 0x5c6e)
+            if json {
+                nl := 2
+                escLen := 3
+                esc := shl(232, 0x5c5c6e)
+            }
+            let step := add(len, nl)
+            p := dst
+            for {} lt(src, srcEnd) {
+                src := add(src, step)
+            } {
+                mcopy(p, src, len)
+                p := add(p, len)
+                mstore(p, esc)
+                p := add(p, escLen)
+            }
+        }
     }
 
     /// The address in `eip155:0x<40 hex digits>` (any case).
@@ -183,23 +259,44 @@ contract PushProfileGateway is IPushProfileGateway {
         }
     }
 
-    /// The binary key armored in `pk`: the SDK's JSON (armor JSON-escaped inside) or a bare armored key.
-    function _key(bytes memory pk) private pure returns (bytes memory key) {
-        uint256 n = pk.length;
-        Base64Armor.Status st;
+    /// What {_key} read in a publicKey.
+    struct Armor {
+        bool shapeOk;
+        bool json;
+        Base64Armor.Status status;
         uint256 offset;
+        bytes key;
+        Base64Armor.Lines lines;
+    }
+
+    /// The binary key armored in `pk` (the SDK's JSON, armor JSON-escaped inside, or a bare armored key), with the
+    /// outcome; {_armorFaults} makes a fault its error.
+    function _key(bytes memory pk) private pure returns (Armor memory a) {
+        uint256 n = pk.length;
         uint256 head = _JSON_HEAD.length;
         uint256 tail = _JSON_TAIL.length;
         if (n >= head + tail && _at(pk, 0, _JSON_HEAD) && _at(pk, n - tail, _JSON_TAIL)) {
-            (st, offset, key) = Base64Armor.decode(pk, head, n - tail, _KEY_LABEL, true);
+            a.shapeOk = true;
+            a.json = true;
+            (a.status, a.offset, a.key, a.lines) = Base64Armor.decodeLines(
+                pk,
+                head,
+                n - tail,
+                _KEY_LABEL,
+                true
+            );
         } else if (_at(pk, 0, "-----BEGIN ")) {
-            (st, offset, key) = Base64Armor.decode(pk, 0, n, _KEY_LABEL, false);
-        } else {
-            revert PushProfileGatewayBadPublicKeyShape();
+            a.shapeOk = true;
+            (a.status, a.offset, a.key, a.lines) = Base64Armor.decodeLines(pk, 0, n, _KEY_LABEL, false);
         }
-        if (st == Base64Armor.Status.BadArmor) revert PushProfileGatewayBadArmor(offset);
-        if (st == Base64Armor.Status.BadBase64) revert PushProfileGatewayBadBase64(offset);
-        if (st == Base64Armor.Status.BadCrc) revert PushProfileGatewayBadCrc(offset);
+    }
+
+    function _armorFaults(Armor memory a) private pure {
+        if (!a.shapeOk) revert PushProfileGatewayBadPublicKeyShape();
+        Base64Armor.Status st = a.status;
+        if (st == Base64Armor.Status.BadArmor) revert PushProfileGatewayBadArmor(a.offset);
+        if (st == Base64Armor.Status.BadBase64) revert PushProfileGatewayBadBase64(a.offset);
+        if (st == Base64Armor.Status.BadCrc) revert PushProfileGatewayBadCrc(a.offset);
     }
 
     /// True when `s[at..)` starts with `lit`.

@@ -74,8 +74,16 @@ async function main(): Promise<void> {
 
     // ---- the real KeyRegistry behind an ERC-1967 proxy
     const startBlock = (await provider.getBlockNumber()) + 1;
+    // the key registry checks keys through the stateless verifiers (constructor argument since issue 12)
+    const deployArtifact = async (name: string, ...ctorArgs: unknown[]) => {
+      const art = await hre.artifacts.readArtifact(name);
+      const c = await new ContractFactory(art.abi, art.bytecode, deployer).deploy(...ctorArgs);
+      await c.waitForDeployment();
+      return c.getAddress();
+    };
+    const verifier = await deployArtifact("OpenPgpVerifier", await deployArtifact("Ed25519Verifier"));
     const keysArt = await hre.artifacts.readArtifact("KeyRegistry");
-    const impl = await new ContractFactory(keysArt.abi, keysArt.bytecode, deployer).deploy();
+    const impl = await new ContractFactory(keysArt.abi, keysArt.bytecode, deployer).deploy(verifier);
     await impl.waitForDeployment();
     const proxyArt = JSON.parse(fs.readFileSync(ERC1967_PROXY, "utf8")) as {
       abi: InterfaceAbi;

@@ -858,8 +858,8 @@ async function envelopeVectors(keys: Record<string, LoadedKey>): Promise<Json> {
       timestamp: t,
     },
     {
-      name: "bad-signature-sha512",
-      note: "P-256, SHA-512",
+      name: "valid-sha512",
+      note: "P-256, SHA-512 (admitted since wave 2: docs/client-profile.md)",
       from: alice,
       to: carol,
       sender: "p256",
@@ -884,8 +884,8 @@ async function envelopeVectors(keys: Record<string, LoadedKey>): Promise<Json> {
       },
     },
     {
-      name: "bad-signature-subkey",
-      note: "frank's signing subkey signs",
+      name: "valid-signing-subkey",
+      note: "frank's signing subkey signs (admitted since wave 2: docs/client-profile.md)",
       from: frank,
       to: carol,
       sender: "p256Subkey",
@@ -894,8 +894,8 @@ async function envelopeVectors(keys: Record<string, LoadedKey>): Promise<Json> {
       signature: craftWith({ subkeyIndex: 1 }),
     },
     {
-      name: "bad-signature-ed25519",
-      note: "Ed25519, type 0x01: not provable on chain (dispute)",
+      name: "bad-signature-ed25519-text-over-raw",
+      note: "Ed25519, type 0x01 over the raw digest: a text signature signs the digest's hex, so the signed hash matches nothing (provable on chain since wave 2)",
       from: dave,
       to: carol,
       sender: "ed25519",

@@ -9,7 +9,10 @@ import { FAULT_CLASSES, FaultInjectionError, faultClassList } from "../src/node/
 
 // Values are imported lazily inside the action so that loading this file stays cheap for other tasks.
 
-task("node:serve", "Runs a Push Node: validates, attests, stores and serves messages over HTTP on 127.0.0.1")
+task(
+  "node:serve",
+  "Runs a Push Node: validates, attests, stores and serves messages over HTTP on 127.0.0.1, and the Push Chat SDK's API under /apis (docs/push-chat-api.md; the SDK's env 'local' expects --port 4000)",
+)
   .addOptionalParam("port", "TCP port on 127.0.0.1 (0 = any free port)", "8700", types.string)
   .addOptionalParam("dataDir", "Directory of the node's SQLite database (default .data/pushnode-<network>)")
   .addOptionalParam(

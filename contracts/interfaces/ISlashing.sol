@@ -255,8 +255,8 @@ interface ISlashing {
     ///         signer among the signing keys of `publicKey` (hashing to `senderKey`; RSA, NIST P-256, EdDSA legacy
     ///         or Ed25519; `detail` is the broken rule, an `OpenPgpSignature.Status`). A key the verifier cannot
     ///         read reverts with the verifier's `OpenPgpKey` error, a failed computation with its
-    ///         `OpenPgpSignaturePrecompileFailed`. A node that serves a signature hashing to neither the attested hash nor proving anything here
-    ///         is not serving what it attested: UNAVAILABLE, for the court.
+    ///         `OpenPgpSignaturePrecompileFailed`. A node that serves a signature hashing to neither the attested
+    ///         hash nor proving anything here is not serving what it attested: UNAVAILABLE, for the court.
     function proveBadSignature(
         Message calldata message,
         Attestation calldata attestation,

@@ -15,8 +15,10 @@ pragma solidity ^0.8.24;
 ///         read as one stream across lines (any line length); the total, padding included, must be a multiple of
 ///         four characters. Unused low bits of the last character are ignored, as openpgp.js ignores them.
 /// @dev Nothing reverts: {decode} returns a status and the offset (in the given text) of the first byte that breaks a
-///      rule, so a caller can make that a named error or a verdict. Cost: about 250 gas per 32 base64 characters,
-///      plus about 30 gas per decoded byte for the CRC.
+///      rule, so a caller can make that a named error or a verdict. Cost: when the lines before the last have one
+///      length (as openpgp.js writes them), about 650 gas per 32 base64 characters of them (read and mapped in one
+///      pass); otherwise every line takes the byte-exact path, about 1,600 gas per line; plus about 37 gas per
+///      decoded byte for the CRC (eight bytes per step) and about 250 per 24 decoded bytes to pack them.
 library Base64Armor {
     /// @notice Outcome of {decode}.
     /// @param Ok the block is well formed and its CRC matches.
@@ -37,6 +39,7 @@ library Base64Armor {
     uint256 private constant _G5B = 0x2525252525252525252525252525252525252525252525252525252525252525;
     uint256 private constant _G61 = 0x1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f;
     uint256 private constant _G7B = 0x0505050505050505050505050505050505050505050505050505050505050505;
+    uint256 private constant _G2F = 0x5151515151515151515151515151515151515151515151515151515151515151;
     uint256 private constant _G30 = 0x5050505050505050505050505050505050505050505050505050505050505050;
     uint256 private constant _G3A = 0x4646464646464646464646464646464646464646464646464646464646464646;
     uint256 private constant _B2B = 0x2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b;
@@ -46,8 +49,9 @@ library Base64Armor {
     uint256 private constant _B04 = 0x0404040404040404040404040404040404040404040404040404040404040404;
     uint256 private constant _B13 = 0x1313131313131313131313131313131313131313131313131313131313131313;
     uint256 private constant _B10 = 0x1010101010101010101010101010101010101010101010101010101010101010;
+    uint256 private constant _B01 = 0x0101010101010101010101010101010101010101010101010101010101010101;
 
-    /// CRC-24 tables for four bytes at a time: table k (1,024 bytes at offset 1,024 k), entry v (4 bytes,
+    /// CRC-24 tables for eight bytes at a time: table k (1,024 bytes at offset 1,024 k), entry v (4 bytes,
     /// big-endian): the register after feeding byte v and then k zero bytes to a zero register.
     bytes private constant _CRC_TABLES =
         hex"0000000000864cfb008ad50d000c99f60093e6e10015aa1a001933ec009f7f1700a181390027cdc2002b543400ad18cf"
@@ -135,13 +139,107 @@ library Base64Armor {
         hex"00008a580036830a006c98fc005a91ae00d8af1000eea64200b4bdb40082b4e60082994900b4901b00ee8bed00d882bf"
         hex"005abc01006cb5530036aea50000a7f700b49f220082967000d88d8600ee84d4006cba6a005ab3380000a8ce0036a19c"
         hex"00ee959f00d89ccd0082873b00b48e690036b0d70000b985005aa273006cab2100d893f400ee9aa600b4815000828802"
-        hex"0000b6bc0036bfee006ca418005aad4a";
+        hex"0000b6bc0036bfee006ca418005aad4a0000000000d9fe8c0035b1e300ec4f6f006b63c600b29d4a005ed22500872ca9"
+        hex"00d6c78c000f390000e3766f003a88e300bda44a00645ac6008815a90051eb25002bc3e300f23d6f001e720000c78c8c"
+        hex"0040a02500995ea9007511c600acef4a00fd046f0024fae300c8b58c00114b00009667a9004f992500a3d64a007a28c6"
+        hex"005787c6008e794a0062362500bbc8a9003ce40000e51a8c000955e300d0ab6f0081404a0058bec600b4f1a9006d0f25"
+        hex"00ea238c0033dd0000df926f00066ce3007c442500a5baa90049f5c600900b4a001727e300ced96f0022960000fb688c"
+        hex"00aa83a900737d25009f324a0046ccc600c1e06f00181ee300f4518c002daf0000af0f8c0076f100009abe6f004340e3"
+        hex"00c46c4a001d92c600f1dda9002823250079c80000a0368c004c79e30095876f0012abc600cb554a00271a2500fee4a9"
+        hex"0084cc6f005d32e300b17d8c0068830000efafa90036512500da1e4a0003e0c600520be3008bf56f0067ba0000be448c"
+        hex"0039682500e096a9000cd9c600d5274a00f8884a002176c600cd39a90014c7250093eb8c004a150000a65a6f007fa4e3"
+        hex"002e4fc600f7b14a001bfe2500c200a900452c00009cd28c00709de300a9636f00d34ba9000ab52500e6fa4a003f04c6"
+        hex"00b8286f0061d6e3008d998c0054670000058c2500dc72a900303dc600e9c34a006eefe300b7116f005b5e000082a08c"
+        hex"00d853e30001ad6f00ede20000341c8c00b33025006acea9008681c6005f7f4a000e946f00d76ae3003b258c00e2db00"
+        hex"0065f7a900bc09250050464a0089b8c600f39000002a6e8c00c621e3001fdf6f0098f3c600410d4a00ad42250074bca9"
+        hex"0025578c00fca9000010e66f00c918e3004e344a0097cac6007b85a900a27b25008fd42500562aa900ba65c600639b4a"
+        hex"00e4b7e3003d496f00d106000008f88c005913a90080ed25006ca24a00b55cc60032706f00eb8ee30007c18c00de3f00"
+        hex"00a417c6007de94a0091a625004858a900cf740000168a8c00fac5e300233b6f0072d04a00ab2ec6004761a9009e9f25"
+        hex"0019b38c00c04d00002c026f00f5fce300775c6f00aea2e30042ed8c009b1300001c3fa900c5c12500298e4a00f070c6"
+        hex"00a19be30078656f00942a00004dd48c00caf825001306a900ff49c60026b74a005c9f8c0085610000692e6f00b0d0e3"
+        hex"0037fc4a00ee02c600024da900dbb325008a58000053a68c00bfe9e30066176f00e13bc60038c54a00d48a25000d74a9"
+        hex"0020dba900f9252500156a4a00cc94c6004bb86f009246e3007e098c00a7f70000f61c25002fe2a900c3adc6001a534a"
+        hex"009d7fe30044816f00a8ce000071308c000b184a00d2e6c6003ea9a900e7572500607b8c00b985000055ca6f008c34e3"
+        hex"00dddfc60004214a00e86e25003190a900b6bc00006f428c00830de3005af36f000000000036eb3d006dd67a005b3d47"
+        hex"00dbacf400ed47c900b67a8e008091b3003115130007fe2e005cc369006a285400eab9e700dc52da00876f9d00b184a0"
+        hex"00622a260054c11b000ffc5c0039176100b986d2008f6def00d450a800e2bb9500533f350065d408003ee94f00080272"
+        hex"008893c100be78fc00e545bb00d3ae8600c4544c00f2bf7100a98236009f690b001ff8b80029138500722ec20044c5ff"
+        hex"00f5415f00c3aa620098972500ae7c18002eedab0018069600433bd10075d0ec00a67e6a0090955700cba81000fd432d"
+        hex"007dd29e004b39a3001004e40026efd900976b7900a1804400fabd0300cc563e004cc78d007a2cb0002111f70017faca"
+        hex"000ee46300380f5e006332190055d92400d5489700e3a3aa00b89eed008e75d0003ff17000091a4d0052270a0064cc37"
+        hex"00e45d8400d2b6b900898bfe00bf60c3006cce45005a25780001183f0037f30200b762b10081898c00dab4cb00ec5ff6"
+        hex"005ddb56006b306b00300d2c0006e611008677a200b09c9f00eba1d800dd4ae500cab02f00fc5b1200a7665500918d68"
+        hex"00111cdb0027f7e6007ccaa1004a219c00fba53c00cd4e010096734600a0987b002009c80016e2f5004ddfb2007b348f"
+        hex"00a89a09009e713400c54c7300f3a74e007336fd0045ddc0001ee08700280bba00998f1a00af642700f4596000c2b25d"
+        hex"004223ee0074c8d3002ff59400191ea9001dc8c6002b23fb00701ebc0046f58100c6643200f08f0f00abb248009d5975"
+        hex"002cddd5001a36e800410baf0077e09200f7712100c19a1c009aa75b00ac4c66007fe2e0004909dd0012349a0024dfa7"
+        hex"00a44e140092a52900c9986e00ff7353004ef7f300781cce002321890015cab400955b0700a3b03a00f88d7d00ce6640"
+        hex"00d99c8a00ef77b700b44af00082a1cd0002307e0034db43006fe60400590d3900e8899900de62a400855fe300b3b4de"
+        hex"0033256d0005ce50005ef3170068182a00bbb6ac008d5d9100d660d600e08beb00601a580056f165000dcc22003b271f"
+        hex"008aa3bf00bc488200e775c500d19ef800510f4b0067e476003cd931000a320c00132ca50025c798007efadf004811e2"
+        hex"00c8805100fe6b6c00a5562b0093bd16002239b60014d28b004fefcc007904f100f9954200cf7e7f0094433800a2a805"
+        hex"007106830047edbe001cd0f9002a3bc400aaaa77009c414a00c77c0d00f19730004013900076f8ad002dc5ea001b2ed7"
+        hex"009bbf6400ad545900f6691e00c0822300d778e900e193d400baae93008c45ae000cd41d003a3f20006102670057e95a"
+        hex"00e66dfa00d086c7008bbb8000bd50bd003dc10e000b2a33005017740066fc4900b552cf0083b9f200d884b500ee6f88"
+        hex"006efe3b00581506000328410035c37c008447dc00b2ace100e991a600df7a9b005feb280069001500323d520004d66f"
+        hex"00000000003b918c00772318004cb29400ee463000d5d7bc0099652800a2f4a4005ac09b00615117002de3830016720f"
+        hex"00b486ab008f172700c3a5b300f8343f00b58136008e10ba00c2a22e00f933a2005bc7060060568a002ce41e00177592"
+        hex"00ef41ad00d4d021009862b500a3f3390001079d003a961100762485004db50900ed4e9700d6df1b009a6d8f00a1fc03"
+        hex"000308a70038992b00742bbf004fba3300b78e0c008c1f8000c0ad1400fb3c980059c83c006259b0002eeb2400157aa8"
+        hex"0058cfa100635e2d002fecb900147d3500b68991008d181d00c1aa8900fa3b0500020f3a00399eb600752c22004ebdae"
+        hex"00ec490a00d7d886009b6a1200a0fb9e005cd1d500674059002bf2cd0010634100b297e50089066900c5b4fd00fe2571"
+        hex"0006114e003d80c200713256004aa3da00e8577e00d3c6f2009f746600a4e5ea00e950e300d2c16f009e73fb00a5e277"
+        hex"000716d3003c875f007035cb004ba44700b39078008801f400c4b36000ff22ec005dd648006647c4002af550001164dc"
+        hex"00b19f42008a0ece00c6bc5a00fd2dd6005fd972006448fe0028fa6a00136be600eb5fd900d0ce55009c7cc100a7ed4d"
+        hex"000519e9003e886500723af10049ab7d00041e74003f8ff800733d6c0048ace000ea584400d1c9c8009d7b5c00a6ead0"
+        hex"005edeef00654f630029fdf700126c7b00b098df008b095300c7bbc700fc2a4b00b9a3aa0082322600ce80b200f5113e"
+        hex"0057e59a006c74160020c682001b570e00e3633100d8f2bd0094402900afd1a5000d25010036b48d007a061900419795"
+        hex"000c229c0037b310007b01840040900800e264ac00d9f520009547b400aed6380056e207006d738b0021c11f001a5093"
+        hex"00b8a437008335bb00cf872f00f416a30054ed3d006f7cb10023ce2500185fa900baab0d00813a8100cd881500f61999"
+        hex"000e2da60035bc2a00790ebe00429f3200e06b9600dbfa1a0097488e00acd90200e16c0b00dafd8700964f1300adde9f"
+        hex"000f2a3b0034bbb700780923004398af00bbac9000803d1c00cc8f8800f71e040055eaa0006e7b2c0022c9b800195834"
+        hex"00e5727f00dee3f30092516700a9c0eb000b344f0030a5c3007c1757004786db00bfb2e40084236800c891fc00f30070"
+        hex"0051f4d4006a65580026d7cc001d46400050f349006b62c50027d051001c41dd00beb579008524f500c9966100f207ed"
+        hex"000a33d20031a25e007d10ca0046814600e475e200dfe46e009356fa00a8c77600083ce80033ad64007f1ff000448e7c"
+        hex"00e67ad800ddeb54009159c000aac84c0052fc7300696dff0025df6b001e4ee700bcba4300872bcf00cb995b00f008d7"
+        hex"00bdbdde00862c5200ca9ec600f10f4a0053fbee00686a620024d8f6001f497a00e77d4500dcecc900905e5d00abcfd1"
+        hex"00093b750032aaf9007e186d004589e10000000000f50baf006c5ba50099500a00d8b74a002dbce500b4ecef0041e740"
+        hex"0037226f00c229c0005b79ca00ae726500ef9525001a9e8a0083ce800076c52f006e44de009b4f7100021f7b00f714d4"
+        hex"00b6f3940043f83b00daa831002fa39e005966b100ac6d1e00353d1400c036bb0081d1fb0074da5400ed8a5e001881f1"
+        hex"00dc89bc0029821300b0d2190045d9b600043ef600f1355900686553009d6efc00ebabd3001ea07c0087f0760072fbd9"
+        hex"00331c9900c61736005f473c00aa4c9300b2cd620047c6cd00de96c7002b9d68006a7a28009f71870006218d00f32a22"
+        hex"0085ef0d0070e4a200e9b4a8001cbf07005d584700a853e8003103e200c4084d003f5f8300ca542c0053042600a60f89"
+        hex"00e7e8c90012e366008bb36c007eb8c300087dec00fd76430064264900912de600d0caa60025c10900bc910300499aac"
+        hex"00511b5d00a410f2003d40f800c84b570089ac17007ca7b800e5f7b20010fc1d006639320093329d000a629700ff6938"
+        hex"00be8e78004b85d700d2d5dd0027de7200e3d63f0016dd90008f8d9a007a8635003b617500ce6ada00573ad000a2317f"
+        hex"00d4f4500021ffff00b8aff5004da45a000c431a00f948b5006018bf00951310008d92e10078994e00e1c9440014c2eb"
+        hex"005525ab00a02e0400397e0e00cc75a100bab08e004fbb2100d6eb2b0023e084006207c400970c6b000e5c6100fb57ce"
+        hex"007ebf06008bb4a90012e4a300e7ef0c00a6084c005303e300ca53e9003f584600499d6900bc96c60025c6cc00d0cd63"
+        hex"00912a230064218c00fd718600087a290010fbd800e5f077007ca07d0089abd200c84c92003d473d00a4173700511c98"
+        hex"0027d9b700d2d218004b821200be89bd00ff6efd000a65520093355800663ef700a236ba00573d1500ce6d1f003b66b0"
+        hex"007a81f0008f8a5f0016da5500e3d1fa009514d500601f7a00f94f70000c44df004da39f00b8a8300021f83a00d4f395"
+        hex"00cc7264003979cb00a029c10055226e0014c52e00e1ce8100789e8b008d952400fb500b000e5ba400970bae00620001"
+        hex"0023e74100d6ecee004fbce400bab74b0041e08500b4eb2a002dbb2000d8b08f009957cf006c5c6000f50c6a000007c5"
+        hex"0076c2ea0083c945001a994f00ef92e000ae75a0005b7e0f00c22e05003725aa002fa45b00daaff40043fffe00b6f451"
+        hex"00f71311000218be009b48b4006e431b0018863400ed8d9b0074dd910081d63e00c0317e00353ad100ac6adb00596174"
+        hex"009d69390068629600f1329c000439330045de7300b0d5dc002985d600dc8e7900aa4b56005f40f900c610f300331b5c"
+        hex"0072fc1c0087f7b3001ea7b900ebac1600f32de700062648009f7642006a7ded002b9aad00de91020047c10800b2caa7"
+        hex"00c40f880031042700a8542d005d5f82001cb8c200e9b36d0070e3670085e8c8";
 
-    /// Where {decode} is in the text.
+    /// @notice Lines {decodeLines} read on its fast path: `text[start..end)` is whole lines, each `len` base64
+    ///         characters and a line end (LF, or `\n` in JSON-escaped armor). Empty (start == end) when none.
+    struct Lines {
+        uint256 start;
+        uint256 end;
+        uint256 len;
+    }
+
+    /// Where {decode} is in the text, and the lines its fast path read.
     struct Cursor {
         uint256 p;
         uint256 end;
         bool json;
+        Lines lines;
     }
 
     /// @notice Decodes the armored block `text[start:end)` whose label is `label` (e.g. `PGP PUBLIC KEY BLOCK`).
@@ -156,8 +254,31 @@ library Base64Armor {
         bytes memory label,
         bool jsonEscaped
     ) internal pure returns (Status status, uint256 offset, bytes memory data) {
+        (status, offset, data, ) = decodeLines(text, start, end, label, jsonEscaped);
+    }
+
+    /// @notice {decode}, and the run of whole lines of one length it read on its fast path (whatever the status):
+    ///         they hold only base64 characters and line ends, so a caller may copy or escape them by their shape.
+    function decodeLines(
+        bytes memory text,
+        uint256 start,
+        uint256 end,
+        bytes memory label,
+        bool jsonEscaped
+    ) internal pure returns (Status status, uint256 offset, bytes memory data, Lines memory lines) {
+        Cursor memory c = Cursor(start, end, jsonEscaped, Lines(0, 0, 0));
+        (status, offset, data) = _decode(text, c, label);
+        lines = c.lines;
+    }
+
+    function _decode(
+        bytes memory text,
+        Cursor memory c,
+        bytes memory label
+    ) private pure returns (Status status, uint256 offset, bytes memory data) {
+        uint256 start = c.p;
+        uint256 end = c.end;
         if (end > text.length || start > end) return (Status.BadArmor, start, data);
-        Cursor memory c = Cursor(start, end, jsonEscaped);
         // BEGIN line and the empty line after it.
         if (!_frame(text, c, "-----BEGIN ", label) || !_nl(text, c)) return (Status.BadArmor, c.p, data);
         // Base64 lines: their characters, mapped to 6-bit values, are gathered in `data` (long enough: fewer values
@@ -165,7 +286,7 @@ library Base64Armor {
         data = new bytes(end - c.p + 32);
         uint256 values;
         uint256 pad;
-        (status, values, pad) = _lines(text, c, data);
+        (status, values, pad) = _body(text, c, data);
         if (status != Status.Ok) return (status, c.p, _empty());
         // Optional checksum line ('=' and four base64 characters), END line, nothing after.
         bool hasCrc = c.p < end && _byteAt(text, c.p) == 0x3d;
@@ -184,12 +305,168 @@ library Base64Armor {
         return (Status.Ok, 0, data);
     }
 
-    /// Reads the base64 lines from `c.p` into `data` as 6-bit values; returns the number of values and of padding
-    /// characters, with `c.p` at the checksum line or the END line (or at the first byte that breaks a rule).
-    function _lines(
+    /// {_lines}, through {_fullLines} first: the same result, cheaper when the lines before the last have one length.
+    function _body(
         bytes memory text,
         Cursor memory c,
         bytes memory data
+    ) private pure returns (Status status, uint256 values, uint256 pad) {
+        uint256 first = c.p;
+        (bool fast, uint256 p2, uint256 q2) = _fullLines(text, first, c.end, c.json, data);
+        status = Status.BadArmor;
+        if (fast) {
+            if (p2 > first) {
+                // n lines of L characters and a line end: p2 - first = n (L + nl), q2 = n L.
+                uint256 n = (p2 - first - q2) / (c.json ? 2 : 1);
+                c.lines = Lines(first, p2, q2 / n);
+            }
+            c.p = p2;
+            (status, values, pad) = _lines(text, c, data, q2);
+        }
+        if (status != Status.Ok) {
+            c.p = first;
+            (status, values, pad) = _lines(text, c, data, 0);
+        }
+    }
+
+    /// Fast path for the lines before the last: when the first line from `p` has L (4..160) base64 characters,
+    /// maps the characters of every following line that is L characters and a line end to 6-bit values in `data`
+    /// (from its start). Returns (true, the position of the first line that is not such
+    /// a line, the number of values written), or (false, _, _) if a copied character is not base64; {_lines} then reads
+    /// the text from `p` itself. Whatever it accepts, {_lines} would read the same way (same values, same end).
+    function _fullLines(
+        bytes memory text,
+        uint256 p,
+        uint256 end,
+        bool json,
+        bytes memory data
+    ) private pure returns (bool ok, uint256 p2, uint256 q2) {
+        assembly {
+            // Per byte of w: its 6-bit value, and bit 7 of inv set when it is not a base64 character.
+            // value = x + 19 - 3 [x >= '/'] - 12 [x >= '0'] - 69 [x >= 'A'] - 6 [x >= 'a'] never borrows (for
+            // any x < 0x80), and bit 7 of `x + C` is [x >= 0x80 - C].
+            function sixBits(w) -> val, inv {
+                let x7 := and(w, _L7)
+                let a := add(x7, _G2F)
+                let valid := and(a, not(add(x7, _G3A)))
+                let v := mul(shr(7, and(a, _H)), 3)
+                v := add(v, mul(shr(7, and(add(x7, _G30), _H)), 12))
+                a := add(x7, _G41)
+                valid := or(valid, and(a, not(add(x7, _G5B))))
+                v := add(v, mul(shr(7, and(a, _H)), 69))
+                a := add(x7, _G61)
+                valid := or(valid, and(a, not(add(x7, _G7B))))
+                v := add(v, mul(shr(7, and(a, _H)), 6))
+                let y := xor(w, _B2B)
+                valid := or(valid, not(or(add(and(y, _L7), _L7), y)))
+                inv := and(or(not(valid), w), _H)
+                val := sub(add(x7, _B13), v)
+            }
+            let base := add(text, 32)
+            let nlLen := add(1, json)
+            let nlByte := 0x0a
+            if json {
+                nlByte := 0x5c
+            }
+            // L = distance to the first line-end byte, found one word at a time.
+            let len := 0
+            {
+                let bnl := mul(nlByte, _B01)
+                for {
+                    let i := 0
+                } lt(i, 160) {
+                    i := add(i, 32)
+                } {
+                    let y := xor(mload(add(base, add(p, i))), bnl)
+                    let z := and(not(or(add(and(y, _L7), _L7), y)), _H)
+                    if z {
+                        let k := 0
+                        if iszero(shr(128, z)) {
+                            k := 16
+                            z := shl(128, z)
+                        }
+                        if iszero(shr(192, z)) {
+                            k := add(k, 8)
+                            z := shl(64, z)
+                        }
+                        if iszero(shr(224, z)) {
+                            k := add(k, 4)
+                            z := shl(32, z)
+                        }
+                        if iszero(shr(240, z)) {
+                            k := add(k, 2)
+                            z := shl(16, z)
+                        }
+                        if iszero(shr(248, z)) {
+                            k := add(k, 1)
+                        }
+                        len := add(i, k)
+                        break
+                    }
+                }
+            }
+            let q0 := add(data, 32)
+            let q := q0
+            p2 := p
+            ok := 1
+            if gt(len, 3) {
+                let json_ := json
+                for {} 1 {} {
+                    let e := add(p2, len)
+                    if gt(add(e, nlLen), end) {
+                        break
+                    }
+                    let t := mload(add(base, e))
+                    switch json_
+                    case 0 {
+                        if iszero(eq(byte(0, t), 0x0a)) {
+                            break
+                        }
+                    }
+                    default {
+                        if iszero(eq(shr(240, t), 0x5c6e)) {
+                            break
+                        }
+                    }
+                    // The line's characters -> 6-bit values at q; any other byte: not this path. Per byte,
+                    // value = x + 19 - 3 [x >= '/'] - 12 [x >= '0'] - 69 [x >= 'A'] - 6 [x >= 'a'] (no borrow
+                    // for a base64 character), and bit 7 of `a + C` is [x >= 0x80 - C] for x < 0x80.
+                    let from := add(base, p2)
+                    for {
+                        let i := 0
+                    } lt(i, len) {
+                        i := add(i, 32)
+                    } {
+                        let val, inv := sixBits(mload(add(from, i)))
+                        let rem := sub(len, i)
+                        if lt(rem, 32) {
+                            inv := and(inv, not(shr(shl(3, rem), not(0))))
+                        }
+                        if inv {
+                            ok := 0
+                            break
+                        }
+                        mstore(add(q, i), val)
+                    }
+                    if iszero(ok) {
+                        break
+                    }
+                    q := add(q, len)
+                    p2 := add(e, nlLen)
+                }
+            }
+            q2 := sub(q, q0)
+        }
+    }
+
+    /// Reads the base64 lines from `c.p` into `data` as 6-bit values, after the `q0` values already there; returns
+    /// the number of values (`q0` included) and of padding characters, with `c.p` at the checksum line or the END
+    /// line (or at the first byte that breaks a rule).
+    function _lines(
+        bytes memory text,
+        Cursor memory c,
+        bytes memory data,
+        uint256 q0
     ) private pure returns (Status, uint256 values, uint256 pad) {
         uint256 p = c.p;
         uint256 end = c.end;
@@ -275,7 +552,7 @@ library Base64Armor {
             }
             let base := add(text, 32)
             let nlLen := add(1, json)
-            q := add(data, 32)
+            q := add(add(data, 32), q0)
             for {} 1 {} {
                 if iszero(lt(p, end)) {
                     code := 1
@@ -403,19 +680,29 @@ library Base64Armor {
             let t1 := add(t0, 1024)
             let t2 := add(t0, 2048)
             let t3 := add(t0, 3072)
+            let t4 := add(t0, 4096)
+            let t5 := add(t0, 5120)
+            let t6 := add(t0, 6144)
+            let t7 := add(t0, 7168)
             crc := 0xb704ce
             let p := add(data, 32)
             let len := mload(data)
             let e := add(p, len)
             for {
-                let e4 := sub(e, mod(len, 4))
-            } lt(p, e4) {
-                p := add(p, 4)
+                let e8 := sub(e, mod(len, 8))
+            } lt(p, e8) {
+                p := add(p, 8)
             } {
-                let x := xor(shl(8, crc), shr(224, mload(p)))
+                let x := xor(shl(40, crc), shr(192, mload(p)))
                 crc := xor(
-                    xor(mload(add(t3, shl(2, byte(28, x)))), mload(add(t2, shl(2, byte(29, x))))),
-                    xor(mload(add(t1, shl(2, byte(30, x)))), mload(add(t0, shl(2, and(x, 0xff)))))
+                    xor(
+                        xor(mload(add(t7, shl(2, byte(24, x)))), mload(add(t6, shl(2, byte(25, x))))),
+                        xor(mload(add(t5, shl(2, byte(26, x)))), mload(add(t4, shl(2, byte(27, x)))))
+                    ),
+                    xor(
+                        xor(mload(add(t3, shl(2, byte(28, x)))), mload(add(t2, shl(2, byte(29, x))))),
+                        xor(mload(add(t1, shl(2, byte(30, x)))), mload(add(t0, shl(2, and(x, 0xff)))))
+                    )
                 )
             }
             for {} lt(p, e) {
@@ -424,6 +711,8 @@ library Base64Armor {
                 crc := xor(shl(8, crc), mload(add(t0, shl(2, xor(byte(29, crc), byte(0, mload(p)))))))
             }
             crc := and(crc, 0xffffff)
+            // The tables were the last allocation and nothing keeps them: their memory is free again.
+            mstore(0x40, tables)
         }
     }
 

@@ -3,6 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer, TransactionResponse } from "ethers";
 import type { KeyRegistry } from "../../typechain-types";
 import { deployVerifier } from "../../src/deploy/verifier";
+import { loadClientVectors } from "../gen-client-vectors";
 
 // Gas of the key registry's operations, from receipts on the Hardhat network. Keys are made by the same
 // function as `key:generate` (src/keys generateWalletKey): user ID "eip155:<chainId>:<address>", canonical
@@ -58,6 +59,26 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
   const aliceKey2 = await publicKeyFor(alice.address, chainId, "ed25519");
   out["addKey.secondKeyEd25519"] = await gasOf(registry.connect(alice).addKey(aliceKey2));
   out["revokeKey"] = await gasOf(registry.connect(alice).revokeKey(ethers.keccak256(aliceKey)));
+
+  // Default keys of real clients (test/fixtures/clients, made by npm run vectors:clients), each a first key
+  const clientKey = (tool: "gpg" | "sq" | "openpgpjs5" | "openpgpjs6", id: string): string => {
+    const k = loadClientVectors(tool).keys.find((x) => x.id === id);
+    if (!k) throw new Error(`no client key ${id} in test/fixtures/clients/${tool}.json`);
+    return k.key;
+  };
+  const clients: [string, "gpg" | "sq" | "openpgpjs5" | "openpgpjs6", string][] = [
+    ["addKey.gpgDefault", "gpg", "gpg/default"],
+    ["addKey.sqDefault", "sq", "sq/default"],
+    ["addKey.sqRsa3k", "sq", "sq/rsa3k"],
+    ["addKey.openpgpjs6Default", "openpgpjs6", "openpgpjs6/default"],
+    ["addKey.pushSdk", "openpgpjs5", "openpgpjs5/push-sdk-rsa2048"],
+    ["addKey.gpgP256SigningSubkey", "gpg", "gpg/cert-nistp256+sign-nistp256"],
+  ];
+  for (const [label, tool, id] of clients) {
+    const owner = ethers.Wallet.createRandom().connect(ethers.provider);
+    await (await governor.sendTransaction({ to: owner.address, value: ethers.parseEther("1") })).wait();
+    out[label] = await gasOf(registry.connect(owner).addKey(clientKey(tool, id)));
+  }
 
   const bobKey = await publicKeyFor(bob.address, chainId, "p256");
   const bobHash = ethers.keccak256(bobKey);

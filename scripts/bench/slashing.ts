@@ -269,6 +269,64 @@ export default async function bench(hre: HardhatRuntimeEnvironment): Promise<Rec
         ),
     );
   }
+  {
+    // Issue 12's client profile: SHA-512 (gpg's and sq's default for RSA), Ed25519 (verified in Solidity) and a
+    // signature by a P-256 signing subkey (found by its issuer fingerprint). Crafted like the client tools
+    // write them, the last byte flipped (the arithmetic runs and fails).
+    const { craftSignature, issuerFingerprintSubpacket, issuerKeyIdSubpacket, creationTimeSubpacket } =
+      await import("../../src/message");
+    const created = keysJson.keyCreated + 60;
+    const cases: [
+      string,
+      KeyName,
+      (d: Uint8Array, k: Awaited<ReturnType<typeof vectorKey>>) => Uint8Array,
+    ][] = [
+      [
+        "proveBadSignatureRsa2048Sha512",
+        "rsa2048",
+        (d, k) => {
+          const kp = k.privateKey.keyPacket;
+          return craftSignature(d, k.privateKey, {
+            hashAlgorithm: 10,
+            created,
+            hashedSubpackets: [
+              creationTimeSubpacket(created),
+              issuerFingerprintSubpacket(kp.getFingerprintBytes()!),
+            ],
+            unhashedSubpackets: [issuerKeyIdSubpacket("0x" + kp.getKeyID().toHex())],
+          });
+        },
+      ],
+      ["proveBadSignatureEd25519", "ed25519", (d, k) => craftSignature(d, k.privateKey, { created })],
+      [
+        "proveBadSignatureSubkeyP256",
+        "p256Subkey",
+        (d, k) => craftSignature(d, k.privateKey, { subkeyIndex: 1, created }),
+      ],
+    ];
+    for (const [label, name, sign] of cases) {
+      await both(label, async (r) => {
+        const node = await registerNode();
+        const key = await vectorKey(name);
+        const m = await message(key);
+        const sig = sign(getBytes(messageDigest(m)), key);
+        sig[sig.length - 1] ^= 0x01;
+        const { a, nodeSignature } = await attest(node, m, sig);
+        return gasOf(
+          slashing
+            .connect(r)
+            .proveBadSignature(
+              m,
+              a,
+              nodeSignature,
+              sig,
+              key.publicKey,
+              await claimOf(r, messageOffence(node, a)),
+            ),
+        );
+      });
+    }
+  }
   await both("proveEquivocation", async (r) => {
     const node = await registerNode();
     const key = await vectorKey("p256");

@@ -52,7 +52,7 @@ export type Handler = (ctx: RequestContext) => HttpResult | Promise<HttpResult>;
 
 export interface Route {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** "/v1/feed" or "/v1/content/:cid". */
+  /** "/v1/feed" or "/v1/content/:cid"; a last segment "*" matches any rest of the path (a fallback). */
   path: string;
   handler: Handler;
   /** Do not parse the body as JSON (default false). */
@@ -86,21 +86,24 @@ export interface RunningHttpServer {
 interface CompiledRoute {
   route: Route;
   segments: Array<{ literal: string } | { param: string }>;
+  /** The path ended with "/*": any further segments match. */
+  rest: boolean;
 }
 
 function compile(route: Route): CompiledRoute {
   if (!route.path.startsWith("/")) throw new Error(`Route path must start with "/": ${route.path}`);
-  const segments = route.path
-    .split("/")
-    .slice(1)
-    .map((s) => (s.startsWith(":") ? { param: s.slice(1) } : { literal: s }));
-  return { route, segments };
+  const raw = route.path.split("/").slice(1);
+  const rest = raw[raw.length - 1] === "*";
+  const segments = (rest ? raw.slice(0, -1) : raw).map((s) =>
+    s.startsWith(":") ? { param: s.slice(1) } : { literal: s },
+  );
+  return { route, segments, rest };
 }
 
 function match(c: CompiledRoute, parts: string[]): Record<string, string> | undefined {
-  if (c.segments.length !== parts.length) return undefined;
+  if (c.rest ? parts.length < c.segments.length : c.segments.length !== parts.length) return undefined;
   const params: Record<string, string> = {};
-  for (let i = 0; i < parts.length; i++) {
+  for (let i = 0; i < c.segments.length; i++) {
     const seg = c.segments[i];
     if ("literal" in seg) {
       if (seg.literal !== parts[i]) return undefined;

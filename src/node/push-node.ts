@@ -33,6 +33,8 @@ import type { ClockJson, FeedPageJson, HealthJson, SubmitResponse } from "./api"
 import { assertFaultInjectionAllowed, faultClassList } from "./faults";
 import type { FaultClass } from "./faults";
 import { AttestedAtMovedError, NODE_MIGRATIONS, NodeStore } from "./store";
+import { openPushChat, pushChatRoutes } from "../pushchat";
+import type { OpenPushChat, PushChatOptions } from "../pushchat";
 import type { AppendResult } from "./store";
 
 export const NODE_DB_FILE = "pushnode.sqlite";
@@ -90,6 +92,11 @@ export interface PushNodeOptions {
    * else "wall".
    */
   clockSource?: ClockSource;
+  /**
+   * The Push Chat API (`/apis/...`, docs/push-chat-api.md) on the same port, over `pushchat.sqlite` in the
+   * data directory: its options (seams), or false to leave it out. Default: served, no seams wired.
+   */
+  pushChat?: PushChatOptions | false;
   logger?: Logger;
 }
 
@@ -108,6 +115,8 @@ export interface RunningPushNode {
   /** Node id (signer address). */
   address: string;
   node: PushNode;
+  /** The Push Chat API's store and service (undefined when `pushChat: false`). */
+  pushChat?: OpenPushChat;
   close(): Promise<void>;
 }
 
@@ -643,7 +652,10 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
   });
   let server: RunningHttpServer | undefined;
   let node: PushNode | undefined;
+  let chat: OpenPushChat | undefined;
   try {
+    if (opts.pushChat !== false)
+      chat = await openPushChat(opts.dataDir, { logger: log, ...(opts.pushChat ?? {}) });
     const store = new NodeStore(db);
     const index = new ChainIndex({
       db,
@@ -669,7 +681,7 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
     }
     const maxContent = node.currentParams()?.maxContentSize ?? DEFAULT_CHECK_PARAMS.maxContentSize;
     server = await startHttpServer({
-      routes: node.routes(),
+      routes: [...node.routes(), ...(chat ? pushChatRoutes(chat.service) : [])],
       port: opts.port ?? 0,
       bodyLimitBytes: opts.bodyLimitBytes ?? defaultBodyLimit(maxContent),
       logger: log,
@@ -677,6 +689,7 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
     node.start();
   } catch (e) {
     await server?.close();
+    chat?.close();
     if (db.open) db.close();
     throw e;
   }
@@ -694,11 +707,13 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
     port: http.port,
     address: running.address,
     node: running,
+    pushChat: chat,
     close: async () => {
       if (closed) return;
       closed = true;
       await http.close();
       await running.stop();
+      chat?.close();
       if (db.open) db.close();
     },
   };

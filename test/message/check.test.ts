@@ -63,9 +63,9 @@ describe("checkMessage", () => {
     // Verdicts the client profile (docs/client-profile.md) changes: SHA-512 and signing-subkey signatures
     // are admitted; an Ed25519 signature fault is provable on chain.
     const WAVE2: Record<string, { expect: (typeof envelopes.cases)[number]["expect"]; reason: RegExp }> = {
-      "bad-signature-sha512": { expect: { ok: true, excused: [] }, reason: /^$/ },
-      "bad-signature-subkey": { expect: { ok: true, excused: [] }, reason: /^$/ },
-      "bad-signature-ed25519": {
+      "valid-sha512": { expect: { ok: true, excused: [] }, reason: /^$/ },
+      "valid-signing-subkey": { expect: { ok: true, excused: [] }, reason: /^$/ },
+      "bad-signature-ed25519-text-over-raw": {
         expect: { ok: false, code: "BAD_SIGNATURE", rule: "SIGNATURE", provable: true, excused: [] },
         reason: /^profile: SIGNED_HASH_MISMATCH: /,
       },

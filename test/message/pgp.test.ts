@@ -683,7 +683,9 @@ describe("OpenPGP signature profile (docs/client-profile.md section 2)", () => {
         expect(keccak256(sig)).to.equal(v.signatureHash);
         if (v.parsed && v.expect.ok) {
           const p = parseSignaturePacket(sig);
-          expect(verifyRawSignature(p, parsePrimaryKey(getBytes(key.publicKey)), d)).to.equal(true);
+          // the signing key the issuer names (the primary key, or a signing subkey)
+          const { signer } = checkDigestSignature(d, sig, parsePrimaryKey(getBytes(key.publicKey)));
+          expect(verifyRawSignature(p, signer, d)).to.equal(true);
           expect(p.created).to.equal(v.parsed.created);
           expect(Buffer.from(p.hashedPart).toString("hex")).to.equal(v.parsed.hashedPart.slice(2));
           expect(Buffer.from(signedHash(d, p)).toString("hex")).to.equal(v.parsed.signedHash.slice(2));

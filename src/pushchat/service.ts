@@ -1,0 +1,587 @@
+/**
+ * The Push Chat semantics of one-to-one chat, over PushChatStore (routes.ts maps them to HTTP):
+ *
+ * - users: a profile is accepted only with the wallet's eip191v2 proof (verifyPushProfile); it makes the
+ *   user's key active for this node at once. A keyless placeholder (what the SDK posts for a recipient
+ *   without a profile) carries no key; a real profile replaces it, never the other way round, and a
+ *   user's key is never replaced (409);
+ * - a first message goes to /v1/chat/request and creates the conversation with intent = the sender: it is
+ *   a request, in the recipient's requests and the sender's chats, until the recipient accepts it with a
+ *   signature of its own key; then it is in both chats. Messages of a pending conversation are stored
+ *   with notify = false (requests do not notify); after acceptance notify = true. Push allowed either
+ *   side to post /v1/chat/message to a pending conversation, and so do we;
+ * - a rejected request deletes the conversation (its messages stay stored by CID), so the next message
+ *   is a new request;
+ * - blocked: a message, request or accept between two wallets where either blocked the other is refused;
+ * - every message passes validatePushMessage with this node's keys (plaintext only to a recipient
+ *   without a key; pgp only to one with a key, and encrypted to it), and each signature is accepted once.
+ *
+ * SEAMS for the lead (each one function, absent = not wired; nothing is faked):
+ * - `keys` (PushKeyLookup): which keys are active. Default: the keys of the verified profiles in this
+ *   store (storeKeyLookup). Replace with the KeyRegistry view when profiles reach the chain;
+ * - `relayProfile(profile)`: called after a new verified profile is stored (and again when the same
+ *   profile is posted again), to relay it to the chain (PushProfileGateway). If it throws, the API answers
+ *   503 with its message; the profile stays stored and serving;
+ * - `attestMessage(message)`: called after a message is stored; a returned string (the attestation JSON)
+ *   is stored in the message row (messages.attestation) via PushChatStore.setAttestation.
+ */
+import { randomBytes } from "node:crypto";
+import { HttpError } from "../http/server";
+import { silentLogger } from "../log";
+import type { Logger } from "../log";
+import { validatePushMessage, verifyPushProfile } from "../message/push";
+import type { PushFault, PushKeyLookup, RegisteredPushKey } from "../message/push";
+import {
+  decodeAccept,
+  decodePlaceholder,
+  decodeProfileUpdate,
+  decodeReject,
+  isWalletDid,
+  objectBody,
+  walletOf,
+} from "./bodies";
+import { checkControlProof, signatureHashOf } from "./proofs";
+import { ConversationStateError, PushChatStore } from "./store";
+import type { ConversationRow, MessageRow, UserRow } from "./store";
+
+/** A user record as the SDK reads it (`GET /v2/users/?caip10=`). */
+export interface PushUserRecord {
+  did: string;
+  wallets: string;
+  publicKey: string;
+  encryptedPrivateKey: string;
+  verificationProof: string | null;
+  origin: string | null;
+  profile: {
+    name: string | null;
+    desc: string | null;
+    picture: string | null;
+    blockedUsersList: string[];
+    profileVerificationProof: string | null;
+  };
+  msgSent: number;
+  maxMsgPersisted: number;
+}
+
+/** A stored message as served: its document (body fields, timestamp, link) plus its cid. */
+export type ServedMessage = Record<string, unknown> & { cid: string; link: string | null; timestamp: number };
+
+/** A chats/requests list item. */
+export interface ListItem {
+  chatId: string;
+  did: string;
+  wallets: string;
+  profilePicture: string | null;
+  publicKey: string;
+  about: string | null;
+  name: string | null;
+  threadhash: string;
+  intent: string;
+  intentSentBy: string;
+  intentTimestamp: string;
+  combinedDID: string;
+  groupInformation: null;
+  msg: ServedMessage | null;
+}
+
+/** What relayProfile receives: a verified profile just stored. */
+export interface VerifiedProfile {
+  address: string;
+  keyHash: string;
+  publicKey: Uint8Array;
+  /** The body as posted (caip10, did, publicKey, encryptedPrivateKey, verificationProof, origin?). */
+  body: Record<string, unknown>;
+  /** The 64-hex text the wallet signed and its EIP-191 signature. */
+  signedHex: string;
+  walletSignature: string;
+}
+
+/** What attestMessage receives: a message just stored. */
+export interface StoredPushMessage {
+  cid: string;
+  chatId: string;
+  /** The stored JSON document (its CID is `cid`). */
+  document: string;
+  /** The body as posted (the SDK's fields). */
+  body: Record<string, unknown>;
+  sender: string;
+  recipient: string;
+  senderKey: string;
+  recipientKey: string | null;
+  signedHex: string;
+  signature: Uint8Array;
+  /** False while the conversation is a pending request. */
+  notify: boolean;
+}
+
+export interface PushChatOptions {
+  keys?: PushKeyLookup;
+  relayProfile?: (profile: VerifiedProfile) => Promise<void>;
+  attestMessage?: (message: StoredPushMessage) => Promise<string | null>;
+  /** Push's per-user cap reported as maxMsgPersisted (informational; default 1000). */
+  maxMsgPersisted?: number;
+  logger?: Logger;
+  /** Server clock in ms (tests). */
+  now?: () => number;
+}
+
+/** The active keys are those of the verified profiles in the store (the node's own view). */
+export function storeKeyLookup(store: PushChatStore): PushKeyLookup {
+  return {
+    activeKeys(address: string): Promise<readonly RegisteredPushKey[]> {
+      const u = store.user(address);
+      if (!u || u.key_hash === null || u.key_bytes === null) return Promise.resolve([]);
+      return Promise.resolve([{ keyHash: u.key_hash, publicKey: new Uint8Array(u.key_bytes) }]);
+    },
+  };
+}
+
+const FAULT_STATUS: Record<string, number> = {
+  MALFORMED: 400,
+  UNAUTHORIZED_SENDER: 403,
+  WRONG_ENCRYPTION: 422,
+  BAD_SIGNATURE: 422,
+};
+
+export class PushChatService {
+  readonly keys: PushKeyLookup;
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(
+    readonly store: PushChatStore,
+    private readonly opts: PushChatOptions = {},
+  ) {
+    this.keys = opts.keys ?? storeKeyLookup(store);
+    this.log = (opts.logger ?? silentLogger).child({ component: "pushchat" });
+    this.now = opts.now ?? Date.now;
+  }
+
+  // ------------------------------------------------------------ users
+
+  record(u: UserRow): PushUserRecord {
+    return {
+      did: u.did,
+      wallets: u.wallets,
+      publicKey: u.public_key,
+      encryptedPrivateKey: u.encrypted_private_key,
+      verificationProof: u.verification_proof,
+      origin: u.origin,
+      profile: {
+        name: u.name,
+        desc: u.descr,
+        picture: u.picture,
+        blockedUsersList: JSON.parse(u.blocked) as string[],
+        profileVerificationProof: u.profile_proof,
+      },
+      msgSent: u.msg_sent,
+      maxMsgPersisted: this.opts.maxMsgPersisted ?? 1000,
+    };
+  }
+
+  /** GET /v2/users/?caip10=: the record, or null for an unknown wallet. */
+  getUser(caip10: string | null): PushUserRecord | null {
+    if (caip10 === null || caip10 === "")
+      throw new HttpError(400, 'The query parameter "caip10" is required (eip155:0x<address>).');
+    if (!caip10.startsWith("eip155:"))
+      throw new HttpError(
+        501,
+        `Only eip155 wallet users are served by this node, not "${caip10.slice(0, 60)}".`,
+      );
+    const u = this.store.user(walletOf(caip10, "caip10"));
+    return u ? this.record(u) : null;
+  }
+
+  /** POST /v2/users/: a verified profile, or the SDK's keyless placeholder. */
+  async createUser(body: unknown): Promise<{ status: number; record: PushUserRecord }> {
+    const doc = objectBody(body, "user");
+    const placeholder = decodePlaceholder(doc);
+    if (placeholder) {
+      const u = this.store.ensurePlaceholder(
+        placeholder.address,
+        placeholder.did,
+        placeholder.caip10,
+        this.now(),
+      );
+      return { status: 200, record: this.record(u) };
+    }
+    const v = await verifyPushProfile(doc);
+    if (!v.ok) {
+      const status = v.rule === "WRONG_WALLET" ? 403 : v.rule === "KEY_PROFILE" ? 422 : 400;
+      throw new HttpError(status, `Profile refused (${v.rule}): ${v.reason}.`, {
+        rule: v.rule,
+        ...(v.keyError ? { keyError: v.keyError } : {}),
+      });
+    }
+    const existing = this.store.user(v.address);
+    let status = 201;
+    if (existing && existing.key_hash !== null) {
+      if (existing.key_hash !== v.keyHash || existing.verification_proof !== doc.verificationProof)
+        throw new HttpError(
+          409,
+          `${v.address} already has a Push profile with key ${existing.key_hash}; this node does not replace a profile's key.`,
+        );
+      status = 200;
+    } else {
+      const stored = this.store.putProfile(
+        {
+          address: v.address,
+          did: doc.did as string,
+          caip10: doc.caip10 as string,
+          publicKey: doc.publicKey as string,
+          encryptedPrivateKey: doc.encryptedPrivateKey as string,
+          verificationProof: doc.verificationProof as string,
+          origin: typeof doc.origin === "string" ? doc.origin : null,
+          keyHash: v.keyHash,
+          keyBytes: v.publicKey,
+        },
+        this.now(),
+      );
+      if (!stored) throw new HttpError(409, `${v.address} got a Push profile meanwhile; read it and retry.`);
+      this.log.info("profile stored", { address: v.address, keyHash: v.keyHash });
+    }
+    if (this.opts.relayProfile) {
+      try {
+        await this.opts.relayProfile({
+          address: v.address,
+          keyHash: v.keyHash,
+          publicKey: v.publicKey,
+          body: doc,
+          signedHex: v.signedHex,
+          walletSignature: v.walletSignature,
+        });
+      } catch (e) {
+        throw new HttpError(
+          503,
+          `The profile of ${v.address} is stored, but relaying it to the chain failed (${errorText(e)}); post it again to retry.`,
+        );
+      }
+    }
+    return { status, record: this.record(this.store.user(v.address) as UserRow) };
+  }
+
+  /** PUT /v2/users/{did}/profile: name, desc, picture and the block list, signed (pgpv2) with the user's key. */
+  async updateProfile(did: string, body: unknown): Promise<PushUserRecord> {
+    if (!isWalletDid(did))
+      throw new HttpError(
+        501,
+        `Only eip155 wallet profiles are served by this node, not "${did.slice(0, 60)}".`,
+      );
+    const address = walletOf(did, "did");
+    const u = this.store.user(address);
+    if (!u) throw new HttpError(404, `${address} has no Push user on this node.`);
+    if (u.key_bytes === null)
+      throw new HttpError(409, `${address} has no Push key yet; create its profile first.`);
+    const update = decodeProfileUpdate(body);
+    const proof = await checkControlProof(
+      update.verificationProof,
+      ["pgpv2"],
+      update.signed,
+      new Uint8Array(u.key_bytes),
+      "profile update",
+    );
+    if (!proof.ok) throw new HttpError(proof.status, proof.reason);
+    // Synchronous from here: checks and write cannot interleave with another request.
+    const now = this.store.user(address) as UserRow;
+    if (now.key_hash !== u.key_hash)
+      throw new HttpError(409, `The key of ${address} changed meanwhile; sign again.`);
+    this.refuseUsedSignature(proof.signatureHash, "profile update");
+    if (now.profile_signed_at !== null && proof.createdAt < now.profile_signed_at)
+      throw new HttpError(
+        409,
+        `This profile update was signed at ${proof.createdAt}, before the profile in force (signed at ${now.profile_signed_at}): a replay is refused.`,
+      );
+    const s = update.signed;
+    this.store.updateProfile(
+      {
+        address,
+        name: s.name ?? null,
+        desc: s.desc ?? null,
+        picture: s.picture ?? null,
+        blockedJson: JSON.stringify(s.blockedUsersList),
+        verificationProof: update.verificationProof,
+        signedAt: proof.createdAt,
+        signatureHash: proof.signatureHash,
+      },
+      this.now(),
+    );
+    return this.record(this.store.user(address) as UserRow);
+  }
+
+  // ------------------------------------------------------------ conversations
+
+  /** GET /v1/chat/users/{me}/conversations/{peer}/hash. */
+  conversationHash(me: string, peer: string): { threadHash: string | null; intent: boolean } {
+    const a = walletOf(me, "user");
+    if (!isWalletDid(peer)) throw groupNotServed("conversation hashes");
+    const conv = this.store.conversation(a, walletOf(peer, "conversation"));
+    return { threadHash: conv?.threadhash ?? null, intent: conv !== undefined && conv.approver_did !== null };
+  }
+
+  /** POST /v1/chat/request ("request") and /v1/chat/message ("message"). */
+  async send(kind: "request" | "message", body: unknown): Promise<ServedMessage & { chatId: string }> {
+    const doc = objectBody(body, "message");
+    const v = await validatePushMessage(doc, { keys: this.keys });
+    if (!v.ok) throw messageRefused(v);
+    // Synchronous from here.
+    const sender = this.store.user(v.sender);
+    const recipient = this.store.user(v.recipient);
+    if (!recipient)
+      throw new HttpError(
+        404,
+        `${v.recipient} has no Push user on this node; create one first (the SDK posts a keyless user for it).`,
+      );
+    if (!sender) throw new HttpError(403, `${v.sender} has no Push user on this node.`);
+    this.refuseBlocked(sender, recipient);
+    const signatureHash = signatureHashOf(v.signature);
+    this.refuseUsedSignature(signatureHash, "message");
+    const conv = this.store.conversation(v.sender, v.recipient);
+    if (kind === "request" && conv)
+      throw new HttpError(
+        409,
+        `A conversation between ${v.sender} and ${v.recipient} already exists (thread ${conv.threadhash}); send to /v1/chat/message.`,
+      );
+    if (kind === "message" && !conv)
+      throw new HttpError(
+        409,
+        `There is no conversation between ${v.sender} and ${v.recipient}; the first message goes to /v1/chat/request.`,
+      );
+    let appended;
+    try {
+      appended = this.store.appendMessage({
+        kind,
+        body: v.body as unknown as Record<string, unknown>,
+        sender: v.sender,
+        recipient: v.recipient,
+        signatureHash,
+        signedHex: v.signedHex,
+        senderKey: v.senderKey,
+        recipientKey: v.recipientKey,
+        timestamp: this.now(),
+        newChatId: kind === "request" ? randomBytes(32).toString("hex") : undefined,
+      });
+    } catch (e) {
+      if (e instanceof ConversationStateError) throw new HttpError(409, e.message);
+      throw e;
+    }
+    this.log.info("message stored", {
+      cid: appended.cid,
+      chatId: appended.chatId,
+      kind,
+      notify: appended.notify,
+    });
+    if (this.opts.attestMessage) {
+      let attestation: string | null;
+      try {
+        attestation = await this.opts.attestMessage({
+          cid: appended.cid,
+          chatId: appended.chatId,
+          document: appended.document,
+          body: v.body as unknown as Record<string, unknown>,
+          sender: v.sender,
+          recipient: v.recipient,
+          senderKey: v.senderKey,
+          recipientKey: v.recipientKey,
+          signedHex: v.signedHex,
+          signature: v.signature,
+          notify: appended.notify,
+        });
+      } catch (e) {
+        throw new HttpError(
+          503,
+          `The message ${appended.cid} is stored, but attesting it failed (${errorText(e)}).`,
+        );
+      }
+      if (attestation !== null) this.store.setAttestation(appended.cid, attestation);
+    }
+    return { ...served(appended.document, appended.cid), chatId: appended.chatId };
+  }
+
+  /** PUT /v1/chat/request/accept: the recipient (toDID) accepts the request of fromDID. */
+  async accept(body: unknown): Promise<string> {
+    const a = decodeAccept(body);
+    const approver = this.keyedUser(a.approver, "accept");
+    const conv = this.pendingFor(a.requester, a.approver, "accept");
+    const proof = await checkControlProof(
+      a.verificationProof,
+      ["pgp"],
+      { fromDID: a.fromDID, toDID: a.toDID, status: a.status },
+      new Uint8Array(approver.key_bytes as Buffer),
+      "accept",
+    );
+    if (!proof.ok) throw new HttpError(proof.status, proof.reason);
+    // Synchronous from here (a block may have landed during the verification).
+    const requester = this.store.user(a.requester);
+    if (requester) this.refuseBlocked(requester, this.store.user(a.approver) as UserRow);
+    this.refuseUsedSignature(proof.signatureHash, "accept");
+    try {
+      this.store.accept(conv.chat_id, a.toDID, a.verificationProof, proof.signatureHash, a.approver);
+    } catch (e) {
+      if (e instanceof ConversationStateError) throw new HttpError(409, e.message);
+      throw e;
+    }
+    return `${conv.requester_did}+${a.toDID}`;
+  }
+
+  /** PUT /v1/chat/request/reject: the recipient (toDID) rejects the request of fromDID. */
+  async reject(body: unknown): Promise<{ chatId: string; rejected: true }> {
+    const r = decodeReject(body);
+    const rejecter = this.keyedUser(r.rejecter, "reject");
+    const conv = this.pendingFor(r.requester, r.rejecter, "reject");
+    const proof = await checkControlProof(
+      r.verificationProof,
+      ["pgp"],
+      { fromDID: r.fromDID, toDID: r.toDID },
+      new Uint8Array(rejecter.key_bytes as Buffer),
+      "reject",
+    );
+    if (!proof.ok) throw new HttpError(proof.status, proof.reason);
+    this.refuseUsedSignature(proof.signatureHash, "reject");
+    try {
+      this.store.reject(conv.chat_id, proof.signatureHash, r.rejecter);
+    } catch (e) {
+      if (e instanceof ConversationStateError) throw new HttpError(409, e.message);
+      throw e;
+    }
+    return { chatId: conv.chat_id, rejected: true };
+  }
+
+  /** GET /v1/chat/users/{me}/chats and /requests. */
+  list(kind: "chats" | "requests", me: string, page: number, limit: number): ListItem[] {
+    const address = walletOf(me, "user");
+    const rows =
+      kind === "chats" ? this.store.chats(address, page, limit) : this.store.requests(address, page, limit);
+    return rows.map((c) => this.item(c, address));
+  }
+
+  /** GET /v1/chat/conversationhash/{cid}?fetchLimit=: newest first along `link`. */
+  history(cid: string, limit: number): ServedMessage[] {
+    if (!this.store.message(cid)) throw new HttpError(404, `No message with CID ${cid} on this node.`);
+    return this.store.history(cid, limit).map((m) => served(m.document, m.cid));
+  }
+
+  /** GET /v1/chat/{recipient}/address/{me}: what `chat.info` reads. */
+  chatInfo(recipient: string, me: string): Record<string, unknown> {
+    if (!isWalletDid(recipient)) throw groupNotServed("chat info");
+    const r = walletOf(recipient, "recipient");
+    const m = walletOf(me, "address");
+    const conv = this.store.conversation(r, m);
+    if (!conv) return { meta: null, list: "UNINITIALIZED", chatId: null, participants: [] };
+    const inChats = conv.requester === m || conv.approver_did !== null;
+    const recipientUser = this.store.user(r);
+    const encrypted = recipientUser !== undefined && recipientUser.key_hash !== null;
+    const participants = [conv.requester_did, conv.recipient_did];
+    return {
+      meta: {
+        group: false,
+        groupInfo: null,
+        recipients: participants.map((d) => ({
+          participantId: d,
+          pushUser: (this.store.user(walletOf(d, "participant"))?.key_hash ?? null) !== null,
+        })),
+        encrypted,
+        visibility: inChats || !encrypted,
+      },
+      list: inChats ? "CHATS" : "REQUESTS",
+      chatId: conv.chat_id,
+      participants,
+    };
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private item(c: ConversationRow, me: string): ListItem {
+    const peerAddress = c.requester === me ? c.recipient : c.requester;
+    const peer = this.store.user(peerAddress);
+    const peerDid = c.requester === me ? c.recipient_did : c.requester_did;
+    const latest = this.store.message(c.threadhash);
+    return {
+      chatId: c.chat_id,
+      did: peer?.did ?? peerDid,
+      wallets: peer?.wallets ?? peerDid,
+      profilePicture: peer?.picture ?? null,
+      publicKey: peer?.public_key ?? "",
+      about: peer?.descr ?? null,
+      name: peer?.name ?? null,
+      threadhash: c.threadhash,
+      intent: c.approver_did === null ? c.requester_did : `${c.requester_did}+${c.approver_did}`,
+      intentSentBy: c.requester_did,
+      intentTimestamp: new Date(c.intent_at).toISOString(),
+      combinedDID: `${c.requester_did}_${c.recipient_did}`,
+      groupInformation: null,
+      msg: latest ? served(latest.document, latest.cid) : null,
+    };
+  }
+
+  private keyedUser(address: string, what: string): UserRow {
+    const u = this.store.user(address);
+    if (!u)
+      throw new HttpError(404, `${address} has no Push user on this node, so it cannot ${what} a request.`);
+    if (u.key_bytes === null)
+      throw new HttpError(403, `${address} has no Push key, so it cannot ${what} a request.`);
+    return u;
+  }
+
+  /** The pending conversation `requester` started with `recipient`, or the 4xx saying why not. */
+  private pendingFor(requester: string, recipient: string, what: string): ConversationRow {
+    const conv = this.store.conversation(requester, recipient);
+    if (!conv)
+      throw new HttpError(404, `There is no request between ${requester} and ${recipient} to ${what}.`);
+    if (conv.requester !== requester)
+      throw new HttpError(
+        403,
+        `Only the recipient of a request may ${what} it: ${recipient} sent this request to ${requester}.`,
+      );
+    if (conv.approver_did !== null)
+      throw new HttpError(409, `The request of ${requester} was already accepted.`);
+    return conv;
+  }
+
+  private refuseBlocked(sender: UserRow, recipient: UserRow): void {
+    if (blocks(recipient, sender.address))
+      throw new HttpError(
+        403,
+        `${recipient.address} has blocked ${sender.address}; the operation is refused.`,
+      );
+    if (blocks(sender, recipient.address))
+      throw new HttpError(403, `${sender.address} has blocked ${recipient.address}; unblock it first.`);
+  }
+
+  private refuseUsedSignature(signatureHash: string, what: string): void {
+    const used = this.store.signatureUsed(signatureHash);
+    if (used !== undefined)
+      throw new HttpError(
+        409,
+        `This ${what} signature was already used (for a ${used}); a replay is refused.`,
+      );
+  }
+}
+
+function blocks(u: UserRow, address: string): boolean {
+  const list = JSON.parse(u.blocked) as string[];
+  const a = address.toLowerCase();
+  return list.some((d) => d.toLowerCase() === `eip155:${a}`);
+}
+
+function served(document: string, cid: string): ServedMessage {
+  return { ...(JSON.parse(document) as Record<string, unknown>), cid } as ServedMessage;
+}
+
+function messageRefused(f: PushFault): HttpError {
+  if (f.rule === "GROUP_UNSUPPORTED") return groupNotServed("group messages");
+  return new HttpError(FAULT_STATUS[f.code] ?? 422, `Message refused: ${f.code} (${f.rule}): ${f.reason}.`, {
+    code: f.code,
+    rule: f.rule,
+  });
+}
+
+function groupNotServed(what: string): HttpError {
+  return new HttpError(
+    501,
+    `Group chat (${what}) is not served by this node; it serves one-to-one chat only.`,
+  );
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
