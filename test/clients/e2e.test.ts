@@ -1,5 +1,6 @@
 // Issue 12's "done when", end to end on this machine: a key made by each real client with its defaults
-// (gpg --quick-gen-key default / nistp256 / ed25519, sq key generate, openpgp.generateKey) registers in the
+// (gpg --quick-gen-key default / nistp256 / ed25519, sq key generate, openpgp.generateKey) registers as
+// key:register registers it (validatePublicKey, then addKey of its canonical bytes) in the
 // key registry; a message digest signed with that tool's own default signing command passes the node's
 // signature check and cannot be proven bad on chain; the same signature with one flipped byte is refused by
 // the node and, once a node attests it, proven on chain (FaultProven).
@@ -11,7 +12,7 @@ import path from "node:path";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import * as openpgp from "openpgp";
-import { decodeKeyInput } from "../../src/keys";
+import { decodeKeyInput, validatePublicKey } from "../../src/keys";
 import { messageDigest, readDetachedSignature, verifyDigestSignature } from "../../src/message";
 import { args, deployWorld, vectorKey } from "../slashing/fixture";
 
@@ -129,9 +130,12 @@ describe("Real clients end to end: register, sign with the tool, node check, pro
   for (const tool of [gpgTool("default"), gpgTool("nistp256"), gpgTool("ed25519"), sqTool, openpgpTool]) {
     it(`${tool.name}: registers; its default signature is valid for the node and the chain; one flipped byte is proven`, async () => {
       const w = await loadFixture(deployWorld);
-      const publicKey = await tool.key(dir);
+      // what key:register does with the tool's exported key: validatePublicKey, then addKey of its bytes
+      const validated = await validatePublicKey(await tool.key(dir));
+      const publicKey = validated.bytes;
       await (await w.keys.connect(w.alice).addKey(publicKey)).wait();
       const keyHash = ethers.keccak256(publicKey);
+      expect(keyHash).to.equal(validated.keyHash);
       expect((await w.keys.keyOf(w.alice.address, keyHash)).addedAt).to.be.greaterThan(0n);
 
       // the message as the node sees it; its digest's hex is what the tool signs
