@@ -31,6 +31,8 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     /// @notice The slashing court: may consume offences it decides ({consumeOffence}).
     bytes32 public constant COURT_ROLE = keccak256("COURT_ROLE");
+    /// @notice The Push Chat message prover (`PushProofs`): may slash a message fault it checked ({slashPushFault}).
+    bytes32 public constant PUSH_PROVER_ROLE = keccak256("PUSH_PROVER_ROLE");
 
     /// @notice Largest allowed state lag: a change of a limit older than this is known to every honest node.
     uint256 public constant LIMIT_CHANGE_WINDOW = 1 days;
@@ -310,6 +312,37 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     }
 
     // ================================================================================================
+    // Push Chat message faults (checked by the PUSH_PROVER_ROLE contract)
+    // ================================================================================================
+
+    /// @inheritdoc ISlashing
+    function slashPushFault(
+        Attestation calldata attestation,
+        bytes calldata nodeSignature,
+        FaultCode faultCode,
+        uint8 detail,
+        Claim calldata claim
+    ) external whenNotPaused onlyRole(PUSH_PROVER_ROLE) returns (bytes32 offenceId, uint256 slashed) {
+        if (faultCode == FaultCode.None || faultCode > FaultCode.BadSignature) {
+            revert SlashingNotMessageFault(uint8(faultCode));
+        }
+        address node = _recover(_hashTypedDataV4(PushTypedData.attestationHash(attestation)), nodeSignature);
+        bytes32 digest = attestation.digest;
+        offenceId = keccak256(abi.encode(node, digest));
+        slashed = _slash(offenceId, node, faultCode, digest, detail, claim);
+    }
+
+    /// @inheritdoc ISlashing
+    function keyActiveAt(
+        address owner,
+        bytes32 keyHash,
+        uint64 timestamp,
+        uint64 attestedAt
+    ) external view returns (bool) {
+        return _keyActive(address(0), owner, keyHash, timestamp, attestedAt);
+    }
+
+    // ================================================================================================
     // Governance and guardian
     // ================================================================================================
 
@@ -581,7 +614,8 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
     /// Whether `owner`'s key `keyHash` was active at `timestamp` (as `IKeyRegistry.isActiveAt`), reverting when
     /// the answer rests on a change of the record that a node attesting at `attestedAt` may not have seen: one
     /// at or before `timestamp` (later ones do not change the answer) but less than the state lag before
-    /// `attestedAt` (or, before that, when the proof's `node` has no stake: see {_requireStake}).
+    /// `attestedAt` (or, before that, when the proof's `node` has no stake: see {_requireStake}; `node` zero: not
+    /// checked, for {keyActiveAt}).
     function _keyActive(
         address node,
         address owner,
@@ -593,11 +627,11 @@ contract Slashing is ISlashing, Initializable, UUPSUpgradeable, AccessControlUpg
         if (r.addedAt == 0) return false; // never added: no record, nothing a node could have missed
         (uint256 lag, , ) = _effectiveLimits(attestedAt);
         if (r.addedAt <= timestamp && r.addedAt + lag > attestedAt) {
-            _requireStake(node);
+            if (node != address(0)) _requireStake(node);
             revert SlashingStateLag(owner, keyHash, r.addedAt, attestedAt);
         }
         if (r.revokedAt != 0 && r.revokedAt <= timestamp && r.revokedAt + lag > attestedAt) {
-            _requireStake(node);
+            if (node != address(0)) _requireStake(node);
             revert SlashingStateLag(owner, keyHash, r.revokedAt, attestedAt);
         }
         return r.addedAt <= timestamp && (r.revokedAt == 0 || timestamp < r.revokedAt);

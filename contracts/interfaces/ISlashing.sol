@@ -360,4 +360,39 @@ interface ISlashing {
     ///         it decides an offence that a proof here could also reach (e.g. BAD_SIGNATURE by dispute), so that
     ///         one offence is slashed once. Reverts with {SlashingOffenceConsumed} if already consumed.
     function consumeOffence(bytes32 offenceId) external;
+
+    // ------------------------------------------------------------------------------------------------
+    // Push Chat message faults (docs/push-format.md)
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice {slashPushFault} was called with a fault code that is not a message fault (MALFORMED,
+    ///         UNAUTHORIZED_SENDER, WRONG_ENCRYPTION, BAD_SIGNATURE).
+    error SlashingNotMessageFault(uint8 faultCode);
+
+    /// @notice Slashes the node that signed `attestation` for the message fault `faultCode` (1-4) of the message
+    ///         `attestation.digest`, which the caller (PUSH_PROVER_ROLE: the `PushProofs` contract) has checked
+    ///         from calldata: opens the attestation (the node's EIP-712 signature; malleable or malformed ones
+    ///         revert), then does what every `prove*` does after its fault check: the offence
+    ///         {messageOffenceId}(node, digest), shared with the envelope proofs and the court, must be fresh, the
+    ///         claim's commitment made in an earlier block, and the node must hold stake; emits {FaultProven} with
+    ///         `detail`. Reverts with {SlashingPaused} while paused.
+    function slashPushFault(
+        Attestation calldata attestation,
+        bytes calldata nodeSignature,
+        FaultCode faultCode,
+        uint8 detail,
+        Claim calldata claim
+    ) external returns (bytes32 offenceId, uint256 slashed);
+
+    /// @notice Whether `owner`'s key `keyHash` was active at `timestamp` (key registry), as a proof of an
+    ///         attestation made at `attestedAt` decides it: reverts with {SlashingStateLag} when the answer rests
+    ///         on a change of the key record made at or before `timestamp` but less than the state lag (effective
+    ///         at `attestedAt`) before `attestedAt`. The UNAUTHORIZED_SENDER and WRONG_ENCRYPTION rule of every
+    ///         proof, for the Push Chat prover.
+    function keyActiveAt(
+        address owner,
+        bytes32 keyHash,
+        uint64 timestamp,
+        uint64 attestedAt
+    ) external view returns (bool);
 }

@@ -14,6 +14,7 @@ import { stakingStep } from "./steps/staking";
 import { TIMELOCK, timelockStep } from "./steps/timelock";
 import { slashingStep } from "./steps/slashing";
 import { verifierStep } from "./steps/verifier";
+import { pushProofsStep } from "./steps/push-proofs";
 import { grantGatewayRole, pushProfileGatewayStep } from "./steps/push-profile-gateway";
 import { loadParams, PRODUCTION_CHAIN_IDS } from "./params";
 import type { DeployParams } from "./params";
@@ -37,6 +38,7 @@ export const STEPS: readonly DeployStep[] = [
   verifierStep,
   keyRegistryStep,
   slashingStep,
+  pushProofsStep,
   pushProfileGatewayStep,
 ];
 

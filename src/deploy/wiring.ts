@@ -26,6 +26,7 @@ export const ROLES = {
   GUARDIAN_ROLE: id("GUARDIAN_ROLE"),
   SLASHER_ROLE: id("SLASHER_ROLE"),
   COURT_ROLE: id("COURT_ROLE"),
+  PUSH_PROVER_ROLE: id("PUSH_PROVER_ROLE"),
 } as const;
 
 /** Contracts governed by the timelock, and whether each has a guardian. */
@@ -105,7 +106,10 @@ export async function applySlashingParams(ctx: DeployContext): Promise<number> {
   return sent;
 }
 
-/** Gives the NodeRegistry's SLASHER_ROLE to the slashing contracts, and the court Slashing's COURT_ROLE. */
+/**
+ * Gives the NodeRegistry's SLASHER_ROLE to the slashing contracts, the court Slashing's COURT_ROLE, and PushProofs
+ * Slashing's PUSH_PROVER_ROLE.
+ */
 export async function grantSlasherRoles(ctx: DeployContext): Promise<number> {
   let sent = 0;
   for (const name of SLASHERS) {
@@ -116,6 +120,11 @@ export async function grantSlasherRoles(ctx: DeployContext): Promise<number> {
   const court = ctx.contracts.SlashingCourt;
   if (court && ctx.contracts.Slashing) {
     sent += await grant(ctx, "Slashing", ROLES.COURT_ROLE, court.address, "SlashingCourt");
+  }
+  // The Push Chat prover slashes through Slashing.slashPushFault.
+  const pushProofs = ctx.contracts.PushProofs;
+  if (pushProofs && ctx.contracts.Slashing) {
+    sent += await grant(ctx, "Slashing", ROLES.PUSH_PROVER_ROLE, pushProofs.address, "PushProofs");
   }
   return sent;
 }

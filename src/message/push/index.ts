@@ -37,3 +37,38 @@ export type {
   RegisteredPushKey,
 } from "./validate";
 export { pushKeyLookupOf } from "./keys";
+export {
+  PUSH_MESSAGE_TYPE,
+  PUSH_SIGNED_TYPE,
+  PUSH_VALUE_TYPE,
+  PUSH_MESSAGE_TYPEHASH,
+  PUSH_SIGNED_TYPEHASH,
+  PUSH_VALUE_TYPEHASH,
+  PUSH_MESSAGE_TYPES,
+  PushValueKind,
+  wtf8,
+  messageObjValue,
+  pushSignedFieldsOf,
+  pushAttestedMessageOf,
+  pushFieldHashes,
+  pushMessageStructHash,
+  pushMessageDigest,
+  attestPushMessage,
+} from "./attest";
+export type {
+  PushValue,
+  PushSignedFields,
+  PushHeader,
+  PushFieldHashes,
+  PushAttestedMessage,
+  PushAttestationMeta,
+} from "./attest";
+export {
+  PushMalformedReason,
+  escapedLength,
+  pushPreimageLength,
+  isDidOf,
+  pushHeaderReason,
+  pushMalformedReason,
+} from "./judge";
+export type { PushProofLimits } from "./judge";
