@@ -30,25 +30,10 @@ import {
   vector,
 } from "./proofs-fixture";
 import type { PushProof, PushWorld } from "./proofs-fixture";
+import { PushMalformedReason } from "../../src/message/push/judge";
 
-/** IPushProofs.MalformedReason */
-const Reason = {
-  SigType: 1,
-  SameAddress: 2,
-  ClockSkew: 3,
-  PreimageTooLarge: 4,
-  SignatureTooLarge: 5,
-  EncType: 6,
-  FromDid: 7,
-  FromCaip10Mismatch: 8,
-  ToCaip10Mismatch: 9,
-  ToDid: 10,
-  MessageType: 11,
-  SessionKey: 12,
-  EncryptedSecret: 13,
-  MessageObj: 14,
-  PreimageSize: 15,
-} as const;
+/** IPushProofs.MalformedReason (the watcher's copy, src/message/push/judge.ts) */
+const Reason = PushMalformedReason;
 
 /** One vector of each class: pgpv3/pgpv2 x encrypted/plaintext. */
 const CLASSES = ["pgpv3-pgp-ascii", "pgpv3-plaintext-ascii", "pgpv2-pgp-ascii", "pgpv2-plaintext-ascii"];
