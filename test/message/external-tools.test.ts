@@ -63,6 +63,13 @@ describe("signatures made by GnuPG and Sequoia with their defaults", function ()
   }
 
   it("sq key generate (defaults: certify-only EdDSA primary, signing subkey) and sq sign --detached", async () => {
+    try {
+      execFileSync("sq", ["--version"], { stdio: "ignore" });
+    } catch {
+      throw new Error(
+        "sq (Sequoia) is not installed: run scripts/install-sq.sh (it runs apt-get install -y sq as root), then this test again.",
+      );
+    }
     const secret = path.join(dir, "sq-key.pgp");
     execFileSync("sq", ["key", "generate", "--userid", "<sq@example.org>", "--export", secret], {
       stdio: "pipe",
