@@ -18,6 +18,29 @@ interface CommonArgs {
   deployment?: string;
 }
 
+/** The content and content type of msg:send and msg:digest (--message or --file, --content-type, --previous). */
+function messageInput(args: { message?: string; file?: string; contentType: string; previous?: string }): {
+  content: Uint8Array;
+  contentType: number;
+} {
+  if ((args.message === undefined) === (args.file === undefined))
+    throw new TaskError("Pass exactly one of --message and --file.");
+  const contentType = CONTENT_TYPES[args.contentType.toLowerCase()];
+  if (contentType === undefined)
+    throw new TaskError(
+      `--content-type "${args.contentType}" is not one of ${Object.keys(CONTENT_TYPES).join(", ")}.`,
+    );
+  if (args.previous !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(args.previous))
+    throw new TaskError("--previous must be a message digest (0x + 64 hex digits).");
+  if (args.file === undefined)
+    return { content: new TextEncoder().encode(args.message as string), contentType };
+  try {
+    return { content: new Uint8Array(fs.readFileSync(args.file)), contentType };
+  } catch {
+    throw new TaskError(`Cannot read ${args.file}.`);
+  }
+}
+
 function need(d: DeploymentFile, name: string): string {
   const c = d.contracts[name];
   if (!c) throw new TaskError(`${name} is not deployed on network "${d.network}".`);
@@ -140,23 +163,7 @@ task(
         if (args.key === undefined)
           throw new TaskError("--key is required (or --envelope with --signature).");
         if (args.to === undefined) throw new TaskError("--to is required.");
-        if ((args.message === undefined) === (args.file === undefined))
-          throw new TaskError("Pass exactly one of --message and --file.");
-        const contentType = CONTENT_TYPES[args.contentType.toLowerCase()];
-        if (contentType === undefined)
-          throw new TaskError(
-            `--content-type "${args.contentType}" is not one of ${Object.keys(CONTENT_TYPES).join(", ")}.`,
-          );
-        if (args.previous !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(args.previous))
-          throw new TaskError("--previous must be a message digest (0x + 64 hex digits).");
-        let content: Uint8Array;
-        if (args.file !== undefined) {
-          try {
-            content = new Uint8Array(fs.readFileSync(args.file));
-          } catch {
-            throw new TaskError(`Cannot read ${args.file}.`);
-          }
-        } else content = new TextEncoder().encode(args.message as string);
+        const { content, contentType } = messageInput(args);
         const faults = await import("../src/client/fault-injection");
         let fault: import("../src/client/fault-injection").MessageFault | undefined;
         try {
@@ -343,23 +350,7 @@ task(
       hre,
     ) => {
       try {
-        if ((args.message === undefined) === (args.file === undefined))
-          throw new TaskError("Pass exactly one of --message and --file.");
-        const contentType = CONTENT_TYPES[args.contentType.toLowerCase()];
-        if (contentType === undefined)
-          throw new TaskError(
-            `--content-type "${args.contentType}" is not one of ${Object.keys(CONTENT_TYPES).join(", ")}.`,
-          );
-        if (args.previous !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(args.previous))
-          throw new TaskError("--previous must be a message digest (0x + 64 hex digits).");
-        let content: Uint8Array;
-        if (args.file !== undefined) {
-          try {
-            content = new Uint8Array(fs.readFileSync(args.file));
-          } catch {
-            throw new TaskError(`Cannot read ${args.file}.`);
-          }
-        } else content = new TextEncoder().encode(args.message as string);
+        const { content, contentType } = messageInput(args);
         let senderKeyHash: string;
         if (/^0x[0-9a-fA-F]{64}$/.test(args.senderKey)) senderKeyHash = args.senderKey.toLowerCase();
         else {
