@@ -10,6 +10,8 @@ import type { PushPreimage } from "../../typechain-types/contracts/test/PushLibr
 import { sdkMessage, sdkUser } from "./sdk";
 import type { SdkUser } from "./sdk";
 import { wtf8 } from "./wtf8";
+import { pushPreimage } from "../../src/message/push";
+import type { PushMessageBody } from "../../src/message/push";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkCrypto = require("@pushprotocol/restapi/src/lib/chat/helpers/crypto") as {
@@ -126,26 +128,19 @@ describe("PushPreimage", () => {
         expect(body.encType).to.equal(typeof to === "string" ? "PlainText" : "pgp");
         const m = fields(body);
         expect(ethers.toUtf8String(await h.pgpv3Hex(m)), `message ${i}`).to.equal(signedHex);
-        // The preimage itself is JSON.stringify of the SDK's object.
-        const signed = {
-          fromDID: body.fromDID,
-          toDID: body.fromDID,
-          fromCAIP10: body.fromCAIP10,
-          toCAIP10: body.toCAIP10,
-          messageObj: body.messageObj,
-          messageType: body.messageType,
-          encType: body.encType,
-          sessionKey: body.sessionKey,
-          encryptedSecret: body.encryptedSecret,
-        };
-        expect(await h.preimage(m, true)).to.equal(ethers.hexlify(toUtf8Bytes(JSON.stringify(signed))));
-        expect(sha256(toUtf8Bytes(JSON.stringify(signed))).slice(2)).to.equal(signedHex);
+        // The preimage itself is JSON.stringify of the SDK's object (src/message/push, checked against the
+        // SDK's own hashing in test/message/push-differential.test.ts).
+        const preimage = pushPreimage(body as unknown as PushMessageBody, "pgpv3");
+        expect(await h.preimage(m, true)).to.equal(ethers.hexlify(toUtf8Bytes(preimage)));
+        expect(sha256(toUtf8Bytes(preimage)).slice(2)).to.equal(signedHex);
         if (i % 4 === 0) {
           expect(ethers.toUtf8String(await h.pgpv2Hex(m))).to.equal(await sdkPgpv2Hex(body, alice));
         }
         // A twin with one changed field hashes differently on both sides.
         const twin = { ...body, toCAIP10: (body.toCAIP10 as string).toLowerCase() + "0" };
-        const twinHex = sha256(toUtf8Bytes(JSON.stringify({ ...signed, toCAIP10: twin.toCAIP10 }))).slice(2);
+        const twinHex = sha256(toUtf8Bytes(pushPreimage(twin as unknown as PushMessageBody, "pgpv3"))).slice(
+          2,
+        );
         expect(ethers.toUtf8String(await h.pgpv3Hex(fields(twin))))
           .to.equal(twinHex)
           .and.not.equal(signedHex);
@@ -179,25 +174,12 @@ describe("PushPreimage", () => {
       { ...base, messageObj: { content: "" }, sessionKey: null, encryptedSecret: "" },
     ];
     for (const body of cases) {
-      const v3 = {
-        fromDID: body.fromDID,
-        toDID: body.fromDID,
-        fromCAIP10: body.fromCAIP10,
-        toCAIP10: body.toCAIP10,
-        messageObj: body.messageObj,
-        messageType: body.messageType,
-        encType: body.encType,
-        sessionKey: body.sessionKey,
-        encryptedSecret: body.encryptedSecret,
-      };
-      const { sessionKey: _dropped, ...v2 } = v3;
-      void _dropped;
+      const v3 = pushPreimage(body as unknown as PushMessageBody, "pgpv3");
+      const v2 = pushPreimage(body as unknown as PushMessageBody, "pgpv2");
       const m = fields(body);
-      expect(await h.preimage(m, true)).to.equal(ethers.hexlify(toUtf8Bytes(JSON.stringify(v3))));
-      expect(await h.preimage(m, false)).to.equal(ethers.hexlify(toUtf8Bytes(JSON.stringify(v2))));
-      expect(ethers.toUtf8String(await h.pgpv2Hex(m))).to.equal(
-        sha256(toUtf8Bytes(JSON.stringify(v2))).slice(2),
-      );
+      expect(await h.preimage(m, true)).to.equal(ethers.hexlify(toUtf8Bytes(v3)));
+      expect(await h.preimage(m, false)).to.equal(ethers.hexlify(toUtf8Bytes(v2)));
+      expect(ethers.toUtf8String(await h.pgpv2Hex(m))).to.equal(sha256(toUtf8Bytes(v2)).slice(2));
     }
   });
 

@@ -16,29 +16,18 @@ import type { PushMessageBody, PushProfileBody, PushSigVersion } from "./types";
  * (CryptoJS `SHA256(str).toString()`), signed by OpenPGP as a text message.
  */
 export function pushPreimage(body: PushMessageBody, version: PushSigVersion): string {
-  const signed =
-    version === "pgpv3"
-      ? {
-          fromDID: body.fromDID,
-          toDID: body.fromDID,
-          fromCAIP10: body.fromCAIP10,
-          toCAIP10: body.toCAIP10,
-          messageObj: body.messageObj,
-          messageType: body.messageType,
-          encType: body.encType,
-          sessionKey: body.sessionKey,
-          encryptedSecret: body.encryptedSecret,
-        }
-      : {
-          fromDID: body.fromDID,
-          toDID: body.fromDID,
-          fromCAIP10: body.fromCAIP10,
-          toCAIP10: body.toCAIP10,
-          messageObj: body.messageObj,
-          messageType: body.messageType,
-          encType: body.encType,
-          encryptedSecret: body.encryptedSecret,
-        };
+  // JSON.stringify drops undefined values: pgpv2 leaves sessionKey out, pgpv3 keeps it (null included)
+  const signed = {
+    fromDID: body.fromDID,
+    toDID: body.fromDID,
+    fromCAIP10: body.fromCAIP10,
+    toCAIP10: body.toCAIP10,
+    messageObj: body.messageObj,
+    messageType: body.messageType,
+    encType: body.encType,
+    sessionKey: version === "pgpv3" ? body.sessionKey : undefined,
+    encryptedSecret: body.encryptedSecret,
+  };
   return JSON.stringify(signed);
 }
 
