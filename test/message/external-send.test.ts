@@ -6,7 +6,7 @@ import type { Wallet } from "ethers";
 import { canonicalPublicKey } from "../../src/keys";
 import { freePort } from "../../src/testing/hardhat-node";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
-import { mine, newSigner, registerNode, taskWorld } from "../pushnode/fixture";
+import { mine, newSigner, registerNode, serveArgs, taskWorld } from "../pushnode/fixture";
 import type { Protocol } from "../pushnode/fixture";
 import { sharedChain } from "../pushnode/shared-chain";
 import { runTask } from "../pushnode/task-process";
@@ -59,22 +59,11 @@ describe("msg:digest and msg:send --signature with a GnuPG signature", function 
   });
 
   it("prepares, signs with gpg --detach-sign, sends; a file that is not a signature gets one sentence", async function () {
-    const node = runTask(
-      [
-        "node:serve",
-        "--network",
-        "localhost",
-        "--deployment",
-        deployment,
-        "--data-dir",
-        path.join(dir, "node-data"),
-        "--port",
-        String(port),
-        "--confirmations",
-        "1",
-      ],
-      { ...localhost(), PUSH_NODE_SIGNER_KEY: nodeSigner.privateKey, LOG_LEVEL: "warn" },
-    );
+    const node = runTask(serveArgs(deployment, dir, port, 1), {
+      ...localhost(),
+      PUSH_NODE_SIGNER_KEY: nodeSigner.privateKey,
+      LOG_LEVEL: "warn",
+    });
     try {
       await node.waitFor(/ready to attest/);
       const envelope = path.join(dir, "unsigned.json");

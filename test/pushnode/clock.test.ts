@@ -6,7 +6,7 @@ import { freePort, startHardhatNode } from "../../src/testing/hardhat-node";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
 import { NodeClient } from "../../src/node/api";
 import { startPushNode } from "../../src/node/push-node";
-import { mine, newSigner, registerNode, taskWorld } from "./fixture";
+import { mine, newSigner, registerNode, serveArgs, taskWorld } from "./fixture";
 import type { Protocol } from "./fixture";
 import { runTask } from "./task-process";
 
@@ -46,24 +46,11 @@ describe("pushnode: clocks and time travel (chain:time)", function () {
   });
 
   it("msg:send still works after chain:time --advance 21d, and /v1/health reports the chain clock", async function () {
-    const node = runTask(
-      [
-        "node:serve",
-        "--network",
-        "localhost",
-        "--deployment",
-        deployment,
-        "--data-dir",
-        path.join(dir, "node-data"),
-        "--port",
-        String(port),
-        "--confirmations",
-        "0",
-        "--poll-interval",
-        "500",
-      ],
-      { ...localhost(), PUSH_NODE_SIGNER_KEY: nodeSigner.privateKey, LOG_LEVEL: "warn" },
-    );
+    const node = runTask(serveArgs(deployment, dir, port, 0, ["--poll-interval", "500"]), {
+      ...localhost(),
+      PUSH_NODE_SIGNER_KEY: nodeSigner.privateKey,
+      LOG_LEVEL: "warn",
+    });
     try {
       await node.waitFor(/ready to attest/);
       const advance = runTask(["chain:time", "--network", "localhost", "--advance", "21d"], localhost());

@@ -185,3 +185,30 @@ export async function taskWorld(chain: HardhatNode, prefix: string, passphrase: 
   }
   return { p, dir, deployment, alice, bob, keyFile };
 }
+
+/**
+ * The arguments of `node:serve` on the `localhost` network for a deployment file, serving on `port` with its
+ * data in `<dir>/node-data` and `confirmations` confirmations (the task-level tests' common form).
+ */
+export function serveArgs(
+  deployment: string,
+  dir: string,
+  port: number,
+  confirmations: number,
+  extra: string[] = [],
+): string[] {
+  return [
+    "node:serve",
+    "--network",
+    "localhost",
+    "--deployment",
+    deployment,
+    "--data-dir",
+    path.join(dir, "node-data"),
+    "--port",
+    String(port),
+    "--confirmations",
+    String(confirmations),
+    ...extra,
+  ];
+}

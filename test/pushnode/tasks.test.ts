@@ -9,7 +9,15 @@ import { decryptKeyFile, generateWalletKey, readKeyFile, writeKeyFile } from "..
 import { MessagingError, sendMessage } from "../../src/client/messaging";
 import { NodeClient } from "../../src/node/api";
 import { ConfigError, resolveServeOptions } from "../../src/node/config";
-import { deployProtocol, mine, newSigner, registerNode, taskWorld, writeDeploymentFile } from "./fixture";
+import {
+  deployProtocol,
+  mine,
+  newSigner,
+  registerNode,
+  serveArgs,
+  taskWorld,
+  writeDeploymentFile,
+} from "./fixture";
 import type { Protocol } from "./fixture";
 import { runTask } from "./task-process";
 
@@ -47,23 +55,12 @@ describe("pushnode: node:serve, msg:send and msg:read as processes", function ()
   const localhost = () => ({ LOCALHOST_RPC_URL: chain.url, PUSH_KEY_PASSPHRASE: PASSPHRASE });
 
   function serve(extra: string[] = [], env: Record<string, string> = {}) {
-    return runTask(
-      [
-        "node:serve",
-        "--network",
-        "localhost",
-        "--deployment",
-        deployment,
-        "--data-dir",
-        path.join(dir, "node-data"),
-        "--port",
-        String(port),
-        "--confirmations",
-        "1",
-        ...extra,
-      ],
-      { ...localhost(), PUSH_NODE_SIGNER_KEY: nodeSigner.privateKey, LOG_LEVEL: "warn", ...env },
-    );
+    return runTask(serveArgs(deployment, dir, port, 1, extra), {
+      ...localhost(),
+      PUSH_NODE_SIGNER_KEY: nodeSigner.privateKey,
+      LOG_LEVEL: "warn",
+      ...env,
+    });
   }
 
   it("sends by node address, survives kill -9 of the node, reads the conversation back verified and decrypted", async function () {
