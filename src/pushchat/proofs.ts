@@ -8,13 +8,6 @@ import {
   verifyPushSignature,
 } from "../message/push";
 
-/** Profile refusals that mean "this key did not sign this text" rather than "not a profile signature". */
-const NOT_VERIFIED: ReadonlySet<string> = new Set([
-  "BAD_SIGNATURE",
-  "SIGNED_HASH_MISMATCH",
-  "ISSUER_MISMATCH",
-]);
-
 /**
  * The SDK's PGP-signed control bodies (accept, reject, profile update): `<type>:<armored detached
  * signature>` over the 64-hex SHA-256 of `JSON.stringify(<signed object>)`, made with the user's key
@@ -77,7 +70,7 @@ export async function checkControlProof(
   // A signature that does not verify (failed arithmetic, a signed hash of other data, another key named as
   // issuer) is a forgery or another signer's: 403, as openpgp.js's refusal below. Anything else is a
   // signature outside the profile: 422.
-  if (refusal !== null && NOT_VERIFIED.has(refusal.code))
+  if (refusal !== null && (refusal.arithmetic || refusal.code === "ISSUER_MISMATCH"))
     return {
       ok: false,
       status: 403,

@@ -12,6 +12,8 @@ import { checkDigestSignature } from "../pgp-profile";
 export interface PushProfileRefusal {
   code: string;
   reason: string;
+  /** The signature's arithmetic (or its signed hash's left 16 bits) fails: it does not verify over the text. */
+  arithmetic: boolean;
 }
 
 /**
@@ -34,7 +36,12 @@ export function checkPushSignatureProfile(
     checkDigestSignature(Buffer.from(signedHex, "hex"), signature, parsePrimaryKey(publicKey));
     return null;
   } catch (e) {
-    if (e instanceof SignatureProfileError) return { code: e.code, reason: e.detail };
+    if (e instanceof SignatureProfileError)
+      return {
+        code: e.code,
+        reason: e.detail,
+        arithmetic: e.code === "BAD_SIGNATURE" || e.code === "SIGNED_HASH_MISMATCH",
+      };
     throw e;
   }
 }

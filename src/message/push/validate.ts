@@ -270,12 +270,10 @@ export async function validatePushMessage(
   const signedHex = sha256Hex(preimage);
   const refusal = checkPushSignatureProfile(proof.signature, signerKey.publicKey, signedHex);
   if (refusal !== null) {
-    // the arithmetic (or the signed hash's left 16 bits) fails: the signature does not verify; any other
-    // refusal is a signature outside the profile
-    const arithmetic = refusal.code === "BAD_SIGNATURE" || refusal.code === "SIGNED_HASH_MISMATCH";
+    // a signature that does not verify, or one outside the profile
     return fault(
       "BAD_SIGNATURE",
-      arithmetic ? "SIGNATURE" : "SIGNATURE_PROFILE",
+      refusal.arithmetic ? "SIGNATURE" : "SIGNATURE_PROFILE",
       `${refusal.code}: ${refusal.reason}`,
     );
   }
