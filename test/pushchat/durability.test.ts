@@ -47,7 +47,7 @@ describe("Push Chat API durability", function () {
 
   after(() => {
     restore?.();
-    if (child && child.exitCode === null) child.kill("SIGKILL");
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -109,7 +109,11 @@ describe("Push Chat API durability", function () {
     await Promise.all(sends);
     // fewer than 6 acknowledgements: stop the child anyway, so that the test fails below instead of waiting
     if (!killed) child?.kill("SIGKILL");
-    await new Promise((res) => (child?.exitCode !== null ? res(undefined) : child?.once("exit", res)));
+    // a process killed by a signal keeps exitCode null and sets signalCode: test both, or a child that is
+    // already gone leaves this waiting for an "exit" event that has been emitted
+    await new Promise((res) =>
+      child?.exitCode !== null || child?.signalCode !== null ? res(undefined) : child?.once("exit", res),
+    );
     expect(killed, `only ${acked.length} of ${bodies.length} sends were acknowledged`).to.equal(true);
     expect(acked.length).to.be.greaterThanOrEqual(6);
     expect(acked.length, "the kill came during the burst").to.be.lessThan(bodies.length);
