@@ -19,6 +19,7 @@
 import { decodeEnvelope, decodeSignedAttestation } from "../message";
 import type { Envelope, EnvelopeJson, SignedAttestation, SignedAttestationJson } from "../message";
 import type { FaultClass } from "./faults";
+import type { PushAttestedMessageJson } from "../message/push";
 
 export interface SubmitResponse {
   attestation: SignedAttestationJson;
@@ -35,6 +36,26 @@ export interface SubmitResponse {
 export interface FeedItemJson {
   position: string;
   envelope: EnvelopeJson;
+  attestation: SignedAttestationJson;
+  cid: string;
+}
+
+/**
+ * A feed item of a Push Chat SDK message (docs/push-format.md): the attested struct (what PushProofs
+ * recomputes the digest from), the binary OpenPGP signature de-armored from its verificationProof, and the
+ * body as the SDK posted it. `cid` is the message's CID in the Push Chat API (`/apis/v1/ipfs/<cid>`).
+ * The attestation is in the same sequence as envelopes (equivocation applies across both).
+ */
+export interface PushFeedItemJson {
+  position: string;
+  kind: "push";
+  push: {
+    message: PushAttestedMessageJson;
+    /** 0x hex of the binary OpenPGP signature packet(s). */
+    signature: string;
+    /** The message body as the SDK posted it. */
+    body: Record<string, unknown>;
+  };
   attestation: SignedAttestationJson;
   cid: string;
 }

@@ -72,3 +72,5 @@ export {
   pushMalformedReason,
 } from "./judge";
 export type { PushProofLimits } from "./judge";
+export { encodePushAttested, decodePushAttested, PushAttestedDecodeError } from "./attested-json";
+export type { PushAttestedMessageJson, PushValueJson } from "./attested-json";
