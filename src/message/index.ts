@@ -110,3 +110,13 @@ export { MemoryKeyView } from "./memory-key-view";
 export type { KeyRecord } from "./memory-key-view";
 export { readDetachedSignature, NotASignatureError } from "./pgp-armor";
 export * from "./push";
+export { validateAnyMessage, recogniseMessage, describeAnyVerdict } from "./validate-any";
+export type {
+  AnyMessageContext,
+  AnyMessageFault,
+  AnyMessageRefusal,
+  AnyMessageResult,
+  AnyMessageValid,
+  MessageFormat,
+  RecognisedMessage,
+} from "./validate-any";
