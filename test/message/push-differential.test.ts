@@ -1,16 +1,24 @@
 import * as path from "node:path";
 import { expect } from "chai";
 import fc from "fast-check";
-import { Wallet, getBytes } from "ethers";
+import { Wallet, getBytes, hexlify, sha256 } from "ethers";
 import {
+  addressOfDid,
   decodePushMessage,
   jsonString,
   parseVerificationProof,
+  pushAttestedMessageOf,
+  pushMessageDigest,
   pushPreimage,
   pushSignedHex,
   validatePushMessage,
   verifyPushSignature,
+  wtf8,
 } from "../../src/message/push";
+import type { PushSigVersion } from "../../src/message/push";
+import { now } from "../slashing/fixture";
+import { attestPush, deployPushWorld, fullArgs } from "../push/proofs-fixture";
+import type { PushWorld } from "../push/proofs-fixture";
 import { copyBody, keylessWallets, profile, profileVectors, pushLookup, twinsOf } from "./push-fixtures";
 import { PushBackendStub, sdkSend, sdkVerifies } from "./push-sdk";
 import type { SdkProfile } from "./push-sdk";
@@ -20,8 +28,48 @@ import type { SdkProfile } from "./push-sdk";
  * (Unicode outside the BMP, quotes, backslashes, control characters, `</script>`, empty, sizes around
  * the preimage limit); src/message/push must rebuild the SDK's preimage byte for byte (the string the
  * SDK hashed, captured from its crypto-js) and agree with the SDK's verification on the message and on
- * a twin with one changed field.
+ * a twin with one changed field. The contract agrees too (contracts/PushProofs.sol, deployed with the SDK
+ * keys registered): for every message and twin its `preimage` view rebuilds the text the SDK signed, its
+ * `pushMessageDigest` view is TypeScript's, and the verifier it proves BAD_SIGNATURE with
+ * (`OpenPgpVerifier.check` over `sha256(preimage)`, exactly `provePushBadSignature`'s verdict) accepts the
+ * signature exactly when the SDK does; for a few messages the proof itself is sent: it reverts with
+ * `PushProofsNoFault` for the message and slashes for its twin.
  */
+
+/** A message (or twin) whose contract verdict must be `signatureOk`, checked after the SDK run. */
+interface ContractCase {
+  label: string;
+  body: Record<string, unknown>;
+  signatureOk: boolean;
+}
+
+/**
+ * Checks one case against the contract (views only): the preimage, the digest and the signature verdict.
+ * Returns the attested struct for the proofs that are sent.
+ */
+async function contractAgrees(w: PushWorld, c: ContractCase, timestamp: bigint): Promise<void> {
+  const m = decodePushMessage(c.body);
+  const proof = await parseVerificationProof(m.verificationProof);
+  const version: PushSigVersion = proof.version;
+  const attested = pushAttestedMessageOf(
+    m,
+    version,
+    addressOfDid(m.fromDID) ?? alice.address,
+    addressOfDid(m.toDID) ?? bob.address,
+    { timestamp, senderKey: alice.keyHash, recipientKey: m.encType === "pgp" ? bob.keyHash : null },
+  );
+  const [pre, digest] = await Promise.all([
+    w.proofs.preimage(attested.body, attested.header.sigType),
+    w.proofs.pushMessageDigest(attested.header, attested.body),
+  ]);
+  expect(pre, `${c.label}: the contract's preimage`).to.equal(hexlify(wtf8(pushPreimage(m, version))));
+  expect(getBytes(pre).length, `${c.label}: preimageSize`).to.equal(attested.header.preimageSize);
+  expect(digest, `${c.label}: the digest`).to.equal(pushMessageDigest(attested, w.domain));
+  const [, status] = await w.verifier.check(sha256(pre), proof.signature, alice.publicKey);
+  expect(status === 0n, `${c.label}: the contract's signature verdict (status ${status})`).to.equal(
+    c.signatureOk,
+  );
+}
 
 const RUNS = Math.max(200, Number(process.env.FUZZ_RUNS ?? 0));
 /** A small preimage limit, so that generated contents fall on both sides of it. */
@@ -90,8 +138,14 @@ describe("Push SDK differential (generated contents, SDK-signed)", function () {
   const hashed: string[] = [];
   let sender: SdkProfile;
   let warn: typeof console.warn;
+  let w: PushWorld;
+  /** Every SDK message and twin of the property, judged by the contract afterwards. */
+  const cases: ContractCase[] = [];
+  /** A few messages and one signed-field twin of each, proven with real transactions. */
+  const proven: { label: string; body: Record<string, unknown>; twin: Record<string, unknown> }[] = [];
 
-  before(() => {
+  before(async () => {
+    w = await deployPushWorld();
     restore = backend.installAxiosAdapter();
     for (const p of profileVectors) backend.handle("POST", "/apis/v2/users/", p.body);
     originalSha256 = cryptoJs.SHA256;
@@ -156,6 +210,14 @@ describe("Push SDK differential (generated contents, SDK-signed)", function () {
 
         const twins = twinsOf(copyBody(body), "pgpv3", `eip155:${carol.address}`);
         const twin = twins[twinIndex % twins.length];
+        const label = `message ${cases.length / 2} (${keyed ? "pgp" : "PlainText"}, ${size} bytes)`;
+        cases.push({ label, body: copyBody(body), signatureOk: true });
+        cases.push({ label: `${label}, twin ${twin.field}`, body: twin.body, signatureOk: twin.signatureOk });
+        if (proven.filter((x) => (x.body.encType === "pgp") === keyed).length < 2) {
+          const signedTwin = twins.find((x) => x.field === "messageType");
+          if (!signedTwin) expect.fail("twinsOf has no messageType twin");
+          proven.push({ label, body: copyBody(body), twin: signedTwin.body });
+        }
         expect(
           await sdkVerifies(twin.body, alice.publicKeyArmored, reader),
           `${twin.field}: the SDK`,
@@ -174,6 +236,50 @@ describe("Push SDK differential (generated contents, SDK-signed)", function () {
     expect(overLimit).to.be.within(1, RUNS - 1);
   });
 
+  it(`the contract agrees on the ${RUNS} messages and their twins: preimage, digest and signature verdict`, async () => {
+    expect(cases).to.have.length(2 * RUNS);
+    const t = await now();
+    const BATCH = 16;
+    for (let i = 0; i < cases.length; i += BATCH) {
+      await Promise.all(cases.slice(i, i + BATCH).map((c) => contractAgrees(w, c, t)));
+    }
+    // Both verdicts occur among the twins (a changed signed field, and an unsigned one).
+    const twinVerdicts = new Set(cases.filter((_, i) => i % 2 === 1).map((c) => c.signatureOk));
+    expect([...twinVerdicts].sort()).to.deep.equal([false, true]);
+  });
+
+  it("provePushBadSignature reverts PushProofsNoFault for SDK messages and slashes for their signed-field twins", async () => {
+    expect(proven).to.have.length(4);
+    const node = await w.registerNode();
+    for (const [i, p] of proven.entries()) {
+      for (const [which, body] of [
+        ["message", p.body],
+        ["twin", p.twin],
+      ] as const) {
+        const m = decodePushMessage(body);
+        const proof = await parseVerificationProof(m.verificationProof);
+        const attested = pushAttestedMessageOf(m, proof.version, alice.address, addressOfDid(m.toDID)!, {
+          timestamp: await now(),
+          senderKey: alice.keyHash,
+          recipientKey: m.encType === "pgp" ? bob.keyHash : null,
+        });
+        const pp = await attestPush(w, node, attested, proof.signature, { sequence: BigInt(2 * i + 1) });
+        const send = () =>
+          w.proofs.provePushBadSignature(...fullArgs(pp), pp.signature, alice.publicKey, pp.claim);
+        if (which === "message") {
+          await expect(send(), `${p.label}: the message`)
+            .to.be.revertedWithCustomError(w.proofs, "PushProofsNoFault")
+            .withArgs(4);
+        } else {
+          const before = await w.stakeOf(node.address);
+          await expect(send(), `${p.label}: its messageType twin`).to.emit(w.slashing, "FaultProven");
+          expect(await w.stakeOf(node.address), p.label).to.equal(before - before / 10n);
+          expect(await w.slashing.isOffenceConsumed(pp.offenceId)).to.equal(true);
+        }
+      }
+    }
+  });
+
   it("the default preimage limit (64 KiB): an SDK message exactly at it passes, one byte more is MALFORMED", async () => {
     const empty = await sdkSend(backend, sender, dave.address, "");
     const overhead = Buffer.byteLength(pushPreimage(decodePushMessage(empty), "pgpv3"), "utf8");
@@ -181,6 +287,7 @@ describe("Push SDK differential (generated contents, SDK-signed)", function () {
     expect(Buffer.byteLength(pushPreimage(decodePushMessage(at), "pgpv3"), "utf8")).to.equal(65536);
     const ok = await validatePushMessage(at, { keys: lookup });
     expect(ok.ok, ok.ok ? "" : ok.reason).to.equal(true);
+    await contractAgrees(w, { label: "64 KiB preimage", body: copyBody(at), signatureOk: true }, await now());
     const over = await sdkSend(backend, sender, dave.address, "a".repeat(65537 - overhead));
     expect(await sdkVerifies(over, alice.publicKeyArmored, alice.privateKeyArmored)).to.equal(true);
     const r = await validatePushMessage(over, { keys: lookup });
