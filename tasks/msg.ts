@@ -489,3 +489,102 @@ task(
       explain(e);
     }
   });
+
+/** The verdict msg:check returns (and prints as one line). */
+export interface MsgCheckResult {
+  /** The recognised format (a file that is neither, or both, is a TaskError with the sentence). */
+  format: "envelope" | "push";
+  ok: boolean;
+  /** Fault class and rule (absent when valid or refused). */
+  code?: string;
+  rule?: string;
+  /** The fault's or the refusal's sentence. */
+  reason?: string;
+  /** The owners whose keys were read from the KeyRegistry, and the time keys were judged at. */
+  owners: string[];
+  at: string;
+}
+
+task(
+  "msg:check",
+  "Validates a message file, an envelope or a Push Chat SDK message body (recognised by its fields), against the KeyRegistry: prints valid, or the fault's class and rule",
+)
+  .addParam("file", "The message: envelope JSON, or a Push SDK message body as the SDK POSTs it")
+  .addOptionalParam("attestation", "A node's signed attestation of the envelope (JSON), checked with it")
+  .addOptionalParam(
+    "at",
+    "Judge at this unix time (seconds): keys active then (Push), clock skew against it (envelope without attestation); default the latest block's time",
+  )
+  .addOptionalParam("deployment", "Deployment file to use instead of deployments/<network>.json")
+  .setAction(
+    async (
+      args: { file: string; attestation?: string; at?: string; deployment?: string },
+      hre,
+    ): Promise<MsgCheckResult> => {
+      const read = (file: string, what: string) => {
+        try {
+          return fs.readFileSync(file, "utf8");
+        } catch {
+          throw new TaskError(`Cannot read the ${what} file ${file}.`);
+        }
+      };
+      const text = read(args.file, "message");
+      const M = await import("../src/message");
+      const recognised = M.recogniseMessage(text);
+      if (recognised.format === null) throw new TaskError(`${args.file}: ${recognised.reason}`);
+      let attestation: import("../src/message").Attestation | undefined;
+      if (args.attestation !== undefined) {
+        if (recognised.format !== "envelope")
+          throw new TaskError("--attestation is for envelopes; this file is a Push SDK message body.");
+        try {
+          attestation = M.decodeSignedAttestation(JSON.parse(read(args.attestation, "attestation")));
+        } catch (e) {
+          throw new TaskError(`${args.attestation} is not a signed attestation: ${(e as Error).message}`);
+        }
+      }
+      if (args.at !== undefined && !/^(0|[1-9][0-9]{0,19})$/.test(args.at))
+        throw new TaskError(`--at must be a unix time in seconds, got "${args.at}".`);
+      const d = await deploymentFromFile(hre, args.deployment);
+      const at =
+        args.at !== undefined
+          ? BigInt(args.at)
+          : BigInt(
+              (await hre.ethers.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000),
+            );
+      // The parties, as far as the message names them (a malformed one is the validator's to report).
+      const doc = recognised.doc;
+      const named =
+        recognised.format === "envelope"
+          ? [doc.from, doc.to]
+          : [doc.fromDID, doc.toDID].map((did) => (typeof did === "string" ? M.addressOfDid(did) : null));
+      const owners = [
+        ...new Set(
+          named
+            .filter((a): a is string => typeof a === "string" && hre.ethers.isAddress(a))
+            .map((a) => hre.ethers.getAddress(a)),
+        ),
+      ];
+      const { fetchChainKeys, keyViewOf } = await import("../src/client/chain-lookup");
+      const keys = [];
+      for (const o of owners)
+        keys.push(...(await fetchChainKeys(hre.ethers.provider, need(d, "KeyRegistry"), o, d.deployBlock)));
+      const view = keyViewOf(keys);
+      const r = await M.validateAnyMessage(text, {
+        envelope: { keys: view, now: at },
+        attestation,
+        push: { keys: M.pushKeyLookupOf(view, at), now: new Date(Number(at) * 1000) },
+      });
+      if (!r.ok && r.refused) throw new TaskError(`${args.file}: ${r.reason}`);
+      console.log(`${args.file}: ${M.describeAnyVerdict(r)}`);
+      if (r.ok) return { format: r.format, ok: true, owners, at: at.toString() };
+      return {
+        format: r.format,
+        ok: false,
+        code: r.code,
+        rule: r.rule,
+        reason: r.reason,
+        owners,
+        at: at.toString(),
+      };
+    },
+  );

@@ -1,0 +1,329 @@
+/**
+ * Push Node benchmark (`npm run bench:node`, issue 14), written to reports/node-bench.json.
+ *
+ * The node is `npx hardhat node:serve` itself, in its own process (its own process group), against the
+ * protocol deployed on a real `npx hardhat node`, registered and staked, at its default settings (log level
+ * included). The SDK profiles of test/fixtures/push/profiles.json are posted to its Push Chat API and their
+ * keys registered in the KeyRegistry too (whichever key source the node uses). The benchmark posts
+ * Push Chat SDK message bodies (made beforehand by the unmodified SDK 1.7.32: RSA-2048 keys, `pgpv3`,
+ * encrypted, 1 KiB of text; scripts/bench/sdk-messages.ts) over HTTP, and reports:
+ *
+ * - acceptedPerSecond: messages accepted per second at the maximum rate (IN_FLIGHT requests outstanding);
+ * - the node's CPU time per accepted message (user + system of its process group, from /proc, over the
+ *   maximum-rate phase) against openpgp.js's CPU time to verify one such signature (openpgp 6, the node's,
+ *   key read once: readSignature + createMessage + verify, in this process while the node is idle).
+ *   Goal: at most 2x;
+ * - p99 latency at half the maximum rate (open loop: each request leaves on schedule). Goal: <= 50 ms;
+ * - the node's peak resident set (VmHWM).
+ *
+ * Knobs (environment): BENCH_MAX_MESSAGES (default 1500), BENCH_HALF_SECONDS (default 20),
+ * BENCH_IN_FLIGHT (default 16). Run alone: the machine's other load shows in loadAverage.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import hre from "hardhat";
+import * as openpgp from "openpgp";
+import { Wallet, getBytes, toBeHex } from "ethers";
+import { MemoryKeyView } from "../src/message";
+import {
+  decodePushMessage,
+  parseVerificationProof,
+  pushKeyLookupOf,
+  pushSignedHex,
+  validatePushMessage,
+} from "../src/message/push";
+import { freePort, startHardhatNode } from "../src/testing/hardhat-node";
+import type { HardhatNode } from "../src/testing/hardhat-node";
+import {
+  deployProtocol,
+  mine,
+  newSigner,
+  registerNode,
+  serveArgs,
+  writeDeploymentFile,
+} from "../test/pushnode/fixture";
+import { runTask } from "../test/pushnode/task-process";
+import type { TaskProcess } from "../test/pushnode/task-process";
+import { closedLoop, openLoop, quantile } from "./bench/http-load";
+import type { Answer } from "./bench/http-load";
+import { clockTicks, groupCpuSeconds, peakRssBytes, rssBytes } from "./bench/proc-stats";
+import { PROFILES, SdkMessageMaker } from "./bench/sdk-messages";
+import type { SdkMessage } from "./bench/sdk-messages";
+
+const CONTENT_BYTES = 1024;
+const WARMUP = 60;
+const MAX_MESSAGES = Number(process.env.BENCH_MAX_MESSAGES ?? 1500);
+const HALF_SECONDS = Number(process.env.BENCH_HALF_SECONDS ?? 20);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
+const VERIFY_SAMPLES = 600;
+const GOAL_CPU_RATIO = 2;
+const GOAL_P99_MS = 50;
+const REPORT = path.join(__dirname, "..", "reports", "node-bench.json");
+
+const log = (line: string) => console.log(`[bench:node] ${line}`);
+const round = (x: number, digits = 0) => Number(x.toFixed(digits));
+
+function summary(answers: Answer[]): { accepted: number; refused: Record<string, number> } {
+  const refused: Record<string, number> = {};
+  let accepted = 0;
+  for (const a of answers) {
+    if (a.status >= 200 && a.status < 300) accepted++;
+    else {
+      const k = `${a.status}: ${a.error ?? ""}`.slice(0, 200);
+      refused[k] = (refused[k] ?? 0) + 1;
+    }
+  }
+  return { accepted, refused };
+}
+
+function gitCommit(): string | null {
+  try {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src"], { encoding: "utf8" }).trim();
+    return dirty === "" ? head : `${head} (src/ modified)`;
+  } catch {
+    return null;
+  }
+}
+
+/** openpgp.js (the node's openpgp 6) verifying the messages' signatures, keys read beforehand: CPU µs each. */
+async function openpgpVerifyCost(messages: SdkMessage[]): Promise<{ cpuUs: number; wallUs: number }> {
+  const keys = await Promise.all(PROFILES.map((p) => openpgp.readKey({ armoredKey: p.publicKeyArmored })));
+  const inputs = await Promise.all(
+    messages.map(async (m) => {
+      const body = decodePushMessage(m.parsed);
+      const proof = await parseVerificationProof(body.verificationProof);
+      return {
+        signedHex: pushSignedHex(body, proof.version),
+        signature: proof.signature,
+        key: keys[m.sender],
+      };
+    }),
+  );
+  const once = async (x: (typeof inputs)[number]) => {
+    const signature = await openpgp.readSignature({ binarySignature: x.signature });
+    const message = await openpgp.createMessage({ text: x.signedHex });
+    const v = await openpgp.verify({ message, signature, verificationKeys: x.key });
+    await v.signatures[0].verified; // throws when it does not verify
+  };
+  for (const x of inputs.slice(0, 50)) await once(x); // warm-up
+  const c = process.cpuUsage();
+  const t = performance.now();
+  for (const x of inputs) await once(x);
+  const wall = performance.now() - t;
+  const cpu = process.cpuUsage(c);
+  return { cpuUs: (cpu.user + cpu.system) / inputs.length, wallUs: (wall * 1000) / inputs.length };
+}
+
+/**
+ * validatePushMessage alone (the node's check of a message: decode, proof armor, rules, key lookup, signature
+ * profile and openpgp.js, encryption to the recipient) over the same bodies, in this process: CPU µs each.
+ * A breakdown of the node's figure, not a goal.
+ */
+async function validateCost(messages: SdkMessage[]): Promise<number> {
+  const view = new MemoryKeyView();
+  for (const p of PROFILES) view.addKey(p.address, getBytes(p.publicKey), 1n);
+  const keys = pushKeyLookupOf(view, 2n);
+  const once = async (m: SdkMessage) => {
+    const r = await validatePushMessage(JSON.parse(m.body), { keys });
+    if (!r.ok)
+      throw new Error(`validatePushMessage refused a bench message: ${r.code} ${r.rule}: ${r.reason}`);
+  };
+  for (const m of messages.slice(0, 50)) await once(m); // warm-up
+  const c = process.cpuUsage();
+  for (const m of messages) await once(m);
+  const cpu = process.cpuUsage(c);
+  return (cpu.user + cpu.system) / messages.length;
+}
+
+async function main(): Promise<void> {
+  await hre.run("compile", { quiet: true });
+  const loadBefore = os.loadavg();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-node-"));
+  let chain: HardhatNode | undefined;
+  let node: TaskProcess | undefined;
+  const maker = new SdkMessageMaker(CONTENT_BYTES);
+  try {
+    // ---- the chain: protocol deployed, the node registered and staked, the SDK keys registered
+    chain = await startHardhatNode();
+    const p = await deployProtocol(chain);
+    const deployment = writeDeploymentFile(p, dir);
+    const port = await freePort();
+    const signer = newSigner();
+    await registerNode(p, signer, `http://127.0.0.1:${port}`);
+    for (const prof of PROFILES) {
+      const w = new Wallet(prof.walletPrivateKey, p.provider);
+      await p.rpc.request("hardhat_setBalance", [w.address, toBeHex(10n ** 20n)]);
+      await (await p.keyRegistry.connect(w).addKey(prof.publicKey)).wait();
+    }
+    await mine(p, 1);
+    p.provider.destroy();
+
+    // ---- the node: node:serve in its own process
+    node = runTask(serveArgs(deployment, dir, port, 0), {
+      LOCALHOST_RPC_URL: chain.url,
+      PUSH_NODE_SIGNER_KEY: signer.privateKey,
+    });
+    const listening = await node.waitFor(/listening on (http:\/\/\S+) /, 180_000);
+    const url = listening[1];
+    const status = (await node.waitFor(/Status: [^\n]*/, 60_000))[0];
+    log(`node:serve (pid ${node.pid}) at ${url}; ${status}`);
+    for (const prof of PROFILES) {
+      const res = await fetch(`${url}/apis/v2/users/`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(prof.body),
+      });
+      if (!res.ok) throw new Error(`the node refused the profile of ${prof.name}: ${await res.text()}`);
+    }
+
+    // ---- messages, made by the SDK before any is sent
+    let t = performance.now();
+    const warm = await maker.make(WARMUP);
+    const maxItems = await maker.make(MAX_MESSAGES);
+    const makeMs = (performance.now() - t) / (WARMUP + MAX_MESSAGES);
+    const bodyBytes = maxItems.reduce((s, m) => s + Buffer.byteLength(m.body), 0) / maxItems.length;
+    log(
+      `${WARMUP + MAX_MESSAGES} SDK messages made (${makeMs.toFixed(1)} ms each, ${Math.round(bodyBytes)} bytes)`,
+    );
+
+    const warmAnswers = await closedLoop(url, warm, 4);
+    const warmSummary = summary(warmAnswers);
+    if (warmSummary.accepted !== warm.length)
+      throw new Error(`warm-up: the node refused messages: ${JSON.stringify(warmSummary.refused)}`);
+
+    // ---- maximum rate
+    const cpu0 = groupCpuSeconds(node.pid);
+    t = performance.now();
+    const maxAnswers = await closedLoop(url, maxItems, IN_FLIGHT);
+    const maxWall = (performance.now() - t) / 1000;
+    const nodeCpu = groupCpuSeconds(node.pid) - cpu0;
+    const max = summary(maxAnswers);
+    const acceptedPerSecond = max.accepted / maxWall;
+    const nodeCpuUsPerMessage = (nodeCpu / Math.max(1, max.accepted)) * 1e6;
+    log(
+      `max rate: ${max.accepted}/${maxItems.length} accepted in ${maxWall.toFixed(2)} s = ` +
+        `${acceptedPerSecond.toFixed(1)}/s; node CPU ${nodeCpu.toFixed(2)} s = ${nodeCpuUsPerMessage.toFixed(0)} µs/message`,
+    );
+
+    // ---- half the maximum rate, open loop
+    const halfRate = acceptedPerSecond / 2;
+    const halfCount = Math.max(100, Math.round(halfRate * HALF_SECONDS));
+    const halfItems = await maker.make(halfCount);
+    const cpu1 = groupCpuSeconds(node.pid);
+    t = performance.now();
+    const halfAnswers = await openLoop(url, halfItems, halfRate);
+    const halfWall = (performance.now() - t) / 1000;
+    const halfCpu = groupCpuSeconds(node.pid) - cpu1;
+    const half = summary(halfAnswers);
+    const ms = halfAnswers.filter((a) => a.status >= 200 && a.status < 300).map((a) => a.ms);
+    const latency = {
+      p50: round(quantile(ms, 0.5), 1),
+      p90: round(quantile(ms, 0.9), 1),
+      p99: round(quantile(ms, 0.99), 1),
+      max: round(Math.max(...ms), 1),
+    };
+    log(
+      `half rate (${halfRate.toFixed(1)}/s, ${halfCount} messages): p50 ${latency.p50} ms, p99 ${latency.p99} ms`,
+    );
+
+    // ---- openpgp.js alone, the node idle
+    const verify = await openpgpVerifyCost([...maxItems, ...halfItems].slice(0, VERIFY_SAMPLES));
+    const ratio = nodeCpuUsPerMessage / verify.cpuUs;
+    log(
+      `openpgp.js verify: ${verify.cpuUs.toFixed(0)} µs CPU per signature; node/openpgp = ${ratio.toFixed(2)}`,
+    );
+
+    const validateUs = await validateCost([...maxItems, ...halfItems].slice(0, VERIFY_SAMPLES));
+    log(`validatePushMessage alone: ${validateUs.toFixed(0)} µs CPU per message`);
+
+    const peakRss = peakRssBytes(node.pid);
+    const report = {
+      command: "npm run bench:node",
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model ?? "unknown",
+        node: process.version,
+        clockTicks: clockTicks(),
+        loadAverageBefore: loadBefore.map((x) => round(x, 2)),
+        loadAverageAfter: os.loadavg().map((x) => round(x, 2)),
+      },
+      measured: {
+        node: "npx hardhat node:serve --network localhost --confirmations 0 (default log level), its own process group, against the protocol on a local `npx hardhat node`; registered and staked",
+        commit: gitCommit(),
+        status: status,
+        messages: `Push Chat SDK ${(require("@pushprotocol/restapi/package.json") as { version: string }).version} chat.send bodies: RSA-2048 keys made by the SDK, pgpv3, encType pgp, ${CONTENT_BYTES} bytes of ASCII text; three conversations (alice -> bob -> carol -> alice); the first of each to /apis/v1/chat/request, the rest to /apis/v1/chat/message`,
+        averageBodyBytes: Math.round(bodyBytes),
+        warmupMessages: WARMUP,
+      },
+      maxRate: {
+        inFlight: IN_FLIGHT,
+        messages: maxItems.length,
+        accepted: max.accepted,
+        refused: max.refused,
+        wallSeconds: round(maxWall, 3),
+        acceptedPerSecond: round(acceptedPerSecond, 1),
+        nodeCpuSeconds: round(nodeCpu, 2),
+        nodeCoresUsed: round(nodeCpu / maxWall, 2),
+        nodeCpuUsPerMessage: round(nodeCpuUsPerMessage),
+      },
+      openpgpVerify: {
+        library: `openpgp ${openpgp.config.versionString}`,
+        samples: Math.min(VERIFY_SAMPLES, maxItems.length + halfItems.length),
+        cpuUsPerSignature: round(verify.cpuUs),
+        wallUsPerSignature: round(verify.wallUs),
+      },
+      breakdown: {
+        note: "in this process, the node idle: the node's own check of one message, for comparison with nodeCpuUsPerMessage (the rest is HTTP, JSON, storage with fsync, CID, logging)",
+        validatePushMessageCpuUs: round(validateUs),
+      },
+      halfRate: {
+        targetPerSecond: round(halfRate, 1),
+        messages: halfCount,
+        accepted: half.accepted,
+        refused: half.refused,
+        achievedPerSecond: round(half.accepted / halfWall, 1),
+        nodeCpuUsPerMessage: round((halfCpu / Math.max(1, half.accepted)) * 1e6),
+        latencyMs: latency,
+      },
+      peakRssMb: round(peakRss / 2 ** 20, 1),
+      rssAtEndMb: round(rssBytes(node.pid) / 2 ** 20, 1),
+      goals: {
+        cpuPerMessageVsVerify: {
+          goal: `node CPU per accepted message <= ${GOAL_CPU_RATIO} x openpgp.js CPU per signature verification`,
+          value: round(ratio, 2),
+          met: ratio <= GOAL_CPU_RATIO,
+        },
+        p99AtHalfRate: {
+          goal: `p99 latency at half the maximum rate <= ${GOAL_P99_MS} ms`,
+          valueMs: latency.p99,
+          met: latency.p99 <= GOAL_P99_MS,
+        },
+      },
+    };
+    fs.mkdirSync(path.dirname(REPORT), { recursive: true });
+    fs.writeFileSync(REPORT, JSON.stringify(report, null, 2) + "\n");
+    log(`wrote ${path.relative(process.cwd(), REPORT)}`);
+    console.log(JSON.stringify(report.goals, null, 2));
+  } finally {
+    maker.close();
+    if (node) {
+      node.kill("SIGTERM");
+      const done = await Promise.race([node.exited, new Promise((r) => setTimeout(() => r(null), 10_000))]);
+      if (done === null) node.kill("SIGKILL");
+    }
+    await chain?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,77 @@
+/**
+ * HTTP load for `bench:node`: POSTs prepared JSON bodies, either as fast as the server answers (a fixed
+ * number in flight) or at a fixed rate (open loop: each request leaves at its scheduled time whatever the
+ * answers before it), and records each answer's status and latency.
+ */
+
+export interface LoadItem {
+  path: string;
+  body: string;
+}
+
+export interface Answer {
+  status: number;
+  /** Milliseconds from the request's departure to the end of its answer. */
+  ms: number;
+  /** The answer's `error` sentence when it is not 2xx. */
+  error?: string;
+}
+
+async function post(url: string, item: LoadItem): Promise<Answer> {
+  const t = performance.now();
+  try {
+    const res = await fetch(url + item.path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: item.body,
+    });
+    const text = await res.text();
+    const ms = performance.now() - t;
+    if (res.ok) return { status: res.status, ms };
+    let error = text.slice(0, 300);
+    try {
+      const j = JSON.parse(text) as { error?: unknown };
+      if (typeof j.error === "string") error = j.error;
+    } catch {
+      // keep the text
+    }
+    return { status: res.status, ms, error };
+  } catch (e) {
+    return { status: 0, ms: performance.now() - t, error: (e as Error).message };
+  }
+}
+
+/** Sends every item with `inFlight` requests outstanding at all times; answers in item order. */
+export async function closedLoop(url: string, items: LoadItem[], inFlight: number): Promise<Answer[]> {
+  const out: Answer[] = new Array<Answer>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await post(url, items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, worker));
+  return out;
+}
+
+/** Sends item i at `i / perSecond` seconds from the start, without waiting for earlier answers. */
+export async function openLoop(url: string, items: LoadItem[], perSecond: number): Promise<Answer[]> {
+  const start = performance.now();
+  const interval = 1000 / perSecond;
+  const pending: Promise<Answer>[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(post(url, items[i]));
+  }
+  return Promise.all(pending);
+}
+
+/** The q-quantile (0..1) of `xs`, nearest rank. */
+export function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+}
