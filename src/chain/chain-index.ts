@@ -20,6 +20,7 @@
  * It implements the message library's {@link KeyView}, so `checkMessage` runs against the confirmed
  * chain state. Answers are as of the scanned block: see {@link ChainIndex.freshness} for how stale.
  */
+import { checksumAddress } from "../util/address";
 import { PollLoop } from "../util/poll-loop";
 import { Interface, getAddress, keccak256 } from "ethers";
 import type { KeyView, RecordTimes } from "../message/check";
@@ -484,13 +485,13 @@ export class ChainIndex implements KeyView {
 
   /** The record of owner's key keyHash, or undefined. */
   keyRecord(owner: string, keyHash: string): IndexedKey | undefined {
-    const row = this.stmts.key.get(getAddress(owner), keyHash.toLowerCase());
+    const row = this.stmts.key.get(checksumAddress(owner), keyHash.toLowerCase());
     return row ? toKey(row) : undefined;
   }
 
   /** Every key record of owner, in order of addition. */
   keysOf(owner: string): IndexedKey[] {
-    return this.stmts.keysOf.all(getAddress(owner)).map(toKey);
+    return this.stmts.keysOf.all(checksumAddress(owner)).map(toKey);
   }
 
   /** Keys of owner active at t (default: now), in order of addition. */
@@ -504,7 +505,7 @@ export class ChainIndex implements KeyView {
   }
 
   node(signer: string): IndexedNode | undefined {
-    const row = this.stmts.node.get(getAddress(signer));
+    const row = this.stmts.node.get(checksumAddress(signer));
     return row ? toNode(row) : undefined;
   }
 

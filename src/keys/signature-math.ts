@@ -8,7 +8,7 @@
  * Pure and synchronous. Every function returns false / null on bad input; none throws on attacker bytes.
  */
 
-import { createHash, createPublicKey, verify as cryptoVerify } from "node:crypto";
+import { constants, createHash, createPublicKey, publicDecrypt, verify as cryptoVerify } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519";
 import { p256 } from "@noble/curves/p256";
@@ -143,6 +143,57 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   return result;
 }
 
+const rsaKeys = new Map<string, KeyObject | null>();
+const RSA_KEY_CACHE = 256;
+
+/** node:crypto's key for (n, e), or null when OpenSSL refuses it (then the BigInt path answers). */
+function rsaKeyObject(n: Uint8Array, e: Uint8Array): KeyObject | null {
+  const nb = Buffer.from(n).toString("base64url");
+  const eb = Buffer.from(e).toString("base64url");
+  const id = `${nb}.${eb}`;
+  let k = rsaKeys.get(id);
+  if (k === undefined) {
+    try {
+      k = createPublicKey({ key: { kty: "RSA", n: nb, e: eb }, format: "jwk" });
+    } catch {
+      k = null;
+    }
+    if (rsaKeys.size >= RSA_KEY_CACHE) rsaKeys.delete(rsaKeys.keys().next().value as string);
+    rsaKeys.set(id, k);
+  }
+  return k;
+}
+
+/**
+ * s^e mod n as k octets, hex. OpenSSL's raw RSA (RSA_NO_PADDING: nothing checked, nothing stripped) when it
+ * takes the key, else BigInt square-and-multiply: the same number either way (test/crypto checks both).
+ */
+export function rsaPublic(
+  n: Uint8Array,
+  e: Uint8Array,
+  si: bigint,
+  ni: bigint,
+  ei: bigint,
+  k: number,
+): string {
+  const key = rsaKeyObject(n, e);
+  if (key !== null) {
+    try {
+      return publicDecrypt({ key, padding: constants.RSA_NO_PADDING }, Buffer.from(bytesOf(si, k))).toString(
+        "hex",
+      );
+    } catch {
+      // OpenSSL refused this key or value (e.g. an even exponent): the arithmetic below decides.
+    }
+  }
+  return rsaPublicBigInt(si, ei, ni, k);
+}
+
+/** s^e mod n as k octets, hex, in BigInt arithmetic (the reference the OpenSSL path is tested against). */
+export function rsaPublicBigInt(si: bigint, ei: bigint, ni: bigint, k: number): string {
+  return Buffer.from(bytesOf(modPow(si, ei, ni), k)).toString("hex");
+}
+
 /**
  * RSASSA-PKCS1-v1_5: s^e mod n, as k octets (k = the modulus length), equals
  * `00 01 FF.. 00 || DigestInfo(H) || h` for one of the two DigestInfo forms. s >= n is invalid.
@@ -161,7 +212,7 @@ export function rsaPkcs1Verify(
   const ni = big(modulus);
   const si = big(s);
   if (ni === 0n || si >= ni) return false;
-  const em = Buffer.from(bytesOf(modPow(si, big(e), ni), k)).toString("hex");
+  const em = rsaPublic(modulus, stripZeros(e), si, ni, big(e), k);
   const hh = Buffer.from(h).toString("hex");
   for (const di of forms) {
     const tLen = di.length / 2 + h.length;

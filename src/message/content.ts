@@ -1,3 +1,4 @@
+import { openpgpKeyOf } from "./key-cache";
 import { createHash } from "node:crypto";
 import * as openpgp from "openpgp";
 import type { CID } from "multiformats/cid";
@@ -117,7 +118,7 @@ export async function isEncryptedTo(ciphertext: Uint8Array, publicKeyBytes: Uint
   const ids = await encryptionKeyIdsOf(ciphertext);
   if (ids === null) return false;
   try {
-    const key = await openpgp.readKey({ binaryKey: publicKeyBytes });
+    const key = await openpgpKeyOf(publicKeyBytes);
     const keyIds = new Set(key.getKeyIDs().map((id) => "0x" + id.toHex()));
     return ids.some((id) => keyIds.has(id));
   } catch {

@@ -37,3 +37,18 @@ export function parsedKey(bytes: Uint8Array): ParsedKey {
   if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
   return entry;
 }
+
+/**
+ * openpgp.js's view of a key's bytes, from the cache when the key is inside the key profile (every key a
+ * registry or a verified profile holds), else read afresh (openpgp.js may read keys the profile refuses).
+ * Rejects when openpgp.js cannot read the bytes.
+ */
+export function openpgpKeyOf(bytes: Uint8Array): Promise<openpgp.PublicKey> {
+  let entry: ParsedKey;
+  try {
+    entry = parsedKey(bytes);
+  } catch {
+    return openpgp.readKey({ binaryKey: bytes });
+  }
+  return entry.openpgp();
+}

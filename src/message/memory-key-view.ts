@@ -1,3 +1,4 @@
+import { checksumAddress } from "../util/address";
 import { getAddress } from "ethers";
 import { keyHashOf } from "./pgp-key";
 import type { KeyView, RecordTimes } from "./check";
@@ -21,7 +22,7 @@ export class MemoryKeyView implements KeyView {
   private readonly bytes = new Map<string, Uint8Array>();
 
   private static id(owner: string, keyHash: string): string {
-    return `${getAddress(owner)}/${keyHash.toLowerCase()}`;
+    return `${checksumAddress(owner)}/${keyHash.toLowerCase()}`;
   }
 
   /** Records `owner` adding the key `publicKeyBytes` at `addedAt`; returns its keyHash. */
@@ -55,7 +56,7 @@ export class MemoryKeyView implements KeyView {
   }
 
   async anyActiveKeyAt(owner: string, t: bigint): Promise<string | null> {
-    const o = getAddress(owner);
+    const o = checksumAddress(owner);
     const active = [...this.records.values()]
       .filter((r) => r.owner === o && MemoryKeyView.active(r, t))
       .sort((a, b) => (a.addedAt < b.addedAt ? -1 : a.addedAt > b.addedAt ? 1 : 0));

@@ -15,6 +15,8 @@ import {
   p256Verify,
   p256VerifyHash,
   rsaPkcs1Verify,
+  rsaPublic,
+  rsaPublicBigInt,
   verifyValues,
 } from "../../src/keys/signature-math";
 
@@ -61,6 +63,33 @@ describe("signature arithmetic (src/keys/signature-math.ts)", () => {
         expect(rsaPkcs1Verify(alg, h, s, n, e)).to.equal(true);
         expect(rsaPkcs1Verify(alg, h, bytes(big(s) + big(n), 257), n, e)).to.equal(false);
       });
+    }
+  });
+
+  it("RSA s^e mod n: OpenSSL's raw RSA and the BigInt reference give the same octets, for any modulus and exponent", () => {
+    // 2048/3072/4096-bit moduli (OpenSSL's path), a 256-bit one and even or tiny exponents (OpenSSL refuses
+    // some: the BigInt path answers); s random below n, and the edge values 0, 1, n - 1.
+    const moduli = [2048, 3072, 4096].map((bits) => {
+      const jwk = generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ format: "jwk" });
+      return Buffer.from(jwk.n as string, "base64url");
+    });
+    moduli.push(Buffer.from("c5a7" + "3b".repeat(29) + "e5", "hex")); // 256 bits, odd
+    let seed = 7n;
+    const next = (m: bigint) =>
+      (seed = (seed * 6364136223846793005n + 1442695040888963407n) % (1n << 64n)) % m;
+    for (const n of moduli) {
+      const ni = big(n);
+      const k = n.length;
+      for (const e of [3n, 17n, 65537n, 2n, 1n, 4294967297n]) {
+        const eb = bytes(e, Math.ceil(e.toString(16).length / 2));
+        const values = [0n, 1n, ni - 1n];
+        for (let i = 0; i < 4; i++)
+          values.push(BigInt("0x" + hex(Buffer.from(n.map(() => Number(next(256n)))))) % ni);
+        for (const si of values)
+          expect(rsaPublic(n, eb, si, ni, e, k), `${k * 8} bits, e=${e}`).to.equal(
+            rsaPublicBigInt(si, e, ni, k),
+          );
+      }
     }
   });
 

@@ -1,4 +1,4 @@
-import { getAddress } from "ethers";
+import { checksumAddress } from "../../util/address";
 import type { MemoryKeyView } from "../memory-key-view";
 import type { PushKeyLookup, RegisteredPushKey } from "./validate";
 
@@ -9,7 +9,7 @@ import type { PushKeyLookup, RegisteredPushKey } from "./validate";
 export function pushKeyLookupOf(view: MemoryKeyView, t: bigint): PushKeyLookup {
   return {
     async activeKeys(address: string): Promise<readonly RegisteredPushKey[]> {
-      const owner = getAddress(address);
+      const owner = checksumAddress(address);
       const out: { addedAt: bigint; key: RegisteredPushKey }[] = [];
       for (const r of view.list()) {
         if (r.owner !== owner || !(await view.keyActiveAt(owner, r.keyHash, t))) continue;

@@ -1,5 +1,5 @@
 import * as openpgp from "openpgp";
-import { parsePrimaryKey } from "../pgp-key";
+import { openpgpKeyOf, parsedKey } from "../key-cache";
 import { SignatureProfileError } from "../pgp-packets";
 import { checkDigestSignature } from "../pgp-profile";
 
@@ -33,7 +33,7 @@ export function checkPushSignatureProfile(
   if (!/^[0-9a-f]{64}$/.test(signedHex))
     throw new RangeError("signedHex must be 64 lowercase hex characters");
   try {
-    checkDigestSignature(Buffer.from(signedHex, "hex"), signature, parsePrimaryKey(publicKey));
+    checkDigestSignature(Buffer.from(signedHex, "hex"), signature, primaryKeyOf(publicKey));
     return null;
   } catch (e) {
     if (e instanceof SignatureProfileError)
@@ -44,6 +44,11 @@ export function checkPushSignatureProfile(
       };
     throw e;
   }
+}
+
+/** The parsed key, from the key cache (throws SignatureProfileError("KEY") outside the key profile). */
+function primaryKeyOf(publicKey: Uint8Array) {
+  return parsedKey(publicKey).primary;
 }
 
 /** The key IDs (16 lowercase hex) the signature names as its issuer, or null when it cannot be read. */
@@ -59,7 +64,7 @@ export async function signatureIssuerKeyIds(signature: Uint8Array): Promise<stri
 /** Whether the key `publicKey` (binary) holds a key (primary or subkey) with one of these key IDs. */
 export async function keyHasKeyId(publicKey: Uint8Array, keyIds: readonly string[]): Promise<boolean> {
   try {
-    const key = await openpgp.readKey({ binaryKey: publicKey });
+    const key = await openpgpKeyOf(publicKey);
     const own = new Set(key.getKeyIDs().map((id) => id.toHex()));
     return keyIds.some((id) => own.has(id));
   } catch {
@@ -83,7 +88,7 @@ export async function verifyPushSignature(
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
     const [key, sig, message] = await Promise.all([
-      openpgp.readKey({ binaryKey: publicKey }),
+      openpgpKeyOf(publicKey),
       openpgp.readSignature({ binarySignature: signature }),
       openpgp.createMessage({ text: signedHex }),
     ]);

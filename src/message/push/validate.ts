@@ -1,5 +1,5 @@
+import { checksumAddress } from "../../util/address";
 import * as openpgp from "openpgp";
-import { getAddress } from "ethers";
 import { DEFAULT_CHECK_PARAMS } from "../check";
 import type { FaultCode } from "../check";
 import { isEncryptedTo } from "../content";
@@ -144,7 +144,7 @@ export function addressOfDid(did: string): string | null {
   const m = EIP155.exec(did);
   if (!m) return null;
   try {
-    return getAddress(m[1]);
+    return checksumAddress(m[1]);
   } catch {
     return null;
   }
