@@ -11,7 +11,11 @@ import type { Protocol } from "../pushnode/fixture";
 import { sdkUser } from "../push/sdk";
 import { call, errorOf, messageBody, newWallet, pointSdkAt } from "./helpers";
 import type { KeyedUser } from "./helpers";
-import { forgedMessageNode, pushItems, startChainNode } from "./chain-fixture";
+import { forgedMessageNode, postProfile, pushItems, startChainNode } from "./chain-fixture";
+import { ProfileRelay } from "../../src/node/profile-relay";
+import { verifyPushProfile } from "../../src/message/push";
+import type { VerifiedProfile } from "../../src/pushchat";
+import type { HttpError } from "../../src/http/server";
 import type { ChainNode } from "./chain-fixture";
 
 /**
@@ -49,6 +53,7 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
   let bob: SdkUserApi;
   const keyed: Record<string, KeyedUser> = {};
   const profiles: Record<string, Record<string, unknown>> = {};
+  let dave: Awaited<ReturnType<typeof sdkUser>>;
 
   async function keyedOf(w: typeof aliceW, u: SdkUserApi): Promise<KeyedUser> {
     const did = `eip155:${w.address}`;
@@ -182,7 +187,7 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
   it("over the per-client limit a profile is stored and served but not relayed (429); its messages are refused with a sentence", async () => {
     const carol = await sdkUser(); // the third relay from this client: allowed
     expect((await call(honest.running.url, "POST", "/apis/v2/users/", carol.profile)).status).to.equal(201);
-    const dave = await sdkUser(); // the fourth: refused by the per-client limit
+    dave = await sdkUser(); // the fourth: refused by the per-client limit
     const r = await call(honest.running.url, "POST", "/apis/v2/users/", dave.profile);
     expect(r.status, errorOf(r)).to.equal(429);
     expect(errorOf(r)).to.match(/stored and served.*limit per client/);
@@ -229,6 +234,80 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
     // the honest node refuses the same forged body
     const r = await call(honest.running.url, "POST", "/apis/v1/chat/message", body);
     expect(r.status).to.equal(422);
+  });
+
+  it("a node run with --accept UNAUTHORIZED_SENDER attests a message signed by a key that is not on chain", async () => {
+    const node = await startChainNode(p, { accept: ["UNAUTHORIZED_SENDER"] });
+    nodes.push(node);
+    await postProfile(node.running.url, profiles[bobW.address]);
+    await postProfile(node.running.url, dave.profile as unknown as Record<string, unknown>);
+    const daveKeyed: KeyedUser = {
+      wallet: dave.wallet,
+      did: dave.profile.did,
+      privateKeyArmored: dave.armoredPrivateKey,
+      publicKeyArmored: dave.armoredPublicKey,
+    };
+    const body = await messageBody(daveKeyed, keyed.bob.did, "my key is not registered", [
+      keyed.bob.publicKeyArmored,
+      dave.armoredPublicKey,
+    ]);
+    const r = await call(node.running.url, "POST", "/apis/v1/chat/request", body);
+    expect(r.status, errorOf(r)).to.equal(200);
+    const [item] = await pushItems(node.running.url);
+    const att = decodeSignedAttestation(item.attestation);
+    const message = decodePushAttested(item.push.message);
+    expect(att.digest).to.equal(pushMessageDigest(message, node.running.node.domain));
+    const { dearmorPublicKey } = await import("../../src/message/push");
+    const daveKey = keyHashOf((await dearmorPublicKey(dave.armoredPublicKey))!);
+    expect(message.header.senderKey).to.equal(daveKey);
+    expect(node.running.node.index.keyRecord(dave.wallet.address, daveKey)).to.equal(undefined);
+    expect(message.header.recipientKey).to.equal(
+      node.running.node.index.activeKeysOf(bobW.address, att.attestedAt)[0].keyHash,
+    );
+    // a forged signature is still refused by this node (it accepts only UNAUTHORIZED_SENDER)
+    const forged = await messageBody(keyed.alice, keyed.bob.did, "x", [keyed.bob.publicKeyArmored]);
+    await postProfile(node.running.url, profiles[aliceW.address]);
+    const f = await call(node.running.url, "POST", "/apis/v1/chat/request", {
+      ...forged,
+      messageObj: (forged.messageObj as string) + "eA==",
+    });
+    expect(f.status, errorOf(f)).to.equal(422);
+    expect(await pushItems(node.running.url)).to.have.length(1);
+  });
+
+  it("the per-wallet relay limit: a second key of the same wallet is not relayed (429)", async () => {
+    const relayer = await fundedWallet(p);
+    const relay = new ProfileRelay(
+      { gateway, relayerKey: relayer.privateKey, perAddress: { max: 1, windowSec: 3600 } },
+      { rpc: p.rpc, onChain: () => false },
+    );
+    const w = newWallet();
+    const verified = async (u: Awaited<ReturnType<typeof sdkUser>>): Promise<VerifiedProfile> => {
+      const v = await verifyPushProfile(u.profile);
+      if (!v.ok) throw new Error(v.reason);
+      return {
+        address: v.address,
+        keyHash: v.keyHash,
+        publicKey: v.publicKey,
+        body: u.profile as unknown as Record<string, unknown>,
+        signedHex: v.signedHex,
+        walletSignature: v.walletSignature,
+      };
+    };
+    const first = await verified(await sdkUser(w));
+    await relay.relay(first, "client-a");
+    expect(await p.keyRegistry.isActiveAt(w.address, first.keyHash, 1n << 40n)).to.equal(true);
+    await relay.relay(first, "client-b"); // the same key again: nothing sent, no limit consumed
+    const second = await verified(await sdkUser(w));
+    let error: unknown;
+    try {
+      await relay.relay(second, "client-b");
+    } catch (e) {
+      error = e;
+    }
+    expect((error as HttpError).status).to.equal(429);
+    expect((error as Error).message).to.match(/already had 1 profile relays in the last hour \(the limit per wallet\)/);
+    expect(await p.keyRegistry.isActiveAt(w.address, second.keyHash, 1n << 40n)).to.equal(false);
   });
 
   it("the gas budget: once spent, a profile is stored but the relay answers 503 with a sentence", async () => {
