@@ -143,7 +143,8 @@ export function isPushFeedItemJson(i: FeedItemJson | PushFeedItemJson): i is Pus
 /** Decodes a served Push feed item; throws (PushAttestedDecodeError or Error) when it is off-schema. */
 export function decodePushFeedItem(i: PushFeedItemJson): PushFeedItem {
   const p = i.push as unknown as Record<string, unknown> | null;
-  if (typeof p !== "object" || p === null) throw new Error(`Push feed item ${i.position} has no "push" object`);
+  if (typeof p !== "object" || p === null)
+    throw new Error(`Push feed item ${i.position} has no "push" object`);
   if (typeof p.signature !== "string" || !isHexString(p.signature) || p.signature.length < 4)
     throw new Error(`Push feed item ${i.position}: "push.signature" must be 0x hex bytes`);
   if (typeof p.body !== "object" || p.body === null || Array.isArray(p.body))

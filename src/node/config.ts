@@ -73,12 +73,12 @@ export function parseRate(name: string, v: string): { count: bigint; windowSec: 
 
 function relayOptions(args: ServeArgs, env: NodeJS.ProcessEnv, d: DeploymentFile, where: string) {
   const key = args.relayerKey || env[ENV_RELAYER_KEY];
-  const limits = [args.relayPerAddress, args.relayPerClient, args.relayGasBudget].some((x) => x !== undefined);
+  const limits = [args.relayPerAddress, args.relayPerClient, args.relayGasBudget].some(
+    (x) => x !== undefined,
+  );
   if (!key) {
     if (limits)
-      throw new ConfigError(
-        `The relay limits need a relayer: pass --relayer-key or set ${ENV_RELAYER_KEY}.`,
-      );
+      throw new ConfigError(`The relay limits need a relayer: pass --relayer-key or set ${ENV_RELAYER_KEY}.`);
     return undefined;
   }
   const hex = key.startsWith("0x") ? key : `0x${key}`;
@@ -96,7 +96,8 @@ function relayOptions(args: ServeArgs, env: NodeJS.ProcessEnv, d: DeploymentFile
       throw new ConfigError(`--${name} must allow 1 to 1000000 relays per window, got "${v}".`);
     return { max: Number(r.count), windowSec: r.windowSec };
   };
-  const budget = args.relayGasBudget === undefined ? undefined : parseRate("relay-gas-budget", args.relayGasBudget);
+  const budget =
+    args.relayGasBudget === undefined ? undefined : parseRate("relay-gas-budget", args.relayGasBudget);
   return {
     gateway: gateway.address,
     relayerKey: hex,

@@ -73,7 +73,10 @@ export interface RelayStatus {
   budgetWindowSec: number;
 }
 
-const IFACES: Interface[] = [PushProfileGateway__factory.createInterface(), KeyRegistry__factory.createInterface()];
+const IFACES: Interface[] = [
+  PushProfileGateway__factory.createInterface(),
+  KeyRegistry__factory.createInterface(),
+];
 const GATEWAY = IFACES[0];
 
 /** The custom error name and arguments of a revert, if one of the gateway's or registry's errors. */

@@ -38,8 +38,7 @@ export interface PushMessageMeta {
 async function keysOf(lookups: readonly PushKeyLookup[], address: string): Promise<RegisteredPushKey[]> {
   const out: RegisteredPushKey[] = [];
   for (const l of lookups)
-    for (const k of await l.activeKeys(address))
-      if (!out.some((o) => o.keyHash === k.keyHash)) out.push(k);
+    for (const k of await l.activeKeys(address)) if (!out.some((o) => o.keyHash === k.keyHash)) out.push(k);
   return out;
 }
 

@@ -232,10 +232,7 @@ export class PushChatService {
   }
 
   /** POST /v2/users/: a verified profile, or the SDK's keyless placeholder. */
-  async createUser(
-    body: unknown,
-    client = "unknown",
-  ): Promise<{ status: number; record: PushUserRecord }> {
+  async createUser(body: unknown, client = "unknown"): Promise<{ status: number; record: PushUserRecord }> {
     const doc = objectBody(body, "user");
     const placeholder = decodePlaceholder(doc);
     if (placeholder) {
@@ -284,14 +281,17 @@ export class PushChatService {
     }
     if (this.opts.relayProfile) {
       try {
-        await this.opts.relayProfile({
-          address: v.address,
-          keyHash: v.keyHash,
-          publicKey: v.publicKey,
-          body: doc,
-          signedHex: v.signedHex,
-          walletSignature: v.walletSignature,
-        }, client);
+        await this.opts.relayProfile(
+          {
+            address: v.address,
+            keyHash: v.keyHash,
+            publicKey: v.publicKey,
+            body: doc,
+            signedHex: v.signedHex,
+            walletSignature: v.walletSignature,
+          },
+          client,
+        );
       } catch (e) {
         if (e instanceof HttpError)
           throw new HttpError(
@@ -670,10 +670,14 @@ function served(document: string, cid: string): ServedMessage {
 
 function messageRefused(f: PushFault, hint: string): HttpError {
   if (f.rule === "GROUP_UNSUPPORTED") return groupNotServed("group messages");
-  return new HttpError(FAULT_STATUS[f.code] ?? 422, `Message refused: ${f.code} (${f.rule}): ${f.reason}.${hint}`, {
-    code: f.code,
-    rule: f.rule,
-  });
+  return new HttpError(
+    FAULT_STATUS[f.code] ?? 422,
+    `Message refused: ${f.code} (${f.rule}): ${f.reason}.${hint}`,
+    {
+      code: f.code,
+      rule: f.rule,
+    },
+  );
 }
 
 function groupNotServed(what: string): HttpError {

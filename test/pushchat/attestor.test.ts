@@ -30,7 +30,8 @@ describe("Push Chat API: the attestor commits with the message or not at all", f
       attestMessage: {
         begin: async (): Promise<PushAttestTicket> => {
           begun++;
-          if (mode === "notReady") throw new HttpError(503, "The node has not read the chain yet; try again shortly.");
+          if (mode === "notReady")
+            throw new HttpError(503, "The node has not read the chain yet; try again shortly.");
           return {
             retryable: (e) => e instanceof Moved,
             commit: (m) => {

@@ -161,7 +161,9 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
       );
       expect(item.push.body.fromDID).to.equal(`eip155:${from.address}`);
       // the chat row keeps the attestation record
-      expect(honest.running.pushChat!.store.message(item.cid)?.attestation).to.contain(item.attestation.signature);
+      expect(honest.running.pushChat!.store.message(item.cid)?.attestation).to.contain(
+        item.attestation.signature,
+      );
     }
     // the node's FeedPage client reads Push items
     const page = await new NodeClient(honest.running.url).feed(0n);
@@ -212,7 +214,9 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
       ]),
     );
     expect(m.status, errorOf(m)).to.equal(403);
-    expect(errorOf(m)).to.match(/UNAUTHORIZED_SENDER.*stored on this node, but its key .* is not active on chain yet/);
+    expect(errorOf(m)).to.match(
+      /UNAUTHORIZED_SENDER.*stored on this node, but its key .* is not active on chain yet/,
+    );
     expect([count(honest, "messages"), count(honest, "feed")]).to.deep.equal(before);
   });
 
@@ -306,7 +310,9 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
       error = e;
     }
     expect((error as HttpError).status).to.equal(429);
-    expect((error as Error).message).to.match(/already had 1 profile relays in the last hour \(the limit per wallet\)/);
+    expect((error as Error).message).to.match(
+      /already had 1 profile relays in the last hour \(the limit per wallet\)/,
+    );
     expect(await p.keyRegistry.isActiveAt(w.address, second.keyHash, 1n << 40n)).to.equal(false);
   });
 
@@ -322,10 +328,12 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
     const second = await sdkUser();
     const r = await call(tight.running.url, "POST", "/apis/v2/users/", second.profile);
     expect(r.status, errorOf(r)).to.equal(503);
-    expect(errorOf(r)).to.match(/stored and served.*gas budget for relaying profiles \(700000 gas per hour\) is spent/);
-    expect((await call(tight.running.url, "GET", `/apis/v2/users/?caip10=${second.profile.did}`)).json).to.not.equal(
-      null,
+    expect(errorOf(r)).to.match(
+      /stored and served.*gas budget for relaying profiles \(700000 gas per hour\) is spent/,
     );
+    expect(
+      (await call(tight.running.url, "GET", `/apis/v2/users/?caip10=${second.profile.did}`)).json,
+    ).to.not.equal(null);
     expect(tight.running.node.index.activeKeysOf(second.wallet.address, 1n << 40n)).to.have.length(0);
   });
 });

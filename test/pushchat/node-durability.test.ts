@@ -102,7 +102,12 @@ describe("Push Node durability: Push Chat messages and their feed items", functi
     }
     const [a, b] = users;
     const keys = [a.publicKeyArmored, b.publicKeyArmored];
-    const first = await call(url, "POST", "/apis/v1/chat/request", await messageBody(a, b.did, "first", keys));
+    const first = await call(
+      url,
+      "POST",
+      "/apis/v1/chat/request",
+      await messageBody(a, b.did, "first", keys),
+    );
     expect(first.status, JSON.stringify(first.json)).to.equal(200);
     const signature = await sdkSign(
       controlSignedHex({ fromDID: a.did, toDID: b.did, status: "Approved" }),
@@ -150,7 +155,9 @@ describe("Push Node durability: Push Chat messages and their feed items", functi
       const feedCids = (
         db.prepare("SELECT cid FROM feed WHERE kind = 'push' ORDER BY position").all() as { cid: string }[]
       ).map((r) => r.cid);
-      const messageCids = (db.prepare("SELECT cid FROM messages").all() as { cid: string }[]).map((r) => r.cid);
+      const messageCids = (db.prepare("SELECT cid FROM messages").all() as { cid: string }[]).map(
+        (r) => r.cid,
+      );
       for (const cid of acked) {
         expect(store.message(cid), cid).to.not.equal(undefined);
         expect(store.message(cid)?.attestation, cid).to.not.equal(null);

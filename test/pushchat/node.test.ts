@@ -107,7 +107,9 @@ describe("Push Node: the Push Chat API beside /v1", function () {
       } catch (e) {
         error = e as Error;
       }
-      expect(error?.message).to.match(/pushchat\.sqlite holds Push Chat data of an earlier version.*move that file away/);
+      expect(error?.message).to.match(
+        /pushchat\.sqlite holds Push Chat data of an earlier version.*move that file away/,
+      );
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }

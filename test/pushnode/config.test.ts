@@ -165,7 +165,9 @@ describe("pushnode: node:serve options", function () {
     d.contracts.PushProfileGateway = { address: "0x0000000000000000000000000000000000000005" };
     fs.writeFileSync(withGateway, JSON.stringify(d));
     // no relayer: profiles are not relayed
-    expect((await resolveServeOptions({ deployment: withGateway, signerKey: key }, ctx)).relay).to.equal(undefined);
+    expect((await resolveServeOptions({ deployment: withGateway, signerKey: key }, ctx)).relay).to.equal(
+      undefined,
+    );
     const o = await resolveServeOptions(
       {
         deployment: withGateway,
@@ -194,8 +196,14 @@ describe("pushnode: node:serve options", function () {
       [{ deployment: file, relayerKey }, /PushProfileGateway is not deployed/],
       [{ deployment: withGateway, relayGasBudget: "1/day" }, /need a relayer/],
       [{ deployment: withGateway, relayerKey: "0x12" }, /relayer key must be 32 bytes/],
-      [{ deployment: withGateway, relayerKey, relayPerClient: "ten/hour" }, /--relay-per-client must be "<count>\/<window>"/],
-      [{ deployment: withGateway, relayerKey, relayPerAddress: "0/hour" }, /--relay-per-address must allow 1 to 1000000/],
+      [
+        { deployment: withGateway, relayerKey, relayPerClient: "ten/hour" },
+        /--relay-per-client must be "<count>\/<window>"/,
+      ],
+      [
+        { deployment: withGateway, relayerKey, relayPerAddress: "0/hour" },
+        /--relay-per-address must allow 1 to 1000000/,
+      ],
       [{ deployment: withGateway, relayerKey, relayGasBudget: "100/week" }, /--relay-gas-budget must be/],
     ] as const) {
       let error: unknown;

@@ -215,9 +215,9 @@ export function serveArgs(
 
 /** Deploys PushProfileGateway over the protocol's KeyRegistry and grants it GATEWAY_ROLE; returns its address. */
 export async function deployGateway(p: Protocol): Promise<string> {
-  const gw = await (await hre.ethers.getContractFactory("PushProfileGateway", p.deployer)).deploy(
-    p.addresses.keyRegistry,
-  );
+  const gw = await (
+    await hre.ethers.getContractFactory("PushProfileGateway", p.deployer)
+  ).deploy(p.addresses.keyRegistry);
   await gw.waitForDeployment();
   const address = await gw.getAddress();
   await (await p.keyRegistry.grantRole(hre.ethers.id("GATEWAY_ROLE"), address)).wait();
