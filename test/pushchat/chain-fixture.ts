@@ -9,6 +9,8 @@ import type { PushFeedItemJson } from "../../src/node/api";
 import { NodeClient, isPushFeedItemJson } from "../../src/node/api";
 import type { Protocol } from "../pushnode/fixture";
 import { newSigner, registerNode } from "../pushnode/fixture";
+import { PushProfileGateway__factory } from "../../typechain-types";
+import { sdkUser } from "../push/sdk";
 import { call, errorOf, messageBody } from "./helpers";
 import type { KeyedUser } from "./helpers";
 
@@ -94,4 +96,37 @@ export async function forgedMessageNode(
   const item = (await pushItems(node.running.url)).find((i) => i.cid === cid);
   if (!item) throw new Error("the forged message is not in the faulty node's feed");
   return { node, item, body };
+}
+
+/** An SDK user whose key is registered on chain: its keys for message bodies and its profile (POST body). */
+export interface RegisteredSdkUser extends KeyedUser {
+  profile: Record<string, unknown>;
+}
+
+/**
+ * `count` users made by the unmodified SDK (`user.create`, offline), each profile registered on chain through the
+ * PushProfileGateway at `gateway` (sent by the deployer), so that any node on `p`'s chain counts their keys.
+ */
+export async function registeredSdkUsers(
+  p: Protocol,
+  gateway: string,
+  count: number,
+): Promise<RegisteredSdkUser[]> {
+  const gw = PushProfileGateway__factory.connect(gateway, p.deployer);
+  const out: RegisteredSdkUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const u = await sdkUser();
+    const f = u.profile;
+    await (
+      await gw.registerPushProfile(f.caip10, f.did, f.publicKey, f.encryptedPrivateKey, f.verificationProof)
+    ).wait();
+    out.push({
+      wallet: u.wallet,
+      did: f.did,
+      privateKeyArmored: u.armoredPrivateKey,
+      publicKeyArmored: u.armoredPublicKey,
+      profile: { ...f },
+    });
+  }
+  return out;
 }

@@ -11,7 +11,13 @@ import type { Protocol } from "../pushnode/fixture";
 import { sdkUser } from "../push/sdk";
 import { call, errorOf, messageBody, newWallet, pointSdkAt } from "./helpers";
 import type { KeyedUser } from "./helpers";
-import { forgedMessageNode, postProfile, pushItems, startChainNode } from "./chain-fixture";
+import {
+  forgedMessageNode,
+  postProfile,
+  pushItems,
+  registeredSdkUsers,
+  startChainNode,
+} from "./chain-fixture";
 import { ProfileRelay } from "../../src/node/profile-relay";
 import { verifyPushProfile } from "../../src/message/push";
 import type { VerifiedProfile } from "../../src/pushchat";
@@ -221,10 +227,9 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
   });
 
   it("a node run with --accept BAD_SIGNATURE stores and attests a forged SDK message", async () => {
-    const { node, item, body } = await forgedMessageNode(p, keyed.alice, keyed.bob, [
-      profiles[aliceW.address],
-      profiles[bobW.address],
-    ]);
+    // users registered on chain directly through the gateway (what the watchers' tests start from)
+    const [from, to] = await registeredSdkUsers(p, gateway, 2);
+    const { node, item, body } = await forgedMessageNode(p, from, to, [from.profile, to.profile]);
     nodes.push(node);
     const att = decodeSignedAttestation(item.attestation);
     const message = decodePushAttested(item.push.message);
@@ -232,12 +237,18 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
     expect(recoverAttestationSigner(att, node.running.node.domain)).to.equal(node.running.address);
     expect(item.push.body.messageObj).to.equal(body.messageObj);
     expect(message.header.senderKey).to.equal(
-      node.running.node.index.activeKeysOf(aliceW.address, att.attestedAt)[0].keyHash,
+      node.running.node.index.activeKeysOf(from.wallet.address, att.attestedAt)[0].keyHash,
+    );
+    expect(message.header.recipientKey).to.equal(
+      node.running.node.index.activeKeysOf(to.wallet.address, att.attestedAt)[0].keyHash,
     );
     expect(node.running.pushChat!.store.message(item.cid)).to.not.equal(undefined);
-    // the honest node refuses the same forged body
-    const r = await call(honest.running.url, "POST", "/apis/v1/chat/message", body);
-    expect(r.status).to.equal(422);
+    // the honest node refuses the same forged body, and the valid one is what was signed
+    await postProfile(honest.running.url, from.profile).catch(() => undefined);
+    await postProfile(honest.running.url, to.profile).catch(() => undefined);
+    const r = await call(honest.running.url, "POST", "/apis/v1/chat/request", body);
+    expect(r.status, errorOf(r)).to.equal(422);
+    expect(errorOf(r)).to.match(/BAD_SIGNATURE/);
   });
 
   it("a node run with --accept UNAUTHORIZED_SENDER attests a message signed by a key that is not on chain", async () => {
