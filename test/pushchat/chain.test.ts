@@ -246,6 +246,7 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
     // the honest node refuses the same forged body, and the valid one is what was signed
     await postProfile(honest.running.url, from.profile).catch(() => undefined);
     await postProfile(honest.running.url, to.profile).catch(() => undefined);
+    await honest.running.node.refresh(); // its chain index has seen both registrations
     const r = await call(honest.running.url, "POST", "/apis/v1/chat/request", body);
     expect(r.status, errorOf(r)).to.equal(422);
     expect(errorOf(r)).to.match(/BAD_SIGNATURE/);
