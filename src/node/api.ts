@@ -99,6 +99,8 @@ export interface HealthJson {
   /** The clock the node dates attestations with, and how it compares with the chain's time. */
   clock: ClockJson;
   params: { maxContentSize: number; maxClockSkew: string; stateLag: string } | null;
+  /** The Push profile relayer (absent without `--relayer-key`): its account, gateway and gas spent in the window. */
+  relay?: { relayer: string; gateway: string; gasSpent: string; gasBudget: string; budgetWindowSec: number };
 }
 
 /** The clock state in /v1/health (unix seconds as decimal strings). */

@@ -154,6 +154,8 @@ export class PushNode {
   private readonly refused;
   /** Fault classes this node accepts (fault injection); empty for an honest node. */
   private readonly accepts: ReadonlySet<FaultClass>;
+  /** The profile relayer, when the node has one (reported in health). */
+  relay: ProfileRelay | undefined;
   private readonly chainLoop = new PollLoop(
     () => this.refresh(),
     (e) => this.log.warn("chain refresh failed; will retry", { error: errorText(e) }),
@@ -615,6 +617,7 @@ export class PushNode {
             stateLag: this.params.stateLag.toString(),
           }
         : null,
+      ...(this.relay ? { relay: this.relay.status() } : {}),
     };
   }
 
@@ -772,6 +775,7 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
           logger: log,
         });
         relay = r;
+        node.relay = r;
       }
       chat = await pushChatOver(db, {
         logger: log,

@@ -125,6 +125,9 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
       expect(await p.keyRegistry.isActiveAt(w.address, keys[0].keyHash, 1n << 40n)).to.equal(true);
     }
     expect(BigInt(honest.running.relay!.status().gasSpent)).to.be.greaterThan(400_000n);
+    const health = await new NodeClient(honest.running.url).health();
+    expect(health.relay?.gateway).to.equal(gateway);
+    expect(health.relay?.gasSpent).to.equal(honest.running.relay!.status().gasSpent);
   });
 
   it("they chat; every accepted message is in the feed, attested by the node over pushMessageDigest", async () => {
@@ -252,8 +255,8 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
     expect(errorOf(r)).to.match(/BAD_SIGNATURE/);
   });
 
-  it("a node run with --accept UNAUTHORIZED_SENDER attests a message signed by a key that is not on chain", async () => {
-    const node = await startChainNode(p, { accept: ["UNAUTHORIZED_SENDER"] });
+  it("a node run with --accept UNAUTHORIZED_SENDER,WRONG_ENCRYPTION attests messages signed by, or encrypted to, a key that is not on chain", async () => {
+    const node = await startChainNode(p, { accept: ["UNAUTHORIZED_SENDER", "WRONG_ENCRYPTION"] });
     nodes.push(node);
     await postProfile(node.running.url, profiles[bobW.address]);
     await postProfile(node.running.url, dave.profile as unknown as Record<string, unknown>);
@@ -280,15 +283,29 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
     expect(message.header.recipientKey).to.equal(
       node.running.node.index.activeKeysOf(bobW.address, att.attestedAt)[0].keyHash,
     );
-    // a forged signature is still refused by this node (it accepts only UNAUTHORIZED_SENDER)
-    const forged = await messageBody(keyed.alice, keyed.bob.did, "x", [keyed.bob.publicKeyArmored]);
+    // alice (on chain) to dave (stored, not on chain): pgp to a recipient without an active key
     await postProfile(node.running.url, profiles[aliceW.address]);
+    const toDave = await messageBody(keyed.alice, dave.profile.did, "to an unregistered key", [
+      dave.armoredPublicKey,
+      keyed.alice.publicKeyArmored,
+    ]);
+    const w = await call(node.running.url, "POST", "/apis/v1/chat/request", toDave);
+    expect(w.status, errorOf(w)).to.equal(200);
+    const second = (await pushItems(node.running.url))[1];
+    const m2 = decodePushAttested(second.push.message);
+    expect(m2.header.recipientKey).to.equal(daveKey);
+    expect(m2.header.senderKey).to.equal(
+      node.running.node.index.activeKeysOf(aliceW.address, BigInt(second.attestation.attestedAt))[0].keyHash,
+    );
+    expect(decodeSignedAttestation(second.attestation).sequence).to.equal(2n);
+    // a forged signature is still refused by this node (it does not accept BAD_SIGNATURE)
+    const forged = await messageBody(keyed.alice, keyed.bob.did, "x", [keyed.bob.publicKeyArmored]);
     const f = await call(node.running.url, "POST", "/apis/v1/chat/request", {
       ...forged,
       messageObj: (forged.messageObj as string) + "eA==",
     });
     expect(f.status, errorOf(f)).to.equal(422);
-    expect(await pushItems(node.running.url)).to.have.length(1);
+    expect(await pushItems(node.running.url)).to.have.length(2);
   });
 
   it("the per-wallet relay limit: a second key of the same wallet is not relayed (429)", async () => {
