@@ -308,6 +308,33 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
     expect(await pushItems(node.running.url)).to.have.length(2);
   });
 
+  it("a node run with --accept EQUIVOCATION signs two Push messages with one sequence", async () => {
+    const node = await startChainNode(p, { accept: ["EQUIVOCATION"] });
+    nodes.push(node);
+    await postProfile(node.running.url, profiles[aliceW.address]);
+    await postProfile(node.running.url, profiles[bobW.address]);
+    const keys = [keyed.bob.publicKeyArmored, keyed.alice.publicKeyArmored];
+    for (const [path, text] of [
+      ["/apis/v1/chat/request", "one"],
+      ["/apis/v1/chat/message", "two"],
+    ]) {
+      const r = await call(
+        node.running.url,
+        "POST",
+        path,
+        await messageBody(keyed.alice, keyed.bob.did, text, keys),
+      );
+      expect(r.status, errorOf(r)).to.equal(200);
+    }
+    const items = await pushItems(node.running.url);
+    const atts = items.map((i) => decodeSignedAttestation(i.attestation));
+    expect(items.map((i) => i.position)).to.deep.equal(["1", "2"]);
+    expect(atts.map((a) => a.sequence)).to.deep.equal([1n, 1n]);
+    expect(atts[0].digest).to.not.equal(atts[1].digest);
+    for (const a of atts)
+      expect(recoverAttestationSigner(a, node.running.node.domain)).to.equal(node.running.address);
+  });
+
   it("the per-wallet relay limit: a second key of the same wallet is not relayed (429)", async () => {
     const relayer = await fundedWallet(p);
     const relay = new ProfileRelay(
