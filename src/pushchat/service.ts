@@ -1,8 +1,8 @@
 /**
  * The Push Chat semantics of one-to-one chat, over PushChatStore (routes.ts maps them to HTTP):
  *
- * - users: a profile is accepted only with the wallet's eip191v2 proof (verifyPushProfile); it makes the
- *   user's key active for this node at once. A keyless placeholder (what the SDK posts for a recipient
+ * - users: a profile is accepted only with the wallet's eip191v2 proof (verifyPushProfile); standalone, it
+ *   makes the user's key active at once (on a Push Node: once the chain has it, see `attestMessage`). A keyless placeholder (what the SDK posts for a recipient
  *   without a profile) carries no key; a real profile replaces it, never the other way round, and a
  *   user's key is never replaced (409);
  * - a first message goes to /v1/chat/request and creates the conversation with intent = the sender: it is
