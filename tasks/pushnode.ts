@@ -3,7 +3,13 @@ import type { HttpNetworkConfig } from "hardhat/types";
 import { TaskError } from "../src/tasks-util";
 import { createLogger } from "../src/log";
 import { missingRpcSentence, placeholderUrl, remoteNetwork } from "../src/networks";
-import { ConfigError, ENV_KEYSTORE_PASSWORD, ENV_SIGNER_KEY, resolveServeOptions } from "../src/node/config";
+import {
+  ConfigError,
+  ENV_KEYSTORE_PASSWORD,
+  ENV_RELAYER_KEY,
+  ENV_SIGNER_KEY,
+  resolveServeOptions,
+} from "../src/node/config";
 import type { ServeArgs } from "../src/node/config";
 import { FAULT_CLASSES, FaultInjectionError, faultClassList } from "../src/node/faults";
 
@@ -37,6 +43,22 @@ task(
   .addOptionalParam(
     "maxBody",
     "Request body cap in bytes (default: the maximum content size in base64 + 64 KiB)",
+  )
+  .addOptionalParam(
+    "relayerKey",
+    `Private key of the account that relays verified Push profiles to the PushProfileGateway and pays their gas (prefer ${ENV_RELAYER_KEY}); without it profiles are stored and served but not relayed`,
+  )
+  .addOptionalParam(
+    "relayPerAddress",
+    'Profile relays allowed per wallet, "<count>/<minute|hour|day|Ns>" (default 3/hour)',
+  )
+  .addOptionalParam(
+    "relayPerClient",
+    'Profile relays allowed per client IP, "<count>/<minute|hour|day|Ns>" (default 20/hour)',
+  )
+  .addOptionalParam(
+    "relayGasBudget",
+    'Gas the relayer may spend, "<gas>/<hour|day|...>" (default 30000000/day, about 68 SDK profiles); when spent the API answers 503',
   )
   .setAction(async (args: ServeArgs, hre) => {
     const net = hre.network.config as Partial<HttpNetworkConfig>;
@@ -85,6 +107,12 @@ task(
         ? `Status: ${h.status}; feed head ${h.feed.head}; ready to attest.`
         : `Status: ${h.status}; feed head ${h.feed.head}; not attesting yet: ${h.reason}`,
     );
+    if (running.relay) {
+      const r = running.relay.status();
+      console.log(
+        `Relaying Push profiles through ${r.gateway} from ${r.relayer} (gas budget ${r.gasBudget} per ${r.budgetWindowSec} s).`,
+      );
+    } else console.log("Push profiles are stored and served, not relayed to the chain (no --relayer-key).");
     const accepting = faultClassList(opts.accept);
     if (accepting.length > 0)
       console.log(`FAULT INJECTION: accepting ${accepting.join(", ")} messages. This node will be slashed.`);

@@ -13,13 +13,16 @@
  * `code` and `rule` for refused messages).
  *
  * Feed paging: items are in feed order, each with its `position` (1, 2, 3, ...). `after` is a position;
- * pass the page's `next` to continue. For an honest node the position of an item equals its attestation's
+ * pass the page's `next` to continue. Items are envelopes (FeedItemJson) or Push Chat SDK messages
+ * (PushFeedItemJson, `kind: "push"`), in one sequence. For an honest node the position of an item equals its attestation's
  * `sequence`; only a node run with `--accept EQUIVOCATION` serves items whose sequence differs.
  */
+import { getBytes, isHexString } from "ethers";
 import { decodeEnvelope, decodeSignedAttestation } from "../message";
 import type { Envelope, EnvelopeJson, SignedAttestation, SignedAttestationJson } from "../message";
 import type { FaultClass } from "./faults";
-import type { PushAttestedMessageJson } from "../message/push";
+import { decodePushAttested } from "../message/push";
+import type { PushAttestedMessage, PushAttestedMessageJson } from "../message/push";
 
 export interface SubmitResponse {
   attestation: SignedAttestationJson;
@@ -66,7 +69,7 @@ export interface FeedPageJson {
   chainId: string;
   /** The attestation domain's verifyingContract (the Slashing proxy). */
   verifyingContract: string;
-  items: FeedItemJson[];
+  items: Array<FeedItemJson | PushFeedItemJson>;
   /** The position to pass as `after` for the next page (the last item's, or `after` when empty). */
   next: string;
   /** The highest position in the feed ("0" when empty). */
@@ -96,6 +99,8 @@ export interface HealthJson {
   /** The clock the node dates attestations with, and how it compares with the chain's time. */
   clock: ClockJson;
   params: { maxContentSize: number; maxClockSkew: string; stateLag: string } | null;
+  /** The Push profile relayer (absent without `--relayer-key`): its account, gateway and gas spent in the window. */
+  relay?: { relayer: string; gateway: string; gasSpent: string; gasBudget: string; budgetWindowSec: number };
 }
 
 /** The clock state in /v1/health (unix seconds as decimal strings). */
@@ -121,11 +126,49 @@ export interface FeedItem {
   cid: string;
 }
 
+/** A Push feed item, decoded. */
+export interface PushFeedItem {
+  position: bigint;
+  message: PushAttestedMessage;
+  /** The binary OpenPGP signature. */
+  signature: Uint8Array;
+  body: Record<string, unknown>;
+  attestation: SignedAttestation;
+  cid: string;
+}
+
+/** Whether a served feed item is a Push Chat SDK message. */
+export function isPushFeedItemJson(i: FeedItemJson | PushFeedItemJson): i is PushFeedItemJson {
+  return (i as { kind?: unknown }).kind === "push";
+}
+
+/** Decodes a served Push feed item; throws (PushAttestedDecodeError or Error) when it is off-schema. */
+export function decodePushFeedItem(i: PushFeedItemJson): PushFeedItem {
+  const p = i.push as unknown as Record<string, unknown> | null;
+  if (typeof p !== "object" || p === null)
+    throw new Error(`Push feed item ${i.position} has no "push" object`);
+  if (typeof p.signature !== "string" || !isHexString(p.signature) || p.signature.length < 4)
+    throw new Error(`Push feed item ${i.position}: "push.signature" must be 0x hex bytes`);
+  if (typeof p.body !== "object" || p.body === null || Array.isArray(p.body))
+    throw new Error(`Push feed item ${i.position}: "push.body" must be an object`);
+  return {
+    position: BigInt(i.position),
+    message: decodePushAttested(p.message),
+    signature: getBytes(p.signature),
+    body: p.body as Record<string, unknown>,
+    attestation: decodeSignedAttestation(i.attestation),
+    cid: i.cid,
+  };
+}
+
 export interface FeedPage {
   node: string;
   chainId: bigint;
   verifyingContract: string;
+  /** The envelope items of the page. */
   items: FeedItem[];
+  /** The Push Chat SDK items of the page (same sequence as `items`; merge by position for feed order). */
+  pushItems: PushFeedItem[];
   next: bigint;
   head: bigint;
 }
@@ -197,19 +240,25 @@ export class NodeClient {
     return this.json<FeedPageJson>(`/v1/feed?${q.toString()}`);
   }
 
-  /** One feed page, decoded; throws EnvelopeDecodeError if the node serves something off-schema. */
+  /**
+   * One feed page, decoded; throws EnvelopeDecodeError (or PushAttestedDecodeError) if the node serves
+   * something off-schema. Envelopes in `items`, Push Chat SDK messages in `pushItems`.
+   */
   async feed(after: bigint = 0n, limit?: number): Promise<FeedPage> {
     const page = await this.feedJson(after, limit);
     return {
       node: page.node,
       chainId: BigInt(page.chainId),
       verifyingContract: page.verifyingContract,
-      items: page.items.map((i) => ({
-        position: BigInt(i.position),
-        envelope: decodeEnvelope(i.envelope),
-        attestation: decodeSignedAttestation(i.attestation),
-        cid: i.cid,
-      })),
+      items: page.items
+        .filter((i): i is FeedItemJson => !isPushFeedItemJson(i))
+        .map((i) => ({
+          position: BigInt(i.position),
+          envelope: decodeEnvelope(i.envelope),
+          attestation: decodeSignedAttestation(i.attestation),
+          cid: i.cid,
+        })),
+      pushItems: page.items.filter(isPushFeedItemJson).map(decodePushFeedItem),
       next: BigInt(page.next),
       head: BigInt(page.head),
     };

@@ -36,6 +36,7 @@ export function defaultConfirmations(chainId: number): number {
 /** Environment variables read by node:serve. */
 export const ENV_SIGNER_KEY = "PUSH_NODE_SIGNER_KEY";
 export const ENV_KEYSTORE_PASSWORD = "PUSH_NODE_KEYSTORE_PASSWORD";
+export const ENV_RELAYER_KEY = "PUSH_NODE_RELAYER_KEY";
 
 export interface ServeArgs {
   port?: string;
@@ -48,6 +49,62 @@ export interface ServeArgs {
   deployment?: string;
   pollInterval?: string;
   maxBody?: string;
+  relayerKey?: string;
+  relayPerAddress?: string;
+  relayPerClient?: string;
+  relayGasBudget?: string;
+}
+
+const WINDOWS: Record<string, number> = { minute: 60, hour: 3600, day: 86_400 };
+
+/**
+ * Parses "<count>/<window>" (window: minute, hour, day, or a number of seconds followed by "s"), e.g. "3/hour",
+ * "30000000/day", "10/600s". Returns the count and the window in seconds.
+ */
+export function parseRate(name: string, v: string): { count: bigint; windowSec: number } {
+  const m = /^\s*([0-9]{1,20})\s*\/\s*(minute|hour|day|[1-9][0-9]{0,8}s)\s*$/.exec(v);
+  if (!m)
+    throw new ConfigError(
+      `--${name} must be "<count>/<window>" with a window of minute, hour, day or <seconds>s (e.g. "3/hour"), got "${v}".`,
+    );
+  const w = m[2];
+  return { count: BigInt(m[1]), windowSec: WINDOWS[w] ?? Number(w.slice(0, -1)) };
+}
+
+function relayOptions(args: ServeArgs, env: NodeJS.ProcessEnv, d: DeploymentFile, where: string) {
+  const key = args.relayerKey || env[ENV_RELAYER_KEY];
+  const limits = [args.relayPerAddress, args.relayPerClient, args.relayGasBudget].some(
+    (x) => x !== undefined,
+  );
+  if (!key) {
+    if (limits)
+      throw new ConfigError(`The relay limits need a relayer: pass --relayer-key or set ${ENV_RELAYER_KEY}.`);
+    return undefined;
+  }
+  const hex = key.startsWith("0x") ? key : `0x${key}`;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hex))
+    throw new ConfigError("The relayer key must be 32 bytes of hex (0x followed by 64 hex digits).");
+  const gateway = d.contracts.PushProfileGateway;
+  if (!gateway)
+    throw new ConfigError(
+      `PushProfileGateway is not deployed in ${where}: profiles cannot be relayed (drop --relayer-key, or deploy it).`,
+    );
+  const limit = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const r = parseRate(name, v);
+    if (r.count < 1n || r.count > 1_000_000n)
+      throw new ConfigError(`--${name} must allow 1 to 1000000 relays per window, got "${v}".`);
+    return { max: Number(r.count), windowSec: r.windowSec };
+  };
+  const budget =
+    args.relayGasBudget === undefined ? undefined : parseRate("relay-gas-budget", args.relayGasBudget);
+  return {
+    gateway: gateway.address,
+    relayerKey: hex,
+    perAddress: limit("relay-per-address", args.relayPerAddress),
+    perClient: limit("relay-per-client", args.relayPerClient),
+    gasBudget: budget ? { gas: budget.count, windowSec: budget.windowSec } : undefined,
+  };
 }
 
 export interface ServeContext {
@@ -197,5 +254,6 @@ export async function resolveServeOptions(args: ServeArgs, ctx: ServeContext): P
       args.pollInterval !== undefined ? int("poll-interval", args.pollInterval, 100, 600_000) : 2000,
     bodyLimitBytes:
       args.maxBody !== undefined ? int("max-body", args.maxBody, 1024, 64 * 1024 * 1024) : undefined,
+    relay: relayOptions(args, env, d, where),
   };
 }

@@ -5,11 +5,15 @@
  * - MALFORMED, UNAUTHORIZED_SENDER, WRONG_ENCRYPTION, BAD_SIGNATURE: the node accepts (attests, stores,
  *   serves) a message when the first fault `checkMessage` reports (its documented precedence) has that
  *   code; a message whose first fault is of another class is refused as usual. Schema errors (a body that
- *   is not an envelope at all) are always refused: they cannot be attested.
+ *   is not an envelope at all) are always refused: they cannot be attested. The same classes apply to Push
+ *   Chat SDK messages posted to the Push Chat API (`validatePushMessage`'s first fault): the message is
+ *   stored, attested and served (src/pushchat/fault-meta.ts says which keys its header names); a body that
+ *   does not decode, or whose sender has no key at all, is refused.
  * - EQUIVOCATION: messages are validated normally, but every accepted message at an even feed position
  *   (2, 4, 6, ...) is attested with the sequence of the message just before it instead of a new one. Feed
  *   positions 1, 2, 3, 4, ... then carry sequences 1, 1, 2, 2, ...: each pair is two different
  *   attestations (different messages) signed by the node with the same sequence, a provable EQUIVOCATION.
+ *   Push feed items take part in the same sequence.
  *
  * It is refused on Ethereum mainnet and Polygon PoS (chain ids 1 and 137).
  */

@@ -5,7 +5,8 @@
  */
 import { PollLoop } from "../util/poll-loop";
 import path from "node:path";
-import { Interface, SigningKey, computeAddress, getAddress, getBytes } from "ethers";
+import fs from "node:fs";
+import { Interface, SigningKey, computeAddress, getAddress, getBytes, hexlify } from "ethers";
 import { ChainIndex, NodeStatus, nodeStatusName } from "../chain/chain-index";
 import { RpcClient, registerRpcMetrics } from "../chain/rpc";
 import { HttpError, startHttpServer } from "../http/server";
@@ -33,9 +34,13 @@ import type { ClockJson, FeedPageJson, HealthJson, SubmitResponse } from "./api"
 import { assertFaultInjectionAllowed, faultClassList } from "./faults";
 import type { FaultClass } from "./faults";
 import { AttestedAtMovedError, NODE_MIGRATIONS, NodeStore } from "./store";
-import { openPushChat, pushChatRoutes } from "../pushchat";
-import type { OpenPushChat, PushChatOptions } from "../pushchat";
+import { PUSHCHAT_DB_FILE, pushChatOver, pushChatRoutes } from "../pushchat";
+import type { OpenPushChat, PushAttestTicket, PushChatOptions, PushMessageAttestor } from "../pushchat";
+import { encodePushAttested, pushAttestedMessageOf, pushMessageDigest } from "../message/push";
 import type { AppendResult } from "./store";
+import { chainPushKeyLookup } from "./push-keys";
+import { ProfileRelay } from "./profile-relay";
+import type { ProfileRelayOptions } from "./profile-relay";
 
 export const NODE_DB_FILE = "pushnode.sqlite";
 export const DEFAULT_FEED_LIMIT = 100;
@@ -93,10 +98,18 @@ export interface PushNodeOptions {
    */
   clockSource?: ClockSource;
   /**
-   * The Push Chat API (`/apis/...`, docs/push-chat-api.md) on the same port, over `pushchat.sqlite` in the
-   * data directory: its options (seams), or false to leave it out. Default: served, no seams wired.
+   * The Push Chat API (`/apis/...`, docs/push-chat-api.md) on the same port, in the node's database: every
+   * message it accepts is validated with the chain's keys at its attestation time and attested into the feed
+   * in the transaction that stores it. Options of the API (its seams `keys`, `attestMessage` and
+   * `relayProfile` are the node's and cannot be set here), or false to leave it out. Default: served.
    */
-  pushChat?: PushChatOptions | false;
+  pushChat?: Omit<PushChatOptions, "keys" | "attestMessage" | "relayProfile"> | false;
+  /**
+   * Relaying of verified Push profiles to the chain (PushProfileGateway) by a relayer account, with rate
+   * limits and a gas budget (src/node/profile-relay.ts). Absent: profiles are stored and served, not relayed
+   * (users register their key another way, e.g. key:import-push-profile).
+   */
+  relay?: ProfileRelayOptions;
   logger?: Logger;
 }
 
@@ -117,6 +130,8 @@ export interface RunningPushNode {
   node: PushNode;
   /** The Push Chat API's store and service (undefined when `pushChat: false`). */
   pushChat?: OpenPushChat;
+  /** The profile relayer (undefined without `relay`). */
+  relay?: ProfileRelay;
   close(): Promise<void>;
 }
 
@@ -139,6 +154,8 @@ export class PushNode {
   private readonly refused;
   /** Fault classes this node accepts (fault injection); empty for an honest node. */
   private readonly accepts: ReadonlySet<FaultClass>;
+  /** The profile relayer, when the node has one (reported in health). */
+  relay: ProfileRelay | undefined;
   private readonly chainLoop = new PollLoop(
     () => this.refresh(),
     (e) => this.log.warn("chain refresh failed; will retry", { error: errorText(e) }),
@@ -468,6 +485,71 @@ export class PushNode {
     });
   }
 
+  /**
+   * The Push Chat API's attestor: a Push message is validated with the chain index's keys at the attestation
+   * time it will carry (after the same readiness checks as envelopes), then attested into the feed inside the
+   * transaction that stores it (same database), with the next sequence and header timestamp = attestedAt.
+   */
+  pushAttestor(): PushMessageAttestor {
+    return { begin: () => this.beginPush() };
+  }
+
+  private async beginPush(): Promise<PushAttestTicket> {
+    if (this.clockSource === "chain") {
+      try {
+        await this.readChainHead();
+      } catch (e) {
+        this.log.warn("could not read the chain head's time; using the last one seen", {
+          error: errorText(e),
+        });
+      }
+    }
+    const ready = this.readiness(this.now());
+    if (!ready.ok) {
+      this.refused.inc({ reason: ready.status === 403 ? "NOT_ACTIVE" : "NOT_READY" });
+      throw new HttpError(ready.status, ready.reason);
+    }
+    const attestedAt = this.store.nextAttestedAt(this.now());
+    const equivocate = this.accepts.has("EQUIVOCATION");
+    return {
+      keys: chainPushKeyLookup(this.index, attestedAt),
+      acceptsFault: (f) => this.accepts.has(f.code),
+      retryable: (e) => e instanceof AttestedAtMovedError,
+      commit: (m) => {
+        const message = pushAttestedMessageOf(m.decoded, m.version, m.sender, m.recipient, {
+          timestamp: attestedAt,
+          senderKey: m.senderKey,
+          recipientKey: m.recipientKey,
+        });
+        const out = this.store.appendPush({
+          push: { message: encodePushAttested(message), signature: hexlify(m.signature), body: m.body },
+          digest: pushMessageDigest(message, this.domain),
+          signatureHash: signatureHashOf(m.signature),
+          signatureSize: m.signature.length,
+          cid: m.cid,
+          sender: m.sender,
+          recipient: m.recipient,
+          attestedAt,
+          acceptedFault: m.acceptedFault ?? undefined,
+          sequenceFor: (position, last, sequenceAt) =>
+            equivocate && position % 2n === 0n ? sequenceAt(position - 1n) : last + 1n,
+          sign: (a) => this.sign(a),
+        });
+        const reused = equivocate && BigInt(out.item.position) % 2n === 0n;
+        this.accepted.inc({ fault: m.acceptedFault ?? (reused ? "EQUIVOCATION" : "none") });
+        this.log.info("attested a Push message", {
+          position: out.item.position,
+          sequence: out.item.attestation.sequence,
+          digest: out.item.attestation.digest,
+          cid: m.cid,
+          attestedAt: attestedAt.toString(),
+          ...(m.acceptedFault ? { acceptedFault: m.acceptedFault } : {}),
+        });
+        return JSON.stringify({ position: out.item.position, attestation: out.item.attestation });
+      },
+    };
+  }
+
   private response(
     item: { position: bigint; attestation: SignedAttestation; cid: string },
     duplicate: boolean,
@@ -535,6 +617,7 @@ export class PushNode {
             stateLag: this.params.stateLag.toString(),
           }
         : null,
+      ...(this.relay ? { relay: this.relay.status() } : {}),
     };
   }
 
@@ -653,9 +736,8 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
   let server: RunningHttpServer | undefined;
   let node: PushNode | undefined;
   let chat: OpenPushChat | undefined;
+  let relay: ProfileRelay | undefined;
   try {
-    if (opts.pushChat !== false)
-      chat = await openPushChat(opts.dataDir, { logger: log, ...(opts.pushChat ?? {}) });
     const store = new NodeStore(db);
     const index = new ChainIndex({
       db,
@@ -673,6 +755,35 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
       chainId: opts.chainId.toString(),
       verifyingContract: node.domain.verifyingContract,
     });
+    if (opts.pushChat !== false) {
+      const old = path.join(path.resolve(opts.dataDir), PUSHCHAT_DB_FILE);
+      if (fs.existsSync(old))
+        throw new Error(
+          `${old} holds Push Chat data of an earlier version, kept apart from the feed; the node now keeps chat ` +
+            "and feed in pushnode.sqlite (one transaction per message): move that file away to start.",
+        );
+      const n = node;
+      if (opts.relay) {
+        const r = new ProfileRelay(opts.relay, {
+          rpc,
+          onChain: (address, keyHash) => index.keyRecord(address, keyHash) !== undefined,
+          // Twice: a poll already under way when the relay was mined may have missed its block.
+          afterMined: async () => {
+            await n.refresh().catch(() => undefined);
+            await n.refresh();
+          },
+          logger: log,
+        });
+        relay = r;
+        node.relay = r;
+      }
+      chat = await pushChatOver(db, {
+        logger: log,
+        ...(opts.pushChat ?? {}),
+        attestMessage: node.pushAttestor(),
+        ...(relay ? { relayProfile: (p, client) => relay!.relay(p, client) } : {}),
+      });
+    }
     // A first round now, so the node is ready at once and the body cap fits the parameters on chain.
     try {
       await node.refresh();
@@ -708,6 +819,7 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
     address: running.address,
     node: running,
     pushChat: chat,
+    relay,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -16,7 +16,8 @@ import type { Migration, Database } from "../store/sqlite";
 import { KvStore, transaction } from "../store/sqlite";
 import { encodeEnvelope, encodeSignedAttestation, decodeEnvelope, decodeSignedAttestation } from "../message";
 import type { Attestation, Envelope, EnvelopeJson, SignedAttestation } from "../message";
-import type { FeedItem } from "./api";
+import { PUSHCHAT_MIGRATIONS } from "../pushchat/store";
+import type { FeedItem, PushFeedItemJson } from "./api";
 
 export const NODE_MIGRATIONS: Migration[] = [
   {
@@ -59,6 +60,19 @@ export const NODE_MIGRATIONS: Migration[] = [
       db.exec("ALTER TABLE feed ADD COLUMN signature_size INTEGER NOT NULL DEFAULT 0");
     },
   },
+  {
+    version: 3,
+    name: "the Push Chat API's tables in the node's database (one transaction stores and attests a message)",
+    up: PUSHCHAT_MIGRATIONS[0].up,
+  },
+  {
+    version: 4,
+    name: "Push Chat SDK messages in the feed",
+    up: `
+      ALTER TABLE feed ADD COLUMN kind TEXT NOT NULL DEFAULT 'envelope';
+      ALTER TABLE feed ADD COLUMN push TEXT;
+    `,
+  },
 ];
 
 interface FeedRow {
@@ -72,6 +86,9 @@ interface FeedRow {
   envelope: string;
   cid: string;
   accepted_fault: string | null;
+  kind: string;
+  /** For kind "push": JSON of {message, signature, body} (PushFeedItemJson's `push`). */
+  push: string | null;
 }
 
 /** What the caller decides for a new row inside the transaction. */
@@ -96,6 +113,28 @@ export interface AppendInput {
   sequenceFor: (position: bigint, lastSequence: bigint, sequenceAt: (p: bigint) => bigint) => bigint;
   /** Signs synchronously (the transaction cannot wait). */
   sign: (a: Attestation) => SignedAttestation;
+}
+
+/** A Push Chat SDK message to append (docs/push-format.md): the attested struct, its signature and body. */
+export interface AppendPushInput {
+  push: PushFeedItemJson["push"];
+  /** pushMessageDigest of `push.message` in the node's attestation domain. */
+  digest: string;
+  signatureHash: string;
+  signatureSize: number;
+  /** The message's CID in the Push Chat API. */
+  cid: string;
+  sender: string;
+  recipient: string;
+  attestedAt: bigint;
+  acceptedFault?: string;
+  sequenceFor: AppendInput["sequenceFor"];
+  sign: AppendInput["sign"];
+}
+
+export interface AppendPushResult {
+  item: PushFeedItemJson;
+  acceptedFault: string | null;
 }
 
 export interface AppendResult {
@@ -148,6 +187,11 @@ export class NodeStore {
       ),
       page: db.prepare<[number, number], FeedRow>(
         "SELECT * FROM feed WHERE position > ? ORDER BY position LIMIT ?",
+      ),
+      insertPush: db.prepare(
+        "INSERT INTO feed (position, sequence, digest, signature_hash, signature_size, attested_at, " +
+          "attestation_signature, envelope, cid, sender, recipient, accepted_fault, received_at, kind, push) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 'push', ?)",
       ),
       insert: db.prepare(
         "INSERT INTO feed (position, sequence, digest, signature_hash, signature_size, attested_at, " +
@@ -259,29 +303,107 @@ export class NodeStore {
     });
   }
 
-  /** Items after `after` (a position), in feed order, at most `limit`. */
+  /**
+   * Appends a Push Chat SDK message: next position, sequence chosen by `sequenceFor`, attestation signed, row
+   * inserted, in one transaction (a savepoint when the caller's transaction is open: the Push Chat API stores
+   * the message in the same database and transaction, so both commit or neither does). Refuses
+   * (AttestedAtMovedError) when the feed's last attestedAt is after `attestedAt`.
+   */
+  appendPush(input: AppendPushInput): AppendPushResult {
+    return transaction(this.db, () => {
+      const last = this.lastAttestedAt();
+      if (last !== null && last > input.attestedAt) throw new AttestedAtMovedError(input.attestedAt, last);
+      const head = this.head();
+      const position = head.position + 1n;
+      const sequence = input.sequenceFor(position, head.sequence, (p) => {
+        const row = this.s.byPosition.get(Number(p));
+        if (!row) throw new Error(`no feed item at position ${p}`);
+        return BigInt(row.sequence);
+      });
+      const attestation = input.sign({
+        digest: input.digest,
+        signatureHash: input.signatureHash,
+        signatureSize: input.signatureSize,
+        sequence,
+        attestedAt: input.attestedAt,
+      });
+      this.s.insertPush.run(
+        Number(position),
+        Number(sequence),
+        input.digest,
+        input.signatureHash,
+        input.signatureSize,
+        Number(input.attestedAt),
+        attestation.signature,
+        input.cid,
+        input.sender,
+        input.recipient,
+        input.acceptedFault ?? null,
+        Date.now(),
+        JSON.stringify(input.push),
+      );
+      return {
+        item: {
+          position: position.toString(),
+          kind: "push",
+          push: input.push,
+          attestation: encodeSignedAttestation(attestation),
+          cid: input.cid,
+        },
+        acceptedFault: input.acceptedFault ?? null,
+      };
+    });
+  }
+
+  /** Envelope items after `after` (a position), in feed order, at most `limit` rows read (Push items are left out). */
   page(after: bigint, limit: number): FeedItem[] {
     const from = after > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(after);
-    return this.s.page.all(from, limit).map((r) => this.toItem(r));
+    return this.s.page
+      .all(from, limit)
+      .filter((r) => r.kind !== "push")
+      .map((r) => this.toItem(r));
+  }
+
+  /** The Push feed item at a position (undefined when none, or an envelope). */
+  pushItem(position: bigint): PushFeedItemJson | undefined {
+    const r = this.s.byPosition.get(Number(position));
+    return r && r.kind === "push" ? this.pushJson(r) : undefined;
   }
 
   /** The JSON of a page, without decoding and re-encoding the envelopes. */
   pageJson(
     after: bigint,
     limit: number,
-  ): Array<{
-    position: string;
-    envelope: EnvelopeJson;
-    attestation: ReturnType<typeof encodeSignedAttestation>;
-    cid: string;
-  }> {
+  ): Array<
+    | {
+        position: string;
+        envelope: EnvelopeJson;
+        attestation: ReturnType<typeof encodeSignedAttestation>;
+        cid: string;
+      }
+    | PushFeedItemJson
+  > {
     const from = after > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(after);
-    return this.s.page.all(from, limit).map((r) => ({
+    return this.s.page.all(from, limit).map((r) =>
+      r.kind === "push"
+        ? this.pushJson(r)
+        : {
+            position: String(r.position),
+            envelope: this.envelopeJson(r),
+            attestation: encodeSignedAttestation(this.attestationOf(r)),
+            cid: r.cid,
+          },
+    );
+  }
+
+  private pushJson(r: FeedRow): PushFeedItemJson {
+    return {
       position: String(r.position),
-      envelope: this.envelopeJson(r),
+      kind: "push",
+      push: JSON.parse(r.push as string) as PushFeedItemJson["push"],
       attestation: encodeSignedAttestation(this.attestationOf(r)),
       cid: r.cid,
-    }));
+    };
   }
 
   content(cid: string): Uint8Array | undefined {

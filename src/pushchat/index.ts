@@ -7,6 +7,7 @@
  *   bodies.ts   shape checks of the control bodies (placeholder user, accept, reject, profile update)
  *   proofs.ts   pgp / pgpv2 proofs of the control bodies, verified with the user's key
  *   service.ts  the chat semantics and the three seams (keys, relayProfile, attestMessage)
+ *   fault-meta.ts  what a node under fault injection attests for an invalid message
  *   routes.ts   the HTTP routes and the 501 fallback
  */
 import path from "node:path";
@@ -21,6 +22,8 @@ export { PushChatService, storeKeyLookup } from "./service";
 export type {
   ListItem,
   PushChatOptions,
+  PushAttestTicket,
+  PushMessageAttestor,
   PushUserRecord,
   ServedMessage,
   StoredPushMessage,
@@ -35,6 +38,16 @@ export interface OpenPushChat {
   store: PushChatStore;
   service: PushChatService;
   close(): void;
+}
+
+/**
+ * The Push Chat API over an open database that already has its tables (a Push Node's `pushnode.sqlite`,
+ * NODE_MIGRATIONS 3): messages and feed items then commit in one transaction. `close` does not close `db`.
+ */
+export async function pushChatOver(db: Database, opts: PushChatOptions = {}): Promise<OpenPushChat> {
+  await loadCidCodec();
+  const store = new PushChatStore(db);
+  return { db, store, service: new PushChatService(store, opts), close: () => undefined };
 }
 
 /**

@@ -74,7 +74,7 @@ function routesOf(service: PushChatService): Route[] {
       path: `${p}/v2/users/`,
       bodyLimitBytes: USER_BODY_LIMIT,
       handler: async (ctx) => {
-        const out = await service.createUser(ctx.body);
+        const out = await service.createUser(ctx.body, ctx.req.socket.remoteAddress ?? "unknown");
         return { status: out.status, json: out.record };
       },
     },

@@ -1,8 +1,8 @@
 /**
  * The Push Chat semantics of one-to-one chat, over PushChatStore (routes.ts maps them to HTTP):
  *
- * - users: a profile is accepted only with the wallet's eip191v2 proof (verifyPushProfile); it makes the
- *   user's key active for this node at once. A keyless placeholder (what the SDK posts for a recipient
+ * - users: a profile is accepted only with the wallet's eip191v2 proof (verifyPushProfile); standalone, it
+ *   makes the user's key active at once (on a Push Node: once the chain has it, see `attestMessage`). A keyless placeholder (what the SDK posts for a recipient
  *   without a profile) carries no key; a real profile replaces it, never the other way round, and a
  *   user's key is never replaced (409);
  * - a first message goes to /v1/chat/request and creates the conversation with intent = the sender: it is
@@ -16,21 +16,34 @@
  * - every message passes validatePushMessage with this node's keys (plaintext only to a recipient
  *   without a key; pgp only to one with a key, and encrypted to it), and each signature is accepted once.
  *
- * SEAMS for the lead (each one function, absent = not wired; nothing is faked):
- * - `keys` (PushKeyLookup): which keys are active. Default: the keys of the verified profiles in this
- *   store (storeKeyLookup). Replace with the KeyRegistry view when profiles reach the chain;
- * - `relayProfile(profile)`: called after a new verified profile is stored (and again when the same
- *   profile is posted again), to relay it to the chain (PushProfileGateway). If it throws, the API answers
- *   503 with its message; the profile stays stored and serving;
- * - `attestMessage(message)`: called after a message is stored; a returned string (the attestation JSON)
- *   is stored in the message row (messages.attestation) via PushChatStore.setAttestation.
+ * SEAMS (each one option; absent = the standalone API, as in test/pushchat; a Push Node wires all three,
+ * src/node/push-node.ts):
+ * - `keys` (PushKeyLookup): which keys are active when no attestor gives its own. Default: the keys of the
+ *   verified profiles in this store (storeKeyLookup);
+ * - `relayProfile(profile, client)`: called after a new verified profile is stored (and again when the same
+ *   profile is posted again), to relay it to the chain (PushProfileGateway). If it throws an HttpError (429
+ *   rate limit, 503 budget or chain failure) the API answers that status with its sentence, saying the
+ *   profile is stored; any other error is a 503. The profile stays stored and serving either way;
+ * - `attestMessage` (PushMessageAttestor): `begin()` before validation gives the keys to validate with (the
+ *   node's chain view at the attestation time) and which faults to accept anyway (fault injection); the
+ *   ticket's `commit` runs synchronously INSIDE the transaction that stores the message, on this store's
+ *   database: the message and its attestation (the node's feed item) commit together or not at all, and
+ *   the message is acknowledged only after that commit.
  */
 import { randomBytes } from "node:crypto";
 import { HttpError } from "../http/server";
 import { silentLogger } from "../log";
 import type { Logger } from "../log";
-import { validatePushMessage, verifyPushProfile } from "../message/push";
-import type { PushFault, PushKeyLookup, RegisteredPushKey } from "../message/push";
+import { pushPreimage, sha256Hex, validatePushMessage, verifyPushProfile } from "../message/push";
+import type {
+  PushFault,
+  PushKeyLookup,
+  PushMessageBody,
+  PushSigVersion,
+  RegisteredPushKey,
+} from "../message/push";
+import { transaction } from "../store/sqlite";
+import { faultMetaOf } from "./fault-meta";
 import {
   decodeAccept,
   decodePlaceholder,
@@ -96,7 +109,7 @@ export interface VerifiedProfile {
   walletSignature: string;
 }
 
-/** What attestMessage receives: a message just stored. */
+/** What an attestor's commit receives: a message being stored (inside the storing transaction). */
 export interface StoredPushMessage {
   cid: string;
   chatId: string;
@@ -112,12 +125,38 @@ export interface StoredPushMessage {
   signature: Uint8Array;
   /** False while the conversation is a pending request. */
   notify: boolean;
+  /** The decoded body and its signature version (what the attested struct is built from). */
+  decoded: PushMessageBody;
+  version: PushSigVersion;
+  /** Under fault injection: the fault class of the invalid message accepted; null for a valid one. */
+  acceptedFault: string | null;
+}
+
+/** One attempt at storing a message: the keys to validate with, and the synchronous commit. */
+export interface PushAttestTicket {
+  /** Keys active at the attestation time (default: the service's `keys`). */
+  keys?: PushKeyLookup;
+  /** Whether a message refused with this fault is stored and attested anyway (fault injection). */
+  acceptsFault?(fault: PushFault): boolean;
+  /**
+   * Attests the message; synchronous, called inside the transaction that stores it, and must write (if at
+   * all) to the store's database. Returns the attestation record (JSON text) kept in the message's row.
+   * Throwing rolls the message back.
+   */
+  commit(message: StoredPushMessage): string;
+  /** Whether an error thrown by `commit` means "validate again with a new ticket" (e.g. attestedAt moved). */
+  retryable?(error: unknown): boolean;
+}
+
+export interface PushMessageAttestor {
+  /** Starts an attempt (async: may read the chain). Throws an HttpError (e.g. 503) when it cannot attest now. */
+  begin(): Promise<PushAttestTicket>;
 }
 
 export interface PushChatOptions {
   keys?: PushKeyLookup;
-  relayProfile?: (profile: VerifiedProfile) => Promise<void>;
-  attestMessage?: (message: StoredPushMessage) => Promise<string | null>;
+  relayProfile?: (profile: VerifiedProfile, client: string) => Promise<void>;
+  attestMessage?: PushMessageAttestor;
   /** Push's per-user cap reported as maxMsgPersisted (informational; default 1000). */
   maxMsgPersisted?: number;
   logger?: Logger;
@@ -193,7 +232,7 @@ export class PushChatService {
   }
 
   /** POST /v2/users/: a verified profile, or the SDK's keyless placeholder. */
-  async createUser(body: unknown): Promise<{ status: number; record: PushUserRecord }> {
+  async createUser(body: unknown, client = "unknown"): Promise<{ status: number; record: PushUserRecord }> {
     const doc = objectBody(body, "user");
     const placeholder = decodePlaceholder(doc);
     if (placeholder) {
@@ -242,15 +281,23 @@ export class PushChatService {
     }
     if (this.opts.relayProfile) {
       try {
-        await this.opts.relayProfile({
-          address: v.address,
-          keyHash: v.keyHash,
-          publicKey: v.publicKey,
-          body: doc,
-          signedHex: v.signedHex,
-          walletSignature: v.walletSignature,
-        });
+        await this.opts.relayProfile(
+          {
+            address: v.address,
+            keyHash: v.keyHash,
+            publicKey: v.publicKey,
+            body: doc,
+            signedHex: v.signedHex,
+            walletSignature: v.walletSignature,
+          },
+          client,
+        );
       } catch (e) {
+        if (e instanceof HttpError)
+          throw new HttpError(
+            e.status,
+            `The profile of ${v.address} is stored and served, but it was not relayed to the chain: ${e.message}`,
+          );
         throw new HttpError(
           503,
           `The profile of ${v.address} is stored, but relaying it to the chain failed (${errorText(e)}); post it again to retry.`,
@@ -318,83 +365,137 @@ export class PushChatService {
     return { threadHash: conv?.threadhash ?? null, intent: conv !== undefined && conv.approver_did !== null };
   }
 
-  /** POST /v1/chat/request ("request") and /v1/chat/message ("message"). */
+  /**
+   * POST /v1/chat/request ("request") and /v1/chat/message ("message"). With an attestor, the message is
+   * validated with its keys, then stored and attested in one transaction (retried when the attestor says
+   * so, e.g. another message got a later attestation time meanwhile).
+   */
   async send(kind: "request" | "message", body: unknown): Promise<ServedMessage & { chatId: string }> {
     const doc = objectBody(body, "message");
-    const v = await validatePushMessage(doc, { keys: this.keys });
-    if (!v.ok) throw messageRefused(v);
-    // Synchronous from here.
-    const sender = this.store.user(v.sender);
-    const recipient = this.store.user(v.recipient);
-    if (!recipient)
-      throw new HttpError(
-        404,
-        `${v.recipient} has no Push user on this node; create one first (the SDK posts a keyless user for it).`,
-      );
-    if (!sender) throw new HttpError(403, `${v.sender} has no Push user on this node.`);
-    this.refuseBlocked(sender, recipient);
-    const signatureHash = signatureHashOf(v.signature);
-    this.refuseUsedSignature(signatureHash, "message");
-    const conv = this.store.conversation(v.sender, v.recipient);
-    if (kind === "request" && conv)
-      throw new HttpError(
-        409,
-        `A conversation between ${v.sender} and ${v.recipient} already exists (thread ${conv.threadhash}); send to /v1/chat/message.`,
-      );
-    if (kind === "message" && !conv)
-      throw new HttpError(
-        409,
-        `There is no conversation between ${v.sender} and ${v.recipient}; the first message goes to /v1/chat/request.`,
-      );
-    let appended;
-    try {
-      appended = this.store.appendMessage({
-        kind,
-        body: v.body as unknown as Record<string, unknown>,
-        sender: v.sender,
-        recipient: v.recipient,
-        signatureHash,
-        signedHex: v.signedHex,
-        senderKey: v.senderKey,
-        recipientKey: v.recipientKey,
-        timestamp: this.now(),
-        newChatId: kind === "request" ? randomBytes(32).toString("hex") : undefined,
-      });
-    } catch (e) {
-      if (e instanceof ConversationStateError) throw new HttpError(409, e.message);
-      throw e;
-    }
-    this.log.info("message stored", {
-      cid: appended.cid,
-      chatId: appended.chatId,
-      kind,
-      notify: appended.notify,
-    });
-    if (this.opts.attestMessage) {
-      let attestation: string | null;
-      try {
-        attestation = await this.opts.attestMessage({
-          cid: appended.cid,
-          chatId: appended.chatId,
-          document: appended.document,
-          body: v.body as unknown as Record<string, unknown>,
+    for (let attempt = 0; ; attempt++) {
+      const ticket = this.opts.attestMessage ? await this.opts.attestMessage.begin() : undefined;
+      const keys = ticket?.keys ?? this.keys;
+      const v = await validatePushMessage(doc, { keys });
+      let m: Omit<StoredPushMessage, "cid" | "chatId" | "document" | "notify" | "body">;
+      if (v.ok) {
+        m = {
           sender: v.sender,
           recipient: v.recipient,
           senderKey: v.senderKey,
           recipientKey: v.recipientKey,
           signedHex: v.signedHex,
           signature: v.signature,
-          notify: appended.notify,
+          decoded: v.body,
+          version: v.version,
+          acceptedFault: null,
+        };
+      } else if (ticket?.acceptsFault?.(v)) {
+        const meta = await faultMetaOf(doc, [keys, storeKeyLookup(this.store)]);
+        if (meta === null) throw messageRefused(v, "");
+        this.log.warn("fault injection: storing and attesting an invalid message", {
+          code: v.code,
+          rule: v.rule,
+        });
+        m = {
+          sender: meta.sender,
+          recipient: meta.recipient,
+          senderKey: meta.senderKey,
+          recipientKey: meta.recipientKey,
+          signedHex: sha256HexOf(meta),
+          signature: meta.signature,
+          decoded: meta.body,
+          version: meta.version,
+          acceptedFault: v.code,
+        };
+      } else {
+        throw messageRefused(v, ticket?.keys ? this.notOnChainHint(v, doc) : "");
+      }
+      // Synchronous from here.
+      const sender = this.store.user(m.sender);
+      const recipient = this.store.user(m.recipient);
+      if (!recipient)
+        throw new HttpError(
+          404,
+          `${m.recipient} has no Push user on this node; create one first (the SDK posts a keyless user for it).`,
+        );
+      if (!sender) throw new HttpError(403, `${m.sender} has no Push user on this node.`);
+      this.refuseBlocked(sender, recipient);
+      const signatureHash = signatureHashOf(m.signature);
+      this.refuseUsedSignature(signatureHash, "message");
+      const conv = this.store.conversation(m.sender, m.recipient);
+      if (kind === "request" && conv)
+        throw new HttpError(
+          409,
+          `A conversation between ${m.sender} and ${m.recipient} already exists (thread ${conv.threadhash}); send to /v1/chat/message.`,
+        );
+      if (kind === "message" && !conv)
+        throw new HttpError(
+          409,
+          `There is no conversation between ${m.sender} and ${m.recipient}; the first message goes to /v1/chat/request.`,
+        );
+      const stored = m.decoded as unknown as Record<string, unknown>;
+      let appended;
+      try {
+        appended = transaction(this.store.db, () => {
+          const a = this.store.appendMessage({
+            kind,
+            body: stored,
+            sender: m.sender,
+            recipient: m.recipient,
+            signatureHash,
+            signedHex: m.signedHex,
+            senderKey: m.senderKey,
+            recipientKey: m.recipientKey,
+            timestamp: this.now(),
+            newChatId: kind === "request" ? randomBytes(32).toString("hex") : undefined,
+          });
+          if (ticket) {
+            const attestation = ticket.commit({
+              ...m,
+              cid: a.cid,
+              chatId: a.chatId,
+              document: a.document,
+              body: stored,
+              notify: a.notify,
+            });
+            this.store.setAttestation(a.cid, attestation);
+          }
+          return a;
         });
       } catch (e) {
-        throw new HttpError(
-          503,
-          `The message ${appended.cid} is stored, but attesting it failed (${errorText(e)}).`,
-        );
+        if (e instanceof ConversationStateError) throw new HttpError(409, e.message);
+        if (ticket?.retryable?.(e)) {
+          if (attempt < 4) continue;
+          throw new HttpError(503, "The node is attesting many messages at once; try again shortly.");
+        }
+        throw e;
       }
-      if (attestation !== null) this.store.setAttestation(appended.cid, attestation);
+      this.log.info("message stored", {
+        cid: appended.cid,
+        chatId: appended.chatId,
+        kind,
+        notify: appended.notify,
+        attested: ticket !== undefined,
+      });
+      return { ...served(appended.document, appended.cid), chatId: appended.chatId };
     }
-    return { ...served(appended.document, appended.cid), chatId: appended.chatId };
+  }
+
+  /**
+   * For a message the chain's keys refuse: a sentence when this node holds a profile whose key the chain does
+   * not have yet (the relay to the PushProfileGateway is under way or failed), so the user knows to retry.
+   */
+  private notOnChainHint(f: PushFault, doc: Record<string, unknown>): string {
+    const who =
+      f.code === "UNAUTHORIZED_SENDER" ? doc.fromDID : f.rule === "RECIPIENT_NO_KEY" ? doc.toDID : undefined;
+    if (typeof who !== "string" || !isWalletDid(who)) return "";
+    const u = this.store.user(walletOf(who, "did"));
+    if (!u || u.key_hash === null) return "";
+    return (
+      ` The Push profile of ${u.address} is stored on this node, but its key ${u.key_hash} is not active on chain ` +
+      "yet (the node relays profiles to the PushProfileGateway and counts a key once its chain index has seen " +
+      "the registration): retry in a few seconds, or register the key with key:import-push-profile."
+    );
   }
 
   /** PUT /v1/chat/request/accept: the recipient (toDID) accepts the request of fromDID. */
@@ -567,12 +668,16 @@ function served(document: string, cid: string): ServedMessage {
   return { ...(JSON.parse(document) as Record<string, unknown>), cid } as ServedMessage;
 }
 
-function messageRefused(f: PushFault): HttpError {
+function messageRefused(f: PushFault, hint: string): HttpError {
   if (f.rule === "GROUP_UNSUPPORTED") return groupNotServed("group messages");
-  return new HttpError(FAULT_STATUS[f.code] ?? 422, `Message refused: ${f.code} (${f.rule}): ${f.reason}.`, {
-    code: f.code,
-    rule: f.rule,
-  });
+  return new HttpError(
+    FAULT_STATUS[f.code] ?? 422,
+    `Message refused: ${f.code} (${f.rule}): ${f.reason}.${hint}`,
+    {
+      code: f.code,
+      rule: f.rule,
+    },
+  );
 }
 
 function groupNotServed(what: string): HttpError {
@@ -580,6 +685,10 @@ function groupNotServed(what: string): HttpError {
     501,
     `Group chat (${what}) is not served by this node; it serves one-to-one chat only.`,
   );
+}
+
+function sha256HexOf(m: { body: PushMessageBody; version: PushSigVersion }): string {
+  return sha256Hex(pushPreimage(m.body, m.version));
 }
 
 function errorText(e: unknown): string {

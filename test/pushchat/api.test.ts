@@ -66,9 +66,13 @@ describe("Push Chat API: semantics and bad input", function () {
       relayProfile: async (p) => {
         relayed.push(p);
       },
-      attestMessage: async (m) => {
-        attested.push(m);
-        return JSON.stringify({ attestedBy: "test", cid: m.cid });
+      attestMessage: {
+        begin: async () => ({
+          commit: (m: StoredPushMessage) => {
+            attested.push(m);
+            return JSON.stringify({ attestedBy: "test", cid: m.cid });
+          },
+        }),
       },
     });
     restore = pointSdkAt(api.url);

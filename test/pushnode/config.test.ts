@@ -7,7 +7,9 @@ import {
   ConfigError,
   ENV_KEYSTORE_PASSWORD,
   ENV_SIGNER_KEY,
+  ENV_RELAYER_KEY,
   defaultConfirmations,
+  parseRate,
   resolveServeOptions,
 } from "../../src/node/config";
 import {
@@ -154,5 +156,64 @@ describe("pushnode: node:serve options", function () {
     expect(() => assertFaultInjectionAllowed(1n, ["BAD_SIGNATURE", "MALFORMED"])).to.throw(
       /--accept BAD_SIGNATURE,MALFORMED on Ethereum mainnet/,
     );
+  });
+
+  it("relay options: the relayer key (option or env), the gateway from the deployment, limits and budget", async function () {
+    const relayerKey = Wallet.createRandom().privateKey;
+    const withGateway = path.join(dir, "g.json");
+    const d = JSON.parse(fs.readFileSync(file, "utf8")) as { contracts: Record<string, { address: string }> };
+    d.contracts.PushProfileGateway = { address: "0x0000000000000000000000000000000000000005" };
+    fs.writeFileSync(withGateway, JSON.stringify(d));
+    // no relayer: profiles are not relayed
+    expect((await resolveServeOptions({ deployment: withGateway, signerKey: key }, ctx)).relay).to.equal(
+      undefined,
+    );
+    const o = await resolveServeOptions(
+      {
+        deployment: withGateway,
+        signerKey: key,
+        relayerKey,
+        relayPerAddress: "2/day",
+        relayPerClient: "10 / 600s",
+        relayGasBudget: "5000000/hour",
+      },
+      ctx,
+    );
+    expect(o.relay).to.deep.equal({
+      gateway: "0x0000000000000000000000000000000000000005",
+      relayerKey,
+      perAddress: { max: 2, windowSec: 86_400 },
+      perClient: { max: 10, windowSec: 600 },
+      gasBudget: { gas: 5_000_000n, windowSec: 3600 },
+    });
+    const fromEnv = await resolveServeOptions(
+      { deployment: withGateway, signerKey: key },
+      { ...ctx, env: { [ENV_RELAYER_KEY]: relayerKey } },
+    );
+    expect(fromEnv.relay).to.deep.include({ relayerKey, perAddress: undefined, gasBudget: undefined });
+    expect(parseRate("x", "3/minute")).to.deep.equal({ count: 3n, windowSec: 60 });
+    for (const [args, pattern] of [
+      [{ deployment: file, relayerKey }, /PushProfileGateway is not deployed/],
+      [{ deployment: withGateway, relayGasBudget: "1/day" }, /need a relayer/],
+      [{ deployment: withGateway, relayerKey: "0x12" }, /relayer key must be 32 bytes/],
+      [
+        { deployment: withGateway, relayerKey, relayPerClient: "ten/hour" },
+        /--relay-per-client must be "<count>\/<window>"/,
+      ],
+      [
+        { deployment: withGateway, relayerKey, relayPerAddress: "0/hour" },
+        /--relay-per-address must allow 1 to 1000000/,
+      ],
+      [{ deployment: withGateway, relayerKey, relayGasBudget: "100/week" }, /--relay-gas-budget must be/],
+    ] as const) {
+      let error: unknown;
+      try {
+        await resolveServeOptions({ signerKey: key, ...args }, ctx);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(args)).to.be.instanceOf(ConfigError);
+      expect((error as Error).message).to.match(pattern);
+    }
   });
 });

@@ -212,3 +212,21 @@ export function serveArgs(
     ...extra,
   ];
 }
+
+/** Deploys PushProfileGateway over the protocol's KeyRegistry and grants it GATEWAY_ROLE; returns its address. */
+export async function deployGateway(p: Protocol): Promise<string> {
+  const gw = await (
+    await hre.ethers.getContractFactory("PushProfileGateway", p.deployer)
+  ).deploy(p.addresses.keyRegistry);
+  await gw.waitForDeployment();
+  const address = await gw.getAddress();
+  await (await p.keyRegistry.grantRole(hre.ethers.id("GATEWAY_ROLE"), address)).wait();
+  return address;
+}
+
+/** A new account funded with `eth` ether by the deployer (a relayer); returns its wallet. */
+export async function fundedWallet(p: Protocol, eth = "10"): Promise<Wallet> {
+  const w = newSigner();
+  await (await p.deployer.sendTransaction({ to: w.address, value: hre.ethers.parseEther(eth) })).wait();
+  return w;
+}
