@@ -36,6 +36,10 @@ import type { ChainContext } from "../src/client/messaging";
 import { composeEnvelope, encodeEnvelope } from "../src/message";
 import { generateWalletKey } from "../src/keys/generate";
 import { checkKeyRequest, signKeyRequest } from "../src/keys/registry";
+import { pointSdkAt } from "../src/testing/push-sdk";
+import { PUSH_MESSAGE_FIELDS } from "../src/message/push";
+import { isPushFeedItemJson } from "../src/node/api";
+import { PUSH_PROFILE_GATEWAY } from "../src/deploy/steps/push-profile-gateway";
 
 type Role = "validator" | "storage" | "delivery" | "archive";
 
@@ -64,6 +68,34 @@ export interface DemoUser {
   keyHash: string;
 }
 
+/** What the demo uses of the unmodified Push Chat SDK (`@pushprotocol/restapi`). */
+interface SdkMessage {
+  cid?: string;
+  messageContent: string;
+  encType: string;
+  [field: string]: unknown;
+}
+interface SdkUser {
+  account: string;
+  decryptedPgpPvtKey: string;
+  chat: {
+    send(to: string, message: { content: string }): Promise<SdkMessage & { chatId: string }>;
+    accept(target: string): Promise<unknown>;
+    history(target: string): Promise<SdkMessage[]>;
+    list(type: "CHATS" | "REQUESTS"): Promise<Array<{ did: string }>>;
+  };
+}
+interface PushApiStatic {
+  initialize(signer: Wallet, options: { env: string }): Promise<SdkUser>;
+}
+
+/** A wallet chatting through the Push Chat SDK. */
+export interface DemoSdkUser {
+  name: string;
+  wallet: Wallet;
+  sdk: SdkUser;
+}
+
 /** An invalid message and where it went. */
 export interface DemoFault {
   node: string;
@@ -89,6 +121,9 @@ export interface DemoContext {
   reporter?: string;
   /** Invalid messages the faulty node attested. */
   faults: DemoFault[];
+  /** The wallets chatting through the Push Chat SDK, and the messages they exchanged (newest first). */
+  sdkUsers: Record<string, DemoSdkUser>;
+  sdkHistory: SdkMessage[];
   /** Proofs the validator got mined. */
   proofs: ProofRow[];
   /** Status rows before the faults and at the end. */
@@ -112,6 +147,8 @@ const FUNDING_PUSH = "200000";
 const FAULTY: readonly FaultClass[] = ["UNAUTHORIZED_SENDER", "BAD_SIGNATURE"];
 /** Hardhat accounts: 0 deployer, 1-4 operators, 5 the watcher, 6 alice, 7 bob, 8 the relayer, 9 mallory. */
 const WATCHER_ACCOUNT = 5;
+/** The storage node relays Push Chat SDK profiles to the chain from this account (it pays their gas). */
+const PROFILE_RELAYER_ACCOUNT = 10;
 
 function tmpDir(ctx: DemoContext, prefix: string): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), `push-demo-${prefix}-`));
@@ -261,6 +298,14 @@ export const STEPS: DemoStep[] = [
           confirmations: 0,
           accept: n.accept,
           pollIntervalMs: 200,
+          // The storage node serves the demo's Push Chat SDK app and relays its users' profiles on chain.
+          relay:
+            n.role === "storage"
+              ? {
+                  gateway: contract(ctx, PUSH_PROFILE_GATEWAY),
+                  relayerKey: devAccountKey(PROFILE_RELAYER_ACCOUNT),
+                }
+              : undefined,
         });
         n.client = new NodeClient(n.running.url);
         n.url = n.running.url;
@@ -389,6 +434,47 @@ export const STEPS: DemoStep[] = [
           );
         }
       }
+    },
+  },
+  {
+    title:
+      "Apps on the Push Chat SDK: carol and dave chat through the storage node with the unmodified SDK " +
+      "(@pushprotocol/restapi); the node relays their profiles on chain (gasless) and attests every message",
+    async run(ctx) {
+      const storage = ctx.nodes.find((n) => n.role === "storage")!;
+      const { PushAPI } = require("@pushprotocol/restapi") as { PushAPI: PushApiStatic };
+      const restore = pointSdkAt(storage.url!);
+      try {
+        for (const name of ["carol", "dave"]) {
+          // fresh wallets without ETH: the node's relayer pays for their profiles
+          const wallet = new Wallet(Wallet.createRandom().privateKey);
+          const sdk = await PushAPI.initialize(wallet, { env: "local" });
+          ctx.sdkUsers[name] = { name, wallet, sdk };
+          const [keyHashes] = await (await keyRegistry(ctx)).keysOf(wallet.address, 0, 1);
+          ctx.log(
+            `  ${name} ${wallet.address}: PushAPI.initialize created her profile; KeyRegistry holds key ${keyHashes[0] ?? "(none)"}`,
+          );
+        }
+        const { carol, dave } = ctx.sdkUsers;
+        const first = await carol.sdk.chat.send(dave.wallet.address, { content: "hi dave, carol here" });
+        ctx.log(`  carol -> dave: a request (${first.encType}), stored as ${first.cid}`);
+        ctx.log(`  dave's requests: ${(await dave.sdk.chat.list("REQUESTS")).map((r) => r.did).join(", ")}`);
+        await dave.sdk.chat.accept(carol.wallet.address);
+        ctx.log("  dave accepts (signed with his key): the conversation is a chat for both");
+        await dave.sdk.chat.send(carol.wallet.address, { content: "hello carol, through a Push Node" });
+        await carol.sdk.chat.send(dave.wallet.address, { content: "encrypted both ways" });
+        ctx.sdkHistory = await carol.sdk.chat.history(dave.wallet.address);
+        ctx.log(
+          `  carol's history, decrypted and verified by the SDK: ${ctx.sdkHistory.map((m) => JSON.stringify(m.messageContent)).join(", ")}`,
+        );
+      } finally {
+        restore();
+      }
+      const items = (await storage.client!.feedJson(0n, 200)).items.filter(isPushFeedItemJson);
+      for (const i of items)
+        ctx.log(
+          `  storage feed position ${i.position}: Push message ${short(i.cid)} attested, sequence ${i.attestation.sequence}, digest ${short(i.attestation.digest)}`,
+        );
     },
   },
   {
@@ -632,6 +718,8 @@ export async function main(h: HardhatRuntimeEnvironment = hre, log = console.log
     nodes: [],
     users: {},
     faults: [],
+    sdkUsers: {},
+    sdkHistory: [],
     proofs: [],
     statusBefore: [],
     statusRows: [],

@@ -10,30 +10,8 @@ import type { RunningHttpServer } from "../../src/http/server";
 import { openPushChat, pushChatRoutes } from "../../src/pushchat";
 import type { OpenPushChat, PushChatOptions } from "../../src/pushchat";
 
-/**
- * A Push Chat API on 127.0.0.1 (a free port) over a fresh data directory, and the SDK pointed at it.
- *
- * The SDK's `env: "local"` reads its base URL at every call from the exported object
- * `API_BASE_URL` of `@pushprotocol/restapi/src/lib/config.js` ("http://localhost:4000/apis"). `pointSdkAt`
- * sets that entry, in memory, to this server's URL: no SDK file is modified and every SDK function runs as
- * published, over real HTTP.
- */
-
-const SDK_DIR = path.dirname(require.resolve("@pushprotocol/restapi/package.json"));
-
-interface SdkConfig {
-  API_BASE_URL: Record<string, string>;
-}
-
-/** Points the SDK's env "local" at `baseUrl` (e.g. http://127.0.0.1:PORT); returns a function restoring it. */
-export function pointSdkAt(baseUrl: string): () => void {
-  const config = require(path.join(SDK_DIR, "src/lib/config")) as SdkConfig;
-  const previous = config.API_BASE_URL.local;
-  config.API_BASE_URL.local = `${baseUrl}/apis`;
-  return () => {
-    config.API_BASE_URL.local = previous;
-  };
-}
+/** A Push Chat API on 127.0.0.1 (a free port) over a fresh data directory (`pointSdkAt` points the SDK at it). */
+export { pointSdkAt } from "../../src/testing/push-sdk";
 
 export interface TestApi {
   chat: OpenPushChat;
