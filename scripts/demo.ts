@@ -452,7 +452,7 @@ export const STEPS: DemoStep[] = [
           ctx.sdkUsers[name] = { name, wallet, sdk };
           const [keyHashes] = await (await keyRegistry(ctx)).keysOf(wallet.address, 0, 1);
           ctx.log(
-            `  ${name} ${wallet.address}: PushAPI.initialize created her profile; KeyRegistry holds key ${keyHashes[0] ?? "(none)"}`,
+            `  ${name} ${wallet.address}: PushAPI.initialize created the profile; KeyRegistry holds key ${keyHashes[0] ?? "(none)"}`,
           );
         }
         const { carol, dave } = ctx.sdkUsers;
@@ -538,6 +538,69 @@ export const STEPS: DemoStep[] = [
           `  ${faulty.role.padEnd(9)} node ATTESTED the ${what} (acceptedFault ${answer.acceptedFault}): digest ${short(digest)}, position ${answer.position}`,
         );
       }
+    },
+  },
+  {
+    title:
+      "A forged Push Chat SDK message: carol's last message with its ciphertext changed on the way; the storage " +
+      "node refuses it, the faulty node attests it",
+    async run(ctx) {
+      const { carol, dave } = ctx.sdkUsers;
+      const storage = ctx.nodes.find((n) => n.role === "storage")!;
+      const faulty = faultyNode(ctx);
+      const sent = ctx.sdkHistory.find((m) => m.fromDID === `eip155:${carol.wallet.address}`);
+      if (!sent) throw new Error("carol sent no message through the SDK.");
+      // The body as the SDK posted it (the stored document carries it, plus cid, link and timestamp).
+      const body: Record<string, unknown> = {};
+      for (const f of PUSH_MESSAGE_FIELDS) body[f] = sent[f];
+      const forged = { ...body, messageObj: `${String(body.messageObj)}Zm9yZ2Vk` };
+      const post = async (url: string, route: string, json: unknown) => {
+        const res = await fetch(`${url}/apis${route}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(json),
+        });
+        return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+      };
+      const honest = await post(storage.url!, "/v1/chat/message", forged);
+      if (honest.status < 400) throw new Error("The honest storage node accepted a forged SDK message.");
+      ctx.log(`  storage   node refused it: HTTP ${honest.status} ${String(honest.json.error)}`);
+      // An app using the faulty node posts carol's and dave's profiles there, then the forged message.
+      for (const u of [carol, dave]) {
+        const did = `eip155:${u.wallet.address}`;
+        const rec = (await (await fetch(`${storage.url}/apis/v2/users/?caip10=${did}`)).json()) as Record<
+          string,
+          unknown
+        >;
+        const profile = {
+          caip10: did,
+          did,
+          publicKey: rec.publicKey,
+          encryptedPrivateKey: rec.encryptedPrivateKey,
+          verificationProof: rec.verificationProof,
+        };
+        const r = await post(faulty.url!, "/v2/users/", profile);
+        if (r.status >= 400)
+          throw new Error(`The faulty node refused ${u.name}'s profile: ${String(r.json.error)}`);
+      }
+      const attested = await post(faulty.url!, "/v1/chat/request", forged);
+      if (attested.status !== 200)
+        throw new Error(
+          `The faulty node refused the forged message: HTTP ${attested.status} ${String(attested.json.error)}`,
+        );
+      const cid = String(attested.json.cid);
+      const item = (await faulty.client!.feedJson(0n, 200)).items
+        .filter(isPushFeedItemJson)
+        .find((i) => i.cid === cid);
+      if (!item) throw new Error("The forged message is not in the faulty node's feed.");
+      ctx.faults.push({
+        node: faulty.signer.address,
+        fault: "BAD_SIGNATURE",
+        digest: item.attestation.digest,
+      });
+      ctx.log(
+        `  ${faulty.role.padEnd(9)} node ATTESTED it: Push message ${short(cid)}, position ${item.position}, digest ${short(item.attestation.digest)}`,
+      );
     },
   },
   {
