@@ -177,6 +177,7 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
         keyRegistry,
         nodeRegistry,
         startBlock: d.deployBlock,
+        pushProofs: d.contracts.PushProofs?.address,
         privateKey,
         dataDir,
         confirmations: parseIntFlag("confirmations", args.confirmations, defaultConfirmations(chainId)),

@@ -15,7 +15,11 @@
 // at attestedAt: pass them), else to provePushMalformed. EQUIVOCATION of Push attestations is the ordinary
 // equivocation file (the attestation is the same struct). The claim is appended as for envelope proofs.
 import { getAddress, getBytes, hexlify, isHexString } from "ethers";
-import { decodePushAttested, encodePushAttested, PushAttestedDecodeError } from "../message/push/attested-json";
+import {
+  decodePushAttested,
+  encodePushAttested,
+  PushAttestedDecodeError,
+} from "../message/push/attested-json";
 import type { PushAttestedMessageJson } from "../message/push/attested-json";
 import { pushFieldHashes } from "../message/push/attest";
 import type { PushAttestedMessage } from "../message/push/attest";
@@ -24,13 +28,7 @@ import type { PushProofLimits } from "../message/push/judge";
 import type { PushProofMethod } from "../message/push/verdict";
 import type { SignedAttestation } from "../message";
 import type { AttestationDomain } from "../message";
-import {
-  ProofFileError,
-  attestationFromJson,
-  commitmentOf,
-  messageOffenceId,
-  signerOf,
-} from "./proof-file";
+import { ProofFileError, attestationFromJson, commitmentOf, messageOffenceId, signerOf } from "./proof-file";
 import type { Claim, SignedAttestationInput } from "./proof-file";
 
 export const PUSH_FAULTS = ["MALFORMED", "UNAUTHORIZED_SENDER", "WRONG_ENCRYPTION", "BAD_SIGNATURE"] as const;
@@ -130,7 +128,8 @@ export function pushProofJson(
   };
   if (evidence.signature !== undefined) out.signature = hexlify(evidence.signature);
   if (evidence.publicKey !== undefined) out.publicKey = hexlify(evidence.publicKey);
-  if (evidence.recipientActiveKey !== undefined) out.recipientActiveKey = evidence.recipientActiveKey.toLowerCase();
+  if (evidence.recipientActiveKey !== undefined)
+    out.recipientActiveKey = evidence.recipientActiveKey.toLowerCase();
   return out;
 }
 
@@ -168,8 +167,7 @@ export function pushProofCall(
   let args: unknown[];
   switch (fault as PushFaultName) {
     case "MALFORMED": {
-      const hashed =
-        limits !== undefined && pushHeaderReason(m, a, limits) !== PushMalformedReason.None;
+      const hashed = limits !== undefined && pushHeaderReason(m, a, limits) !== PushMalformedReason.None;
       method = hashed ? "provePushMalformedHashed" : "provePushMalformed";
       args = [...head, hashed ? pushFieldHashes(m.body) : m.body, ...tail];
       break;

@@ -44,7 +44,8 @@ export function buildPushProof(p: PushProofInput): Proof {
   const call = pushProofCall(file, p.domain, p.claim, p.limits);
   if (call.method !== f.method)
     throw new Error(`the proof file of a ${f.code} fault builds ${call.method}, the judge chose ${f.method}`);
-  if (call.node !== node) throw new Error(`the attestation recovers to ${call.node}, not to the node ${node}`);
+  if (call.node !== node)
+    throw new Error(`the attestation recovers to ${call.node}, not to the node ${node}`);
   return {
     offenceId: call.offenceId,
     faultCode: f.code,

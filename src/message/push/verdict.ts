@@ -83,10 +83,9 @@ export interface PushJudgeInput {
   domain: AttestationDomain;
 }
 
-const REASON_NAMES = Object.fromEntries(Object.entries(PushMalformedReason).map(([k, v]) => [v, k])) as Record<
-  number,
-  string
->;
+const REASON_NAMES = Object.fromEntries(
+  Object.entries(PushMalformedReason).map(([k, v]) => [v, k]),
+) as Record<number, string>;
 
 /** The judgement of one attested Push message (see the module comment). */
 export async function judgePushMessage(input: PushJudgeInput): Promise<PushJudgement> {
@@ -106,7 +105,8 @@ export async function judgePushMessage(input: PushJudgeInput): Promise<PushJudge
   if (reason !== PushMalformedReason.None)
     return fault({
       code: "MALFORMED",
-      method: reason <= PushMalformedReason.SignatureTooLarge ? "provePushMalformedHashed" : "provePushMalformed",
+      method:
+        reason <= PushMalformedReason.SignatureTooLarge ? "provePushMalformedHashed" : "provePushMalformed",
       detail: reason,
       rule: REASON_NAMES[reason],
       reason: `MalformedReason ${REASON_NAMES[reason]} (${reason})`,
@@ -116,7 +116,11 @@ export async function judgePushMessage(input: PushJudgeInput): Promise<PushJudge
     const r = await keys.recordTimes(owner, keyHash);
     return r !== null && withinStateLag(r, h.timestamp, a.attestedAt, limits.stateLag);
   };
-  const keyFault = async (f: PushJudgedFault, owner: string, keyHash: string): Promise<PushJudgement | null> => {
+  const keyFault = async (
+    f: PushJudgedFault,
+    owner: string,
+    keyHash: string,
+  ): Promise<PushJudgement | null> => {
     if (await lagged(owner, keyHash)) {
       excused.push({ ...f, reason: `${f.reason} (record changed within the state lag)` });
       return null;
