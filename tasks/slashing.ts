@@ -204,6 +204,7 @@ task(
       let call;
       try {
         if (push) {
+          pushProofCall(json, domain, newClaim(reporter)); // reads the whole file first (errors name the field)
           const attestedAt = attestationFromJson((json as { attestation?: unknown }).attestation).attestedAt;
           const [, maxContentSize, maxClockSkew] = await slashing.effectiveLimits(attestedAt);
           build = (claim) => pushProofCall(json, domain, claim, { maxContentSize, maxClockSkew });
