@@ -1,0 +1,156 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import path from "node:path";
+import hre from "hardhat";
+import { Contract, ContractFactory, Wallet, getBytes } from "ethers";
+import { decodePushMessage, pushAttestedMessageOf } from "../../src/message/push";
+import type { PushMessageBody, PushSigVersion } from "../../src/message/push";
+import { signerConsent } from "../../src/testing/consent";
+import { pushProofCall } from "../../src/slashing/push-proof-file";
+import { PUSH_PROOFS_INTERFACE, SLASHING_INTERFACE } from "../../src/validator/abi";
+import { exportProofs } from "../../src/validator/proof-export";
+import { ValidatorService } from "../../src/validator/service";
+import { PUSH, createWorld } from "./fixtures/world";
+import type { World } from "./fixtures/world";
+import { servePushFeed } from "./fixtures/push-feed";
+import type { PushFeed } from "./fixtures/push-feed";
+import messagesJson from "../fixtures/push/messages.json";
+import profilesJson from "../fixtures/push/profiles.json";
+
+/**
+ * The validator on Push feed items (PushFeedItemJson, src/node/api.ts), end to end on a real hardhat node: a
+ * node whose feed (served over HTTP from items attested in the test with the node's key) carries an honest Push
+ * message, a forged one (the SDK's signature over a twin) and, at a later position, a second attestation with
+ * sequence 1. The forged message is proven once through PushProofs (commit-reveal), the honest one never; the
+ * reused sequence is an EQUIVOCATION across Push items; validator:export writes the Push proof file that
+ * fault:prove reads back into the very calldata the validator sent.
+ */
+describe("validator: Push feed items", function () {
+  let world: World;
+  let validator: ValidatorService;
+  let feed: PushFeed;
+  let pushProofs: string;
+  let node: Wallet;
+
+  before(async function () {
+    world = await createWorld({ intervalMs: 500 });
+    const art = await hre.artifacts.readArtifact("PushProofs");
+    const slashingAddress = await world.slashing.getAddress();
+    const c = await new ContractFactory(art.abi, art.bytecode, world.deployer).deploy(slashingAddress);
+    await c.waitForDeployment();
+    pushProofs = await c.getAddress();
+    const role = (await world.slashing.getFunction("PUSH_PROVER_ROLE")()) as string;
+    await (await world.slashing.getFunction("grantRole")(role, pushProofs)).wait();
+    for (const p of profilesJson.profiles) {
+      const w = new Wallet(p.walletPrivateKey, world.provider);
+      await (await world.deployer.sendTransaction({ to: w.address, value: 10n ** 18n })).wait();
+      await (await (world.keys.connect(w) as Contract).getFunction("addKey")(p.publicKey)).wait();
+    }
+    node = new Wallet(Wallet.createRandom().privateKey);
+    feed = await servePushFeed(node, { chainId: world.chainId, verifyingContract: slashingAddress });
+    await (
+      await (world.registry.connect(world.operator) as Contract).getFunction("registerNode")(
+        node.address,
+        2,
+        feed.url,
+        25_000n * PUSH,
+        await signerConsent(await world.registry.getAddress(), node.connect(world.provider), world.operator),
+      )
+    ).wait();
+  });
+
+  after(async function () {
+    await validator?.stop();
+    await feed?.close();
+    await world?.stop();
+  });
+
+  const alice = profilesJson.profiles.find((p) => p.name === "alice")!;
+  const bob = profilesJson.profiles.find((p) => p.name === "bob")!;
+
+  async function struct(name: string, change: Partial<PushMessageBody> = {}) {
+    const v = messagesJson.messages.find((x) => x.name === name)!;
+    const t = BigInt((await world.provider.getBlock("latest"))!.timestamp);
+    const m = pushAttestedMessageOf(
+      { ...decodePushMessage(v.body), ...change },
+      v.version as PushSigVersion,
+      v.from,
+      v.to,
+      {
+        timestamp: t,
+        senderKey: alice.keyHash,
+        recipientKey: v.encType === "pgp" ? bob.keyHash : null,
+      },
+    );
+    return { m, signature: getBytes(v.signature), body: v.body as Record<string, unknown> };
+  }
+
+  it("proves a forged Push item once through PushProofs, never the honest one; a reused sequence is EQUIVOCATION; export round-trips", async function () {
+    const honest = await struct("pgpv3-pgp-ascii");
+    await feed.addPush(honest.m, honest.signature, { body: honest.body });
+    const forged = await struct("pgpv3-pgp-ascii", { messageType: "Image" });
+    await feed.addPush(forged.m, forged.signature);
+    const reused = await struct("pgpv3-plaintext-ascii");
+    await feed.addPush(reused.m, reused.signature, { sequence: 1n });
+
+    validator = await ValidatorService.create(world.validatorOptions(5, { pushProofs }));
+    validator.start();
+    await world.waitFor(
+      "both proofs mined",
+      async () => {
+        const rows = validator.store.proofs();
+        return rows.length === 2 && rows.every((r) => r.state === "mined") ? true : undefined;
+      },
+      120_000,
+    );
+    const rows = validator.store.proofs();
+    const bad = rows.find((r) => r.faultCode === "BAD_SIGNATURE")!;
+    const eq = rows.find((r) => r.faultCode === "EQUIVOCATION")!;
+    expect(bad.method).to.equal("provePushBadSignature");
+    expect(bad.target).to.equal(pushProofs);
+    expect(eq.method).to.equal("proveEquivocation");
+    expect(eq.target).to.equal(null);
+    expect(eq.sequence).to.equal(1n);
+    expect((validator.health().nodes as Array<{ cursor: string }>)[0].cursor).to.equal("3");
+
+    // On chain: one BAD_SIGNATURE for the forged digest (none for the honest one), through PushProofs.
+    const logs = await world.provider.getLogs({
+      address: await world.slashing.getAddress(),
+      fromBlock: world.startBlock,
+      toBlock: "latest",
+      topics: [
+        SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash,
+        null,
+        "0x" + node.address.slice(2).toLowerCase().padStart(64, "0"),
+      ],
+    });
+    const proven = logs.map((l) => SLASHING_INTERFACE.parseLog(l)!.args);
+    expect(proven.map((a) => Number(a.faultCode)).sort()).to.deep.equal([4, 5]);
+    const badEvent = proven.find((a) => Number(a.faultCode) === 4)!;
+    expect(badEvent.digest).to.equal(
+      feed.items[1] && (feed.items[1] as { attestation: { digest: string } }).attestation.digest,
+    );
+    expect(badEvent.reporter).to.equal(validator.address);
+    const tx = await world.provider.getTransaction(bad.txHash!);
+    expect(tx?.to).to.equal(pushProofs);
+    expect(validator.store.sentTransactions()).to.have.length(2);
+
+    // validator:export writes the Push proof file; fault:prove's reading of it (with the validator's claim) is the
+    // calldata the validator sent.
+    const out = world.tmp("export");
+    const written = exportProofs(validator.opts.dataDir, out, { includeProven: true });
+    const file = written.find((w) => "format" in w.proof && w.proof.format === "push")!;
+    expect(path.basename(file.file)).to.match(/^push-bad-signature-0x[0-9a-fA-F]{40}-[0-9a-f]{8}\.json$/);
+    const json = JSON.parse(fs.readFileSync(file.file, "utf8")) as unknown;
+    const limits = { maxContentSize: 65536n, maxClockSkew: 900n };
+    const call = pushProofCall(
+      json,
+      { chainId: world.chainId, verifyingContract: await world.slashing.getAddress() },
+      { reporter: bad.reporter, salt: bad.salt },
+      limits,
+    );
+    expect(call.node).to.equal(node.address);
+    expect(call.offenceId).to.equal(bad.offenceId);
+    expect(PUSH_PROOFS_INTERFACE.encodeFunctionData(call.method, call.args)).to.equal(bad.data);
+  });
+});
