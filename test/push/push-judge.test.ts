@@ -328,4 +328,45 @@ describe("Push judge (judgePushMessage) and PushProofs agree", function () {
     ).to.be.revertedWithCustomError(w.proofs, "PushProofsSignatureHashMismatch");
     expect(await ethers.provider.getBlockNumber()).to.be.greaterThan(0);
   });
+
+  it("state lag: a sender key revoked just before the message is excused by the judge (then valid) and SlashingStateLag on chain", async function () {
+    const w = await loadFixture(deployPushWorld);
+    const v = vector("pgpv3-pgp-ascii");
+    await (await w.keys.connect(w.users.alice.wallet).revokeKey(w.users.alice.keyHash)).wait();
+    const kv = await keyViewOf(w);
+    const node = await w.registerNode();
+    const m = await attestedOf(w, v);
+    const p = await attestPush(w, node, m, signatureOf(v));
+    const [stateLag, maxContentSize, maxClockSkew] = await w.slashing.effectiveLimits(
+      p.attestation.attestedAt,
+    );
+    const j = await judgePushMessage({
+      message: m,
+      signature: signatureOf(v),
+      attestation: p.attestation,
+      keys: kv,
+      limits: { stateLag, maxContentSize, maxClockSkew },
+      domain: w.domain,
+    });
+    expect(j.status).to.equal("valid");
+    expect(j.status === "valid" && j.excused.map((f) => f.rule)).to.deep.equal(["SENDER_KEY_INACTIVE"]);
+    await expect(
+      w.proofs.provePushUnauthorizedSender(...hashedArgs(p), p.claim),
+    ).to.be.revertedWithCustomError(w.slashing, "SlashingStateLag");
+    // Past the state lag, the same revocation is a fault for both.
+    const later = await attestPush(w, node, m, signatureOf(v), {
+      sequence: 2n,
+      attestedAt: m.header.timestamp + stateLag,
+    });
+    const k = await judgePushMessage({
+      message: m,
+      signature: signatureOf(v),
+      attestation: later.attestation,
+      keys: kv,
+      limits: { stateLag, maxContentSize, maxClockSkew },
+      domain: w.domain,
+    });
+    expect(k.status === "fault" && k.fault.code).to.equal("UNAUTHORIZED_SENDER");
+    await w.proofs.provePushUnauthorizedSender.staticCall(...hashedArgs(later), later.claim);
+  });
 });
