@@ -1,8 +1,10 @@
 /**
  * Full re-validation of one feed item (an envelope with the node's attestation), as DESIGN section 6 asks:
  * schema (decode), digest, attestation signature (recovers to the node's signer), key lookup and the
- * OpenPGP signature, through the message library's `checkMessage`. Pure apart from the KeyView; runs in
- * the main thread or in worker threads (worker-pool.ts).
+ * OpenPGP signature, through the message library's `checkMessage`. Items of kind "push" (a Push Chat SDK
+ * message, PushFeedItemJson) get the same attestation checks, then `judgePushMessage` (digest, then the
+ * faults PushProofs proves; docs/push-format.md section 6). Pure apart from the KeyView; runs in the main
+ * thread or in worker threads (worker-pool.ts).
  */
 import {
   CheckContextError,

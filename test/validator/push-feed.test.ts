@@ -153,4 +153,34 @@ describe("validator: Push feed items", function () {
     expect(call.offenceId).to.equal(bad.offenceId);
     expect(PUSH_PROOFS_INTERFACE.encodeFunctionData(call.method, call.args)).to.equal(bad.data);
   });
+
+  it("a second validator finds the same Push fault consumed and sends nothing; a restart on the same data directory sends nothing again", async function () {
+    const second = await ValidatorService.create(world.validatorOptions(6, { pushProofs }));
+    try {
+      second.start();
+      await world.waitFor(
+        "the second validator to settle both proofs",
+        async () => {
+          const rows = second.store.proofs();
+          return rows.length === 2 && rows.every((r) => r.state === "consumed") ? true : undefined;
+        },
+        120_000,
+      );
+      expect(second.store.sentTransactions()).to.deep.equal([]);
+      expect(second.store.commitTransactions()).to.deep.equal([]);
+    } finally {
+      await second.stop();
+    }
+    const dataDir = validator.opts.dataDir;
+    const sentBefore = validator.store.sentTransactions();
+    await validator.stop();
+    validator = await ValidatorService.create(world.validatorOptions(5, { pushProofs, dataDir }));
+    validator.start();
+    await world.waitFor("a proof pass after the restart", async () =>
+      validator.health().proofs && (await world.blockNumber()) > 0 ? true : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(validator.store.sentTransactions()).to.deep.equal(sentBefore);
+    expect(validator.store.proofs().map((r) => r.state)).to.deep.equal(["mined", "mined"]);
+  });
 });
