@@ -1,21 +1,15 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
-import hre from "hardhat";
-import { Contract, ContractFactory, Wallet, getBytes } from "ethers";
-import { decodePushMessage, pushAttestedMessageOf } from "../../src/message/push";
-import type { PushMessageBody, PushSigVersion } from "../../src/message/push";
-import { signerConsent } from "../../src/testing/consent";
+import type { Wallet } from "ethers";
 import { pushProofCall } from "../../src/slashing/push-proof-file";
 import { PUSH_PROOFS_INTERFACE, SLASHING_INTERFACE } from "../../src/validator/abi";
 import { exportProofs } from "../../src/validator/proof-export";
 import { ValidatorService } from "../../src/validator/service";
-import { PUSH, createWorld } from "./fixtures/world";
+import { createWorld } from "./fixtures/world";
 import type { World } from "./fixtures/world";
-import { servePushFeed } from "./fixtures/push-feed";
-import type { PushFeed } from "./fixtures/push-feed";
-import messagesJson from "../fixtures/push/messages.json";
-import profilesJson from "../fixtures/push/profiles.json";
+import { setupPush } from "./fixtures/push-feed";
+import type { PushFeed, PushSetup } from "./fixtures/push-feed";
 
 /**
  * The validator on Push feed items (PushFeedItemJson, src/node/api.ts), end to end on a real hardhat node: a
@@ -31,32 +25,11 @@ describe("validator: Push feed items", function () {
   let feed: PushFeed;
   let pushProofs: string;
   let node: Wallet;
+  let struct: PushSetup["struct"];
 
   before(async function () {
     world = await createWorld({ intervalMs: 500 });
-    const art = await hre.artifacts.readArtifact("PushProofs");
-    const slashingAddress = await world.slashing.getAddress();
-    const c = await new ContractFactory(art.abi, art.bytecode, world.deployer).deploy(slashingAddress);
-    await c.waitForDeployment();
-    pushProofs = await c.getAddress();
-    const role = (await world.slashing.getFunction("PUSH_PROVER_ROLE")()) as string;
-    await (await world.slashing.getFunction("grantRole")(role, pushProofs)).wait();
-    for (const p of profilesJson.profiles) {
-      const w = new Wallet(p.walletPrivateKey, world.provider);
-      await (await world.deployer.sendTransaction({ to: w.address, value: 10n ** 18n })).wait();
-      await (await (world.keys.connect(w) as Contract).getFunction("addKey")(p.publicKey)).wait();
-    }
-    node = new Wallet(Wallet.createRandom().privateKey);
-    feed = await servePushFeed(node, { chainId: world.chainId, verifyingContract: slashingAddress });
-    await (
-      await (world.registry.connect(world.operator) as Contract).getFunction("registerNode")(
-        node.address,
-        2,
-        feed.url,
-        25_000n * PUSH,
-        await signerConsent(await world.registry.getAddress(), node.connect(world.provider), world.operator),
-      )
-    ).wait();
+    ({ pushProofs, node, feed, struct } = await setupPush(world));
   });
 
   after(async function () {
@@ -64,26 +37,6 @@ describe("validator: Push feed items", function () {
     await feed?.close();
     await world?.stop();
   });
-
-  const alice = profilesJson.profiles.find((p) => p.name === "alice")!;
-  const bob = profilesJson.profiles.find((p) => p.name === "bob")!;
-
-  async function struct(name: string, change: Partial<PushMessageBody> = {}) {
-    const v = messagesJson.messages.find((x) => x.name === name)!;
-    const t = BigInt((await world.provider.getBlock("latest"))!.timestamp);
-    const m = pushAttestedMessageOf(
-      { ...decodePushMessage(v.body), ...change },
-      v.version as PushSigVersion,
-      v.from,
-      v.to,
-      {
-        timestamp: t,
-        senderKey: alice.keyHash,
-        recipientKey: v.encType === "pgp" ? bob.keyHash : null,
-      },
-    );
-    return { m, signature: getBytes(v.signature), body: v.body as Record<string, unknown> };
-  }
 
   it("proves a forged Push item once through PushProofs, never the honest one; a reused sequence is EQUIVOCATION; export round-trips", async function () {
     const honest = await struct("pgpv3-pgp-ascii");
