@@ -130,11 +130,12 @@ describe("fault:prove with Push proof files", function () {
 
     // The honest message: every Push proof reverts, decoded, before any transaction.
     const honest = await file("BAD_SIGNATURE", "pgpv3-plaintext-ascii", { evidence: true });
-    const refused = await expectRefused("fault:prove", { file: honest }, "The proof would revert:", [
-      deployer.address,
-    ]);
-    expect(refused).to.match(/PushProofsNoFault|no fault/i);
-    expect(refused).to.match(/Nothing was sent\.$/);
+    await expectRefused(
+      "fault:prove",
+      { file: honest },
+      "The proof would revert: PushProofs: no fault (faultCode=4). Nothing was sent.",
+      [deployer.address],
+    );
     // A malformed Push file names its field.
     const broken = path.join(dir, "broken.json");
     fs.writeFileSync(broken, JSON.stringify({ format: "push", fault: "MALFORMED", message: { header: {} } }));
