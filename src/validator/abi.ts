@@ -43,6 +43,7 @@ export const SLASHING_FRAGMENTS = [
   "error SlashingSignerMismatch(address signerA, address signerB)",
   "error SlashingCommitmentMissing(bytes32 commitment)",
   "error SlashingCommitmentTooFresh(bytes32 commitment, uint256 committedAt)",
+  "error SlashingPaused()",
 ] as const;
 
 /** Errors of libraries and OpenZeppelin bases that a proof may revert with. */
@@ -136,7 +137,6 @@ export const PUSH_PROOFS_FRAGMENTS = [
 export const PUSH_PROOFS_INTERFACE = new Interface([
   ...PUSH_PROOFS_FRAGMENTS,
   ...SLASHING_FRAGMENTS.filter((f) => f.startsWith("error ")),
-  "error SlashingPaused()",
   ...SLASHING_DEPENDENCY_ERRORS,
 ]);
 

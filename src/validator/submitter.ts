@@ -84,10 +84,11 @@ export type Simulation =
 
 /**
  * Errors that only say "not now": keep the proof and try again later (SlashingCommitmentTooFresh: the call
- * ran in the commitment's block; the next block takes it).
+ * ran in the commitment's block; the next block takes it; SlashingPaused: governance paused slashing).
  */
 const TRANSIENT_ERRORS = new Set([
   "EnforcedPause",
+  "SlashingPaused",
   "ReentrancyGuardReentrantCall",
   "SlashingCommitmentTooFresh",
 ]);

@@ -5,7 +5,8 @@ import path from "node:path";
 import hre from "hardhat";
 import { Interface } from "ethers";
 import { openDatabase } from "../../src/store/sqlite";
-import { PUSH_PROOFS_FRAGMENTS } from "../../src/validator/abi";
+import { PUSH_PROOFS_FRAGMENTS, PUSH_PROOFS_INTERFACE } from "../../src/validator/abi";
+import { describeRevert } from "../../src/validator/submitter";
 import { readStoredProofs } from "../../src/validator/proof-export";
 import { MIGRATIONS, ValidatorStore } from "../../src/validator/store";
 import type { NewProof } from "../../src/validator/store";
@@ -92,5 +93,15 @@ describe("validator: Push proofs in the SQLite state", function () {
       if (f.type === "error" && !f.format().startsWith("PushJson"))
         expect(compiled.getError(f.format("sighash")), f.format()).to.not.equal(null);
     }
+  });
+
+  it("decodes PushProofs' and Slashing's reverts of Push proofs (describeRevert), a paused Slashing among them", function () {
+    expect(describeRevert(PUSH_PROOFS_INTERFACE.encodeErrorResult("PushProofsNoFault", [4]))).to.deep.equal({
+      name: "PushProofsNoFault",
+      text: "PushProofsNoFault(faultCode=4)",
+    });
+    expect(describeRevert(PUSH_PROOFS_INTERFACE.encodeErrorResult("SlashingPaused", [])).name).to.equal(
+      "SlashingPaused",
+    );
   });
 });
