@@ -13,6 +13,9 @@
  *   mistaken for a missing one;
  * - each genuine attestation (it recovers to the node's signer) is stored by (node, sequence); a second
  *   different attestation with the same sequence, in any page, at any time, is an EQUIVOCATION;
+ * - items of kind "push" (Push Chat SDK messages, PushFeedItemJson) share the sequence: their attestations are
+ *   stored and compared like the others, and their faults (judgePushMessage) are proven through PushProofs
+ *   (`pushProofs`; docs/push-format.md section 6) by the same submitter;
  * - a page's results (attestations, proofs found, anomalies, cursor) commit in one transaction.
  * A fault checkMessage reports with the current parameters is checked again with the limits the contract
  * applies to that attestation (`effectiveLimits(attestedAt)`) before a proof is recorded.
