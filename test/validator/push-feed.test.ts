@@ -136,4 +136,22 @@ describe("validator: Push feed items", function () {
     expect(validator.store.sentTransactions()).to.deep.equal(sentBefore);
     expect(validator.store.proofs().map((r) => r.state)).to.deep.equal(["mined", "mined"]);
   });
+
+  it("without a PushProofs contract, a Push fault is an unprovable-fault anomaly and nothing goes to PushProofs", async function () {
+    const blind = await ValidatorService.create(world.validatorOptions(8));
+    try {
+      blind.start();
+      await world.waitFor("the feed read", async () =>
+        (blind.health().nodes as Array<{ cursor: string }>)[0]?.cursor === "3" ? true : undefined,
+      );
+      expect(blind.store.proofs().map((r) => r.faultCode)).to.deep.equal(["EQUIVOCATION"]);
+      const unprovable = blind.store.anomalies().filter((a) => a.kind === "unprovable-fault");
+      expect(unprovable.map((a) => a.detail)).to.have.length(1);
+      expect(unprovable[0].detail).to.match(
+        /^BAD_SIGNATURE \(SIGNED_HASH_MISMATCH\) of a Push message: .*no PushProofs contract is configured$/,
+      );
+    } finally {
+      await blind.stop();
+    }
+  });
 });
