@@ -8,7 +8,7 @@ import { exportProofs } from "../../src/validator/proof-export";
 import { ValidatorService } from "../../src/validator/service";
 import { createWorld } from "./fixtures/world";
 import type { World } from "./fixtures/world";
-import { setupPush } from "./fixtures/push-feed";
+import { registerFeedNode, setupPush } from "./fixtures/push-feed";
 import type { PushFeed, PushSetup } from "./fixtures/push-feed";
 
 /**
@@ -152,6 +152,34 @@ describe("validator: Push feed items", function () {
       );
     } finally {
       await blind.stop();
+    }
+  });
+
+  it("one sequence for envelopes and Push items: a Push item reusing an envelope's sequence is EQUIVOCATION", async function () {
+    const { node: mixed, feed: mixedFeed } = await registerFeedNode(world);
+    try {
+      const [a, b] = [await world.user(), await world.user()];
+      await mixedFeed.addEnvelope(await world.compose(a, b));
+      const honest = await struct("pgpv2-pgp-ascii");
+      await mixedFeed.addPush(honest.m, honest.signature, { sequence: 1n });
+      const v = await ValidatorService.create(
+        world.validatorOptions(9, { pushProofs, nodes: [mixed.address] }),
+      );
+      try {
+        v.start();
+        await world.waitFor("the equivocation proven", async () => {
+          const rows = v.store.proofs();
+          // The first test's validator watches every node too: either may win the race.
+          return rows.length === 1 && ["mined", "consumed"].includes(rows[0].state) ? rows : undefined;
+        });
+        const [row] = v.store.proofs();
+        expect([row.faultCode, row.sequence, row.node]).to.deep.equal(["EQUIVOCATION", 1n, mixed.address]);
+        expect(v.store.attestationsAt(mixed.address, 1n)).to.have.length(2);
+      } finally {
+        await v.stop();
+      }
+    } finally {
+      await mixedFeed.close();
     }
   });
 });
