@@ -14,14 +14,31 @@ import { makeCall, operationId, parseSalt, runGovAction, timelockOf } from "../s
 import type { GovResult } from "../src/gov/timelock";
 import { KEYSTORE_HELP, signerFor } from "../src/signer";
 import { claimFileOf, loadOrNewClaim, saveClaim } from "../src/slashing/claim-file";
-import { FAULT_CODES, ProofFileError, newClaim, proofCall } from "../src/slashing/proof-file";
+import {
+  FAULT_CODES,
+  ProofFileError,
+  attestationFromJson,
+  newClaim,
+  proofCall,
+} from "../src/slashing/proof-file";
+import type { Claim } from "../src/slashing/proof-file";
+import { isPushProofJson, pushProofCall } from "../src/slashing/push-proof-file";
+import { PushMalformedReason } from "../src/message/push/judge";
 import { disputeOffenceId, planDispute } from "../src/slashing/court";
 import { TaskError, deploymentFromFile, loadDeployment, sendTx } from "../src/tasks-util";
 import type { SentTx } from "../src/tasks-util";
 import { formatPush, parsePush } from "../src/units";
 import type { Slashing, SlashingCourt } from "../typechain-types";
 
-const CONTRACT_NAMES = ["SlashingCourt", "Slashing", "OpenPgpKey", "NodeRegistry", "StakingVault", "ERC20"];
+const CONTRACT_NAMES = [
+  "PushProofs",
+  "SlashingCourt",
+  "Slashing",
+  "OpenPgpKey",
+  "NodeRegistry",
+  "StakingVault",
+  "ERC20",
+];
 const DETAIL_NAMES: Record<number, string[]> = {
   1: [
     "",
@@ -66,7 +83,15 @@ function deployed(d: DeploymentFile, name: string): string {
 
 /** Every interface whose custom errors a slashing call may revert with. */
 async function errorInterfaces(hre: HardhatRuntimeEnvironment): Promise<Interface[]> {
-  const names = ["Slashing", "SlashingCourt", "OpenPgpVerifier", "NodeRegistry", "StakingVault", "TestPush"];
+  const names = [
+    "Slashing",
+    "PushProofs",
+    "SlashingCourt",
+    "OpenPgpVerifier",
+    "NodeRegistry",
+    "StakingVault",
+    "TestPush",
+  ];
   const out: Interface[] = [];
   for (const n of names) {
     if (await hre.artifacts.artifactExists(n))
@@ -127,7 +152,7 @@ task(
 )
   .addParam(
     "file",
-    "Proof file: {fault, message, attestation[, recipientActiveKey | signature, publicKey]} or {fault: EQUIVOCATION, attestations: [a, b]} (README, Faults and slashing)",
+    'Proof file: {fault, message, attestation[, recipientActiveKey | signature, publicKey]}, {fault: EQUIVOCATION, attestations: [a, b]} (README, Faults and slashing), or a Push proof file {format: "push", fault, message, attestation, ...} (docs/push-format.md)',
   )
   .addFlag("dryRun", "Only simulate the proof (eth_call) and print the verdict; send nothing")
   .addOptionalParam(
@@ -169,22 +194,39 @@ task(
       const signer = await signerFor(hre, { from: args.from, keystore: args.keystore });
       const reporter = await signer.getAddress();
       const claimFile = args.claimFile ?? claimFileOf(args.file);
+      const slashing = await slashingAt(hre, d, signer);
+      // A Push proof file goes to PushProofs; MALFORMED uses the hashed form when the limits in force at
+      // attestedAt decide it from the header (docs/push-format.md section 2).
+      const push = isPushProofJson(json);
+      let build: (claim: Claim) => ReturnType<typeof proofCall> | ReturnType<typeof pushProofCall> = (
+        claim,
+      ) => proofCall(json, domain, claim);
       let call;
       try {
-        const probe = proofCall(json, domain, newClaim(reporter));
+        if (push) {
+          pushProofCall(json, domain, newClaim(reporter)); // reads the whole file first (errors name the field)
+          const attestedAt = attestationFromJson((json as { attestation?: unknown }).attestation).attestedAt;
+          const [, maxContentSize, maxClockSkew] = await slashing.effectiveLimits(attestedAt);
+          build = (claim) => pushProofCall(json, domain, claim, { maxContentSize, maxClockSkew });
+        }
+        const probe = build(newClaim(reporter));
         const { claim, resumed } = loadOrNewClaim(claimFile, reporter, probe.offenceId);
-        call = proofCall(json, domain, claim);
+        call = build(claim);
         if (resumed) console.log(`Resuming with the claim in ${claimFile}.`);
       } catch (e) {
         if (e instanceof ProofFileError) throw new TaskError(`${args.file}: ${e.message}`);
         throw e;
       }
-      const slashing = await slashingAt(hre, d, signer);
       const ifaces = await errorInterfaces(hre);
-      console.log(`${call.fault} proof against node ${call.node}, offence ${call.offenceId}`);
+      console.log(
+        `${push ? "Push " : ""}${call.fault} proof against node ${call.node}, offence ${call.offenceId}`,
+      );
       if (await slashing.isOffenceConsumed(call.offenceId))
         throw new TaskError(`Offence ${call.offenceId} was already slashed: nothing was sent.`);
-      const fn = slashing.getFunction(call.method);
+      const target = push
+        ? await hre.ethers.getContractAt("PushProofs", deployed(d, "PushProofs"), signer)
+        : slashing;
+      const fn = target.getFunction(call.method);
       let committedAt = await slashing.commitmentBlock(call.commitment);
       // Before paying for a commitment: the proof must fail only for the commitment it does not have yet.
       const verdict = await simulateProof(() => fn.staticCall(...call.args), ifaces);
@@ -265,7 +307,7 @@ task(
       }
       const rewardBps = (await slashing.params()).reporterRewardBps;
       const reward = (slashed * rewardBps) / 10_000n;
-      const why = detailName(call.fault, detail);
+      const why = push ? pushDetailName(call.fault, detail) : detailName(call.fault, detail);
       console.log(
         `Slashed ${formatPush(slashed)} PUSH of node ${call.node}${why ? ` (${why})` : ""}; ` +
           `${formatPush(reward)} PUSH credited to ${reporter} in the vault (rewards:claim pays it out).`,
@@ -294,6 +336,12 @@ async function simulateProof(call: () => Promise<unknown>, ifaces: Interface[]):
     }
     return explainError(e, ifaces, CONTRACT_NAMES);
   }
+}
+
+/** FaultProven.detail of a Push proof in words. */
+function pushDetailName(fault: string, detail: number): string | undefined {
+  if (fault === "MALFORMED") return Object.entries(PushMalformedReason).find(([, v]) => v === detail)?.[0];
+  return detailName(fault, detail);
 }
 
 /** FaultProven.detail in words. */

@@ -177,6 +177,7 @@ task("validator:run", "Runs the validator (watcher): re-validates every node's f
         keyRegistry,
         nodeRegistry,
         startBlock: d.deployBlock,
+        pushProofs: d.contracts.PushProofs?.address,
         privateKey,
         dataDir,
         confirmations: parseIntFlag("confirmations", args.confirmations, defaultConfirmations(chainId)),
@@ -245,7 +246,10 @@ task(
       );
       return [];
     }
-    for (const w of written) console.log(`${w.proof.fault} by node ${w.proof.node} (${w.state}): ${w.file}`);
+    for (const w of written) {
+      const push = "format" in w.proof && w.proof.format === "push" ? "Push " : "";
+      console.log(`${push}${w.proof.fault} by node ${w.proof.node} (${w.state}): ${w.file}`);
+    }
     console.log(
       `Wrote ${written.length} proof file(s) to ${path.resolve(args.out)}; submit one with ` +
         `\`npx hardhat fault:prove --file <file> --network ${hre.network.name}\`.`,

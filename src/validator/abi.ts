@@ -43,6 +43,7 @@ export const SLASHING_FRAGMENTS = [
   "error SlashingSignerMismatch(address signerA, address signerB)",
   "error SlashingCommitmentMissing(bytes32 commitment)",
   "error SlashingCommitmentTooFresh(bytes32 commitment, uint256 committedAt)",
+  "error SlashingPaused()",
 ] as const;
 
 /** Errors of libraries and OpenZeppelin bases that a proof may revert with. */
@@ -99,3 +100,51 @@ export const NODE_REGISTRY_INTERFACE = new Interface([
   "function isActive(address node) view returns (bool)",
   "function stakeOf(address node) view returns (uint256 bonded, uint256 unbonding)",
 ]);
+
+const PUSH_HEADER =
+  "(uint8 sigType,address from,address to,uint64 timestamp,bytes32 senderKey,bytes32 recipientKey," +
+  "uint32 preimageSize,bytes32 toDID)";
+const PUSH_VALUE = "(uint8 kind,bytes data)";
+const PUSH_BODY =
+  `(bytes fromDID,bytes fromCAIP10,bytes toCAIP10,${PUSH_VALUE} messageObj,bytes messageType,bytes encType,` +
+  `${PUSH_VALUE} sessionKey,${PUSH_VALUE} encryptedSecret)`;
+const PUSH_HASHES =
+  "(bytes32 fromDID,bytes32 fromCAIP10,bytes32 toCAIP10,bytes32 messageObj,bytes32 messageType," +
+  "bytes32 encType,bytes32 sessionKey,bytes32 encryptedSecret)";
+const RETURNS = "returns (bytes32 offenceId, uint256 slashed)";
+
+/**
+ * The proof entry points and errors of PushProofs (contracts/interfaces/IPushProofs.sol), the contract that
+ * proves faults of Push Chat SDK messages (docs/push-format.md) and slashes through Slashing.slashPushFault.
+ */
+export const PUSH_PROOFS_FRAGMENTS = [
+  `function provePushMalformed(${PUSH_HEADER} header, ${PUSH_BODY} body, ${ATTESTATION} attestation, bytes nodeSignature, ${CLAIM} claim) ${RETURNS}`,
+  `function provePushMalformedHashed(${PUSH_HEADER} header, ${PUSH_HASHES} hashes, ${ATTESTATION} attestation, bytes nodeSignature, ${CLAIM} claim) ${RETURNS}`,
+  `function provePushUnauthorizedSender(${PUSH_HEADER} header, ${PUSH_HASHES} hashes, ${ATTESTATION} attestation, bytes nodeSignature, ${CLAIM} claim) ${RETURNS}`,
+  `function provePushWrongEncryption(${PUSH_HEADER} header, ${PUSH_HASHES} hashes, ${ATTESTATION} attestation, bytes nodeSignature, bytes32 recipientActiveKey, ${CLAIM} claim) ${RETURNS}`,
+  `function provePushBadSignature(${PUSH_HEADER} header, ${PUSH_BODY} body, ${ATTESTATION} attestation, bytes nodeSignature, bytes signature, bytes publicKey, ${CLAIM} claim) ${RETURNS}`,
+  "function slashing() view returns (address)",
+  "error PushProofsZeroAddress()",
+  "error PushProofsDigestMismatch(bytes32 attested, bytes32 computed)",
+  "error PushProofsNoFault(uint8 faultCode)",
+  "error PushProofsSignatureHashMismatch(bytes32 attested, bytes32 computed)",
+  "error PushProofsSenderKeyMismatch(bytes32 senderKey, bytes32 computed)",
+  "error PushProofsSigType(uint8 sigType)",
+  "error PushJsonSha256Failed()",
+] as const;
+
+/** PushProofs' fragments with the errors a Push proof may bubble up from Slashing and the verifier. */
+export const PUSH_PROOFS_INTERFACE = new Interface([
+  ...PUSH_PROOFS_FRAGMENTS,
+  ...SLASHING_FRAGMENTS.filter((f) => f.startsWith("error ")),
+  ...SLASHING_DEPENDENCY_ERRORS,
+]);
+
+/** The PushProofs entry points, by name. */
+export const PUSH_PROOF_METHODS = [
+  "provePushMalformed",
+  "provePushMalformedHashed",
+  "provePushUnauthorizedSender",
+  "provePushWrongEncryption",
+  "provePushBadSignature",
+] as const;

@@ -13,6 +13,7 @@ import type { Result } from "ethers";
 import { SLASHING_INTERFACE } from "./abi";
 import type { ProofState } from "./store";
 import type { EnvelopeJson } from "../message";
+import type { PushProofJson } from "../slashing/push-proof-file";
 
 export interface ProofJsonAttestation {
   digest: string;
@@ -26,8 +27,9 @@ export interface ProofJsonAttestation {
 /** The message of a proof file: an envelope's fields without its content and signature. */
 export type ProofJsonMessage = Omit<EnvelopeJson, "content" | "signature">;
 
-/** A proof file: what `fault:prove --file` reads. */
+/** A proof file: what `fault:prove --file` reads (Push proof files: src/slashing/push-proof-file.ts). */
 export type ProofJson =
+  | (PushProofJson & { node: string; offenceId: string })
   | {
       fault: "MALFORMED" | "UNAUTHORIZED_SENDER" | "WRONG_ENCRYPTION" | "BAD_SIGNATURE";
       node: string;
@@ -53,6 +55,8 @@ export interface ExportableProof {
   data: string;
   state: ProofState;
   reason: string;
+  /** Push proofs: the proof file itself (JSON text); null for envelope proofs. */
+  evidence?: string | null;
 }
 
 export class ProofExportError extends Error {
@@ -91,6 +95,10 @@ function messageJson(m: Result): ProofJsonMessage {
 
 /** The proof file of a stored proof (its calldata decoded). */
 export function proofJsonOf(p: ExportableProof): ProofJson {
+  if (p.evidence) {
+    const file = JSON.parse(p.evidence) as PushProofJson;
+    return { ...file, node: getAddress(p.node), offenceId: p.offenceId };
+  }
   const tx = SLASHING_INTERFACE.parseTransaction({ data: p.data });
   if (tx === null) throw new ProofExportError(`The stored proof ${p.offenceId} is not a Slashing call.`);
   const a = tx.args;
@@ -151,6 +159,12 @@ export function readStoredProofs(dataDir: string, file = "validator.sqlite"): Ex
       )
       .get();
     if (!has || has.n === 0) return [];
+    const withEvidence =
+      (conn
+        .prepare<[], { n: number }>(
+          "SELECT COUNT(*) AS n FROM pragma_table_info('proofs') WHERE name = 'evidence'",
+        )
+        .get()?.n ?? 0) > 0;
     return conn
       .prepare<
         [],
@@ -161,8 +175,12 @@ export function readStoredProofs(dataDir: string, file = "validator.sqlite"): Ex
           data: string;
           state: ProofState;
           reason: string;
+          evidence: string | null;
         }
-      >("SELECT offence_id, node, fault_code, data, state, reason FROM proofs ORDER BY found_at, offence_id")
+      >(
+        `SELECT offence_id, node, fault_code, data, state, reason, ${withEvidence ? "evidence" : "NULL AS evidence"} ` +
+          "FROM proofs ORDER BY found_at, offence_id",
+      )
       .all()
       .map((r) => ({
         offenceId: r.offence_id,
@@ -171,6 +189,7 @@ export function readStoredProofs(dataDir: string, file = "validator.sqlite"): Ex
         data: r.data,
         state: r.state,
         reason: r.reason,
+        evidence: r.evidence,
       }));
   } finally {
     conn.close();
@@ -179,7 +198,8 @@ export function readStoredProofs(dataDir: string, file = "validator.sqlite"): Ex
 
 /** The file name of a proof: <fault>-<node>-<first 8 hex digits of the offenceId>.json. */
 export function proofFileName(p: ProofJson): string {
-  return `${p.fault.toLowerCase().replace(/_/g, "-")}-${p.node}-${p.offenceId.slice(2, 10)}.json`;
+  const push = "format" in p && p.format === "push" ? "push-" : "";
+  return `${push}${p.fault.toLowerCase().replace(/_/g, "-")}-${p.node}-${p.offenceId.slice(2, 10)}.json`;
 }
 
 /** States whose proof the validator already got on chain (exported only when asked). */

@@ -37,6 +37,10 @@ export interface Proof {
   claim: Claim;
   /** What `commitProof` must record before the proof is sent: commitmentOf(claim, offenceId). */
   commitment: string;
+  /** The contract `data` is sent to when it is not the Slashing contract (PushProofs, for Push messages). */
+  target?: string;
+  /** Push proofs: the proof file (JSON text) validator:export writes. */
+  evidence?: string;
 }
 
 const coder = AbiCoder.defaultAbiCoder();

@@ -13,6 +13,9 @@
  *   mistaken for a missing one;
  * - each genuine attestation (it recovers to the node's signer) is stored by (node, sequence); a second
  *   different attestation with the same sequence, in any page, at any time, is an EQUIVOCATION;
+ * - items of kind "push" (Push Chat SDK messages, PushFeedItemJson) share the sequence: their attestations are
+ *   stored and compared like the others, and their faults (judgePushMessage) are proven through PushProofs
+ *   (`pushProofs`; docs/push-format.md section 7) by the same submitter;
  * - a page's results (attestations, proofs found, anomalies, cursor) commit in one transaction.
  * A fault checkMessage reports with the current parameters is checked again with the limits the contract
  * applies to that attestation (`effectiveLimits(attestedAt)`) before a proof is recorded.
@@ -54,8 +57,10 @@ import type { Proof } from "./proofs";
 import { PROOF_STATES, ValidatorStore } from "./store";
 import type { Anomaly, ProofRow, ProofState, StoredAttestation } from "./store";
 import { ProofSubmitter } from "./submitter";
-import { readAttestation, readEnvelope } from "./validate";
+import { isPushItem, judgePushItem, readAttestation, readEnvelope, readPushItem } from "./validate";
 import type { ItemVerdict } from "./validate";
+import { buildPushProof } from "./push-proofs";
+import type { PushJudgedFault } from "../message/push/verdict";
 import { createValidator } from "./worker-pool";
 import type { Validator as ItemValidator } from "./worker-pool";
 import type { ChainIndexSource } from "./key-source";
@@ -73,6 +78,11 @@ export interface ValidatorOptions {
   nodeRegistry: string;
   /** Deployment block: where the chain index starts. */
   startBlock: number;
+  /**
+   * The PushProofs contract (docs/push-format.md): Push items' faults are proven through it. Without it, a
+   * Push fault is recorded as an anomaly ("unprovable-fault"), never sent.
+   */
+  pushProofs?: string;
   /** The watcher's private key (0x hex): signs proof transactions and receives reporter rewards. */
   privateKey: string;
   dataDir: string;
@@ -679,7 +689,10 @@ export class ValidatorService {
       const cap = read.attestation.attestedAt + params.maxClockSkew;
       if (cap < t) t = cap;
     }
-    const ts = (item as { envelope?: { timestamp?: unknown } } | null)?.envelope?.timestamp;
+    const ts = isPushItem(item)
+      ? (item as { push?: { message?: { header?: { timestamp?: unknown } } } }).push?.message?.header
+          ?.timestamp
+      : (item as { envelope?: { timestamp?: unknown } } | null)?.envelope?.timestamp;
     if (typeof ts === "string" && /^(0|[1-9][0-9]{0,19})$/.test(ts) && BigInt(ts) < t) t = BigInt(ts);
     return t;
   }
@@ -873,6 +886,13 @@ export class ValidatorService {
       const handled = await this.handleFault(n, p, att, outcome.fault, fx, anomaly, again);
       status = handled;
     }
+    if (outcome.status === "undecidable")
+      anomaly("unprovable-fault", `Push message: ${outcome.reason}`, p.position);
+    if (outcome.status === "push-fault") {
+      const handled = await this.handlePushFault(n, p, att, outcome.fault, fx, anomaly, again);
+      if (handled === null) return false; // index inconsistent under the limits then: validate again later
+      status = handled;
+    }
     count(status);
     this.recordAttestation(n, p.position, att, status, fx);
     return true;
@@ -971,6 +991,75 @@ export class ValidatorService {
     return "fault";
   }
 
+  /**
+   * A Push item's fault (judged with the current parameters): judged again with the limits PushProofs applies
+   * to this attestation (Slashing.effectiveLimits(attestedAt)) when they differ, then turned into a PushProofs
+   * proof. Returns the outcome label for metrics, or null when the index is inconsistent for it.
+   */
+  private async handlePushFault(
+    n: IndexedNode,
+    p: { position: bigint; item: unknown },
+    att: SignedAttestation,
+    fault: PushJudgedFault,
+    fx: PageEffects,
+    anomaly: (kind: string, detail: string, position?: bigint) => void,
+    again: boolean,
+  ): Promise<string | null> {
+    const push = readPushItem(p.item);
+    const limits = await this.limitsFor(att.attestedAt);
+    const p0 = this.params as CheckParams;
+    let f = fault;
+    if (
+      limits.stateLag !== p0.stateLag ||
+      limits.maxClockSkew !== p0.maxClockSkew ||
+      limits.maxContentSize !== p0.maxContentSize
+    ) {
+      const o = await judgePushItem(push, att, { keys: this.index, params: limits, domain: this.domain });
+      if (o.status === "index") return null;
+      if (o.status === "undecidable") {
+        anomaly("unprovable-fault", `Push message: ${o.reason}`, p.position);
+        return "fault";
+      }
+      if (o.status !== "push-fault") return "valid";
+      f = o.fault;
+    }
+    if (!again) fx.counts.push(() => this.metrics.faults.inc({ code: f.code, provable: "true" }));
+    this.log.warn("fault found", {
+      node: n.node,
+      position: p.position,
+      sequence: att.sequence,
+      code: f.code,
+      rule: f.rule,
+      provable: this.opts.pushProofs !== undefined,
+      reason: f.reason,
+      push: true,
+    });
+    if (this.opts.pushProofs === undefined) {
+      anomaly(
+        "unprovable-fault",
+        `${f.code} (${f.rule}) of a Push message: ${f.reason}; no PushProofs contract is configured`,
+        p.position,
+      );
+      return "fault";
+    }
+    const proof = buildPushProof({
+      fault: f,
+      node: n.node,
+      message: push.message,
+      attestation: att,
+      signature: push.signature,
+      limits: { maxContentSize: BigInt(limits.maxContentSize), maxClockSkew: limits.maxClockSkew },
+      claim: newClaim(this.address),
+      pushProofs: this.opts.pushProofs,
+      domain: this.domain,
+    });
+    if (!fx.proofs.some((x) => x.offenceId === proof.offenceId)) {
+      fx.proofs.push(proof);
+      fx.reasons.set(proof.offenceId, `${f.code} (${f.rule}): ${f.reason}`);
+    }
+    return "fault";
+  }
+
   private async recheck(
     envelope: Envelope,
     att: SignedAttestation,
@@ -1032,6 +1121,8 @@ export class ValidatorService {
           reporter: p.claim.reporter,
           salt: p.claim.salt,
           commitment: p.commitment,
+          target: p.target ?? null,
+          evidence: p.evidence ?? null,
           visibleAt,
         });
         if (isNew) added.push(p.offenceId);

@@ -10,6 +10,8 @@
  *             -> mined | consumed | rejected
  *   (`final` = 1 once the outcome is at the confirmation depth, or cannot change). The salt is written with
  *   the proof, in the page's transaction, before any commitment is sent: it is never lost;
+ *   Push proofs (version 3) also carry `target` (the PushProofs address the proof is sent to; NULL: the
+ *   Slashing contract) and `evidence` (the Push proof file, JSON, that validator:export writes);
  * - `proof_log`: every state change of a proof, for audits;
  * - `anomalies`: what lying or failing feeds did (gaps, reordering, forged items, content mismatches...).
  *
@@ -156,6 +158,17 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    // Push Chat SDK messages (docs/push-format.md): their proofs go to PushProofs, not to Slashing, and their
+    // proof file is kept with them (the hashed-form calldata does not carry the message). Existing rows are
+    // envelope proofs: target NULL (the Slashing contract), evidence NULL (the file is decoded from calldata).
+    version: 3,
+    name: "Push proofs: target contract and evidence",
+    up: `
+      ALTER TABLE proofs ADD COLUMN target TEXT;
+      ALTER TABLE proofs ADD COLUMN evidence TEXT;
+    `,
+  },
 ];
 
 /** uint64 sequences as fixed-width decimal text, so that SQL ordering is numeric ordering. */
@@ -191,6 +204,10 @@ export interface ProofRow {
   salt: string;
   /** keccak256(abi.encode(reporter, salt, offenceId)). */
   commitment: string;
+  /** The contract the proof calldata is sent to (PushProofs), or null for the Slashing contract. */
+  target: string | null;
+  /** Push proofs: the proof file (JSON text) that validator:export writes; null for envelope proofs. */
+  evidence: string | null;
   state: ProofState;
   final: boolean;
   /** The commitProof transaction (signed and stored before it is broadcast). */
@@ -225,6 +242,10 @@ export interface NewProof {
   salt: string;
   commitment: string;
   visibleAt: number;
+  /** See ProofRow.target (default null: Slashing). */
+  target?: string | null;
+  /** See ProofRow.evidence. */
+  evidence?: string | null;
 }
 
 export interface Anomaly {
@@ -246,6 +267,8 @@ interface ProofDbRow {
   reporter: string;
   salt: string;
   commitment: string;
+  target: string | null;
+  evidence: string | null;
   state: ProofState;
   final: number;
   commit_tx_hash: string | null;
@@ -305,6 +328,8 @@ function toProof(r: ProofDbRow): ProofRow {
     reporter: r.reporter,
     salt: r.salt,
     commitment: r.commitment,
+    target: r.target,
+    evidence: r.evidence,
     state: r.state,
     final: r.final === 1,
     commitTxHash: r.commit_tx_hash,
@@ -466,8 +491,8 @@ export class ValidatorStore {
     const r = this.db
       .prepare(
         "INSERT OR IGNORE INTO proofs (offence_id, node, fault_code, method, data, digest, seq, reason, " +
-          "reporter, salt, commitment, state, final, found_at, visible_at, updated_at) " +
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'found', 0, ?, ?, ?)",
+          "reporter, salt, commitment, target, evidence, state, final, found_at, visible_at, updated_at) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'found', 0, ?, ?, ?)",
       )
       .run(
         p.offenceId,
@@ -481,6 +506,8 @@ export class ValidatorStore {
         p.reporter,
         p.salt,
         p.commitment,
+        p.target ?? null,
+        p.evidence ?? null,
         now,
         p.visibleAt,
         now,

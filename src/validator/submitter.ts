@@ -39,7 +39,7 @@ import { RpcResponseError, RpcUnavailableError } from "../chain/rpc";
 import type { RpcClient } from "../chain/rpc";
 import { silentLogger } from "../log";
 import type { Logger } from "../log";
-import { SLASHING_INTERFACE } from "./abi";
+import { PUSH_PROOFS_INTERFACE, SLASHING_INTERFACE } from "./abi";
 import type { ProofRow, ProofState, ValidatorStore } from "./store";
 
 export interface SubmitterOptions {
@@ -84,10 +84,11 @@ export type Simulation =
 
 /**
  * Errors that only say "not now": keep the proof and try again later (SlashingCommitmentTooFresh: the call
- * ran in the commitment's block; the next block takes it).
+ * ran in the commitment's block; the next block takes it; SlashingPaused: governance paused slashing).
  */
 const TRANSIENT_ERRORS = new Set([
   "EnforcedPause",
+  "SlashingPaused",
   "ReentrancyGuardReentrantCall",
   "SlashingCommitmentTooFresh",
 ]);
@@ -95,17 +96,19 @@ const TRANSIENT_ERRORS = new Set([
 /** The revert of a proof that passed every check but has no commitment on chain yet. */
 const UNCOMMITTED = "SlashingCommitmentMissing";
 
-/** Decodes a revert of the Slashing contract into a name and a sentence. */
+/** Decodes a revert of the Slashing contract (or of PushProofs, for Push proofs) into a name and a sentence. */
 export function describeRevert(data: string | undefined): { name?: string; text: string } {
   if (!data || data === "0x") return { text: "reverted without data" };
-  try {
-    const e = SLASHING_INTERFACE.parseError(data);
-    if (e) {
-      const args = e.fragment.inputs.map((inp, i) => `${inp.name}=${String(e.args[i])}`).join(", ");
-      return { name: e.name, text: `${e.name}(${args})` };
+  for (const iface of [SLASHING_INTERFACE, PUSH_PROOFS_INTERFACE]) {
+    try {
+      const e = iface.parseError(data);
+      if (e) {
+        const args = e.fragment.inputs.map((inp, i) => `${inp.name}=${String(e.args[i])}`).join(", ");
+        return { name: e.name, text: `${e.name}(${args})` };
+      }
+    } catch {
+      /* not this interface */
     }
-  } catch {
-    /* not ours */
   }
   return { text: `reverted with data ${data.slice(0, 74)}` };
 }
@@ -113,6 +116,11 @@ export function describeRevert(data: string | undefined): { name?: string; text:
 function isRevert(err: unknown): err is RpcResponseError {
   if (!(err instanceof RpcResponseError)) return false;
   return err.code === 3 || revertData(err) !== undefined || /revert/i.test(err.rpcMessage);
+}
+
+/** Where a proof's calldata goes: its target (PushProofs for Push proofs), else the Slashing contract. */
+function targetOf(p: ProofRow, slashing: string): string {
+  return p.target ?? slashing;
 }
 
 function errorText(e: unknown): string {
@@ -213,9 +221,13 @@ export class ProofSubmitter {
    * eth_call of the proof from the watcher's address, at the latest block, or (for a proof whose commitment
    * is on chain) at the pending block: the one it can be mined in, after the commitment's.
    */
-  async simulate(data: string, blockTag: "latest" | "pending" = "latest"): Promise<Simulation> {
+  async simulate(
+    data: string,
+    blockTag: "latest" | "pending" = "latest",
+    to: string = this.o.slashing,
+  ): Promise<Simulation> {
     try {
-      await this.o.rpc.request("eth_call", [{ from: this.address, to: this.o.slashing, data }, blockTag]);
+      await this.o.rpc.request("eth_call", [{ from: this.address, to, data }, blockTag]);
       return { ok: true };
     } catch (e) {
       if (!isRevert(e)) throw e;
@@ -307,7 +319,7 @@ export class ProofSubmitter {
       });
       return this.reveal(committed);
     }
-    const sim = await this.simulate(p.data);
+    const sim = await this.simulate(p.data, "latest", targetOf(p, this.o.slashing));
     if (sim.ok || sim.kind !== "uncommitted") {
       // A proof that goes through without its commitment cannot be: the contract always asks for one.
       if (sim.ok) throw new Error(`proof ${p.offenceId} simulated without a commitment; refusing to send it`);
@@ -322,7 +334,7 @@ export class ProofSubmitter {
     const data = SLASHING_INTERFACE.encodeFunctionData("commitProof", [p.commitment]);
     const gas = await this.estimate(data);
     if (gas === null) throw new Error(`commitProof(${p.commitment}) would revert`);
-    const tx = await this.signTx(data, gas);
+    const tx = await this.signTx(data, gas, this.o.slashing);
     // The last look before a transaction exists.
     if (await this.isConsumed(p.offenceId)) {
       this.move(p, "consumed", { detail: "offence consumed just before committing" });
@@ -418,7 +430,7 @@ export class ProofSubmitter {
     }
     if (onChain !== p.commitBlockNumber) p = this.move(p, p.state, { commitBlockNumber: onChain });
     if (onChain > (await this.safeBlock())) return; // not at the confirmation depth yet: next pass
-    const sim = await this.simulate(p.data, "pending");
+    const sim = await this.simulate(p.data, "pending", targetOf(p, this.o.slashing));
     if (!sim.ok) return this.settleFailedSimulation(p, sim);
     if (p.state !== "simulated") p = this.move(p, "simulated", { detail: null });
     if (this.o.dryRun) return;
@@ -440,14 +452,14 @@ export class ProofSubmitter {
     }
   }
 
-  private async signTx(data: string, gas: bigint): Promise<SignedTx> {
+  private async signTx(data: string, gas: bigint, to: string): Promise<SignedTx> {
     const margin = BigInt(100 + (this.o.gasMarginPercent ?? 25));
     const gasLimit = (gas * margin) / 100n;
     const fees = await this.fees();
     const nonce = await this.nonce("pending");
     const raw = await this.o.wallet.signTransaction({
       type: fees.type,
-      to: this.o.slashing,
+      to,
       data,
       nonce,
       gasLimit,
@@ -464,7 +476,7 @@ export class ProofSubmitter {
     try {
       gas = BigInt(
         await this.o.rpc.request<string>("eth_estimateGas", [
-          { from: this.address, to: this.o.slashing, data: p.data },
+          { from: this.address, to: targetOf(p, this.o.slashing), data: p.data },
           "pending",
         ]),
       );
@@ -472,7 +484,7 @@ export class ProofSubmitter {
       if (!isRevert(e)) throw e;
       return this.settleFailedSimulation(p, this.classify(revertData(e)));
     }
-    const tx = await this.signTx(p.data, gas);
+    const tx = await this.signTx(p.data, gas, targetOf(p, this.o.slashing));
     // The last look before a transaction exists.
     if (await this.isConsumed(p.offenceId)) {
       this.move(p, "consumed", { detail: "offence consumed just before sending" });
@@ -589,7 +601,7 @@ export class ProofSubmitter {
       const back = this.move(p, "found", { detail: `transaction ${hash} dropped (nonce ${p.nonce} used)` });
       return this.commit(back);
     }
-    const sim = await this.simulate(p.data, "pending");
+    const sim = await this.simulate(p.data, "pending", targetOf(p, this.o.slashing));
     if (!sim.ok) return this.settleFailedSimulation(p, sim);
     if (await this.isConsumed(p.offenceId)) {
       this.move(p, "consumed", { detail: "offence consumed just before re-broadcasting" });

@@ -1,8 +1,10 @@
 /**
  * Full re-validation of one feed item (an envelope with the node's attestation), as DESIGN section 6 asks:
  * schema (decode), digest, attestation signature (recovers to the node's signer), key lookup and the
- * OpenPGP signature, through the message library's `checkMessage`. Pure apart from the KeyView; runs in
- * the main thread or in worker threads (worker-pool.ts).
+ * OpenPGP signature, through the message library's `checkMessage`. Items of kind "push" (a Push Chat SDK
+ * message, PushFeedItemJson) get the same attestation checks, then `judgePushMessage` (digest, then the
+ * faults PushProofs proves; docs/push-format.md section 7). Pure apart from the KeyView; runs in the main
+ * thread or in worker threads (worker-pool.ts).
  */
 import {
   CheckContextError,
@@ -25,6 +27,10 @@ import type {
   SignedAttestationJson,
 } from "../message";
 import { attestationSigner } from "./attestation-signer";
+import { decodePushAttested } from "../message/push/attested-json";
+import type { PushAttestedMessage } from "../message/push/attest";
+import { judgePushMessage } from "../message/push/verdict";
+import type { PushJudgeLimits, PushJudgedFault } from "../message/push/verdict";
 
 /** Largest content the validator decodes (the max content size parameter is at most 16 MiB). */
 export const MAX_DECODED_CONTENT = 16 * 1024 * 1024;
@@ -53,7 +59,11 @@ export type Outcome =
   /** The attestation's digest or signatureHash is not that of the envelope served with it. */
   | { status: "mismatch"; reason: string }
   /** The key index is inconsistent for this message (bytes missing): validate again later. */
-  | { status: "index"; reason: string };
+  | { status: "index"; reason: string }
+  /** A Push message (feed item of kind "push") with a fault PushProofs takes (push-judge: judgePushMessage). */
+  | { status: "push-fault"; fault: PushJudgedFault }
+  /** A Push message PushProofs can give no verdict on (the sender key is outside the profile). */
+  | { status: "undecidable"; reason: string };
 
 export interface ValidateContext {
   keys: KeyView;
@@ -110,7 +120,69 @@ export type PreparedItem =
       base: AttestedBase;
       env: Envelope;
       att: SignedAttestation;
+    }
+  | {
+      base: AttestedBase;
+      push: PushItem;
+      att: SignedAttestation;
     };
+
+/** The Push part of a feed item of kind "push" (src/node/api.ts PushFeedItemJson), decoded. */
+export interface PushItem {
+  message: PushAttestedMessage;
+  /** The binary OpenPGP signature. */
+  signature: Uint8Array;
+}
+
+/** Whether a raw feed item is a Push item (`kind: "push"`). */
+export function isPushItem(item: unknown): boolean {
+  return typeof item === "object" && item !== null && (item as { kind?: unknown }).kind === "push";
+}
+
+/** The Push part of a raw item, decoded (throws PushAttestedDecodeError or EnvelopeDecodeError). */
+export function readPushItem(item: unknown): PushItem {
+  const raw = (item as { push?: unknown }).push;
+  if (raw === null || typeof raw !== "object")
+    throw new EnvelopeDecodeError("$.push", "item has no push part");
+  const { message, signature } = raw as { message?: unknown; signature?: unknown };
+  if (typeof signature !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(signature))
+    throw new EnvelopeDecodeError("$.push.signature", "must be 0x hex bytes");
+  if (signature.length > 2 + 2 * MAX_DECODED_CONTENT)
+    throw new EnvelopeDecodeError("$.push.signature", "is too large");
+  return {
+    message: decodePushAttested(message),
+    signature: Uint8Array.from(Buffer.from(signature.slice(2), "hex")),
+  };
+}
+
+/** The limits of a Push judgement from the validator's parameters. */
+export function pushLimitsOf(p: CheckParams): PushJudgeLimits {
+  return { maxContentSize: BigInt(p.maxContentSize), maxClockSkew: p.maxClockSkew, stateLag: p.stateLag };
+}
+
+/** Judges a Push item (phase two for Push items): the outcome PushProofs would give. */
+export async function judgePushItem(
+  push: PushItem,
+  att: SignedAttestation,
+  ctx: Pick<ValidateContext, "keys" | "params" | "domain">,
+): Promise<Outcome> {
+  try {
+    const j = await judgePushMessage({
+      message: push.message,
+      signature: push.signature,
+      attestation: att,
+      keys: ctx.keys,
+      limits: pushLimitsOf(ctx.params),
+      domain: ctx.domain,
+    });
+    if (j.status === "valid") return { status: "valid", excused: j.excused.length };
+    if (j.status === "fault") return { status: "push-fault", fault: j.fault };
+    return j;
+  } catch (e) {
+    if (e instanceof CheckContextError) return { status: "index", reason: e.message };
+    throw e;
+  }
+}
 
 /** An attested verdict before its outcome is known. */
 type AttestedBase = Omit<Extract<ItemVerdict, { kind: "attested" }>, "outcome">;
@@ -141,6 +213,13 @@ export function prepareItem(
     attestedAt: att.attestedAt,
     structHash,
   };
+  if (envelope === undefined && isPushItem(item)) {
+    try {
+      return { base, push: readPushItem(item), att };
+    } catch (e) {
+      return { verdict: { ...base, outcome: { status: "undecodable", reason: (e as Error).message } } };
+    }
+  }
   let env: Envelope;
   try {
     env = envelope ?? readEnvelope(item);
@@ -174,9 +253,13 @@ const MISMATCH: Outcome = {
 /** Phase two of {@link validateItem}: key state and OpenPGP signature, through `checkMessage`. */
 export async function finishItem(
   p: PreparedItem,
-  ctx: Pick<ValidateContext, "keys" | "params">,
+  ctx: Pick<ValidateContext, "keys" | "params"> & { domain?: AttestationDomain },
 ): Promise<ItemVerdict> {
   if ("verdict" in p) return p.verdict;
+  if ("push" in p) {
+    if (!ctx.domain) throw new Error("judging a Push item needs the attestation domain");
+    return { ...p.base, outcome: await judgePushItem(p.push, p.att, { ...ctx, domain: ctx.domain }) };
+  }
   const { base, env, att } = p;
   try {
     const r = await checkMessage(env, att, { keys: ctx.keys, params: ctx.params });
@@ -224,6 +307,8 @@ export function validateItems(items: BatchItem[], keys: KeyView): Array<Promise<
     }
   });
   return prepared.map((p, i) =>
-    p instanceof Error ? Promise.reject(p) : finishItem(p, { keys, params: items[i].params }),
+    p instanceof Error
+      ? Promise.reject(p)
+      : finishItem(p, { keys, params: items[i].params, domain: items[i].domain }),
   );
 }
