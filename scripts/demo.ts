@@ -393,6 +393,7 @@ export const STEPS: DemoStep[] = [
         slashing: contract(ctx, "Slashing"),
         keyRegistry: contract(ctx, "KeyRegistry"),
         nodeRegistry: contract(ctx, "NodeRegistry"),
+        pushProofs: contract(ctx, "PushProofs"),
         startBlock: ctx.deployment!.deployBlock,
         privateKey: devAccountKey(WATCHER_ACCOUNT),
         dataDir: tmpDir(ctx, "validator"),

@@ -6,7 +6,7 @@ import type { DemoContext } from "../../scripts/demo";
 /**
  * `npm run demo` end to end (its main function on the embedded network): deploy, four Push Nodes over an
  * in-process JSON-RPC server, keys registered directly and through a relayer, honest and invalid messages,
- * the validator proving the faulty node's messages. The faulty node ends Jailed with less stake, the honest
+ * the validator proving the faulty node's messages (two envelopes and one forged Push Chat SDK message). The faulty node ends Banned with less stake, the honest
  * ones keep theirs, and the reporter is paid.
  */
 describe("npm run demo", function () {
@@ -32,11 +32,11 @@ describe("npm run demo", function () {
     expect(out).to.match(/== 1\. Deploy the protocol/);
     expect(out).to.match(/Demo finished in [\d.]+ s\./);
     expect(out).to.match(/node \(signer\)\s+role\s+status\s+bonded PUSH\s+unbonding PUSH\n/);
-    expect(out).to.include("Faults found: 2 (BAD_SIGNATURE, UNAUTHORIZED_SENDER)");
+    expect(out).to.include("Faults found: 3 (BAD_SIGNATURE, UNAUTHORIZED_SENDER)");
     expect(out).to.match(/to the reporter 0x[0-9a-fA-F]{40}: [\d,.]+ PUSH/);
   });
 
-  it("the faulty node ends Jailed with a lower stake; the honest nodes keep theirs", function () {
+  it("the faulty node ends Banned (its third slash reaches slashesBeforeBan) with a lower stake; the honest nodes keep theirs", function () {
     expect(out).to.match(/Withdrew 10,000 PUSH to 0x[0-9a-fA-F]{40}/);
     expect(ctx.statusRows.map((r) => r.role)).to.deep.equal(["validator", "storage", "delivery", "archive"]);
     for (const n of ctx.nodes) {
@@ -45,7 +45,7 @@ describe("npm run demo", function () {
       expect(before.status).to.equal("Active");
       expect(before.bonded).to.equal(hre.ethers.parseEther(n.stake));
       if (n.accept) {
-        expect(after.status, n.role).to.equal("Jailed");
+        expect(after.status, n.role).to.equal("Banned");
         expect(after.bonded + after.unbonding).to.be.lessThan(before.bonded);
         expect(before.bonded - after.bonded - after.unbonding).to.equal(ctx.slashed);
       } else {
@@ -59,9 +59,29 @@ describe("npm run demo", function () {
     }
   });
 
+  it("an app on the unmodified Push Chat SDK chats through the storage node; the forged SDK message is proven through PushProofs", function () {
+    expect(Object.keys(ctx.sdkUsers)).to.deep.equal(["carol", "dave"]);
+    expect(ctx.sdkHistory.map((m) => m.messageContent)).to.deep.equal([
+      "encrypted both ways",
+      "hello carol, through a Push Node",
+      "hi dave, carol here",
+    ]);
+    expect(ctx.sdkHistory.every((m) => m.encType === "pgp")).to.equal(true);
+    // both profiles reached the KeyRegistry through the node's relayer
+    expect(out).to.match(
+      /carol 0x[0-9a-fA-F]{40}: PushAPI.initialize created the profile; KeyRegistry holds key 0x[0-9a-f]{64}/,
+    );
+    expect(out).to.match(
+      /dave 0x[0-9a-fA-F]{40}: PushAPI.initialize created the profile; KeyRegistry holds key 0x[0-9a-f]{64}/,
+    );
+    expect(out).to.match(/storage\s+node refused it: HTTP 422 .*BAD_SIGNATURE/);
+    const pushProofs = ctx.proofs.filter((p) => p.method === "provePushBadSignature");
+    expect(pushProofs, "one proof of the forged SDK message").to.have.length(1);
+  });
+
   it("every invalid message is proven on chain, only against the faulty node, and the reporter is paid", function () {
     const faulty = ctx.nodes.find((n) => n.accept)!;
-    expect(ctx.faults).to.have.length(2);
+    expect(ctx.faults).to.have.length(3);
     expect(ctx.proofs).to.have.length(ctx.faults.length);
     expect(ctx.proofs.map((p) => p.digest).sort()).to.deep.equal(ctx.faults.map((f) => f.digest).sort());
     for (const p of ctx.proofs) {
