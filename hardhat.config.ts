@@ -99,6 +99,47 @@ extendProvider((provider, _config, network) => {
   });
 });
 
+// Coverage (npm run coverage, docs/coverage.md): solidity-coverage injects a probe call before every statement and
+// into every branch, and compiles the legacy pipeline without the optimizer. The RSA check of OpenPgpSignature then
+// no longer fits in the 16 reachable stack slots ("Stack too deep"), so every file that includes it is compiled
+// through the IR pipeline with the optimizer (as OpenPgpVerifier always is), in one compilation job (one shared
+// settings object); the others stay on the legacy pipeline. The size overrides are dropped: they only keep
+// contracts under EIP-170's limit, which coverage lifts.
+function importersOf(target: string): string[] {
+  const root = path.join(__dirname, "contracts");
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".sol")) files.push(p);
+    }
+  };
+  walk(root);
+  const imports = new Map<string, string[]>(
+    files.map((f) => [
+      f,
+      [...fs.readFileSync(f, "utf8").matchAll(/^import\s[^;]*"(\.[^"]+)"/gm)].map((m) =>
+        path.resolve(path.dirname(f), m[1]),
+      ),
+    ]),
+  );
+  const reaches = (f: string, seen: Set<string>): boolean =>
+    f === target || (!seen.has(f) && (seen.add(f), (imports.get(f) ?? []).some((d) => reaches(d, seen))));
+  return files
+    .filter((f) => reaches(f, new Set()))
+    .map((f) => path.relative(__dirname, f).split(path.sep).join("/"));
+}
+
+task("coverage").setAction(async (args: Record<string, unknown>, hre, runSuper) => {
+  const [first] = hre.config.solidity.compilers;
+  const viaIr = { ...first, settings: { ...first.settings, viaIR: true } };
+  hre.config.solidity.overrides = Object.fromEntries(
+    importersOf(path.join(__dirname, "contracts/libraries/OpenPgpSignature.sol")).map((f) => [f, viaIr]),
+  );
+  return runSuper(args);
+});
+
 const config: HardhatUserConfig = {
   solidity: {
     compilers: [
