@@ -137,6 +137,10 @@ task("coverage").setAction(async (args: Record<string, unknown>, hre, runSuper) 
   hre.config.solidity.overrides = Object.fromEntries(
     importersOf(path.join(__dirname, "contracts/libraries/OpenPgpSignature.sol")).map((f) => [f, viaIr]),
   );
+  // The instrumented contracts cost several times their gas, and under Osaka (Hardhat's default) solidity-coverage
+  // sends every transaction with EIP-7825's 2^24 cap, which deploying them exceeds. Prague has no such cap; the
+  // contracts target Cancun (evmVersion), so only gas prices differ, and coverage runs no gas assertions.
+  hre.config.networks.hardhat.hardfork = "prague";
   return runSuper(args);
 });
 
