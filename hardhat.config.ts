@@ -138,9 +138,20 @@ const COVERAGE_LEAVES_OUT =
 task("coverage").setAction(async (args: Record<string, unknown>, hre, runSuper) => {
   const [first] = hre.config.solidity.compilers;
   const viaIr = { ...first, settings: { ...first.settings, viaIR: true } };
-  hre.config.solidity.overrides = Object.fromEntries(
-    importersOf(path.join(__dirname, "contracts/libraries/OpenPgpSignature.sol")).map((f) => [f, viaIr]),
-  );
+  const irFiles = importersOf(path.join(__dirname, "contracts/libraries/OpenPgpSignature.sol"));
+  hre.config.solidity.overrides = Object.fromEntries(irFiles.map((f) => [f, viaIr]));
+  // solidity-coverage picks one probe for the whole build: with any IR file, `abi.encode(<hash>);`, which allocates
+  // memory and so breaks PushJson's writes past the free memory pointer in the legacy files (docs/coverage.md).
+  // Only the IR files need that probe (the IR optimizer would drop a call to an empty function); the legacy files
+  // get the call probe, which allocates nothing. The collector, in its IR mode, sees both.
+  const instrumenter = require("solidity-coverage/lib/instrumenter") as {
+    prototype: { injector: { viaIR: boolean }; instrument(source: string, file: string): unknown };
+  };
+  const instrument = instrumenter.prototype.instrument;
+  instrumenter.prototype.instrument = function (source: string, file: string) {
+    this.injector.viaIR = irFiles.includes(path.relative(__dirname, file).split(path.sep).join("/"));
+    return instrument.call(this, source, file);
+  };
   // The instrumented contracts cost several times their gas, and under Osaka (Hardhat's default) solidity-coverage
   // sends every transaction with EIP-7825's 2^24 cap, which deploying them exceeds. Prague has no such cap; the
   // contracts target Cancun (evmVersion), so only gas prices differ, and coverage runs no gas assertions.
