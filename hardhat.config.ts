@@ -99,6 +99,69 @@ extendProvider((provider, _config, network) => {
   });
 });
 
+// Coverage (npm run coverage, docs/coverage.md): solidity-coverage injects a probe call before every statement and
+// into every branch, and compiles the legacy pipeline without the optimizer. The RSA check of OpenPgpSignature then
+// no longer fits in the 16 reachable stack slots ("Stack too deep"), so every file that includes it is compiled
+// through the IR pipeline with the optimizer (as OpenPgpVerifier always is), in one compilation job (one shared
+// settings object); the others stay on the legacy pipeline. The size overrides are dropped: they only keep
+// contracts under EIP-170's limit, which coverage lifts.
+function importersOf(target: string): string[] {
+  const root = path.join(__dirname, "contracts");
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".sol")) files.push(p);
+    }
+  };
+  walk(root);
+  const imports = new Map<string, string[]>(
+    files.map((f) => [
+      f,
+      [...fs.readFileSync(f, "utf8").matchAll(/^import\s[^;]*"(\.[^"]+)"/gm)].map((m) =>
+        path.resolve(path.dirname(f), m[1]),
+      ),
+    ]),
+  );
+  const reaches = (f: string, seen: Set<string>): boolean =>
+    f === target || (!seen.has(f) && (seen.add(f), (imports.get(f) ?? []).some((d) => reaches(d, seen))));
+  return files
+    .filter((f) => reaches(f, new Set()))
+    .map((f) => path.relative(__dirname, f).split(path.sep).join("/"));
+}
+
+/** Titles of the tests that assert gas figures (docs/coverage.md, "What runs"). */
+const COVERAGE_LEAVES_OUT =
+  /gas ceilings|gas budgets|costs under [\d,]+ gas|under 50,000 gas|gas: pgpv3Hex|gas of the proofs/;
+
+task("coverage").setAction(async (args: Record<string, unknown>, hre, runSuper) => {
+  const [first] = hre.config.solidity.compilers;
+  const viaIr = { ...first, settings: { ...first.settings, viaIR: true } };
+  const irFiles = importersOf(path.join(__dirname, "contracts/libraries/OpenPgpSignature.sol"));
+  hre.config.solidity.overrides = Object.fromEntries(irFiles.map((f) => [f, viaIr]));
+  // solidity-coverage picks one probe for the whole build: with any IR file, `abi.encode(<hash>);`, which allocates
+  // memory and so breaks PushJson's writes past the free memory pointer in the legacy files (docs/coverage.md).
+  // Only the IR files need that probe (the IR optimizer would drop a call to an empty function); the legacy files
+  // get the call probe, which allocates nothing. The collector, in its IR mode, sees both.
+  const instrumenter = require("solidity-coverage/lib/instrumenter") as {
+    prototype: { injector: { viaIR: boolean }; instrument(source: string, file: string): unknown };
+  };
+  const instrument = instrumenter.prototype.instrument;
+  instrumenter.prototype.instrument = function (source: string, file: string) {
+    this.injector.viaIR = irFiles.includes(path.relative(__dirname, file).split(path.sep).join("/"));
+    return instrument.call(this, source, file);
+  };
+  // The instrumented contracts cost several times their gas, and under Osaka (Hardhat's default) solidity-coverage
+  // sends every transaction with EIP-7825's 2^24 cap, which deploying them exceeds. Prague has no such cap; the
+  // contracts target Cancun (evmVersion), so only gas prices differ, and coverage runs no gas assertions.
+  hre.config.networks.hardhat.hardfork = "prague";
+  // Tests of gas figures measure the optimized build; the instrumented one costs several times more by construction.
+  // They do not run under coverage (npm test runs them); docs/coverage.md lists them.
+  hre.config.mocha = { ...hre.config.mocha, grep: COVERAGE_LEAVES_OUT, invert: true };
+  return runSuper(args);
+});
+
 const config: HardhatUserConfig = {
   solidity: {
     compilers: [

@@ -2,7 +2,7 @@
 // for the wallet that signed them (gasless for the user: anyone submits); forged, altered and out-of-profile
 // profiles revert with their named errors.
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import * as openpgp5 from "openpgp5";
 import { Wallet, sha256, toUtf8Bytes } from "ethers";
@@ -123,7 +123,9 @@ describe("PushProfileGateway", () => {
     );
     // Issue 13's goal: 450,000. This build measures about 440,400 (calldata 170,280 of it, the registry call
     // about 96,600 of the 270,000 executed).
-    expect(receipt!.gasUsed).to.be.lessThanOrEqual(450_000n);
+    // (The instrumented build of npm run coverage costs more by construction: the ceiling is the optimized build's.)
+    if (!(hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING)
+      expect(receipt!.gasUsed).to.be.lessThanOrEqual(450_000n);
     expect(receipt!.gasUsed).to.be.greaterThanOrEqual(BigInt(floor));
 
     // Once only: the same profile again is the registry's own error.
