@@ -27,7 +27,10 @@ const coverage = {
 describe("scripts/coverage-check.ts: the branch threshold of npm run coverage", () => {
   it("counts each side of each branch point of contracts/, test helpers aside", () => {
     const files = branchesOf(coverage);
-    expect(files.map((f) => f.file)).to.deep.equal(["contracts/interfaces/I.sol", "contracts/libraries/L.sol"]);
+    expect(files.map((f) => f.file)).to.deep.equal([
+      "contracts/interfaces/I.sol",
+      "contracts/libraries/L.sol",
+    ]);
     const lib = files[1];
     expect([lib.covered, lib.total]).to.deep.equal([3, 4]);
     expect(lib.uncovered).to.deep.equal([{ file: "contracts/libraries/L.sol", line: 10, index: 1 }]);
@@ -48,7 +51,12 @@ describe("scripts/coverage-check.ts: the branch threshold of npm run coverage", 
       ].join("\n"),
     );
     expect(listed).to.deep.equal([
-      { file: "contracts/libraries/L.sol", line: 10, index: 1, reason: "the caller checked the length first" },
+      {
+        file: "contracts/libraries/L.sol",
+        line: 10,
+        index: 1,
+        reason: "the caller checked the length first",
+      },
     ]);
     const v = lib(judge(files, listed, 95));
     expect(v.ok).to.equal(true);
