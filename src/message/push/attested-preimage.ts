@@ -7,8 +7,8 @@ import type { PushSignedFields, PushValue } from "./attest";
  * WTF-8 bytes), byte for byte as contracts/libraries/PushPreimage.sol builds it: what a watcher hashes to
  * judge BAD_SIGNATURE without the SDK body. String escaping is PushJson.writeEscaped's (JSON.stringify's
  * over WTF-8): `"` `\` and \b \t \n \f \r as two characters, other bytes below 0x20 as \u00xx, a lone
- * surrogate (ED A0..BF 80..BF) as \udxxx (lowercase hex), every other byte copied. Its length is
- * judge.ts's pushPreimageLength.
+ * surrogate (ED A0..BF 80..BF) as \udxxx (lowercase hex), every other byte copied. judge.ts measures the
+ * attested preimageSize with it (pushPreimageLength).
  */
 
 const HEX = "0123456789abcdef";

@@ -65,7 +65,6 @@ export type {
 } from "./attest";
 export {
   PushMalformedReason,
-  escapedLength,
   pushPreimageLength,
   isDidOf,
   pushHeaderReason,

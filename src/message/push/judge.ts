@@ -1,7 +1,8 @@
 import { getAddress, keccak256, toUtf8Bytes } from "ethers";
 import { MAX_SIGNATURE_SIZE } from "../types";
 import { PushValueKind } from "./attest";
-import type { PushAttestedMessage, PushValue } from "./attest";
+import { attestedPreimage } from "./attested-preimage";
+import type { PushAttestedMessage } from "./attest";
 
 /**
  * The MALFORMED rules of contracts/PushProofs.sol over an attested Push message, in TypeScript: what a
@@ -37,62 +38,12 @@ export interface PushProofLimits {
   maxClockSkew: bigint;
 }
 
-/** Byte length of the JSON string escape of WTF-8 bytes, without quotes (PushJson.writeEscaped). */
-export function escapedLength(s: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const b = s[i];
-    if (b === 0x22 || b === 0x5c || b === 0x08 || b === 0x09 || b === 0x0a || b === 0x0c || b === 0x0d)
-      n += 2;
-    else if (b < 0x20) n += 6;
-    else if (
-      b === 0xed &&
-      i + 2 < s.length &&
-      s[i + 1] >= 0xa0 &&
-      s[i + 1] <= 0xbf &&
-      s[i + 2] >= 0x80 &&
-      s[i + 2] <= 0xbf
-    ) {
-      n += 6; // a lone surrogate: \udxxx
-      i += 2;
-    } else n += 1;
-  }
-  return n;
-}
-
-function quoted(s: Uint8Array): number {
-  return 2 + escapedLength(s);
-}
-
-function valueLength(nameLength: number, v: PushValue): number {
-  if (v.kind === PushValueKind.Undefined) return 0;
-  if (v.kind === PushValueKind.Null) return nameLength + 4;
-  if (v.kind === PushValueKind.String) return nameLength + quoted(v.data);
-  if (v.kind === PushValueKind.ContentObject) return nameLength + 11 + quoted(v.data) + 1;
-  return nameLength + v.data.length;
-}
-
-/** Byte length of the preimage PushPreimage.preimage builds (pgpv3 when sigType is 3, else pgpv2). */
+/**
+ * Byte length of the preimage PushPreimage.preimage builds (pgpv3 when sigType is 3, else pgpv2): the length of
+ * the text attestedPreimage rebuilds, escapes and all.
+ */
 export function pushPreimageLength(m: PushAttestedMessage): number {
-  const b = m.body;
-  return (
-    11 +
-    quoted(b.fromDID) +
-    9 +
-    quoted(b.fromDID) +
-    14 +
-    quoted(b.fromCAIP10) +
-    12 +
-    quoted(b.toCAIP10) +
-    valueLength(14, b.messageObj) +
-    15 +
-    quoted(b.messageType) +
-    11 +
-    quoted(b.encType) +
-    (m.header.sigType === 3 ? valueLength(14, b.sessionKey) : 0) +
-    valueLength(19, b.encryptedSecret) +
-    1
-  );
+  return attestedPreimage(m.body, m.header.sigType).length;
 }
 
 /** Whether `did` is "eip155:0x" + 40 hex digits of `account` (EIP-55 checksum when mixed case). */
