@@ -48,7 +48,14 @@ import { runTask } from "../test/pushnode/task-process";
 import type { TaskProcess } from "../test/pushnode/task-process";
 import { closedLoop, openLoop, quantile } from "./bench/http-load";
 import type { Answer } from "./bench/http-load";
-import { clockTicks, groupCpuSeconds, peakRssBytes, rssBytes } from "./bench/proc-stats";
+import {
+  clockTicks,
+  groupCpuSeconds,
+  groupThreadCpu,
+  peakRssBytes,
+  rssBytes,
+  threadCpuDelta,
+} from "./bench/proc-stats";
 import { PROFILES, SdkMessageMaker } from "./bench/sdk-messages";
 import type { SdkMessage } from "./bench/sdk-messages";
 
@@ -138,6 +145,14 @@ async function validateCost(messages: SdkMessage[]): Promise<number> {
   return (cpu.user + cpu.system) / messages.length;
 }
 
+/** JSON-RPC requests the node has made so far (its /metrics counter pushnode_rpc_requests_total). */
+async function rpcRequests(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = /^pushnode_rpc_requests_total(?:\{[^}]*\})? (\d+)/m.exec(text);
+  if (!m) throw new Error("the node's /metrics has no pushnode_rpc_requests_total");
+  return Number(m[1]);
+}
+
 async function main(): Promise<void> {
   await hre.run("compile", { quiet: true });
   const loadBefore = os.loadavg();
@@ -195,17 +210,22 @@ async function main(): Promise<void> {
       throw new Error(`warm-up: the node refused messages: ${JSON.stringify(warmSummary.refused)}`);
 
     // ---- maximum rate
+    const rpc0 = await rpcRequests(url);
+    const threads0 = groupThreadCpu(node.pid);
     const cpu0 = groupCpuSeconds(node.pid);
     t = performance.now();
     const maxAnswers = await closedLoop(url, maxItems, IN_FLIGHT);
     const maxWall = (performance.now() - t) / 1000;
     const nodeCpu = groupCpuSeconds(node.pid) - cpu0;
+    const threads = threadCpuDelta(threads0, groupThreadCpu(node.pid));
+    const rpcCalls = (await rpcRequests(url)) - rpc0;
     const max = summary(maxAnswers);
     const acceptedPerSecond = max.accepted / maxWall;
     const nodeCpuUsPerMessage = (nodeCpu / Math.max(1, max.accepted)) * 1e6;
     log(
       `max rate: ${max.accepted}/${maxItems.length} accepted in ${maxWall.toFixed(2)} s = ` +
-        `${acceptedPerSecond.toFixed(1)}/s; node CPU ${nodeCpu.toFixed(2)} s = ${nodeCpuUsPerMessage.toFixed(0)} µs/message`,
+        `${acceptedPerSecond.toFixed(1)}/s; node CPU ${nodeCpu.toFixed(2)} s = ${nodeCpuUsPerMessage.toFixed(0)} µs/message; ` +
+        `${rpcCalls} RPC requests; threads ${JSON.stringify(threads)}`,
     );
 
     // ---- half the maximum rate, open loop
@@ -269,6 +289,8 @@ async function main(): Promise<void> {
         nodeCpuSeconds: round(nodeCpu, 2),
         nodeCoresUsed: round(nodeCpu / maxWall, 2),
         nodeCpuUsPerMessage: round(nodeCpuUsPerMessage),
+        nodeCpuSecondsByThread: threads,
+        rpcRequestsPerMessage: round(rpcCalls / Math.max(1, max.accepted), 3),
       },
       openpgpVerify: {
         library: `openpgp ${openpgp.config.versionString}`,
