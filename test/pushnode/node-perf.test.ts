@@ -101,12 +101,13 @@ describe("pushnode: per-message costs", function () {
     it("reads the highest position and sequence from indexes, not by scanning the feed", function () {
       const db = openDatabase({ dataDir: dir, file: "node.sqlite", migrations: NODE_MIGRATIONS });
       try {
-        const plans = ["SELECT MAX(position) AS p FROM feed", "SELECT MAX(sequence) AS s FROM feed"].map((q) =>
-          db
-            .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${q}`)
-            .all()
-            .map((r) => r.detail)
-            .join("; "),
+        const plans = ["SELECT MAX(position) AS p FROM feed", "SELECT MAX(sequence) AS s FROM feed"].map(
+          (q) =>
+            db
+              .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${q}`)
+              .all()
+              .map((r) => r.detail)
+              .join("; "),
         );
         for (const p of plans) expect(p).to.not.match(/^SCAN/);
         expect(plans[1]).to.match(/feed_sequence/);
