@@ -9,6 +9,7 @@ import { WalSync } from "../../src/node/wal-sync";
 import { NODE_MIGRATIONS, NodeStore } from "../../src/node/store";
 import { createLogger } from "../../src/log";
 import { openDatabase } from "../../src/store/sqlite";
+import { resolveServeOptions } from "../../src/node/config";
 
 /**
  * The Push Node's per-message savings (issue 14, bench:node): chain-head reads shared by the messages
@@ -201,6 +202,50 @@ describe("pushnode: per-message costs", function () {
       } finally {
         (process.stderr as { write: unknown }).write = original;
       }
+    });
+  });
+
+  describe("node:serve settings", function () {
+    let dir: string;
+    let file: string;
+    before(function () {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "node-perf-config-"));
+      file = path.join(dir, "d.json");
+      const c = (n: number) => ({ address: `0x${n.toString(16).padStart(40, "0")}` });
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          network: "localhost",
+          chainId: 31337,
+          deployBlock: 1,
+          deployedAt: "",
+          deployer: c(1).address,
+          contracts: { KeyRegistry: c(2), NodeRegistry: c(3), Slashing: c(4) },
+          parameters: {},
+        }),
+      );
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("PUSH_NODE_CLOCK and PUSH_NODE_GROUP_COMMIT choose the clock and turn group commit off", async function () {
+      const key = Wallet.createRandom().privateKey;
+      const at = (env: Record<string, string>) =>
+        resolveServeOptions(
+          { deployment: file, signerKey: key },
+          { network: "localhost", networkUrl: "http://127.0.0.1:8545", env },
+        );
+      const d = await at({});
+      expect([d.clockSource, d.groupCommit]).to.deep.equal([undefined, undefined]);
+      const w = await at({ PUSH_NODE_CLOCK: "wall", PUSH_NODE_GROUP_COMMIT: "0" });
+      expect([w.clockSource, w.groupCommit]).to.deep.equal(["wall", false]);
+      const c = await at({ PUSH_NODE_CLOCK: "Chain", PUSH_NODE_GROUP_COMMIT: "true" });
+      expect([c.clockSource, c.groupCommit]).to.deep.equal(["chain", true]);
+      await expect(at({ PUSH_NODE_CLOCK: "ntp" })).to.be.rejectedWith(
+        /PUSH_NODE_CLOCK="ntp" is not "wall" or "chain"/,
+      );
+      await expect(at({ PUSH_NODE_GROUP_COMMIT: "sometimes" })).to.be.rejectedWith(
+        /PUSH_NODE_GROUP_COMMIT="sometimes" is not one of 1, 0, true, false/,
+      );
     });
   });
 });
