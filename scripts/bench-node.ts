@@ -280,7 +280,7 @@ async function main(): Promise<void> {
         loadAverageAfter: os.loadavg().map((x) => round(x, 2)),
       },
       measured: {
-        node: `npx hardhat node:serve --network localhost --confirmations 0 (default log level, group commit), PUSH_NODE_CLOCK=${NODE_CLOCK}, its own process group, against the protocol on a local \`npx hardhat node\`; registered and staked`,
+        node: `npx hardhat node:serve --network localhost --confirmations 0 (default log level), PUSH_NODE_GROUP_COMMIT=${process.env.PUSH_NODE_GROUP_COMMIT ?? "(unset: off)"}, PUSH_NODE_CLOCK=${NODE_CLOCK}, its own process group, against the protocol on a local \`npx hardhat node\`; registered and staked`,
         clock:
           NODE_CLOCK === "wall"
             ? "wall clock, as on a production chain (no RPC call per message; BENCH_NODE_CLOCK=chain measures the development-chain default)"

@@ -37,7 +37,7 @@ export function defaultConfirmations(chainId: number): number {
 export const ENV_SIGNER_KEY = "PUSH_NODE_SIGNER_KEY";
 export const ENV_KEYSTORE_PASSWORD = "PUSH_NODE_KEYSTORE_PASSWORD";
 export const ENV_RELAYER_KEY = "PUSH_NODE_RELAYER_KEY";
-/** "0" or "false": one fsync per transaction (synchronous=FULL) instead of group commit (src/node/wal-sync.ts). */
+/** "1" or "true": group commit (src/node/wal-sync.ts) instead of one fsync per transaction (the default). */
 export const ENV_GROUP_COMMIT = "PUSH_NODE_GROUP_COMMIT";
 /**
  * "wall" or "chain": the node's clock (PushNodeOptions.clockSource); default "chain" on development chains
