@@ -17,7 +17,8 @@
  * - the node's peak resident set (VmHWM).
  *
  * Knobs (environment): BENCH_MAX_MESSAGES (default 1500), BENCH_HALF_SECONDS (default 20),
- * BENCH_IN_FLIGHT (default 16). Run alone: the machine's other load shows in loadAverage.
+ * BENCH_IN_FLIGHT (default 16), BENCH_NODE_CLOCK (the node's clock: wall, the default, as in production, or
+ * chain, node:serve's default on a development chain). Run alone: the machine's other load shows in loadAverage.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -48,7 +49,14 @@ import { runTask } from "../test/pushnode/task-process";
 import type { TaskProcess } from "../test/pushnode/task-process";
 import { closedLoop, openLoop, quantile } from "./bench/http-load";
 import type { Answer } from "./bench/http-load";
-import { clockTicks, groupCpuSeconds, peakRssBytes, rssBytes } from "./bench/proc-stats";
+import {
+  clockTicks,
+  groupCpuSeconds,
+  groupThreadCpu,
+  peakRssBytes,
+  rssBytes,
+  threadCpuDelta,
+} from "./bench/proc-stats";
 import { PROFILES, SdkMessageMaker } from "./bench/sdk-messages";
 import type { SdkMessage } from "./bench/sdk-messages";
 
@@ -57,6 +65,12 @@ const WARMUP = 60;
 const MAX_MESSAGES = Number(process.env.BENCH_MAX_MESSAGES ?? 1500);
 const HALF_SECONDS = Number(process.env.BENCH_HALF_SECONDS ?? 20);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
+/**
+ * The node's clock (PUSH_NODE_CLOCK): "wall" by default, as on a production chain; "chain" (node:serve's
+ * default on a development chain) reads the latest block before each message (shared by the messages
+ * arriving together), an RPC round trip a production node does not make.
+ */
+const NODE_CLOCK = process.env.BENCH_NODE_CLOCK ?? "wall";
 const VERIFY_SAMPLES = 600;
 const GOAL_CPU_RATIO = 2;
 const GOAL_P99_MS = 50;
@@ -138,6 +152,14 @@ async function validateCost(messages: SdkMessage[]): Promise<number> {
   return (cpu.user + cpu.system) / messages.length;
 }
 
+/** JSON-RPC requests the node has made so far (its /metrics counter pushnode_rpc_requests_total). */
+async function rpcRequests(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = /^pushnode_rpc_requests_total(?:\{[^}]*\})? (\d+)/m.exec(text);
+  if (!m) throw new Error("the node's /metrics has no pushnode_rpc_requests_total");
+  return Number(m[1]);
+}
+
 async function main(): Promise<void> {
   await hre.run("compile", { quiet: true });
   const loadBefore = os.loadavg();
@@ -165,6 +187,7 @@ async function main(): Promise<void> {
     node = runTask(serveArgs(deployment, dir, port, 0), {
       LOCALHOST_RPC_URL: chain.url,
       PUSH_NODE_SIGNER_KEY: signer.privateKey,
+      PUSH_NODE_CLOCK: NODE_CLOCK,
     });
     const listening = await node.waitFor(/listening on (http:\/\/\S+) /, 180_000);
     const url = listening[1];
@@ -195,17 +218,22 @@ async function main(): Promise<void> {
       throw new Error(`warm-up: the node refused messages: ${JSON.stringify(warmSummary.refused)}`);
 
     // ---- maximum rate
+    const rpc0 = await rpcRequests(url);
+    const threads0 = groupThreadCpu(node.pid);
     const cpu0 = groupCpuSeconds(node.pid);
     t = performance.now();
     const maxAnswers = await closedLoop(url, maxItems, IN_FLIGHT);
     const maxWall = (performance.now() - t) / 1000;
     const nodeCpu = groupCpuSeconds(node.pid) - cpu0;
+    const threads = threadCpuDelta(threads0, groupThreadCpu(node.pid));
+    const rpcCalls = (await rpcRequests(url)) - rpc0;
     const max = summary(maxAnswers);
     const acceptedPerSecond = max.accepted / maxWall;
     const nodeCpuUsPerMessage = (nodeCpu / Math.max(1, max.accepted)) * 1e6;
     log(
       `max rate: ${max.accepted}/${maxItems.length} accepted in ${maxWall.toFixed(2)} s = ` +
-        `${acceptedPerSecond.toFixed(1)}/s; node CPU ${nodeCpu.toFixed(2)} s = ${nodeCpuUsPerMessage.toFixed(0)} µs/message`,
+        `${acceptedPerSecond.toFixed(1)}/s; node CPU ${nodeCpu.toFixed(2)} s = ${nodeCpuUsPerMessage.toFixed(0)} µs/message; ` +
+        `${rpcCalls} RPC requests; threads ${JSON.stringify(threads)}`,
     );
 
     // ---- half the maximum rate, open loop
@@ -252,7 +280,11 @@ async function main(): Promise<void> {
         loadAverageAfter: os.loadavg().map((x) => round(x, 2)),
       },
       measured: {
-        node: "npx hardhat node:serve --network localhost --confirmations 0 (default log level), its own process group, against the protocol on a local `npx hardhat node`; registered and staked",
+        node: `npx hardhat node:serve --network localhost --confirmations 0 (default log level), PUSH_NODE_GROUP_COMMIT=${process.env.PUSH_NODE_GROUP_COMMIT ?? "(unset: off)"}, PUSH_NODE_CLOCK=${NODE_CLOCK}, its own process group, against the protocol on a local \`npx hardhat node\`; registered and staked`,
+        clock:
+          NODE_CLOCK === "wall"
+            ? "wall clock, as on a production chain (no RPC call per message; BENCH_NODE_CLOCK=chain measures the development-chain default)"
+            : "chain clock, node:serve's default on a development chain (the latest block read before each message, shared by the messages arriving together)",
         commit: gitCommit(),
         status: status,
         messages: `Push Chat SDK ${(require("@pushprotocol/restapi/package.json") as { version: string }).version} chat.send bodies: RSA-2048 keys made by the SDK, pgpv3, encType pgp, ${CONTENT_BYTES} bytes of ASCII text; three conversations (alice -> bob -> carol -> alice); the first of each to /apis/v1/chat/request, the rest to /apis/v1/chat/message`,
@@ -269,6 +301,8 @@ async function main(): Promise<void> {
         nodeCpuSeconds: round(nodeCpu, 2),
         nodeCoresUsed: round(nodeCpu / maxWall, 2),
         nodeCpuUsPerMessage: round(nodeCpuUsPerMessage),
+        nodeCpuSecondsByThread: threads,
+        rpcRequestsPerMessage: round(rpcCalls / Math.max(1, max.accepted), 3),
       },
       openpgpVerify: {
         library: `openpgp ${openpgp.config.versionString}`,

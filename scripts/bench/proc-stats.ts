@@ -76,3 +76,54 @@ export function peakRssBytes(pid: number): number {
 export function rssBytes(pid: number): number {
   return statusField(pid, "VmRSS");
 }
+
+/** CPU seconds of one thread kind: user and system. */
+export interface ThreadCpu {
+  user: number;
+  system: number;
+}
+
+/**
+ * User and system CPU seconds so far of the threads of group `pgid`, by thread kind: "main" (each process's
+ * main thread: JavaScript, synchronous SQLite and its fsync, system calls) and the others by their name in
+ * /proc (V8's GC and compiler helpers "V8 DefaultWorke", libuv's pool "libuv-worker", ...).
+ */
+export function groupThreadCpu(pgid: number): Record<string, ThreadCpu> {
+  const out: Record<string, ThreadCpu> = {};
+  for (const pid of groupPids(pgid)) {
+    let tids: string[];
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      let text: string;
+      try {
+        text = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      } catch {
+        continue;
+      }
+      const comm = text.slice(text.indexOf("(") + 1, text.lastIndexOf(")"));
+      const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      const kind = tid === String(pid) ? "main" : comm.replace(/\d+$/, "").trim() || "thread";
+      const t = (out[kind] ??= { user: 0, system: 0 });
+      t.user += Number(f[11]) / clockTicks();
+      t.system += Number(f[12]) / clockTicks();
+    }
+  }
+  return out;
+}
+
+/** `after - before` per thread kind (kinds only in `after` count from zero), rounded to 10 ms. */
+export function threadCpuDelta(
+  before: Record<string, ThreadCpu>,
+  after: Record<string, ThreadCpu>,
+): Record<string, ThreadCpu> {
+  const out: Record<string, ThreadCpu> = {};
+  for (const [k, a] of Object.entries(after)) {
+    const b = before[k] ?? { user: 0, system: 0 };
+    out[k] = { user: Number((a.user - b.user).toFixed(2)), system: Number((a.system - b.system).toFixed(2)) };
+  }
+  return out;
+}

@@ -37,6 +37,28 @@ export function defaultConfirmations(chainId: number): number {
 export const ENV_SIGNER_KEY = "PUSH_NODE_SIGNER_KEY";
 export const ENV_KEYSTORE_PASSWORD = "PUSH_NODE_KEYSTORE_PASSWORD";
 export const ENV_RELAYER_KEY = "PUSH_NODE_RELAYER_KEY";
+/** "1" or "true": group commit (src/node/wal-sync.ts) instead of one fsync per transaction (the default). */
+export const ENV_GROUP_COMMIT = "PUSH_NODE_GROUP_COMMIT";
+/**
+ * "wall" or "chain": the node's clock (PushNodeOptions.clockSource); default "chain" on development chains
+ * (31337, 1337), else "wall" (docs/local-dev.md).
+ */
+export const ENV_CLOCK = "PUSH_NODE_CLOCK";
+
+function clockSetting(env: NodeJS.ProcessEnv): "wall" | "chain" | undefined {
+  const v = env[ENV_CLOCK]?.trim().toLowerCase();
+  if (v === undefined || v === "") return undefined;
+  if (v === "wall" || v === "chain") return v;
+  throw new ConfigError(`${ENV_CLOCK}="${env[ENV_CLOCK]}" is not "wall" or "chain".`);
+}
+
+function groupCommitSetting(env: NodeJS.ProcessEnv): boolean | undefined {
+  const v = env[ENV_GROUP_COMMIT]?.trim().toLowerCase();
+  if (v === undefined || v === "") return undefined;
+  if (v === "0" || v === "false") return false;
+  if (v === "1" || v === "true") return true;
+  throw new ConfigError(`${ENV_GROUP_COMMIT}="${env[ENV_GROUP_COMMIT]}" is not one of 1, 0, true, false.`);
+}
 
 export interface ServeArgs {
   port?: string;
@@ -255,5 +277,7 @@ export async function resolveServeOptions(args: ServeArgs, ctx: ServeContext): P
     bodyLimitBytes:
       args.maxBody !== undefined ? int("max-body", args.maxBody, 1024, 64 * 1024 * 1024) : undefined,
     relay: relayOptions(args, env, d, where),
+    groupCommit: groupCommitSetting(env),
+    clockSource: clockSetting(env),
   };
 }

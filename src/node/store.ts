@@ -73,6 +73,11 @@ export const NODE_MIGRATIONS: Migration[] = [
       ALTER TABLE feed ADD COLUMN push TEXT;
     `,
   },
+  {
+    version: 5,
+    name: "index on the feed's sequence (the next sequence is read in O(log n), not by a scan of the feed)",
+    up: "CREATE INDEX feed_sequence ON feed (sequence);",
+  },
 ];
 
 interface FeedRow {
@@ -179,9 +184,10 @@ export class NodeStore {
         "SELECT * FROM feed WHERE digest = ? AND signature_hash = ? ORDER BY position LIMIT 1",
       ),
       byPosition: db.prepare<[number], FeedRow>("SELECT * FROM feed WHERE position = ?"),
-      head: db.prepare<[], { p: number | null; s: number | null }>(
-        "SELECT MAX(position) AS p, MAX(sequence) AS s FROM feed",
-      ),
+      // Two queries, one aggregate each: SQLite reads a lone MAX from the index's end (O(log n)); with two
+      // aggregates in one SELECT it would scan the whole feed.
+      headPosition: db.prepare<[], { p: number | null }>("SELECT MAX(position) AS p FROM feed"),
+      headSequence: db.prepare<[], { s: number | null }>("SELECT MAX(sequence) AS s FROM feed"),
       lastAttestedAt: db.prepare<[], { t: number }>(
         "SELECT attested_at AS t FROM feed ORDER BY position DESC LIMIT 1",
       ),
@@ -229,8 +235,9 @@ export class NodeStore {
 
   /** Highest position and highest sequence (0 when empty). */
   head(): { position: bigint; sequence: bigint } {
-    const r = this.s.head.get();
-    return { position: BigInt(r?.p ?? 0), sequence: BigInt(r?.s ?? 0) };
+    const p = this.s.headPosition.get();
+    const s = this.s.headSequence.get();
+    return { position: BigInt(p?.p ?? 0), sequence: BigInt(s?.s ?? 0) };
   }
 
   /** attestedAt of the last feed row, or null when the feed is empty. */
