@@ -224,7 +224,9 @@ describe("Push SDK differential (generated contents, SDK-signed)", function () {
         ).to.equal(twin.signatureOk);
         expect(await ourSignatureOk(twin.body), `${twin.field}: ours`).to.equal(twin.signatureOk);
         const t = await validatePushMessage(twin.body, { keys: lookup, params: { maxPreimageSize: LIMIT } });
-        const twinSize = Buffer.byteLength(pushPreimage(decodePushMessage(twin.body), "pgpv3"), "utf8");
+        // the twin's own version: a pgpv2 preimage has no sessionKey member, 18 bytes shorter
+        const twinVersion = String(twin.body.verificationProof).startsWith("pgpv2:") ? "pgpv2" : "pgpv3";
+        const twinSize = Buffer.byteLength(pushPreimage(decodePushMessage(twin.body), twinVersion), "utf8");
         const sizeFirst = twinSize > LIMIT && !("code" in twin.expect && twin.expect.code === "MALFORMED");
         const want = sizeFirst ? { code: "MALFORMED", rule: "PREIMAGE_SIZE" } : twin.expect;
         expect(t.ok ? { ok: true } : { code: t.code, rule: t.rule }, twin.field).to.deep.equal(want);
