@@ -259,6 +259,34 @@ export class NodeStore {
   }
 
   /**
+   * The next feed slot and its signed attestation, inside the caller's transaction: refuses
+   * (AttestedAtMovedError) when the feed's last attestedAt is after `attestedAt`; the position follows the head,
+   * the sequence is `sequenceFor`'s choice.
+   */
+  private nextAttestation(
+    input: Pick<AppendInput, "digest" | "signatureHash" | "attestedAt" | "sequenceFor" | "sign">,
+    signatureSize: number,
+  ): { position: bigint; sequence: bigint; attestation: SignedAttestation } {
+    const last = this.lastAttestedAt();
+    if (last !== null && last > input.attestedAt) throw new AttestedAtMovedError(input.attestedAt, last);
+    const head = this.head();
+    const position = head.position + 1n;
+    const sequence = input.sequenceFor(position, head.sequence, (p) => {
+      const row = this.s.byPosition.get(Number(p));
+      if (!row) throw new Error(`no feed item at position ${p}`);
+      return BigInt(row.sequence);
+    });
+    const attestation = input.sign({
+      digest: input.digest,
+      signatureHash: input.signatureHash,
+      signatureSize,
+      sequence,
+      attestedAt: input.attestedAt,
+    });
+    return { position, sequence, attestation };
+  }
+
+  /**
    * Appends a message: content stored by CID, next position, sequence chosen by `sequenceFor`, attestation
    * signed, row inserted, all in one transaction. A message already held is returned as is.
    */
@@ -268,22 +296,10 @@ export class NodeStore {
       if (existing) {
         return { item: this.toItem(existing), duplicate: true, acceptedFault: existing.accepted_fault };
       }
-      const last = this.lastAttestedAt();
-      if (last !== null && last > input.attestedAt) throw new AttestedAtMovedError(input.attestedAt, last);
-      const head = this.head();
-      const position = head.position + 1n;
-      const sequence = input.sequenceFor(position, head.sequence, (p) => {
-        const row = this.s.byPosition.get(Number(p));
-        if (!row) throw new Error(`no feed item at position ${p}`);
-        return BigInt(row.sequence);
-      });
-      const attestation = input.sign({
-        digest: input.digest,
-        signatureHash: input.signatureHash,
-        signatureSize: input.envelope.signature.length,
-        sequence,
-        attestedAt: input.attestedAt,
-      });
+      const { position, sequence, attestation } = this.nextAttestation(
+        input,
+        input.envelope.signature.length,
+      );
       const json = encodeEnvelope(input.envelope);
       const stored: EnvelopeJson = { ...json, content: "" };
       this.s.insertContent.run(input.cid, Buffer.from(input.envelope.content));
@@ -318,22 +334,7 @@ export class NodeStore {
    */
   appendPush(input: AppendPushInput): AppendPushResult {
     return transaction(this.db, () => {
-      const last = this.lastAttestedAt();
-      if (last !== null && last > input.attestedAt) throw new AttestedAtMovedError(input.attestedAt, last);
-      const head = this.head();
-      const position = head.position + 1n;
-      const sequence = input.sequenceFor(position, head.sequence, (p) => {
-        const row = this.s.byPosition.get(Number(p));
-        if (!row) throw new Error(`no feed item at position ${p}`);
-        return BigInt(row.sequence);
-      });
-      const attestation = input.sign({
-        digest: input.digest,
-        signatureHash: input.signatureHash,
-        signatureSize: input.signatureSize,
-        sequence,
-        attestedAt: input.attestedAt,
-      });
+      const { position, sequence, attestation } = this.nextAttestation(input, input.signatureSize);
       this.s.insertPush.run(
         Number(position),
         Number(sequence),
