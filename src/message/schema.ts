@@ -1,4 +1,4 @@
-import { getAddress } from "ethers";
+import { checksumAddress } from "../util/address";
 import { EnvelopeDecodeError } from "./errors";
 import { UINT64_MAX } from "./types";
 
@@ -58,23 +58,11 @@ export function address(v: unknown, field: string): string {
     throw new EnvelopeDecodeError(field, `expected a 0x-prefixed 20-byte hex address, got ${describe(v)}`);
   }
   const body = v.slice(2);
-  const checksummed = checksumOf(v.toLowerCase());
+  const checksummed = checksumAddress(v.toLowerCase());
   if (body !== body.toLowerCase() && body !== body.toUpperCase() && checksummed !== v) {
     throw new EnvelopeDecodeError(field, `bad EIP-55 checksum in ${v}`);
   }
   return checksummed;
-}
-
-/** EIP-55 checksums of lowercase addresses, memoised (a keccak each; feeds repeat the same parties). */
-const checksums = new Map<string, string>();
-function checksumOf(lower: string): string {
-  let c = checksums.get(lower);
-  if (c === undefined) {
-    c = getAddress(lower);
-    if (checksums.size >= 8192) checksums.clear();
-    checksums.set(lower, c);
-  }
-  return c;
 }
 
 /** 0x + 64 hex digits (either case). Returns lowercase. */
