@@ -18,12 +18,14 @@ export {
 export type { ParsedVerificationProof } from "./preimage";
 export {
   checkPushSignatureProfile,
+  pushSignatureProfile,
   verifyPushSignature,
   signatureIssuerKeyIds,
   keyHasKeyId,
   SIGNATURE_CLOCK_TOLERANCE_MS,
 } from "./signature";
 export type { PushProfileRefusal } from "./signature";
+export { openpgpVerdictKnown } from "./openpgp-agreement";
 export { verifyPushProfile, armoredKeyOfProfile, dearmorPublicKey } from "./profile";
 export type { PushProfileResult, PushProfileRule } from "./profile";
 export { validatePushMessage, addressOfDid, DEFAULT_PUSH_CHECK_PARAMS } from "./validate";

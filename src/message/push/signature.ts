@@ -30,17 +30,33 @@ export function checkPushSignatureProfile(
   publicKey: Uint8Array,
   signedHex: string,
 ): PushProfileRefusal | null {
+  const r = pushSignatureProfile(signature, publicKey, signedHex);
+  return r.ok ? null : r.refusal;
+}
+
+/**
+ * checkPushSignatureProfile, also naming the key that verified: `signerKeyId` is its key ID (0x + 16 hex),
+ * the primary key or a signing subkey.
+ */
+export function pushSignatureProfile(
+  signature: Uint8Array,
+  publicKey: Uint8Array,
+  signedHex: string,
+): { ok: true; signerKeyId: string } | { ok: false; refusal: PushProfileRefusal } {
   if (!/^[0-9a-f]{64}$/.test(signedHex))
     throw new RangeError("signedHex must be 64 lowercase hex characters");
   try {
-    checkDigestSignature(Buffer.from(signedHex, "hex"), signature, primaryKeyOf(publicKey));
-    return null;
+    const match = checkDigestSignature(Buffer.from(signedHex, "hex"), signature, primaryKeyOf(publicKey));
+    return { ok: true, signerKeyId: match.signer.keyId };
   } catch (e) {
     if (e instanceof SignatureProfileError)
       return {
-        code: e.code,
-        reason: e.detail,
-        arithmetic: e.code === "BAD_SIGNATURE" || e.code === "SIGNED_HASH_MISMATCH",
+        ok: false,
+        refusal: {
+          code: e.code,
+          reason: e.detail,
+          arithmetic: e.code === "BAD_SIGNATURE" || e.code === "SIGNED_HASH_MISMATCH",
+        },
       };
     throw e;
   }
@@ -53,12 +69,22 @@ function primaryKeyOf(publicKey: Uint8Array) {
 
 /** The key IDs (16 lowercase hex) the signature names as its issuer, or null when it cannot be read. */
 export async function signatureIssuerKeyIds(signature: Uint8Array): Promise<string[] | null> {
+  const sig = await readSignatureOrNull(signature);
+  return sig === null ? null : issuerKeyIdsOf(sig);
+}
+
+/** openpgp.js's reading of a binary signature, or null when it cannot read it. */
+export async function readSignatureOrNull(signature: Uint8Array): Promise<openpgp.Signature | null> {
   try {
-    const sig = await openpgp.readSignature({ binarySignature: signature });
-    return sig.getSigningKeyIDs().map((id) => id.toHex());
+    return await openpgp.readSignature({ binarySignature: signature });
   } catch {
     return null;
   }
+}
+
+/** The key IDs (16 lowercase hex) a signature read by openpgp.js names as its issuer. */
+export function issuerKeyIdsOf(sig: openpgp.Signature): string[] {
+  return sig.getSigningKeyIDs().map((id) => id.toHex());
 }
 
 /** Whether the key `publicKey` (binary) holds a key (primary or subkey) with one of these key IDs. */

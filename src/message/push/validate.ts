@@ -8,10 +8,14 @@ import { decodePushMessage } from "./decode";
 import { PushDecodeError } from "./errors";
 import { parseVerificationProof, pushPreimage, PushProofError, sha256Hex } from "./preimage";
 import type { ParsedVerificationProof } from "./preimage";
+import { openpgpKeyOf } from "../key-cache";
+import { openpgpVerdictKnown } from "./openpgp-agreement";
 import {
-  checkPushSignatureProfile,
+  issuerKeyIdsOf,
   keyHasKeyId,
-  signatureIssuerKeyIds,
+  pushSignatureProfile,
+  readSignatureOrNull,
+  SIGNATURE_CLOCK_TOLERANCE_MS,
   verifyPushSignature,
 } from "./signature";
 import type { PushMessageBody, PushSigVersion } from "./types";
@@ -51,7 +55,9 @@ import type { PushMessageBody, PushSigVersion } from "./types";
  *  4. BAD_SIGNATURE
  *     SIGNATURE_PROFILE  the signature is outside the signature profile (checkPushSignatureProfile);
  *     SIGNATURE          the signature does not verify (the profile's arithmetic or openpgp.js);
- *     SIGNATURE       openpgp.js refuses it over the 64-hex text with the sender's key.
+ *     SIGNATURE       openpgp.js refuses it over the 64-hex text with the sender's key (openpgp.js is not run
+ *                     when its verdict follows from the profile's arithmetic and cached key facts:
+ *                     openpgp-agreement.ts).
  *  5. WRONG_ENCRYPTION NOT_ENCRYPTED_TO_RECIPIENT  pgp whose encryptedSecret has no session key for any
  *     active key of the recipient (not signed-data-only: needs the recipient's key bytes).
  */
@@ -233,7 +239,8 @@ export async function validatePushMessage(
   const senderKeys = await ctx.keys.activeKeys(sender);
   if (senderKeys.length === 0)
     return fault("UNAUTHORIZED_SENDER", "SENDER_NO_KEY", `${sender} has no active key`);
-  const issuers = (await signatureIssuerKeyIds(proof.signature)) ?? [];
+  const pgpSignature = await readSignatureOrNull(proof.signature);
+  const issuers = pgpSignature === null ? [] : issuerKeyIdsOf(pgpSignature);
   let signerKey: RegisteredPushKey | undefined;
   for (const k of senderKeys) {
     if (await keyHasKeyId(k.publicKey, issuers)) {
@@ -268,22 +275,37 @@ export async function validatePushMessage(
 
   // 4. BAD_SIGNATURE
   const signedHex = sha256Hex(preimage);
-  const refusal = checkPushSignatureProfile(proof.signature, signerKey.publicKey, signedHex);
-  if (refusal !== null) {
+  const profile = pushSignatureProfile(proof.signature, signerKey.publicKey, signedHex);
+  if (!profile.ok) {
     // a signature that does not verify, or one outside the profile
+    const { refusal } = profile;
     return fault(
       "BAD_SIGNATURE",
       refusal.arithmetic ? "SIGNATURE" : "SIGNATURE_PROFILE",
       `${refusal.code}: ${refusal.reason}`,
     );
   }
-  const verdict = await verifyPushSignature(signedHex, proof.signature, signerKey.publicKey, ctx.now);
-  if (!verdict.ok)
-    return fault(
-      "BAD_SIGNATURE",
-      "SIGNATURE",
-      `openpgp.js refuses the ${proof.version} signature: ${verdict.reason}`,
-    );
+  // openpgp.js's verdict: known without running it when the profile's arithmetic held and only date checks
+  // remain that cached key facts decide (openpgp-agreement.ts); otherwise openpgp.js runs.
+  const verifyAt = new Date((ctx.now ?? new Date()).getTime() + SIGNATURE_CLOCK_TOLERANCE_MS);
+  const known =
+    pgpSignature === null
+      ? undefined
+      : await openpgpVerdictKnown(
+          pgpSignature,
+          await openpgpKeyOf(signerKey.publicKey),
+          profile.signerKeyId,
+          verifyAt,
+        );
+  if (known !== true) {
+    const verdict = await verifyPushSignature(signedHex, proof.signature, signerKey.publicKey, ctx.now);
+    if (!verdict.ok)
+      return fault(
+        "BAD_SIGNATURE",
+        "SIGNATURE",
+        `openpgp.js refuses the ${proof.version} signature: ${verdict.reason}`,
+      );
+  }
 
   // 5. encryption to the recipient (needs the recipient's key bytes)
   let recipientKey: string | null = null;

@@ -1,0 +1,117 @@
+import * as openpgp from "openpgp";
+
+/**
+ * When openpgp.js's verdict on a message signature is already decided.
+ *
+ * validatePushMessage checks a Push signature twice: the signature profile (the chain's rules and its
+ * arithmetic: what PushProofs can prove) and openpgp.js (what the SDK on the other side accepts). Once the
+ * profile has verified the arithmetic with signer key S, openpgp.js 6's `verify` adds only checks of dates
+ * and flags (node_modules/openpgp, `createVerificationObject` and `SignaturePacket.verify`):
+ *
+ *  - the signature: issued by S (issuer key ID), S's algorithm, created at or before the verification date,
+ *    not expired at it, an accepted hash algorithm, no unknown critical subpacket or notation, no
+ *    revocation-key subpacket;
+ *  - the key: S no newer than the signature, and `getSigningKey(S, signature.created)` succeeds (the key
+ *    is valid, not revoked, not expired and may sign at the signature's creation time).
+ *
+ * The key part is a function of the signature's creation time alone. For a key whose self-signatures,
+ * bindings and embedded back-signatures never expire, set no key expiration, and which carries no
+ * revocation signature, that function is constant from its horizon on (the latest creation time of any
+ * key packet or signature in it): every date test openpgp.js makes is "created <= date" or "date <
+ * Infinity". So it is computed once per key and signer at the horizon and reused for signatures created
+ * at or after it. Any other key or signature is left to openpgp.js (`undefined`), never decided here.
+ *
+ * `openpgpVerdictKnown` returns true only when openpgp.js would accept; `undefined` means "run openpgp.js".
+ * test/push/openpgp-agreement.test.ts checks it against openpgp.js on SDK signatures and on expired,
+ * revoked, future-dated and pre-key signatures.
+ */
+
+interface KeyFacts {
+  /** Null when the key has an expiration or a revocation (never decided here). */
+  horizonMs: number | null;
+  /** Whether getSigningKey(keyId, horizon) succeeds, per signer key ID (16 hex). */
+  signer: Map<string, Promise<boolean>>;
+}
+
+const facts = new WeakMap<openpgp.PublicKey, KeyFacts>();
+
+function neverExpires(sig: openpgp.SignaturePacket): boolean {
+  return sig.getExpirationTime() === Infinity && !sig.keyExpirationTime;
+}
+
+/** The key's horizon (ms), or null when something in it expires or revokes. */
+function horizonOf(key: openpgp.PublicKey): number | null {
+  let horizon = key.keyPacket.getCreationTime().getTime();
+  const sigs: openpgp.SignaturePacket[] = [];
+  if (key.revocationSignatures.length > 0) return null;
+  for (const u of key.users) {
+    if (u.revocationSignatures.length > 0) return null;
+    sigs.push(...u.selfCertifications);
+  }
+  for (const s of key.subkeys) {
+    if (s.revocationSignatures.length > 0) return null;
+    horizon = Math.max(horizon, s.keyPacket.getCreationTime().getTime());
+    for (const b of s.bindingSignatures) {
+      sigs.push(b);
+      if (b.embeddedSignature) sigs.push(b.embeddedSignature);
+    }
+  }
+  for (const sig of sigs) {
+    if (!neverExpires(sig) || sig.created === null) return null;
+    horizon = Math.max(horizon, sig.created.getTime());
+  }
+  return horizon;
+}
+
+function factsOf(key: openpgp.PublicKey): KeyFacts {
+  let f = facts.get(key);
+  if (!f) {
+    f = { horizonMs: horizonOf(key), signer: new Map() };
+    facts.set(key, f);
+  }
+  return f;
+}
+
+/** openpgp.js's normalizeDate: whole seconds. */
+const seconds = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+/**
+ * True when openpgp.js 6 would accept `signature` (one packet) by `key` at the verification date `date`,
+ * given that the signature profile has verified its arithmetic with the key whose ID is `profileSignerKeyId`
+ * (16 or 0x-prefixed hex); undefined when that does not follow from cached key facts (run openpgp.js).
+ */
+export async function openpgpVerdictKnown(
+  signature: openpgp.Signature,
+  key: openpgp.PublicKey,
+  profileSignerKeyId: string,
+  date: Date,
+): Promise<true | undefined> {
+  if (signature.packets.length !== 1) return undefined;
+  const sig = signature.packets[0];
+  const signerId = profileSignerKeyId.replace(/^0x/, "").toLowerCase();
+  if (sig.issuerKeyID.toHex() !== signerId || sig.created === null) return undefined;
+  const signingKey = key.getKeys(sig.issuerKeyID)[0];
+  if (signingKey === undefined || signingKey.keyPacket.algorithm !== sig.publicKeyAlgorithm) return undefined;
+  // the signature's own checks (SignaturePacket.verify after the arithmetic)
+  const at = seconds(date.getTime());
+  const created = sig.created.getTime();
+  if (created > at || at >= Number(sig.getExpirationTime())) return undefined;
+  if (sig.hashAlgorithm === null) return undefined;
+  if (openpgp.config.rejectHashAlgorithms.has(sig.hashAlgorithm)) return undefined;
+  if (openpgp.config.rejectMessageHashAlgorithms.has(sig.hashAlgorithm)) return undefined;
+  if (sig.unknownSubpackets.some((s) => s.critical) || sig.rawNotations.some((n) => n.critical))
+    return undefined;
+  if (sig.revocationKeyClass !== null) return undefined;
+  // the key's checks, constant from the horizon on
+  const f = factsOf(key);
+  if (f.horizonMs === null || created < f.horizonMs) return undefined;
+  let ok = f.signer.get(signerId);
+  if (ok === undefined) {
+    ok = key
+      .getSigningKey(sig.issuerKeyID, new Date(f.horizonMs))
+      .then((k) => k.getKeyID().toHex() === signerId)
+      .catch(() => false);
+    f.signer.set(signerId, ok);
+  }
+  return (await ok) ? true : undefined;
+}
