@@ -46,6 +46,7 @@ import type { AppendResult } from "./store";
 import { chainPushKeyLookup } from "./push-keys";
 import { ProfileRelay } from "./profile-relay";
 import type { ProfileRelayOptions } from "./profile-relay";
+import { hex0x } from "../util/hex";
 
 export const NODE_DB_FILE = "pushnode.sqlite";
 export const DEFAULT_FEED_LIMIT = 100;
@@ -555,7 +556,7 @@ export class PushNode {
           recipientKey: m.recipientKey,
         });
         const out = this.store.appendPush({
-          push: { message: encodePushAttested(message), signature: hexlify(m.signature), body: m.body },
+          push: { message: encodePushAttested(message), signature: hex0x(m.signature), body: m.body },
           digest: pushMessageDigest(message, this.domain),
           signatureHash: signatureHashOf(m.signature),
           signatureSize: m.signature.length,
@@ -575,6 +576,7 @@ export class PushNode {
           sequence: out.item.attestation.sequence,
           digest: out.item.attestation.digest,
           cid: m.cid,
+          chatId: m.chatId,
           attestedAt: attestedAt.toString(),
           ...(m.acceptedFault ? { acceptedFault: m.acceptedFault } : {}),
         });

@@ -78,6 +78,11 @@ export const NODE_MIGRATIONS: Migration[] = [
     name: "index on the feed's sequence (the next sequence is read in O(log n), not by a scan of the feed)",
     up: "CREATE INDEX feed_sequence ON feed (sequence);",
   },
+  {
+    version: 6,
+    name: "Push Chat: messages sent per user in their own table",
+    up: PUSHCHAT_MIGRATIONS[1].up,
+  },
 ];
 
 interface FeedRow {

@@ -55,7 +55,7 @@ import {
 } from "./bodies";
 import { checkControlProof, signatureHashOf } from "./proofs";
 import { ConversationStateError, PushChatStore } from "./store";
-import type { ConversationRow, MessageRow, UserRow } from "./store";
+import type { ConversationRow, MessageRow, UserGateRow, UserRow } from "./store";
 
 /** A user record as the SDK reads it (`GET /v2/users/?caip10=`). */
 export interface PushUserRecord {
@@ -139,9 +139,10 @@ export interface PushAttestTicket {
   /** Whether a message refused with this fault is stored and attested anyway (fault injection). */
   acceptsFault?(fault: PushFault): boolean;
   /**
-   * Attests the message; synchronous, called inside the transaction that stores it, and must write (if at
-   * all) to the store's database. Returns the attestation record (JSON text) kept in the message's row.
-   * Throwing rolls the message back.
+   * Attests the message; synchronous, called inside the transaction that stores it (after the checks and
+   * the conversation's update, before the message's row, which is written once with the record returned),
+   * and must write (if at all) to the store's database. Returns the attestation record (JSON text) kept in
+   * the message's row. Throwing rolls the message back.
    */
   commit(message: StoredPushMessage): string;
   /** Whether an error thrown by `commit` means "validate again with a new ticket" (e.g. attestedAt moved). */
@@ -411,8 +412,8 @@ export class PushChatService {
         throw messageRefused(v, ticket?.keys ? this.notOnChainHint(v, doc) : "");
       }
       // Synchronous from here.
-      const sender = this.store.user(m.sender);
-      const recipient = this.store.user(m.recipient);
+      const sender = this.store.userGate(m.sender);
+      const recipient = this.store.userGate(m.recipient);
       if (!recipient)
         throw new HttpError(
           404,
@@ -448,18 +449,18 @@ export class PushChatService {
             recipientKey: m.recipientKey,
             timestamp: this.now(),
             newChatId: kind === "request" ? randomBytes(32).toString("hex") : undefined,
+            attest: ticket
+              ? (a) =>
+                  ticket.commit({
+                    ...m,
+                    cid: a.cid,
+                    chatId: a.chatId,
+                    document: a.document,
+                    body: stored,
+                    notify: a.notify,
+                  })
+              : undefined,
           });
-          if (ticket) {
-            const attestation = ticket.commit({
-              ...m,
-              cid: a.cid,
-              chatId: a.chatId,
-              document: a.document,
-              body: stored,
-              notify: a.notify,
-            });
-            this.store.setAttestation(a.cid, attestation);
-          }
           return a;
         });
       } catch (e) {
@@ -470,7 +471,8 @@ export class PushChatService {
         }
         throw e;
       }
-      this.log.info("message stored", {
+      // With an attestor, its "attested" line (cid, chat, position) is the one info line per message.
+      (ticket ? this.log.debug : this.log.info).call(this.log, "message stored", {
         cid: appended.cid,
         chatId: appended.chatId,
         kind,
@@ -638,7 +640,7 @@ export class PushChatService {
     return conv;
   }
 
-  private refuseBlocked(sender: UserRow, recipient: UserRow): void {
+  private refuseBlocked(sender: UserGateRow, recipient: UserGateRow): void {
     if (blocks(recipient, sender.address))
       throw new HttpError(
         403,
@@ -658,7 +660,7 @@ export class PushChatService {
   }
 }
 
-function blocks(u: UserRow, address: string): boolean {
+function blocks(u: UserGateRow, address: string): boolean {
   const list = JSON.parse(u.blocked) as string[];
   const a = address.toLowerCase();
   return list.some((d) => d.toLowerCase() === `eip155:${a}`);

@@ -80,7 +80,22 @@ export const PUSHCHAT_MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: "messages sent per user in their own small table (a message no longer rewrites its sender's row)",
+    // users.msg_sent stays (SQLite keeps the column) but is no longer written or read.
+    up: `
+      CREATE TABLE sent_counts (
+        address TEXT PRIMARY KEY NOT NULL,
+        msg_sent INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO sent_counts (address, msg_sent) SELECT address, msg_sent FROM users WHERE msg_sent > 0;
+    `,
+  },
 ];
+
+/** Who may send to whom: the columns the send path reads (not the keys' kilobytes). */
+export type UserGateRow = Pick<UserRow, "address" | "key_hash" | "blocked">;
 
 export interface UserRow {
   address: string;
@@ -175,6 +190,11 @@ export interface AppendMessageInput {
   timestamp: number;
   /** New chat id when kind is "request". */
   newChatId?: string;
+  /**
+   * Attests the message (synchronous, inside this transaction, before its row is written): returns the
+   * attestation record (JSON text) stored in the row, so the row is written once.
+   */
+  attest?: (m: AppendedMessage) => string;
 }
 
 export interface AppendedMessage {
@@ -206,7 +226,15 @@ export class PushChatStore {
 
   constructor(readonly db: Database) {
     this.s = {
-      user: db.prepare<[string], UserRow>("SELECT * FROM users WHERE address = ?"),
+      user: db.prepare<[string], UserRow>(
+        "SELECT address, did, wallets, public_key, encrypted_private_key, verification_proof, origin, key_hash, " +
+          "key_bytes, name, descr, picture, blocked, profile_proof, profile_signed_at, created_at, updated_at, " +
+          "COALESCE((SELECT msg_sent FROM sent_counts WHERE sent_counts.address = users.address), 0) AS msg_sent " +
+          "FROM users WHERE address = ?",
+      ),
+      userGate: db.prepare<[string], UserGateRow>(
+        "SELECT address, key_hash, blocked FROM users WHERE address = ?",
+      ),
       insertPlaceholder: db.prepare(
         "INSERT INTO users (address, did, wallets, public_key, encrypted_private_key, created_at, updated_at) " +
           "VALUES (?, ?, ?, '', '', ?, ?)",
@@ -237,14 +265,17 @@ export class PushChatStore {
       deleteConversation: db.prepare("DELETE FROM conversations WHERE chat_id = ?"),
       insertMessage: db.prepare(
         "INSERT INTO messages (cid, chat_id, link, sender, recipient, document, signature_hash, signed_hex, " +
-          "sender_key, recipient_key, is_request, notify, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "sender_key, recipient_key, is_request, notify, received_at, attestation) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       message: db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE cid = ?"),
       messageBySignature: db.prepare<[string], { cid: string }>(
         "SELECT cid FROM messages WHERE signature_hash = ?",
       ),
-      bumpSent: db.prepare("UPDATE users SET msg_sent = msg_sent + 1 WHERE address = ?"),
-      setAttestation: db.prepare("UPDATE messages SET attestation = ? WHERE cid = ? AND attestation IS NULL"),
+      bumpSent: db.prepare(
+        "INSERT INTO sent_counts (address, msg_sent) VALUES (?, 1) " +
+          "ON CONFLICT(address) DO UPDATE SET msg_sent = msg_sent + 1",
+      ),
       usedSignature: db.prepare<[string], { kind: string }>(
         "SELECT kind FROM used_signatures WHERE signature_hash = ?",
       ),
@@ -264,6 +295,11 @@ export class PushChatStore {
 
   user(address: string): UserRow | undefined {
     return this.s.user.get(address);
+  }
+
+  /** The user's address, key hash and block list only (what sending checks), or undefined. */
+  userGate(address: string): UserGateRow | undefined {
+    return this.s.userGate.get(address);
   }
 
   /** Creates a keyless placeholder for `address` unless a user exists; returns the user row. */
@@ -370,6 +406,7 @@ export class PushChatStore {
         this.s.setThread.run(cid, m.timestamp, chatId);
       }
       const notify = conv.approver_did !== null;
+      const attestation = m.attest ? m.attest({ cid, chatId, document, link, notify }) : null;
       this.s.insertMessage.run(
         cid,
         chatId,
@@ -384,6 +421,7 @@ export class PushChatStore {
         m.kind === "request" ? 1 : 0,
         notify ? 1 : 0,
         m.timestamp,
+        attestation,
       );
       this.s.bumpSent.run(m.sender);
       return { cid, chatId, document, link, notify };
@@ -437,13 +475,5 @@ export class PushChatStore {
   /** Pending requests `address` received. Latest activity first. */
   requests(address: string, page: number, limit: number): ConversationRow[] {
     return this.s.requests.all(address, limit, (page - 1) * limit);
-  }
-
-  /**
-   * ATTESTATION SEAM (storage side): records the attestation of a stored message (JSON text), once. Returns
-   * false when the message is unknown or already carries one.
-   */
-  setAttestation(cid: string, attestationJson: string): boolean {
-    return transaction(this.db, () => this.s.setAttestation.run(attestationJson, cid).changes > 0);
   }
 }

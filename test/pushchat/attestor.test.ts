@@ -35,8 +35,10 @@ describe("Push Chat API: the attestor commits with the message or not at all", f
           return {
             retryable: (e) => e instanceof Moved,
             commit: (m) => {
-              // the message row is already written in this transaction
-              expect(api.chat.store.message(m.cid)).to.not.equal(undefined);
+              // inside the storing transaction, before the message row, which is written once with the record
+              // returned here
+              expect(api.chat.store.db.inTransaction).to.equal(true);
+              expect(api.chat.store.message(m.cid)).to.equal(undefined);
               if (mode === "fail") throw new Error("the feed is broken");
               if (mode === "moveOnce") {
                 mode = "ok";

@@ -130,6 +130,11 @@ const ZERO32 = "0x" + "00".repeat(32);
  * (ED A0..BF 80..BF), the encoding PushJson.sol escapes back to `\udxxx` as `JSON.stringify` does.
  */
 export function wtf8(s: string): Uint8Array {
+  // A well-formed string (no lone surrogate) is plain UTF-8: Buffer encodes it natively.
+  if ((s as string & { isWellFormed(): boolean }).isWellFormed()) {
+    const b = Buffer.from(s, "utf8");
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
   const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);

@@ -1,4 +1,5 @@
 import { getAddress, getBytes, hexlify, isHexString } from "ethers";
+import { hex0x } from "../../util/hex";
 import { PushValueKind } from "./attest";
 import type { PushAttestedMessage, PushSignedFields, PushValue } from "./attest";
 
@@ -57,7 +58,7 @@ const BYTES_FIELDS = ["fromDID", "fromCAIP10", "toCAIP10", "messageType", "encTy
 const VALUE_FIELDS = ["messageObj", "sessionKey", "encryptedSecret"] as const;
 
 function valueJson(v: PushValue): PushValueJson {
-  return { kind: v.kind, data: hexlify(v.data) };
+  return { kind: v.kind, data: hex0x(v.data) };
 }
 
 export function encodePushAttested(m: PushAttestedMessage): PushAttestedMessageJson {
@@ -75,12 +76,12 @@ export function encodePushAttested(m: PushAttestedMessage): PushAttestedMessageJ
       toDID: h.toDID,
     },
     body: {
-      fromDID: hexlify(b.fromDID),
-      fromCAIP10: hexlify(b.fromCAIP10),
-      toCAIP10: hexlify(b.toCAIP10),
+      fromDID: hex0x(b.fromDID),
+      fromCAIP10: hex0x(b.fromCAIP10),
+      toCAIP10: hex0x(b.toCAIP10),
       messageObj: valueJson(b.messageObj),
-      messageType: hexlify(b.messageType),
-      encType: hexlify(b.encType),
+      messageType: hex0x(b.messageType),
+      encType: hex0x(b.encType),
       sessionKey: valueJson(b.sessionKey),
       encryptedSecret: valueJson(b.encryptedSecret),
     },
