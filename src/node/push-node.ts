@@ -549,6 +549,8 @@ export class PushNode {
       keys: chainPushKeyLookup(this.index, attestedAt),
       acceptsFault: (f) => this.accepts.has(f.code),
       retryable: (e) => e instanceof AttestedAtMovedError,
+      // Push refusals count with the envelopes' in pushnode_messages_refused_total, by fault class
+      refused: (f) => this.refused.inc({ reason: f.code }),
       commit: (m) => {
         const message = pushAttestedMessageOf(m.decoded, m.version, m.sender, m.recipient, {
           timestamp: attestedAt,

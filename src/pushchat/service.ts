@@ -147,6 +147,8 @@ export interface PushAttestTicket {
   commit(message: StoredPushMessage): string;
   /** Whether an error thrown by `commit` means "validate again with a new ticket" (e.g. attestedAt moved). */
   retryable?(error: unknown): boolean;
+  /** Called once for a message refused by validation (its fault), before the refusal is answered. */
+  refused?(fault: PushFault): void;
 }
 
 export interface PushMessageAttestor {
@@ -409,6 +411,7 @@ export class PushChatService {
           acceptedFault: v.code,
         };
       } else {
+        ticket?.refused?.(v);
         throw messageRefused(v, ticket?.keys ? this.notOnChainHint(v, doc) : "");
       }
       // Synchronous from here.

@@ -290,6 +290,21 @@ describe("openpgp.js's verdict known without running it (openpgp-agreement)", fu
     expect(await known(two, b.key, b.signerKeyId, b.now)).to.equal(undefined);
   });
 
+  it("is not known for an RSA value with an extra leading zero octet (the profile reads it, openpgp.js refuses)", async () => {
+    const alice = profile("alice");
+    const v = messageVectors.find((x) => x.expect.ok && x.from === alice.address)!;
+    const proof = await parseVerificationProof(v.body.verificationProof);
+    const padded = withLeadingZeroInLastMpi(proof.signature);
+    const p = pushSignatureProfile(padded, getBytes(alice.publicKey), v.signedHex);
+    expect(p.ok, "the profile reads the padded value").to.equal(true);
+    if (!p.ok) return;
+    const key = await openpgpKeyOf(getBytes(alice.publicKey));
+    const now = new Date();
+    expect(await openpgpAccepts(v.signedHex, padded, key, now)).to.equal(false);
+    expect(await known(padded, key, p.signerKeyId, now)).to.equal(undefined);
+    expect(await known(proof.signature, key, p.signerKeyId, now)).to.equal(true);
+  });
+
   it("validatePushMessage gives the same verdicts with the shortcut (all SDK vectors)", async () => {
     const lookup = pushLookup();
     for (const v of messageVectors) {
@@ -298,3 +313,31 @@ describe("openpgp.js's verdict known without running it (openpgp-agreement)", fu
     }
   });
 });
+
+/**
+ * The same signature packet with its last MPI (RSA's s) one octet longer: a leading zero octet counted in
+ * the MPI's bit length. New-format packet header, as the SDK writes it.
+ */
+function withLeadingZeroInLastMpi(sig: Uint8Array): Uint8Array {
+  expect(sig[0]).to.equal(0xc2);
+  let bodyStart: number;
+  let len: number;
+  if (sig[1] < 192) [bodyStart, len] = [2, sig[1]];
+  else if (sig[1] < 224) [bodyStart, len] = [3, ((sig[1] - 192) << 8) + sig[2] + 192];
+  else [bodyStart, len] = [6, new DataView(sig.buffer, sig.byteOffset + 2, 4).getUint32(0)];
+  const body = sig.subarray(bodyStart, bodyStart + len);
+  // s is the last MPI: find it by walking the body (v4: 4 octets, hashed area, unhashed area, 2 octets)
+  const hashed = (body[4] << 8) | body[5];
+  const unhashedAt = 6 + hashed;
+  const unhashed = (body[unhashedAt] << 8) | body[unhashedAt + 1];
+  const mpiAt = unhashedAt + 2 + unhashed + 2;
+  const value = body.subarray(mpiAt + 2);
+  const bits = 8 * (value.length + 1); // the zero octet counted
+  const newBody = new Uint8Array([...body.subarray(0, mpiAt), bits >> 8, bits & 0xff, 0, ...value]);
+  const n = newBody.length;
+  const header =
+    n < 8384
+      ? [0xc2, ((n - 192) >> 8) + 192, (n - 192) & 0xff]
+      : [0xc2, 0xff, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  return new Uint8Array([...header, ...newBody]);
+}

@@ -186,6 +186,7 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
       keyed.alice.publicKeyArmored,
     ]);
     const before = [count(honest, "messages"), count(honest, "feed")];
+    const refusedBefore = await refusedCount(honest.running.url, "BAD_SIGNATURE");
     const r = await call(honest.running.url, "POST", "/apis/v1/chat/message", {
       ...valid,
       messageObj: (valid.messageObj as string) + "eA==",
@@ -193,6 +194,8 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
     expect(r.status, errorOf(r)).to.equal(422);
     expect(errorOf(r)).to.match(/BAD_SIGNATURE/);
     expect([count(honest, "messages"), count(honest, "feed")]).to.deep.equal(before);
+    // counted with the envelopes' refusals in the node's metrics
+    expect(await refusedCount(honest.running.url, "BAD_SIGNATURE")).to.equal(refusedBefore + 1);
   });
 
   it("over the per-client limit a profile is stored and served but not relayed (429); its messages are refused with a sentence", async () => {
@@ -393,3 +396,10 @@ describe("Push Chat SDK through a Push Node on a real chain", function () {
     expect(tight.running.node.index.activeKeysOf(second.wallet.address, 1n << 40n)).to.have.length(0);
   });
 });
+
+/** pushnode_messages_refused_total{reason} from the node's /metrics (0 when not yet counted). */
+async function refusedCount(url: string, reason: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = new RegExp(`^pushnode_messages_refused_total\\{reason="${reason}"\\} (\\d+)`, "m").exec(text);
+  return m ? Number(m[1]) : 0;
+}

@@ -1,4 +1,5 @@
 import { getAddress, getBytes, hexlify, isHexString } from "ethers";
+import { checksumAddress } from "../../util/address";
 import { hex0x } from "../../util/hex";
 import { PushValueKind } from "./attest";
 import type { PushAttestedMessage, PushSignedFields, PushValue } from "./attest";
@@ -67,8 +68,8 @@ export function encodePushAttested(m: PushAttestedMessage): PushAttestedMessageJ
   return {
     header: {
       sigType: h.sigType,
-      from: getAddress(h.from),
-      to: getAddress(h.to),
+      from: checksumAddress(h.from),
+      to: checksumAddress(h.to),
       timestamp: h.timestamp.toString(),
       senderKey: h.senderKey,
       recipientKey: h.recipientKey,

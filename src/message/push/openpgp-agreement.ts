@@ -10,7 +10,7 @@ import * as openpgp from "openpgp";
  *
  *  - the signature: issued by S (issuer key ID), S's algorithm, created at or before the verification date,
  *    not expired at it, an accepted hash algorithm, no unknown critical subpacket or notation, no
- *    revocation-key subpacket;
+ *    revocation-key subpacket, each signature value within its field (fieldsFit);
  *  - the key: S no newer than the signature, and `getSigningKey(S, signature.created)` succeeds (the key
  *    is valid, not revoked, not expired and may sign at the signature's creation time).
  *
@@ -72,6 +72,29 @@ function factsOf(key: openpgp.PublicKey): KeyFacts {
   return f;
 }
 
+/**
+ * openpgp.js pads each signature value to its field before the arithmetic and refuses a value longer than
+ * the field ("Input array too long"), which the profile reads (an MPI with extra leading zero octets). The
+ * fields of RSA (the modulus' length), EdDSA legacy (32 octets each) and Ed25519 (64 octets, fixed) are
+ * checked here; ECDSA (the curve's size) is left to openpgp.js.
+ */
+async function fieldsFit(sig: openpgp.SignaturePacket, key: { publicParams: object }): Promise<boolean> {
+  const params = (await (sig as unknown as { params: unknown }).params) as Record<
+    string,
+    Uint8Array | undefined
+  >;
+  const alg = sig.publicKeyAlgorithm;
+  if (alg === openpgp.enums.publicKey.rsaEncryptSign || alg === openpgp.enums.publicKey.rsaSign) {
+    const n = (key.publicParams as { n?: Uint8Array }).n;
+    return params.s !== undefined && n !== undefined && params.s.length <= n.length;
+  }
+  if (alg === openpgp.enums.publicKey.eddsaLegacy) {
+    return params.r !== undefined && params.s !== undefined && params.r.length <= 32 && params.s.length <= 32;
+  }
+  if (alg === openpgp.enums.publicKey.ed25519) return params.RS !== undefined && params.RS.length === 64;
+  return false;
+}
+
 /** openpgp.js's normalizeDate: whole seconds. */
 const seconds = (ms: number) => Math.floor(ms / 1000) * 1000;
 
@@ -102,6 +125,7 @@ export async function openpgpVerdictKnown(
   if (sig.unknownSubpackets.some((s) => s.critical) || sig.rawNotations.some((n) => n.critical))
     return undefined;
   if (sig.revocationKeyClass !== null) return undefined;
+  if (!(await fieldsFit(sig, signingKey.keyPacket))) return undefined;
   // the key's checks, constant from the horizon on
   const f = factsOf(key);
   if (f.horizonMs === null || created < f.horizonMs) return undefined;
