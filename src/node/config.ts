@@ -39,6 +39,8 @@ export const ENV_KEYSTORE_PASSWORD = "PUSH_NODE_KEYSTORE_PASSWORD";
 export const ENV_RELAYER_KEY = "PUSH_NODE_RELAYER_KEY";
 /** "1" or "true": group commit (src/node/wal-sync.ts) instead of one fsync per transaction (the default). */
 export const ENV_GROUP_COMMIT = "PUSH_NODE_GROUP_COMMIT";
+/** "0" or "false": the node's own connection checkpoints the WAL (SQLite's default) instead of a worker thread. */
+export const ENV_BACKGROUND_CHECKPOINT = "PUSH_NODE_BACKGROUND_CHECKPOINT";
 /**
  * "wall" or "chain": the node's clock (PushNodeOptions.clockSource); default "chain" on development chains
  * (31337, 1337), else "wall" (docs/local-dev.md).
@@ -52,12 +54,16 @@ function clockSetting(env: NodeJS.ProcessEnv): "wall" | "chain" | undefined {
   throw new ConfigError(`${ENV_CLOCK}="${env[ENV_CLOCK]}" is not "wall" or "chain".`);
 }
 
-function groupCommitSetting(env: NodeJS.ProcessEnv): boolean | undefined {
-  const v = env[ENV_GROUP_COMMIT]?.trim().toLowerCase();
+function booleanSetting(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const v = env[name]?.trim().toLowerCase();
   if (v === undefined || v === "") return undefined;
   if (v === "0" || v === "false") return false;
   if (v === "1" || v === "true") return true;
-  throw new ConfigError(`${ENV_GROUP_COMMIT}="${env[ENV_GROUP_COMMIT]}" is not one of 1, 0, true, false.`);
+  throw new ConfigError(`${name}="${env[name]}" is not one of 1, 0, true, false.`);
+}
+
+function groupCommitSetting(env: NodeJS.ProcessEnv): boolean | undefined {
+  return booleanSetting(env, ENV_GROUP_COMMIT);
 }
 
 export interface ServeArgs {
@@ -278,6 +284,7 @@ export async function resolveServeOptions(args: ServeArgs, ctx: ServeContext): P
       args.maxBody !== undefined ? int("max-body", args.maxBody, 1024, 64 * 1024 * 1024) : undefined,
     relay: relayOptions(args, env, d, where),
     groupCommit: groupCommitSetting(env),
+    backgroundCheckpoint: booleanSetting(env, ENV_BACKGROUND_CHECKPOINT),
     clockSource: clockSetting(env),
   };
 }

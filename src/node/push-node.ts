@@ -37,6 +37,7 @@ import { AttestedAtMovedError, NODE_MIGRATIONS, NodeStore } from "./store";
 import { digestSigner } from "./attestation-key";
 import { FreshRead } from "./fresh-read";
 import { WalSync } from "./wal-sync";
+import { BackgroundCheckpointer } from "../store/checkpointer";
 import { useNativeKeccak } from "../validator/native-hash";
 import type { DigestSigner } from "./attestation-key";
 import { PUSHCHAT_DB_FILE, pushChatOver, pushChatRoutes } from "../pushchat";
@@ -123,6 +124,11 @@ export interface PushNodeOptions {
    * helps when the disk is slow or shared; on a quiet disk bench:node measured a worse p99 with it.
    */
   groupCommit?: boolean;
+  /**
+   * WAL checkpoints on a worker thread (default true; src/store/checkpointer.ts): the commit that crosses
+   * SQLite's checkpoint threshold no longer copies the WAL into the database on the event loop.
+   */
+  backgroundCheckpoint?: boolean;
   logger?: Logger;
 }
 
@@ -774,7 +780,15 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
   });
   // Group commit (src/node/wal-sync.ts): commits do not block on the disk; answers wait for a shared fsync.
   const walSync = opts.groupCommit === true ? WalSync.open(db, db.name) : undefined;
+  const checkpointer =
+    opts.backgroundCheckpoint === false
+      ? undefined
+      : BackgroundCheckpointer.start(db, db.name, {
+          onError: (e) =>
+            log.warn("WAL checkpoints are back on the node's own connection", { error: errorText(e) }),
+        });
   const closeDb = () => {
+    void checkpointer?.close();
     walSync?.close();
     if (db.open) db.close();
   };

@@ -5,6 +5,8 @@ import path from "node:path";
 import { Wallet, encryptKeystoreJson } from "ethers";
 import {
   ConfigError,
+  ENV_BACKGROUND_CHECKPOINT,
+  ENV_GROUP_COMMIT,
   ENV_KEYSTORE_PASSWORD,
   ENV_SIGNER_KEY,
   ENV_RELAYER_KEY,
@@ -133,6 +135,19 @@ describe("pushnode: node:serve options", function () {
     await expect(
       resolveServeOptions({ deployment: file, signerKey: key }, { network: "x", env: {} }),
     ).to.be.rejectedWith(/No JSON-RPC URL/);
+  });
+
+  it("reads PUSH_NODE_BACKGROUND_CHECKPOINT and PUSH_NODE_GROUP_COMMIT as booleans, refusing other values", async function () {
+    const withEnv = (env: Record<string, string>) =>
+      resolveServeOptions({ deployment: file, signerKey: key }, { ...ctx, env });
+    expect((await withEnv({})).backgroundCheckpoint).to.equal(undefined); // the node's default: on
+    expect((await withEnv({ [ENV_BACKGROUND_CHECKPOINT]: "0" })).backgroundCheckpoint).to.equal(false);
+    expect((await withEnv({ [ENV_BACKGROUND_CHECKPOINT]: "true" })).backgroundCheckpoint).to.equal(true);
+    expect((await withEnv({ [ENV_GROUP_COMMIT]: "1" })).groupCommit).to.equal(true);
+    await expect(withEnv({ [ENV_BACKGROUND_CHECKPOINT]: "maybe" })).to.be.rejectedWith(
+      ConfigError,
+      /PUSH_NODE_BACKGROUND_CHECKPOINT="maybe" is not one of 1, 0, true, false/,
+    );
   });
 
   it("parses fault classes and refuses them on chains 1 and 137 only", function () {
