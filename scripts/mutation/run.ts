@@ -183,8 +183,9 @@ function seedWorker(dir: string): void {
   if (!existsSync(cacheFile)) return;
   const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as { files: Record<string, unknown> };
   const files: Record<string, unknown> = {};
+  // Library sources are cached under their real path (node_modules is a link), which the worker shares.
   for (const [path, entry] of Object.entries(cache.files)) {
-    if (path.startsWith(ROOT + "/")) files[dir + path.slice(ROOT.length)] = entry;
+    files[path.startsWith(ROOT + "/") ? dir + path.slice(ROOT.length) : path] = entry;
   }
   writeFileSync(cacheFile, JSON.stringify({ ...cache, files }, null, 2));
 }
@@ -234,14 +235,17 @@ async function main(): Promise<void> {
 
   const targets = TARGETS.filter((t) => t.file.includes(only));
   const sources: Record<string, string> = {};
-  let mutants: Mutant[] = [];
+  // The files' samples are interleaved, each in its random order, so that a run cut short (the report is
+  // resumed from) still holds a random sample of every file.
+  const perTarget: Mutant[][] = [];
   for (const t of targets) {
     const src = readFileSync(join(ROOT, t.file), "utf8");
     sources[t.file] = sha256(src);
-    mutants = mutants.concat(
-      sample(mutantsOf(t.file, src), maxPerFile, seed).sort((a, b) => a.offset - b.offset),
-    );
+    perTarget.push(sample(mutantsOf(t.file, src), maxPerFile, seed));
   }
+  const mutants: Mutant[] = [];
+  for (let i = 0; perTarget.some((ms) => i < ms.length); i++)
+    for (const ms of perTarget) if (i < ms.length) mutants.push(ms[i]);
 
   // Resume: keep results of an earlier run over the same sources and settings.
   let results: Result[] = [];
