@@ -247,12 +247,13 @@ async function main(): Promise<void> {
   for (let i = 0; perTarget.some((ms) => i < ms.length); i++)
     for (const ms of perTarget) if (i < ms.length) mutants.push(ms[i]);
 
-  // Resume: keep results of an earlier run over the same sources and settings.
+  // Resume: keep results of an earlier run over the same sources and seed.
   let results: Result[] = [];
   if (existsSync(REPORT)) {
     const old = JSON.parse(readFileSync(REPORT, "utf8")) as Report;
     const same = (f: string) => old.sources?.[f] === sources[f];
-    if (old.settings?.maxPerFile === maxPerFile && old.settings?.seed === seed) {
+    // sample(n) is a prefix of sample(m > n) for one seed: results carry over when --max changes.
+    if (old.settings?.seed === seed) {
       const wanted = new Set(mutants.map((m) => m.id));
       results = old.results.filter(
         (r) => same(r.file) && wanted.has(r.id) && !(retrySurvivors && r.status === "survived"),
