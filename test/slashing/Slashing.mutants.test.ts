@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { World } from "./fixture";
-import { deployWorld, vectorKey } from "./fixture";
+import { DAY, Param, deployWorld, increaseTime, now, vectorKey } from "./fixture";
 
 describe("Slashing: mutation-testing findings", function () {
   async function world(): Promise<World> {
@@ -25,5 +25,24 @@ describe("Slashing: mutation-testing findings", function () {
     }
     // and active from its addition, once the lag has passed
     expect(await w.slashing.keyActiveAt(w.alice.address, key.keyHash, addedAt, addedAt + lag)).to.equal(true);
+  });
+
+  // Slashing.sol _checkpointLimits: `prev.since == nowTs || ...` -> `prev.since != nowTs || ...` carried the
+  // previous entry's lenient limits into a change made more than LIMIT_CHANGE_WINDOW after it.
+  it("a change more than a day after the previous one is lenient over that one's limit only, not its lenient one", async function () {
+    const w = await loadFixture(world);
+    const set = async (v: number): Promise<bigint> => {
+      await w.slashing.connect(w.governor).setParam(Param.MaxClockSkew, v);
+      return now();
+    };
+    const skew = async (t: bigint): Promise<bigint> => (await w.slashing.effectiveLimits(t))[2];
+    const t1 = await set(120); // 15 min -> 2 min: lenient 15 min for a day
+    await increaseTime(2 * DAY);
+    const t2 = await set(60); // -> 1 min, two days later: lenient over 2 min and 1 min only
+    await increaseTime(2 * DAY);
+    expect(await skew(t1 + 10n)).to.equal(900n);
+    expect(await skew(t2 - 1n)).to.equal(120n);
+    expect(await skew(t2 + 10n)).to.equal(120n);
+    expect(await skew(t2 + BigInt(DAY))).to.equal(60n);
   });
 });

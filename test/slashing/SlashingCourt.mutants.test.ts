@@ -1,12 +1,12 @@
 // SlashingCourt: behaviour pinned by mutation testing (docs/mutation.md). Each test here kills a mutant of
 // contracts/SlashingCourt.sol that the other tests let survive; the comment names it.
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { ethers, upgrades } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { unavailableOffenceId } from "../../src/slashing/court";
 import type { World } from "./fixture";
 import { Fault, VALIDATOR_MIN, deployWorld, now } from "./fixture";
-import { openDispute } from "./court-helpers";
+import { openDispute, sign } from "./court-helpers";
 
 describe("SlashingCourt: mutation-testing findings", function () {
   async function world(): Promise<World> {
@@ -34,5 +34,49 @@ describe("SlashingCourt: mutation-testing findings", function () {
       .to.emit(w.court, "DisputeAccepted")
       .withArgs(id, unavailableOffenceId(node.address, occurredAt), VALIDATOR_MIN / 10n);
     expect(await w.stakeOf(node.address)).to.equal(VALIDATOR_MIN - VALIDATOR_MIN / 10n);
+  });
+
+  // SlashingCourt.sol initialize: `treasury_ == address(0)` -> `treasury_ == address(1)` accepted a zero
+  // treasury (where rejected bonds would be sent).
+  it("initialize: each zero address reverts with SlashingCourtZeroAddress", async function () {
+    const w = await loadFixture(world);
+    const factory = await ethers.getContractFactory("SlashingCourt");
+    const good = [
+      w.governor.address,
+      w.governor.address,
+      w.guardian.address,
+      await w.slashing.getAddress(),
+      w.treasury.address,
+    ];
+    for (let i = 0; i < good.length; i++) {
+      const init = [...good.slice(0, i), ethers.ZeroAddress, ...good.slice(i + 1), false];
+      await expect(
+        upgrades.deployProxy(factory, init, { kind: "uups" }),
+        `argument ${i}`,
+      ).to.be.revertedWithCustomError(factory, "SlashingCourtZeroAddress");
+    }
+    const court = await upgrades.deployProxy(factory, [...good, false], { kind: "uups" });
+    expect(await court.treasury()).to.equal(w.treasury.address);
+  });
+
+  // SlashingCourt.sol _checkSignatureCount: deleting `revert SlashingCourtTooManySigners(...)` let a report
+  // carry more than MAX_REPORT_SIGNERS signatures (an unbounded loop over them).
+  it("a report with more than MAX_REPORT_SIGNERS signatures reverts with SlashingCourtTooManySigners", async function () {
+    const w = await loadFixture(world);
+    const max = await w.court.MAX_REPORT_SIGNERS();
+    const v = await w.registerNode();
+    const accused = await w.registerNode();
+    const r = {
+      node: accused.address,
+      faultCode: Fault.Unavailable,
+      evidenceHash: ethers.id("down"),
+      reportedAt: await now(),
+      reporter: w.reporter.address,
+    };
+    const one = await sign(w, r, [v]);
+    const many = ethers.concat(Array.from({ length: Number(max) + 1 }, () => one));
+    await expect(w.court.submitReport(r, many))
+      .to.be.revertedWithCustomError(w.court, "SlashingCourtTooManySigners")
+      .withArgs(max + 1n, max);
   });
 });
