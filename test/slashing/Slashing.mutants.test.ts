@@ -27,6 +27,22 @@ describe("Slashing: mutation-testing findings", function () {
     expect(await w.slashing.keyActiveAt(w.alice.address, key.keyHash, addedAt, addedAt + lag)).to.equal(true);
   });
 
+  // Slashing.sol _keyActive: `timestamp < r.revokedAt` -> `timestamp <= r.revokedAt` kept a key active in the
+  // second of its revocation.
+  it("keyActiveAt: a key is inactive from the second of its revocation on (attested after the lag)", async function () {
+    const w = await loadFixture(world);
+    const key = await vectorKey("p256");
+    await w.addKey(w.alice, key);
+    await increaseTime(DAY);
+    await w.keys.connect(w.alice).revokeKey(key.keyHash);
+    const revokedAt = await now();
+    const lag = (await w.slashing.effectiveLimits(revokedAt)).stateLag;
+    const at = (t: bigint) => w.slashing.keyActiveAt(w.alice.address, key.keyHash, t, revokedAt + lag);
+    expect(await at(revokedAt - 1n)).to.equal(true);
+    expect(await at(revokedAt)).to.equal(false);
+    expect(await at(revokedAt + 1n)).to.equal(false);
+  });
+
   // Slashing.sol _checkpointLimits: `prev.since == nowTs || ...` -> `prev.since != nowTs || ...` carried the
   // previous entry's lenient limits into a change made more than LIMIT_CHANGE_WINDOW after it.
   it("a change more than a day after the previous one is lenient over that one's limit only, not its lenient one", async function () {
