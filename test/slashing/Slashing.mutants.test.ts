@@ -1,6 +1,7 @@
 // Slashing: behaviour pinned by mutation testing (docs/mutation.md). Each test here kills a mutant of
 // contracts/Slashing.sol that the other tests let survive; the comment names it.
 import { expect } from "chai";
+import { ethers, upgrades } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { World } from "./fixture";
 import { DAY, Param, deployWorld, increaseTime, now, vectorKey } from "./fixture";
@@ -60,5 +61,27 @@ describe("Slashing: mutation-testing findings", function () {
     expect(await skew(t2 - 1n)).to.equal(120n);
     expect(await skew(t2 + 10n)).to.equal(120n);
     expect(await skew(t2 + BigInt(DAY))).to.equal(60n);
+  });
+
+  // Slashing.sol initialize: `admin == address(0)` (or guardian) -> `== address(1)` accepted a zero admin or
+  // guardian (the existing test sets only the governor to zero).
+  it("initialize: a zero admin, governor or guardian reverts with SlashingZeroAddress", async function () {
+    const w = await loadFixture(world);
+    const good = [w.governor.address, w.governor.address, w.guardian.address];
+    const constructorArgs = [
+      await w.registry.getAddress(),
+      await w.keys.getAddress(),
+      await w.verifier.getAddress(),
+    ];
+    const factory = await ethers.getContractFactory("Slashing");
+    for (let i = 0; i < good.length; i++) {
+      const init = good.map((a, j) => (j === i ? ethers.ZeroAddress : a));
+      await expect(
+        upgrades.deployProxy(factory, init, { kind: "uups", constructorArgs }),
+        `argument ${i}`,
+      ).to.be.revertedWithCustomError(w.slashing, "SlashingZeroAddress");
+    }
+    const slashing = await upgrades.deployProxy(factory, good, { kind: "uups", constructorArgs });
+    expect(await slashing.hasRole(await slashing.GUARDIAN_ROLE(), w.guardian.address)).to.equal(true);
   });
 });

@@ -5,8 +5,9 @@ import { ethers, upgrades } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { unavailableOffenceId } from "../../src/slashing/court";
 import type { World } from "./fixture";
-import { Fault, VALIDATOR_MIN, deployWorld, now } from "./fixture";
-import { openDispute, sign } from "./court-helpers";
+import { Fault, PUSH, VALIDATOR_MIN, deployWorld, now } from "./fixture";
+import { Role } from "../../src/staking";
+import { age, openDispute, sign } from "./court-helpers";
 
 describe("SlashingCourt: mutation-testing findings", function () {
   async function world(): Promise<World> {
@@ -78,5 +79,31 @@ describe("SlashingCourt: mutation-testing findings", function () {
     await expect(w.court.submitReport(r, many))
       .to.be.revertedWithCustomError(w.court, "SlashingCourtTooManySigners")
       .withArgs(max + 1n, max);
+  });
+
+  // SlashingCourt.sol _checkSignatureCount: deleting the `length % 65 != 0` revert let the last, partial
+  // signature be completed by calldata past the end of `signatures` (here one byte appended to the call).
+  it("signatures of a length that is not a multiple of 65 revert, even when the calldata after them would complete one", async function () {
+    const w = await loadFixture(world);
+    const v = await w.registerNode(1_000_000n * PUSH);
+    const accused = await w.registerNode(undefined, Role.STORAGE);
+    await age();
+    const r = {
+      node: accused.address,
+      faultCode: Fault.Unavailable,
+      evidenceHash: ethers.id("down"),
+      reportedAt: await now(),
+      reporter: w.reporter.address,
+    };
+    const sig = await sign(w, r, [v]); // r || s || v, 65 bytes
+    const rs = ethers.dataSlice(sig, 0, 64);
+    const data = w.court.interface.encodeFunctionData("submitReport", [r, rs]);
+    const to = await w.court.getAddress();
+    // 64 bytes need no padding: the v byte appended to the call is the byte right after them
+    await expect(
+      w.reporter.sendTransaction({ to, data: ethers.concat([data, ethers.dataSlice(sig, 64)]) }),
+    ).to.be.revertedWithCustomError(w.court, "SlashingCourtInvalidSignature");
+    // the whole signature is a quorum
+    await expect(w.court.submitReport(r, sig)).to.emit(w.court, "QuorumReportAccepted");
   });
 });
