@@ -84,4 +84,19 @@ describe("Slashing: mutation-testing findings", function () {
     const slashing = await upgrades.deployProxy(factory, good, { kind: "uups", constructorArgs });
     expect(await slashing.hasRole(await slashing.GUARDIAN_ROLE(), w.guardian.address)).to.equal(true);
   });
+
+  // Slashing.sol initialize: the lenient limits of the config and of history entry 0 (`64 * 1024` ->
+  // `64 * 1025`, ...) are read only for attestation times within a day of time 0, before and after a change.
+  it("the initial limits (10 min, 64 KiB, 15 min) hold at every attestation time before the first change", async function () {
+    const w = await loadFixture(world);
+    const initial = [600n, 64n * 1024n, 900n];
+    const limits = async (t: bigint) => [...(await w.slashing.effectiveLimits(t))];
+    const times = [0n, 1n, BigInt(DAY) - 1n, BigInt(DAY), await now()];
+    for (const t of times) expect(await limits(t), `${t}, from the config`).to.deep.equal(initial);
+    await increaseTime(DAY);
+    await w.slashing.connect(w.governor).setParam(Param.MaxContentSize, 1024 * 1024);
+    await w.slashing.connect(w.governor).setParam(Param.StateLag, 1200);
+    await w.slashing.connect(w.governor).setParam(Param.MaxClockSkew, 1800);
+    for (const t of times) expect(await limits(t), `${t}, from the history`).to.deep.equal(initial);
+  });
 });
