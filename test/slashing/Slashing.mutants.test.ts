@@ -99,4 +99,15 @@ describe("Slashing: mutation-testing findings", function () {
     await w.slashing.connect(w.governor).setParam(Param.MaxClockSkew, 1800);
     for (const t of times) expect(await limits(t), `${t}, from the history`).to.deep.equal(initial);
   });
+
+  // Slashing.sol _effectiveLimits: `attestedAt >= changedAt` -> `>` sent an attestation made in the second of a
+  // change to the history search, which stops before the newest entry: it got the limits before the change.
+  it("an attestation made in the second of a change is judged by the new (lenient) limits", async function () {
+    const w = await loadFixture(world);
+    await w.slashing.connect(w.governor).setParam(Param.MaxClockSkew, 3600); // 15 min -> 1 h
+    const changedAt = await now();
+    expect((await w.slashing.effectiveLimits(changedAt - 1n))[2]).to.equal(900n);
+    expect((await w.slashing.effectiveLimits(changedAt))[2]).to.equal(3600n);
+    expect((await w.slashing.effectiveLimits(changedAt + 1n))[2]).to.equal(3600n);
+  });
 });
