@@ -18,7 +18,7 @@
  * No mutant is skipped: every one runs every test file of its target until one fails.
  *
  *   npx ts-node scripts/mutation/run.ts [--max N] [--workers N] [--only <file substring>] [--seed N]
- *     [--retry-survivors] [--fresh]
+ *     [--survivors-only | --retry-survivors] [--fresh]
  */
 import { spawn, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -41,6 +41,8 @@ interface Result extends Mutant {
   killedBy?: string;
   /** The test file of that test, when its top-level `describe` title identifies it. */
   killedIn?: string;
+  /** Survived an earlier run and was run again (`--survivors-only`, `--retry-survivors`) after tests were added. */
+  survivedBefore?: boolean;
 }
 
 interface Report {
@@ -223,7 +225,10 @@ async function main(): Promise<void> {
   const seed = Number(arg("seed", "1"));
   const threshold = Number(arg("threshold", "0.9"));
   const only = arg("only", "");
-  const retrySurvivors = flag("retry-survivors");
+  // --survivors-only: run again only the mutants an earlier run let survive (after tests were added);
+  // --retry-survivors: the same, and the mutants not run yet.
+  const survivorsOnly = flag("survivors-only");
+  const retrySurvivors = survivorsOnly || flag("retry-survivors");
   const fresh = flag("fresh");
 
   const dirty = execFileSync("git", ["status", "--porcelain", "contracts", "test"], { cwd: ROOT }).toString();
@@ -249,19 +254,20 @@ async function main(): Promise<void> {
 
   // Resume: keep results of an earlier run over the same sources and seed.
   let results: Result[] = [];
+  const retried = new Set<string>();
   if (existsSync(REPORT)) {
     const old = JSON.parse(readFileSync(REPORT, "utf8")) as Report;
     const same = (f: string) => old.sources?.[f] === sources[f];
     // sample(n) is a prefix of sample(m > n) for one seed: results carry over when --max changes.
     if (old.settings?.seed === seed) {
       const wanted = new Set(mutants.map((m) => m.id));
-      results = old.results.filter(
-        (r) => same(r.file) && wanted.has(r.id) && !(retrySurvivors && r.status === "survived"),
-      );
+      // Survivors to run again stay in the report until their new result replaces them.
+      results = old.results.filter((r) => same(r.file) && wanted.has(r.id));
+      for (const r of results) if (retrySurvivors && r.status === "survived") retried.add(r.id);
     }
   }
-  const done = new Set(results.map((r) => r.id));
-  const queue = mutants.filter((m) => !done.has(m.id));
+  const done = new Set(results.filter((r) => !retried.has(r.id)).map((r) => r.id));
+  const queue = mutants.filter((m) => !done.has(m.id) && (!survivorsOnly || retried.has(m.id)));
   console.log(
     `${mutants.length} mutants over ${targets.length} files; ${results.length} already done, ${queue.length} to run`,
   );
@@ -339,8 +345,10 @@ async function main(): Promise<void> {
         const killedBy = status === "killed" ? firstFailure(r.out) : undefined;
         const killer = killedBy ? killerOf(killedBy, order) : undefined;
         if (killer) killer.kills++;
+        results = results.filter((x) => x.id !== m.id);
         results.push({
           ...m,
+          survivedBefore: retried.has(m.id) || undefined,
           status,
           seconds: Number(r.seconds.toFixed(1)),
           killedBy,
