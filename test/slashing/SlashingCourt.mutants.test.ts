@@ -106,4 +106,28 @@ describe("SlashingCourt: mutation-testing findings", function () {
     // the whole signature is a quorum
     await expect(w.court.submitReport(r, sig)).to.emit(w.court, "QuorumReportAccepted");
   });
+
+  // SlashingCourt.sol _signerAt: deleting `if (err != NoError) revert SlashingCourtInvalidSignature()` let an
+  // unrecoverable signature through as signer address(0), refused later for another reason.
+  it("a signature that does not recover (v neither 27 nor 28) reverts with SlashingCourtInvalidSignature", async function () {
+    const w = await loadFixture(world);
+    const v = await w.registerNode(1_000_000n * PUSH);
+    const accused = await w.registerNode(undefined, Role.STORAGE);
+    await age();
+    const r = {
+      node: accused.address,
+      faultCode: Fault.Unavailable,
+      evidenceHash: ethers.id("down"),
+      reportedAt: await now(),
+      reporter: w.reporter.address,
+    };
+    const sig = await sign(w, r, [v]);
+    for (const badV of ["0x00", "0x1d"]) {
+      await expect(
+        w.court.submitReport(r, ethers.concat([ethers.dataSlice(sig, 0, 64), badV])),
+        badV,
+      ).to.be.revertedWithCustomError(w.court, "SlashingCourtInvalidSignature");
+    }
+    await expect(w.court.submitReport(r, sig)).to.emit(w.court, "QuorumReportAccepted");
+  });
 });
