@@ -6,7 +6,9 @@
  * a failing run kills the mutant, a passing one lets it survive, a mutant that does not compile is
  * stillborn (not counted). The report (`reports/mutation.json`) is rewritten after every mutant, and a
  * run resumes from it when the sources are unchanged. Exit status 1 when the score (killed / (killed +
- * survived + timed out)) is below `--threshold` (0.9).
+ * survived + timed out - equivalent)) is below `--threshold` (0.9); the equivalent survivors are those listed,
+ * with the reason, in `equivalent.ts` (and docs/mutation.md). `--report-only` rewrites the report's summary from
+ * its results without running anything.
  *
  * What keeps a mutant cheap (docs/mutation.md):
  *  - workers persist between runs (`$TMPDIR/push-mutation-<hash of the checkout>-<i>`, checked out at HEAD on
@@ -29,6 +31,7 @@ import { applyMutant, mutantsOf, sample } from "./mutants";
 import type { Mutant } from "./mutants";
 import { killerOf, mochaSeconds, testOrder } from "./order";
 import type { TestFile } from "./order";
+import { EQUIVALENT } from "./equivalent";
 import { TARGETS } from "./targets";
 import type { Target } from "./targets";
 
@@ -41,6 +44,8 @@ interface Result extends Mutant {
   killedBy?: string;
   /** The test file of that test, when its top-level `describe` title identifies it. */
   killedIn?: string;
+  /** For a survivor listed in equivalent.ts: why no test can kill it. */
+  equivalent?: string;
   /** Survived an earlier run and was run again (`--survivors-only`, `--retry-survivors`) after tests were added. */
   survivedBefore?: boolean;
 }
@@ -57,12 +62,24 @@ interface Report {
     stillborn: number;
     timeout: number;
     score: number;
+    /** Survivors listed in equivalent.ts (counted in `survived` too). */
+    equivalent: number;
+    /** killed / (killed + survived - equivalent + timeout): the score the threshold applies to. */
+    scoreWithoutEquivalent: number;
     /** Mean wall-clock seconds per mutant (compile + tests), over the results in this report. */
     secondsPerMutant: number;
   };
   perFile: Record<
     string,
-    { killed: number; survived: number; stillborn: number; timeout: number; score: number }
+    {
+      killed: number;
+      survived: number;
+      stillborn: number;
+      timeout: number;
+      score: number;
+      equivalent: number;
+      scoreWithoutEquivalent: number;
+    }
   >;
   results: Result[];
 }
@@ -151,8 +168,15 @@ function summarise(results: Result[]) {
   const count = (rs: Result[]) => {
     const c = { killed: 0, survived: 0, stillborn: 0, timeout: 0 };
     for (const r of rs) c[r.status]++;
+    const equivalent = rs.filter((r) => r.status === "survived" && EQUIVALENT[r.id] !== undefined).length;
+    const ratio = (n: number, d: number) => (d === 0 ? 1 : Number((n / d).toFixed(4)));
     const counted = c.killed + c.survived + c.timeout;
-    return { ...c, score: counted === 0 ? 1 : Number((c.killed / counted).toFixed(4)) };
+    return {
+      ...c,
+      score: ratio(c.killed, counted),
+      equivalent,
+      scoreWithoutEquivalent: ratio(c.killed, counted - equivalent),
+    };
   };
   const perFile: Report["perFile"] = {};
   for (const file of new Set(results.map((r) => r.file)))
@@ -278,7 +302,12 @@ async function main(): Promise<void> {
       sources,
       settings: { maxPerFile, seed },
       ...summarise(results),
-      results: [...results].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true })),
+      results: results
+        .map((r) => ({
+          ...r,
+          equivalent: r.status === "survived" ? EQUIVALENT[r.id] : undefined,
+        }))
+        .sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true })),
     };
     mkdirSync(join(ROOT, "reports"), { recursive: true });
     writeFileSync(REPORT, JSON.stringify(report, null, 2) + "\n");
@@ -286,97 +315,100 @@ async function main(): Promise<void> {
   };
 
   // Workers are kept (with their compile cache) for the next run; an interrupted run leaves no test running.
-  process.on("SIGINT", () => stopAll(130));
-  process.on("SIGTERM", () => stopAll(143));
-  const dirs: string[] = [];
-  for (let i = 0; i < Math.min(workers, Math.max(1, queue.length)); i++) dirs.push(prepareWorker(i, fresh));
+  if (!flag("report-only")) {
+    process.on("SIGINT", () => stopAll(130));
+    process.on("SIGTERM", () => stopAll(143));
+    const dirs: string[] = [];
+    for (let i = 0; i < Math.min(workers, Math.max(1, queue.length)); i++) dirs.push(prepareWorker(i, fresh));
 
-  // Baseline: each test file passes alone on the unmutated sources (this also brings each worker's
-  // artifacts up to date), and its own test time orders the files.
-  const files: Record<string, TestFile[]> = {};
-  const baseline: Record<string, number> = {};
-  for (const t of targets) {
-    if (!queue.some((m) => m.file === t.file)) continue;
-    files[t.file] = [];
-    for (const path of t.tests) {
-      const r = await runTests(dirs[0], [path], 3600);
-      if (r.code !== 0) throw new Error(`${path} fails without any mutant:\n${r.out.slice(-3000)}`);
-      const kills = results.filter((x) => x.file === t.file && x.killedIn === path).length;
-      files[t.file].push({
-        path,
-        seconds: mochaSeconds(r.out) ?? r.seconds,
-        kills,
-        suites: suiteTitles(path),
-      });
-      console.log(
-        `baseline ${path}: ${r.seconds.toFixed(1)} s (tests ${(mochaSeconds(r.out) ?? NaN).toFixed(1)} s)`,
-      );
-    }
-    baseline[t.file] = files[t.file].reduce((sum, f) => sum + f.seconds, 0);
-  }
-  for (const d of dirs.slice(1))
-    execFileSync("npx", ["hardhat", "--config", WORKER_CONFIG, "compile", "--quiet"], {
-      cwd: d,
-      stdio: "ignore",
-    });
-
-  let next = 0;
-  const work = async (dir: string) => {
-    while (next < queue.length) {
-      const m = queue[next++];
-      const order = testOrder(files[m.file]);
-      const path = join(dir, m.file);
-      const original = readFileSync(path, "utf8");
-      writeFileSync(path, applyMutant(original, m));
-      restore.set(path, original);
-      try {
-        const r = await runTests(
-          dir,
-          order.map((f) => f.path),
-          Math.max(180, 60 + 3 * baseline[m.file]),
-        );
-        const status: Status = r.timedOut
-          ? "timeout"
-          : r.code === 0
-            ? "survived"
-            : isCompileError(r.out)
-              ? "stillborn"
-              : "killed";
-        const killedBy = status === "killed" ? firstFailure(r.out) : undefined;
-        const killer = killedBy ? killerOf(killedBy, order) : undefined;
-        if (killer) killer.kills++;
-        results = results.filter((x) => x.id !== m.id);
-        results.push({
-          ...m,
-          survivedBefore: retried.has(m.id) || undefined,
-          status,
-          seconds: Number(r.seconds.toFixed(1)),
-          killedBy,
-          killedIn: killer?.path,
+    // Baseline: each test file passes alone on the unmutated sources (this also brings each worker's
+    // artifacts up to date), and its own test time orders the files.
+    const files: Record<string, TestFile[]> = {};
+    const baseline: Record<string, number> = {};
+    for (const t of targets) {
+      if (!queue.some((m) => m.file === t.file)) continue;
+      files[t.file] = [];
+      for (const path of t.tests) {
+        const r = await runTests(dirs[0], [path], 3600);
+        if (r.code !== 0) throw new Error(`${path} fails without any mutant:\n${r.out.slice(-3000)}`);
+        const kills = results.filter((x) => x.file === t.file && x.killedIn === path).length;
+        files[t.file].push({
+          path,
+          seconds: mochaSeconds(r.out) ?? r.seconds,
+          kills,
+          suites: suiteTitles(path),
         });
-        const s = save().summary;
         console.log(
-          `[${results.length}/${mutants.length}] ${status.padEnd(9)} ${r.seconds.toFixed(0).padStart(3)} s ` +
-            `${m.file}:${m.line} ${m.operator} ` +
-            `${JSON.stringify(m.original).slice(0, 40)} -> ${JSON.stringify(m.replacement).slice(0, 40)}  (score ${s.score})`,
+          `baseline ${path}: ${r.seconds.toFixed(1)} s (tests ${(mochaSeconds(r.out) ?? NaN).toFixed(1)} s)`,
         );
-      } finally {
-        writeFileSync(path, original);
-        restore.delete(path);
       }
+      baseline[t.file] = files[t.file].reduce((sum, f) => sum + f.seconds, 0);
     }
-  };
-  await Promise.all(dirs.map(work));
+    for (const d of dirs.slice(1))
+      execFileSync("npx", ["hardhat", "--config", WORKER_CONFIG, "compile", "--quiet"], {
+        cwd: d,
+        stdio: "ignore",
+      });
+
+    let next = 0;
+    const work = async (dir: string) => {
+      while (next < queue.length) {
+        const m = queue[next++];
+        const order = testOrder(files[m.file]);
+        const path = join(dir, m.file);
+        const original = readFileSync(path, "utf8");
+        writeFileSync(path, applyMutant(original, m));
+        restore.set(path, original);
+        try {
+          const r = await runTests(
+            dir,
+            order.map((f) => f.path),
+            Math.max(180, 60 + 3 * baseline[m.file]),
+          );
+          const status: Status = r.timedOut
+            ? "timeout"
+            : r.code === 0
+              ? "survived"
+              : isCompileError(r.out)
+                ? "stillborn"
+                : "killed";
+          const killedBy = status === "killed" ? firstFailure(r.out) : undefined;
+          const killer = killedBy ? killerOf(killedBy, order) : undefined;
+          if (killer) killer.kills++;
+          results = results.filter((x) => x.id !== m.id);
+          results.push({
+            ...m,
+            survivedBefore: retried.has(m.id) || undefined,
+            status,
+            seconds: Number(r.seconds.toFixed(1)),
+            killedBy,
+            killedIn: killer?.path,
+          });
+          const s = save().summary;
+          console.log(
+            `[${results.length}/${mutants.length}] ${status.padEnd(9)} ${r.seconds.toFixed(0).padStart(3)} s ` +
+              `${m.file}:${m.line} ${m.operator} ` +
+              `${JSON.stringify(m.original).slice(0, 40)} -> ${JSON.stringify(m.replacement).slice(0, 40)}  (score ${s.score})`,
+          );
+        } finally {
+          writeFileSync(path, original);
+          restore.delete(path);
+        }
+      }
+    };
+    await Promise.all(dirs.map(work));
+  }
   const report = save();
   const s = report.summary;
   console.log(
-    `\n${s.killed} killed, ${s.survived} survived, ${s.timeout} timed out, ${s.stillborn} stillborn: score ${s.score}`,
+    `\n${s.killed} killed, ${s.survived} survived (${s.equivalent} equivalent), ${s.timeout} timed out, ` +
+      `${s.stillborn} stillborn: score ${s.score}, ${s.scoreWithoutEquivalent} without the equivalent ones`,
   );
   for (const [file, f] of Object.entries(report.perFile))
-    console.log(`  ${file}: ${f.score} (${f.survived} survived)`);
-  if (s.score < threshold) {
+    console.log(`  ${file}: ${f.score} (${f.survived} survived, ${f.equivalent} equivalent)`);
+  if (s.scoreWithoutEquivalent < threshold) {
     console.error(
-      `mutation score ${s.score} is below ${threshold}: see the survivors in reports/mutation.json`,
+      `mutation score ${s.scoreWithoutEquivalent} is below ${threshold}: see the survivors in reports/mutation.json`,
     );
     process.exit(1);
   }

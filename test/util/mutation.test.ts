@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { applyMutant, maskSource, mutantsOf, sample } from "../../scripts/mutation/mutants";
+import { EQUIVALENT } from "../../scripts/mutation/equivalent";
 import { killerOf, mochaSeconds, testOrder } from "../../scripts/mutation/order";
 
 const SRC = `// SPDX-License-Identifier: MIT
@@ -90,5 +92,13 @@ describe("mutation testing: mutant generation (scripts/mutation)", function () {
     );
     expect(killerOf("Slashing / proofs: reverted", files)?.path).to.equal("a.test.ts");
     expect(killerOf("Unknown / x: y", files)).to.equal(undefined);
+  });
+
+  it("every mutant listed as equivalent is a mutant of the current source", function () {
+    for (const id of Object.keys(EQUIVALENT)) {
+      const file = id.split(":")[0];
+      const ids = mutantsOf(file, readFileSync(file, "utf8")).map((m) => m.id);
+      expect(ids, `${id} is stale: ${file} changed; judge the mutant again`).to.include(id);
+    }
   });
 });
