@@ -26,6 +26,7 @@ export const TARGETS: Target[] = [
       "test/slashing/shared-ledger.test.ts",
       "test/slashing/state-lag.differential.test.ts",
       "test/slashing/governance.test.ts",
+      "test/slashing/Slashing.mutants.test.ts",
     ],
   },
   {
@@ -35,6 +36,7 @@ export const TARGETS: Target[] = [
       "test/slashing/court-findings.test.ts",
       "test/slashing/shared-ledger.test.ts",
       "test/slashing/court-scale.test.ts",
+      "test/slashing/SlashingCourt.mutants.test.ts",
     ],
   },
 ];

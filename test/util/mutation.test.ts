@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { applyMutant, maskSource, mutantsOf, sample } from "../../scripts/mutation/mutants";
+import { EQUIVALENT } from "../../scripts/mutation/equivalent";
+import { killerOf, mochaSeconds, testOrder } from "../../scripts/mutation/order";
 
 const SRC = `// SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
@@ -60,5 +63,42 @@ describe("mutation testing: mutant generation (scripts/mutation)", function () {
     expect(sample(ms, 3, 7).map((m) => m.id)).to.deep.equal(sample(ms, 3, 7).map((m) => m.id));
     expect(sample(ms, 3, 7)).to.have.length(3);
     expect(sample(ms, 1000, 7)).to.have.length(ms.length);
+  });
+
+  it("orders test files by kills per second of test time, then fastest first", function () {
+    const f = (path: string, seconds: number, kills: number) => ({ path, seconds, kills, suites: [] });
+    const files = [f("slow.ts", 10, 0), f("fast.ts", 1, 0), f("mid.ts", 4, 0)];
+    expect(testOrder(files).map((x) => x.path)).to.deep.equal(["fast.ts", "mid.ts", "slow.ts"]);
+    // 9 kills in 10 s (1 per second) beat 0 kills in 4 s (0.25 per second), not 0 in 1 s (1 per second, faster)
+    files[0].kills = 9;
+    expect(testOrder(files).map((x) => x.path)).to.deep.equal(["fast.ts", "slow.ts", "mid.ts"]);
+    files[0].kills = 19;
+    expect(testOrder(files).map((x) => x.path)).to.deep.equal(["slow.ts", "fast.ts", "mid.ts"]);
+    // the input is left in its order
+    expect(files.map((x) => x.path)).to.deep.equal(["slow.ts", "fast.ts", "mid.ts"]);
+  });
+
+  it("reads mocha's own duration and credits a kill to the file of the failing suite", function () {
+    expect(mochaSeconds("  12 passing (3s)\n")).to.equal(3);
+    expect(mochaSeconds("  1 passing (850ms)\n  1 failing")).to.equal(0.85);
+    expect(mochaSeconds("  40 passing (2m)")).to.equal(120);
+    expect(mochaSeconds("no summary")).to.equal(undefined);
+    const files = [
+      { path: "a.test.ts", suites: ["Slashing"] },
+      { path: "b.test.ts", suites: ["SlashingCourt", "SlashingCourt: findings"] },
+    ];
+    expect(killerOf("SlashingCourt / quorum reports: expected 1 to equal 2", files)?.path).to.equal(
+      "b.test.ts",
+    );
+    expect(killerOf("Slashing / proofs: reverted", files)?.path).to.equal("a.test.ts");
+    expect(killerOf("Unknown / x: y", files)).to.equal(undefined);
+  });
+
+  it("every mutant listed as equivalent is a mutant of the current source", function () {
+    for (const id of Object.keys(EQUIVALENT)) {
+      const file = id.split(":")[0];
+      const ids = mutantsOf(file, readFileSync(file, "utf8")).map((m) => m.id);
+      expect(ids, `${id} is stale: ${file} changed; judge the mutant again`).to.include(id);
+    }
   });
 });

@@ -1,0 +1,16 @@
+/**
+ * Surviving mutants judged equivalent: no input, state or caller can tell them from the original (docs/mutation.md
+ * gives the reasoning, one table row each). Keyed by mutant id (`<file>:<offset>:<operator>`), so an entry goes
+ * stale, and stops counting, as soon as its file changes; the runner reports such survivors as plain survivors.
+ * They still run: an entry only moves a survivor from `survived` to `equivalent` in the score.
+ */
+export const EQUIVALENT: Record<string, string> = {
+  "contracts/Slashing.sol:27906:cmp":
+    "_malformedReason: `t > attestedAt ? t - attestedAt : attestedAt - t` with `>=`: when t == attestedAt both arms give 0",
+  "contracts/Slashing.sol:33338:cmp":
+    "_widen: `maxClockSkew > cp.lenientMaxClockSkew` with `>=`: when equal, the assignment writes the value already there",
+  "contracts/SlashingCourt.sol:12983:const":
+    "slash (governance): rewardBps 0 -> 1 with reporter address(0): the vault pays no reward to address(0) whatever rewardBps",
+  "contracts/SlashingCourt.sol:21514:cmp":
+    "_slashForFault: `activeAfter < activeBefore` with `<=`: when equal, the pushed checkpoint repeats the running total (latest + 0)",
+};

@@ -1,0 +1,133 @@
+// SlashingCourt: behaviour pinned by mutation testing (docs/mutation.md). Each test here kills a mutant of
+// contracts/SlashingCourt.sol that the other tests let survive; the comment names it.
+import { expect } from "chai";
+import { ethers, upgrades } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { unavailableOffenceId } from "../../src/slashing/court";
+import type { World } from "./fixture";
+import { Fault, PUSH, VALIDATOR_MIN, deployWorld, now } from "./fixture";
+import { Role } from "../../src/staking";
+import { age, openDispute, sign } from "./court-helpers";
+
+describe("SlashingCourt: mutation-testing findings", function () {
+  async function world(): Promise<World> {
+    return deployWorld();
+  }
+
+  // SlashingCourt.sol acceptDispute: `stake = bonded + unbonding` -> `bonded - unbonding` reverted (underflow)
+  // for a node that had started to exit, and slashed too little for one partly unbonding.
+  it("accept: a node that exits while the dispute is open is slashed on its bonded plus unbonding stake", async function () {
+    const w = await loadFixture(world);
+    const node = await w.registerNode();
+    const occurredAt = (await now()) - 3600n;
+    const { id } = await openDispute(
+      w,
+      w.reporter,
+      node.address,
+      Fault.Unavailable,
+      occurredAt,
+      ethers.toUtf8Bytes("down"),
+    );
+    await w.registry.connect(w.operator).exit(node.address);
+    const [bonded, unbonding] = await w.registry.stakeOf(node.address);
+    expect([bonded, unbonding]).to.deep.equal([0n, VALIDATOR_MIN]);
+    await expect(w.court.connect(w.governor).acceptDispute(id))
+      .to.emit(w.court, "DisputeAccepted")
+      .withArgs(id, unavailableOffenceId(node.address, occurredAt), VALIDATOR_MIN / 10n);
+    expect(await w.stakeOf(node.address)).to.equal(VALIDATOR_MIN - VALIDATOR_MIN / 10n);
+  });
+
+  // SlashingCourt.sol initialize: `treasury_ == address(0)` -> `treasury_ == address(1)` accepted a zero
+  // treasury (where rejected bonds would be sent).
+  it("initialize: each zero address reverts with SlashingCourtZeroAddress", async function () {
+    const w = await loadFixture(world);
+    const factory = await ethers.getContractFactory("SlashingCourt");
+    const good = [
+      w.governor.address,
+      w.governor.address,
+      w.guardian.address,
+      await w.slashing.getAddress(),
+      w.treasury.address,
+    ];
+    for (let i = 0; i < good.length; i++) {
+      const init = [...good.slice(0, i), ethers.ZeroAddress, ...good.slice(i + 1), false];
+      await expect(
+        upgrades.deployProxy(factory, init, { kind: "uups" }),
+        `argument ${i}`,
+      ).to.be.revertedWithCustomError(factory, "SlashingCourtZeroAddress");
+    }
+    const court = await upgrades.deployProxy(factory, [...good, false], { kind: "uups" });
+    expect(await court.treasury()).to.equal(w.treasury.address);
+  });
+
+  // SlashingCourt.sol _checkSignatureCount: deleting `revert SlashingCourtTooManySigners(...)` let a report
+  // carry more than MAX_REPORT_SIGNERS signatures (an unbounded loop over them).
+  it("a report with more than MAX_REPORT_SIGNERS signatures reverts with SlashingCourtTooManySigners", async function () {
+    const w = await loadFixture(world);
+    const max = await w.court.MAX_REPORT_SIGNERS();
+    const v = await w.registerNode();
+    const accused = await w.registerNode();
+    const r = {
+      node: accused.address,
+      faultCode: Fault.Unavailable,
+      evidenceHash: ethers.id("down"),
+      reportedAt: await now(),
+      reporter: w.reporter.address,
+    };
+    const one = await sign(w, r, [v]);
+    const many = ethers.concat(Array.from({ length: Number(max) + 1 }, () => one));
+    await expect(w.court.submitReport(r, many))
+      .to.be.revertedWithCustomError(w.court, "SlashingCourtTooManySigners")
+      .withArgs(max + 1n, max);
+  });
+
+  // SlashingCourt.sol _checkSignatureCount: deleting the `length % 65 != 0` revert let the last, partial
+  // signature be completed by calldata past the end of `signatures` (here one byte appended to the call).
+  it("signatures of a length that is not a multiple of 65 revert, even when the calldata after them would complete one", async function () {
+    const w = await loadFixture(world);
+    const v = await w.registerNode(1_000_000n * PUSH);
+    const accused = await w.registerNode(undefined, Role.STORAGE);
+    await age();
+    const r = {
+      node: accused.address,
+      faultCode: Fault.Unavailable,
+      evidenceHash: ethers.id("down"),
+      reportedAt: await now(),
+      reporter: w.reporter.address,
+    };
+    const sig = await sign(w, r, [v]); // r || s || v, 65 bytes
+    const rs = ethers.dataSlice(sig, 0, 64);
+    const data = w.court.interface.encodeFunctionData("submitReport", [r, rs]);
+    const to = await w.court.getAddress();
+    // 64 bytes need no padding: the v byte appended to the call is the byte right after them
+    await expect(
+      w.reporter.sendTransaction({ to, data: ethers.concat([data, ethers.dataSlice(sig, 64)]) }),
+    ).to.be.revertedWithCustomError(w.court, "SlashingCourtInvalidSignature");
+    // the whole signature is a quorum
+    await expect(w.court.submitReport(r, sig)).to.emit(w.court, "QuorumReportAccepted");
+  });
+
+  // SlashingCourt.sol _signerAt: deleting `if (err != NoError) revert SlashingCourtInvalidSignature()` let an
+  // unrecoverable signature through as signer address(0), refused later for another reason.
+  it("a signature that does not recover (v neither 27 nor 28) reverts with SlashingCourtInvalidSignature", async function () {
+    const w = await loadFixture(world);
+    const v = await w.registerNode(1_000_000n * PUSH);
+    const accused = await w.registerNode(undefined, Role.STORAGE);
+    await age();
+    const r = {
+      node: accused.address,
+      faultCode: Fault.Unavailable,
+      evidenceHash: ethers.id("down"),
+      reportedAt: await now(),
+      reporter: w.reporter.address,
+    };
+    const sig = await sign(w, r, [v]);
+    for (const badV of ["0x00", "0x1d"]) {
+      await expect(
+        w.court.submitReport(r, ethers.concat([ethers.dataSlice(sig, 0, 64), badV])),
+        badV,
+      ).to.be.revertedWithCustomError(w.court, "SlashingCourtInvalidSignature");
+    }
+    await expect(w.court.submitReport(r, sig)).to.emit(w.court, "QuorumReportAccepted");
+  });
+});
