@@ -135,3 +135,96 @@ describe("OpenPgpSignature branches", function () {
     expect(await statusOf(v, sig, p256.publicKey)).to.equal("ALGORITHM_MISMATCH");
   });
 });
+
+/** The RSA-2048 vector key's modulus and private exponent, as openpgp.js holds them. */
+interface RsaParams {
+  publicParams: { n: Uint8Array };
+  privateParams: { d: Uint8Array };
+}
+
+function modPow(b: bigint, e: bigint, m: bigint): bigint {
+  let r = 1n;
+  b %= m;
+  for (; e > 0n; e >>= 1n, b = (b * b) % m) if (e & 1n) r = (r * b) % m;
+  return r;
+}
+
+const big = (b: Uint8Array): bigint => BigInt(ethers.hexlify(b));
+const octets = (x: bigint, k: number): Uint8Array => ethers.getBytes(ethers.toBeHex(x, k));
+
+describe("OpenPgpSignature branches: RSA values", function () {
+  // Each case writes an encoded message EM (RFC 8017 section 8.2.2) and signs it with the vector key's private
+  // exponent (s = EM^d mod n), then replaces the signature's value by s: the packet, the hashed data and the left 16
+  // bits stay those of a valid signature, so only the arithmetic's check of EM decides.
+  async function rsaCase(hashAlgorithm: number) {
+    const v = await verifier();
+    const rsa = await vectorKey("rsa2048");
+    const params = rsa.privateKey.keyPacket as unknown as RsaParams;
+    const n = big(params.publicParams.n);
+    const d = big(params.privateParams.d);
+    const k = params.publicParams.n.length;
+    const sig = craftSignature(ethers.getBytes(DIGEST), rsa.privateKey, { created: CREATED, hashAlgorithm });
+    expect(await statusOf(v, sig, rsa.publicKey)).to.equal("VALID");
+    // the valid signature's s, and the EM it encodes
+    const body = sig[1] < 192 ? sig.subarray(2) : sig.subarray(3);
+    const hashedEnd = 6 + ((body[4] << 8) | body[5]);
+    const valuesStart = hashedEnd + 2 + ((body[hashedEnd] << 8) | body[hashedEnd + 1]) + 2;
+    const s = big(body.subarray(valuesStart + 2));
+    const em = octets(modPow(s, 65537n, n), k);
+    const signedWith = (e: Uint8Array): Uint8Array => withValues(sig, mpi(octets(modPow(big(e), d, n), k)));
+    const status = (e: Uint8Array) => statusOf(v, signedWith(e), rsa.publicKey);
+    return { v, rsa, n, k, sig, em, status };
+  }
+
+  it("SHA-512 and SHA-384: the hash's low half differs; the 00 01 prefix, the FF padding (whole words and the rest) broken", async function () {
+    for (const hashAlgorithm of [10, 9]) {
+      const { em, status } = await rsaCase(hashAlgorithm);
+      expect(await status(em), "EM itself").to.equal("VALID");
+      const changed = (i: number, value: number): Uint8Array => {
+        const e = em.slice();
+        e[i] = value;
+        return e;
+      };
+      expect(await status(changed(em.length - 1, em[em.length - 1] ^ 1)), "hash's last octet").to.equal(
+        "BAD_SIGNATURE",
+      );
+      if (hashAlgorithm === 10) {
+        expect(await status(changed(1, 0x02)), "00 02 prefix").to.equal("BAD_SIGNATURE");
+        expect(await status(changed(40, 0xfe)), "padding octet 40").to.equal("BAD_SIGNATURE");
+        // the padding ends 20 octets (00, DigestInfo with NULL) before the 64-octet hash: octets 162-171 are the
+        // padding after its last whole 32-octet word
+        expect(await status(changed(em.length - 64 - 21, 0xfe)), "last padding octet").to.equal(
+          "BAD_SIGNATURE",
+        );
+      }
+    }
+  });
+
+  it("SHA-512: DigestInfo without the NULL parameters is valid; any other DigestInfo is not", async function () {
+    const { em, status } = await rsaCase(10);
+    const hl = 64;
+    const h = em.subarray(em.length - hl);
+    // 00 || SEQUENCE { SEQUENCE { OID sha512 }, OCTET STRING h } without the NULL, FF padding to k octets
+    const without = ethers.getBytes("0x00304f300b0609608648016503040203" + "0440");
+    const padded = (info: Uint8Array): Uint8Array => {
+      const ps = new Uint8Array(em.length - 2 - info.length - hl).fill(0xff);
+      return cat("0x0001", ps, info, h);
+    };
+    expect(await status(padded(without)), "without NULL").to.equal("VALID");
+    const other = without.slice();
+    other[5] ^= 1;
+    expect(await status(padded(other)), "another DigestInfo").to.equal("BAD_SIGNATURE");
+  });
+
+  it("s not below n: equal to n, or greater in its first word", async function () {
+    const { v, rsa, n, k, sig } = await rsaCase(8);
+    expect(await statusOf(v, withValues(sig, mpi(octets(n, k))), rsa.publicKey), "s = n").to.equal(
+      "BAD_SIGNATURE",
+    );
+    const above = n + (1n << BigInt(8 * (k - 32))); // n plus one in the lowest octet of its first word
+    expect(above < 1n << BigInt(8 * k)).to.equal(true);
+    expect(await statusOf(v, withValues(sig, mpi(octets(above, k))), rsa.publicKey), "s > n").to.equal(
+      "BAD_SIGNATURE",
+    );
+  });
+});
