@@ -5,11 +5,20 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { OpenPgpKeyHarness } from "../../typechain-types";
+import { craftKeyWithBinding } from "../../src/message/pgp-craft";
 import { vectorKey } from "../slashing/fixture";
 import { fixture, primaryBody, withPrimaryBody } from "./helpers";
 
 const cat = (...parts: (Uint8Array | string)[]): Uint8Array => ethers.getBytes(ethers.concat(parts));
 const CREATED = "0x65000000";
+
+/** A new-format signature packet around `body`. */
+function packetHeaderOf(body: Uint8Array): Uint8Array {
+  const n = body.length;
+  if (n < 192) return cat(Uint8Array.of(0xc2, n), body);
+  const m = n - 192;
+  return cat(Uint8Array.of(0xc2, 192 + (m >> 8), m & 0xff), body);
+}
 
 async function harness(): Promise<OpenPgpKeyHarness> {
   const ed = await ethers.deployContract("Ed25519Verifier");
@@ -153,5 +162,78 @@ describe("OpenPgpKey branches", function () {
     const s4 = await lib.signers(cat(head, sub, unflagged, sub, binding), true);
     expect(s4.length).to.equal(2);
     expect(s4[1].bodyStart - one.bodyStart).to.equal(BigInt(sub.length + ethers.getBytes(unflagged).length));
+  });
+  describe("binding verification", function () {
+    /** The last packet of `key` (the crafted binding): where it starts and its body's bounds. */
+    function lastPacket(key: Uint8Array): { at: number; body: number; end: number } {
+      let p = 0;
+      let last = { at: 0, body: 0, end: 0 };
+      for (const packet of packetsOf(key)) {
+        const a = key[p + 1];
+        last = { at: p, body: p + (a < 192 ? 2 : a < 224 ? 3 : 6), end: p + packet.bytes.length };
+        p += packet.bytes.length;
+      }
+      return last;
+    }
+
+    /** The offset of the back signature's body (after its embedded-signature subpacket's type octet), unhashed. */
+    function backSignatureAt(key: Uint8Array): number {
+      const { body } = lastPacket(key);
+      const hashedEnd = body + 6 + ((key[body + 4] << 8) | key[body + 5]);
+      let i = hashedEnd + 2;
+      const end = i + ((key[hashedEnd] << 8) | key[hashedEnd + 1]);
+      while (i < end) {
+        const a = key[i];
+        const [lenOctets, n] = a < 192 ? [1, a] : [2, ((a - 192) << 8) + key[i + 1] + 192];
+        if ((key[i + lenOctets] & 0x7f) === 32) return i + lenOctets + 1;
+        i += lenOctets + n;
+      }
+      throw new Error("no back signature in the unhashed area");
+    }
+
+    it("a back signature in the unhashed area is found; one of another version, type or algorithm is not", async function () {
+      const lib = await loadFixture(harness);
+      const key = (await vectorKey("p256Subkey")).privateKey;
+      const unhashed = craftKeyWithBinding(key, 1, { backSignatureUnhashed: true });
+      expect((await lib.signers(unhashed, true)).length).to.equal(2);
+      const back = backSignatureAt(unhashed);
+      expect(Array.from(unhashed.slice(back, back + 3))).to.deep.equal([4, 0x19, 19]);
+      const { at } = lastPacket(unhashed);
+      // the unhashed area is not signed by the binding: only the back signature's own check fails
+      for (const [offset, value, what] of [
+        [0, 5, "version 5"],
+        [2, 22, "algorithm 22 (EdDSA legacy)"],
+      ] as const) {
+        const k = unhashed.slice();
+        k[back + offset] = value;
+        await expect(lib.signers(k, true), what)
+          .to.be.revertedWithCustomError(lib, "OpenPgpKeyBadSubkeyBinding")
+          .withArgs(at);
+      }
+      const type18 = craftKeyWithBinding(key, 1, { backSignatureUnhashed: true, backSignatureType: 0x18 });
+      await expect(lib.signers(type18, true))
+        .to.be.revertedWithCustomError(lib, "OpenPgpKeyBadSubkeyBinding")
+        .withArgs(lastPacket(type18).at);
+    });
+
+    it("a binding whose values do not parse, or of another algorithm than the primary key's, is refused", async function () {
+      const lib = await loadFixture(harness);
+      const key = (await vectorKey("p256Subkey")).privateKey;
+      const good = craftKeyWithBinding(key, 1);
+      expect((await lib.signers(good, true)).length).to.equal(2);
+      const { at, body, end } = lastPacket(good);
+      expect(good[body + 2]).to.equal(19);
+      // algorithm octet 22: the values (two MPIs) still parse, but the primary key is ECDSA
+      const other = good.slice();
+      other[body + 2] = 22;
+      await expect(lib.signers(other, true))
+        .to.be.revertedWithCustomError(lib, "OpenPgpKeyBadSubkeyBinding")
+        .withArgs(at);
+      // one octet more after the values (the packet length re-encoded): MPI
+      const longer = cat(good.slice(0, at), packetHeaderOf(cat(good.slice(body, end), "0x00")));
+      await expect(lib.signers(longer, true))
+        .to.be.revertedWithCustomError(lib, "OpenPgpKeyBadSubkeyBinding")
+        .withArgs(at);
+    });
   });
 });
