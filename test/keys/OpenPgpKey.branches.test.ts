@@ -216,6 +216,42 @@ describe("OpenPgpKey branches", function () {
         .withArgs(lastPacket(type18).at);
     });
 
+    it("the binding's unhashed area: two- and five-octet subpacket lengths, and embedded signatures that do not parse, are passed over; an unframed area is refused", async function () {
+      const lib = await loadFixture(harness);
+      const key = (await vectorKey("p256Subkey")).privateKey;
+      const unhashed = craftKeyWithBinding(key, 1, { backSignatureUnhashed: true });
+      const { at, body, end } = lastPacket(unhashed);
+      const b = unhashed.slice(body, end);
+      const hashedEnd = 6 + ((b[4] << 8) | b[5]);
+      const valuesStart = hashedEnd + 2 + ((b[hashedEnd] << 8) | b[hashedEnd + 1]);
+      const area = b.slice(hashedEnd + 2, valuesStart); // the back signature's subpacket
+      /** The key with the binding's unhashed area replaced by `content`. */
+      const withUnhashed = (content: Uint8Array): Uint8Array => {
+        const len = Uint8Array.of(content.length >> 8, content.length & 0xff);
+        const newBody = cat(b.slice(0, hashedEnd), len, content, b.slice(valuesStart));
+        return cat(unhashed.slice(0, at), packetHeaderOf(newBody));
+      };
+      const notation200 = cat("0xc008", "0x14", new Uint8Array(199)); // two-octet length 200: type 20 and 199 octets
+      const notation5 = cat("0xff00000005", "0x14", new Uint8Array(4)); // five-octet length 5
+      const shortEmbedded = cat("0x04", "0x20", "0x041918"); // an embedded signature of 3 octets
+      // the back signature again, its first hashed subpacket's length octet overrunning its hashed area
+      const lenOctets = area[0] < 192 ? 1 : 2;
+      const unframed = area.slice();
+      unframed[lenOctets + 1 + 6] = 0xbf;
+      for (const [content, what] of [
+        [cat(notation200, area), "two-octet length"],
+        [cat(notation5, area), "five-octet length"],
+        [cat(shortEmbedded, area), "embedded signature under 6 octets"],
+        [cat(unframed, area), "embedded signature with an unframed hashed area"],
+      ] as const) {
+        expect((await lib.signers(withUnhashed(content), true)).length, what).to.equal(2);
+      }
+      // the unhashed area itself unframed: a subpacket claiming 5 octets with 1
+      await expect(lib.signers(withUnhashed(cat(area, "0x0514")), true))
+        .to.be.revertedWithCustomError(lib, "OpenPgpKeyBadSubkeyBinding")
+        .withArgs(at);
+    });
+
     it("a binding whose values do not parse, or of another algorithm than the primary key's, is refused", async function () {
       const lib = await loadFixture(harness);
       const key = (await vectorKey("p256Subkey")).privateKey;
