@@ -62,10 +62,6 @@ function booleanSetting(env: NodeJS.ProcessEnv, name: string): boolean | undefin
   throw new ConfigError(`${name}="${env[name]}" is not one of 1, 0, true, false.`);
 }
 
-function groupCommitSetting(env: NodeJS.ProcessEnv): boolean | undefined {
-  return booleanSetting(env, ENV_GROUP_COMMIT);
-}
-
 export interface ServeArgs {
   port?: string;
   dataDir?: string;
@@ -283,7 +279,7 @@ export async function resolveServeOptions(args: ServeArgs, ctx: ServeContext): P
     bodyLimitBytes:
       args.maxBody !== undefined ? int("max-body", args.maxBody, 1024, 64 * 1024 * 1024) : undefined,
     relay: relayOptions(args, env, d, where),
-    groupCommit: groupCommitSetting(env),
+    groupCommit: booleanSetting(env, ENV_GROUP_COMMIT),
     backgroundCheckpoint: booleanSetting(env, ENV_BACKGROUND_CHECKPOINT),
     clockSource: clockSetting(env),
   };

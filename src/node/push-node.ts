@@ -6,7 +6,7 @@
 import { PollLoop } from "../util/poll-loop";
 import path from "node:path";
 import fs from "node:fs";
-import { Interface, SigningKey, computeAddress, getAddress, getBytes, hexlify } from "ethers";
+import { Interface, SigningKey, computeAddress, getAddress, getBytes } from "ethers";
 import { ChainIndex, NodeStatus, nodeStatusName } from "../chain/chain-index";
 import { RpcClient, registerRpcMetrics } from "../chain/rpc";
 import { HttpError, startHttpServer } from "../http/server";

@@ -138,6 +138,17 @@ async function rawSign(key: openpgp.PrivateKey, keyId: openpgp.KeyID, date: Date
   return list.write();
 }
 
+/** A key that never expires nor is revoked, signed by its primary key 100 s after creation, checked 10 s later. */
+const STABLE: Scenario = {
+  keyAt: 0,
+  keyExpiry: 0,
+  revoked: false,
+  sigOffset: 100,
+  checkOffset: 10,
+  primary: true,
+  subkeyLag: 0,
+};
+
 const scenario: fc.Arbitrary<Scenario> = fc.record({
   keyAt: fc.integer({ min: 0, max: 1000 }),
   keyExpiry: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 * 86400 })),
@@ -188,84 +199,14 @@ describe("openpgp.js's verdict known without running it (openpgp-agreement)", fu
         numRuns: RUNS,
         examples: [
           // each class on purpose: a stable key signed after its horizon (known), an expiring key, a revoked
-          // key, a signature before the key, one from the future, a subkey signature before its subkey
-          [
-            {
-              keyAt: 0,
-              keyExpiry: 0,
-              revoked: false,
-              sigOffset: 100,
-              checkOffset: 10,
-              primary: true,
-              subkeyLag: 0,
-            },
-          ],
-          [
-            {
-              keyAt: 0,
-              keyExpiry: 50,
-              revoked: false,
-              sigOffset: 100,
-              checkOffset: 10,
-              primary: true,
-              subkeyLag: 0,
-            },
-          ],
-          [
-            {
-              keyAt: 0,
-              keyExpiry: 0,
-              revoked: true,
-              sigOffset: 100,
-              checkOffset: 10,
-              primary: true,
-              subkeyLag: 0,
-            },
-          ],
-          [
-            {
-              keyAt: 0,
-              keyExpiry: 0,
-              revoked: false,
-              sigOffset: -100,
-              checkOffset: 10,
-              primary: true,
-              subkeyLag: 0,
-            },
-          ],
-          [
-            {
-              keyAt: 0,
-              keyExpiry: 0,
-              revoked: false,
-              sigOffset: 100,
-              checkOffset: -2 * 86400,
-              primary: true,
-              subkeyLag: 0,
-            },
-          ],
-          [
-            {
-              keyAt: 0,
-              keyExpiry: 0,
-              revoked: false,
-              sigOffset: 100,
-              checkOffset: 10,
-              primary: false,
-              subkeyLag: 500,
-            },
-          ],
-          [
-            {
-              keyAt: 0,
-              keyExpiry: 0,
-              revoked: false,
-              sigOffset: 1000,
-              checkOffset: 10,
-              primary: false,
-              subkeyLag: 500,
-            },
-          ],
+          // key, a signature before the key, one from the future, a subkey signature before its subkey, after it
+          [STABLE],
+          [{ ...STABLE, keyExpiry: 50 }],
+          [{ ...STABLE, revoked: true }],
+          [{ ...STABLE, sigOffset: -100 }],
+          [{ ...STABLE, checkOffset: -2 * 86400 }],
+          [{ ...STABLE, primary: false, subkeyLag: 500 }],
+          [{ ...STABLE, sigOffset: 1000, primary: false, subkeyLag: 500 }],
         ],
       },
     );
@@ -275,15 +216,7 @@ describe("openpgp.js's verdict known without running it (openpgp-agreement)", fu
   });
 
   it("is not known for another signer than the profile's, or a signature of two packets", async () => {
-    const b = await build({
-      keyAt: 0,
-      keyExpiry: 0,
-      revoked: false,
-      sigOffset: 100,
-      checkOffset: 10,
-      primary: true,
-      subkeyLag: 0,
-    });
+    const b = await build(STABLE);
     expect(await known(b.signature, b.key, b.signerKeyId, b.now)).to.equal(true);
     expect(await known(b.signature, b.key, "0123456789abcdef", b.now)).to.equal(undefined);
     const two = new Uint8Array([...b.signature, ...b.signature]);
