@@ -13,6 +13,9 @@ const VERIFIER_TESTS = [
   "test/keys/VerifierGas.test.ts",
   "test/verifier/ClientProfile.test.ts",
   "test/clients/verdicts.test.ts",
+  "test/verifier/OpenPgpSignature.branches.test.ts",
+  "test/verifier/OpenPgpVerifier.branches.test.ts",
+  "test/keys/OpenPgpKey.branches.test.ts",
 ];
 
 export const TARGETS: Target[] = [
@@ -27,6 +30,7 @@ export const TARGETS: Target[] = [
       "test/slashing/state-lag.differential.test.ts",
       "test/slashing/governance.test.ts",
       "test/slashing/Slashing.mutants.test.ts",
+      "test/slashing/Slashing.branches.test.ts",
     ],
   },
   {
@@ -37,6 +41,8 @@ export const TARGETS: Target[] = [
       "test/slashing/shared-ledger.test.ts",
       "test/slashing/court-scale.test.ts",
       "test/slashing/SlashingCourt.mutants.test.ts",
+      "test/slashing/SlashingCourt.branches.test.ts",
+      "test/slashing/SlashingCourt.reentrancy.test.ts",
     ],
   },
 ];
