@@ -267,11 +267,9 @@ async function main(): Promise<void> {
   // The files' samples are interleaved, each in its random order, so that a run cut short (the report is
   // resumed from) still holds a random sample of every file.
   const perTarget: Mutant[][] = [];
-  for (const t of targets) {
-    const src = readFileSync(join(ROOT, t.file), "utf8");
-    sources[t.file] = sha256(src);
-    perTarget.push(sample(mutantsOf(t.file, src), maxPerFile, seed));
-  }
+  for (const t of TARGETS) sources[t.file] = sha256(readFileSync(join(ROOT, t.file), "utf8"));
+  for (const t of targets)
+    perTarget.push(sample(mutantsOf(t.file, readFileSync(join(ROOT, t.file), "utf8")), maxPerFile, seed));
   const mutants: Mutant[] = [];
   for (let i = 0; perTarget.some((ms) => i < ms.length); i++)
     for (const ms of perTarget) if (i < ms.length) mutants.push(ms[i]);
@@ -285,8 +283,10 @@ async function main(): Promise<void> {
     // sample(n) is a prefix of sample(m > n) for one seed: results carry over when --max changes.
     if (old.settings?.seed === seed) {
       const wanted = new Set(mutants.map((m) => m.id));
-      // Survivors to run again stay in the report until their new result replaces them.
-      results = old.results.filter((r) => same(r.file) && wanted.has(r.id));
+      const runHere = new Set(targets.map((t) => t.file));
+      // Survivors to run again stay in the report until their new result replaces them. The results of the
+      // files this run leaves out (--only) are kept while their sources are unchanged.
+      results = old.results.filter((r) => same(r.file) && (wanted.has(r.id) || !runHere.has(r.file)));
       for (const r of results) if (retrySurvivors && r.status === "survived") retried.add(r.id);
     }
   }
