@@ -191,6 +191,30 @@ describe("OpenPgpKey branches", function () {
       throw new Error("no back signature in the unhashed area");
     }
 
+    // A mutant of the walk's bound (`i < unhashedEnd` to `<=`, docs/mutation.md) reads the binding's left 16 bits as
+    // one more subpacket; a first octet of 192 or more is a length cut off there, which sends the walk back to the
+    // key's first octet. Bindings without a back signature, whatever their left 16 bits, are refused alike.
+    it("a signing binding without a back signature is refused, whatever the first octet of its left 16 bits", async function () {
+      const lib = await loadFixture(harness);
+      const key = (await vectorKey("p256Subkey")).privateKey;
+      const base = Number(
+        (key.getSubkeys()[0].keyPacket as unknown as { created: Date }).created.getTime() / 1000,
+      );
+      const firsts = new Set<string>();
+      for (let created = base + 1; firsts.size < 2 || created <= base + 24; created++) {
+        const k = craftKeyWithBinding(key, 1, { omitBackSignature: true, created });
+        const { body, at } = lastPacket(k);
+        const hashedEnd = body + 6 + ((k[body + 4] << 8) | k[body + 5]);
+        const left16 = hashedEnd + 2 + ((k[hashedEnd] << 8) | k[hashedEnd + 1]);
+        firsts.add(k[left16] < 192 ? "one" : k[left16] < 255 ? "two" : "five");
+        await expect(lib.signers(k, true), `binding created at ${created}, left16 ${k[left16]}`)
+          .to.be.revertedWithCustomError(lib, "OpenPgpKeyBadSubkeyBinding")
+          .withArgs(at);
+        if (created > base + 2000) break;
+      }
+      expect([...firsts].sort()).to.include.members(["one", "two"]);
+    });
+
     it("a back signature in the unhashed area is found; one of another version, type or algorithm is not", async function () {
       const lib = await loadFixture(harness);
       const key = (await vectorKey("p256Subkey")).privateKey;

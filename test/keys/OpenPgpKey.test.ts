@@ -147,6 +147,22 @@ describe("OpenPgpKey (primary key packet parser)", () => {
         .withArgs(0, primaryBody(rsa2048).length);
     });
 
+    // The boundary of the minimal-length rule (a mutant of `bodyLen < 8384`, docs/mutation.md): 8,383 is the largest
+    // length the 2-octet form writes, so a 5-octet length of 8,384 is minimal and one of 8,383 is not.
+    it("a 5-octet length is minimal from 8,384 octets on (the 2-octet form ends at 8,383)", async () => {
+      const alone = p256.slice(0, primaryPacket(p256).end);
+      const userId = (len: number, fiveOctet: boolean) =>
+        ethers.getBytes(
+          ethers.concat([alone, packetHeader(0xcd, len, fiveOctet), new Uint8Array(len).fill(0x61)]),
+        );
+      expect(packetHeader(0xcd, 8383)[1]).to.equal(0xdf);
+      expect(await lib.algorithm(userId(8383, false))).to.equal(ALG.ECDSA);
+      expect(await lib.algorithm(userId(8384, true))).to.equal(ALG.ECDSA);
+      await expect(lib.algorithm(userId(8383, true)))
+        .to.be.revertedWithCustomError(lib, "OpenPgpKeyNonMinimalLength")
+        .withArgs(alone.length, 8383);
+    });
+
     it("the primary key packet alone is a complete key", async () => {
       const alone = p256.slice(0, primaryPacket(p256).end);
       expect(await lib.algorithm(alone)).to.equal(ALG.ECDSA);

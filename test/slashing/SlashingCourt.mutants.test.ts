@@ -37,6 +37,28 @@ describe("SlashingCourt: mutation-testing findings", function () {
     expect(await w.stakeOf(node.address)).to.equal(VALIDATOR_MIN - VALIDATOR_MIN / 10n);
   });
 
+  // SlashingCourt.sol acceptDispute: `if (stake != 0)` -> `if (stake != 1)` skipped the slash of a node whose whole
+  // stake is 1 wei (governance may set the minimum stake to 1 wei; a fault slash takes at least 1 wei).
+  it("accept: a node whose whole stake is 1 wei loses it", async function () {
+    const w = await loadFixture(world);
+    await w.registry.connect(w.governor).setMinStake(Role.VALIDATOR, 1n);
+    const node = await w.registerNode(1n);
+    expect(await w.stakeOf(node.address)).to.equal(1n);
+    const occurredAt = (await now()) - 3600n;
+    const { id } = await openDispute(
+      w,
+      w.reporter,
+      node.address,
+      Fault.Unavailable,
+      occurredAt,
+      ethers.toUtf8Bytes("down"),
+    );
+    await expect(w.court.connect(w.governor).acceptDispute(id))
+      .to.emit(w.court, "DisputeAccepted")
+      .withArgs(id, unavailableOffenceId(node.address, occurredAt), 1n);
+    expect(await w.stakeOf(node.address)).to.equal(0n);
+  });
+
   // SlashingCourt.sol initialize: `treasury_ == address(0)` -> `treasury_ == address(1)` accepted a zero
   // treasury (where rejected bonds would be sent).
   it("initialize: each zero address reverts with SlashingCourtZeroAddress", async function () {

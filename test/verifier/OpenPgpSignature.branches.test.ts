@@ -7,7 +7,9 @@ import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { OpenPgpVerifier } from "../../typechain-types";
-import { craftSignature } from "../../src/message/pgp-craft";
+import { craftSignature, notationSubpacket } from "../../src/message/pgp-craft";
+import { checkDigestSignature } from "../../src/message/pgp-profile";
+import { parsePrimaryKey } from "../../src/message/pgp-key";
 import { deployVerifier } from "../../src/deploy/verifier";
 import { vectorKey } from "../slashing/fixture";
 import { STATUS_CODES } from "../slashing/status";
@@ -90,6 +92,36 @@ describe("OpenPgpSignature branches", function () {
     // a creation time in the hashed area; the unhashed area's only subpacket claims 5 octets and has 1
     const body = "0x040001080006" + "0502" + "70000000" + "0002" + "0510" + "0000";
     expect(await statusOf(v, packet(ethers.getBytes(body)), key)).to.equal("SUBPACKETS");
+  });
+
+  // Mutants of the subpacket walk (docs/mutation.md): a two-octet length's bounds check and its arithmetic.
+  it("subpackets with two- and five-octet lengths are read whole: the signature stays VALID, as for the TypeScript profile", async function () {
+    const v = await loadFixture(verifier);
+    const p256 = await vectorKey("p256");
+    const digest = ethers.getBytes(DIGEST);
+    for (const [size, form] of [
+      [300, "two"],
+      [8000, "two"],
+      [17_000, "five"],
+    ] as const) {
+      const notation = notationSubpacket("big@push.org", new Uint8Array(size).fill(0x61));
+      const sig = craftSignature(digest, p256.privateKey, {
+        created: CREATED,
+        unhashedSubpackets: [notation],
+      });
+      const body = sig[1] < 192 ? sig.subarray(2) : sig[1] === 0xff ? sig.subarray(6) : sig.subarray(3);
+      const unhashedStart = 6 + ((body[4] << 8) | body[5]) + 2;
+      const first = body[unhashedStart];
+      expect(
+        first === 255 ? "five" : first >= 192 ? "two" : "one",
+        `the ${size}-octet notation's length`,
+      ).to.equal(form);
+      expect(
+        checkDigestSignature(digest, sig, parsePrimaryKey(p256.publicKey)).form,
+        `TypeScript, ${size}`,
+      ).to.be.a("string");
+      expect(await statusOf(v, sig, p256.publicKey), `chain, ${size}`).to.equal("VALID");
+    }
   });
 
   it("ECDSA values: missing, cut short, over 32 octets, zero, not below the order, or followed by more bytes", async function () {
