@@ -13,4 +13,10 @@ export const EQUIVALENT: Record<string, string> = {
     "slash (governance): rewardBps 0 -> 1 with reporter address(0): the vault pays no reward to address(0) whatever rewardBps",
   "contracts/SlashingCourt.sol:21514:cmp":
     "_slashForFault: `activeAfter < activeBefore` with `<=`: when equal, the pushed checkpoint repeats the running total (latest + 0)",
+  "contracts/libraries/OpenPgpSignature.sol:13646:const":
+    "_packet: `return (Status.PacketLength, 0)` with bodyStart 1 (old-format two-octet length cut short): the only caller, parse, reads bodyStart only when the status is Valid",
+  "contracts/libraries/OpenPgpSignature.sol:24433:const":
+    "_subpackets: issuer(..., hasFp 1 -> 2, fp) for an issuer fingerprint subpacket: Yul's `if hasFp` takes every non-zero value as true, and hasFp is read nowhere else",
+  "contracts/libraries/OpenPgpSignature.sol:35101:cmp":
+    "_rsa: `sp > np` with `>=` in the s < n check: they differ only when a 32-octet word of s before the last equals n's, and then only for a valid signature (else both refuse): s = EM^d mod n with s's first 32 octets equal to n's, which no one can find (about 2^256 tries, for any chosen n)",
 };

@@ -248,6 +248,22 @@ describe("OpenPgpSignature branches: RSA values", function () {
     expect(await status(padded(other)), "another DigestInfo").to.equal("BAD_SIGNATURE");
   });
 
+  // A mutant of the MPI reader's bound (`p + 2 > end` to `p + 3 > end`, docs/mutation.md) refused an MPI of zero
+  // bits that ends the body: it is read (no value octets) and fails the arithmetic, as in the TypeScript profile.
+  it("an RSA value of zero bits (the MPI 00 00) is read, and is BAD_SIGNATURE on both sides", async function () {
+    const { v, rsa, sig } = await rsaCase(8);
+    const zero = withValues(sig, ethers.getBytes("0x0000"));
+    let ts: string;
+    try {
+      checkDigestSignature(ethers.getBytes(DIGEST), zero, parsePrimaryKey(rsa.publicKey));
+      ts = "VALID";
+    } catch (e) {
+      ts = (e as { code: string }).code;
+    }
+    expect(ts, "TypeScript").to.equal("BAD_SIGNATURE");
+    expect(await statusOf(v, zero, rsa.publicKey), "chain").to.equal("BAD_SIGNATURE");
+  });
+
   it("s not below n: equal to n, or greater in its first word", async function () {
     const { v, rsa, n, k, sig } = await rsaCase(8);
     expect(await statusOf(v, withValues(sig, mpi(octets(n, k))), rsa.publicKey), "s = n").to.equal(
