@@ -13,8 +13,12 @@ export const EQUIVALENT: Record<string, string> = {
     "slash (governance): rewardBps 0 -> 1 with reporter address(0): the vault pays no reward to address(0) whatever rewardBps",
   "contracts/SlashingCourt.sol:21514:cmp":
     "_slashForFault: `activeAfter < activeBefore` with `<=`: when equal, the pushed checkpoint repeats the running total (latest + 0)",
+  "contracts/libraries/OpenPgpKey.sol:12883:revert":
+    "_header: the old-format four-octet length's `p + 5 > len` revert deleted: the body would start at p + 5, past the key's end, so the check after the header (`end > len`) reverts with the same OpenPgpKeyTruncated()",
   "contracts/libraries/OpenPgpSignature.sol:13646:const":
     "_packet: `return (Status.PacketLength, 0)` with bodyStart 1 (old-format two-octet length cut short): the only caller, parse, reads bodyStart only when the status is Valid",
+  "contracts/libraries/OpenPgpSignature.sol:13774:const":
+    "_packet: old-format four-octet length `len < 5` with `len < 6`: they differ only for a 5-octet signature, a header with no body, which the original refuses as PacketLength too (body past the end, or a body under 6 octets)",
   "contracts/libraries/OpenPgpSignature.sol:24433:const":
     "_subpackets: issuer(..., hasFp 1 -> 2, fp) for an issuer fingerprint subpacket: Yul's `if hasFp` takes every non-zero value as true, and hasFp is read nowhere else",
   "contracts/libraries/OpenPgpSignature.sol:35101:cmp":
