@@ -287,7 +287,9 @@ async function main(): Promise<void> {
       // Survivors to run again stay in the report until their new result replaces them. The results of the
       // files this run leaves out (--only) are kept while their sources are unchanged.
       results = old.results.filter((r) => same(r.file) && (wanted.has(r.id) || !runHere.has(r.file)));
-      for (const r of results) if (retrySurvivors && r.status === "survived") retried.add(r.id);
+      // Survivors listed as equivalent are not run again: no test can kill them (equivalent.ts says why).
+      for (const r of results)
+        if (retrySurvivors && r.status === "survived" && EQUIVALENT[r.id] === undefined) retried.add(r.id);
     }
   }
   const done = new Set(results.filter((r) => !retried.has(r.id)).map((r) => r.id));
