@@ -163,6 +163,22 @@ describe("OpenPgpKey (primary key packet parser)", () => {
         .withArgs(alone.length, 8383);
     });
 
+    // A mutant of the old-format four-octet length's bound (`p + 5 > len` to `p - 5 > len`, docs/mutation.md)
+    // refused such a header at the key's first octet (p - 5 wraps around).
+    it("reads the old-format 1-, 2- and 4-octet lengths of the primary key packet", async () => {
+      const body = primaryBody(p256);
+      const rest = p256.slice(primaryPacket(p256).end);
+      for (const [header, what] of [
+        [Uint8Array.of(0x98, body.length), "one octet"],
+        [Uint8Array.of(0x99, 0, body.length), "two octets"],
+        [Uint8Array.of(0x9a, 0, 0, 0, body.length), "four octets"],
+      ] as const) {
+        const key = ethers.getBytes(ethers.concat([header, body, rest]));
+        expect(await lib.algorithm(key), what).to.equal(ALG.ECDSA);
+        expect(await lib.p256Key(key), what).to.deep.equal(await lib.p256Key(p256));
+      }
+    });
+
     it("the primary key packet alone is a complete key", async () => {
       const alone = p256.slice(0, primaryPacket(p256).end);
       expect(await lib.algorithm(alone)).to.equal(ALG.ECDSA);
