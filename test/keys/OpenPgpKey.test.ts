@@ -179,6 +179,16 @@ describe("OpenPgpKey (primary key packet parser)", () => {
       }
     });
 
+    // A mutant of the header's bound (`p + 2 > len` to `>=`, docs/mutation.md) refused a last packet of two octets.
+    it("a last packet of two octets (an empty user ID) ends the key; one octet is cut short", async () => {
+      const alone = p256.slice(0, primaryPacket(p256).end);
+      expect(await lib.algorithm(ethers.concat([alone, "0xcd00"]))).to.equal(ALG.ECDSA);
+      await expect(lib.algorithm(ethers.concat([alone, "0xcd"]))).to.be.revertedWithCustomError(
+        lib,
+        "OpenPgpKeyTruncated",
+      );
+    });
+
     it("the primary key packet alone is a complete key", async () => {
       const alone = p256.slice(0, primaryPacket(p256).end);
       expect(await lib.algorithm(alone)).to.equal(ALG.ECDSA);
