@@ -34,6 +34,21 @@ contract PushLibrariesHarness {
         return PushPreimage.preimage(m, withSessionKey);
     }
 
+    /// `PushJson.sha256Hex` of `length` octets 0x61 made in memory (not calldata, whose floor price would dominate a
+    /// gas-starvation test's limits).
+    function sha256HexOfRepeated(uint256 length) external view returns (bytes memory) {
+        bytes memory data = new bytes(length);
+        for (uint256 i = 0; i < length; i += 32) {
+            assembly ("memory-safe") {
+                mstore(
+                    add(add(data, 32), i),
+                    0x6161616161616161616161616161616161616161616161616161616161616161
+                )
+            }
+        }
+        return PushJson.sha256Hex(data);
+    }
+
     function pgpv3Hex(PushPreimage.Message calldata m) external view returns (bytes memory) {
         return PushPreimage.pgpv3Hex(m);
     }

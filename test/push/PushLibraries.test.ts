@@ -166,6 +166,17 @@ describe("PushJson and Base64Armor", () => {
         [frame(b64).replace("END PGP PUBLIC", "END PGP PRIVATE"), STATUS.BadArmor],
         [frame(b64).replace(/\n/g, "\r\n"), STATUS.BadArmor],
         ["", STATUS.BadArmor],
+        // no base64 line at all: the END line (or the checksum line) right after the empty line
+        ["-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n-----END PGP PUBLIC KEY BLOCK-----\n", STATUS.BadBase64],
+        [
+          `-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n=${crc}\n-----END PGP PUBLIC KEY BLOCK-----\n`,
+          STATUS.BadBase64,
+        ],
+        // the BEGIN line's closing dashes cut to four
+        [frame(b64).replace("BLOCK-----\n\n", "BLOCK----\n\n"), STATUS.BadArmor],
+        // a checksum line cut off by the end of the text, or followed by more than its four characters
+        [`-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n${b64}\n=${crc.slice(0, 2)}`, STATUS.BadArmor],
+        [frame(b64, `=${crc}x\n`), STATUS.BadArmor],
       ];
       for (const [t, want] of bad) {
         const [st, , out] = await decode(t);
