@@ -5,7 +5,7 @@ import { ethers, upgrades } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { unavailableOffenceId } from "../../src/slashing/court";
 import type { World } from "./fixture";
-import { Fault, PUSH, VALIDATOR_MIN, deployWorld, now } from "./fixture";
+import { DAY, Fault, PUSH, VALIDATOR_MIN, deployWorld, now } from "./fixture";
 import { Role } from "../../src/staking";
 import { age, openDispute, sign } from "./court-helpers";
 
@@ -57,6 +57,49 @@ describe("SlashingCourt: mutation-testing findings", function () {
       .to.emit(w.court, "DisputeAccepted")
       .withArgs(id, unavailableOffenceId(node.address, occurredAt), 1n);
     expect(await w.stakeOf(node.address)).to.equal(0n);
+  });
+
+  // SlashingCourt.sol _checkFaultWindow: `at > block.timestamp` -> `>=` refused a report of the block's own second,
+  // and `block.timestamp - at > window` -> `>=` one exactly `faultWindow` old; both are inside the window.
+  it("a quorum report dated the block's own second, or exactly faultWindow before it, is accepted", async function () {
+    const w = await loadFixture(world);
+    const v = await w.registerNode(1_000_000n * PUSH);
+    const first = await w.registerNode(undefined, Role.STORAGE);
+    const second = await w.registerNode(undefined, Role.STORAGE);
+    await age();
+    const window = (await w.court.params()).faultWindow;
+    for (const [node, back] of [
+      [first, 0n],
+      [second, window],
+    ] as const) {
+      const at = (await now()) + 60n;
+      await ethers.provider.send("evm_setNextBlockTimestamp", [Number(at)]);
+      const r = {
+        node: node.address,
+        faultCode: Fault.Unavailable,
+        evidenceHash: ethers.id("down"),
+        reportedAt: at - back,
+        reporter: w.reporter.address,
+      };
+      await expect(w.court.submitReport(r, await sign(w, r, [v])), `${back} s old`).to.emit(
+        w.court,
+        "QuorumReportAccepted",
+      );
+    }
+  });
+
+  // SlashingCourt.sol paramBounds: `unbonding <= 30 days ? unbonding - 1 : 30 days` with `<` let the fault window
+  // reach 30 days under an unbonding period of exactly 30 days (stake could finish unbonding inside the window).
+  it("paramBounds(FaultWindow): below an unbonding period of 30 days, up to 30 days beyond it", async function () {
+    const w = await loadFixture(world);
+    const [min] = await w.court.paramBounds(0);
+    for (const [unbonding, max] of [
+      [30 * DAY, 30 * DAY - 1],
+      [30 * DAY + 1, 30 * DAY],
+    ]) {
+      await w.registry.connect(w.governor).setUnbondingPeriod(unbonding);
+      expect(await w.court.paramBounds(0), `unbonding ${unbonding} s`).to.deep.equal([min, BigInt(max)]);
+    }
   });
 
   // SlashingCourt.sol initialize: `treasury_ == address(0)` -> `treasury_ == address(1)` accepted a zero
