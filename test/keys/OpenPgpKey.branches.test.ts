@@ -215,6 +215,45 @@ describe("OpenPgpKey branches", function () {
       expect([...firsts].sort()).to.include.members(["one", "two"]);
     });
 
+    // The same mutant, made to show: a long user ID after the primary key holds, where a walk from the key's first
+    // octet lands, a subpacket length that leads to the binding's left 16 bits; with a first octet of 192 or more
+    // there, the mutant's walk starts again from octet 0 and never ends (out of gas), where the original refuses
+    // the binding by name.
+    it("a signing binding without a back signature is refused by name, whatever the key's other packets hold", async function () {
+      const lib = await loadFixture(harness);
+      const key = (await vectorKey("p256Subkey")).privateKey;
+      const base = Number(
+        (key.getSubkeys()[0].keyPacket as unknown as { created: Date }).created.getTime() / 1000,
+      );
+      let tried = 0;
+      for (let created = base + 1; tried < 3; created++) {
+        const plain = craftKeyWithBinding(key, 1, { omitBackSignature: true, created });
+        const primaryEnd = 2 + plain[1];
+        const uid = new Uint8Array(3000).fill(0x61);
+        const k = cat(
+          plain.subarray(0, primaryEnd),
+          Uint8Array.of(0xcd, 192 + ((3000 - 192) >> 8), (3000 - 192) & 0xff),
+          uid,
+          plain.subarray(primaryEnd),
+        );
+        const { body, at } = lastPacket(k);
+        const hashedEnd = body + 6 + ((k[body + 4] << 8) | k[body + 5]);
+        const unhashedEnd = hashedEnd + 2 + ((k[hashedEnd] << 8) | k[hashedEnd + 1]);
+        if (k[unhashedEnd] < 192) continue;
+        // where a subpacket walk from octet 0 lands: the primary key's header read as a two-octet length
+        expect(k[0]).to.be.within(192, 223);
+        const q = 2 + ((k[0] - 192) << 8) + k[1] + 192;
+        expect(q).to.be.within(primaryEnd + 3, primaryEnd + 3 + 3000 - 3);
+        const n = unhashedEnd - (q + 2);
+        expect(n).to.be.within(192, 8383);
+        k.set([192 + ((n - 192) >> 8), (n - 192) & 0xff, 0x01], q);
+        await expect(lib.signers(k, true), `binding created at ${created}`)
+          .to.be.revertedWithCustomError(lib, "OpenPgpKeyBadSubkeyBinding")
+          .withArgs(at);
+        tried++;
+      }
+    });
+
     it("a back signature in the unhashed area is found; one of another version, type or algorithm is not", async function () {
       const lib = await loadFixture(harness);
       const key = (await vectorKey("p256Subkey")).privateKey;
