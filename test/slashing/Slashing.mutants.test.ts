@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { World } from "./fixture";
-import { DAY, Param, deployWorld, increaseTime, now, vectorKey } from "./fixture";
+import { DAY, Fault, Param, args, deployWorld, increaseTime, now, vectorKey } from "./fixture";
 
 describe("Slashing: mutation-testing findings", function () {
   async function world(): Promise<World> {
@@ -13,6 +13,30 @@ describe("Slashing: mutation-testing findings", function () {
 
   // Slashing.sol _keyActive: `r.revokedAt != 0` -> `r.revokedAt != 1` made a never-revoked key look revoked at
   // time 0, so an attestation time below the state lag reverted with SlashingStateLag.
+  // Slashing.sol proveUnauthorizedSender: `_slash(..., digest, 0, claim)` with detail 1: FaultProven's detail (the
+  // rule or reason within the fault class, which watchers read) is 0 for an unauthorized sender.
+  it("proveUnauthorizedSender: FaultProven names the offence, node, fault, reporter and digest, with detail 0", async function () {
+    const w = await loadFixture(world);
+    const node = await w.registerNode();
+    const proof = await w.attest(
+      node,
+      await w.message(w.alice.address, w.bob.address, await vectorKey("p256")),
+    );
+    const prove = w.slashing.connect(w.reporter).proveUnauthorizedSender;
+    const [offenceId, slashed] = await prove.staticCall(...args(proof), proof.claim);
+    await expect(prove(...args(proof), proof.claim))
+      .to.emit(w.slashing, "FaultProven")
+      .withArgs(
+        offenceId,
+        node.address,
+        Fault.UnauthorizedSender,
+        w.reporter.address,
+        proof.attestation.digest,
+        0,
+        slashed,
+      );
+  });
+
   it("keyActiveAt: a key never revoked is inactive before it was added, for any attestation time, without reverting", async function () {
     const w = await loadFixture(world);
     const key = await vectorKey("p256");

@@ -102,6 +102,27 @@ describe("SlashingCourt: mutation-testing findings", function () {
     }
   });
 
+  // SlashingCourt.sol setQuorum: `denominator > _BPS` or `numerator > denominator` with `>=` refused a denominator of
+  // exactly 10,000 or a quorum of all stake (numerator == denominator), both within bounds.
+  it("setQuorum: a denominator of 10,000 and a quorum of all stake are within bounds; beyond them are not", async function () {
+    const w = await loadFixture(world);
+    const court = w.court.connect(w.governor);
+    for (const [n, d] of [
+      [6_667n, 10_000n],
+      [3n, 3n],
+    ]) {
+      await expect(court.setQuorum(n, d), `${n}/${d}`).to.emit(w.court, "QuorumSet").withArgs(n, d);
+    }
+    for (const [n, d] of [
+      [6_667n, 10_001n],
+      [4n, 3n],
+    ]) {
+      await expect(court.setQuorum(n, d), `${n}/${d}`)
+        .to.be.revertedWithCustomError(w.court, "SlashingCourtQuorumOutOfBounds")
+        .withArgs(n, d);
+    }
+  });
+
   // SlashingCourt.sol initialize: `treasury_ == address(0)` -> `treasury_ == address(1)` accepted a zero
   // treasury (where rejected bonds would be sent).
   it("initialize: each zero address reverts with SlashingCourtZeroAddress", async function () {
