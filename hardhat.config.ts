@@ -136,6 +136,11 @@ const COVERAGE_LEAVES_OUT =
   /gas ceilings|gas budgets|costs under [\d,]+ gas|under 50,000 gas|gas: pgpv3Hex|gas of the proofs|gas of reports signed/;
 
 task("coverage").setAction(async (args: Record<string, unknown>, hre, runSuper) => {
+  // One fast-check seed for every property and model test: each coverage run draws the same cases, so its branch
+  // figures (and the gate of scripts/coverage-check.ts) are the same every time (docs/coverage.md).
+  (require("fast-check") as typeof import("fast-check")).configureGlobal({
+    seed: Number(process.env.COVERAGE_SEED ?? "20261207"),
+  });
   const [first] = hre.config.solidity.compilers;
   const viaIr = { ...first, settings: { ...first.settings, viaIR: true } };
   const irFiles = importersOf(path.join(__dirname, "contracts/libraries/OpenPgpSignature.sol"));
