@@ -62,6 +62,16 @@ describe("scripts/coverage-check.ts: the branch threshold of npm run coverage", 
     expect(v.ok).to.equal(true);
     expect(v.unlisted).to.deep.equal([]);
     expect(markdownTable([v])).to.include("| `contracts/libraries/L.sol` | 3 / 4 | 75.00% | 1 |");
+    // files without branches (interfaces) are left out of the table
+    const none = {
+      ...v,
+      file: "contracts/interfaces/I.sol",
+      total: 0,
+      covered: 0,
+      uncovered: [],
+      unlisted: [],
+    };
+    expect(markdownTable([v, none])).not.to.include("I.sol");
   });
 
   it("reports a listed branch that the run covered, and refuses a row without a reason or with an unknown side", () => {
