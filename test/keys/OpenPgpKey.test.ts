@@ -189,6 +189,16 @@ describe("OpenPgpKey (primary key packet parser)", () => {
       );
     });
 
+    it("a primary key body under 6 octets (version, creation time, algorithm) is cut short", async () => {
+      const body = primaryBody(p256);
+      for (const n of [0, 1, 5]) {
+        await expect(
+          lib.algorithm(withPrimaryBody(p256, body.slice(0, n))),
+          `${n} octets`,
+        ).to.be.revertedWithCustomError(lib, "OpenPgpKeyTruncated");
+      }
+    });
+
     it("the primary key packet alone is a complete key", async () => {
       const alone = p256.slice(0, primaryPacket(p256).end);
       expect(await lib.algorithm(alone)).to.equal(ALG.ECDSA);

@@ -21,6 +21,16 @@ describe("StakingVault branches", () => {
     expect((await f.registry.nodeOf(other)).status).to.equal(NodeStatus.Active);
   });
 
+  it("stake: an amount that would take the node's stake past 2^96 - 1 is refused before any transfer", async () => {
+    const f = await loadFixture(stakingFixture);
+    const node = await f.register();
+    const [bonded, unbonding] = await f.registry.stakeOf(node);
+    const room = 2n ** 96n - 1n - bonded - unbonding;
+    await expect(f.vault.connect(f.alice).stake(node, room + 1n))
+      .to.be.revertedWithCustomError(f.vault, "StakingVaultAmountTooLarge")
+      .withArgs(room + 1n, room);
+  });
+
   it("sendTreasury: only governance", async () => {
     const f = await loadFixture(stakingFixture);
     await expect(f.vault.connect(f.stranger).sendTreasury(f.stranger.address, 1n))
