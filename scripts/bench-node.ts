@@ -211,6 +211,8 @@ async function main(): Promise<void> {
       LOCALHOST_RPC_URL: chain.url,
       PUSH_NODE_SIGNER_KEY: signer.privateKey,
       PUSH_NODE_CLOCK: NODE_CLOCK,
+      // BENCH_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the node's process only
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     });
     const listening = await node.waitFor(/listening on (http:\/\/\S+) /, 180_000);
     const url = listening[1];
@@ -375,7 +377,8 @@ async function main(): Promise<void> {
       if (done === null) node.kill("SIGKILL");
     }
     await chain?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_DIR !== "1") fs.rmSync(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
   }
 }
 

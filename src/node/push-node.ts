@@ -42,12 +42,11 @@ import { useNativeKeccak } from "../validator/native-hash";
 import type { DigestSigner } from "./attestation-key";
 import { PUSHCHAT_DB_FILE, pushChatOver, pushChatRoutes } from "../pushchat";
 import type { OpenPushChat, PushAttestTicket, PushChatOptions, PushMessageAttestor } from "../pushchat";
-import { encodePushAttested, pushAttestedMessageOf, pushMessageDigest } from "../message/push";
+import { pushAttestedMessageOf, pushMessageDigest } from "../message/push";
 import type { AppendResult } from "./store";
 import { chainPushKeyLookup } from "./push-keys";
 import { ProfileRelay } from "./profile-relay";
 import type { ProfileRelayOptions } from "./profile-relay";
-import { hex0x } from "../util/hex";
 
 export const NODE_DB_FILE = "pushnode.sqlite";
 export const DEFAULT_FEED_LIMIT = 100;
@@ -564,7 +563,9 @@ export class PushNode {
           recipientKey: m.recipientKey,
         });
         const out = this.store.appendPush({
-          push: { message: encodePushAttested(message), signature: hex0x(m.signature), body: m.body },
+          message,
+          signature: m.signature,
+          body: m.body,
           digest: pushMessageDigest(message, this.domain),
           signatureHash: signatureHashOf(m.signature),
           signatureSize: m.signature.length,
@@ -577,18 +578,21 @@ export class PushNode {
             equivocate && position % 2n === 0n ? sequenceAt(position - 1n) : last + 1n,
           sign: (a) => this.sign(a),
         });
-        const reused = equivocate && BigInt(out.item.position) % 2n === 0n;
+        const reused = equivocate && out.position % 2n === 0n;
         this.accepted.inc({ fault: m.acceptedFault ?? (reused ? "EQUIVOCATION" : "none") });
         this.log.info("attested a Push message", {
-          position: out.item.position,
-          sequence: out.item.attestation.sequence,
-          digest: out.item.attestation.digest,
+          position: out.position.toString(),
+          sequence: out.attestation.sequence.toString(),
+          digest: out.attestation.digest,
           cid: m.cid,
           chatId: m.chatId,
           attestedAt: attestedAt.toString(),
           ...(m.acceptedFault ? { acceptedFault: m.acceptedFault } : {}),
         });
-        return JSON.stringify({ position: out.item.position, attestation: out.item.attestation });
+        return JSON.stringify({
+          position: out.position.toString(),
+          attestation: encodeSignedAttestation(out.attestation),
+        });
       },
     };
   }

@@ -16,7 +16,10 @@ import type { Migration, Database } from "../store/sqlite";
 import { KvStore, transaction } from "../store/sqlite";
 import { encodeEnvelope, encodeSignedAttestation, decodeEnvelope, decodeSignedAttestation } from "../message";
 import type { Attestation, Envelope, EnvelopeJson, SignedAttestation } from "../message";
-import { PUSHCHAT_MIGRATIONS } from "../pushchat/store";
+import { PUSHCHAT_MIGRATIONS, bodyInDocument, bodyOfDocument } from "../pushchat/store";
+import { encodePushAttested, pushAttestedMessageOf } from "../message/push";
+import type { PushAttestedMessage, PushAttestedMessageJson, PushMessageBody } from "../message/push";
+import { hex0x } from "../util/hex";
 import type { FeedItem, PushFeedItemJson } from "./api";
 
 export const NODE_MIGRATIONS: Migration[] = [
@@ -97,8 +100,26 @@ interface FeedRow {
   cid: string;
   accepted_fault: string | null;
   kind: string;
-  /** For kind "push": JSON of {message, signature, body} (PushFeedItemJson's `push`). */
+  /**
+   * For kind "push", JSON of either
+   *   - {message, signature, body}: PushFeedItemJson's `push` in full (rows written before the compact form,
+   *     and rows whose body has its own `timestamp` or `link`), or
+   *   - {header, signature} ({@link CompactPush}): the body is the stored message document of the row's CID
+   *     less its `timestamp` and `link`, and the attested struct's body is made from it again on reading.
+   */
   push: string | null;
+}
+
+/**
+ * A Push feed row's `push` without what the Push Chat API's message row already holds: the attested
+ * struct's header and the signature. The rest of the item (the body as posted, and the attested struct's
+ * body fields, made from it by pushAttestedMessageOf) is rebuilt from the message document on reading.
+ * Written instead of the full item because the full one repeated the body twice (as posted, and in hex):
+ * about 11 KB per message, the largest row the node wrote.
+ */
+interface CompactPush {
+  header: PushAttestedMessageJson["header"];
+  signature: string;
 }
 
 /** What the caller decides for a new row inside the transaction. */
@@ -127,12 +148,20 @@ export interface AppendInput {
 
 /** A Push Chat SDK message to append (docs/push-format.md): the attested struct, its signature and body. */
 export interface AppendPushInput {
-  push: PushFeedItemJson["push"];
-  /** pushMessageDigest of `push.message` in the node's attestation domain. */
+  /** The attested struct. */
+  message: PushAttestedMessage;
+  /** The binary OpenPGP signature packet(s), de-armored from the verificationProof. */
+  signature: Uint8Array;
+  /** The message body as the SDK posted it (what pushAttestedMessageOf made `message` from). */
+  body: Record<string, unknown>;
+  /** pushMessageDigest of `message` in the node's attestation domain. */
   digest: string;
   signatureHash: string;
   signatureSize: number;
-  /** The message's CID in the Push Chat API. */
+  /**
+   * The message's CID in the Push Chat API. Its document, stored in the same transaction, is `body` with the
+   * node's timestamp and link (pushchat's messageDocument): the row then holds only the header and signature.
+   */
   cid: string;
   sender: string;
   recipient: string;
@@ -142,8 +171,10 @@ export interface AppendPushInput {
   sign: AppendInput["sign"];
 }
 
+/** The position and attestation of an appended Push message (its feed item is read back with pushItem). */
 export interface AppendPushResult {
-  item: PushFeedItemJson;
+  position: bigint;
+  attestation: SignedAttestation;
   acceptedFault: string | null;
 }
 
@@ -211,6 +242,10 @@ export class NodeStore {
       ),
       insertContent: db.prepare("INSERT INTO content (cid, bytes) VALUES (?, ?) ON CONFLICT(cid) DO NOTHING"),
       content: db.prepare<[string], { bytes: Buffer }>("SELECT bytes FROM content WHERE cid = ?"),
+      // The Push Chat API's table, in this database since migration 3.
+      messageDocument: db.prepare<[string], { document: string }>(
+        "SELECT document FROM messages WHERE cid = ?",
+      ),
     };
   }
 
@@ -340,6 +375,13 @@ export class NodeStore {
   appendPush(input: AppendPushInput): AppendPushResult {
     return transaction(this.db, () => {
       const { position, sequence, attestation } = this.nextAttestation(input, input.signatureSize);
+      const signature = hex0x(input.signature);
+      const push = bodyInDocument(input.body)
+        ? JSON.stringify({
+            header: encodePushAttested(input.message).header,
+            signature,
+          } satisfies CompactPush)
+        : JSON.stringify({ message: encodePushAttested(input.message), signature, body: input.body });
       this.s.insertPush.run(
         Number(position),
         Number(sequence),
@@ -353,18 +395,9 @@ export class NodeStore {
         input.recipient,
         input.acceptedFault ?? null,
         Date.now(),
-        JSON.stringify(input.push),
+        push,
       );
-      return {
-        item: {
-          position: position.toString(),
-          kind: "push",
-          push: input.push,
-          attestation: encodeSignedAttestation(attestation),
-          cid: input.cid,
-        },
-        acceptedFault: input.acceptedFault ?? null,
-      };
+      return { position, attestation, acceptedFault: input.acceptedFault ?? null };
     });
   }
 
@@ -413,10 +446,42 @@ export class NodeStore {
     return {
       position: String(r.position),
       kind: "push",
-      push: JSON.parse(r.push as string) as PushFeedItemJson["push"],
+      push: this.pushOf(r),
       attestation: encodeSignedAttestation(this.attestationOf(r)),
       cid: r.cid,
     };
+  }
+
+  /** The `push` of a feed item: stored in full, or rebuilt from a compact row and its message document. */
+  private pushOf(r: FeedRow): PushFeedItemJson["push"] {
+    const stored = JSON.parse(r.push as string) as PushFeedItemJson["push"] | CompactPush;
+    if ("message" in stored) return stored;
+    const doc = this.s.messageDocument.get(r.cid);
+    if (doc === undefined)
+      throw new Error(`the message document ${r.cid} of Push feed position ${r.position} is missing`);
+    const body = bodyOfDocument(doc.document);
+    const h = stored.header;
+    const message = encodePushAttested(
+      pushAttestedMessageOf(
+        body as unknown as PushMessageBody,
+        h.sigType === 3 ? "pgpv3" : "pgpv2",
+        h.from,
+        h.to,
+        {
+          timestamp: BigInt(h.timestamp),
+          senderKey: h.senderKey,
+          recipientKey: h.recipientKey,
+        },
+      ),
+    );
+    // The header's fields made from the body must come out as attested (a document changed since would not).
+    if (message.header.preimageSize !== h.preimageSize || message.header.toDID !== h.toDID)
+      throw new Error(
+        `the message document ${r.cid} of Push feed position ${r.position} does not give the attested header ` +
+          `(preimageSize ${message.header.preimageSize} and toDID ${message.header.toDID}, attested ` +
+          `${h.preimageSize} and ${h.toDID})`,
+      );
+    return { message: { header: h, body: message.body }, signature: stored.signature, body };
   }
 
   content(cid: string): Uint8Array | undefined {

@@ -214,6 +214,37 @@ export class ConversationStateError extends Error {
   }
 }
 
+/**
+ * The stored document of a message (its CID is the message's): the body as posted, then the node's
+ * `timestamp` (ms) and the `link` to the previous message of the conversation (null for the first).
+ */
+export function messageDocument(
+  body: Record<string, unknown>,
+  timestamp: number,
+  link: string | null,
+): string {
+  return JSON.stringify({ ...body, timestamp, link });
+}
+
+/**
+ * Whether {@link bodyOfDocument} gives `body` back from its document: true unless the body has its own
+ * `timestamp` or `link` (the document's would replace them). JSON text round-trips a parsed body.
+ */
+export function bodyInDocument(body: Record<string, unknown>): boolean {
+  return (
+    !Object.prototype.hasOwnProperty.call(body, "timestamp") &&
+    !Object.prototype.hasOwnProperty.call(body, "link")
+  );
+}
+
+/** The body a message document was made from ({@link messageDocument}), when {@link bodyInDocument} held. */
+export function bodyOfDocument(document: string): Record<string, unknown> {
+  const body = JSON.parse(document) as Record<string, unknown>;
+  delete body.timestamp;
+  delete body.link;
+  return body;
+}
+
 /** The unordered pair of two addresses: the conversation key. */
 export function pairOf(a: string, b: string): string {
   const x = a.toLowerCase();
@@ -382,7 +413,7 @@ export class PushChatStore {
       if (this.s.messageBySignature.get(m.signatureHash))
         throw new ConversationStateError("This message was already accepted.");
       const link = conv ? conv.threadhash : null;
-      const document = JSON.stringify({ ...m.body, timestamp: m.timestamp, link });
+      const document = messageDocument(m.body, m.timestamp, link);
       const cid = messageCid(document);
       if (this.s.message.get(cid)) throw new ConversationStateError("This message was already accepted.");
       let chatId: string;
