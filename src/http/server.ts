@@ -115,6 +115,20 @@ function match(c: CompiledRoute, parts: string[]): Record<string, string> | unde
   return params;
 }
 
+/**
+ * JSON text of `value`, bigints as decimal strings. Without a replacer first: a replacer is called for every
+ * key and value (a few microseconds per kilobyte answered); only a value holding a bigint, which makes
+ * JSON.stringify throw a TypeError, is written again with one.
+ */
+export function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  }
+}
+
 function send(res: ServerResponse, status: number, result: HttpResult): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { ...(result.headers ?? {}) };
@@ -123,9 +137,7 @@ function send(res: ServerResponse, status: number, result: HttpResult): void {
     body = result.text;
     headers["content-type"] ??= result.contentType ?? "text/plain; charset=utf-8";
   } else {
-    body = JSON.stringify(result.json ?? null, (_k, v: unknown) =>
-      typeof v === "bigint" ? v.toString() : v,
-    );
+    body = jsonText(result.json ?? null);
     headers["content-type"] ??= "application/json; charset=utf-8";
   }
   headers["content-length"] = String(Buffer.byteLength(body));
@@ -193,9 +205,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
         return;
       }
       const parts = url.pathname.split("/").slice(1);
-      const found = routes
-        .map((c) => ({ c, params: match(c, parts) }))
-        .filter((m): m is { c: CompiledRoute; params: Record<string, string> } => m.params !== undefined);
+      const found: Array<{ c: CompiledRoute; params: Record<string, string> }> = [];
+      for (const c of routes) {
+        const params = match(c, parts);
+        if (params !== undefined) found.push({ c, params });
+      }
       if (found.length === 0) {
         fail(404, `No route for ${url.pathname}.`);
         return;

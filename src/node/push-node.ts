@@ -561,6 +561,7 @@ export class PushNode {
           timestamp: attestedAt,
           senderKey: m.senderKey,
           recipientKey: m.recipientKey,
+          preimageSize: m.preimageSize,
         });
         const out = this.store.appendPush({
           message,

@@ -128,6 +128,8 @@ export interface StoredPushMessage {
   /** The decoded body and its signature version (what the attested struct is built from). */
   decoded: PushMessageBody;
   version: PushSigVersion;
+  /** UTF-8 bytes of the preimage of `decoded` for `version`, when validation measured it. */
+  preimageSize?: number;
   /** Under fault injection: the fault class of the invalid message accepted; null for a valid one. */
   acceptedFault: string | null;
 }
@@ -390,6 +392,7 @@ export class PushChatService {
           signature: v.signature,
           decoded: v.body,
           version: v.version,
+          preimageSize: v.preimageSize,
           acceptedFault: null,
         };
       } else if (ticket?.acceptsFault?.(v)) {

@@ -2,10 +2,11 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { keccak256, toBeHex, toUtf8Bytes } from "ethers";
+import { hexlify, keccak256, toBeHex, toUtf8Bytes } from "ethers";
 import { RpcClient } from "../../src/chain/rpc";
 import type { FailoverProvider } from "../../src/chain/rpc";
 import { ChainIndex, ChainIndexMismatchError, NodeStatus } from "../../src/chain/chain-index";
+import { chainPushKeyLookup } from "../../src/node/push-keys";
 import { openDatabase } from "../../src/store/sqlite";
 import type { Database } from "../../src/store/sqlite";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
@@ -192,6 +193,14 @@ describe("pushnode: chain index (registry events, real hardhat node)", function 
     expect(index.keyRecord(owner, keyHashOf(k0.publicKey))!.revokedAt !== null).to.equal(true);
     expect(index.keyRecord(owner, keyHashOf(k1.publicKey))).to.not.equal(undefined);
     expect(index.node(signer)).to.deep.include({ endpoint: "http://fork-a", status: NodeStatus.Exiting });
+    // the Push key lookup keeps the bytes of keys it found active (k1 now)
+    const later = 2n ** 40n;
+    const active = async () =>
+      (await chainPushKeyLookup(index, later).activeKeys(owner)).map((k) => [
+        k.keyHash,
+        hexlify(k.publicKey),
+      ]);
+    expect(await active()).to.deep.equal([[keyHashOf(k1.publicKey), hexlify(k1.publicKey)]]);
 
     // fork B: none of that happened; something else did (and the chain is longer)
     await rpc.request("evm_revert", [snap]);
@@ -202,6 +211,8 @@ describe("pushnode: chain index (registry events, real hardhat node)", function 
     expect(index.keyRecord(owner, keyHashOf(k0.publicKey))!.revokedAt).to.equal(null);
     expect(index.keyRecord(owner, keyHashOf(k1.publicKey))).to.equal(undefined);
     expect(await index.publicKeyBytes(keyHashOf(k1.publicKey))).to.equal(null);
+    // ... but which keys are active comes from the index: k1's cached bytes are not served after the reorg
+    expect(await active()).to.deep.equal([[keyHashOf(k0.publicKey), hexlify(k0.publicKey)]]);
     expect(index.node(signer)).to.deep.include({ endpoint: "http://fork-b", status: NodeStatus.Active });
     expect(index.stats().reorgs).to.equal(1);
   });

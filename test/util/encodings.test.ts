@@ -3,6 +3,8 @@ import fc from "fast-check";
 import { hexlify } from "ethers";
 import { wtf8 } from "../../src/message/push/attest";
 import { hex0x } from "../../src/util/hex";
+import { crc24Base64 } from "../../src/message/push/preimage";
+import { jsonText } from "../../src/http/server";
 import { wtf8 as referenceWtf8 } from "../push/wtf8";
 
 /** The node's fast encoders give the same bytes and text as the reference ones they replace. */
@@ -31,5 +33,47 @@ describe("encodings on the node's hot path", () => {
       }),
       { numRuns: runs },
     );
+  });
+
+  it("crc24Base64 (table-driven) is RFC 4880's bitwise CRC-24, the armor checksum openpgp.js writes", async () => {
+    const bitwise = (data: Uint8Array): string => {
+      let crc = 0xb704ce;
+      for (const b of data) {
+        crc ^= b << 16;
+        for (let i = 0; i < 8; i++) {
+          crc <<= 1;
+          if (crc & 0x1000000) crc ^= 0x1864cfb;
+        }
+      }
+      crc &= 0xffffff;
+      return Buffer.from([crc >> 16, (crc >> 8) & 0xff, crc & 0xff]).toString("base64");
+    };
+    expect(crc24Base64(new Uint8Array())).to.equal("twTO"); // the initial value 0xb704ce
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
+        expect(crc24Base64(b)).to.equal(bitwise(b));
+      }),
+      { numRuns: runs },
+    );
+    // and the checksum line of an armor openpgp.js wrote
+    const openpgp = await import("openpgp");
+    const data = new Uint8Array(300).map((_, i) => (i * 7 + 3) & 0xff);
+    const armored = openpgp.armor(openpgp.enums.armor.signature, data, undefined, undefined, undefined, true);
+    expect(armored).to.contain(`\n=${crc24Base64(data)}\n`);
+  });
+
+  it("jsonText is JSON.stringify with bigints as decimal strings (answers without a bigint take no replacer)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(jsonText(v)).to.equal(JSON.stringify(v));
+      }),
+      { numRuns: runs },
+    );
+    expect(jsonText({ a: 1n, b: [2n, "x"], c: { d: 2n ** 70n } })).to.equal(
+      '{"a":"1","b":["2","x"],"c":{"d":"1180591620717411303424"}}',
+    );
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => jsonText(circular)).to.throw(TypeError);
   });
 });

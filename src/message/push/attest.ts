@@ -196,6 +196,11 @@ export interface PushAttestationMeta {
   senderKey: string;
   /** keyHash of the recipient key the secret is encrypted to (pgp), or null for PlainText. */
   recipientKey: string | null;
+  /**
+   * UTF-8 bytes of the body's preimage for `version`, when the caller has it already (validatePushMessage's
+   * `preimageSize` for the same body and version); otherwise the preimage is made again to measure it.
+   */
+  preimageSize?: number;
 }
 
 /**
@@ -218,7 +223,7 @@ export function pushAttestedMessageOf(
       timestamp: meta.timestamp,
       senderKey: meta.senderKey,
       recipientKey: meta.recipientKey ?? ZERO32,
-      preimageSize: Buffer.byteLength(pushPreimage(body, version), "utf8"),
+      preimageSize: meta.preimageSize ?? Buffer.byteLength(pushPreimage(body, version), "utf8"),
       toDID: keccak256(wtf8(body.toDID)),
     },
     body: pushSignedFieldsOf(body),

@@ -120,16 +120,24 @@ export async function parseVerificationProof(proof: string): Promise<ParsedVerif
   return { version, armored, signature: unarmored.data };
 }
 
-/** RFC 4880 section 6.1 CRC-24, base64 of its 3 bytes (the armor's "=XXXX" line). */
-function crc24Base64(data: Uint8Array): string {
-  let crc = 0xb704ce;
-  for (const b of data) {
-    crc ^= b << 16;
+/** CRC-24 of each byte value, for the table-driven form of RFC 4880's bitwise loop. */
+const CRC24_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let b = 0; b < 256; b++) {
+    let crc = b << 16;
     for (let i = 0; i < 8; i++) {
       crc <<= 1;
       if (crc & 0x1000000) crc ^= 0x1864cfb;
     }
+    t[b] = crc & 0xffffff;
   }
-  crc &= 0xffffff;
+  return t;
+})();
+
+/** RFC 4880 section 6.1 CRC-24, base64 of its 3 bytes (the armor's "=XXXX" line). */
+export function crc24Base64(data: Uint8Array): string {
+  let crc = 0xb704ce;
+  for (let i = 0; i < data.length; i++)
+    crc = ((crc << 8) ^ CRC24_TABLE[((crc >> 16) ^ data[i]) & 0xff]) & 0xffffff;
   return Buffer.from([crc >> 16, (crc >> 8) & 0xff, crc & 0xff]).toString("base64");
 }

@@ -130,6 +130,8 @@ export type PushValidateResult =
       body: PushMessageBody;
       version: PushSigVersion;
       preimage: string;
+      /** UTF-8 bytes of `preimage` (the attested header's preimageSize). */
+      preimageSize: number;
       /** The 64-hex text that was signed. */
       signedHex: string;
       /** The binary OpenPGP signature. */
@@ -330,6 +332,7 @@ export async function validatePushMessage(
     body: m,
     version: proof.version,
     preimage,
+    preimageSize,
     signedHex,
     signature: proof.signature,
     sender,
