@@ -1,0 +1,208 @@
+import { expect } from "chai";
+import { Transaction } from "ethers";
+import { ValidatorService } from "../../src/validator/service";
+import { FlakyProxy } from "../../src/testing/flaky-proxy";
+import { PUSH_PROOFS_INTERFACE, SLASHING_INTERFACE } from "../../src/validator/abi";
+import { createWorld } from "./fixtures/world";
+import type { World } from "./fixtures/world";
+import { addForgedPush, faultsProven, registerFeedNode, setupPush } from "./fixtures/push-feed";
+import type { PushFeed, PushSetup } from "./fixtures/push-feed";
+
+/**
+ * The RPC-outage guarantees of test/validator/rpc-outage.test.ts for Push feed items, through the same proxy that
+ * drops or fails JSON-RPC requests (src/testing/flaky-proxy.ts). Each test has its own node serving a forged Push
+ * message (BAD_SIGNATURE, proven through PushProofs) and one validator watching that node only: it stays up and
+ * unhealthy through a full outage and then proves the fault once; a commitment and a PushProofs transaction
+ * whose broadcasts were swallowed are re-broadcast with the same hashes; a second RPC URL takes over.
+ */
+describe("validator: RPC outages with Push items (flaky proxy)", function () {
+  let world: World;
+  let push: PushSetup;
+  const feeds: PushFeed[] = [];
+  const running: ValidatorService[] = [];
+  const proxies: FlakyProxy[] = [];
+
+  before(async function () {
+    world = await createWorld({ intervalMs: 500 });
+    push = await setupPush(world);
+    feeds.push(push.feed);
+  });
+
+  afterEach(async function () {
+    for (const v of running.splice(0)) await v.stop();
+  });
+
+  after(async function () {
+    for (const p of proxies) await p.close();
+    for (const f of feeds) await f.close();
+    await world?.stop();
+  });
+
+  async function validator(urls: string[], account: number, node: string): Promise<ValidatorService> {
+    const v = await ValidatorService.create(
+      world.validatorOptions(account, {
+        rpcUrls: urls,
+        dataDir: world.tmp("validator-push-outage"),
+        confirmations: 2,
+        port: 0,
+        rpcTimeoutMs: 300,
+        maxBackoffMs: 1000,
+        pushProofs: push.pushProofs,
+        nodes: [node],
+      }),
+    );
+    running.push(v);
+    v.start();
+    return v;
+  }
+
+  async function feedNode(): Promise<{ node: string; feed: PushFeed }> {
+    const { node, feed } = await registerFeedNode(world);
+    feeds.push(feed);
+    return { node: node.address, feed };
+  }
+
+  async function health(
+    v: ValidatorService,
+  ): Promise<{ status: number; body: { ok: boolean; problems: string[] } }> {
+    const res = await fetch(`${v.url}/health`);
+    return { status: res.status, body: (await res.json()) as { ok: boolean; problems: string[] } };
+  }
+
+  /** The proofs now on chain for `node`: each must be one BAD_SIGNATURE sent to PushProofs. */
+  async function provenThroughPushProofs(node: string, digest: string): Promise<string[]> {
+    const proven = await faultsProven(world, node);
+    for (const p of proven) {
+      expect([p.code, p.digest]).to.deep.equal([4, digest]);
+      const tx = await world.provider.getTransaction(p.tx);
+      expect(tx?.to).to.equal(push.pushProofs);
+      expect(PUSH_PROOFS_INTERFACE.parseTransaction({ data: tx!.data })!.name).to.equal(
+        "provePushBadSignature",
+      );
+    }
+    return proven.map((p) => p.tx);
+  }
+
+  it("survives a full outage: unhealthy meanwhile, then proves the Push fault once", async function () {
+    const proxy = await FlakyProxy.start(world.chain.url);
+    proxies.push(proxy);
+    const { node, feed } = await feedNode();
+    const v = await validator([proxy.url], 11, node);
+    await world.waitFor("healthy", async () => ((await health(v)).status === 200 ? true : undefined));
+
+    proxy.setMode({ kind: "drop" });
+    const item = await addForgedPush(push, feed);
+    await world.waitFor(
+      "unhealthy",
+      async () => ((await health(v)).status === 503 ? true : undefined),
+      60_000,
+    );
+    const during = await health(v);
+    expect(during.body.problems.join(" ")).to.match(/not polled successfully|not run successfully/);
+    await new Promise((r) => setTimeout(r, 3000));
+    proxy.setMode({ kind: "http-error", status: 502 });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(v.metrics.loopErrors.get({ loop: "index" })).to.be.greaterThan(0);
+    expect(await faultsProven(world, node), "nothing could be sent meanwhile").to.deep.equal([]);
+
+    proxy.setMode({ kind: "pass" });
+    await world.waitFor(
+      "the Push fault proven",
+      async () => ((await faultsProven(world, node)).length > 0 ? true : undefined),
+      60_000,
+    );
+    await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
+    const proven = await provenThroughPushProofs(node, item.attestation.digest);
+    expect(proven).to.have.length(1);
+    expect(v.store.proofs().map((p) => [p.method, p.state, p.txHash])).to.deep.equal([
+      ["provePushBadSignature", "mined", proven[0]],
+    ]);
+    expect((await health(v)).status).to.equal(200);
+  });
+
+  it("broadcasts swallowed by the RPC are re-broadcast with the same hash: one commitment, one PushProofs proof", async function () {
+    const proxy = await FlakyProxy.start(world.chain.url);
+    proxies.push(proxy);
+    let swallow = true;
+    proxy.setRule((req) =>
+      swallow && req.method === "eth_sendRawTransaction" ? { kind: "drop" } : undefined,
+    );
+    const { node, feed } = await feedNode();
+    const v = await validator([proxy.url], 12, node);
+    const item = await addForgedPush(push, feed);
+    // Each broadcast is swallowed more times than the RPC client attempts one request (3 with one URL): the
+    // request gives up, and the submitter's next pass re-broadcasts the transaction it stored.
+    const SWALLOWED = 4;
+    // The commitment first: signed, stored, its broadcast swallowed again and again.
+    const committing = await world.waitFor("a commitment in flight", async () => {
+      const p = v.store.proofs().find((x) => x.node === node);
+      return p?.state === "committing" ? p : undefined;
+    });
+    expect(committing.target).to.equal(push.pushProofs);
+    await world.waitFor("a few swallowed broadcasts", async () =>
+      proxy.count("eth_sendRawTransaction", "drop") >= SWALLOWED ? true : undefined,
+    );
+    const gaveUp = v.rpc.stats().exhausted;
+    expect(gaveUp, "a broadcast request gave up").to.be.greaterThan(0);
+    expect(await world.provider.getTransaction(committing.commitTxHash!)).to.equal(null);
+    swallow = false;
+    const committed = await world.waitFor(
+      "the commitment mined",
+      async () => (await world.provider.getTransactionReceipt(committing.commitTxHash!)) ?? undefined,
+    );
+    expect(committed.status).to.equal(1);
+    // Then the proof, to PushProofs: swallowed too, until let through.
+    swallow = true;
+    const before = proxy.count("eth_sendRawTransaction", "drop");
+    const sent = await world.waitFor("a sent proof", async () => {
+      const p = v.store.proofs().find((x) => x.node === node);
+      return p?.state === "sent" ? p : undefined;
+    });
+    await world.waitFor("a few more swallowed broadcasts", async () =>
+      proxy.count("eth_sendRawTransaction", "drop") >= before + SWALLOWED ? true : undefined,
+    );
+    expect(v.rpc.stats().exhausted, "a proof broadcast request gave up").to.be.greaterThan(gaveUp);
+    expect(await faultsProven(world, node)).to.deep.equal([]);
+    swallow = false;
+    await world.waitFor(
+      "the Push fault proven",
+      async () => ((await faultsProven(world, node)).length > 0 ? true : undefined),
+      60_000,
+    );
+    expect(await provenThroughPushProofs(node, item.attestation.digest)).to.deep.equal([sent.txHash]);
+    await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
+    expect(v.store.commitTransactions()).to.deep.equal([committing.commitTxHash]);
+    expect(v.store.sentTransactions()).to.deep.equal([sent.txHash]);
+
+    // Every broadcast the proxy saw (swallowed or passed) was one of these two signed transactions: the
+    // commitment to Slashing, the proof to PushProofs.
+    const broadcasts = proxy.seen.filter((s) => s.method === "eth_sendRawTransaction");
+    const hashes = new Set(broadcasts.map((s) => Transaction.from((s.params as string[])[0]).hash));
+    expect([...hashes].sort()).to.deep.equal([committing.commitTxHash, sent.txHash].sort());
+    expect(broadcasts.filter((s) => s.action === "drop").length).to.be.at.least(2 * SWALLOWED);
+    const commitTx = await world.provider.getTransaction(committing.commitTxHash!);
+    expect(commitTx?.to).to.equal(await world.slashing.getAddress());
+    expect(SLASHING_INTERFACE.parseTransaction({ data: commitTx!.data })!.name).to.equal("commitProof");
+  });
+
+  it("fails over to a second RPC URL while the first is down", async function () {
+    const proxy = await FlakyProxy.start(world.chain.url);
+    proxies.push(proxy);
+    const { node, feed } = await feedNode();
+    const v = await validator([proxy.url, world.chain.url], 13, node);
+    proxy.setMode({ kind: "http-error", status: 503 });
+    const item = await addForgedPush(push, feed);
+    const block = await world.blockNumber();
+    await world.waitFor(
+      "the Push fault proven",
+      async () => ((await faultsProven(world, node)).length > 0 ? true : undefined),
+      60_000,
+    );
+    const [tx] = await provenThroughPushProofs(node, item.attestation.digest);
+    const receipt = await world.provider.getTransactionReceipt(tx);
+    // commitment within confirmations + 2 blocks, the proof within confirmations + 2 blocks after it
+    expect(receipt!.blockNumber).to.be.at.most(block + 2 * (2 + 2));
+    expect(v.rpc.stats().failovers).to.be.greaterThan(0);
+    expect(proxy.count(undefined, "http-error")).to.be.greaterThan(0);
+  });
+});
