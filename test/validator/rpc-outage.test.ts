@@ -114,14 +114,20 @@ describe("validator: RPC outages (flaky proxy)", function () {
     const alice = await world.user();
     const bob = await world.user(false);
     await world.submit(node, await world.compose(alice, bob, { contentType: 78 }));
+    // Each broadcast is swallowed more times than the RPC client attempts one request (3 with one URL): the
+    // request gives up, and only the submitter's next pass, re-broadcasting the transaction it stored, can
+    // get it mined. (With 2, the client's own retries of the same request got it through.)
+    const SWALLOWED = 4;
     // The commitment first: signed, stored, its broadcast swallowed again and again.
     const committing = await world.waitFor("a commitment in flight", async () => {
       const p = v.store.proofs().find((x) => x.node === node.signer.address);
       return p?.state === "committing" ? p : undefined;
     });
     await world.waitFor("a few swallowed broadcasts", async () =>
-      proxy.count("eth_sendRawTransaction", "drop") >= 2 ? true : undefined,
+      proxy.count("eth_sendRawTransaction", "drop") >= SWALLOWED ? true : undefined,
     );
+    const gaveUp = v.rpc.stats().exhausted;
+    expect(gaveUp, "a broadcast request gave up").to.be.greaterThan(0);
     expect(await world.provider.getTransaction(committing.commitTxHash!)).to.equal(null);
     swallow = false;
     const committed = await world.waitFor(
@@ -137,8 +143,9 @@ describe("validator: RPC outages (flaky proxy)", function () {
       return p?.state === "sent" ? p : undefined;
     });
     await world.waitFor("a few more swallowed broadcasts", async () =>
-      proxy.count("eth_sendRawTransaction", "drop") >= before + 2 ? true : undefined,
+      proxy.count("eth_sendRawTransaction", "drop") >= before + SWALLOWED ? true : undefined,
     );
+    expect(v.rpc.stats().exhausted, "a proof broadcast request gave up").to.be.greaterThan(gaveUp);
     expect(await proven(node.signer.address)).to.deep.equal([]);
     swallow = false;
     await world.waitFor(
