@@ -8,6 +8,7 @@ import * as openpgp6 from "openpgp";
 import { sha256, toUtf8Bytes, hexlify } from "ethers";
 import type { PushLibrariesHarness } from "../../typechain-types";
 import { wtf8 } from "./wtf8";
+import { referenceCrc24 } from "./crc24";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const LABEL = toUtf8Bytes("PGP PUBLIC KEY BLOCK");
@@ -36,17 +37,7 @@ const piece = fc.oneof(
 const jsString = fc.array(piece, { maxLength: 30 }).map((a) => a.join(""));
 
 /** The CRC-24 of RFC 4880, bit by bit. */
-function crc24(data: Uint8Array): bigint {
-  let crc = 0xb704ce;
-  for (const b of data) {
-    crc ^= b << 16;
-    for (let i = 0; i < 8; i++) {
-      crc <<= 1;
-      if (crc & 0x1000000) crc ^= 0x1864cfb;
-    }
-  }
-  return BigInt(crc & 0xffffff);
-}
+const crc24 = (data: Uint8Array): bigint => BigInt(referenceCrc24(data));
 
 describe("PushJson and Base64Armor", () => {
   let h: PushLibrariesHarness;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ValidatorService } from "../../src/validator/service";
-import { PUSH, createWorld } from "./fixtures/world";
+import { PUSH, createWorld, faultsProven } from "./fixtures/world";
 import type { PushNodeHandle, World } from "./fixtures/world";
 import { SLASHING_INTERFACE } from "../../src/validator/abi";
 
@@ -34,29 +34,6 @@ describe("validator: end to end, one node per fault class", function () {
     await world?.stop();
   });
 
-  async function provenFor(
-    node: string,
-  ): Promise<{ blockNumber: number; faultCode: number; reporter: string }[]> {
-    const logs = await world.provider.getLogs({
-      address: world.deployment.contracts.Slashing.address,
-      fromBlock: world.startBlock,
-      toBlock: "latest",
-      topics: [
-        SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash,
-        null,
-        "0x" + node.slice(2).toLowerCase().padStart(64, "0"),
-      ],
-    });
-    return logs.map((l) => {
-      const p = SLASHING_INTERFACE.parseLog(l)!;
-      return {
-        blockNumber: l.blockNumber,
-        faultCode: Number(p.args.faultCode),
-        reporter: p.args.reporter as string,
-      };
-    });
-  }
-
   it("honest traffic through two nodes: no proof", async function () {
     const [a, b] = [await world.pushNode(), await world.pushNode()];
     const alice = await world.user();
@@ -79,11 +56,11 @@ describe("validator: end to end, one node per fault class", function () {
 
   async function expectSlashed(node: PushNodeHandle, code: number, visibleBlock: number): Promise<void> {
     const proven = await world.waitFor(`FaultProven for ${node.signer.address}`, async () => {
-      const p = await provenFor(node.signer.address);
+      const p = await faultsProven(world, node.signer.address);
       return p.length > 0 ? p : undefined;
     });
     expect(proven).to.have.length(1);
-    expect(proven[0].faultCode).to.equal(code);
+    expect(proven[0].code).to.equal(code);
     expect(proven[0].reporter).to.equal(validator.address);
     const row = validator.store.proofs().find((p) => p.node === node.signer.address)!;
     const commit = await world.provider.getTransactionReceipt(row.commitTxHash!);

@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { ValidatorService } from "../../src/validator/service";
-import { createWorld } from "./fixtures/world";
+import { createWorld, faultsProven } from "./fixtures/world";
 import type { World } from "./fixtures/world";
-import { SLASHING_INTERFACE } from "../../src/validator/abi";
 
 /**
  * Reorgs made with evm_snapshot / evm_revert on the hardhat node (the chain goes back, then grows again
@@ -13,6 +12,11 @@ import { SLASHING_INTERFACE } from "../../src/validator/abi";
  * - a key the index had read from a reorged-away block is dropped (detected by block hash), so a message
  *   signed with it is proven UNAUTHORIZED_SENDER instead of being taken as valid.
  */
+/** The fault codes and transactions proven against `node`. */
+async function provenCodes(world: World, node: string): Promise<Array<{ code: number; tx: string }>> {
+  return (await faultsProven(world, node)).map((x) => ({ code: x.code, tx: x.tx }));
+}
+
 describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
   const CONFIRMATIONS = 5;
   let world: World;
@@ -34,23 +38,6 @@ describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
     await world?.stop();
   });
 
-  async function proven(node: string): Promise<Array<{ code: number; tx: string }>> {
-    const logs = await world.provider.getLogs({
-      address: world.deployment.contracts.Slashing.address,
-      fromBlock: world.startBlock,
-      toBlock: "latest",
-      topics: [
-        SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash,
-        null,
-        "0x" + node.slice(2).toLowerCase().padStart(64, "0"),
-      ],
-    });
-    return logs.map((l) => ({
-      code: Number(SLASHING_INTERFACE.parseLog(l)!.args.faultCode),
-      tx: l.transactionHash,
-    }));
-  }
-
   it("a proof transaction removed by a reorg is sent again; one slash on the final chain", async function () {
     const node = await world.pushNode("MALFORMED");
     const alice = await world.user();
@@ -62,10 +49,10 @@ describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
       return p?.state === "mined" ? p : undefined;
     });
     expect(first.final).to.equal(false);
-    expect(await proven(node.signer.address)).to.have.length(1);
+    expect(await provenCodes(world, node.signer.address)).to.have.length(1);
 
     expect(await world.provider.send("evm_revert", [snapshot])).to.equal(true);
-    expect(await proven(node.signer.address), "the reorg removed the slash").to.have.length(0);
+    expect(await provenCodes(world, node.signer.address), "the reorg removed the slash").to.have.length(0);
 
     const final = await world.waitFor(
       "the proof final on the new chain",
@@ -75,7 +62,7 @@ describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
       },
       90_000,
     );
-    const after = await proven(node.signer.address);
+    const after = await provenCodes(world, node.signer.address);
     expect(after).to.have.length(1);
     expect(after[0].tx).to.equal(final.txHash);
     const log = validator.store.proofLog(final.offenceId).map((l) => l.to);
@@ -115,7 +102,7 @@ describe("validator: reorgs (evm_snapshot / evm_revert)", function () {
     const { answer } = await world.submit(node, await world.compose(carol, dave));
     expect(answer.acceptedFault).to.equal("UNAUTHORIZED_SENDER");
     const p = await world.waitFor("FaultProven", async () => {
-      const x = await proven(node.signer.address);
+      const x = await provenCodes(world, node.signer.address);
       return x.length > 0 ? x : undefined;
     });
     expect(p.map((x) => x.code)).to.deep.equal([2]);

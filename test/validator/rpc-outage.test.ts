@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import { ValidatorService } from "../../src/validator/service";
 import { FlakyProxy } from "../../src/testing/flaky-proxy";
-import { createWorld } from "./fixtures/world";
+import { createWorld, faultsProven } from "./fixtures/world";
 import type { World } from "./fixtures/world";
-import { SLASHING_INTERFACE } from "../../src/validator/abi";
 
 /**
  * RPC outages through a proxy that drops or fails JSON-RPC requests (src/testing/flaky-proxy.ts): the
@@ -11,6 +10,11 @@ import { SLASHING_INTERFACE } from "../../src/validator/abi";
  * fault exactly once; a transaction whose broadcast was swallowed is re-broadcast (same hash), and a
  * second RPC URL takes over while the first is down.
  */
+/** The transactions that proved a fault of `node`. */
+async function provenTxs(world: World, node: string): Promise<string[]> {
+  return (await faultsProven(world, node)).map((x) => x.tx);
+}
+
 describe("validator: RPC outages (flaky proxy)", function () {
   let world: World;
   const running: ValidatorService[] = [];
@@ -46,20 +50,6 @@ describe("validator: RPC outages (flaky proxy)", function () {
     return v;
   }
 
-  async function proven(node: string): Promise<string[]> {
-    const logs = await world.provider.getLogs({
-      address: world.deployment.contracts.Slashing.address,
-      fromBlock: world.startBlock,
-      toBlock: "latest",
-      topics: [
-        SLASHING_INTERFACE.getEvent("FaultProven")!.topicHash,
-        null,
-        "0x" + node.slice(2).toLowerCase().padStart(64, "0"),
-      ],
-    });
-    return logs.map((l) => l.transactionHash);
-  }
-
   async function health(
     v: ValidatorService,
   ): Promise<{ status: number; body: { ok: boolean; problems: string[] } }> {
@@ -89,16 +79,16 @@ describe("validator: RPC outages (flaky proxy)", function () {
     proxy.setMode({ kind: "http-error", status: 502 });
     await new Promise((r) => setTimeout(r, 2000));
     expect(v.metrics.loopErrors.get({ loop: "index" })).to.be.greaterThan(0);
-    expect(await proven(node.signer.address), "nothing could be sent meanwhile").to.deep.equal([]);
+    expect(await provenTxs(world, node.signer.address), "nothing could be sent meanwhile").to.deep.equal([]);
 
     proxy.setMode({ kind: "pass" });
     await world.waitFor(
       "the fault proven",
-      async () => ((await proven(node.signer.address)).length > 0 ? true : undefined),
+      async () => ((await provenTxs(world, node.signer.address)).length > 0 ? true : undefined),
       60_000,
     );
     await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
-    expect(await proven(node.signer.address)).to.have.length(1);
+    expect(await provenTxs(world, node.signer.address)).to.have.length(1);
     expect((await health(v)).status).to.equal(200);
   });
 
@@ -146,14 +136,14 @@ describe("validator: RPC outages (flaky proxy)", function () {
       proxy.count("eth_sendRawTransaction", "drop") >= before + SWALLOWED ? true : undefined,
     );
     expect(v.rpc.stats().exhausted, "a proof broadcast request gave up").to.be.greaterThan(gaveUp);
-    expect(await proven(node.signer.address)).to.deep.equal([]);
+    expect(await provenTxs(world, node.signer.address)).to.deep.equal([]);
     swallow = false;
     await world.waitFor(
       "the fault proven",
-      async () => ((await proven(node.signer.address)).length > 0 ? true : undefined),
+      async () => ((await provenTxs(world, node.signer.address)).length > 0 ? true : undefined),
       60_000,
     );
-    expect(await proven(node.signer.address)).to.deep.equal([sent.txHash]);
+    expect(await provenTxs(world, node.signer.address)).to.deep.equal([sent.txHash]);
     await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
     expect(v.store.commitTransactions()).to.deep.equal([committing.commitTxHash]);
     expect(v.store.sentTransactions()).to.deep.equal([sent.txHash]);
@@ -170,10 +160,12 @@ describe("validator: RPC outages (flaky proxy)", function () {
     const { block } = await world.submit(node, await world.compose(alice, bob, { contentType: 79 }));
     await world.waitFor(
       "the fault proven",
-      async () => ((await proven(node.signer.address)).length > 0 ? true : undefined),
+      async () => ((await provenTxs(world, node.signer.address)).length > 0 ? true : undefined),
       60_000,
     );
-    const receipt = await world.provider.getTransactionReceipt((await proven(node.signer.address))[0]);
+    const receipt = await world.provider.getTransactionReceipt(
+      (await provenTxs(world, node.signer.address))[0],
+    );
     // commitment within confirmations + 2 blocks, the proof within confirmations + 2 blocks after it
     expect(receipt!.blockNumber).to.be.at.most(block + 2 * (2 + 2));
     expect(v.rpc.stats().failovers).to.be.greaterThan(0);
