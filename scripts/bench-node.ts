@@ -211,7 +211,8 @@ async function main(): Promise<void> {
       LOCALHOST_RPC_URL: chain.url,
       PUSH_NODE_SIGNER_KEY: signer.privateKey,
       PUSH_NODE_CLOCK: NODE_CLOCK,
-      // BENCH_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the node's process only
+      // BENCH_NODE_OPTIONS reaches the node's process only (what NODE_OPTIONS allows: e.g. "--require ./profile.js",
+      // "--max-semi-space-size=64"; Node refuses --cpu-prof and --trace-gc there)
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     });
     const listening = await node.waitFor(/listening on (http:\/\/\S+) /, 180_000);
@@ -375,6 +376,8 @@ async function main(): Promise<void> {
       node.kill("SIGTERM");
       const done = await Promise.race([node.exited, new Promise((r) => setTimeout(() => r(null), 10_000))]);
       if (done === null) node.kill("SIGKILL");
+      // BENCH_NODE_OUTPUT=<file>: the node's stdout and stderr, written when it has stopped
+      if (process.env.BENCH_NODE_OUTPUT) fs.writeFileSync(process.env.BENCH_NODE_OUTPUT, node.output());
     }
     await chain?.stop();
     if (process.env.BENCH_KEEP_DIR !== "1") fs.rmSync(dir, { recursive: true, force: true });
