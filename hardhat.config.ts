@@ -208,7 +208,13 @@ const config: HardhatUserConfig = {
   // Etherscan API v2: one key for every chain (Ethereum, Polygon and their testnets); deploy:verify uses it.
   etherscan: { apiKey: configValue(ETHERSCAN_KEY_VAR) ?? "" },
   sourcify: { enabled: false },
-  mocha: { timeout: 600_000 },
+  // TEST_TIMINGS=<file.json> prints and saves the slowest test files and tests (scripts/test-timings.ts).
+  mocha: {
+    timeout: 600_000,
+    ...(process.env.TEST_TIMINGS
+      ? { reporter: require("./scripts/test-timings") as Mocha.ReporterConstructor }
+      : {}),
+  },
   gasReporter: { enabled: process.env.REPORT_GAS === "1", offline: true },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
 };
