@@ -22,6 +22,11 @@ import {
 import { wrapEntryTaskErrors } from "./src/cli-errors";
 import { withoutKnownDependencyWarnings } from "./src/compiler-warnings";
 import type { SolcDiagnostic } from "./src/compiler-warnings";
+import { installTranspileCache } from "./src/ts-transpile-cache";
+
+// ts-node's transpiled output of tasks/, src/ and test/, cached on disk by content (src/ts-transpile-cache.ts): every
+// Hardhat process would otherwise transpile them again.
+installTranspileCache(path.join(__dirname, "cache", "ts-transpile"));
 
 // The compiler comes from the npm package `solc`, pinned exactly in package.json: no download is
 // possible on our machines. Keep SOLC_VERSION equal to that pin.
