@@ -22,6 +22,11 @@ import {
 import { wrapEntryTaskErrors } from "./src/cli-errors";
 import { withoutKnownDependencyWarnings } from "./src/compiler-warnings";
 import type { SolcDiagnostic } from "./src/compiler-warnings";
+import { installTranspileCache } from "./src/ts-transpile-cache";
+
+// ts-node's transpiled output of tasks/, src/ and test/, cached on disk by content (src/ts-transpile-cache.ts): every
+// Hardhat process would otherwise transpile them again.
+installTranspileCache(path.join(__dirname, "cache", "ts-transpile"));
 
 // The compiler comes from the npm package `solc`, pinned exactly in package.json: no download is
 // possible on our machines. Keep SOLC_VERSION equal to that pin.
@@ -208,7 +213,13 @@ const config: HardhatUserConfig = {
   // Etherscan API v2: one key for every chain (Ethereum, Polygon and their testnets); deploy:verify uses it.
   etherscan: { apiKey: configValue(ETHERSCAN_KEY_VAR) ?? "" },
   sourcify: { enabled: false },
-  mocha: { timeout: 600_000 },
+  // TEST_TIMINGS=<file.json> prints and saves the slowest test files and tests (scripts/test-timings.ts).
+  mocha: {
+    timeout: 600_000,
+    ...(process.env.TEST_TIMINGS
+      ? { reporter: require("./scripts/test-timings") as Mocha.ReporterConstructor }
+      : {}),
+  },
   gasReporter: { enabled: process.env.REPORT_GAS === "1", offline: true },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
 };
