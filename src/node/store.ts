@@ -17,7 +17,7 @@ import { KvStore, transaction } from "../store/sqlite";
 import { encodeEnvelope, encodeSignedAttestation, decodeEnvelope, decodeSignedAttestation } from "../message";
 import type { Attestation, Envelope, EnvelopeJson, SignedAttestation } from "../message";
 import { PUSHCHAT_MIGRATIONS, bodyInDocument, bodyOfDocument } from "../pushchat/store";
-import { encodePushAttested, pushAttestedMessageOf } from "../message/push";
+import { encodePushAttested, encodePushHeader, pushAttestedMessageOf } from "../message/push";
 import type { PushAttestedMessage, PushAttestedMessageJson, PushMessageBody } from "../message/push";
 import { hex0x } from "../util/hex";
 import type { FeedItem, PushFeedItemJson } from "./api";
@@ -378,7 +378,7 @@ export class NodeStore {
       const signature = hex0x(input.signature);
       const push = bodyInDocument(input.body)
         ? JSON.stringify({
-            header: encodePushAttested(input.message).header,
+            header: encodePushHeader(input.message.header),
             signature,
           } satisfies CompactPush)
         : JSON.stringify({ message: encodePushAttested(input.message), signature, body: input.body });

@@ -62,20 +62,24 @@ function valueJson(v: PushValue): PushValueJson {
   return { kind: v.kind, data: hex0x(v.data) };
 }
 
+/** The JSON of the attested struct's header alone (what encodePushAttested writes as `header`). */
+export function encodePushHeader(h: PushAttestedMessage["header"]): PushAttestedMessageJson["header"] {
+  return {
+    sigType: h.sigType,
+    from: checksumAddress(h.from),
+    to: checksumAddress(h.to),
+    timestamp: h.timestamp.toString(),
+    senderKey: h.senderKey,
+    recipientKey: h.recipientKey,
+    preimageSize: h.preimageSize,
+    toDID: h.toDID,
+  };
+}
+
 export function encodePushAttested(m: PushAttestedMessage): PushAttestedMessageJson {
-  const h = m.header;
   const b = m.body;
   return {
-    header: {
-      sigType: h.sigType,
-      from: checksumAddress(h.from),
-      to: checksumAddress(h.to),
-      timestamp: h.timestamp.toString(),
-      senderKey: h.senderKey,
-      recipientKey: h.recipientKey,
-      preimageSize: h.preimageSize,
-      toDID: h.toDID,
-    },
+    header: encodePushHeader(m.header),
     body: {
       fromDID: hex0x(b.fromDID),
       fromCAIP10: hex0x(b.fromCAIP10),

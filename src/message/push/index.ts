@@ -73,5 +73,10 @@ export {
   pushMalformedReason,
 } from "./judge";
 export type { PushProofLimits } from "./judge";
-export { encodePushAttested, decodePushAttested, PushAttestedDecodeError } from "./attested-json";
+export {
+  encodePushAttested,
+  encodePushHeader,
+  decodePushAttested,
+  PushAttestedDecodeError,
+} from "./attested-json";
 export type { PushAttestedMessageJson, PushValueJson } from "./attested-json";
