@@ -5,6 +5,11 @@ import { FlakyProxy } from "../../src/testing/flaky-proxy";
 import { PUSH_PROOFS_INTERFACE, SLASHING_INTERFACE } from "../../src/validator/abi";
 import { createWorld } from "./fixtures/world";
 import type { World } from "./fixtures/world";
+import {
+  SWALLOWED,
+  proveThroughSwallowedBroadcasts,
+  swallowBroadcasts,
+} from "./fixtures/swallowed-broadcasts";
 import { addForgedPush, faultsProven, registerFeedNode, setupPush } from "./fixtures/push-feed";
 import type { PushFeed, PushSetup } from "./fixtures/push-feed";
 
@@ -123,52 +128,12 @@ describe("validator: RPC outages with Push items (flaky proxy)", function () {
   it("broadcasts swallowed by the RPC are re-broadcast with the same hash: one commitment, one PushProofs proof", async function () {
     const proxy = await FlakyProxy.start(world.chain.url);
     proxies.push(proxy);
-    let swallow = true;
-    proxy.setRule((req) =>
-      swallow && req.method === "eth_sendRawTransaction" ? { kind: "drop" } : undefined,
-    );
+    const swallow = swallowBroadcasts(proxy);
     const { node, feed } = await feedNode();
     const v = await validator([proxy.url], 12, node);
     const item = await addForgedPush(push, feed);
-    // Each broadcast is swallowed more times than the RPC client attempts one request (3 with one URL): the
-    // request gives up, and the submitter's next pass re-broadcasts the transaction it stored.
-    const SWALLOWED = 4;
-    // The commitment first: signed, stored, its broadcast swallowed again and again.
-    const committing = await world.waitFor("a commitment in flight", async () => {
-      const p = v.store.proofs().find((x) => x.node === node);
-      return p?.state === "committing" ? p : undefined;
-    });
+    const { committing, sent } = await proveThroughSwallowedBroadcasts(world, proxy, swallow, v, node);
     expect(committing.target).to.equal(push.pushProofs);
-    await world.waitFor("a few swallowed broadcasts", async () =>
-      proxy.count("eth_sendRawTransaction", "drop") >= SWALLOWED ? true : undefined,
-    );
-    const gaveUp = v.rpc.stats().exhausted;
-    expect(gaveUp, "a broadcast request gave up").to.be.greaterThan(0);
-    expect(await world.provider.getTransaction(committing.commitTxHash!)).to.equal(null);
-    swallow = false;
-    const committed = await world.waitFor(
-      "the commitment mined",
-      async () => (await world.provider.getTransactionReceipt(committing.commitTxHash!)) ?? undefined,
-    );
-    expect(committed.status).to.equal(1);
-    // Then the proof, to PushProofs: swallowed too, until let through.
-    swallow = true;
-    const before = proxy.count("eth_sendRawTransaction", "drop");
-    const sent = await world.waitFor("a sent proof", async () => {
-      const p = v.store.proofs().find((x) => x.node === node);
-      return p?.state === "sent" ? p : undefined;
-    });
-    await world.waitFor("a few more swallowed broadcasts", async () =>
-      proxy.count("eth_sendRawTransaction", "drop") >= before + SWALLOWED ? true : undefined,
-    );
-    expect(v.rpc.stats().exhausted, "a proof broadcast request gave up").to.be.greaterThan(gaveUp);
-    expect(await faultsProven(world, node)).to.deep.equal([]);
-    swallow = false;
-    await world.waitFor(
-      "the Push fault proven",
-      async () => ((await faultsProven(world, node)).length > 0 ? true : undefined),
-      60_000,
-    );
     expect(await provenThroughPushProofs(node, item.attestation.digest)).to.deep.equal([sent.txHash]);
     await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
     expect(v.store.commitTransactions()).to.deep.equal([committing.commitTxHash]);

@@ -3,6 +3,7 @@ import { ValidatorService } from "../../src/validator/service";
 import { FlakyProxy } from "../../src/testing/flaky-proxy";
 import { createWorld, faultsProven } from "./fixtures/world";
 import type { World } from "./fixtures/world";
+import { proveThroughSwallowedBroadcasts, swallowBroadcasts } from "./fixtures/swallowed-broadcasts";
 
 /**
  * RPC outages through a proxy that drops or fails JSON-RPC requests (src/testing/flaky-proxy.ts): the
@@ -95,53 +96,18 @@ describe("validator: RPC outages (flaky proxy)", function () {
   it("broadcasts swallowed by the RPC are re-broadcast with the same hash: one commitment, one proof", async function () {
     const proxy = await FlakyProxy.start(world.chain.url);
     proxies.push(proxy);
-    let swallow = true;
-    proxy.setRule((req) =>
-      swallow && req.method === "eth_sendRawTransaction" ? { kind: "drop" } : undefined,
-    );
+    const swallow = swallowBroadcasts(proxy);
     const v = await validator([proxy.url], 12);
     const node = await world.pushNode("MALFORMED");
     const alice = await world.user();
     const bob = await world.user(false);
     await world.submit(node, await world.compose(alice, bob, { contentType: 78 }));
-    // Each broadcast is swallowed more times than the RPC client attempts one request (3 with one URL): the
-    // request gives up, and only the submitter's next pass, re-broadcasting the transaction it stored, can
-    // get it mined. (With 2, the client's own retries of the same request got it through.)
-    const SWALLOWED = 4;
-    // The commitment first: signed, stored, its broadcast swallowed again and again.
-    const committing = await world.waitFor("a commitment in flight", async () => {
-      const p = v.store.proofs().find((x) => x.node === node.signer.address);
-      return p?.state === "committing" ? p : undefined;
-    });
-    await world.waitFor("a few swallowed broadcasts", async () =>
-      proxy.count("eth_sendRawTransaction", "drop") >= SWALLOWED ? true : undefined,
-    );
-    const gaveUp = v.rpc.stats().exhausted;
-    expect(gaveUp, "a broadcast request gave up").to.be.greaterThan(0);
-    expect(await world.provider.getTransaction(committing.commitTxHash!)).to.equal(null);
-    swallow = false;
-    const committed = await world.waitFor(
-      "the commitment mined",
-      async () => (await world.provider.getTransactionReceipt(committing.commitTxHash!)) ?? undefined,
-    );
-    expect(committed.status).to.equal(1);
-    // Then the proof: swallowed too, until let through.
-    swallow = true;
-    const before = proxy.count("eth_sendRawTransaction", "drop");
-    const sent = await world.waitFor("a sent proof", async () => {
-      const p = v.store.proofs().find((x) => x.node === node.signer.address);
-      return p?.state === "sent" ? p : undefined;
-    });
-    await world.waitFor("a few more swallowed broadcasts", async () =>
-      proxy.count("eth_sendRawTransaction", "drop") >= before + SWALLOWED ? true : undefined,
-    );
-    expect(v.rpc.stats().exhausted, "a proof broadcast request gave up").to.be.greaterThan(gaveUp);
-    expect(await provenTxs(world, node.signer.address)).to.deep.equal([]);
-    swallow = false;
-    await world.waitFor(
-      "the fault proven",
-      async () => ((await provenTxs(world, node.signer.address)).length > 0 ? true : undefined),
-      60_000,
+    const { committing, sent } = await proveThroughSwallowedBroadcasts(
+      world,
+      proxy,
+      swallow,
+      v,
+      node.signer.address,
     );
     expect(await provenTxs(world, node.signer.address)).to.deep.equal([sent.txHash]);
     await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
