@@ -7,9 +7,11 @@ import { createWorld } from "./fixtures/world";
 import type { World } from "./fixtures/world";
 import {
   SWALLOWED,
+  health,
   proveThroughSwallowedBroadcasts,
   swallowBroadcasts,
-} from "./fixtures/swallowed-broadcasts";
+  throughFullOutage,
+} from "./fixtures/rpc-outage";
 import { addForgedPush, faultsProven, registerFeedNode, setupPush } from "./fixtures/push-feed";
 import type { PushFeed, PushSetup } from "./fixtures/push-feed";
 
@@ -67,13 +69,6 @@ describe("validator: RPC outages with Push items (flaky proxy)", function () {
     return { node: node.address, feed };
   }
 
-  async function health(
-    v: ValidatorService,
-  ): Promise<{ status: number; body: { ok: boolean; problems: string[] } }> {
-    const res = await fetch(`${v.url}/health`);
-    return { status: res.status, body: (await res.json()) as { ok: boolean; problems: string[] } };
-  }
-
   /** The proofs now on chain for `node`: each must be one BAD_SIGNATURE sent to PushProofs. */
   async function provenThroughPushProofs(node: string, digest: string): Promise<string[]> {
     const proven = await faultsProven(world, node);
@@ -95,28 +90,7 @@ describe("validator: RPC outages with Push items (flaky proxy)", function () {
     const v = await validator([proxy.url], 11, node);
     await world.waitFor("healthy", async () => ((await health(v)).status === 200 ? true : undefined));
 
-    proxy.setMode({ kind: "drop" });
-    const item = await addForgedPush(push, feed);
-    await world.waitFor(
-      "unhealthy",
-      async () => ((await health(v)).status === 503 ? true : undefined),
-      60_000,
-    );
-    const during = await health(v);
-    expect(during.body.problems.join(" ")).to.match(/not polled successfully|not run successfully/);
-    await new Promise((r) => setTimeout(r, 3000));
-    proxy.setMode({ kind: "http-error", status: 502 });
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(v.metrics.loopErrors.get({ loop: "index" })).to.be.greaterThan(0);
-    expect(await faultsProven(world, node), "nothing could be sent meanwhile").to.deep.equal([]);
-
-    proxy.setMode({ kind: "pass" });
-    await world.waitFor(
-      "the Push fault proven",
-      async () => ((await faultsProven(world, node)).length > 0 ? true : undefined),
-      60_000,
-    );
-    await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
+    const item = await throughFullOutage(world, proxy, v, node, () => addForgedPush(push, feed));
     const proven = await provenThroughPushProofs(node, item.attestation.digest);
     expect(proven).to.have.length(1);
     expect(v.store.proofs().map((p) => [p.method, p.state, p.txHash])).to.deep.equal([

@@ -3,7 +3,12 @@ import { ValidatorService } from "../../src/validator/service";
 import { FlakyProxy } from "../../src/testing/flaky-proxy";
 import { createWorld, faultsProven } from "./fixtures/world";
 import type { World } from "./fixtures/world";
-import { proveThroughSwallowedBroadcasts, swallowBroadcasts } from "./fixtures/swallowed-broadcasts";
+import {
+  health,
+  proveThroughSwallowedBroadcasts,
+  swallowBroadcasts,
+  throughFullOutage,
+} from "./fixtures/rpc-outage";
 
 /**
  * RPC outages through a proxy that drops or fails JSON-RPC requests (src/testing/flaky-proxy.ts): the
@@ -51,13 +56,6 @@ describe("validator: RPC outages (flaky proxy)", function () {
     return v;
   }
 
-  async function health(
-    v: ValidatorService,
-  ): Promise<{ status: number; body: { ok: boolean; problems: string[] } }> {
-    const res = await fetch(`${v.url}/health`);
-    return { status: res.status, body: (await res.json()) as { ok: boolean; problems: string[] } };
-  }
-
   it("survives a full outage: unhealthy meanwhile, then proves the fault once", async function () {
     const proxy = await FlakyProxy.start(world.chain.url);
     proxies.push(proxy);
@@ -67,28 +65,9 @@ describe("validator: RPC outages (flaky proxy)", function () {
     const alice = await world.user();
     const bob = await world.user(false);
 
-    proxy.setMode({ kind: "drop" });
-    await world.submit(node, await world.compose(alice, bob, { contentType: 77 }));
-    await world.waitFor(
-      "unhealthy",
-      async () => ((await health(v)).status === 503 ? true : undefined),
-      60_000,
+    await throughFullOutage(world, proxy, v, node.signer.address, async () =>
+      world.submit(node, await world.compose(alice, bob, { contentType: 77 })),
     );
-    const during = await health(v);
-    expect(during.body.problems.join(" ")).to.match(/not polled successfully|not run successfully/);
-    await new Promise((r) => setTimeout(r, 3000));
-    proxy.setMode({ kind: "http-error", status: 502 });
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(v.metrics.loopErrors.get({ loop: "index" })).to.be.greaterThan(0);
-    expect(await provenTxs(world, node.signer.address), "nothing could be sent meanwhile").to.deep.equal([]);
-
-    proxy.setMode({ kind: "pass" });
-    await world.waitFor(
-      "the fault proven",
-      async () => ((await provenTxs(world, node.signer.address)).length > 0 ? true : undefined),
-      60_000,
-    );
-    await world.waitFor("final", async () => (v.store.proofs().every((p) => p.final) ? true : undefined));
     expect(await provenTxs(world, node.signer.address)).to.have.length(1);
     expect((await health(v)).status).to.equal(200);
   });
