@@ -30,8 +30,8 @@ export interface OpenDatabaseOptions {
 }
 
 /**
- * Opens (creating if needed) `dataDir/file` with journal_mode=WAL, synchronous=FULL, foreign_keys=ON and
- * a busy timeout, creates the infrastructure tables (`schema_migrations`, `kv`) and applies `migrations`.
+ * Opens (creating if needed) `dataDir/file` with journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
+ * temp_store=MEMORY and a busy timeout, creates the infrastructure tables (`schema_migrations`, `kv`) and applies `migrations`.
  */
 export function openDatabase(opts: OpenDatabaseOptions): Database {
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -43,6 +43,9 @@ export function openDatabase(opts: OpenDatabaseOptions): Database {
       throw new Error(`could not switch ${file} to WAL (got ${String(mode)})`);
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
+    // Statement journals and temporary b-trees in memory: with the default (files), every message the node
+    // stored created, unlinked and closed a file in /var/tmp (~4% of the node's CPU under bench:node).
+    db.pragma("temp_store = MEMORY");
     db.exec(`CREATE TABLE IF NOT EXISTS kv (
       key TEXT PRIMARY KEY NOT NULL,
       value TEXT NOT NULL,

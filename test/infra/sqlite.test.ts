@@ -26,7 +26,7 @@ describe("infra: SQLite store", function () {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it("creates the data directory and opens with WAL, synchronous=FULL and a busy timeout", function () {
+  it("creates the data directory and opens with WAL, synchronous=FULL, temp_store=MEMORY and a busy timeout", function () {
     const dataDir = path.join(tmp(), "nested", "data");
     const db = open({ dataDir, busyTimeoutMs: 1234 });
     expect(fs.existsSync(path.join(dataDir, "state.sqlite"))).to.be.true;
@@ -34,6 +34,8 @@ describe("infra: SQLite store", function () {
     expect(db.pragma("synchronous", { simple: true })).to.equal(2); // FULL
     expect(db.pragma("busy_timeout", { simple: true })).to.equal(1234);
     expect(db.pragma("foreign_keys", { simple: true })).to.equal(1);
+    // statement journals in memory: with files, each stored message created and unlinked one in /var/tmp
+    expect(db.pragma("temp_store", { simple: true })).to.equal(2); // MEMORY
   });
 
   it("runs numbered migrations once each, in order, and refuses gaps and downgrades", function () {
