@@ -13,6 +13,11 @@ export interface Answer {
   status: number;
   /** Milliseconds from the request's departure to the end of its answer. */
   ms: number;
+  /**
+   * The node's own time on the request (its `Server-Timing: app;dur=` header): from reading the request's
+   * headers to answering. `ms` minus this is the time in the sockets, in the node's queue and in this client.
+   */
+  serverMs?: number;
   /** The answer's `error` sentence when it is not 2xx. */
   error?: string;
 }
@@ -27,7 +32,9 @@ async function post(url: string, item: LoadItem): Promise<Answer> {
     });
     const text = await res.text();
     const ms = performance.now() - t;
-    if (res.ok) return { status: res.status, ms };
+    const timing = /(?:^|,)\s*app;dur=([0-9.]+)/.exec(res.headers.get("server-timing") ?? "");
+    const serverMs = timing ? Number(timing[1]) : undefined;
+    if (res.ok) return { status: res.status, ms, serverMs };
     let error = text.slice(0, 300);
     try {
       const j = JSON.parse(text) as { error?: unknown };
@@ -35,7 +42,7 @@ async function post(url: string, item: LoadItem): Promise<Answer> {
     } catch {
       // keep the text
     }
-    return { status: res.status, ms, error };
+    return { status: res.status, ms, serverMs, error };
   } catch (e) {
     return { status: 0, ms: performance.now() - t, error: (e as Error).message };
   }

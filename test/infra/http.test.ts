@@ -60,6 +60,14 @@ describe("infra: HTTP server", function () {
         },
         {
           method: "GET",
+          path: "/slow",
+          handler: async () => {
+            await new Promise((r) => setTimeout(r, 40));
+            return { json: { slow: true } };
+          },
+        },
+        {
+          method: "GET",
           path: "/teapot",
           handler: () => {
             throw new HttpError(418, "I am a teapot.", { brew: "tea" });
@@ -102,6 +110,25 @@ describe("infra: HTTP server", function () {
     expect(((await res.json()) as { error: string }).error).to.equal(
       "Method PUT not allowed on /items/x; use GET, DELETE.",
     );
+  });
+
+  it("tells the time it spent on each answer in Server-Timing (app;dur=<ms>), errors included", async function () {
+    const dur = (res: Response) => {
+      const m = /^app;dur=(\d+\.\d{2})$/.exec(res.headers.get("server-timing") ?? "");
+      expect(m, `server-timing: ${res.headers.get("server-timing")}`).to.not.be.null;
+      return Number((m as RegExpExecArray)[1]);
+    };
+    const slow = await fetch(`${srv.url}/slow`);
+    expect(await slow.json()).to.deep.equal({ slow: true });
+    expect(dur(slow)).to.be.at.least(39).and.below(2000); // the handler's 40 ms timer
+    const fast = await fetch(`${srv.url}/items/1`);
+    await fast.arrayBuffer();
+    expect(dur(fast)).to.be.below(dur(slow));
+    for (const path of ["/nope", "/teapot", "/boom"]) {
+      const res = await fetch(`${srv.url}${path}`);
+      await res.arrayBuffer();
+      expect(dur(res)).to.be.at.least(0);
+    }
   });
 
   it("refuses malformed JSON with 400 and a clear message", async function () {
