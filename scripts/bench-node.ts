@@ -178,14 +178,7 @@ class OpenpgpReference {
     for (let w = 0; w < 2; w++) for (const x of this.inputs) await this.once(x);
   }
 
-  /**
-   * One measured pass, after a full collection of this process's heap: a pass made right after a maximum-rate
-   * batch or the half-rate phase otherwise also paid for collecting that phase's garbage (in one run the
-   * passes after the batches measured 457-525 µs and the first pass after the half-rate phase 636 µs, against
-   * 423-456 µs for the passes after it).
-   */
   async pass(): Promise<ReferencePass> {
-    collectGarbage();
     const c = process.cpuUsage();
     const t = performance.now();
     for (const x of this.inputs) await this.once(x);
