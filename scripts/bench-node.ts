@@ -91,7 +91,8 @@ interface MaxRateBatch {
    * openpgp.js's CPU µs per signature in a pass made right after this batch, the node idle, and the batch's
    * nodeCpuUsPerMessage over it: the machine's speed drifted by up to a third within one run (on the same
    * code, one run's batches measured 2,080-2,233 µs and its final reference passes 314-615 µs), so each
-   * batch is set against a reference measured next to it.
+   * batch is also set against a reference measured next to it (reported; the goal's figure stays the median
+   * batch over the final passes: the passes next to the batches measured 5-15% slower than the final ones).
    */
   adjacentOpenpgpCpuUs: number;
   ratio: number;
@@ -454,14 +455,15 @@ async function main(): Promise<void> {
       wallUs: median(finalPasses.map((p) => p.wallUs)),
       batchesCpuUs: finalPasses.map((p) => Math.round(p.cpuUs)),
     };
-    // The goal's figure: the median over the batches of each batch's ratio to the pass next to it. The ratio of
-    // the median batch to the final passes is reported too (the figure before session 15).
-    const ratio = median(batches.map((b) => b.ratio));
-    const ratioToFinalPasses = nodeCpuUsPerMessage / verify.cpuUs;
+    // The goal's figure: the median batch over the median of the final passes, as before session 15. The median of
+    // each batch's ratio to the pass next to it is reported beside it, not used: those passes, made seconds after
+    // a batch, measured 5-15% slower than the final ones in the runs of session 15, which would flatter the ratio.
+    const ratio = nodeCpuUsPerMessage / verify.cpuUs;
+    const pairedRatio = median(batches.map((b) => b.ratio));
     log(
       `openpgp.js verify: ${verify.cpuUs.toFixed(0)} µs CPU per signature (final passes); node/openpgp = ` +
-        `${ratio.toFixed(2)} (median of the batches' ratios to the pass next to each), ` +
-        `${ratioToFinalPasses.toFixed(2)} (median batch / final passes)`,
+        `${ratio.toFixed(2)} (median batch / final passes); median of the batches' ratios to the pass next to ` +
+        `each ${pairedRatio.toFixed(2)}`,
     );
 
     const validateUs = await validateCost(reference);
@@ -529,9 +531,8 @@ async function main(): Promise<void> {
         cpuPerMessageVsVerify: {
           goal: `node CPU per accepted message <= ${GOAL_CPU_RATIO} x openpgp.js CPU per signature verification`,
           value: round(ratio, 2),
-          statistic:
-            "median over the maximum-rate batches of the batch's node CPU per message / openpgp.js CPU per signature in a pass right after it",
-          medianBatchOverFinalPasses: round(ratioToFinalPasses, 2),
+          statistic: "median batch's node CPU per message / median of the final openpgp.js passes",
+          medianOfBatchesOverAdjacentPasses: round(pairedRatio, 2),
           met: ratio <= GOAL_CPU_RATIO,
         },
         p99AtHalfRate: {
