@@ -10,8 +10,9 @@
  *
  * - acceptedPerSecond: messages accepted per second at the maximum rate (IN_FLIGHT requests outstanding);
  * - the node's CPU time per accepted message (user + system of its process group, from /proc, over the
- *   maximum-rate batch with the median figure of three) against openpgp.js's CPU time to verify one such signature (openpgp 6, the node's,
- *   key read once: readSignature + createMessage + verify, in this process while the node is idle).
+ *   maximum-rate batch with the median figure of three) against openpgp.js's CPU time to verify one such
+ *   signature (openpgp 6, the node's, key read once: readSignature + createMessage + verify, in this process
+ *   while the node is idle; the median of five passes after the half-rate phase).
  *   Goal: at most 2x;
  * - p99 latency at half the maximum rate (open loop: each request leaves on schedule). Goal: <= 50 ms;
  * - the node's peak resident set (VmHWM).
@@ -20,7 +21,8 @@
  * the figure), BENCH_WARMUP (default 3000), BENCH_HALF_SECONDS (default 20),
  * BENCH_IN_FLIGHT (default 16), BENCH_NODE_CLOCK (the node's clock: wall, the default, as in production, or
  * chain, node:serve's default on a development chain), BENCH_MESSAGES_FILE (read the SDK messages from this file, or
- * write them to it when it does not exist: comparisons of two versions skip the SDK's ~25 ms per message). Run alone: the machine's other load shows in loadAverage.
+ * write them to it when it does not exist: comparisons of two versions skip the SDK's ~25 ms per message).
+ * Run alone: the machine's other load shows in loadAverage.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -51,7 +53,7 @@ import {
 } from "../test/pushnode/fixture";
 import { runTask } from "../test/pushnode/task-process";
 import type { TaskProcess } from "../test/pushnode/task-process";
-import { closedLoop, quantile } from "./bench/http-load";
+import { closedLoop, latencySummary } from "./bench/http-load";
 import { openLoopInThread } from "./bench/http-load-thread";
 import type { Answer } from "./bench/http-load";
 import {
@@ -419,26 +421,13 @@ async function main(): Promise<void> {
     const halfCpu = groupCpuSeconds(node.pid) - cpu1;
     const half = summary(halfAnswers);
     const ms = halfAnswers.filter((a) => a.status >= 200 && a.status < 300).map((a) => a.ms);
-    const latency = {
-      p50: round(quantile(ms, 0.5), 1),
-      p90: round(quantile(ms, 0.9), 1),
-      p99: round(quantile(ms, 0.99), 1),
-      max: round(Math.max(...ms), 1),
-    };
+    const latency = latencySummary(ms);
     // The node's own part (Server-Timing): not the goal, which is the client's latency, but it tells a slow node
     // from time spent queued or in the sockets and the load generator.
     const nodeMs = halfAnswers
       .filter((a) => a.status >= 200 && a.status < 300 && a.serverMs !== undefined)
       .map((a) => a.serverMs as number);
-    const nodeLatency =
-      nodeMs.length === 0
-        ? null
-        : {
-            p50: round(quantile(nodeMs, 0.5), 1),
-            p90: round(quantile(nodeMs, 0.9), 1),
-            p99: round(quantile(nodeMs, 0.99), 1),
-            max: round(Math.max(...nodeMs), 1),
-          };
+    const nodeLatency = nodeMs.length === 0 ? null : latencySummary(nodeMs);
     log(
       `half rate (${halfRate.toFixed(1)}/s, ${halfCount} messages): p50 ${latency.p50} ms, p99 ${latency.p99} ms` +
         (nodeLatency

@@ -76,9 +76,28 @@ export async function openLoop(url: string, items: LoadItem[], perSecond: number
   return Promise.all(pending);
 }
 
+/** The q-quantile (0..1) of `sorted` (ascending), nearest rank. */
+function quantileOfSorted(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
 /** The q-quantile (0..1) of `xs`, nearest rank. */
 export function quantile(xs: number[], q: number): number {
-  if (xs.length === 0) return NaN;
+  return quantileOfSorted(
+    [...xs].sort((a, b) => a - b),
+    q,
+  );
+}
+
+/** p50, p90, p99 (nearest rank) and max of latencies in ms, to 0.1 ms. */
+export function latencySummary(xs: number[]): { p50: number; p90: number; p99: number; max: number } {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+  const r = (x: number) => Number(x.toFixed(1));
+  return {
+    p50: r(quantileOfSorted(s, 0.5)),
+    p90: r(quantileOfSorted(s, 0.9)),
+    p99: r(quantileOfSorted(s, 0.99)),
+    max: r(s.length === 0 ? -Infinity : s[s.length - 1]),
+  };
 }

@@ -31,7 +31,8 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens (creating if needed) `dataDir/file` with journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
- * temp_store=MEMORY and a busy timeout, creates the infrastructure tables (`schema_migrations`, `kv`) and applies `migrations`.
+ * temp_store=MEMORY and a busy timeout, creates the infrastructure tables (`schema_migrations`, `kv`) and
+ * applies `migrations`.
  */
 export function openDatabase(opts: OpenDatabaseOptions): Database {
   fs.mkdirSync(opts.dataDir, { recursive: true });
