@@ -13,6 +13,8 @@ export interface ParsedKey {
   primary: PrimaryKey;
   /** openpgp.js's view of the same bytes, read lazily (rejects if openpgp.js cannot read them). */
   openpgp(): Promise<openpgp.PublicKey>;
+  /** openpgp.js's view once `openpgp()` has resolved; undefined before (or when openpgp.js refused the bytes). */
+  openpgpNow(): openpgp.PublicKey | undefined;
 }
 
 const MAX_ENTRIES = 4096;
@@ -29,9 +31,15 @@ export function parsedKey(bytes: Uint8Array): ParsedKey {
   const primary = parsePrimaryKey(bytes);
   const copy = Uint8Array.from(bytes);
   let pgp: Promise<openpgp.PublicKey> | undefined;
+  let read: openpgp.PublicKey | undefined;
   const entry: ParsedKey = {
     primary,
-    openpgp: () => (pgp ??= openpgp.readKey({ binaryKey: copy })),
+    openpgp: () =>
+      (pgp ??= openpgp.readKey({ binaryKey: copy }).then((k) => {
+        read = k;
+        return k;
+      })),
+    openpgpNow: () => read,
   };
   cache.set(id, entry);
   if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);

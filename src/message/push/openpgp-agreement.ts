@@ -1,4 +1,5 @@
 import * as openpgp from "openpgp";
+import type { KeyReading, PlainSignature } from "./openpgp-readings";
 
 /**
  * When openpgp.js's verdict on a message signature is already decided.
@@ -31,6 +32,8 @@ interface KeyFacts {
   horizonMs: number | null;
   /** Whether getSigningKey(keyId, horizon) succeeds, per signer key ID (16 hex). */
   signer: Map<string, Promise<boolean>>;
+  /** The same answers once settled (read synchronously by openpgpVerdictKnownPlain). */
+  signerSettled: Map<string, boolean>;
 }
 
 const facts = new WeakMap<openpgp.PublicKey, KeyFacts>();
@@ -66,7 +69,7 @@ function horizonOf(key: openpgp.PublicKey): number | null {
 function factsOf(key: openpgp.PublicKey): KeyFacts {
   let f = facts.get(key);
   if (!f) {
-    f = { horizonMs: horizonOf(key), signer: new Map() };
+    f = { horizonMs: horizonOf(key), signer: new Map(), signerSettled: new Map() };
     facts.set(key, f);
   }
   return f;
@@ -134,8 +137,39 @@ export async function openpgpVerdictKnown(
     ok = key
       .getSigningKey(sig.issuerKeyID, new Date(f.horizonMs))
       .then((k) => k.getKeyID().toHex() === signerId)
-      .catch(() => false);
+      .catch(() => false)
+      .then((settled) => {
+        f.signerSettled.set(signerId, settled);
+        return settled;
+      });
     f.signer.set(signerId, ok);
   }
   return (await ok) ? true : undefined;
+}
+
+/**
+ * openpgpVerdictKnown for a signature in the plain form (openpgp-readings.ts) and a key openpgp.js has already
+ * read, synchronously: the same tests on the same values (the plain form has no expiration, notation,
+ * revocation-key or unknown subpacket, so those tests pass; RSA's field is the modulus' octets). Undefined when
+ * the key's signer fact has not been settled yet by openpgpVerdictKnown (the caller then runs it).
+ */
+export function openpgpVerdictKnownPlain(
+  sig: PlainSignature,
+  reading: KeyReading,
+  profileSignerKeyId: string,
+  date: Date,
+): true | undefined {
+  const signerId = profileSignerKeyId.replace(/^0x/, "").toLowerCase();
+  if (sig.issuerKeyId !== signerId) return undefined;
+  const packet = reading.packets.get(signerId);
+  if (packet === undefined || packet.algorithm !== sig.parsed.publicKeyAlgorithm) return undefined;
+  const created = sig.parsed.created * 1000;
+  if (created > seconds(date.getTime())) return undefined;
+  const hash = sig.parsed.hashAlgorithm as openpgp.enums.hash;
+  if (openpgp.config.rejectHashAlgorithms.has(hash) || openpgp.config.rejectMessageHashAlgorithms.has(hash))
+    return undefined;
+  if (packet.rsaModulusLength === null || sig.rsaValueLength > packet.rsaModulusLength) return undefined;
+  const f = factsOf(reading.key);
+  if (f.horizonMs === null || created < f.horizonMs) return undefined;
+  return f.signerSettled.get(signerId) === true ? true : undefined;
 }

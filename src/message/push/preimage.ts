@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import * as openpgp from "openpgp";
 import type { PushMessageBody, PushProfileBody, PushSigVersion } from "./types";
+import { crc24Base64, dearmorCanonical } from "./openpgp-readings";
+
+export { crc24Base64 };
 
 /**
  * The SDK's signed preimages, rebuilt byte for byte (SDK 1.7.32: `sendMessagePayloadCore` in
@@ -101,6 +104,9 @@ export async function parseVerificationProof(proof: string): Promise<ParsedVerif
     );
   }
   const armored = parts[1];
+  // the SDK's (openpgp.js's) armor, read without openpgp.js: the same bytes (openpgp-readings.ts)
+  const plain = dearmorCanonical(armored, "SIGNATURE");
+  if (plain !== undefined) return { version, armored, signature: plain };
   let unarmored: { type: number; data: unknown };
   try {
     unarmored = (await openpgp.unarmor(armored)) as { type: number; data: unknown };
@@ -118,26 +124,4 @@ export async function parseVerificationProof(proof: string): Promise<ParsedVerif
     throw new PushProofError("VERIFICATION_PROOF", "the armor's CRC-24 checksum does not match its data");
   }
   return { version, armored, signature: unarmored.data };
-}
-
-/** CRC-24 of each byte value, for the table-driven form of RFC 4880's bitwise loop. */
-const CRC24_TABLE = (() => {
-  const t = new Int32Array(256);
-  for (let b = 0; b < 256; b++) {
-    let crc = b << 16;
-    for (let i = 0; i < 8; i++) {
-      crc <<= 1;
-      if (crc & 0x1000000) crc ^= 0x1864cfb;
-    }
-    t[b] = crc & 0xffffff;
-  }
-  return t;
-})();
-
-/** RFC 4880 section 6.1 CRC-24, base64 of its 3 bytes (the armor's "=XXXX" line). */
-export function crc24Base64(data: Uint8Array): string {
-  let crc = 0xb704ce;
-  for (let i = 0; i < data.length; i++)
-    crc = ((crc << 8) ^ CRC24_TABLE[((crc >> 16) ^ data[i]) & 0xff]) & 0xffffff;
-  return Buffer.from([crc >> 16, (crc >> 8) & 0xff, crc & 0xff]).toString("base64");
 }

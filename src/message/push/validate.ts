@@ -9,7 +9,8 @@ import { PushDecodeError } from "./errors";
 import { parseVerificationProof, pushPreimage, PushProofError, sha256Hex } from "./preimage";
 import type { ParsedVerificationProof } from "./preimage";
 import { openpgpKeyOf } from "../key-cache";
-import { openpgpVerdictKnown } from "./openpgp-agreement";
+import { openpgpVerdictKnown, openpgpVerdictKnownPlain } from "./openpgp-agreement";
+import { dearmorCanonical, keyReadingNow, plainEncryptionKeyIds, plainSignature } from "./openpgp-readings";
 import {
   issuerKeyIdsOf,
   keyHasKeyId,
@@ -241,11 +242,19 @@ export async function validatePushMessage(
   const senderKeys = await ctx.keys.activeKeys(sender);
   if (senderKeys.length === 0)
     return fault("UNAUTHORIZED_SENDER", "SENDER_NO_KEY", `${sender} has no active key`);
-  const pgpSignature = await readSignatureOrNull(proof.signature);
-  const issuers = pgpSignature === null ? [] : issuerKeyIdsOf(pgpSignature);
+  // openpgp.js's readings, from openpgp-readings.ts when the input is in the SDK's plain form, else its own
+  const plain = plainSignature(proof.signature);
+  let pgpSignature = plain === undefined ? await readSignatureOrNull(proof.signature) : null;
+  const issuers =
+    plain !== undefined ? [plain.issuerKeyId] : pgpSignature === null ? [] : issuerKeyIdsOf(pgpSignature);
   let signerKey: RegisteredPushKey | undefined;
   for (const k of senderKeys) {
-    if (await keyHasKeyId(k.publicKey, issuers)) {
+    const reading = keyReadingNow(k.publicKey);
+    if (
+      reading !== undefined
+        ? issuers.some((id) => reading.packets.has(id))
+        : await keyHasKeyId(k.publicKey, issuers)
+    ) {
       signerKey = k;
       break;
     }
@@ -290,15 +299,23 @@ export async function validatePushMessage(
   // openpgp.js's verdict: known without running it when the profile's arithmetic held and only date checks
   // remain that cached key facts decide (openpgp-agreement.ts); otherwise openpgp.js runs.
   const verifyAt = new Date((ctx.now ?? new Date()).getTime() + SIGNATURE_CLOCK_TOLERANCE_MS);
-  const known =
-    pgpSignature === null
-      ? undefined
-      : await openpgpVerdictKnown(
-          pgpSignature,
-          await openpgpKeyOf(signerKey.publicKey),
-          profile.signerKeyId,
-          verifyAt,
-        );
+  const signerReading = plain === undefined ? undefined : keyReadingNow(signerKey.publicKey);
+  let known =
+    plain !== undefined && signerReading !== undefined
+      ? openpgpVerdictKnownPlain(plain, signerReading, profile.signerKeyId, verifyAt)
+      : undefined;
+  if (known === undefined) {
+    if (plain !== undefined) pgpSignature = await readSignatureOrNull(proof.signature);
+    known =
+      pgpSignature === null
+        ? undefined
+        : await openpgpVerdictKnown(
+            pgpSignature,
+            await openpgpKeyOf(signerKey.publicKey),
+            profile.signerKeyId,
+            verifyAt,
+          );
+  }
   if (known !== true) {
     const verdict = await verifyPushSignature(signedHex, proof.signature, signerKey.publicKey, ctx.now);
     if (!verdict.ok)
@@ -312,9 +329,16 @@ export async function validatePushMessage(
   // 5. encryption to the recipient (needs the recipient's key bytes)
   let recipientKey: string | null = null;
   if (m.encType === "pgp") {
-    const secret = await dearmorMessage(m.encryptedSecret as string);
+    const armored = m.encryptedSecret as string;
+    const secret = dearmorCanonical(armored, "MESSAGE") ?? (await dearmorMessage(armored));
+    const ids = secret === null ? undefined : plainEncryptionKeyIds(secret);
     for (const k of recipientKeys) {
-      if (secret !== null && (await isEncryptedTo(secret, k.publicKey))) {
+      const reading = ids === undefined ? undefined : keyReadingNow(k.publicKey);
+      const to =
+        ids !== undefined && reading !== undefined
+          ? ids.some((id) => reading.packets.has(id.slice(2)))
+          : secret !== null && (await isEncryptedTo(secret, k.publicKey));
+      if (to) {
         recipientKey = k.keyHash;
         break;
       }
