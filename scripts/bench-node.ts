@@ -21,7 +21,8 @@
  * the figure), BENCH_WARMUP (default 3000), BENCH_HALF_SECONDS (default 20),
  * BENCH_IN_FLIGHT (default 16), BENCH_NODE_CLOCK (the node's clock: wall, the default, as in production, or
  * chain, node:serve's default on a development chain), BENCH_MESSAGES_FILE (read the SDK messages from this file, or
- * write them to it when it does not exist: comparisons of two versions skip the SDK's ~25 ms per message).
+ * write them to it when it does not exist: comparisons of two versions skip the SDK's ~25 ms per message),
+ * BENCH_HALF_ANSWERS_FILE (write each half-rate request's departure, status and latencies to this file, JSON lines).
  * Run alone: the machine's other load shows in loadAverage.
  */
 import { execFileSync } from "node:child_process";
@@ -419,6 +420,24 @@ async function main(): Promise<void> {
     });
     const halfWall = (performance.now() - t) / 1000;
     const halfCpu = groupCpuSeconds(node.pid) - cpu1;
+    if (process.env.BENCH_HALF_ANSWERS_FILE) {
+      // one JSON line per request: departure (ms from the first), status, client and node latency
+      const t0 = Math.min(...halfAnswers.map((a) => a.sentAt));
+      fs.writeFileSync(
+        process.env.BENCH_HALF_ANSWERS_FILE,
+        halfAnswers
+          .map((a) =>
+            JSON.stringify({
+              unixMs: round(a.sentAt, 1),
+              at: round(a.sentAt - t0, 1),
+              status: a.status,
+              ms: round(a.ms, 1),
+              nodeMs: a.serverMs,
+            }),
+          )
+          .join("\n") + "\n",
+      );
+    }
     const half = summary(halfAnswers);
     const ms = halfAnswers.filter((a) => a.status >= 200 && a.status < 300).map((a) => a.ms);
     const latency = latencySummary(ms);

@@ -13,6 +13,8 @@ export interface Answer {
   status: number;
   /** Milliseconds from the request's departure to the end of its answer. */
   ms: number;
+  /** The departure, Unix ms (performance.timeOrigin + now of the sending thread). */
+  sentAt: number;
   /**
    * The node's own time on the request (its `Server-Timing: app;dur=` header): from reading the request's
    * headers to answering. `ms` minus this is the time in the sockets, in the node's queue and in this client.
@@ -24,6 +26,7 @@ export interface Answer {
 
 async function post(url: string, item: LoadItem): Promise<Answer> {
   const t = performance.now();
+  const sentAt = performance.timeOrigin + t;
   try {
     const res = await fetch(url + item.path, {
       method: "POST",
@@ -34,7 +37,7 @@ async function post(url: string, item: LoadItem): Promise<Answer> {
     const ms = performance.now() - t;
     const timing = /(?:^|,)\s*app;dur=([0-9.]+)/.exec(res.headers.get("server-timing") ?? "");
     const serverMs = timing ? Number(timing[1]) : undefined;
-    if (res.ok) return { status: res.status, ms, serverMs };
+    if (res.ok) return { status: res.status, ms, sentAt, serverMs };
     let error = text.slice(0, 300);
     try {
       const j = JSON.parse(text) as { error?: unknown };
@@ -42,9 +45,9 @@ async function post(url: string, item: LoadItem): Promise<Answer> {
     } catch {
       // keep the text
     }
-    return { status: res.status, ms, serverMs, error };
+    return { status: res.status, ms, sentAt, serverMs, error };
   } catch (e) {
-    return { status: 0, ms: performance.now() - t, error: (e as Error).message };
+    return { status: 0, ms: performance.now() - t, sentAt, error: (e as Error).message };
   }
 }
 

@@ -92,6 +92,19 @@ export const PUSHCHAT_MIGRATIONS: Migration[] = [
       INSERT INTO sent_counts (address, msg_sent) SELECT address, msg_sent FROM users WHERE msg_sent > 0;
     `,
   },
+  {
+    version: 3,
+    name: "conversation indexes without last_at (a message no longer rewrites two index entries)",
+    // Every message sets its conversation's last_at: with last_at in these indexes each message deleted and
+    // re-inserted an entry in both (two more pages written per commit). The chats and requests lists sort a
+    // user's conversations by last_at instead.
+    up: `
+      DROP INDEX conversations_requester;
+      DROP INDEX conversations_recipient;
+      CREATE INDEX conversations_requester ON conversations (requester);
+      CREATE INDEX conversations_recipient ON conversations (recipient);
+    `,
+  },
 ];
 
 /** Who may send to whom: the columns the send path reads (not the keys' kilobytes). */

@@ -75,3 +75,55 @@ describe("Push Chat store: messages sent per user", () => {
     });
   }
 });
+
+/**
+ * A message's commit writes each page it changes once more to the WAL (4 KiB frames), and the checkpoint writes
+ * them again. Pushchat migration 3 (node migration 7) took last_at out of the conversation indexes: before it,
+ * each message moved its conversation's entry in both.
+ */
+describe("Push Chat store: pages a message writes", () => {
+  const A = "0x93A2e6ef5737B10697B8AA24f71EA65caEd80b90";
+  const B = "0xa95c1A01109342e87ca5394b7cb76e7DC0050864";
+  before(loadCidCodec);
+
+  /** WAL frames per message, over 30 messages of one conversation, each in its own transaction. */
+  function framesPerMessage(migrations: readonly (typeof PUSHCHAT_MIGRATIONS)[number][]): number {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pages-"));
+    try {
+      const db = openDatabase({ dataDir: dir, file: "pushchat.sqlite", migrations: [...migrations] });
+      db.pragma("wal_autocheckpoint = 0");
+      const store = new PushChatStore(db);
+      const wal = path.join(dir, "pushchat.sqlite-wal");
+      const frames = () => (fs.statSync(wal).size - 32) / (4096 + 24);
+      const base = {
+        body: { fromDID: `eip155:${A}`, toDID: `eip155:${B}`, messageContent: "x".repeat(1024) },
+        sender: A,
+        recipient: B,
+        signedHex: "00".repeat(32),
+        senderKey: "0x01",
+        recipientKey: null,
+      };
+      const append = db.transaction((m: Parameters<PushChatStore["appendMessage"]>[0]) =>
+        store.appendMessage(m),
+      );
+      append({ ...base, kind: "request", signatureHash: "s0", timestamp: 1, newChatId: "c1" });
+      for (let i = 1; i <= 5; i++)
+        append({ ...base, kind: "message", signatureHash: `w${i}`, timestamp: 1 + i });
+      const before = frames();
+      for (let i = 1; i <= 30; i++)
+        append({ ...base, kind: "message", signatureHash: `s${i}`, timestamp: 10 + i });
+      const perMessage = (frames() - before) / 30;
+      db.close();
+      return perMessage;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("a message writes two pages fewer without last_at in the conversation indexes", () => {
+    const withLastAt = framesPerMessage(PUSHCHAT_MIGRATIONS.filter((m) => m.version <= 2));
+    const now = framesPerMessage(PUSHCHAT_MIGRATIONS);
+    expect(withLastAt - now).to.be.closeTo(2, 0.1);
+    expect(now).to.be.at.most(10);
+  });
+});
