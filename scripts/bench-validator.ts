@@ -8,6 +8,12 @@
  * - validatedPerSecond: full validation of the same stored envelopes (JSON from SQLite, schema decode,
  *   digest, attestation signature recovered to the node, key lookups in the chain index's SQLite,
  *   strict profile and openpgp.js signature), by the validator's worker pool on 2 threads;
+ * - push: the same two figures for Push-format feed items (issue 14): Push Chat SDK 1.7.32 messages (RSA-2048
+ *   keys of test/fixtures/push/profiles.json, registered in the same KeyRegistry; `pgpv3`, encrypted, 1 KiB of
+ *   text; made by the SDK, or read from BENCH_MESSAGES_FILE as bench:node writes it) attested by the node: raw is
+ *   openpgp.js verifying the SDK signature over its 64-hex text (as bench:node's reference), validated is the
+ *   validator's judgement of the item (attestation, keys from the chain index, the attested struct and its
+ *   signature, what PushProofs would decide) by the same worker pool;
  * - peakRssMb: the benchmark process's peak resident set (the hardhat node is a separate process).
  *
  * Raw and full rounds alternate (5 each) and the medians are reported, because the machine may be
@@ -19,7 +25,7 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import * as openpgp from "openpgp";
-import { ContractFactory, Interface, Wallet, getBytes, toBeHex } from "ethers";
+import { ContractFactory, Interface, Wallet, getBytes, hexlify, toBeHex } from "ethers";
 import type { InterfaceAbi } from "ethers";
 import { RpcClient } from "../src/chain/rpc";
 import { ChainIndex } from "../src/chain/chain-index";
@@ -38,12 +44,25 @@ import { useNativeKeccak } from "../src/validator/native-hash";
 import { recoveryBackend } from "../src/validator/attestation-signer";
 import { WorkerPoolValidator } from "../src/validator/worker-pool";
 import type { ChainIndexSource } from "../src/validator/key-source";
+import { MemoryKeyView } from "../src/message";
+import {
+  attestPushMessage,
+  encodePushAttested,
+  pushAttestedMessageOf,
+  pushKeyLookupOf,
+  validatePushMessage,
+} from "../src/message/push";
+import type { PushFeedItemJson } from "../src/node/api";
+import { PROFILES, SdkMessageMaker } from "./bench/sdk-messages";
 
 const KEYS = 32; // the KeyRegistry's cap of active keys per owner
 const OWNERS = 313; // 313 x 32 = 10,016 KeyAdded events
 const MESSAGES = 3000;
 const WORKERS = 2;
 const ROUNDS = 5;
+/** Push feed items (BENCH_PUSH_MESSAGES): SDK messages attested by the node, validated beside the envelopes. */
+const PUSH_MESSAGES = Number(process.env.BENCH_PUSH_MESSAGES ?? 1500);
+const PUSH_CONTENT_BYTES = 1024;
 
 const ERC1967_PROXY = path.join(
   path.dirname(require.resolve("@openzeppelin/upgrades-core/package.json")),
@@ -175,13 +194,27 @@ async function main(): Promise<void> {
     if (indexedKeys !== OWNERS * KEYS)
       throw new Error(`indexed ${indexedKeys} keys, expected ${OWNERS * KEYS}`);
 
+    // ---- the SDK profiles' RSA keys, for the Push items (after the catch-up measurement)
+    for (const prof of PROFILES) {
+      const w = new Wallet(prof.walletPrivateKey, provider);
+      await rpc.request("hardhat_setBalance", [w.address, toBeHex(10n ** 20n)]);
+      const tx = await w.sendTransaction({
+        to: keyRegistry,
+        data: iface.encodeFunctionData("addKey", [prof.publicKey]),
+      });
+      await tx.wait();
+    }
+    const pushHead = await rpc.blockNumber();
+    do polled = await index.poll();
+    while (polled.cursor < pushHead);
+
     // ---- stored envelopes: plaintext messages from owners to recipients without keys, attested by a node
     log(`composing ${MESSAGES} envelopes`);
     const node = Wallet.createRandom();
     const domain = { chainId, verifyingContract: slashing };
     // Messages are written after every key addition (block times may run ahead of the wall clock when
     // blocks are mined back to back): a key added after a message's timestamp is not active for it.
-    const headTime = BigInt((await provider.getBlock(head))!.timestamp);
+    const headTime = BigInt((await provider.getBlock(pushHead))!.timestamp);
     const now =
       headTime + 1n > BigInt(Math.floor(Date.now() / 1000))
         ? headTime + 1n
@@ -220,6 +253,51 @@ async function main(): Promise<void> {
       );
     }
     const params = { maxContentSize: 65_536, maxClockSkew: 900n, stateLag: 600n };
+
+    // ---- Push feed items: SDK messages, checked as the node checks them, attested by the same node
+    log(`making ${PUSH_MESSAGES} Push Chat SDK messages`);
+    const maker = new SdkMessageMaker(PUSH_CONTENT_BYTES, process.env.BENCH_MESSAGES_FILE);
+    const sdkMessages = await maker.make(PUSH_MESSAGES);
+    maker.close();
+    const pushView = new MemoryKeyView();
+    for (const prof of PROFILES) pushView.addKey(prof.address, getBytes(prof.publicKey), 1n);
+    const pushKeys = pushKeyLookupOf(pushView, 2n);
+    db.exec("CREATE TABLE bench_push_items (id INTEGER PRIMARY KEY, json TEXT NOT NULL) STRICT");
+    const insertPush = db.prepare("INSERT INTO bench_push_items (id, json) VALUES (?, ?)");
+    const pushRaw: Array<{ signedHex: string; signature: Uint8Array; key: number }> = [];
+    for (let i = 0; i < sdkMessages.length; i++) {
+      const body = JSON.parse(sdkMessages[i].body) as Record<string, unknown>;
+      const v = await validatePushMessage(body, { keys: pushKeys });
+      if (!v.ok) throw new Error(`an SDK message does not validate: ${v.code} ${v.rule}: ${v.reason}`);
+      const m = pushAttestedMessageOf(v.body, v.version, v.sender, v.recipient, {
+        timestamp: now,
+        senderKey: v.senderKey,
+        recipientKey: v.recipientKey,
+        preimageSize: v.preimageSize,
+      });
+      const position = MESSAGES + i + 1;
+      const a = await attestPushMessage(
+        node,
+        m,
+        v.signature,
+        { sequence: BigInt(position), attestedAt: now },
+        domain,
+      );
+      const item: PushFeedItemJson = {
+        position: String(position),
+        kind: "push",
+        push: { message: encodePushAttested(m), signature: hexlify(v.signature), body },
+        attestation: encodeSignedAttestation(a),
+        cid: `push-${position}`,
+      };
+      insertPush.run(position, JSON.stringify(item));
+      pushRaw.push({ signedHex: v.signedHex, signature: v.signature, key: sdkMessages[i].sender });
+    }
+    const readPushItems = () =>
+      db
+        .prepare<[], { json: string }>("SELECT json FROM bench_push_items ORDER BY id")
+        .all()
+        .map((r) => r.json);
     if (keepDir) {
       const meta = {
         chainId,
@@ -288,6 +366,21 @@ async function main(): Promise<void> {
         await Promise.all(Array.from({ length: 32 }, lane));
       });
 
+    // Push: openpgp.js verifying the SDK signature over its 64-hex text, the sender's key read once (bench:node's
+    // reference)
+    const sdkKeys = await Promise.all(
+      PROFILES.map((p) => openpgp.readKey({ armoredKey: p.publicKeyArmored })),
+    );
+    const pushRawRound = (): Promise<Round> =>
+      measure(pushRaw.length, async () => {
+        for (const r of pushRaw) {
+          const signature = await openpgp.readSignature({ binarySignature: r.signature });
+          const message = await openpgp.createMessage({ text: r.signedHex });
+          const v = await openpgp.verify({ message, signature, verificationKeys: sdkKeys[r.key] });
+          await v.signatures[0].verified;
+        }
+      });
+
     // ---- full validation on 2 worker threads, keys from the chain index in SQLite
     const source: ChainIndexSource = {
       kind: "chain-index",
@@ -313,9 +406,24 @@ async function main(): Promise<void> {
               JSON.stringify(bad[0], (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
           );
       });
+    const pushFullRound = (): Promise<Round> =>
+      measure(PUSH_MESSAGES, async () => {
+        const items = readPushItems();
+        const verdicts = await Promise.all(
+          items.map((item) => pool.validate({ item, node: node.address, params, domain })),
+        );
+        const bad = verdicts.filter((v) => v.kind !== "attested" || v.outcome.status !== "valid");
+        if (bad.length > 0)
+          throw new Error(
+            `${bad.length} Push items did not validate: ` +
+              JSON.stringify(bad[0], (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+          );
+      });
     const raws_: Round[] = [];
     const fulls: Round[] = [];
     const rawsConcurrent: Round[] = [];
+    const pushRaws: Round[] = [];
+    const pushFulls: Round[] = [];
     try {
       log("warming up");
       await rawRound();
@@ -329,6 +437,17 @@ async function main(): Promise<void> {
             `raw 32 in flight ${rawsConcurrent[r].perSecond.toFixed(0)}/s (${rawsConcurrent[r].cpuUsPerItem.toFixed(0)} us), ` +
             `validated ${fulls[r].perSecond.toFixed(0)}/s (${fulls[r].cpuUsPerItem.toFixed(0)} us CPU each, ` +
             `${fulls[r].coresObtained.toFixed(2)} cores obtained)`,
+        );
+      }
+      await pushRawRound();
+      await pushFullRound();
+      for (let r = 0; r < ROUNDS; r++) {
+        pushRaws.push(await pushRawRound());
+        pushFulls.push(await pushFullRound());
+        log(
+          `Push round ${r + 1}: raw ${pushRaws[r].perSecond.toFixed(0)}/s (${pushRaws[r].cpuUsPerItem.toFixed(0)} us CPU each), ` +
+            `validated ${pushFulls[r].perSecond.toFixed(0)}/s (${pushFulls[r].cpuUsPerItem.toFixed(0)} us CPU each, ` +
+            `${pushFulls[r].coresObtained.toFixed(2)} cores obtained)`,
         );
       }
     } catch (e) {
@@ -385,6 +504,25 @@ async function main(): Promise<void> {
         rawOverValidated: Number((rawCpuUs / fullCpuUs).toFixed(2)),
         validatedPerSecondOn2FreeCores: Math.round((2 * 1e6) / fullCpuUs),
         rawVerifyPerCpuSecond: Math.round(1e6 / rawCpuUs),
+      },
+      push: {
+        note:
+          "Push-format feed items beside the P-256 envelopes: Push Chat SDK 1.7.32 messages (RSA-2048, pgpv3, " +
+          "encrypted, 1 KiB of text) attested by the node, judged by the same 2-thread pool (attestation, keys from " +
+          "the chain index, the attested struct and its OpenPGP signature: PushProofs' verdict); raw = openpgp.js " +
+          "verifying each SDK signature over its 64-hex text, one thread",
+        keyType: "RSA-2048",
+        messages: PUSH_MESSAGES,
+        rawVerifyPerSecond: Math.round(median(pushRaws.map((r) => r.perSecond))),
+        validatedPerSecond: Math.round(median(pushFulls.map((r) => r.perSecond))),
+        rawVerifyUsPerMessage: Math.round(median(pushRaws.map((r) => r.cpuUsPerItem))),
+        validatedUsPerMessage: Math.round(median(pushFulls.map((r) => r.cpuUsPerItem))),
+        validatedPerSecondOn2FreeCores: Math.round((2 * 1e6) / median(pushFulls.map((r) => r.cpuUsPerItem))),
+        rounds: {
+          rawVerifyPerSecond: pushRaws.map((r) => Math.round(r.perSecond)),
+          validatedPerSecond: pushFulls.map((r) => Math.round(r.perSecond)),
+          coresObtainedByTheWorkers: pushFulls.map((r) => Number(r.coresObtained.toFixed(2))),
+        },
       },
       attestationRecovery: recoveryBackend(),
       catchUp: {
