@@ -393,32 +393,21 @@ async function main(): Promise<void> {
       confirmations: 0,
     };
     const pool = await WorkerPoolValidator.start({ workers: WORKERS, source, maxInflightPerWorker: 64 });
-    const fullRound = (): Promise<Round> =>
-      measure(MESSAGES, async () => {
-        const items = readItems();
+    /** Full validation of stored items (read from SQLite in the round) by the pool; each must be valid. */
+    const poolRound = (n: number, read: () => string[], what: string): Promise<Round> =>
+      measure(n, async () => {
         const verdicts = await Promise.all(
-          items.map((item) => pool.validate({ item, node: node.address, params, domain })),
+          read().map((item) => pool.validate({ item, node: node.address, params, domain })),
         );
         const bad = verdicts.filter((v) => v.kind !== "attested" || v.outcome.status !== "valid");
         if (bad.length > 0)
           throw new Error(
-            `${bad.length} envelopes did not validate: ` +
+            `${bad.length} ${what} did not validate: ` +
               JSON.stringify(bad[0], (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
           );
       });
-    const pushFullRound = (): Promise<Round> =>
-      measure(PUSH_MESSAGES, async () => {
-        const items = readPushItems();
-        const verdicts = await Promise.all(
-          items.map((item) => pool.validate({ item, node: node.address, params, domain })),
-        );
-        const bad = verdicts.filter((v) => v.kind !== "attested" || v.outcome.status !== "valid");
-        if (bad.length > 0)
-          throw new Error(
-            `${bad.length} Push items did not validate: ` +
-              JSON.stringify(bad[0], (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
-          );
-      });
+    const fullRound = () => poolRound(MESSAGES, readItems, "envelopes");
+    const pushFullRound = () => poolRound(PUSH_MESSAGES, readPushItems, "Push items");
     const raws_: Round[] = [];
     const fulls: Round[] = [];
     const rawsConcurrent: Round[] = [];
