@@ -177,6 +177,37 @@ describe("openpgp.js's readings without openpgp.js (openpgp-readings.ts)", funct
       }
     });
 
+    it("declines a signature with any other subpacket, hashed or unhashed (openpgp.js then reads it)", async function () {
+      const sig = dearmorCanonical(armorOf(messageVectors[0]), "SIGNATURE")!;
+      expect(sig[0]).to.equal(0xc2);
+      expect(sig[1]).to.be.within(192, 223); // a two-octet length, as the SDK writes it
+      /** The packet with `sub` (a whole subpacket) appended to the hashed or unhashed area. */
+      const withSubpacket = (area: "hashed" | "unhashed", sub: number[]): Uint8Array => {
+        const body = Array.from(sig.subarray(3));
+        const hashedLen = (body[4] << 8) | body[5];
+        const lenAt = area === "hashed" ? 4 : 6 + hashedLen;
+        const areaLen = (body[lenAt] << 8) | body[lenAt + 1];
+        body.splice(lenAt + 2 + areaLen, 0, ...sub); // at the end of the area
+        body[lenAt] = (areaLen + sub.length) >> 8;
+        body[lenAt + 1] = (areaLen + sub.length) & 0xff;
+        const n = body.length - 192;
+        return Uint8Array.from([0xc2, (n >> 8) + 192, n & 0xff, ...body]);
+      };
+      const expiration = [5, 3, 0, 0, 0x0e, 0x10]; // signature expiration time: 3,600 s
+      const notation = [12, 20, 0x80, 0, 0, 0, 0, 1, 0, 2, 0x61, 0x62, 0x63]; // human-readable notation a = "bc"
+      for (const [area, sub] of [
+        ["unhashed", expiration],
+        ["hashed", expiration],
+        ["unhashed", notation],
+      ] as const) {
+        const bytes = withSubpacket(area, [...sub]);
+        expect(plainSignature(sig), "the vector itself").to.not.equal(undefined);
+        expect(plainSignature(bytes), `${area} subpacket ${sub[1]}`).to.equal(undefined);
+        // still a well-formed packet that openpgp.js reads
+        expect((await openpgp.readSignature({ binarySignature: bytes })).packets.length).to.equal(1);
+      }
+    });
+
     it("on mutated signature bytes, answers only with openpgp.js's issuer and value size", async function () {
       const sigs = messageVectors.map((m) => dearmorCanonical(armorOf(m), "SIGNATURE")!);
       const answered = await onMutatedBytes(sigs, async (bytes) => {
