@@ -5,7 +5,7 @@
  * the client while answers were in flight, and those answers were timed as that much slower.
  */
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { openLoop } from "./http-load";
+import { openLoop, request } from "./http-load";
 import type { Answer, LoadItem } from "./http-load";
 
 interface Job {
@@ -56,12 +56,7 @@ if (!isMainThread && parentPort && (workerData as Job | undefined)?.items) {
   const port = parentPort;
   const warm = async () => {
     for (let round = 0; round < 20; round++)
-      await Promise.all(
-        Array.from({ length: 16 }, async () => {
-          const res = await fetch(job.url + job.warmPath);
-          await res.arrayBuffer();
-        }),
-      );
+      await Promise.all(Array.from({ length: 16 }, () => request(job.url + job.warmPath, "GET")));
   };
   const go = () => new Promise<void>((resolve) => port.once("message", () => resolve()));
   void warm()
