@@ -1,7 +1,8 @@
 import * as openpgp from "openpgp";
 import { openpgpKeyOf, parsedKey } from "../key-cache";
 import { SignatureProfileError } from "../pgp-packets";
-import { checkDigestSignature } from "../pgp-profile";
+import { checkDigestSignature, checkSignatureAgainstKey } from "../pgp-profile";
+import type { ParsedSignature } from "../pgp-profile";
 
 /**
  * OpenPGP side of a Push message: the signature over the 64-hex text, checked with openpgp.js (6) and
@@ -36,17 +37,24 @@ export function checkPushSignatureProfile(
 
 /**
  * checkPushSignatureProfile, also naming the key that verified: `signerKeyId` is its key ID (0x + 16 hex),
- * the primary key or a signing subkey.
+ * the primary key or a signing subkey. `parsed`, when the caller has it, is parseSignaturePacket(signature)
+ * (not parsed again).
  */
 export function pushSignatureProfile(
   signature: Uint8Array,
   publicKey: Uint8Array,
   signedHex: string,
+  parsed?: ParsedSignature,
 ): { ok: true; signerKeyId: string } | { ok: false; refusal: PushProfileRefusal } {
   if (!/^[0-9a-f]{64}$/.test(signedHex))
     throw new RangeError("signedHex must be 64 lowercase hex characters");
   try {
-    const match = checkDigestSignature(Buffer.from(signedHex, "hex"), signature, primaryKeyOf(publicKey));
+    const digest = Buffer.from(signedHex, "hex");
+    const key = primaryKeyOf(publicKey);
+    const match =
+      parsed === undefined
+        ? checkDigestSignature(digest, signature, key)
+        : checkSignatureAgainstKey(parsed, key, digest);
     return { ok: true, signerKeyId: match.signer.keyId };
   } catch (e) {
     if (e instanceof SignatureProfileError)

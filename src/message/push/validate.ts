@@ -11,6 +11,7 @@ import type { ParsedVerificationProof } from "./preimage";
 import { openpgpKeyOf } from "../key-cache";
 import { openpgpVerdictKnown, openpgpVerdictKnownPlain } from "./openpgp-agreement";
 import { dearmorCanonical, keyReadingNow, plainEncryptionKeyIds, plainSignature } from "./openpgp-readings";
+import type { KeyReading } from "./openpgp-readings";
 import {
   issuerKeyIdsOf,
   keyHasKeyId,
@@ -248,6 +249,7 @@ export async function validatePushMessage(
   const issuers =
     plain !== undefined ? [plain.issuerKeyId] : pgpSignature === null ? [] : issuerKeyIdsOf(pgpSignature);
   let signerKey: RegisteredPushKey | undefined;
+  let signerReading: KeyReading | undefined;
   for (const k of senderKeys) {
     const reading = keyReadingNow(k.publicKey);
     if (
@@ -256,6 +258,7 @@ export async function validatePushMessage(
         : await keyHasKeyId(k.publicKey, issuers)
     ) {
       signerKey = k;
+      signerReading = reading;
       break;
     }
   }
@@ -286,7 +289,7 @@ export async function validatePushMessage(
 
   // 4. BAD_SIGNATURE
   const signedHex = sha256Hex(preimage);
-  const profile = pushSignatureProfile(proof.signature, signerKey.publicKey, signedHex);
+  const profile = pushSignatureProfile(proof.signature, signerKey.publicKey, signedHex, plain?.parsed);
   if (!profile.ok) {
     // a signature that does not verify, or one outside the profile
     const { refusal } = profile;
@@ -299,7 +302,6 @@ export async function validatePushMessage(
   // openpgp.js's verdict: known without running it when the profile's arithmetic held and only date checks
   // remain that cached key facts decide (openpgp-agreement.ts); otherwise openpgp.js runs.
   const verifyAt = new Date((ctx.now ?? new Date()).getTime() + SIGNATURE_CLOCK_TOLERANCE_MS);
-  const signerReading = plain === undefined ? undefined : keyReadingNow(signerKey.publicKey);
   let known =
     plain !== undefined && signerReading !== undefined
       ? openpgpVerdictKnownPlain(plain, signerReading, profile.signerKeyId, verifyAt)
