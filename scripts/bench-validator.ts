@@ -53,7 +53,7 @@ import {
   validatePushMessage,
 } from "../src/message/push";
 import type { PushFeedItemJson } from "../src/node/api";
-import { PROFILES, SdkMessageMaker } from "./bench/sdk-messages";
+import { PROFILES, SdkMessageMaker, openpgpVerifySdkSignature } from "./bench/sdk-messages";
 
 const KEYS = 32; // the KeyRegistry's cap of active keys per owner
 const OWNERS = 313; // 313 x 32 = 10,016 KeyAdded events
@@ -264,7 +264,11 @@ async function main(): Promise<void> {
     const pushKeys = pushKeyLookupOf(pushView, 2n);
     db.exec("CREATE TABLE bench_push_items (id INTEGER PRIMARY KEY, json TEXT NOT NULL) STRICT");
     const insertPush = db.prepare("INSERT INTO bench_push_items (id, json) VALUES (?, ?)");
-    const pushRaw: Array<{ signedHex: string; signature: Uint8Array; key: number }> = [];
+    // the reference's inputs: each signature, its signed text and its sender's key as openpgp.js reads it
+    const sdkKeys = await Promise.all(
+      PROFILES.map((p) => openpgp.readKey({ armoredKey: p.publicKeyArmored })),
+    );
+    const pushRaw: Array<{ signedHex: string; signature: Uint8Array; key: openpgp.PublicKey }> = [];
     for (let i = 0; i < sdkMessages.length; i++) {
       const body = JSON.parse(sdkMessages[i].body) as Record<string, unknown>;
       const v = await validatePushMessage(body, { keys: pushKeys });
@@ -291,7 +295,7 @@ async function main(): Promise<void> {
         cid: `push-${position}`,
       };
       insertPush.run(position, JSON.stringify(item));
-      pushRaw.push({ signedHex: v.signedHex, signature: v.signature, key: sdkMessages[i].sender });
+      pushRaw.push({ signedHex: v.signedHex, signature: v.signature, key: sdkKeys[sdkMessages[i].sender] });
     }
     const readPushItems = () =>
       db
@@ -368,17 +372,9 @@ async function main(): Promise<void> {
 
     // Push: openpgp.js verifying the SDK signature over its 64-hex text, the sender's key read once (bench:node's
     // reference)
-    const sdkKeys = await Promise.all(
-      PROFILES.map((p) => openpgp.readKey({ armoredKey: p.publicKeyArmored })),
-    );
     const pushRawRound = (): Promise<Round> =>
       measure(pushRaw.length, async () => {
-        for (const r of pushRaw) {
-          const signature = await openpgp.readSignature({ binarySignature: r.signature });
-          const message = await openpgp.createMessage({ text: r.signedHex });
-          const v = await openpgp.verify({ message, signature, verificationKeys: sdkKeys[r.key] });
-          await v.signatures[0].verified;
-        }
+        for (const r of pushRaw) await openpgpVerifySdkSignature(r);
       });
 
     // ---- full validation on 2 worker threads, keys from the chain index in SQLite

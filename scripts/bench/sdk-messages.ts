@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { Wallet } from "ethers";
+import * as openpgp from "openpgp";
 import { PushBackendStub, sdkSend } from "../../test/message/push-sdk";
 import type { SdkProfile } from "../../test/message/push-sdk";
 import profilesJson from "../../test/fixtures/push/profiles.json";
@@ -18,6 +19,21 @@ export const PROFILES: readonly ProfileVector[] = profilesJson.profiles;
 export interface SdkMessage extends LoadItem {
   /** The sender's profile (index into PROFILES). */
   sender: number;
+}
+
+/**
+ * openpgp.js 6 verifying an SDK message signature as the benchmarks' reference: read the signature, wrap the
+ * 64-hex signed text, verify with the sender's key (read once by the caller). Throws when it does not verify.
+ */
+export async function openpgpVerifySdkSignature(x: {
+  signedHex: string;
+  signature: Uint8Array;
+  key: openpgp.PublicKey;
+}): Promise<void> {
+  const signature = await openpgp.readSignature({ binarySignature: x.signature });
+  const message = await openpgp.createMessage({ text: x.signedHex });
+  const v = await openpgp.verify({ message, signature, verificationKeys: x.key });
+  await v.signatures[0].verified;
 }
 
 /** Printable ASCII, `bytes` long (1 byte per character in UTF-8). */
