@@ -130,6 +130,7 @@ describe("validator: RPC outages with Push items (flaky proxy)", function () {
     const { node, feed } = await feedNode();
     const v = await validator([proxy.url, world.chain.url], 13, node);
     proxy.setMode({ kind: "http-error", status: 503 });
+    const downFrom = proxy.seen.length;
     const item = await addForgedPush(push, feed);
     const block = await world.blockNumber();
     await world.waitFor(
@@ -139,8 +140,14 @@ describe("validator: RPC outages with Push items (flaky proxy)", function () {
     );
     const [tx] = await provenThroughPushProofs(node, item.attestation.digest);
     const receipt = await world.provider.getTransactionReceipt(tx);
-    // commitment within confirmations + 2 blocks, the proof within confirmations + 2 blocks after it
-    expect(receipt!.blockNumber).to.be.at.most(block + 2 * (2 + 2));
+    // Commitment within confirmations + 2 blocks, the proof within confirmations + 2 blocks after it, plus 4 blocks
+    // (2 s) of slack: blocks come every 500 ms whatever the machine's load, and a loaded 2-core CI machine was once
+    // seen one block late. A validator that waited for the first URL to come back would never prove: it stays down.
+    expect(receipt!.blockNumber).to.be.at.most(block + 2 * (2 + 2) + 4);
+    expect(
+      proxy.seen.slice(downFrom).filter((e) => e.action === "pass"),
+      "nothing went through the downed URL",
+    ).to.deep.equal([]);
     expect(v.rpc.stats().failovers).to.be.greaterThan(0);
     expect(proxy.count(undefined, "http-error")).to.be.greaterThan(0);
   });
