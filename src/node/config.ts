@@ -42,6 +42,11 @@ export const ENV_GROUP_COMMIT = "PUSH_NODE_GROUP_COMMIT";
 /** "0" or "false": the node's own connection checkpoints the WAL (SQLite's default) instead of a worker thread. */
 export const ENV_BACKGROUND_CHECKPOINT = "PUSH_NODE_BACKGROUND_CHECKPOINT";
 /**
+ * The most Push messages stored in one transaction (1 to 1000; default 64, 1: one transaction and one fsync per
+ * message). Messages validated in the same turn of the event loop commit together (src/store/write-batch.ts).
+ */
+export const ENV_MESSAGES_PER_COMMIT = "PUSH_NODE_MESSAGES_PER_COMMIT";
+/**
  * "wall" or "chain": the node's clock (PushNodeOptions.clockSource); default "chain" on development chains
  * (31337, 1337), else "wall" (docs/local-dev.md).
  */
@@ -52,6 +57,14 @@ function clockSetting(env: NodeJS.ProcessEnv): "wall" | "chain" | undefined {
   if (v === undefined || v === "") return undefined;
   if (v === "wall" || v === "chain") return v;
   throw new ConfigError(`${ENV_CLOCK}="${env[ENV_CLOCK]}" is not "wall" or "chain".`);
+}
+
+function intSetting(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const v = env[name]?.trim();
+  if (v === undefined || v === "") return undefined;
+  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new ConfigError(`${name}="${env[name]}" is not an integer from ${min} to ${max}.`);
+  return Number(v);
 }
 
 function booleanSetting(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
@@ -281,6 +294,7 @@ export async function resolveServeOptions(args: ServeArgs, ctx: ServeContext): P
     relay: relayOptions(args, env, d, where),
     groupCommit: booleanSetting(env, ENV_GROUP_COMMIT),
     backgroundCheckpoint: booleanSetting(env, ENV_BACKGROUND_CHECKPOINT),
+    messagesPerCommit: intSetting(env, ENV_MESSAGES_PER_COMMIT, 1, 1000),
     clockSource: clockSetting(env),
   };
 }

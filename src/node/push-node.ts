@@ -128,6 +128,12 @@ export interface PushNodeOptions {
    * SQLite's checkpoint threshold no longer copies the WAL into the database on the event loop.
    */
   backgroundCheckpoint?: boolean;
+  /**
+   * The most Push messages stored and attested in one transaction (default 64; 1: one per message). The
+   * messages validated in the same turn of the event loop commit together, one WAL append and one fsync, and
+   * each is answered after that commit (src/store/write-batch.ts); a message alone commits at once.
+   */
+  messagesPerCommit?: number;
   logger?: Logger;
 }
 
@@ -175,7 +181,7 @@ export class PushNode {
   private chainHead: { number: number; timestamp: bigint } | undefined;
   readonly clockSource: ClockSource;
   private readonly log: Logger;
-  private readonly metrics = new MetricsRegistry();
+  readonly metrics = new MetricsRegistry();
   private readonly accepted;
   private readonly refused;
   /** Fault classes this node accepts (fault injection); empty for an honest node. */
@@ -841,8 +847,14 @@ export async function startPushNode(opts: PushNodeOptions): Promise<RunningPushN
         relay = r;
         node.relay = r;
       }
+      const commits = node.metrics.counter(
+        "pushnode_push_message_commits_total",
+        "Transactions that stored Push messages (messages per commit = accepted / commits)",
+      );
       chat = await pushChatOver(db, {
         logger: log,
+        maxMessagesPerCommit: opts.messagesPerCommit,
+        onMessagesCommitted: () => commits.inc(),
         ...(opts.pushChat ?? {}),
         attestMessage: node.pushAttestor(),
         ...(relay ? { relayProfile: (p, client) => relay!.relay(p, client) } : {}),

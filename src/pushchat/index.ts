@@ -42,12 +42,14 @@ export interface OpenPushChat {
 
 /**
  * The Push Chat API over an open database that already has its tables (a Push Node's `pushnode.sqlite`,
- * NODE_MIGRATIONS 3): messages and feed items then commit in one transaction. `close` does not close `db`.
+ * NODE_MIGRATIONS 3): messages and feed items then commit in one transaction. `close` commits the messages
+ * waiting for their commit and does not close `db`.
  */
 export async function pushChatOver(db: Database, opts: PushChatOptions = {}): Promise<OpenPushChat> {
   await loadCidCodec();
   const store = new PushChatStore(db);
-  return { db, store, service: new PushChatService(store, opts), close: () => undefined };
+  const service = new PushChatService(store, opts);
+  return { db, store, service, close: () => service.flushWrites() };
 }
 
 /**
@@ -61,11 +63,13 @@ export async function openPushChat(dataDir: string, opts: PushChatOptions = {}):
     migrations: PUSHCHAT_MIGRATIONS,
   });
   const store = new PushChatStore(db);
+  const service = new PushChatService(store, opts);
   return {
     db,
     store,
-    service: new PushChatService(store, opts),
+    service,
     close: () => {
+      service.flushWrites();
       if (db.open) db.close();
     },
   };

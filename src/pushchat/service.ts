@@ -42,7 +42,7 @@ import type {
   PushSigVersion,
   RegisteredPushKey,
 } from "../message/push";
-import { transaction } from "../store/sqlite";
+import { WriteBatcher } from "../store/write-batch";
 import { faultMetaOf } from "./fault-meta";
 import {
   decodeAccept,
@@ -167,6 +167,14 @@ export interface PushChatOptions {
   logger?: Logger;
   /** Server clock in ms (tests). */
   now?: () => number;
+  /**
+   * The most messages stored in one transaction (default 64; 1: one transaction per message). Messages whose
+   * validation ends in the same turn of the event loop are stored and attested together, each in its own
+   * savepoint, and acknowledged after that one commit (src/store/write-batch.ts).
+   */
+  maxMessagesPerCommit?: number;
+  /** Called after each commit of messages with how many it stored (metrics). */
+  onMessagesCommitted?: (messages: number) => void;
 }
 
 /** The active keys are those of the verified profiles in the store (the node's own view). */
@@ -191,14 +199,25 @@ export class PushChatService {
   readonly keys: PushKeyLookup;
   private readonly log: Logger;
   private readonly now: () => number;
+  /** Stores the messages validated in one turn of the event loop in one transaction. */
+  private readonly messageWrites: WriteBatcher;
 
   constructor(
     readonly store: PushChatStore,
     private readonly opts: PushChatOptions = {},
   ) {
+    this.messageWrites = new WriteBatcher(store.db, {
+      maxWrites: opts.maxMessagesPerCommit,
+      onCommit: opts.onMessagesCommitted,
+    });
     this.keys = opts.keys ?? storeKeyLookup(store);
     this.log = (opts.logger ?? silentLogger).child({ component: "pushchat" });
     this.now = opts.now ?? Date.now;
+  }
+
+  /** Commits the messages waiting for the next commit now (before the database closes). */
+  flushWrites(): void {
+    this.messageWrites.flush();
   }
 
   // ------------------------------------------------------------ users
@@ -417,34 +436,35 @@ export class PushChatService {
         ticket?.refused?.(v);
         throw messageRefused(v, ticket?.keys ? this.notOnChainHint(v, doc) : "");
       }
-      // Synchronous from here.
-      const sender = this.store.userGate(m.sender);
-      const recipient = this.store.userGate(m.recipient);
-      if (!recipient)
-        throw new HttpError(
-          404,
-          `${m.recipient} has no Push user on this node; create one first (the SDK posts a keyless user for it).`,
-        );
-      if (!sender) throw new HttpError(403, `${m.sender} has no Push user on this node.`);
-      this.refuseBlocked(sender, recipient);
-      const signatureHash = signatureHashOf(m.signature);
-      this.refuseUsedSignature(signatureHash, "message");
-      const conv = this.store.conversation(m.sender, m.recipient);
-      if (kind === "request" && conv)
-        throw new HttpError(
-          409,
-          `A conversation between ${m.sender} and ${m.recipient} already exists (thread ${conv.threadhash}); send to /v1/chat/message.`,
-        );
-      if (kind === "message" && !conv)
-        throw new HttpError(
-          409,
-          `There is no conversation between ${m.sender} and ${m.recipient}; the first message goes to /v1/chat/request.`,
-        );
       const stored = m.decoded as unknown as Record<string, unknown>;
+      const signatureHash = signatureHashOf(m.signature);
       let appended;
       try {
-        appended = transaction(this.store.db, () => {
-          const a = this.store.appendMessage({
+        // Checked against the store, stored and attested in the next commit of messages (with the others
+        // validated in this turn of the event loop, each in its own savepoint); resolved after that commit.
+        appended = await this.messageWrites.run(() => {
+          const sender = this.store.userGate(m.sender);
+          const recipient = this.store.userGate(m.recipient);
+          if (!recipient)
+            throw new HttpError(
+              404,
+              `${m.recipient} has no Push user on this node; create one first (the SDK posts a keyless user for it).`,
+            );
+          if (!sender) throw new HttpError(403, `${m.sender} has no Push user on this node.`);
+          this.refuseBlocked(sender, recipient);
+          this.refuseUsedSignature(signatureHash, "message");
+          const conv = this.store.conversation(m.sender, m.recipient);
+          if (kind === "request" && conv)
+            throw new HttpError(
+              409,
+              `A conversation between ${m.sender} and ${m.recipient} already exists (thread ${conv.threadhash}); send to /v1/chat/message.`,
+            );
+          if (kind === "message" && !conv)
+            throw new HttpError(
+              409,
+              `There is no conversation between ${m.sender} and ${m.recipient}; the first message goes to /v1/chat/request.`,
+            );
+          return this.store.appendMessage({
             kind,
             body: stored,
             sender: m.sender,
@@ -467,7 +487,6 @@ export class PushChatService {
                   })
               : undefined,
           });
-          return a;
         });
       } catch (e) {
         if (e instanceof ConversationStateError) throw new HttpError(409, e.message);
