@@ -301,6 +301,9 @@ function toKey(r: KeyRow): IndexedKey {
   };
 }
 
+/** Owners (and node signers) whose records the index keeps in memory between its writes. */
+const MAX_CACHED_OWNERS = 10_000;
+
 function toNode(r: NodeRow): IndexedNode {
   return {
     node: r.node,
@@ -376,6 +379,13 @@ export class ChainIndex implements KeyView {
   private readonly nodeRegistry: string;
   private readonly keyRegistryLower: string;
   private readonly nodeRegistryLower: string;
+  /**
+   * What the index holds per owner and per node, read once and kept until the index changes: every write
+   * (a batch of logs, a reorg's rewind) empties them, before and after it runs. A node reads the keys of both
+   * parties and its own record for every message.
+   */
+  private readonly keysByOwner = new Map<string, readonly IndexedKey[]>();
+  private readonly nodesBySigner = new Map<string, IndexedNode | null>();
 
   constructor(private readonly opts: ChainIndexOptions) {
     this.db = opts.db;
@@ -397,7 +407,7 @@ export class ChainIndex implements KeyView {
       chunkSize: opts.chunkSize,
       store: new SqliteScannerStore(this.db, `${this.name}:cursor`),
       onLogs: (batch) => this.onLogs(batch),
-      onReorg: (info) => () => this.rewind(info),
+      onReorg: (info) => () => this.changing(() => this.rewind(info)),
       logger: opts.logger,
     });
   }
@@ -491,7 +501,14 @@ export class ChainIndex implements KeyView {
 
   /** Every key record of owner, in order of addition. */
   keysOf(owner: string): IndexedKey[] {
-    return this.stmts.keysOf.all(checksumAddress(owner)).map(toKey);
+    const id = owner.toLowerCase();
+    let keys = this.keysByOwner.get(id);
+    if (keys === undefined) {
+      keys = this.stmts.keysOf.all(checksumAddress(owner)).map((r) => Object.freeze(toKey(r)));
+      if (this.keysByOwner.size >= MAX_CACHED_OWNERS) this.keysByOwner.clear();
+      this.keysByOwner.set(id, keys);
+    }
+    return [...keys];
   }
 
   /** Keys of owner active at t (default: now), in order of addition. */
@@ -505,8 +522,15 @@ export class ChainIndex implements KeyView {
   }
 
   node(signer: string): IndexedNode | undefined {
-    const row = this.stmts.node.get(checksumAddress(signer));
-    return row ? toNode(row) : undefined;
+    const id = signer.toLowerCase();
+    let node = this.nodesBySigner.get(id);
+    if (node === undefined) {
+      const row = this.stmts.node.get(checksumAddress(signer));
+      node = row ? Object.freeze(toNode(row)) : null;
+      if (this.nodesBySigner.size >= MAX_CACHED_OWNERS) this.nodesBySigner.clear();
+      this.nodesBySigner.set(id, node);
+    }
+    return node ?? undefined;
   }
 
   nodes(): IndexedNode[] {
@@ -712,7 +736,19 @@ export class ChainIndex implements KeyView {
       }
       if (c) changes.push(c);
     }
-    return () => this.apply(changes);
+    return () => this.changing(() => this.apply(changes));
+  }
+
+  /** Runs a write of the index with the read caches emptied before and after it. */
+  private changing(write: () => void): void {
+    this.keysByOwner.clear();
+    this.nodesBySigner.clear();
+    try {
+      write();
+    } finally {
+      this.keysByOwner.clear();
+      this.nodesBySigner.clear();
+    }
   }
 
   /** Writes a batch's changes (runs inside the scanner's cursor transaction). */

@@ -217,6 +217,32 @@ describe("pushnode: chain index (registry events, real hardhat node)", function 
     expect(index.stats().reorgs).to.equal(1);
   });
 
+  it("a reorg that brings no new logs still drops what the index had read into memory from the abandoned fork", async function () {
+    const { index } = open(tmp(), { confirmations: 0 });
+    const k0 = p256[1];
+    const k1 = await generate("p256");
+    const owner = "0x1111111111111111111111111111111111111111";
+    const signer = "0x000000000000000000000000000000000000cafE";
+    await addKey(owner, k0.publicKey);
+    await index.poll();
+    const snap = await rpc.request<string>("evm_snapshot", []);
+    await addKey(owner, k1.publicKey);
+    await (await nodes.nodeRegistered(signer, owner, 0, "http://fork-a")).wait();
+    await index.poll();
+    // read (and kept in memory) on fork A
+    expect(index.keysOf(owner).map((k) => k.keyHash)).to.deep.equal([
+      keyHashOf(k0.publicKey),
+      keyHashOf(k1.publicKey),
+    ]);
+    expect(index.node(signer)).to.deep.include({ endpoint: "http://fork-a" });
+    await rpc.request("evm_revert", [snap]);
+    await mine(4); // a longer fork without any registry log
+    const res = await index.poll();
+    expect(res.reorg).to.not.equal(undefined);
+    expect(index.keysOf(owner).map((k) => k.keyHash)).to.deep.equal([keyHashOf(k0.publicKey)]);
+    expect(index.node(signer)).to.equal(undefined);
+  });
+
   it("persists with its cursor: a reopened index resumes, and a data dir of another deployment is refused", async function () {
     const dir = tmp();
     const a = open(dir, { confirmations: 0 });
