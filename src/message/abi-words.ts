@@ -5,7 +5,7 @@
  */
 
 export type StaticWord =
-  | { type: "bytes32"; value: string }
+  | { type: "bytes32"; value: string | Uint8Array }
   | { type: "address"; value: string }
   | { type: "uint"; bits: 8 | 32 | 64; value: number | bigint };
 
@@ -23,8 +23,11 @@ export function encodeStaticWords(words: readonly StaticWord[]): Uint8Array {
   const out = new Uint8Array(32 * words.length);
   words.forEach((w, i) => {
     const offset = 32 * i;
-    if (w.type === "bytes32") writeHex(out, offset, w.value, 32, "bytes32");
-    else if (w.type === "address") writeHex(out, offset, w.value, 20, "address");
+    if (w.type === "bytes32") {
+      if (typeof w.value === "string") writeHex(out, offset, w.value, 32, "bytes32");
+      else if (w.value.length === 32) out.set(w.value, offset);
+      else throw new RangeError(`invalid bytes32: ${w.value.length} bytes`);
+    } else if (w.type === "address") writeHex(out, offset, w.value, 20, "address");
     else {
       let v = BigInt(w.value);
       if (v < 0n || v >= 1n << BigInt(w.bits)) throw new RangeError(`value out of range for uint${w.bits}`);
@@ -37,12 +40,23 @@ export function encodeStaticWords(words: readonly StaticWord[]): Uint8Array {
   return out;
 }
 
-/** The 66 bytes EIP-712 hashes: 0x19 0x01 || domainSeparator || structHash (both 0x hex of 32 bytes). */
-export function eip712Preimage(domainSeparator: string, structHash: string): Uint8Array {
+/**
+ * The 66 bytes EIP-712 hashes: 0x19 0x01 || domainSeparator || structHash (each 0x hex or the 32 bytes).
+ */
+export function eip712Preimage(
+  domainSeparator: string | Uint8Array,
+  structHash: string | Uint8Array,
+): Uint8Array {
   const out = new Uint8Array(66);
   out[0] = 0x19;
   out[1] = 0x01;
-  out.set(Buffer.from(domainSeparator.slice(2), "hex"), 2);
-  out.set(Buffer.from(structHash.slice(2), "hex"), 34);
+  out.set(word32(domainSeparator, "domain separator"), 2);
+  out.set(word32(structHash, "struct hash"), 34);
   return out;
+}
+
+function word32(v: string | Uint8Array, what: string): Uint8Array {
+  const b = typeof v === "string" ? Buffer.from(v.slice(2), "hex") : v;
+  if (b.length !== 32) throw new RangeError(`invalid ${what}: not 32 bytes`);
+  return b;
 }

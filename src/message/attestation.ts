@@ -1,6 +1,7 @@
 import { getAddress, getBytes, keccak256, recoverAddress, toUtf8Bytes, TypedDataEncoder } from "ethers";
 import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
 import { eip712Preimage, encodeStaticWords } from "./abi-words";
+import { hex0x, keccakBytes } from "./keccak-bytes";
 import type { Attestation, AttestationDomain, SignedAttestation } from "./types";
 
 /**
@@ -64,7 +65,11 @@ export function attestationDomainSeparator(d: AttestationDomain): string {
 
 /** hashStruct(Attestation), with plain ABI encoding as Solidity computes it (word by word). */
 export function attestationStructHash(a: Attestation): string {
-  return keccak256(
+  return hex0x(attestationStructHashBytes(a));
+}
+
+function attestationStructHashBytes(a: Attestation): Uint8Array {
+  return keccakBytes(
     encodeStaticWords([
       { type: "bytes32", value: ATTESTATION_TYPEHASH },
       { type: "bytes32", value: a.digest },
@@ -78,7 +83,9 @@ export function attestationStructHash(a: Attestation): string {
 
 /** The EIP-712 digest a node signs for an attestation (`structHash`: its hashStruct, when already known). */
 export function attestationDigest(a: Attestation, d: AttestationDomain, structHash?: string): string {
-  return keccak256(eip712Preimage(attestationDomainSeparator(d), structHash ?? attestationStructHash(a)));
+  return hex0x(
+    keccakBytes(eip712Preimage(attestationDomainSeparator(d), structHash ?? attestationStructHashBytes(a))),
+  );
 }
 
 function plain(a: Attestation): Attestation {

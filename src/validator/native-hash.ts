@@ -8,6 +8,7 @@
  */
 import path from "node:path";
 import { keccak256 } from "ethers";
+import { setKeccakBytes } from "../message/keccak-bytes";
 
 interface KeccakState {
   initialize(rate: number, capacity: number): void;
@@ -46,6 +47,7 @@ export function useNativeKeccak(): boolean {
   const probes = [new Uint8Array(0), new Uint8Array([1, 2, 3]), new Uint8Array(200).fill(7)];
   for (const p of probes) if ("0x" + Buffer.from(native(p)).toString("hex") !== keccak256(p)) return false;
   keccak256.register(native);
+  setKeccakBytes(native);
   installed = true;
   return true;
 }

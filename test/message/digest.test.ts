@@ -8,6 +8,7 @@ import {
   keccak256,
   toUtf8Bytes,
   verifyTypedData,
+  ZeroHash,
 } from "ethers";
 import {
   ATTESTATION_TYPE,
@@ -32,6 +33,10 @@ import {
 } from "../../src/message";
 import type { Message } from "../../src/message";
 import { messageDigestViaEthers } from "../../src/message/digest";
+import { eip712Preimage, encodeStaticWords } from "../../src/message/abi-words";
+import { hex0x, keccakBytes } from "../../src/message/keccak-bytes";
+import { useNativeKeccak } from "../../src/validator/native-hash";
+import { keccak_256 } from "@noble/hashes/sha3";
 import messages from "../vectors/messages.json";
 import attestations from "../vectors/attestations.json";
 import envelopes from "../vectors/envelopes.json";
@@ -250,5 +255,53 @@ describe("EIP-712 attestations", () => {
       expect(attestationDigest(a, d), c.name).to.equal(c.attestationDigest);
       expect(recoverAttestationSigner(a, d), c.name).to.equal(envelopes.nodeSigner);
     }
+  });
+});
+
+describe("ABI words and keccak on bytes", () => {
+  it("a bytes32 word given as bytes encodes as its hex; a word of another length is a RangeError", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.bigInt(0n, 2n ** 64n - 1n), (b, n) => {
+        const hex = hexlify(b);
+        expect(
+          hexlify(
+            encodeStaticWords([
+              { type: "bytes32", value: b },
+              { type: "uint", bits: 64, value: n },
+            ]),
+          ),
+        ).to.equal(
+          hexlify(
+            encodeStaticWords([
+              { type: "bytes32", value: hex },
+              { type: "uint", bits: 64, value: n },
+            ]),
+          ),
+        );
+        expect(hexlify(eip712Preimage(b, b))).to.equal(hexlify(eip712Preimage(hex, hex)));
+      }),
+      { numRuns: 100 },
+    );
+    expect(() => encodeStaticWords([{ type: "bytes32", value: new Uint8Array(31) }])).to.throw(
+      RangeError,
+      /31 bytes/,
+    );
+    expect(() => eip712Preimage(new Uint8Array(33), ZeroHash)).to.throw(RangeError, /domain separator/);
+    expect(() => eip712Preimage(ZeroHash, "0x1234")).to.throw(RangeError, /struct hash/);
+  });
+
+  it("keccakBytes is keccak256 as bytes, before and after the native sponge is installed", () => {
+    const same = () =>
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 400 }), (data) => {
+          const expected = "0x" + Buffer.from(keccak_256(data)).toString("hex");
+          expect(hexlify(keccakBytes(data))).to.equal(expected);
+          expect(hex0x(keccakBytes(data))).to.equal(expected);
+        }),
+        { numRuns: 200 },
+      );
+    same();
+    expect(useNativeKeccak(), "the keccak add-on loads here").to.equal(true);
+    same();
   });
 });

@@ -1,7 +1,8 @@
-import { keccak256, toUtf8Bytes } from "ethers";
+import { getBytes, keccak256, toUtf8Bytes } from "ethers";
 import type { Signer } from "ethers";
 import { attestationDomainSeparator, signAttestation, signatureHashOf } from "../attestation";
 import { eip712Preimage, encodeStaticWords } from "../abi-words";
+import { hex0x, keccakBytes } from "../keccak-bytes";
 import type { AttestationDomain, SignedAttestation } from "../types";
 import { pushPreimage } from "./preimage";
 import type { JsonValue, PushMessageBody, PushSigVersion } from "./types";
@@ -224,54 +225,70 @@ export function pushAttestedMessageOf(
       senderKey: meta.senderKey,
       recipientKey: meta.recipientKey ?? ZERO32,
       preimageSize: meta.preimageSize ?? Buffer.byteLength(pushPreimage(body, version), "utf8"),
-      toDID: keccak256(wtf8(body.toDID)),
+      toDID: hex0x(keccakBytes(wtf8(body.toDID))),
     },
     body: pushSignedFieldsOf(body),
   };
 }
 
-function valueHash(v: PushValue): string {
-  return keccak256(
+const VALUE_TYPEHASH = getBytes(PUSH_VALUE_TYPEHASH);
+const SIGNED_TYPEHASH = getBytes(PUSH_SIGNED_TYPEHASH);
+const MESSAGE_TYPEHASH = getBytes(PUSH_MESSAGE_TYPEHASH);
+
+/** The field order of PushSigned (and of IPushProofs.PushFieldHashes). */
+const FIELDS = [
+  "fromDID",
+  "fromCAIP10",
+  "toCAIP10",
+  "messageObj",
+  "messageType",
+  "encType",
+  "sessionKey",
+  "encryptedSecret",
+] as const;
+
+function valueHash(v: PushValue): Uint8Array {
+  return keccakBytes(
     encodeStaticWords([
-      { type: "bytes32", value: PUSH_VALUE_TYPEHASH },
+      { type: "bytes32", value: VALUE_TYPEHASH },
       { type: "uint", bits: 8, value: v.kind },
-      { type: "bytes32", value: keccak256(v.data) },
+      { type: "bytes32", value: keccakBytes(v.data) },
     ]),
   );
+}
+
+/** The EIP-712 encodings of the signed fields, as bytes, in PushSigned's order. */
+function fieldHashBytes(b: PushSignedFields): Uint8Array[] {
+  return [
+    keccakBytes(b.fromDID),
+    keccakBytes(b.fromCAIP10),
+    keccakBytes(b.toCAIP10),
+    valueHash(b.messageObj),
+    keccakBytes(b.messageType),
+    keccakBytes(b.encType),
+    valueHash(b.sessionKey),
+    valueHash(b.encryptedSecret),
+  ];
 }
 
 /** The EIP-712 encodings of the signed fields (IPushProofs.PushFieldHashes). */
 export function pushFieldHashes(b: PushSignedFields): PushFieldHashes {
-  return {
-    fromDID: keccak256(b.fromDID),
-    fromCAIP10: keccak256(b.fromCAIP10),
-    toCAIP10: keccak256(b.toCAIP10),
-    messageObj: valueHash(b.messageObj),
-    messageType: keccak256(b.messageType),
-    encType: keccak256(b.encType),
-    sessionKey: valueHash(b.sessionKey),
-    encryptedSecret: valueHash(b.encryptedSecret),
-  };
+  const h = fieldHashBytes(b);
+  const out = {} as Record<(typeof FIELDS)[number], string>;
+  FIELDS.forEach((f, i) => (out[f] = hex0x(h[i])));
+  return out;
 }
 
-/** hashStruct(PushMessage) from the header and the field hashes. */
-export function pushMessageStructHash(h: PushHeader, hs: PushFieldHashes): string {
-  const bodyHash = keccak256(
+function structHashBytes(h: PushHeader, fields: readonly Uint8Array[]): Uint8Array {
+  const bodyHash = keccakBytes(
     encodeStaticWords([
-      { type: "bytes32", value: PUSH_SIGNED_TYPEHASH },
-      { type: "bytes32", value: hs.fromDID },
-      { type: "bytes32", value: hs.fromCAIP10 },
-      { type: "bytes32", value: hs.toCAIP10 },
-      { type: "bytes32", value: hs.messageObj },
-      { type: "bytes32", value: hs.messageType },
-      { type: "bytes32", value: hs.encType },
-      { type: "bytes32", value: hs.sessionKey },
-      { type: "bytes32", value: hs.encryptedSecret },
+      { type: "bytes32", value: SIGNED_TYPEHASH },
+      ...fields.map((value) => ({ type: "bytes32" as const, value })),
     ]),
   );
-  return keccak256(
+  return keccakBytes(
     encodeStaticWords([
-      { type: "bytes32", value: PUSH_MESSAGE_TYPEHASH },
+      { type: "bytes32", value: MESSAGE_TYPEHASH },
       { type: "uint", bits: 8, value: h.sigType },
       { type: "address", value: h.from },
       { type: "address", value: h.to },
@@ -285,10 +302,22 @@ export function pushMessageStructHash(h: PushHeader, hs: PushFieldHashes): strin
   );
 }
 
+/** hashStruct(PushMessage) from the header and the field hashes. */
+export function pushMessageStructHash(h: PushHeader, hs: PushFieldHashes): string {
+  return hex0x(
+    structHashBytes(
+      h,
+      FIELDS.map((f) => getBytes(hs[f])),
+    ),
+  );
+}
+
 /** The attested digest of a Push message: EIP-712 in the attestation domain (what PushProofs recomputes). */
 export function pushMessageDigest(m: PushAttestedMessage, d: AttestationDomain): string {
-  return keccak256(
-    eip712Preimage(attestationDomainSeparator(d), pushMessageStructHash(m.header, pushFieldHashes(m.body))),
+  return hex0x(
+    keccakBytes(
+      eip712Preimage(attestationDomainSeparator(d), structHashBytes(m.header, fieldHashBytes(m.body))),
+    ),
   );
 }
 
