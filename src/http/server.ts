@@ -23,7 +23,7 @@ export class HttpError extends Error {
 }
 
 export interface RequestContext {
-  /** Short random id, also in the log lines of this request. */
+  /** Short id (the server's random prefix and a counter), also in the log lines of this request. */
   id: string;
   method: string;
   path: string;
@@ -191,9 +191,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   const defaultLimit = opts.bodyLimitBytes ?? 1024 * 1024;
   const log = (opts.logger ?? silentLogger).child({ component: "http" });
   const routes = opts.routes.map(compile);
+  // Request ids: this server's random prefix and a counter (unique for the server's life, no random per request).
+  const idPrefix = randomBytes(3).toString("hex");
+  let requests = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const id = randomBytes(6).toString("hex");
+    const id = idPrefix + (++requests).toString(16).padStart(6, "0");
     const started = performance.now();
     const method = (req.method ?? "GET").toUpperCase();
     let status = 500;

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import DatabaseCtor from "better-sqlite3";
-import type { Database } from "better-sqlite3";
+import type { Database, Statement } from "better-sqlite3";
 
 export type { Database } from "better-sqlite3";
 
@@ -113,13 +113,55 @@ export function migrate(db: Database, migrations: Migration[]): number[] {
  * become savepoints. `fn` must be synchronous.
  */
 export function transaction<T>(db: Database, fn: () => T): T {
-  const run = db.transaction(() => {
+  // What better-sqlite3's db.transaction(fn).immediate() does, without making four wrapper functions per call
+  // (that was a few percent of a node's CPU per message): the statements are prepared once per connection.
+  const s = controlStatements(db);
+  const nested = db.inTransaction;
+  (nested ? s.savepoint : s.begin).run();
+  try {
     const out = fn();
     if (out instanceof Promise)
       throw new Error("transaction(): fn must be synchronous (it returned a Promise)");
+    (nested ? s.release : s.commit).run();
     return out;
-  });
-  return db.inTransaction ? run() : run.immediate();
+  } catch (e) {
+    // SQLite may have rolled the whole transaction back already (e.g. SQLITE_FULL): then nothing to undo.
+    if (db.inTransaction) {
+      if (nested) {
+        s.rollbackTo.run();
+        s.release.run();
+      } else s.rollback.run();
+    }
+    throw e;
+  }
+}
+
+interface ControlStatements {
+  begin: Statement;
+  commit: Statement;
+  rollback: Statement;
+  savepoint: Statement;
+  release: Statement;
+  rollbackTo: Statement;
+}
+
+const controls = new WeakMap<Database, ControlStatements>();
+
+function controlStatements(db: Database): ControlStatements {
+  let s = controls.get(db);
+  if (s === undefined) {
+    s = {
+      begin: db.prepare("BEGIN IMMEDIATE"),
+      commit: db.prepare("COMMIT"),
+      rollback: db.prepare("ROLLBACK"),
+      // One name for every level: RELEASE and ROLLBACK TO act on the innermost savepoint of that name.
+      savepoint: db.prepare('SAVEPOINT "push_tx"'),
+      release: db.prepare('RELEASE "push_tx"'),
+      rollbackTo: db.prepare('ROLLBACK TO "push_tx"'),
+    };
+    controls.set(db, s);
+  }
+  return s;
 }
 
 /** JSON values the kv table stores; bigints survive the round trip. */

@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { KvStore, migrate, openDatabase, schemaVersion, transaction } from "../../src/store/sqlite";
 import type { Database, Migration } from "../../src/store/sqlite";
 import { WRITER_MIGRATIONS } from "./fixtures/sqlite-writer";
@@ -106,6 +107,40 @@ describe("infra: SQLite store", function () {
     expect(() => transaction(db, (() => Promise.resolve(1)) as () => unknown)).to.throw(
       /must be synchronous/,
     );
+  });
+
+  it("nested calls are savepoints: an inner failure undoes only the inner writes; the write lock is held from BEGIN", function () {
+    const db = open({ dataDir: tmp(), migrations: WRITER_MIGRATIONS });
+    const other = new BetterSqlite3(db.name, { timeout: 0 });
+    const insert = db.prepare("INSERT INTO rows (batch, n, payload) VALUES (?, ?, ?)");
+    const count = () => (db.prepare("SELECT COUNT(*) AS n FROM rows").get() as { n: number }).n;
+    const out = transaction(db, () => {
+      // IMMEDIATE: before this transaction wrote anything, another connection cannot write.
+      expect(() => other.prepare("INSERT INTO rows (batch, n, payload) VALUES (9, 9, 'x')").run()).to.throw(
+        /database is locked/,
+      );
+      insert.run(1, 0, "outer");
+      expect(() =>
+        transaction(db, () => {
+          insert.run(1, 1, "inner, undone");
+          transaction(db, () => insert.run(1, 2, "innermost, undone with its parent"));
+          throw new Error("inner refused");
+        }),
+      ).to.throw("inner refused");
+      expect(db.inTransaction).to.equal(true);
+      transaction(db, () => insert.run(1, 3, "inner, kept"));
+      expect(() => transaction(db, (() => Promise.resolve(1)) as () => unknown)).to.throw(
+        /must be synchronous/,
+      );
+      return count();
+    });
+    expect(out).to.equal(2);
+    expect(db.inTransaction).to.equal(false);
+    expect(db.prepare("SELECT payload FROM rows ORDER BY n").all()).to.deep.equal([
+      { payload: "outer" },
+      { payload: "inner, kept" },
+    ]);
+    other.close();
   });
 
   it("loses no committed batch and keeps no partial one when the writer is killed with SIGKILL", async function () {
