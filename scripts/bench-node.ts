@@ -90,6 +90,8 @@ interface MaxRateBatch {
   nodeCpuUsPerMessage: number;
   nodeCpuSecondsByThread: ReturnType<typeof threadCpuDelta>;
   rpcRequestsPerMessage: number;
+  /** Messages stored per transaction (the node commits the messages validated in one turn together). */
+  messagesPerCommit: number;
   /**
    * openpgp.js's CPU µs per signature in a pass made right after this batch, the node idle, and the batch's
    * nodeCpuUsPerMessage over it: the machine's speed drifted by up to a third within one run (on the same
@@ -247,12 +249,18 @@ function collectGarbage(): void {
   (vm.runInNewContext("gc") as () => void)();
 }
 
-/** JSON-RPC requests the node has made so far (its /metrics counter pushnode_rpc_requests_total). */
-async function rpcRequests(url: string): Promise<number> {
+/**
+ * The node's /metrics counters the bench reads: JSON-RPC requests made (pushnode_rpc_requests_total) and
+ * transactions that stored Push messages (pushnode_push_message_commits_total).
+ */
+async function nodeCounters(url: string): Promise<{ rpc: number; commits: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const m = /^pushnode_rpc_requests_total(?:\{[^}]*\})? (\d+)/m.exec(text);
-  if (!m) throw new Error("the node's /metrics has no pushnode_rpc_requests_total");
-  return Number(m[1]);
+  const read = (name: string): number => {
+    const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, "m").exec(text);
+    if (!m) throw new Error(`the node's /metrics has no ${name}`);
+    return Number(m[1]);
+  };
+  return { rpc: read("pushnode_rpc_requests_total"), commits: read("pushnode_push_message_commits_total") };
 }
 
 async function main(): Promise<void> {
@@ -353,7 +361,7 @@ async function main(): Promise<void> {
     // (one batch's figure moved by up to 15% between runs on the quiet machine), every batch is reported
     const batches: MaxRateBatch[] = [];
     for (const items of maxBatches) {
-      const rpc0 = await rpcRequests(url);
+      const counters0 = await nodeCounters(url);
       const threads0 = groupThreadCpu(node.pid);
       const cpu0 = groupCpuSeconds(node.pid);
       t = performance.now();
@@ -361,7 +369,9 @@ async function main(): Promise<void> {
       const wall = (performance.now() - t) / 1000;
       const cpu = groupCpuSeconds(node.pid) - cpu0;
       const threads = threadCpuDelta(threads0, groupThreadCpu(node.pid));
-      const rpcCalls = (await rpcRequests(url)) - rpc0;
+      const counters = await nodeCounters(url);
+      const rpcCalls = counters.rpc - counters0.rpc;
+      const commits = counters.commits - counters0.commits;
       const sum = summary(answers);
       const batch: MaxRateBatch = {
         messages: items.length,
@@ -374,6 +384,7 @@ async function main(): Promise<void> {
         nodeCpuUsPerMessage: round((cpu / Math.max(1, sum.accepted)) * 1e6),
         nodeCpuSecondsByThread: threads,
         rpcRequestsPerMessage: round(rpcCalls / Math.max(1, sum.accepted), 3),
+        messagesPerCommit: round(sum.accepted / Math.max(1, commits), 2),
         adjacentOpenpgpCpuUs: 0,
         ratio: 0,
       };
@@ -385,7 +396,7 @@ async function main(): Promise<void> {
       log(
         `max rate: ${batch.accepted}/${items.length} accepted in ${wall.toFixed(2)} s = ` +
           `${batch.acceptedPerSecond}/s; node CPU ${cpu.toFixed(2)} s = ${batch.nodeCpuUsPerMessage} µs/message; ` +
-          `${rpcCalls} RPC requests; threads ${JSON.stringify(threads)}; openpgp.js next to it ` +
+          `${batch.messagesPerCommit} messages per commit; ${rpcCalls} RPC requests; threads ${JSON.stringify(threads)}; openpgp.js next to it ` +
           `${batch.adjacentOpenpgpCpuUs} µs, ratio ${batch.ratio}`,
       );
     }

@@ -122,6 +122,16 @@ function replacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** Whether every field is a string, number, boolean, null or undefined: then the replacer changes nothing. */
+function primitiveFields(fields: LogFields): boolean {
+  for (const k in fields) {
+    const v = fields[k];
+    if (v !== null && typeof v === "object") return false;
+    if (typeof v === "bigint" || typeof v === "function" || typeof v === "symbol") return false;
+  }
+  return true;
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? parseLogLevel(process.env.LOG_LEVEL ?? "info");
   const sink = options.sink ?? stderrSink;
@@ -134,7 +144,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const record: LogRecord = { ts: now().toISOString(), level: lvl, msg, fields: { ...base, ...fields } };
       let line: string;
       try {
-        line = options.format === "text" ? formatTextRecord(record) : JSON.stringify(record, replacer);
+        line =
+          options.format === "text"
+            ? formatTextRecord(record)
+            : JSON.stringify(record, primitiveFields(record.fields) ? undefined : replacer);
       } catch {
         // Circular or otherwise unserialisable fields: keep the message, say what happened.
         line = JSON.stringify({ ...record, fields: { unserialisableFields: Object.keys(record.fields) } });

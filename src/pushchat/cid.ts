@@ -37,7 +37,7 @@ function mf(): Mf {
 
 /** The CID of a message document's JSON text (synchronous: used inside the write transaction). */
 export function messageCid(documentJson: string): string {
-  const digest = createHash("sha256").update(Buffer.from(documentJson, "utf8")).digest();
+  const digest = createHash("sha256").update(documentJson, "utf8").digest();
   const m = mf();
   return m.CID.create(
     1,

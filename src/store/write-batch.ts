@@ -25,7 +25,7 @@ interface Job {
 export interface WriteBatcherOptions {
   /** The most writes per transaction (default 64): a longer queue commits in several transactions. */
   maxWrites?: number;
-  /** Called after each commit with the number of writes it committed (metrics). */
+  /** Called after each commit that stored writes, with how many (metrics; not for a batch whose writes all failed). */
   onCommit?: (writes: number) => void;
 }
 
@@ -96,7 +96,8 @@ export class WriteBatcher {
       for (const j of jobs) j.reject(e);
       return;
     }
-    this.opts.onCommit?.(outcomes.filter((o) => o.ok).length);
+    const stored = outcomes.filter((o) => o.ok).length;
+    if (stored > 0) this.opts.onCommit?.(stored);
     jobs.forEach((j, i) => (outcomes[i].ok ? j.resolve(outcomes[i].value) : j.reject(outcomes[i].value)));
   }
 }

@@ -205,6 +205,38 @@ describe("pushnode: per-message costs", function () {
     });
   });
 
+  describe("log lines", function () {
+    it("fields of strings, numbers, booleans and null are written as they are; bigints and errors, nested or not, are converted", function () {
+      const lines: string[] = [];
+      const log = createLogger({ level: "info", sink: (l) => lines.push(l), now: () => new Date(0) });
+      log.info("plain", { cid: "bag", n: 1.5, ok: true, none: null, gone: undefined });
+      log.info("bigint", { n: 2n });
+      log.info("nested", { at: { block: 3n, e: new RangeError("too big") }, list: [4n] });
+      log.warn("error", { error: Object.assign(new Error("boom"), { code: "E1" }) });
+      expect(lines.map((l) => JSON.parse(l) as unknown)).to.deep.equal([
+        {
+          ts: "1970-01-01T00:00:00.000Z",
+          level: "info",
+          msg: "plain",
+          fields: { cid: "bag", n: 1.5, ok: true, none: null },
+        },
+        { ts: "1970-01-01T00:00:00.000Z", level: "info", msg: "bigint", fields: { n: "2" } },
+        {
+          ts: "1970-01-01T00:00:00.000Z",
+          level: "info",
+          msg: "nested",
+          fields: { at: { block: "3", e: { name: "RangeError", message: "too big" } }, list: ["4"] },
+        },
+        {
+          ts: "1970-01-01T00:00:00.000Z",
+          level: "warn",
+          msg: "error",
+          fields: { error: { name: "Error", message: "boom", code: "E1" } },
+        },
+      ]);
+    });
+  });
+
   describe("node:serve settings", function () {
     let dir: string;
     let file: string;
@@ -246,6 +278,22 @@ describe("pushnode: per-message costs", function () {
       await expect(at({ PUSH_NODE_GROUP_COMMIT: "sometimes" })).to.be.rejectedWith(
         /PUSH_NODE_GROUP_COMMIT="sometimes" is not one of 1, 0, true, false/,
       );
+    });
+
+    it("PUSH_NODE_MESSAGES_PER_COMMIT sets how many Push messages one transaction may store (1 to 1000)", async function () {
+      const key = Wallet.createRandom().privateKey;
+      const at = (env: Record<string, string>) =>
+        resolveServeOptions(
+          { deployment: file, signerKey: key },
+          { network: "localhost", networkUrl: "http://127.0.0.1:8545", env },
+        );
+      expect((await at({})).messagesPerCommit).to.equal(undefined);
+      expect((await at({ PUSH_NODE_MESSAGES_PER_COMMIT: "1" })).messagesPerCommit).to.equal(1);
+      expect((await at({ PUSH_NODE_MESSAGES_PER_COMMIT: " 200 " })).messagesPerCommit).to.equal(200);
+      for (const bad of ["0", "1001", "-5", "many", "2.5"])
+        await expect(at({ PUSH_NODE_MESSAGES_PER_COMMIT: bad })).to.be.rejectedWith(
+          `PUSH_NODE_MESSAGES_PER_COMMIT="${bad}" is not an integer from 1 to 1000.`,
+        );
     });
   });
 });
