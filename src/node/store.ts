@@ -234,6 +234,10 @@ export class NodeStore {
       lastAttestedAt: db.prepare<[], { t: number }>(
         "SELECT attested_at AS t FROM feed ORDER BY position DESC LIMIT 1",
       ),
+      // The last row's position and attestedAt in one read (the primary key's end).
+      lastRow: db.prepare<[], { p: number; t: number }>(
+        "SELECT position AS p, attested_at AS t FROM feed ORDER BY position DESC LIMIT 1",
+      ),
       page: db.prepare<[number, number], FeedRow>(
         "SELECT * FROM feed WHERE position > ? ORDER BY position LIMIT ?",
       ),
@@ -314,11 +318,12 @@ export class NodeStore {
     input: Pick<AppendInput, "digest" | "signatureHash" | "attestedAt" | "sequenceFor" | "sign">,
     signatureSize: number,
   ): { position: bigint; sequence: bigint; attestation: SignedAttestation } {
-    const last = this.lastAttestedAt();
-    if (last !== null && last > input.attestedAt) throw new AttestedAtMovedError(input.attestedAt, last);
-    const head = this.head();
-    const position = head.position + 1n;
-    const sequence = input.sequenceFor(position, head.sequence, (p) => {
+    const lastRow = this.s.lastRow.get();
+    if (lastRow !== undefined && BigInt(lastRow.t) > input.attestedAt)
+      throw new AttestedAtMovedError(input.attestedAt, BigInt(lastRow.t));
+    const position = BigInt(lastRow?.p ?? 0) + 1n;
+    const headSequence = BigInt(this.s.headSequence.get()?.s ?? 0);
+    const sequence = input.sequenceFor(position, headSequence, (p) => {
       const row = this.s.byPosition.get(Number(p));
       if (!row) throw new Error(`no feed item at position ${p}`);
       return BigInt(row.sequence);

@@ -225,7 +225,7 @@ export function pushAttestedMessageOf(
       senderKey: meta.senderKey,
       recipientKey: meta.recipientKey ?? ZERO32,
       preimageSize: meta.preimageSize ?? Buffer.byteLength(pushPreimage(body, version), "utf8"),
-      toDID: hex0x(keccakBytes(wtf8(body.toDID))),
+      toDID: hex0x(fieldHash(wtf8(body.toDID))),
     },
     body: pushSignedFieldsOf(body),
   };
@@ -247,7 +247,41 @@ const FIELDS = [
   "encryptedSecret",
 ] as const;
 
+/**
+ * keccakBytes of a short value (a DID, a CAIP-10 address, "Text", "pgp", an empty secret: the fields that repeat
+ * from message to message), kept in memory; longer values are hashed every time. The arrays returned are
+ * shared: callers only read them.
+ */
+const shortHashes = new Map<string, Uint8Array>();
+const SHORT = 64;
+const MAX_SHORT_HASHES = 8192;
+
+function keccakShort(data: Uint8Array, tag = ""): Uint8Array | undefined {
+  if (data.length > SHORT) return undefined;
+  const key = tag + Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
+  return shortHashes.get(key);
+}
+
+function rememberShort(data: Uint8Array, hash: Uint8Array, tag = ""): Uint8Array {
+  if (data.length <= SHORT) {
+    if (shortHashes.size >= MAX_SHORT_HASHES) shortHashes.clear();
+    shortHashes.set(tag + Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1"), hash);
+  }
+  return hash;
+}
+
+/** keccak256 of a field's bytes, remembered for short ones. */
+function fieldHash(data: Uint8Array): Uint8Array {
+  return keccakShort(data) ?? rememberShort(data, keccakBytes(data));
+}
+
 function valueHash(v: PushValue): Uint8Array {
+  // The tag (the kind, as a character outside latin1) keeps PushValue hashes apart from plain field hashes.
+  const tag = String.fromCharCode(0x100 + v.kind);
+  return keccakShort(v.data, tag) ?? rememberShort(v.data, valueHashOf(v), tag);
+}
+
+function valueHashOf(v: PushValue): Uint8Array {
   return keccakBytes(
     encodeStaticWords([
       { type: "bytes32", value: VALUE_TYPEHASH },
@@ -260,12 +294,12 @@ function valueHash(v: PushValue): Uint8Array {
 /** The EIP-712 encodings of the signed fields, as bytes, in PushSigned's order. */
 function fieldHashBytes(b: PushSignedFields): Uint8Array[] {
   return [
-    keccakBytes(b.fromDID),
-    keccakBytes(b.fromCAIP10),
-    keccakBytes(b.toCAIP10),
+    fieldHash(b.fromDID),
+    fieldHash(b.fromCAIP10),
+    fieldHash(b.toCAIP10),
     valueHash(b.messageObj),
-    keccakBytes(b.messageType),
-    keccakBytes(b.encType),
+    fieldHash(b.messageType),
+    fieldHash(b.encType),
     valueHash(b.sessionKey),
     valueHash(b.encryptedSecret),
   ];
