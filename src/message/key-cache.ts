@@ -20,7 +20,21 @@ export interface ParsedKey {
 const MAX_ENTRIES = 4096;
 const cache = new Map<string, ParsedKey>();
 
+/**
+ * The entry last found for an array, with a copy of its bytes: the lookups of one key (the same array from the
+ * key source, several times per message) skip hashing it; a changed array is hashed again.
+ */
+const byArray = new WeakMap<Uint8Array, { bytes: Buffer; entry: ParsedKey }>();
+
 export function parsedKey(bytes: Uint8Array): ParsedKey {
+  const seen = byArray.get(bytes);
+  if (seen !== undefined && seen.bytes.equals(bytes)) return seen.entry;
+  const entry = parsedKeyByHash(bytes);
+  byArray.set(bytes, { bytes: Buffer.from(bytes), entry });
+  return entry;
+}
+
+function parsedKeyByHash(bytes: Uint8Array): ParsedKey {
   const id = createHash("sha256").update(bytes).digest("base64");
   const hit = cache.get(id);
   if (hit) {
