@@ -6,7 +6,10 @@
 import { HttpError } from "../http/server";
 import type { Handler, RequestContext, Route } from "../http/server";
 import { isMessageCid } from "./cid";
+import { sentMessageJson } from "./service";
 import type { PushChatService } from "./service";
+
+const JSON_TYPE = "application/json; charset=utf-8";
 
 export const PUSH_API_PREFIX = "/apis";
 
@@ -93,13 +96,19 @@ function routesOf(service: PushChatService): Route[] {
       method: "POST",
       path: `${p}/v1/chat/request`,
       bodyLimitBytes: MESSAGE_BODY_LIMIT,
-      handler: async (ctx) => ({ json: await service.send("request", ctx.body) }),
+      handler: async (ctx) => ({
+        text: sentMessageJson(await service.send("request", ctx.body)),
+        contentType: JSON_TYPE,
+      }),
     },
     {
       method: "POST",
       path: `${p}/v1/chat/message`,
       bodyLimitBytes: MESSAGE_BODY_LIMIT,
-      handler: async (ctx) => ({ json: await service.send("message", ctx.body) }),
+      handler: async (ctx) => ({
+        text: sentMessageJson(await service.send("message", ctx.body)),
+        contentType: JSON_TYPE,
+      }),
     },
     {
       method: "PUT",

@@ -394,7 +394,7 @@ export class PushChatService {
    * validated with its keys, then stored and attested in one transaction (retried when the attestor says
    * so, e.g. another message got a later attestation time meanwhile).
    */
-  async send(kind: "request" | "message", body: unknown): Promise<ServedMessage & { chatId: string }> {
+  async send(kind: "request" | "message", body: unknown): Promise<SentMessage> {
     const doc = objectBody(body, "message");
     for (let attempt = 0; ; attempt++) {
       const ticket = this.opts.attestMessage ? await this.opts.attestMessage.begin() : undefined;
@@ -504,7 +504,7 @@ export class PushChatService {
         notify: appended.notify,
         attested: ticket !== undefined,
       });
-      return { ...served(appended.document, appended.cid), chatId: appended.chatId };
+      return { document: appended.document, cid: appended.cid, chatId: appended.chatId };
     }
   }
 
@@ -689,6 +689,28 @@ function blocks(u: UserGateRow, address: string): boolean {
   const list = JSON.parse(u.blocked) as string[];
   const a = address.toLowerCase();
   return list.some((d) => d.toLowerCase() === `eip155:${a}`);
+}
+
+/** A message just stored: its document text (as the store holds it), CID and conversation. */
+export interface SentMessage {
+  document: string;
+  cid: string;
+  chatId: string;
+}
+
+/**
+ * The JSON answer to a send: the document's members, then `cid` and `chatId` (what the SDK reads back), as
+ * `JSON.stringify({ ...JSON.parse(document), cid, chatId })` writes it, without parsing and writing the
+ * document's kilobytes again: its text is extended. (A document that is not an object's text, or that mentions
+ * `"cid":` or `"chatId":` anywhere, is parsed and written again.)
+ */
+export function sentMessageJson(m: SentMessage): string {
+  const d = m.document;
+  const tail = `"cid":${JSON.stringify(m.cid)},"chatId":${JSON.stringify(m.chatId)}}`;
+  const object = d.length >= 2 && d.charCodeAt(0) === 0x7b && d.charCodeAt(d.length - 1) === 0x7d;
+  if (!object || /"(cid|chatId)":/.test(d))
+    return JSON.stringify({ ...(JSON.parse(d) as Record<string, unknown>), cid: m.cid, chatId: m.chatId });
+  return d.length === 2 ? `{${tail}` : `${d.slice(0, -1)},${tail}`;
 }
 
 function served(document: string, cid: string): ServedMessage {
