@@ -21,6 +21,7 @@ import { attestPush, deployPushWorld, fullArgs } from "../push/proofs-fixture";
 import type { PushWorld } from "../push/proofs-fixture";
 import { copyBody, keylessWallets, profile, profileVectors, pushLookup, twinsOf } from "./push-fixtures";
 import { PushBackendStub, sdkSend, sdkVerifies } from "./push-sdk";
+import { bodySizeBound } from "../../src/message/push/validate";
 import type { SdkProfile } from "./push-sdk";
 
 /**
@@ -303,5 +304,26 @@ describe("Push SDK differential (generated contents, SDK-signed)", function () {
     expect(at.ok, at.ok ? "" : at.reason).to.equal(true);
     const r = await validatePushMessage(body, { keys: lookup, params: { maxBodySize: size - 1 } });
     expect(r.ok ? "ok" : `${r.code} ${r.rule}`).to.equal("MALFORMED BODY_SIZE");
+  });
+});
+
+describe("validatePushMessage: the body size bound", () => {
+  it("is never below the bytes of the body's JSON text (any strings: quotes, controls, lone surrogates, astral)", () => {
+    const text = fc.string({ unit: "binary", maxLength: 80 });
+    const member = fc.oneof(text, fc.constant(null), fc.constant(undefined));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: "binary", maxLength: 12 }), member), (m) => {
+        const bound = bodySizeBound(m as never);
+        expect(bound).to.not.equal(undefined);
+        expect(bound!).to.be.at.least(Buffer.byteLength(JSON.stringify(m), "utf8"));
+      }),
+      { numRuns: 1000 },
+    );
+    // close to the worst case: a control character is 6 bytes in JSON, a key's too (the bound counts a comma
+    // after each member)
+    const ctl = { ["\u0001"]: "\u0001".repeat(10) };
+    expect(bodySizeBound(ctl as never)).to.equal(Buffer.byteLength(JSON.stringify(ctl), "utf8") + 1);
+    expect(bodySizeBound({ messageObj: { content: "x" } } as never)).to.equal(undefined);
+    expect(bodySizeBound({ n: 1 } as never)).to.equal(undefined);
   });
 });
