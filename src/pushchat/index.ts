@@ -2,7 +2,7 @@
  * The Push Chat API of a Push Node (issue 14): the one-to-one chat calls of the unmodified Push Chat SDK
  * (`@pushprotocol/restapi` 1.7.32) under `/apis`. See docs/push-chat-api.md.
  *
- *   store.ts    SQLite: users, conversations, content-addressed messages (one transaction per write)
+ *   store.ts    SQLite: users, conversations, content-addressed messages (each write one transaction or savepoint)
  *   cid.ts      CIDv1 json sha2-256 of a stored message document
  *   bodies.ts   shape checks of the control bodies (placeholder user, accept, reject, profile update)
  *   proofs.ts   pgp / pgpv2 proofs of the control bodies, verified with the user's key

@@ -265,7 +265,10 @@ function keccakShort(data: Uint8Array, tag = ""): Uint8Array | undefined {
 function rememberShort(data: Uint8Array, hash: Uint8Array, tag = ""): Uint8Array {
   if (data.length <= SHORT) {
     if (shortHashes.size >= MAX_SHORT_HASHES) shortHashes.clear();
-    shortHashes.set(tag + Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1"), hash);
+    shortHashes.set(
+      tag + Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1"),
+      hash,
+    );
   }
   return hash;
 }
