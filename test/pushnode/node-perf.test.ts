@@ -259,13 +259,14 @@ describe("pushnode: per-message costs", function () {
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+    /** node:serve's options from this deployment file and `env`. */
+    const at = (env: Record<string, string>) =>
+      resolveServeOptions(
+        { deployment: file, signerKey: Wallet.createRandom().privateKey },
+        { network: "localhost", networkUrl: "http://127.0.0.1:8545", env },
+      );
+
     it("PUSH_NODE_CLOCK and PUSH_NODE_GROUP_COMMIT choose the clock and turn group commit off", async function () {
-      const key = Wallet.createRandom().privateKey;
-      const at = (env: Record<string, string>) =>
-        resolveServeOptions(
-          { deployment: file, signerKey: key },
-          { network: "localhost", networkUrl: "http://127.0.0.1:8545", env },
-        );
       const d = await at({});
       expect([d.clockSource, d.groupCommit]).to.deep.equal([undefined, undefined]);
       const w = await at({ PUSH_NODE_CLOCK: "wall", PUSH_NODE_GROUP_COMMIT: "0" });
@@ -281,12 +282,6 @@ describe("pushnode: per-message costs", function () {
     });
 
     it("PUSH_NODE_MESSAGES_PER_COMMIT sets how many Push messages one transaction may store (1 to 1000)", async function () {
-      const key = Wallet.createRandom().privateKey;
-      const at = (env: Record<string, string>) =>
-        resolveServeOptions(
-          { deployment: file, signerKey: key },
-          { network: "localhost", networkUrl: "http://127.0.0.1:8545", env },
-        );
       expect((await at({})).messagesPerCommit).to.equal(undefined);
       expect((await at({ PUSH_NODE_MESSAGES_PER_COMMIT: "1" })).messagesPerCommit).to.equal(1);
       expect((await at({ PUSH_NODE_MESSAGES_PER_COMMIT: " 200 " })).messagesPerCommit).to.equal(200);
