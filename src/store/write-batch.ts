@@ -74,6 +74,14 @@ export class WriteBatcher {
       for (const j of jobs) j.reject(e);
       return;
     }
+    if (this.db.inTransaction) {
+      // Our transaction would be a savepoint of someone else's: its writes would be answered before they commit.
+      const e = new Error(
+        "Another transaction is open on this connection; the batch was not run and nothing of it was stored.",
+      );
+      for (const j of jobs) j.reject(e);
+      return;
+    }
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       transaction(this.db, () => {

@@ -129,6 +129,21 @@ describe("WriteBatcher", function () {
     expect(commits).to.deep.equal([]);
   });
 
+  it("a flush inside someone else's open transaction runs nothing: its writes reject and are not stored", async () => {
+    const w = new WriteBatcher(db, { onCommit: (n) => commits.push(n) });
+    const p = w.run(insert("a"));
+    db.exec("BEGIN");
+    w.flush();
+    db.exec("COMMIT");
+    const e = await p.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(String(e)).to.contain("Another transaction is open on this connection");
+    expect(seen()).to.deep.equal([]);
+    expect(commits).to.deep.equal([]);
+  });
+
   it("flush commits what is queued now; after the database closed, a write rejects with a sentence", async () => {
     const w = new WriteBatcher(db, { onCommit: (n) => commits.push(n) });
     const p = w.run(insert("a"));
