@@ -304,6 +304,18 @@ function toKey(r: KeyRow): IndexedKey {
 /** Owners (and node signers) whose records the index keeps in memory between its writes. */
 const MAX_CACHED_OWNERS = 10_000;
 
+/** `map`'s value for an address (any case), read once; the map is emptied when it holds MAX_CACHED_OWNERS. */
+function remembered<V>(map: Map<string, V>, address: string, read: () => V): V {
+  const id = address.toLowerCase();
+  let v = map.get(id);
+  if (v === undefined) {
+    v = read();
+    if (map.size >= MAX_CACHED_OWNERS) map.clear();
+    map.set(id, v);
+  }
+  return v;
+}
+
 function toNode(r: NodeRow): IndexedNode {
   return {
     node: r.node,
@@ -501,14 +513,11 @@ export class ChainIndex implements KeyView {
 
   /** Every key record of owner, in order of addition. */
   keysOf(owner: string): IndexedKey[] {
-    const id = owner.toLowerCase();
-    let keys = this.keysByOwner.get(id);
-    if (keys === undefined) {
-      keys = this.stmts.keysOf.all(checksumAddress(owner)).map((r) => Object.freeze(toKey(r)));
-      if (this.keysByOwner.size >= MAX_CACHED_OWNERS) this.keysByOwner.clear();
-      this.keysByOwner.set(id, keys);
-    }
-    return [...keys];
+    return [
+      ...remembered(this.keysByOwner, owner, () =>
+        this.stmts.keysOf.all(checksumAddress(owner)).map((r) => Object.freeze(toKey(r))),
+      ),
+    ];
   }
 
   /** Keys of owner active at t (default: now), in order of addition. */
@@ -522,14 +531,10 @@ export class ChainIndex implements KeyView {
   }
 
   node(signer: string): IndexedNode | undefined {
-    const id = signer.toLowerCase();
-    let node = this.nodesBySigner.get(id);
-    if (node === undefined) {
+    const node = remembered(this.nodesBySigner, signer, () => {
       const row = this.stmts.node.get(checksumAddress(signer));
-      node = row ? Object.freeze(toNode(row)) : null;
-      if (this.nodesBySigner.size >= MAX_CACHED_OWNERS) this.nodesBySigner.clear();
-      this.nodesBySigner.set(id, node);
-    }
+      return row ? Object.freeze(toNode(row)) : null;
+    });
     return node ?? undefined;
   }
 

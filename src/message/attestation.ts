@@ -1,7 +1,8 @@
 import { getAddress, getBytes, keccak256, recoverAddress, toUtf8Bytes, TypedDataEncoder } from "ethers";
 import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
 import { eip712Preimage, encodeStaticWords } from "./abi-words";
-import { hex0x, keccakBytes } from "./keccak-bytes";
+import { keccakBytes } from "./keccak-bytes";
+import { hex0x } from "../util/hex";
 import type { Attestation, AttestationDomain, SignedAttestation } from "./types";
 
 /**

@@ -17,8 +17,3 @@ export function setKeccakBytes(fn: (data: Uint8Array) => Uint8Array): void {
 export function keccakBytes(data: Uint8Array): Uint8Array {
   return impl !== undefined ? impl(data) : getBytes(keccak256(data));
 }
-
-/** 0x-prefixed lowercase hex of bytes. */
-export function hex0x(bytes: Uint8Array): string {
-  return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
-}

@@ -231,9 +231,6 @@ export class NodeStore {
       // aggregates in one SELECT it would scan the whole feed.
       headPosition: db.prepare<[], { p: number | null }>("SELECT MAX(position) AS p FROM feed"),
       headSequence: db.prepare<[], { s: number | null }>("SELECT MAX(sequence) AS s FROM feed"),
-      lastAttestedAt: db.prepare<[], { t: number }>(
-        "SELECT attested_at AS t FROM feed ORDER BY position DESC LIMIT 1",
-      ),
       // The last row's position and attestedAt in one read (the primary key's end).
       lastRow: db.prepare<[], { p: number; t: number }>(
         "SELECT position AS p, attested_at AS t FROM feed ORDER BY position DESC LIMIT 1",
@@ -293,7 +290,7 @@ export class NodeStore {
 
   /** attestedAt of the last feed row, or null when the feed is empty. */
   lastAttestedAt(): bigint | null {
-    const r = this.s.lastAttestedAt.get();
+    const r = this.s.lastRow.get();
     return r === undefined ? null : BigInt(r.t);
   }
 

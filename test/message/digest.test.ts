@@ -34,7 +34,8 @@ import {
 import type { Message } from "../../src/message";
 import { messageDigestViaEthers } from "../../src/message/digest";
 import { eip712Preimage, encodeStaticWords } from "../../src/message/abi-words";
-import { hex0x, keccakBytes } from "../../src/message/keccak-bytes";
+import { keccakBytes } from "../../src/message/keccak-bytes";
+import { hex0x } from "../../src/util/hex";
 import { useNativeKeccak } from "../../src/validator/native-hash";
 import { keccak_256 } from "@noble/hashes/sha3";
 import messages from "../vectors/messages.json";

@@ -2,7 +2,8 @@ import { getBytes, keccak256, toUtf8Bytes } from "ethers";
 import type { Signer } from "ethers";
 import { attestationDomainSeparator, signAttestation, signatureHashOf } from "../attestation";
 import { eip712Preimage, encodeStaticWords } from "../abi-words";
-import { hex0x, keccakBytes } from "../keccak-bytes";
+import { keccakBytes } from "../keccak-bytes";
+import { hex0x } from "../../util/hex";
 import type { AttestationDomain, SignedAttestation } from "../types";
 import { pushPreimage } from "./preimage";
 import type { JsonValue, PushMessageBody, PushSigVersion } from "./types";
@@ -256,32 +257,27 @@ const shortHashes = new Map<string, Uint8Array>();
 const SHORT = 64;
 const MAX_SHORT_HASHES = 8192;
 
-function keccakShort(data: Uint8Array, tag = ""): Uint8Array | undefined {
-  if (data.length > SHORT) return undefined;
+/** `hash()` of a value, remembered when the value is short (the key: `tag` and the value's bytes). */
+function remembered(data: Uint8Array, tag: string, hash: () => Uint8Array): Uint8Array {
+  if (data.length > SHORT) return hash();
   const key = tag + Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
-  return shortHashes.get(key);
-}
-
-function rememberShort(data: Uint8Array, hash: Uint8Array, tag = ""): Uint8Array {
-  if (data.length <= SHORT) {
+  let h = shortHashes.get(key);
+  if (h === undefined) {
+    h = hash();
     if (shortHashes.size >= MAX_SHORT_HASHES) shortHashes.clear();
-    shortHashes.set(
-      tag + Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1"),
-      hash,
-    );
+    shortHashes.set(key, h);
   }
-  return hash;
+  return h;
 }
 
 /** keccak256 of a field's bytes, remembered for short ones. */
 function fieldHash(data: Uint8Array): Uint8Array {
-  return keccakShort(data) ?? rememberShort(data, keccakBytes(data));
+  return remembered(data, "", () => keccakBytes(data));
 }
 
 function valueHash(v: PushValue): Uint8Array {
   // The tag (the kind, as a character outside latin1) keeps PushValue hashes apart from plain field hashes.
-  const tag = String.fromCharCode(0x100 + v.kind);
-  return keccakShort(v.data, tag) ?? rememberShort(v.data, valueHashOf(v), tag);
+  return remembered(v.data, String.fromCharCode(0x100 + v.kind), () => valueHashOf(v));
 }
 
 function valueHashOf(v: PushValue): Uint8Array {
