@@ -32,6 +32,7 @@ import type { Database } from "../store/sqlite";
 import { SqliteScannerStore } from "../store/scanner-store";
 import { silentLogger } from "../log";
 import type { Logger } from "../log";
+import { remembered } from "../util/memo";
 
 /** Events of IKeyRegistry and INodeRegistry the index consumes (signatures fixed by the interfaces). */
 export const CHAIN_INDEX_ABI = [
@@ -304,18 +305,6 @@ function toKey(r: KeyRow): IndexedKey {
 /** Owners (and node signers) whose records the index keeps in memory between its writes. */
 const MAX_CACHED_OWNERS = 10_000;
 
-/** `map`'s value for an address (any case), read once; the map is emptied when it holds MAX_CACHED_OWNERS. */
-function remembered<V>(map: Map<string, V>, address: string, read: () => V): V {
-  const id = address.toLowerCase();
-  let v = map.get(id);
-  if (v === undefined) {
-    v = read();
-    if (map.size >= MAX_CACHED_OWNERS) map.clear();
-    map.set(id, v);
-  }
-  return v;
-}
-
 function toNode(r: NodeRow): IndexedNode {
   return {
     node: r.node,
@@ -514,7 +503,7 @@ export class ChainIndex implements KeyView {
   /** Every key record of owner, in order of addition. */
   keysOf(owner: string): IndexedKey[] {
     return [
-      ...remembered(this.keysByOwner, owner, () =>
+      ...remembered(this.keysByOwner, owner.toLowerCase(), MAX_CACHED_OWNERS, () =>
         this.stmts.keysOf.all(checksumAddress(owner)).map((r) => Object.freeze(toKey(r))),
       ),
     ];
@@ -531,7 +520,7 @@ export class ChainIndex implements KeyView {
   }
 
   node(signer: string): IndexedNode | undefined {
-    const node = remembered(this.nodesBySigner, signer, () => {
+    const node = remembered(this.nodesBySigner, signer.toLowerCase(), MAX_CACHED_OWNERS, () => {
       const row = this.stmts.node.get(checksumAddress(signer));
       return row ? Object.freeze(toNode(row)) : null;
     });

@@ -4,6 +4,7 @@ import { attestationDomainSeparator, signAttestation, signatureHashOf } from "..
 import { eip712Preimage, encodeStaticWords } from "../abi-words";
 import { keccakBytes } from "../keccak-bytes";
 import { hex0x } from "../../util/hex";
+import { remembered } from "../../util/memo";
 import type { AttestationDomain, SignedAttestation } from "../types";
 import { pushPreimage } from "./preimage";
 import type { JsonValue, PushMessageBody, PushSigVersion } from "./types";
@@ -258,26 +259,20 @@ const SHORT = 64;
 const MAX_SHORT_HASHES = 8192;
 
 /** `hash()` of a value, remembered when the value is short (the key: `tag` and the value's bytes). */
-function remembered(data: Uint8Array, tag: string, hash: () => Uint8Array): Uint8Array {
+function rememberedShort(data: Uint8Array, tag: string, hash: () => Uint8Array): Uint8Array {
   if (data.length > SHORT) return hash();
   const key = tag + Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
-  let h = shortHashes.get(key);
-  if (h === undefined) {
-    h = hash();
-    if (shortHashes.size >= MAX_SHORT_HASHES) shortHashes.clear();
-    shortHashes.set(key, h);
-  }
-  return h;
+  return remembered(shortHashes, key, MAX_SHORT_HASHES, hash);
 }
 
 /** keccak256 of a field's bytes, remembered for short ones. */
 function fieldHash(data: Uint8Array): Uint8Array {
-  return remembered(data, "", () => keccakBytes(data));
+  return rememberedShort(data, "", () => keccakBytes(data));
 }
 
 function valueHash(v: PushValue): Uint8Array {
   // The tag (the kind, as a character outside latin1) keeps PushValue hashes apart from plain field hashes.
-  return remembered(v.data, String.fromCharCode(0x100 + v.kind), () => valueHashOf(v));
+  return rememberedShort(v.data, String.fromCharCode(0x100 + v.kind), () => valueHashOf(v));
 }
 
 function valueHashOf(v: PushValue): Uint8Array {
