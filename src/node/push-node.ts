@@ -46,6 +46,7 @@ import { pushAttestedMessageOf, pushMessageDigest } from "../message/push";
 import type { AppendResult } from "./store";
 import { chainPushKeyLookup } from "./push-keys";
 import { ProfileRelay } from "./profile-relay";
+import { AttestedSummary } from "./attested-summary";
 import type { ProfileRelayOptions } from "./profile-relay";
 
 export const NODE_DB_FILE = "pushnode.sqlite";
@@ -134,6 +135,8 @@ export interface PushNodeOptions {
    * each is answered after that commit (src/store/write-batch.ts); a message alone commits at once.
    */
   messagesPerCommit?: number;
+  /** How often the info line of what the node attested is written, in ms (default 60,000). */
+  attestedSummaryMs?: number;
   logger?: Logger;
 }
 
@@ -181,6 +184,8 @@ export class PushNode {
   private chainHead: { number: number; timestamp: bigint } | undefined;
   readonly clockSource: ClockSource;
   private readonly log: Logger;
+  /** The periodic info line of what the node attested (each message's own line is at debug). */
+  private readonly summary: AttestedSummary;
   readonly metrics = new MetricsRegistry();
   private readonly accepted;
   private readonly refused;
@@ -206,6 +211,7 @@ export class PushNode {
     this.digestSigner = digestSigner(this.signingKey);
     this.domain = { chainId: opts.chainId, verifyingContract: getAddress(opts.slashing) };
     this.log = (opts.logger ?? silentLogger).child({ component: "push-node", node: this.address });
+    this.summary = new AttestedSummary(this.log, opts.attestedSummaryMs);
     if (opts.params) this.params = { ...DEFAULT_CHECK_PARAMS, ...opts.params };
     // A test clock (opts.clock) is the node's clock unless the chain clock is asked for.
     this.clockSource = opts.clockSource ?? (opts.clock ? "wall" : defaultClockSource(opts.chainId));
@@ -337,11 +343,13 @@ export class PushNode {
 
   start(): void {
     this.chainLoop.start(this.opts.pollIntervalMs ?? 2000);
+    this.summary.start();
   }
 
   async stop(): Promise<void> {
     await this.chainLoop.stop();
     await this.index.stop();
+    this.summary.stop();
   }
 
   // ------------------------------------------------------------ readiness
@@ -479,7 +487,8 @@ export class PushNode {
     if (!appended.duplicate) {
       const reused = this.accepts.has("EQUIVOCATION") && appended.item.position % 2n === 0n;
       this.accepted.inc({ fault: acceptedFault ?? (reused ? "EQUIVOCATION" : "none") });
-      this.log.info("attested", {
+      this.summary.record(appended.item.position, "envelope", acceptedFault !== undefined || reused);
+      this.log.debug("attested", {
         position: appended.item.position,
         sequence: appended.item.attestation.sequence,
         digest,
@@ -556,6 +565,17 @@ export class PushNode {
     }
     const attestedAt = this.store.nextAttestedAt(this.now());
     const equivocate = this.accepts.has("EQUIVOCATION");
+    // what commit attested, counted and logged once its transaction committed
+    let attested:
+      | {
+          position: bigint;
+          sequence: bigint;
+          digest: string;
+          cid: string;
+          chatId: string;
+          fault: string | null;
+        }
+      | undefined;
     return {
       keys: chainPushKeyLookup(this.index, attestedAt),
       acceptsFault: (f) => this.accepts.has(f.code),
@@ -586,20 +606,35 @@ export class PushNode {
           sign: (a) => this.sign(a),
         });
         const reused = equivocate && out.position % 2n === 0n;
-        this.accepted.inc({ fault: m.acceptedFault ?? (reused ? "EQUIVOCATION" : "none") });
-        this.log.info("attested a Push message", {
-          position: out.position.toString(),
-          sequence: out.attestation.sequence.toString(),
+        attested = {
+          position: out.position,
+          sequence: out.attestation.sequence,
           digest: out.attestation.digest,
           cid: m.cid,
           chatId: m.chatId,
-          attestedAt: attestedAt.toString(),
-          ...(m.acceptedFault ? { acceptedFault: m.acceptedFault } : {}),
-        });
+          fault: m.acceptedFault ?? (reused ? "EQUIVOCATION" : null),
+        };
         return JSON.stringify({
           position: out.position.toString(),
           attestation: encodeSignedAttestation(out.attestation),
         });
+      },
+      committed: () => {
+        const a = attested;
+        attested = undefined;
+        if (!a) return;
+        this.accepted.inc({ fault: a.fault ?? "none" });
+        this.summary.record(a.position, "push", a.fault !== null);
+        if (this.log.enabled("debug"))
+          this.log.debug("attested a Push message", {
+            position: a.position.toString(),
+            sequence: a.sequence.toString(),
+            digest: a.digest,
+            cid: a.cid,
+            chatId: a.chatId,
+            attestedAt: attestedAt.toString(),
+            ...(a.fault ? { acceptedFault: a.fault } : {}),
+          });
       },
     };
   }

@@ -219,6 +219,14 @@ export class AttestedAtMovedError extends Error {
 export class NodeStore {
   private readonly kv: KvStore;
   private readonly s;
+  /**
+   * At least the last feed row's attestedAt, as this store last read or appended it (undefined until then):
+   * nextAttestedAt answers from it without a read transaction per message. It is never below the feed's value
+   * when this store is the feed's only writer; a rolled-back append may leave it above (by an earlier `now`),
+   * which nextAttestedAt's max allows. Whatever the value, the append reads the last row in its transaction
+   * and refuses a time before it (AttestedAtMovedError), setting this to what it read.
+   */
+  private attestedAtSeen: bigint | null | undefined;
 
   constructor(readonly db: Database) {
     this.kv = new KvStore(db);
@@ -296,7 +304,8 @@ export class NodeStore {
 
   /** The attestedAt a message accepted now gets: max(last attestedAt in the feed, now). Never decreases. */
   nextAttestedAt(now: bigint): bigint {
-    const last = this.lastAttestedAt();
+    if (this.attestedAtSeen === undefined) this.attestedAtSeen = this.lastAttestedAt();
+    const last = this.attestedAtSeen;
     return last !== null && last > now ? last : now;
   }
 
@@ -316,8 +325,12 @@ export class NodeStore {
     signatureSize: number,
   ): { position: bigint; sequence: bigint; attestation: SignedAttestation } {
     const lastRow = this.s.lastRow.get();
-    if (lastRow !== undefined && BigInt(lastRow.t) > input.attestedAt)
+    if (lastRow !== undefined && BigInt(lastRow.t) > input.attestedAt) {
+      this.attestedAtSeen = BigInt(lastRow.t);
       throw new AttestedAtMovedError(input.attestedAt, BigInt(lastRow.t));
+    }
+    // the row about to be written carries input.attestedAt (>= the last one)
+    this.attestedAtSeen = input.attestedAt;
     const position = BigInt(lastRow?.p ?? 0) + 1n;
     const headSequence = BigInt(this.s.headSequence.get()?.s ?? 0);
     const sequence = input.sequenceFor(position, headSequence, (p) => {

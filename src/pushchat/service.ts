@@ -151,6 +151,8 @@ export interface PushAttestTicket {
   retryable?(error: unknown): boolean;
   /** Called once for a message refused by validation (its fault), before the refusal is answered. */
   refused?(fault: PushFault): void;
+  /** Called once after the transaction holding `commit`'s attestation committed (metrics, logs). */
+  committed?(): void;
 }
 
 export interface PushMessageAttestor {
@@ -475,6 +477,7 @@ export class PushChatService {
             recipientKey: m.recipientKey,
             timestamp: this.now(),
             newChatId: kind === "request" ? randomBytes(32).toString("hex") : undefined,
+            conversation: conv ?? null,
             attest: ticket
               ? (a) =>
                   ticket.commit({
@@ -496,14 +499,17 @@ export class PushChatService {
         }
         throw e;
       }
-      // With an attestor, its "attested" line (cid, chat, position) is the one info line per message.
-      (ticket ? this.log.debug : this.log.info).call(this.log, "message stored", {
-        cid: appended.cid,
-        chatId: appended.chatId,
-        kind,
-        notify: appended.notify,
-        attested: ticket !== undefined,
-      });
+      ticket?.committed?.();
+      // With an attestor, it counts the message in its periodic info line (src/node/attested-summary.ts).
+      const level = ticket ? "debug" : "info";
+      if (this.log.enabled(level))
+        this.log[level]("message stored", {
+          cid: appended.cid,
+          chatId: appended.chatId,
+          kind,
+          notify: appended.notify,
+          attested: ticket !== undefined,
+        });
       return { document: appended.document, cid: appended.cid, chatId: appended.chatId };
     }
   }

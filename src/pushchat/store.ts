@@ -9,6 +9,7 @@
  *
  * Addresses (EIP-55) are the keys; DIDs and every signed field are kept exactly as received.
  */
+import type { Statement } from "better-sqlite3";
 import type { Database, Migration } from "../store/sqlite";
 import { transaction } from "../store/sqlite";
 import { messageCid } from "./cid";
@@ -204,6 +205,11 @@ export interface AppendMessageInput {
   /** New chat id when kind is "request". */
   newChatId?: string;
   /**
+   * The conversation of the two wallets as the caller read it in the transaction this append joins (undefined:
+   * read it here). Saves the read when the caller already checked it.
+   */
+  conversation?: ConversationRow | null;
+  /**
    * Attests the message (synchronous, inside this transaction, before its row is written): returns the
    * attestation record (JSON text) stored in the row, so the row is written once.
    */
@@ -256,6 +262,21 @@ export function bodyOfDocument(document: string): Record<string, unknown> {
   delete body.timestamp;
   delete body.link;
   return body;
+}
+
+/**
+ * Runs an INSERT into `messages`; a row breaking its unique keys (the CID, the signature hash) is a message
+ * already accepted: ConversationStateError.
+ */
+function runRefusingDuplicate(insert: Statement, ...params: unknown[]): void {
+  try {
+    insert.run(...params);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE")
+      throw new ConversationStateError("This message was already accepted.");
+    throw e;
+  }
 }
 
 /** The unordered pair of two addresses: the conversation key. */
@@ -418,17 +439,15 @@ export class PushChatStore {
   appendMessage(m: AppendMessageInput): AppendedMessage {
     return transaction(this.db, () => {
       const pair = pairOf(m.sender, m.recipient);
-      let conv = this.s.conversationByPair.get(pair);
+      let conv =
+        m.conversation === undefined ? this.s.conversationByPair.get(pair) : (m.conversation ?? undefined);
       if (m.kind === "request" && conv)
         throw new ConversationStateError("A conversation between these wallets already exists.");
       if (m.kind === "message" && !conv)
         throw new ConversationStateError("There is no conversation between these wallets.");
-      if (this.s.messageBySignature.get(m.signatureHash))
-        throw new ConversationStateError("This message was already accepted.");
       const link = conv ? conv.threadhash : null;
       const document = messageDocument(m.body, m.timestamp, link);
       const cid = messageCid(document);
-      if (this.s.message.get(cid)) throw new ConversationStateError("This message was already accepted.");
       let chatId: string;
       if (!conv) {
         if (!m.newChatId) throw new Error("appendMessage: a request needs newChatId");
@@ -451,7 +470,10 @@ export class PushChatStore {
       }
       const notify = conv.approver_did !== null;
       const attestation = m.attest ? m.attest({ cid, chatId, document, link, notify }) : null;
-      this.s.insertMessage.run(
+      // A message already stored (same signature, or same CID) is refused by the table's unique keys: this
+      // throws, and the savepoint undoes the conversation update and the attestation with it.
+      runRefusingDuplicate(
+        this.s.insertMessage,
         cid,
         chatId,
         link,

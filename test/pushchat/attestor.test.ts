@@ -19,6 +19,8 @@ describe("Push Chat API: the attestor commits with the message or not at all", f
   let mode: "ok" | "fail" | "moveOnce" | "notReady" = "ok";
   let begun = 0;
   const committed: StoredPushMessage[] = [];
+  // the cids reported by the ticket's committed() hook, each seen stored by then
+  const afterCommit: string[] = [];
   let a: KeyedUser, b: KeyedUser;
 
   function count(table: string): number {
@@ -32,8 +34,15 @@ describe("Push Chat API: the attestor commits with the message or not at all", f
           begun++;
           if (mode === "notReady")
             throw new HttpError(503, "The node has not read the chain yet; try again shortly.");
+          let mine: string | undefined;
           return {
             retryable: (e) => e instanceof Moved,
+            committed: () => {
+              expect(api.chat.store.db.inTransaction).to.equal(false);
+              expect(mine, "committed() after a commit that attested").to.be.a("string");
+              expect(api.chat.store.message(mine as string)).to.not.equal(undefined);
+              afterCommit.push(mine as string);
+            },
             commit: (m) => {
               // inside the storing transaction, before the message row, which is written once with the record
               // returned here
@@ -45,6 +54,7 @@ describe("Push Chat API: the attestor commits with the message or not at all", f
                 throw new Moved("attestedAt moved");
               }
               committed.push(m);
+              mine = m.cid;
               return JSON.stringify({ cid: m.cid });
             },
           };
@@ -81,6 +91,8 @@ describe("Push Chat API: the attestor commits with the message or not at all", f
     expect(ok.status, errorOf(ok)).to.equal(200);
     const cid = (ok.json as { cid: string }).cid;
     expect(committed.map((m) => m.cid)).to.deep.equal([cid]);
+    // the hook ran once, for the message committed, not for the rolled-back attempt
+    expect(afterCommit).to.deep.equal([cid]);
     expect(committed[0].acceptedFault).to.equal(null);
     expect(committed[0].senderKey).to.match(/^0x[0-9a-f]{64}$/);
     expect(api.chat.store.message(cid)?.attestation).to.equal(JSON.stringify({ cid }));
@@ -94,6 +106,8 @@ describe("Push Chat API: the attestor commits with the message or not at all", f
     expect(r.status, errorOf(r)).to.equal(200);
     expect(begun - started).to.equal(2);
     expect(committed.map((m) => m.cid)).to.include((r.json as { cid: string }).cid);
+    expect(afterCommit.slice(-1)).to.deep.equal([(r.json as { cid: string }).cid]);
+    expect(afterCommit).to.have.length(2);
   });
 
   it("an attestor that cannot attest refuses the message with its status and sentence", async () => {

@@ -6,6 +6,8 @@ import { startPushNode } from "../../src/node/push-node";
 import type { PushNodeOptions, RunningPushNode } from "../../src/node/push-node";
 import type { HardhatNode } from "../../src/testing/hardhat-node";
 import { NodeClient } from "../../src/node/api";
+import { createLogger } from "../../src/log";
+import type { LogRecord } from "../../src/log";
 import { sharedChain } from "../pushnode/shared-chain";
 import { deployGateway, deployProtocol, fundedWallet, newSigner, registerNode } from "../pushnode/fixture";
 import type { Protocol } from "../pushnode/fixture";
@@ -66,7 +68,11 @@ describe("Push Node: the Push Chat API beside /v1", function () {
   });
 
   it("serves /v1 and /apis on one port; the SDK chats through it; a restart keeps the chat and its feed", async () => {
-    node = await startPushNode(opts);
+    const lines: LogRecord[] = [];
+    node = await startPushNode({
+      ...opts,
+      logger: createLogger({ level: "info", sink: (l) => lines.push(JSON.parse(l) as LogRecord) }),
+    });
     expect((await call(node.url, "GET", "/v1/health")).status).to.equal(200);
     restore = pointSdkAt(node.url);
     const aw = newWallet();
@@ -86,6 +92,11 @@ describe("Push Node: the Push Chat API beside /v1", function () {
     const feed = await new NodeClient(node.url).feedJson(0n);
 
     await node.close();
+    // at info, one line of what was attested (written at close here; each minute while running), none per message
+    const attested = lines.filter((l) => l.msg.startsWith("attested"));
+    expect(
+      attested.map((l) => [l.msg, l.fields.pushMessages, l.fields.firstPosition, l.fields.lastPosition]),
+    ).to.deep.equal([["attested messages", 2, "1", "2"]]);
     node = await startPushNode(opts);
     restore();
     restore = pointSdkAt(node.url);

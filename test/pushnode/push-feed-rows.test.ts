@@ -5,8 +5,9 @@ import path from "node:path";
 import { openDatabase } from "../../src/store/sqlite";
 import type { Database } from "../../src/store/sqlite";
 import { loadCidCodec } from "../../src/pushchat/cid";
-import { PushChatStore } from "../../src/pushchat/store";
-import { NODE_MIGRATIONS, NodeStore } from "../../src/node/store";
+import { ConversationStateError, PushChatStore, messageDocument } from "../../src/pushchat/store";
+import { messageCid } from "../../src/pushchat/cid";
+import { AttestedAtMovedError, NODE_MIGRATIONS, NodeStore } from "../../src/node/store";
 import type { AppendPushInput } from "../../src/node/store";
 import {
   addressOfDid,
@@ -51,7 +52,11 @@ describe("Push feed rows: compact, rebuilt from the message document", () => {
   });
 
   /** Stores `body` as the node does: the message row and, inside its transaction, the feed row. */
-  async function store(body: Record<string, unknown>, version: "pgpv2" | "pgpv3") {
+  async function store(
+    body: Record<string, unknown>,
+    version: "pgpv2" | "pgpv3",
+    over: { signatureHash?: string; timestamp?: number } = {},
+  ) {
     n++;
     // a body with its own timestamp or link is a fault-injection case (the decoder refuses unknown fields)
     const known = Object.fromEntries(Object.entries(body).filter(([k]) => k !== "timestamp" && k !== "link"));
@@ -75,11 +80,11 @@ describe("Push feed rows: compact, rebuilt from the message document", () => {
       body: stored,
       sender,
       recipient,
-      signatureHash: `sig-${n}`,
+      signatureHash: over.signatureHash ?? `sig-${n}`,
       signedHex: "00".repeat(32),
       senderKey: "0x11",
       recipientKey: null,
-      timestamp: 1_800_000_000_000 + n,
+      timestamp: over.timestamp ?? 1_800_000_000_000 + n,
       newChatId: first ? `chat-${n}` : undefined,
       attest: (a) => {
         const input: AppendPushInput = {
@@ -161,5 +166,78 @@ describe("Push feed rows: compact, rebuilt from the message document", () => {
     expect(() => feed.pushItem(position)).to.throw(
       `the message document ${cid} of Push feed position 1 is missing`,
     );
+  });
+
+  it("nextAttestedAt answers from the last attestedAt the store read or wrote; an append before a row written by another connection is refused and teaches it", async () => {
+    expect(feed.nextAttestedAt(5n)).to.equal(5n); // empty feed: now
+    const v = vectors.messages[0];
+    await store(v.body, v.version); // attestedAt 1_800_000_001
+    expect(feed.nextAttestedAt(1n)).to.equal(1_800_000_001n);
+    expect(feed.nextAttestedAt(1_900_000_000n)).to.equal(1_900_000_000n);
+    // a writer this store does not know of appends a later row
+    const other = openDatabase({ dataDir: dir, file: "node.sqlite", migrations: NODE_MIGRATIONS });
+    try {
+      other
+        .prepare(
+          "INSERT INTO feed (position, sequence, digest, signature_hash, attested_at, attestation_signature, " +
+            "envelope, cid, sender, recipient, received_at) VALUES (2, 2, 'd', 's', 1850000000, 'x', '', 'c', 'a', 'b', 0)",
+        )
+        .run();
+    } finally {
+      other.close();
+    }
+    // answered from memory (no read per message), so still the time this store wrote
+    expect(feed.nextAttestedAt(1n)).to.equal(1_800_000_001n);
+    // the append reads the last row in its transaction: a time before it is refused, nothing is written
+    const next = vectors.messages[1];
+    let refused: unknown;
+    try {
+      await store(next.body, next.version); // attestedAt 1_800_000_002
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).to.be.instanceOf(AttestedAtMovedError);
+    expect((db.prepare("SELECT COUNT(*) AS n FROM feed").get() as { n: number }).n).to.equal(2);
+    expect(feed.nextAttestedAt(1n)).to.equal(1_850_000_000n);
+    expect(feed.nextAttestedAt(1_900_000_000n)).to.equal(1_900_000_000n);
+  });
+
+  it("a message already stored (same signature hash, or same document and so CID) is refused by the table's keys, its attestation and thread move undone", async () => {
+    const [v1, , v2] = vectors.messages; // the first and third: the same conversation
+    await store(v1.body, v1.version); // sig-1, position 1
+    const [sender, recipient] = [v1.body.fromDID, v1.body.toDID].map(
+      (d) => addressOfDid(d as string) as string,
+    );
+    const thread = () => chat.conversation(sender, recipient)?.threadhash;
+    const feedRows = () => (db.prepare("SELECT COUNT(*) AS n FROM feed").get() as { n: number }).n;
+    const before = thread();
+    const refusal = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const sameSignature = await refusal(store(v2.body, v2.version, { signatureHash: "sig-1" }));
+    expect(sameSignature).to.be.instanceOf(ConversationStateError);
+    expect((sameSignature as Error).message).to.equal("This message was already accepted.");
+    // the same document as a row already stored: its CID is taken
+    const timestamp = 1_800_000_000_999;
+    const decoded = decodePushMessage(v2.body) as unknown as Record<string, unknown>;
+    const cid = messageCid(messageDocument(decoded, timestamp, before ?? null));
+    db.prepare(
+      "INSERT INTO messages (cid, chat_id, link, sender, recipient, document, signature_hash, signed_hex, sender_key, " +
+        "recipient_key, is_request, notify, received_at) VALUES (?, 'x', NULL, 'a', 'b', '{}', 'other', '', '', NULL, 0, 0, 0)",
+    ).run(cid);
+    const sameCid = await refusal(store(v2.body, v2.version, { timestamp }));
+    expect(sameCid).to.be.instanceOf(ConversationStateError);
+    expect((sameCid as Error).message).to.equal("This message was already accepted.");
+    expect(feedRows()).to.equal(1);
+    expect(thread()).to.equal(before);
+    // and a new message goes through
+    await store(v2.body, v2.version);
+    expect(feedRows()).to.equal(2);
+    expect(thread()).to.not.equal(before);
   });
 });
