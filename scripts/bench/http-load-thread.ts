@@ -16,9 +16,19 @@ interface Job {
 }
 
 /**
+ * Connections the load thread opens before its clock starts. Session 16 opened 16; in session 18 a burst at
+ * half rate then needed more, and each request on a connection opened mid-phase took 45-70 ms longer than on an
+ * open one while the node's own time on it stayed 4-9 ms (BENCH_HALF_ANSWERS_FILE with the socket of each
+ * request): the node accepts a connection in one turn of its event loop and reads it in the next. An app's
+ * users arrive on connections of their own; a proxy in front of a node keeps a pool open. 64 covers the
+ * bursts seen (the node keeps idle connections open 65 s: src/http/server.ts).
+ */
+const WARM_CONNECTIONS = 64;
+
+/**
  * openLoop(url, items, perSecond), run in a worker thread; answers in item order. The thread first sends
  * GET `warmPath` requests, unmeasured (a new thread's first request took ~65 ms: its HTTP client compiled and
- * connected), 16 at a time so that the connections the loop will use are open. `onReady` is called when that
+ * connected), WARM_CONNECTIONS at a time so that the connections the loop will use are open. `onReady` is called when that
  * is done, just before the loop's first request: the caller starts its clocks there.
  */
 export function openLoopInThread(
@@ -55,8 +65,10 @@ if (!isMainThread && parentPort && (workerData as Job | undefined)?.items) {
   const job = workerData as Job;
   const port = parentPort;
   const warm = async () => {
-    for (let round = 0; round < 20; round++)
-      await Promise.all(Array.from({ length: 16 }, () => request(job.url + job.warmPath, "GET")));
+    for (let round = 0; round < 5; round++)
+      await Promise.all(
+        Array.from({ length: WARM_CONNECTIONS }, () => request(job.url + job.warmPath, "GET")),
+      );
   };
   const go = () => new Promise<void>((resolve) => port.once("message", () => resolve()));
   void warm()

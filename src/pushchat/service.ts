@@ -692,6 +692,7 @@ export class PushChatService {
 }
 
 function blocks(u: UserGateRow, address: string): boolean {
+  if (u.blocked === "[]") return false; // the usual list: nothing to parse
   const list = JSON.parse(u.blocked) as string[];
   const a = address.toLowerCase();
   return list.some((d) => d.toLowerCase() === `eip155:${a}`);

@@ -182,6 +182,52 @@ describe("infra: HTTP server", function () {
     expect((await fetch(`${srv.url}/items/1`)).status).to.equal(200);
   });
 
+  it("keeps an idle keep-alive connection open 65 s by default (Node's own default closes it after 5 s), as configured otherwise", async function () {
+    /** Sends two GETs on one socket, `idleMs` apart; resolves with the answers' status lines, and whether the server closed it. */
+    const twoRequests = (port: number, idleMs: number) =>
+      new Promise<{ statuses: string[]; closedBeforeSecond: boolean }>((resolve, reject) => {
+        const s = net.connect({ host: "127.0.0.1", port });
+        let data = "";
+        let closed = false;
+        let sentSecond = false;
+        s.on("data", (d) => {
+          data += d.toString();
+          const answers = data.match(/HTTP\/1.1 \d+/g) ?? [];
+          if (answers.length === 1 && !sentSecond) {
+            sentSecond = true;
+            setTimeout(() => {
+              if (closed) return resolve({ statuses: answers, closedBeforeSecond: true });
+              s.write("GET /items/2 HTTP/1.1\r\nHost: x\r\n\r\n");
+            }, idleMs);
+          }
+          if (answers.length === 2) {
+            s.destroy();
+            resolve({ statuses: answers, closedBeforeSecond: false });
+          }
+        });
+        s.on("close", () => (closed = true));
+        s.on("error", reject);
+        s.write("GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\n");
+      });
+    expect(srv.server.keepAliveTimeout).to.equal(65_000);
+    expect(await twoRequests(srv.port, 700)).to.deep.equal({
+      statuses: ["HTTP/1.1 200", "HTTP/1.1 200"],
+      closedBeforeSecond: false,
+    });
+    const short = await startHttpServer({
+      keepAliveTimeoutMs: 200,
+      routes: [{ method: "GET", path: "/items/:id", handler: (ctx) => ({ json: { id: ctx.params.id } }) }],
+    });
+    try {
+      expect(await twoRequests(short.port, 1500)).to.deep.equal({
+        statuses: ["HTTP/1.1 200"],
+        closedBeforeSecond: true,
+      });
+    } finally {
+      await short.close();
+    }
+  });
+
   it("answers garbage on the socket with 400 and stays up", async function () {
     const reply = await new Promise<string>((resolve, reject) => {
       const s = net.connect({ host: "127.0.0.1", port: srv.port }, () => s.write("NOT HTTP AT ALL\r\n\r\n"));
