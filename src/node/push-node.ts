@@ -43,7 +43,7 @@ import type { DigestSigner } from "./attestation-key";
 import { PUSHCHAT_DB_FILE, pushChatOver, pushChatRoutes } from "../pushchat";
 import type { OpenPushChat, PushAttestTicket, PushChatOptions, PushMessageAttestor } from "../pushchat";
 import { pushAttestedMessageOf, pushMessageDigest } from "../message/push";
-import type { AppendResult } from "./store";
+import type { AppendPushResult, AppendResult } from "./store";
 import { chainPushKeyLookup } from "./push-keys";
 import { ProfileRelay } from "./profile-relay";
 import { AttestedSummary } from "./attested-summary";
@@ -488,14 +488,15 @@ export class PushNode {
       const reused = this.accepts.has("EQUIVOCATION") && appended.item.position % 2n === 0n;
       this.accepted.inc({ fault: acceptedFault ?? (reused ? "EQUIVOCATION" : "none") });
       this.summary.record(appended.item.position, "envelope", acceptedFault !== undefined || reused);
-      this.log.debug("attested", {
-        position: appended.item.position,
-        sequence: appended.item.attestation.sequence,
-        digest,
-        cid: appended.item.cid,
-        attestedAt: appended.item.attestation.attestedAt,
-        ...(acceptedFault ? { acceptedFault } : {}),
-      });
+      if (this.log.enabled("debug"))
+        this.log.debug("attested", {
+          position: appended.item.position,
+          sequence: appended.item.attestation.sequence,
+          digest,
+          cid: appended.item.cid,
+          attestedAt: appended.item.attestation.attestedAt,
+          ...(acceptedFault ? { acceptedFault } : {}),
+        });
     }
     return {
       status: appended.duplicate ? 200 : 201,
@@ -566,16 +567,7 @@ export class PushNode {
     const attestedAt = this.store.nextAttestedAt(this.now());
     const equivocate = this.accepts.has("EQUIVOCATION");
     // what commit attested, counted and logged once its transaction committed
-    let attested:
-      | {
-          position: bigint;
-          sequence: bigint;
-          digest: string;
-          cid: string;
-          chatId: string;
-          fault: string | null;
-        }
-      | undefined;
+    let attested: { out: AppendPushResult; cid: string; chatId: string; fault: string | null } | undefined;
     return {
       keys: chainPushKeyLookup(this.index, attestedAt),
       acceptsFault: (f) => this.accepts.has(f.code),
@@ -607,9 +599,7 @@ export class PushNode {
         });
         const reused = equivocate && out.position % 2n === 0n;
         attested = {
-          position: out.position,
-          sequence: out.attestation.sequence,
-          digest: out.attestation.digest,
+          out,
           cid: m.cid,
           chatId: m.chatId,
           fault: m.acceptedFault ?? (reused ? "EQUIVOCATION" : null),
@@ -624,12 +614,12 @@ export class PushNode {
         attested = undefined;
         if (!a) return;
         this.accepted.inc({ fault: a.fault ?? "none" });
-        this.summary.record(a.position, "push", a.fault !== null);
+        this.summary.record(a.out.position, "push", a.fault !== null);
         if (this.log.enabled("debug"))
           this.log.debug("attested a Push message", {
-            position: a.position.toString(),
-            sequence: a.sequence.toString(),
-            digest: a.digest,
+            position: a.out.position.toString(),
+            sequence: a.out.attestation.sequence.toString(),
+            digest: a.out.attestation.digest,
             cid: a.cid,
             chatId: a.chatId,
             attestedAt: attestedAt.toString(),
